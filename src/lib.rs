@@ -1,0 +1,12 @@
+//! `interviewer`: practise job interviews with an AI interviewer in the terminal, and
+//! review past interviews offline. The binary (`main.rs`) is a thin shell over this
+//! library so that integration tests and benchmarks can reach the same code.
+
+pub mod agent;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod sanitize;
+pub mod service;
+pub mod store;
+pub mod timefmt;

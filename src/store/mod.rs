@@ -1,0 +1,772 @@
+//! The SQLite store: one `Store` per connection, one method per query.
+//!
+//! The file lives at `<data-dir>/interviewer.db` (directory 0700, file 0600), runs in
+//! WAL mode with foreign keys on and a busy timeout, so a TUI and an `ask` can share
+//! it. The schema comes from append-only migrations in `store/migrations/`.
+
+pub mod model;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+
+use crate::timefmt::now_ms;
+pub use model::*;
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "interviewer.db";
+
+/// Append-only: never edit a shipped migration, add a new file.
+const MIGRATION_SLICE: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_interview_setup.sql")),
+    M::up(include_str!("migrations/0003_message_meta.sql")),
+    M::up(include_str!("migrations/0004_reports.sql")),
+    M::up(include_str!("migrations/0005_search.sql")),
+    M::up(include_str!("migrations/0006_app_state.sql")),
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: usize = MIGRATION_SLICE.len();
+
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATION_SLICE)
+}
+
+/// Everything that can go wrong with the database, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create the data directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not an interviewer database (or it is corrupt); it was left untouched. Move it away or pass another --data-dir"
+    )]
+    NotADatabase { path: PathBuf },
+    #[error(
+        "{path} was written by a newer interviewer (schema {found}, this build knows {supported}); it was left untouched. Upgrade interviewer"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        supported: usize,
+    },
+    #[error(
+        "{path} is read-only: cannot save. Check the file's permissions or pass another --data-dir"
+    )]
+    ReadOnly { path: PathBuf },
+    #[error(
+        "the disk holding {path} is full: nothing more can be saved. Free some space and try again"
+    )]
+    DiskFull { path: PathBuf },
+    #[error("the database {path} is busy in another interviewer process; try again in a moment")]
+    Busy { path: PathBuf },
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("conversation {0} does not exist (see `interviewer list`)")]
+    NoConversation(i64),
+    #[error("database error on {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot migrate the database {path}: {message}")]
+    Migration { path: PathBuf, message: String },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One open connection to the database file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+const CONVERSATION_COLUMNS: &str =
+    "id, uid, title, persona, created_at, updated_at, archived, setup";
+const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, status, created_at, error, \
+     prompt_tokens, completion_tokens, model";
+
+impl Store {
+    /// Opens (creating if needed) `<data_dir>/interviewer.db`.
+    pub fn open_in(data_dir: &Path) -> Result<Store> {
+        create_private_dir(data_dir)?;
+        Store::open(&data_dir.join(DB_FILE))
+    }
+
+    /// Opens the database at `path`, creating it 0600 if missing, and migrates it.
+    /// A file that is not a database, or one from a newer version, is refused and
+    /// left exactly as it was.
+    pub fn open(path: &Path) -> Result<Store> {
+        let path = path.to_path_buf();
+        create_private_file(&path)?;
+        let conn = Connection::open(&path).map_err(|source| classify(&path, source))?;
+        let mut store = Store { conn, path };
+        store.check_version()?;
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The database file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        classify(&self.path, source)
+    }
+
+    fn check_version(&self) -> Result<()> {
+        let found: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        // Reading the schema forces SQLite to parse the header: garbage fails here.
+        self.conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(|e| self.err(e))?;
+        let found = usize::try_from(found).unwrap_or(usize::MAX);
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    fn configure(&self) -> Result<()> {
+        // The busy timeout first: another process may hold the lock while we switch modes.
+        self.conn
+            .busy_timeout(Duration::from_secs(10))
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| self.err(e))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "database is not in WAL mode");
+        }
+        // NORMAL is durable across application crashes in WAL mode; only an OS crash
+        // can lose the last transactions.
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        migrations().to_latest(&mut self.conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => classify(&path, err),
+            other => StoreError::Migration {
+                path,
+                message: other.to_string(),
+            },
+        })
+    }
+
+    // ----- conversations -------------------------------------------------------
+
+    /// Creates a conversation and returns its id.
+    pub fn create_conversation(&self, new: &NewConversation) -> Result<i64> {
+        let now = now_ms();
+        let setup = new
+            .setup
+            .as_ref()
+            .map(|s| serde_json::to_string(s).unwrap_or_default());
+        self.conn
+            .execute(
+                "INSERT INTO conversations (uid, title, persona, created_at, updated_at, setup)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                params![
+                    uuid::Uuid::new_v4().to_string(),
+                    new.title,
+                    new.persona,
+                    now,
+                    setup
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// One conversation's header, if it exists.
+    pub fn conversation(&self, id: i64) -> Result<Option<Conversation>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?1"),
+                [id],
+                conversation_from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Like [`Store::conversation`], but a missing id is an error.
+    pub fn require_conversation(&self, id: i64) -> Result<Conversation> {
+        self.conversation(id)?.ok_or(StoreError::NoConversation(id))
+    }
+
+    /// The conversation with this export identity, if already here (used by import).
+    pub fn conversation_by_uid(&self, uid: &str) -> Result<Option<i64>> {
+        self.conn
+            .query_row("SELECT id FROM conversations WHERE uid = ?1", [uid], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// A page of conversations, newest activity first.
+    pub fn list_conversations(
+        &self,
+        archived: bool,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<ConversationSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT c.id, c.title, c.persona, c.created_at, c.updated_at, c.archived,
+                        (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+                 FROM conversations c
+                 WHERE c.archived = ?1
+                 ORDER BY c.updated_at DESC, c.id DESC
+                 LIMIT ?2 OFFSET ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![archived, limit as i64, offset as i64], |r| {
+                Ok(ConversationSummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    persona: r.get(2)?,
+                    created_at: r.get(3)?,
+                    updated_at: r.get(4)?,
+                    archived: r.get(5)?,
+                    message_count: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// How many conversations there are (archived or not).
+    pub fn count_conversations(&self, archived: bool) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM conversations WHERE archived = ?1",
+                [archived],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every conversation id, oldest first (for `export --all`).
+    pub fn all_conversation_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM conversations ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<i64>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(ids)
+    }
+
+    pub fn rename_conversation(&self, id: i64, title: &str) -> Result<()> {
+        self.expect_one(
+            self.conn.execute(
+                "UPDATE conversations SET title = ?2 WHERE id = ?1",
+                params![id, title],
+            ),
+            id,
+        )
+    }
+
+    pub fn set_archived(&self, id: i64, archived: bool) -> Result<()> {
+        self.expect_one(
+            self.conn.execute(
+                "UPDATE conversations SET archived = ?2 WHERE id = ?1",
+                params![id, archived],
+            ),
+            id,
+        )
+    }
+
+    pub fn set_setup(&self, id: i64, setup: &InterviewSetup) -> Result<()> {
+        let json = serde_json::to_string(setup).unwrap_or_default();
+        self.expect_one(
+            self.conn.execute(
+                "UPDATE conversations SET setup = ?2 WHERE id = ?1",
+                params![id, json],
+            ),
+            id,
+        )
+    }
+
+    /// Deletes a conversation with its messages, reports and draft.
+    pub fn delete_conversation(&self, id: i64) -> Result<()> {
+        self.expect_one(
+            self.conn
+                .execute("DELETE FROM conversations WHERE id = ?1", [id]),
+            id,
+        )
+    }
+
+    fn expect_one(&self, changed: rusqlite::Result<usize>, id: i64) -> Result<()> {
+        match changed.map_err(|e| self.err(e))? {
+            0 => Err(StoreError::NoConversation(id)),
+            _ => Ok(()),
+        }
+    }
+
+    // ----- messages ------------------------------------------------------------
+
+    /// Appends a message and marks the conversation as active now.
+    pub fn insert_message(
+        &self,
+        conversation_id: i64,
+        role: Role,
+        content: &str,
+        status: Status,
+    ) -> Result<i64> {
+        let now = now_ms();
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let changed = tx
+            .execute(
+                "UPDATE conversations SET updated_at = ?2 WHERE id = ?1",
+                params![conversation_id, now],
+            )
+            .map_err(|e| self.err(e))?;
+        if changed == 0 {
+            return Err(StoreError::NoConversation(conversation_id));
+        }
+        tx.execute(
+            "INSERT INTO messages (conversation_id, role, content, status, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                conversation_id,
+                role.as_str(),
+                content,
+                status.as_str(),
+                now
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(id)
+    }
+
+    /// Inserts a message exactly as given (import keeps ids apart but times intact).
+    pub fn insert_message_raw(&self, m: &Message) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO messages (conversation_id, role, content, status, created_at, error,
+                                       prompt_tokens, completion_tokens, model)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    m.conversation_id,
+                    m.role.as_str(),
+                    m.content,
+                    m.status.as_str(),
+                    m.created_at,
+                    m.error,
+                    m.prompt_tokens,
+                    m.completion_tokens,
+                    m.model
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Replaces a message's content and status (used for streamed replies).
+    pub fn update_message(&self, id: i64, content: &str, status: Status) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE messages SET content = ?2, status = ?3 WHERE id = ?1",
+                params![id, content, status.as_str()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Final state of a reply: content, status, why it stopped, usage and model.
+    pub fn finish_message(&self, id: i64, finish: &MessageFinish) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE messages SET content = ?2, status = ?3, error = ?4, prompt_tokens = ?5,
+                        completion_tokens = ?6, model = ?7
+                 WHERE id = ?1",
+                params![
+                    id,
+                    finish.content,
+                    finish.status.as_str(),
+                    finish.error,
+                    finish.prompt_tokens,
+                    finish.completion_tokens,
+                    finish.model
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Deletes one message (used when regenerating a failed or interrupted reply).
+    pub fn delete_message(&self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM messages WHERE id = ?1", [id])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn message(&self, id: i64) -> Result<Option<Message>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1"),
+                [id],
+                message_from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// All messages of a conversation, in order.
+    pub fn messages(&self, conversation_id: i64) -> Result<Vec<Message>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([conversation_id], message_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The last `limit` messages of a conversation, in order (what the first screen shows).
+    pub fn messages_tail(&self, conversation_id: i64, limit: usize) -> Result<Vec<Message>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT * FROM (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1
+                                ORDER BY id DESC LIMIT ?2) ORDER BY id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![conversation_id, limit as i64], message_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Up to `limit` messages before message id `before_id`, in order (scrolling back).
+    pub fn messages_before(
+        &self,
+        conversation_id: i64,
+        before_id: i64,
+        limit: usize,
+    ) -> Result<Vec<Message>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT * FROM (SELECT {MESSAGE_COLUMNS} FROM messages
+                                WHERE conversation_id = ?1 AND id < ?2
+                                ORDER BY id DESC LIMIT ?3) ORDER BY id"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(
+                params![conversation_id, before_id, limit as i64],
+                message_from_row,
+            )
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    pub fn count_messages(&self, conversation_id: i64) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM messages WHERE conversation_id = ?1",
+                [conversation_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Start-up recovery: replies left `streaming` by a crash become `interrupted`.
+    pub fn recover_streaming(&self) -> Result<usize> {
+        self.conn
+            .execute(
+                "UPDATE messages SET status = 'interrupted',
+                        error = coalesce(error, 'the app stopped while this reply was streaming')
+                 WHERE status = 'streaming'",
+                [],
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    // ----- reports -------------------------------------------------------------
+
+    pub fn insert_report(
+        &self,
+        conversation_id: i64,
+        kind: &str,
+        model: Option<&str>,
+        body: &str,
+        valid: bool,
+    ) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO reports (conversation_id, kind, model, body, valid, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![conversation_id, kind, model, body, valid, now_ms()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The newest report of a conversation.
+    pub fn latest_report(&self, conversation_id: i64) -> Result<Option<StoredReport>> {
+        self.conn
+            .query_row(
+                "SELECT id, conversation_id, kind, model, body, valid, created_at FROM reports
+                 WHERE conversation_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1",
+                [conversation_id],
+                report_from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The newest valid report of every conversation that has one, oldest first
+    /// (for progress over time).
+    pub fn latest_valid_reports(&self) -> Result<Vec<StoredReport>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.id, r.conversation_id, r.kind, r.model, r.body, r.valid, r.created_at
+                 FROM reports r
+                 WHERE r.valid = 1 AND r.id = (SELECT r2.id FROM reports r2
+                        WHERE r2.conversation_id = r.conversation_id AND r2.valid = 1
+                        ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1)
+                 ORDER BY r.created_at, r.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], report_from_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    // ----- drafts and app state ------------------------------------------------
+
+    /// The unsent draft of a conversation ("" when none).
+    pub fn draft(&self, conversation_id: i64) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT text FROM drafts WHERE conversation_id = ?1",
+                [conversation_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .unwrap_or_default())
+    }
+
+    /// Saves (or, when empty, removes) a conversation's draft.
+    pub fn set_draft(&self, conversation_id: i64, text: &str) -> Result<()> {
+        let result = if text.is_empty() {
+            self.conn.execute(
+                "DELETE FROM drafts WHERE conversation_id = ?1",
+                [conversation_id],
+            )
+        } else {
+            self.conn.execute(
+                "INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (conversation_id) DO UPDATE SET text = ?2, updated_at = ?3",
+                params![conversation_id, text, now_ms()],
+            )
+        };
+        result.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    pub fn state(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM app_state WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_state(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO app_state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = ?2",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Raw access for modules that own their own queries (search, import, benches).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Raw mutable access (transactions in bulk import and fixtures).
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Maps a raw SQLite error on this store to a [`StoreError`].
+    pub fn classify(&self, source: rusqlite::Error) -> StoreError {
+        self.err(source)
+    }
+}
+
+/// What a streamed reply ended as.
+#[derive(Debug, Clone)]
+pub struct MessageFinish {
+    pub content: String,
+    pub status: Status,
+    /// Why it stopped early or failed, in words for the user.
+    pub error: Option<String>,
+    pub prompt_tokens: Option<i64>,
+    pub completion_tokens: Option<i64>,
+    pub model: Option<String>,
+}
+
+fn conversation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conversation> {
+    let setup: Option<String> = r.get(7)?;
+    Ok(Conversation {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        title: r.get(2)?,
+        persona: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+        archived: r.get(6)?,
+        setup: setup.and_then(|s| serde_json::from_str(&s).ok()),
+    })
+}
+
+fn message_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
+    let role: String = r.get(2)?;
+    let status: String = r.get(4)?;
+    Ok(Message {
+        id: r.get(0)?,
+        conversation_id: r.get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::User),
+        content: r.get(3)?,
+        status: Status::parse(&status).unwrap_or(Status::Error),
+        created_at: r.get(5)?,
+        error: r.get(6)?,
+        prompt_tokens: r.get(7)?,
+        completion_tokens: r.get(8)?,
+        model: r.get(9)?,
+    })
+}
+
+fn report_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredReport> {
+    Ok(StoredReport {
+        id: r.get(0)?,
+        conversation_id: r.get(1)?,
+        kind: r.get(2)?,
+        model: r.get(3)?,
+        body: r.get(4)?,
+        valid: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+/// Turns SQLite's error codes into errors that say what to do.
+fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            StoreError::NotADatabase { path }
+        }
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            StoreError::Busy { path }
+        }
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+            StoreError::Open { path, source }
+        }
+        _ => StoreError::Sqlite { path, source },
+    }
+}
+
+/// Creates the data directory (and parents) with mode 0700 on Unix.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| StoreError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Creates an empty database file with mode 0600 if none exists, so SQLite never
+/// creates it with the process umask.
+fn create_private_file(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(StoreError::ReadOnly {
+            path: path.to_path_buf(),
+        }),
+        Err(source) => Err(StoreError::CreateDir {
+            path: path.parent().unwrap_or(path).to_path_buf(),
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! Plain data types stored in and read from the database.
+
+use serde::{Deserialize, Serialize};
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "system" => Some(Role::System),
+            "user" => Some(Role::User),
+            "assistant" => Some(Role::Assistant),
+            _ => None,
+        }
+    }
+}
+
+/// Where a message is in its life: a reply is `Streaming` while tokens arrive, then
+/// `Complete` (finished normally), `Interrupted` (cancelled or cut off, content kept)
+/// or `Error` (the request failed; `error` says why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Complete,
+    Streaming,
+    Interrupted,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::Streaming => "streaming",
+            Status::Interrupted => "interrupted",
+            Status::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "complete" => Some(Status::Complete),
+            "streaming" => Some(Status::Streaming),
+            "interrupted" => Some(Status::Interrupted),
+            "error" => Some(Status::Error),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of interview, which picks the interviewer's prompt and question bank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum InterviewType {
+    Behavioral,
+    Technical,
+    SystemDesign,
+    Hr,
+    #[default]
+    General,
+}
+
+impl InterviewType {
+    pub const ALL: [InterviewType; 5] = [
+        InterviewType::Behavioral,
+        InterviewType::Technical,
+        InterviewType::SystemDesign,
+        InterviewType::Hr,
+        InterviewType::General,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterviewType::Behavioral => "behavioral",
+            InterviewType::Technical => "technical",
+            InterviewType::SystemDesign => "system-design",
+            InterviewType::Hr => "hr",
+            InterviewType::General => "general",
+        }
+    }
+
+    /// Human label, e.g. for headers.
+    pub fn label(self) -> &'static str {
+        match self {
+            InterviewType::Behavioral => "Behavioural",
+            InterviewType::Technical => "Technical",
+            InterviewType::SystemDesign => "System design",
+            InterviewType::Hr => "HR screen",
+            InterviewType::General => "General career",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InterviewType> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "behavioral" | "behavioural" => Some(InterviewType::Behavioral),
+            "technical" => Some(InterviewType::Technical),
+            "system-design" | "system_design" | "systemdesign" => Some(InterviewType::SystemDesign),
+            "hr" => Some(InterviewType::Hr),
+            "general" => Some(InterviewType::General),
+            _ => None,
+        }
+    }
+}
+
+/// What the user said they are preparing for. Stored as JSON with the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct InterviewSetup {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seniority: Option<String>,
+    #[serde(default, rename = "type")]
+    pub interview_type: InterviewType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questions: Option<u32>,
+    /// Job description text (read from a file at setup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_description: Option<String>,
+    /// CV / resume text (read from a file at setup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv: Option<String>,
+}
+
+/// One conversation's header row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub id: i64,
+    pub uid: String,
+    pub title: String,
+    pub persona: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub archived: bool,
+    pub setup: Option<InterviewSetup>,
+}
+
+/// A conversation as the sidebar and `list` show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub title: String,
+    pub persona: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub message_count: i64,
+    pub archived: bool,
+}
+
+/// One stored message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub role: Role,
+    pub content: String,
+    pub status: Status,
+    pub created_at: i64,
+    /// Why the reply failed or stopped early, in words for the user.
+    pub error: Option<String>,
+    pub prompt_tokens: Option<i64>,
+    pub completion_tokens: Option<i64>,
+    pub model: Option<String>,
+}
+
+/// Fields for a conversation about to be created.
+#[derive(Debug, Clone, Default)]
+pub struct NewConversation {
+    pub title: String,
+    pub persona: String,
+    pub setup: Option<InterviewSetup>,
+}
+
+/// A stored feedback report (the body is the report JSON, or raw text when invalid).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReport {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub kind: String,
+    pub model: Option<String>,
+    pub body: String,
+    pub valid: bool,
+    pub created_at: i64,
+}

@@ -1,0 +1,263 @@
+//! Store unit tests, each on a real database file in a temporary directory.
+
+use super::*;
+
+fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_in(&dir.path().join("data")).expect("open");
+    (dir, store)
+}
+
+fn new_conv(store: &Store, title: &str) -> i64 {
+    store
+        .create_conversation(&NewConversation {
+            title: title.into(),
+            persona: "career-interviewer".into(),
+            setup: None,
+        })
+        .expect("create")
+}
+
+#[test]
+fn migrations_are_valid() {
+    migrations().validate().expect("migrations validate");
+}
+
+#[test]
+fn opening_twice_is_idempotent_and_sets_the_schema_version() {
+    let (dir, store) = temp_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    let store = Store::open(&path).expect("reopen");
+    let v: i64 = store
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(v as usize, SCHEMA_VERSION);
+    drop(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn data_dir_and_file_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, store) = temp_store();
+    let d = std::fs::metadata(dir.path().join("data"))
+        .expect("dir")
+        .permissions()
+        .mode();
+    let f = std::fs::metadata(store.path())
+        .expect("file")
+        .permissions()
+        .mode();
+    assert_eq!(d & 0o777, 0o700);
+    assert_eq!(f & 0o777, 0o600);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(DB_FILE);
+    let garbage = b"this is not sqlite, just some text that a user put here\n".repeat(100);
+    std::fs::write(&path, &garbage).expect("write");
+    let err = Store::open(&path).expect_err("must refuse");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(err.to_string().contains(&path.display().to_string()));
+    assert_eq!(std::fs::read(&path).expect("read"), garbage);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(DB_FILE);
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 999).expect("set");
+        conn.execute("CREATE TABLE future (x)", []).expect("create");
+    }
+    let before = std::fs::read(&path).expect("read");
+    let err = Store::open(&path).expect_err("must refuse");
+    assert!(
+        matches!(err, StoreError::TooNew { found: 999, .. }),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+}
+
+#[test]
+fn messages_round_trip_in_order_and_bump_the_conversation() {
+    let (_dir, store) = temp_store();
+    let a = new_conv(&store, "first");
+    let b = new_conv(&store, "second");
+    // Times have millisecond resolution: make "newer" unambiguous.
+    std::thread::sleep(std::time::Duration::from_millis(3));
+    store
+        .insert_message(a, Role::User, "hello", Status::Complete)
+        .expect("insert");
+    let reply = store
+        .insert_message(a, Role::Assistant, "", Status::Streaming)
+        .expect("insert");
+    store
+        .update_message(reply, "Hi there", Status::Streaming)
+        .expect("update");
+    store
+        .finish_message(
+            reply,
+            &MessageFinish {
+                content: "Hi there!".into(),
+                status: Status::Complete,
+                error: None,
+                prompt_tokens: Some(10),
+                completion_tokens: Some(3),
+                model: Some("gpt-4o-mini".into()),
+            },
+        )
+        .expect("finish");
+    let msgs = store.messages(a).expect("messages");
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(msgs[0].content, "hello");
+    assert_eq!(msgs[1].content, "Hi there!");
+    assert_eq!(msgs[1].status, Status::Complete);
+    assert_eq!(msgs[1].completion_tokens, Some(3));
+
+    let list = store.list_conversations(false, 10, 0).expect("list");
+    assert_eq!(list.len(), 2);
+    assert_eq!(
+        list[0].id, a,
+        "the conversation with the newest message comes first"
+    );
+    assert_eq!(list[0].message_count, 2);
+    assert_eq!(list[1].id, b);
+}
+
+#[test]
+fn tail_and_before_page_through_a_conversation() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "long");
+    let ids: Vec<i64> = (0..10)
+        .map(|i| {
+            store
+                .insert_message(c, Role::User, &format!("m{i}"), Status::Complete)
+                .expect("insert")
+        })
+        .collect();
+    let tail = store.messages_tail(c, 3).expect("tail");
+    assert_eq!(
+        tail.iter().map(|m| m.content.as_str()).collect::<Vec<_>>(),
+        ["m7", "m8", "m9"]
+    );
+    let before = store.messages_before(c, ids[7], 2).expect("before");
+    assert_eq!(
+        before
+            .iter()
+            .map(|m| m.content.as_str())
+            .collect::<Vec<_>>(),
+        ["m5", "m6"]
+    );
+}
+
+#[test]
+fn delete_cascades_and_unknown_ids_are_errors() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "doomed");
+    store
+        .insert_message(c, Role::User, "x", Status::Complete)
+        .expect("insert");
+    store.set_draft(c, "unsent").expect("draft");
+    store
+        .insert_report(c, "heuristic", None, "{}", true)
+        .expect("report");
+    store.delete_conversation(c).expect("delete");
+    let n: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 0);
+    assert!(matches!(
+        store.delete_conversation(c),
+        Err(StoreError::NoConversation(_))
+    ));
+    assert!(matches!(
+        store.rename_conversation(c, "x"),
+        Err(StoreError::NoConversation(_))
+    ));
+    assert!(matches!(
+        store.insert_message(c, Role::User, "x", Status::Complete),
+        Err(StoreError::NoConversation(_))
+    ));
+}
+
+#[test]
+fn streaming_rows_become_interrupted_on_recovery() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "crash");
+    let m = store
+        .insert_message(c, Role::Assistant, "partial", Status::Streaming)
+        .expect("insert");
+    assert_eq!(store.recover_streaming().expect("recover"), 1);
+    let msg = store.message(m).expect("get").expect("exists");
+    assert_eq!(msg.status, Status::Interrupted);
+    assert_eq!(msg.content, "partial");
+}
+
+#[test]
+fn archive_hides_from_the_default_list() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "old");
+    store.set_archived(c, true).expect("archive");
+    assert!(
+        store
+            .list_conversations(false, 10, 0)
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(
+        store.list_conversations(true, 10, 0).expect("list").len(),
+        1
+    );
+}
+
+#[test]
+fn drafts_and_state_persist() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "d");
+    assert_eq!(store.draft(c).expect("draft"), "");
+    store.set_draft(c, "half an answer").expect("set");
+    assert_eq!(store.draft(c).expect("draft"), "half an answer");
+    store.set_draft(c, "").expect("clear");
+    assert_eq!(store.draft(c).expect("draft"), "");
+    store.set_state("open", "3").expect("state");
+    assert_eq!(store.state("open").expect("state").as_deref(), Some("3"));
+}
+
+#[test]
+fn full_text_index_follows_inserts_updates_and_deletes() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "search me");
+    let m = store
+        .insert_message(
+            c,
+            Role::User,
+            "I led the kubernetes migration",
+            Status::Complete,
+        )
+        .expect("insert");
+    let hits = |q: &str| -> i64 {
+        store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1",
+                [q],
+                |r| r.get(0),
+            )
+            .expect("query")
+    };
+    assert_eq!(hits("kubernetes"), 1);
+    store
+        .update_message(m, "I led the postgres upgrade", Status::Complete)
+        .expect("update");
+    assert_eq!(hits("kubernetes"), 0);
+    assert_eq!(hits("postgres"), 1);
+    store.delete_message(m).expect("delete");
+    assert_eq!(hits("postgres"), 0);
+}
