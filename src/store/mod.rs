@@ -7,6 +7,7 @@
 pub mod model;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
@@ -84,8 +85,12 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// One open connection to the database file.
+///
+/// The connection sits behind a mutex so a `Store` can be shared between tasks
+/// (`Arc<Service>`); every method holds the lock only for its own query, never
+/// across an `.await`.
 pub struct Store {
-    conn: Connection,
+    conn: Mutex<Connection>,
     path: PathBuf,
 }
 
@@ -114,7 +119,10 @@ impl Store {
         let path = path.to_path_buf();
         create_private_file(&path)?;
         let conn = Connection::open(&path).map_err(|source| classify(&path, source))?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn: Mutex::new(conn),
+            path,
+        };
         store.check_version()?;
         store.configure()?;
         store.migrate()?;
@@ -132,11 +140,11 @@ impl Store {
 
     fn check_version(&self) -> Result<()> {
         let found: i64 = self
-            .conn
+            .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         // Reading the schema forces SQLite to parse the header: garbage fails here.
-        self.conn
+        self.conn()
             .query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
                 r.get::<_, i64>(0)
             })
@@ -154,14 +162,14 @@ impl Store {
 
     fn configure(&self) -> Result<()> {
         // The busy timeout first: another process may hold the lock while we switch modes.
-        self.conn
+        self.conn()
             .busy_timeout(Duration::from_secs(10))
             .map_err(|e| self.err(e))?;
-        self.conn
+        self.conn()
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| self.err(e))?;
         let mode: String = self
-            .conn
+            .conn()
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -169,7 +177,7 @@ impl Store {
         }
         // NORMAL is durable across application crashes in WAL mode; only an OS crash
         // can lose the last transactions.
-        self.conn
+        self.conn()
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -177,13 +185,15 @@ impl Store {
 
     fn migrate(&mut self) -> Result<()> {
         let path = self.path.clone();
-        migrations().to_latest(&mut self.conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => classify(&path, err),
-            other => StoreError::Migration {
-                path,
-                message: other.to_string(),
-            },
-        })
+        migrations()
+            .to_latest(self.conn.get_mut().unwrap_or_else(|e| e.into_inner()))
+            .map_err(|e| match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => classify(&path, err),
+                other => StoreError::Migration {
+                    path,
+                    message: other.to_string(),
+                },
+            })
     }
 
     // ----- conversations -------------------------------------------------------
@@ -195,7 +205,7 @@ impl Store {
             .setup
             .as_ref()
             .map(|s| serde_json::to_string(s).unwrap_or_default());
-        self.conn
+        self.conn()
             .execute(
                 "INSERT INTO conversations (uid, title, persona, created_at, updated_at, setup)
                  VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
@@ -208,12 +218,12 @@ impl Store {
                 ],
             )
             .map_err(|e| self.err(e))?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.conn().last_insert_rowid())
     }
 
     /// One conversation's header, if it exists.
     pub fn conversation(&self, id: i64) -> Result<Option<Conversation>> {
-        self.conn
+        self.conn()
             .query_row(
                 &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?1"),
                 [id],
@@ -230,7 +240,7 @@ impl Store {
 
     /// The conversation with this export identity, if already here (used by import).
     pub fn conversation_by_uid(&self, uid: &str) -> Result<Option<i64>> {
-        self.conn
+        self.conn()
             .query_row("SELECT id FROM conversations WHERE uid = ?1", [uid], |r| {
                 r.get(0)
             })
@@ -245,8 +255,8 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<ConversationSummary>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare_cached(
                 "SELECT c.id, c.title, c.persona, c.created_at, c.updated_at, c.archived,
                         (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
@@ -274,7 +284,7 @@ impl Store {
 
     /// How many conversations there are (archived or not).
     pub fn count_conversations(&self, archived: bool) -> Result<i64> {
-        self.conn
+        self.conn()
             .query_row(
                 "SELECT count(*) FROM conversations WHERE archived = ?1",
                 [archived],
@@ -285,8 +295,8 @@ impl Store {
 
     /// Every conversation id, oldest first (for `export --all`).
     pub fn all_conversation_ids(&self) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare("SELECT id FROM conversations ORDER BY id")
             .map_err(|e| self.err(e))?;
         let ids = stmt
@@ -299,7 +309,7 @@ impl Store {
 
     pub fn rename_conversation(&self, id: i64, title: &str) -> Result<()> {
         self.expect_one(
-            self.conn.execute(
+            self.conn().execute(
                 "UPDATE conversations SET title = ?2 WHERE id = ?1",
                 params![id, title],
             ),
@@ -309,7 +319,7 @@ impl Store {
 
     pub fn set_archived(&self, id: i64, archived: bool) -> Result<()> {
         self.expect_one(
-            self.conn.execute(
+            self.conn().execute(
                 "UPDATE conversations SET archived = ?2 WHERE id = ?1",
                 params![id, archived],
             ),
@@ -320,7 +330,7 @@ impl Store {
     pub fn set_setup(&self, id: i64, setup: &InterviewSetup) -> Result<()> {
         let json = serde_json::to_string(setup).unwrap_or_default();
         self.expect_one(
-            self.conn.execute(
+            self.conn().execute(
                 "UPDATE conversations SET setup = ?2 WHERE id = ?1",
                 params![id, json],
             ),
@@ -331,7 +341,7 @@ impl Store {
     /// Deletes a conversation with its messages, reports and draft.
     pub fn delete_conversation(&self, id: i64) -> Result<()> {
         self.expect_one(
-            self.conn
+            self.conn()
                 .execute("DELETE FROM conversations WHERE id = ?1", [id]),
             id,
         )
@@ -355,7 +365,8 @@ impl Store {
         status: Status,
     ) -> Result<i64> {
         let now = now_ms();
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.err(e))?;
         let changed = tx
             .execute(
                 "UPDATE conversations SET updated_at = ?2 WHERE id = ?1",
@@ -384,7 +395,7 @@ impl Store {
 
     /// Inserts a message exactly as given (import keeps ids apart but times intact).
     pub fn insert_message_raw(&self, m: &Message) -> Result<i64> {
-        self.conn
+        self.conn()
             .execute(
                 "INSERT INTO messages (conversation_id, role, content, status, created_at, error,
                                        prompt_tokens, completion_tokens, model)
@@ -402,12 +413,12 @@ impl Store {
                 ],
             )
             .map_err(|e| self.err(e))?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.conn().last_insert_rowid())
     }
 
     /// Replaces a message's content and status (used for streamed replies).
     pub fn update_message(&self, id: i64, content: &str, status: Status) -> Result<()> {
-        self.conn
+        self.conn()
             .execute(
                 "UPDATE messages SET content = ?2, status = ?3 WHERE id = ?1",
                 params![id, content, status.as_str()],
@@ -418,7 +429,7 @@ impl Store {
 
     /// Final state of a reply: content, status, why it stopped, usage and model.
     pub fn finish_message(&self, id: i64, finish: &MessageFinish) -> Result<()> {
-        self.conn
+        self.conn()
             .execute(
                 "UPDATE messages SET content = ?2, status = ?3, error = ?4, prompt_tokens = ?5,
                         completion_tokens = ?6, model = ?7
@@ -439,14 +450,14 @@ impl Store {
 
     /// Deletes one message (used when regenerating a failed or interrupted reply).
     pub fn delete_message(&self, id: i64) -> Result<()> {
-        self.conn
+        self.conn()
             .execute("DELETE FROM messages WHERE id = ?1", [id])
             .map_err(|e| self.err(e))?;
         Ok(())
     }
 
     pub fn message(&self, id: i64) -> Result<Option<Message>> {
-        self.conn
+        self.conn()
             .query_row(
                 &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1"),
                 [id],
@@ -458,8 +469,8 @@ impl Store {
 
     /// All messages of a conversation, in order.
     pub fn messages(&self, conversation_id: i64) -> Result<Vec<Message>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY id"
             ))
@@ -472,8 +483,8 @@ impl Store {
 
     /// The last `limit` messages of a conversation, in order (what the first screen shows).
     pub fn messages_tail(&self, conversation_id: i64, limit: usize) -> Result<Vec<Message>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT * FROM (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1
                                 ORDER BY id DESC LIMIT ?2) ORDER BY id"
@@ -492,8 +503,8 @@ impl Store {
         before_id: i64,
         limit: usize,
     ) -> Result<Vec<Message>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT * FROM (SELECT {MESSAGE_COLUMNS} FROM messages
                                 WHERE conversation_id = ?1 AND id < ?2
@@ -510,7 +521,7 @@ impl Store {
     }
 
     pub fn count_messages(&self, conversation_id: i64) -> Result<i64> {
-        self.conn
+        self.conn()
             .query_row(
                 "SELECT count(*) FROM messages WHERE conversation_id = ?1",
                 [conversation_id],
@@ -521,7 +532,7 @@ impl Store {
 
     /// Start-up recovery: replies left `streaming` by a crash become `interrupted`.
     pub fn recover_streaming(&self) -> Result<usize> {
-        self.conn
+        self.conn()
             .execute(
                 "UPDATE messages SET status = 'interrupted',
                         error = coalesce(error, 'the app stopped while this reply was streaming')
@@ -541,19 +552,19 @@ impl Store {
         body: &str,
         valid: bool,
     ) -> Result<i64> {
-        self.conn
+        self.conn()
             .execute(
                 "INSERT INTO reports (conversation_id, kind, model, body, valid, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![conversation_id, kind, model, body, valid, now_ms()],
             )
             .map_err(|e| self.err(e))?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.conn().last_insert_rowid())
     }
 
     /// The newest report of a conversation.
     pub fn latest_report(&self, conversation_id: i64) -> Result<Option<StoredReport>> {
-        self.conn
+        self.conn()
             .query_row(
                 "SELECT id, conversation_id, kind, model, body, valid, created_at FROM reports
                  WHERE conversation_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1",
@@ -567,8 +578,8 @@ impl Store {
     /// The newest valid report of every conversation that has one, oldest first
     /// (for progress over time).
     pub fn latest_valid_reports(&self) -> Result<Vec<StoredReport>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare(
                 "SELECT r.id, r.conversation_id, r.kind, r.model, r.body, r.valid, r.created_at
                  FROM reports r
@@ -589,7 +600,7 @@ impl Store {
     /// The unsent draft of a conversation ("" when none).
     pub fn draft(&self, conversation_id: i64) -> Result<String> {
         Ok(self
-            .conn
+            .conn()
             .query_row(
                 "SELECT text FROM drafts WHERE conversation_id = ?1",
                 [conversation_id],
@@ -603,12 +614,12 @@ impl Store {
     /// Saves (or, when empty, removes) a conversation's draft.
     pub fn set_draft(&self, conversation_id: i64, text: &str) -> Result<()> {
         let result = if text.is_empty() {
-            self.conn.execute(
+            self.conn().execute(
                 "DELETE FROM drafts WHERE conversation_id = ?1",
                 [conversation_id],
             )
         } else {
-            self.conn.execute(
+            self.conn().execute(
                 "INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (conversation_id) DO UPDATE SET text = ?2, updated_at = ?3",
                 params![conversation_id, text, now_ms()],
@@ -618,7 +629,7 @@ impl Store {
     }
 
     pub fn state(&self, key: &str) -> Result<Option<String>> {
-        self.conn
+        self.conn()
             .query_row("SELECT value FROM app_state WHERE key = ?1", [key], |r| {
                 r.get(0)
             })
@@ -627,7 +638,7 @@ impl Store {
     }
 
     pub fn set_state(&self, key: &str, value: &str) -> Result<()> {
-        self.conn
+        self.conn()
             .execute(
                 "INSERT INTO app_state (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = ?2",
@@ -637,14 +648,16 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Raw access for modules that own their own queries (search, import, benches).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// The connection, locked, for modules that own their own queries (search,
+    /// import, fixtures). Keep the guard for one query or transaction only.
+    pub fn connection(&self) -> MutexGuard<'_, Connection> {
+        self.conn()
     }
 
-    /// Raw mutable access (transactions in bulk import and fixtures).
-    pub fn connection_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (statements
+        // are atomic), so a poisoned lock is still safe to use.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Maps a raw SQLite error on this store to a [`StoreError`].
