@@ -4,6 +4,9 @@
 //! Every backend speaks the same protocol: it is given a [`ChatRequest`] and sends
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
 
+pub mod offline;
+pub mod persona;
+
 use crate::store::{InterviewSetup, Role};
 
 /// One turn of the conversation as sent to a model.
