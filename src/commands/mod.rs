@@ -16,6 +16,9 @@ use crate::service::Service;
 /// Runs the parsed command line; the exit code on success (130 after Ctrl+C).
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let settings = Settings::resolve(&cli.global)?;
+    for warning in &settings.warnings {
+        eprintln!("warning: {warning}");
+    }
     let Some(command) = cli.command else {
         anyhow::bail!("the terminal interface is not built yet; use `interviewer ask`");
     };
