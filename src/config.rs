@@ -162,6 +162,11 @@ pub fn load_file(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         })
 }
 
+/// Parses the text of a config file; `dir` anchors a relative `data_dir`.
+pub fn parse_text(text: &str, dir: &Path) -> Result<ConfigFile, FileError> {
+    file::parse(text, dir)
+}
+
 impl Settings {
     /// Folds flags/environment (already merged by clap) over the config file and the
     /// defaults.

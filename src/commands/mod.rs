@@ -2,6 +2,8 @@
 //! `anyhow::Result` so failures reach `main` as one line for the user.
 
 mod browse;
+mod config_cmd;
+mod key;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -9,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigAction, KeyAction};
 use crate::config::Settings;
 use crate::service::Service;
 
@@ -18,6 +20,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let settings = Settings::resolve(&cli.global)?;
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
+    }
+    if needs_key(cli.command.as_ref(), &settings) {
+        warn_if_keyring_unreachable();
     }
     let Some(command) = cli.command else {
         anyhow::bail!("the terminal interface is not built yet; use `interviewer ask`");
@@ -32,7 +37,30 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rename { id, title } => browse::rename(&open(settings)?, id, &title),
         Command::Delete { id, yes } => browse::delete(&open(settings)?, id, yes),
         Command::Archive { id, undo } => browse::archive(&open(settings)?, id, !undo),
+        Command::Key { action } => match action {
+            KeyAction::Set => key::set(),
+            KeyAction::Status => key::status(),
+            KeyAction::Delete => key::delete(),
+        },
+        Command::Config { action } => match action {
+            ConfigAction::Path => config_cmd::path(&settings),
+            ConfigAction::Show => config_cmd::show(&settings),
+        },
         other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
+    }
+}
+
+/// Whether the command will look for an API key (to talk to the model).
+fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
+    !settings.offline && matches!(command, Some(Command::Ask(_) | Command::Report { .. }))
+}
+
+/// One line on stderr when the key would come from the keyring and the keyring cannot
+/// be read, so that a following "no API key" failure has its reason. The TUI shows
+/// the same on its own screen instead.
+fn warn_if_keyring_unreachable() {
+    if let Some(problem) = crate::secrets::lookup_key().keyring_error {
+        eprintln!("warning: {problem}");
     }
 }
 
