@@ -31,6 +31,32 @@ impl Default for Timeouts {
     }
 }
 
+impl Timeouts {
+    /// Environment overrides, seconds (fractions allowed):
+    /// `INTERVIEWER_CONNECT_TIMEOUT_SECS`, `INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS`,
+    /// `INTERVIEWER_IDLE_TIMEOUT_SECS`. Undocumented knobs for tests and odd networks.
+    pub fn with_env_overrides(mut self) -> Result<Timeouts, ConfigError> {
+        for (var, slot) in [
+            ("INTERVIEWER_CONNECT_TIMEOUT_SECS", &mut self.connect),
+            (
+                "INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS",
+                &mut self.first_token,
+            ),
+            ("INTERVIEWER_IDLE_TIMEOUT_SECS", &mut self.idle),
+        ] {
+            if let Ok(value) = std::env::var(var) {
+                *slot = parse_secs(&value).ok_or(ConfigError::BadTimeout { var, value })?;
+            }
+        }
+        Ok(self)
+    }
+}
+
+fn parse_secs(value: &str) -> Option<Duration> {
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs > 0.0 && secs < 1e9).then(|| Duration::from_secs_f64(secs))
+}
+
 /// Everything the program needs to know about where and how to run.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -51,6 +77,8 @@ pub enum ConfigError {
         "no data directory could be found for this user; pass --data-dir or set INTERVIEWER_DATA_DIR"
     )]
     NoDataDir,
+    #[error("{var}={value:?} is not a number of seconds greater than zero")]
+    BadTimeout { var: &'static str, value: String },
 }
 
 /// The OS data directory for this program (e.g. `~/.local/share/interviewer`).
@@ -72,7 +100,7 @@ impl Settings {
             model: non_empty(global.model.clone()).unwrap_or_else(|| DEFAULT_MODEL.to_string()),
             offline: global.offline,
             persona: DEFAULT_PERSONA.to_string(),
-            timeouts: Timeouts::default(),
+            timeouts: Timeouts::default().with_env_overrides()?,
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         })
     }
