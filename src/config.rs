@@ -78,6 +78,45 @@ impl std::fmt::Display for Source {
     }
 }
 
+impl Timeouts {
+    /// Environment overrides, seconds (fractions allowed):
+    /// `INTERVIEWER_CONNECT_TIMEOUT_SECS`, `INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS`,
+    /// `INTERVIEWER_IDLE_TIMEOUT_SECS`. Knobs for tests and odd networks; they beat
+    /// the config file's `[timeouts]`.
+    pub fn with_env_overrides(self) -> Result<Timeouts, ConfigError> {
+        self.with_overrides_from(&|var| std::env::var(var).ok())
+    }
+
+    fn with_overrides_from(
+        mut self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Timeouts, ConfigError> {
+        let [connect, first_token, idle] = Timeouts::ENV_VARS;
+        for (var, slot) in [
+            (connect, &mut self.connect),
+            (first_token, &mut self.first_token),
+            (idle, &mut self.idle),
+        ] {
+            if let Some(value) = env(var) {
+                *slot = parse_secs(&value).ok_or(ConfigError::BadTimeout { var, value })?;
+            }
+        }
+        Ok(self)
+    }
+
+    /// The variables [`Timeouts::with_env_overrides`] reads.
+    const ENV_VARS: [&'static str; 3] = [
+        "INTERVIEWER_CONNECT_TIMEOUT_SECS",
+        "INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS",
+        "INTERVIEWER_IDLE_TIMEOUT_SECS",
+    ];
+}
+
+fn parse_secs(value: &str) -> Option<Duration> {
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs > 0.0 && secs < 1e9).then(|| Duration::from_secs_f64(secs))
+}
+
 /// Everything the program needs to know about where and how to run.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -121,6 +160,8 @@ pub enum ConfigError {
         path.display(), error.line, error.column, error.message
     )]
     Malformed { path: PathBuf, error: FileError },
+    #[error("{var}={value:?} is not a number of seconds greater than zero")]
+    BadTimeout { var: &'static str, value: String },
 }
 
 /// The OS data directory for this program (e.g. `~/.local/share/interviewer`).
@@ -281,16 +322,14 @@ impl Settings {
             connect: file.timeouts.connect.unwrap_or(defaults.connect),
             first_token: file.timeouts.first_token.unwrap_or(defaults.first_token),
             idle: file.timeouts.idle.unwrap_or(defaults.idle),
+        }
+        .with_overrides_from(env)?;
+        let timeouts_source = match Timeouts::ENV_VARS.into_iter().find(|v| env(v).is_some()) {
+            Some(var) => Source::Environment(var),
+            None if file.timeouts != file::TimeoutsFile::default() => Source::File,
+            None => Source::Default,
         };
-        let file_timeouts = file.timeouts != file::TimeoutsFile::default();
-        sources.insert(
-            "timeouts",
-            if file_timeouts {
-                Source::File
-            } else {
-                Source::Default
-            },
-        );
+        sources.insert("timeouts", timeouts_source);
 
         let base = Theme::default();
         let t = &file.theme;
@@ -484,6 +523,19 @@ mod tests {
             Source::Environment("OPENAI_BASE_URL")
         );
         assert_eq!(s.source_of("data_dir"), Source::CommandLine);
+    }
+
+    #[test]
+    fn timeout_variables_beat_the_file() {
+        let f = file("[timeouts]\nidle_secs = 7\nconnect_secs = 4\n");
+        let env = |var: &str| (var == "INTERVIEWER_IDLE_TIMEOUT_SECS").then(|| "0.5".to_string());
+        let s = merge(&GlobalArgs::default(), Some(f), &env);
+        assert_eq!(s.timeouts.idle, Duration::from_millis(500));
+        assert_eq!(s.timeouts.connect, Duration::from_secs(4));
+        assert_eq!(
+            s.source_of("timeouts"),
+            Source::Environment("INTERVIEWER_IDLE_TIMEOUT_SECS")
+        );
     }
 
     #[test]

@@ -2,10 +2,18 @@
 //! conversations, list, read, rename, archive and delete them. Input is validated
 //! here, before anything is written.
 
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::agent::persona::{self, UnknownPersona};
+use crate::agent::{AgentEvent, Backend, ChatRequest, ChatTurn, StreamEnd, Usage};
 use crate::config::Settings;
 use crate::store::{
-    Conversation, ConversationSummary, InterviewSetup, Message, NewConversation, Store, StoreError,
-    StoredReport,
+    Conversation, ConversationSummary, InterviewSetup, Message, MessageFinish, NewConversation,
+    Role, Status, Store, StoreError, StoredReport,
 };
 
 /// Longest message accepted, in bytes (a long answer plus a pasted job description
@@ -29,6 +37,16 @@ pub enum ServiceError {
     EmptyTitle,
     #[error("the title is too long ({len} characters; the limit is {max})")]
     TitleTooLong { len: usize, max: usize },
+    #[error(transparent)]
+    UnknownPersona(#[from] UnknownPersona),
+    #[error(
+        "conversation {0} already has its persona and interview setup; start a new conversation to change them"
+    )]
+    SetupForExisting(i64),
+    #[error(
+        "conversation {0} has no failed or interrupted reply to regenerate; send a new message instead"
+    )]
+    NothingToRegenerate(i64),
 }
 
 /// A conversation with everything needed to show it.
@@ -104,6 +122,374 @@ impl Service {
     pub fn set_archived(&self, id: i64, archived: bool) -> Result<(), ServiceError> {
         Ok(self.store.set_archived(id, archived)?)
     }
+}
+
+// ----- sending -------------------------------------------------------------------
+
+/// How often, at most, a streaming reply's text is written to the database: a crash
+/// or `kill -9` loses at most this much of the reply.
+pub const FLUSH_INTERVAL: Duration = Duration::from_millis(200);
+
+/// Model name stored with replies written by the offline question bank.
+pub const OFFLINE_MODEL: &str = "offline-question-bank";
+
+/// One message to send.
+#[derive(Debug, Clone, Default)]
+pub struct SendRequest {
+    /// Continue this conversation; `None` starts a new one titled from `text`.
+    pub conversation_id: Option<i64>,
+    pub text: String,
+    /// Persona for a new conversation (default: the configured one). Must be `None`
+    /// when continuing a conversation: its persona was fixed when it was created.
+    pub persona: Option<String>,
+    /// Interview setup for a new conversation. Must be `None` when continuing one.
+    pub setup: Option<InterviewSetup>,
+}
+
+/// Progress of one send, in order: `UserStored`, then (if any text arrives)
+/// `ReplyStarted` and `Delta`s, then exactly one `Finished`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendEvent {
+    /// The user's message is stored (and the conversation created when new).
+    UserStored {
+        conversation_id: i64,
+        message: Message,
+        created: bool,
+    },
+    /// The first text arrived; the assistant row exists with status `streaming`.
+    ReplyStarted { message_id: i64 },
+    /// More text of the reply.
+    Delta(String),
+    /// The reply as finally stored (an `error` row when the request failed).
+    Finished {
+        reply: Option<Message>,
+        end: StreamEnd,
+    },
+}
+
+/// How a send ended. `reply` is the stored assistant row (status `complete`,
+/// `interrupted` or `error`); `end` says why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendOutcome {
+    pub conversation_id: i64,
+    pub reply: Option<Message>,
+    pub end: StreamEnd,
+}
+
+impl Service {
+    /// Sends a user message and streams the reply into the store.
+    ///
+    /// Nothing is written when the input is invalid (empty or oversized text, an
+    /// unknown conversation or persona). Then the user's message is stored before
+    /// the request goes out; the reply row appears with status `streaming` at its
+    /// first text and is flushed at most every [`FLUSH_INTERVAL`]; it ends
+    /// `complete`, `interrupted` (text kept) or `error` (empty, with the reason).
+    /// A failed request is not an `Err`: it is the outcome's `end`.
+    pub async fn send_message(
+        &self,
+        backend: &Backend,
+        req: SendRequest,
+        events: &UnboundedSender<SendEvent>,
+        cancel: CancellationToken,
+    ) -> Result<SendOutcome, ServiceError> {
+        let text = validate_message(&req.text)?;
+        let existing = match req.conversation_id {
+            Some(id) => {
+                if req.persona.is_some() || req.setup.is_some() {
+                    return Err(ServiceError::SetupForExisting(id));
+                }
+                Some(self.store.require_conversation(id)?)
+            }
+            None => None,
+        };
+        let persona_name = match &existing {
+            Some(c) => c.persona.clone(),
+            None => req
+                .persona
+                .clone()
+                .unwrap_or_else(|| self.settings.persona.clone()),
+        };
+        let persona = match persona::find(&persona_name) {
+            Ok(p) => p,
+            // A stored conversation whose persona this build lacks still continues.
+            Err(_) if existing.is_some() => {
+                tracing::warn!(persona = %persona_name, "unknown stored persona; using the default");
+                persona::find(crate::config::DEFAULT_PERSONA)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+
+        let (conversation_id, setup, created) = match existing {
+            Some(c) => (c.id, c.setup.unwrap_or_default(), false),
+            None => {
+                let id = self.create_conversation(text, persona.name, req.setup.clone())?;
+                (id, req.setup.unwrap_or_default(), true)
+            }
+        };
+        let user_id =
+            match self
+                .store
+                .insert_message(conversation_id, Role::User, text, Status::Complete)
+            {
+                Ok(id) => id,
+                Err(e) => {
+                    if created {
+                        // Do not leave an empty conversation behind.
+                        let _ = self.store.delete_conversation(conversation_id);
+                    }
+                    return Err(e.into());
+                }
+            };
+        if let Some(message) = self.store.message(user_id)? {
+            let _ = events.send(SendEvent::UserStored {
+                conversation_id,
+                message,
+                created,
+            });
+        }
+
+        let request = ChatRequest {
+            model: self.model_for(backend),
+            system_prompt: persona::system_prompt(persona, &setup),
+            history: history_for_model(&self.store.messages(conversation_id)?),
+            setup,
+        };
+        self.stream_reply(backend, conversation_id, request, events, cancel)
+            .await
+    }
+
+    /// Drops the conversation's trailing assistant reply if it is `error` or
+    /// `interrupted` and streams a new one for the same history. A conversation
+    /// ending in a user message (a reply never started) is answered as it stands.
+    pub async fn regenerate(
+        &self,
+        backend: &Backend,
+        conversation_id: i64,
+        events: &UnboundedSender<SendEvent>,
+        cancel: CancellationToken,
+    ) -> Result<SendOutcome, ServiceError> {
+        let conversation = self.store.require_conversation(conversation_id)?;
+        let mut messages = self.store.messages(conversation_id)?;
+        match messages.last() {
+            Some(m)
+                if m.role == Role::Assistant
+                    && matches!(
+                        m.status,
+                        Status::Error | Status::Interrupted | Status::Streaming
+                    ) =>
+            {
+                self.store.delete_message(m.id)?;
+                messages.pop();
+            }
+            Some(m) if m.role == Role::User => {}
+            _ => return Err(ServiceError::NothingToRegenerate(conversation_id)),
+        }
+        let persona = persona::find(&conversation.persona)
+            .or_else(|_| persona::find(crate::config::DEFAULT_PERSONA))?;
+        let setup = conversation.setup.unwrap_or_default();
+        let request = ChatRequest {
+            model: self.model_for(backend),
+            system_prompt: persona::system_prompt(persona, &setup),
+            history: history_for_model(&messages),
+            setup,
+        };
+        self.stream_reply(backend, conversation_id, request, events, cancel)
+            .await
+    }
+
+    fn model_for(&self, backend: &Backend) -> String {
+        match backend {
+            Backend::Offline => OFFLINE_MODEL.to_string(),
+            Backend::OpenAi(_) => self.settings.model.clone(),
+        }
+    }
+
+    /// Runs the backend and the writer side by side: the writer creates the reply
+    /// row at the first text, flushes it in batches and finishes it.
+    async fn stream_reply(
+        &self,
+        backend: &Backend,
+        conversation_id: i64,
+        request: ChatRequest,
+        events: &UnboundedSender<SendEvent>,
+        cancel: CancellationToken,
+    ) -> Result<SendOutcome, ServiceError> {
+        let model = request.model.clone();
+        let (agent_tx, mut agent_rx) = tokio::sync::mpsc::unbounded_channel();
+        // The writer stops the backend if the store fails under it.
+        let backend_cancel = cancel.child_token();
+        let producer = backend.stream(request, agent_tx, backend_cancel.clone());
+
+        let writer = async {
+            let mut reply = ReplyWriter::new(&self.store, conversation_id);
+            let result = loop {
+                let flush_at = reply.flush_due();
+                tokio::select! {
+                    event = agent_rx.recv() => match event {
+                        Some(AgentEvent::Delta(text)) => {
+                            if let Err(e) = reply.push(&text, events) {
+                                break Err(e);
+                            }
+                            let _ = events.send(SendEvent::Delta(text));
+                        }
+                        Some(AgentEvent::Done { end, usage }) => break Ok((end, usage)),
+                        // The backend always ends with Done; if it vanished, say so.
+                        None => break Ok((StreamEnd::Interrupted("the reply stopped unexpectedly".into()), None)),
+                    },
+                    _ = sleep_until_opt(flush_at), if flush_at.is_some() => {
+                        if let Err(e) = reply.flush() {
+                            break Err(e);
+                        }
+                    }
+                }
+            };
+            match result {
+                Ok((end, usage)) => {
+                    let stored = reply.finish(&end, usage, &model)?;
+                    Ok((stored, end))
+                }
+                Err(e) => {
+                    backend_cancel.cancel();
+                    Err(e)
+                }
+            }
+        };
+        let ((), written) = tokio::join!(producer, writer);
+        let (reply, end) = written?;
+        let _ = events.send(SendEvent::Finished {
+            reply: reply.clone(),
+            end: end.clone(),
+        });
+        Ok(SendOutcome {
+            conversation_id,
+            reply,
+            end,
+        })
+    }
+}
+
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The reply row of one stream and the text not yet written to it.
+struct ReplyWriter<'a> {
+    store: &'a Store,
+    conversation_id: i64,
+    id: Option<i64>,
+    content: String,
+    /// When the text last reached the database, if anything is waiting.
+    dirty_since_flush: Option<Instant>,
+}
+
+impl<'a> ReplyWriter<'a> {
+    fn new(store: &'a Store, conversation_id: i64) -> Self {
+        ReplyWriter {
+            store,
+            conversation_id,
+            id: None,
+            content: String::new(),
+            dirty_since_flush: None,
+        }
+    }
+
+    /// Adds text; the first text creates the row (status `streaming`).
+    fn push(
+        &mut self,
+        text: &str,
+        events: &UnboundedSender<SendEvent>,
+    ) -> Result<(), ServiceError> {
+        self.content.push_str(text);
+        match self.id {
+            None => {
+                let id = self.store.insert_message(
+                    self.conversation_id,
+                    Role::Assistant,
+                    &self.content,
+                    Status::Streaming,
+                )?;
+                self.id = Some(id);
+                let _ = events.send(SendEvent::ReplyStarted { message_id: id });
+            }
+            Some(_) => {
+                if self.dirty_since_flush.is_none() {
+                    self.dirty_since_flush = Some(Instant::now());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// When the waiting text must be written, if any waits.
+    fn flush_due(&self) -> Option<Instant> {
+        self.dirty_since_flush.map(|since| since + FLUSH_INTERVAL)
+    }
+
+    fn flush(&mut self) -> Result<(), ServiceError> {
+        if let (Some(id), Some(_)) = (self.id, self.dirty_since_flush) {
+            // Rewriting `streaming` also undoes another process's start-up recovery
+            // marking this live reply interrupted.
+            self.store
+                .update_message(id, &self.content, Status::Streaming)?;
+        }
+        self.dirty_since_flush = None;
+        Ok(())
+    }
+
+    /// Writes the final state and reads the row back. A failure before any text
+    /// still leaves a row (status `error`, empty, with the reason), so the
+    /// conversation shows what happened and can be retried.
+    fn finish(
+        self,
+        end: &StreamEnd,
+        usage: Option<Usage>,
+        model: &str,
+    ) -> Result<Option<Message>, ServiceError> {
+        let (status, error) = match end {
+            StreamEnd::Complete => (Status::Complete, None),
+            StreamEnd::Interrupted(why) => (Status::Interrupted, Some(why.clone())),
+            StreamEnd::Failed(e) if self.content.is_empty() => (Status::Error, Some(e.to_string())),
+            StreamEnd::Failed(e) => (Status::Interrupted, Some(e.to_string())),
+        };
+        let id = match self.id {
+            Some(id) => id,
+            None => self.store.insert_message(
+                self.conversation_id,
+                Role::Assistant,
+                "",
+                Status::Streaming,
+            )?,
+        };
+        self.store.finish_message(
+            id,
+            &MessageFinish {
+                content: self.content,
+                status,
+                error,
+                prompt_tokens: usage.map(|u| i64::from(u.prompt_tokens)),
+                completion_tokens: usage.map(|u| i64::from(u.completion_tokens)),
+                model: Some(model.to_string()),
+            },
+        )?;
+        Ok(self.store.message(id)?)
+    }
+}
+
+/// The turns a model sees: user and assistant messages in order, without failed
+/// requests (error rows) or replies that never got any text.
+pub fn history_for_model(messages: &[Message]) -> Vec<ChatTurn> {
+    messages
+        .iter()
+        .filter(|m| m.role != Role::System)
+        .filter(|m| m.status != Status::Error && !m.content.trim().is_empty())
+        .map(|m| ChatTurn {
+            role: m.role,
+            content: m.content.clone(),
+        })
+        .collect()
 }
 
 /// Checks a message before anything is stored or sent.

@@ -5,8 +5,13 @@
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
 
 pub mod offline;
+pub mod openai;
 pub mod persona;
 
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Settings;
 use crate::store::{InterviewSetup, Role};
 
 /// One turn of the conversation as sent to a model.
@@ -67,7 +72,9 @@ pub enum AgentError {
         "the API key was rejected ({status}): check it with `interviewer key status`, then `interviewer key set`"
     )]
     BadKey { status: u16, message: String },
-    #[error("the model {model:?} was not found on the server: pick another with --model")]
+    #[error(
+        "the server has no model {model:?} (404: {message}): pick another with --model, or check --api-base"
+    )]
     UnknownModel { model: String, message: String },
     #[error("the server refused the request (400): {message}")]
     BadRequest { message: String },
@@ -81,10 +88,22 @@ pub enum AgentError {
     Server { status: u16, message: String },
     #[error("cannot reach {url}: {reason}; check your network and --api-base")]
     Connect { url: String, reason: String },
+    #[error("the API base URL {url:?} is not usable ({reason}): fix --api-base or OPENAI_BASE_URL")]
+    InvalidApiBase { url: String, reason: String },
+    #[error("the connection to the server failed: {reason}; try again")]
+    Network { reason: String },
     #[error(
         "the server did not answer within {secs}s; try again, or raise the timeout in config.toml"
     )]
     Timeout { secs: u64 },
+    #[error("the server stopped sending for {secs}s, so the reply is cut off; try again")]
+    Stalled { secs: u64 },
+    #[error("the connection dropped in the middle of the reply ({reason}); try again")]
+    Dropped { reason: String },
+    #[error("the server closed the stream before the reply was finished; try again")]
+    CutOff,
+    #[error("the server reported an error in the middle of the reply: {message}; try again")]
+    ServerStream { message: String },
     #[error("the server sent something unreadable: {0}")]
     Protocol(String),
     #[error("unexpected response ({status}): {message}")]
@@ -107,4 +126,131 @@ fn rate_limited_text(quota: &bool, retry_after: &Option<u64>, message: &str) -> 
         format!(" ({message})")
     };
     format!("{what}{when}{detail}")
+}
+
+/// Where replies come from: an OpenAI-compatible server, or the built-in question bank.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    OpenAi(openai::OpenAiBackend),
+    Offline,
+}
+
+impl Backend {
+    /// `--offline` picks the question bank; otherwise a key is needed.
+    pub fn from_settings(settings: &Settings) -> Result<Backend, AgentError> {
+        if settings.offline {
+            return Ok(Backend::Offline);
+        }
+        let (key, source) = crate::secrets::resolve_key().ok_or(AgentError::NoKey)?;
+        tracing::debug!(?source, api_base = %settings.api_base, "using the OpenAI-compatible backend");
+        Ok(Backend::OpenAi(openai::OpenAiBackend::new(settings, key)?))
+    }
+
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Backend::Offline)
+    }
+
+    /// Answers `request`: [`AgentEvent::Delta`]s as text arrives, then exactly one
+    /// [`AgentEvent::Done`]. Never fails: failures are the `Done`'s `end`. Sending
+    /// never fails the stream either; a receiver that went away just misses events.
+    pub async fn stream(
+        &self,
+        request: ChatRequest,
+        events: UnboundedSender<AgentEvent>,
+        cancel: CancellationToken,
+    ) {
+        let (end, usage) = match self {
+            Backend::OpenAi(backend) => backend.stream(&request, &events, &cancel).await,
+            Backend::Offline => offline_stream(&request, &events, &cancel),
+        };
+        let _ = events.send(AgentEvent::Done { end, usage });
+    }
+}
+
+/// The question bank's turn, sent in a few pieces so callers see the same shape
+/// of events as from a server.
+fn offline_stream(
+    request: &ChatRequest,
+    events: &UnboundedSender<AgentEvent>,
+    cancel: &CancellationToken,
+) -> (StreamEnd, Option<Usage>) {
+    if cancel.is_cancelled() {
+        return (StreamEnd::Interrupted("cancelled".into()), None);
+    }
+    let text = offline::next_turn(request);
+    for piece in split_in_pieces(&text, 4) {
+        let _ = events.send(AgentEvent::Delta(piece.to_string()));
+    }
+    (StreamEnd::Complete, None)
+}
+
+/// Splits `text` into about `parts` pieces at whitespace, losing nothing.
+fn split_in_pieces(text: &str, parts: usize) -> Vec<&str> {
+    let target = text.len() / parts.max(1) + 1;
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + target).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        // Extend to the next whitespace so words stay whole.
+        if let Some(ws) = text[end..].find(char::is_whitespace) {
+            end += ws;
+        } else {
+            end = text.len();
+        }
+        if end == start {
+            end = text.len();
+        }
+        pieces.push(&text[start..end]);
+        start = end;
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_rejoin_to_the_text() {
+        for text in [
+            "",
+            "one",
+            "Tell me about a project you are proud of.",
+            "naïve café ü ü ü ü",
+        ] {
+            let pieces = split_in_pieces(text, 4);
+            assert_eq!(pieces.concat(), text);
+            assert!(pieces.len() <= 5, "{pieces:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_offline_backend_streams_a_turn_and_ends_once() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let request = ChatRequest {
+            model: "offline".into(),
+            system_prompt: String::new(),
+            history: vec![ChatTurn {
+                role: Role::User,
+                content: "Hello".into(),
+            }],
+            setup: InterviewSetup::default(),
+        };
+        Backend::Offline
+            .stream(request.clone(), tx, CancellationToken::new())
+            .await;
+        let mut text = String::new();
+        let mut dones = Vec::new();
+        while let Some(event) = rx.recv().await {
+            match event {
+                AgentEvent::Delta(d) => text.push_str(&d),
+                AgentEvent::Done { end, .. } => dones.push(end),
+            }
+        }
+        assert_eq!(text, offline::next_turn(&request));
+        assert_eq!(dones, [StreamEnd::Complete]);
+    }
 }

@@ -1,6 +1,7 @@
 //! Command handlers: one module per group of subcommands, all returning
 //! `anyhow::Result` so failures reach `main` as one line for the user.
 
+mod ask;
 mod browse;
 mod config_cmd;
 mod key;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             clap_complete::generate(shell, &mut cmd, "interviewer", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Ask(args) => ask::run(settings, args),
         Command::List { json, archived } => browse::list(&open(settings)?, json, archived),
         Command::Rename { id, title } => browse::rename(&open(settings)?, id, &title),
         Command::Delete { id, yes } => browse::delete(&open(settings)?, id, yes),

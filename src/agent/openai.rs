@@ -1,0 +1,910 @@
+//! Streaming chat completions from any OpenAI-compatible server (OpenAI, Azure-style
+//! proxies, Ollama, llama.cpp, vLLM) through async-openai, with bounded waits, no
+//! hidden retries, and every failure turned into an [`AgentError`] the user can act on.
+//!
+//! Three deliberate departures from async-openai's defaults:
+//! - Its retry layer is replaced by a bare [`ReqwestService`]: a 429 with
+//!   `Retry-After: 60` must reach the user at once, not block for minutes.
+//! - That service is wrapped by a probe that remembers the status and `Retry-After`
+//!   header of the response, which `ApiErrorResponse` does not carry.
+//! - Stream chunks are read into lenient local types (`byot`), not the strict
+//!   generated ones: servers that omit `created`/`object` or send finish reasons
+//!   outside OpenAI's list still work, and an `{"error": …}` chunk is recognised.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use async_openai::Client;
+use async_openai::config::OpenAIConfig;
+use async_openai::error::{ApiError, OpenAIError, StreamError, WrappedError};
+use async_openai::middleware::{HttpRequestFactory, ReqwestService};
+use async_openai::types::chat::{
+    ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
+    ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
+    ChatCompletionStreamOptions, CreateChatCompletionRequest,
+};
+use futures::StreamExt;
+use serde::Deserialize;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::{Instant, timeout_at};
+use tokio_util::sync::CancellationToken;
+
+use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
+use crate::config::{Settings, Timeouts};
+use crate::secrets::ApiKey;
+use crate::store::Role;
+
+/// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
+/// server that never sends them must not hold a finished reply for the full idle time.
+const AFTER_FINISH_GRACE: Duration = Duration::from_secs(3);
+
+/// Longest server message quoted back to the user (HTML error pages can be huge).
+const MAX_QUOTED_CHARS: usize = 300;
+
+/// A configured OpenAI-compatible endpoint. Cheap to clone (the HTTP client is shared).
+#[derive(Clone)]
+pub struct OpenAiBackend {
+    http: reqwest::Client,
+    api_base: String,
+    api_key: ApiKey,
+    timeouts: Timeouts,
+}
+
+impl std::fmt::Debug for OpenAiBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenAiBackend")
+            .field("api_base", &self.api_base)
+            .field("api_key", &self.api_key)
+            .field("timeouts", &self.timeouts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One prepared client plus the probe that sees its responses: what other modules
+/// (the feedback report) use to make their own requests with the same no-retry
+/// transport and the same error mapping.
+pub struct OpenAiCall {
+    pub client: Client<OpenAIConfig>,
+    probe: ResponseProbe,
+    api_base: String,
+    connect_timeout: Duration,
+}
+
+impl OpenAiCall {
+    /// Turns an async-openai error from this call into words for the user.
+    pub fn error(&self, err: OpenAIError, model: &str) -> AgentError {
+        map_error(
+            err,
+            self.probe.get(),
+            &ErrorContext {
+                model,
+                api_base: &self.api_base,
+                connect_timeout: self.connect_timeout,
+            },
+        )
+    }
+}
+
+impl OpenAiBackend {
+    /// Builds the HTTP client for `settings.api_base` with the connect timeout set.
+    pub fn new(settings: &Settings, api_key: ApiKey) -> Result<OpenAiBackend, AgentError> {
+        let api_base = settings.api_base.trim().trim_end_matches('/').to_string();
+        validate_api_base(&api_base)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(settings.timeouts.connect)
+            .build()
+            .map_err(|e| AgentError::Connect {
+                url: api_base.clone(),
+                reason: source_chain(&e),
+            })?;
+        Ok(OpenAiBackend {
+            http,
+            api_base,
+            api_key,
+            timeouts: settings.timeouts,
+        })
+    }
+
+    /// The endpoint in use (without a trailing slash).
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// A fresh client for one request. Each request gets its own probe, so two
+    /// requests in flight never see each other's response headers.
+    pub fn call(&self) -> OpenAiCall {
+        let probe = ResponseProbe::default();
+        let config = OpenAIConfig::new()
+            .with_api_base(self.api_base.clone())
+            .with_api_key(self.api_key.expose());
+        // `with_http_service` must come last: it replaces the default executor, which
+        // carries the retry layer.
+        let client = Client::with_config(config).with_http_service(ProbedService {
+            inner: ReqwestService::new(self.http.clone()),
+            probe: probe.clone(),
+        });
+        OpenAiCall {
+            client,
+            probe,
+            api_base: self.api_base.clone(),
+            connect_timeout: self.timeouts.connect,
+        }
+    }
+
+    /// Streams one reply: sends [`AgentEvent::Delta`]s for the text as it arrives and
+    /// returns how the stream ended (the caller sends the final `Done`).
+    pub async fn stream(
+        &self,
+        request: &ChatRequest,
+        events: &UnboundedSender<AgentEvent>,
+        cancel: &CancellationToken,
+    ) -> (StreamEnd, Option<Usage>) {
+        let first_deadline = Instant::now() + self.timeouts.first_token;
+        let first_secs = self.timeouts.first_token.as_secs().max(1);
+
+        let opened = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return (StreamEnd::Interrupted("cancelled".into()), None),
+            opened = timeout_at(first_deadline, self.open(request)) => opened,
+        };
+        let (mut chunks, call) = match opened {
+            Err(_elapsed) => {
+                return (
+                    StreamEnd::Failed(AgentError::Timeout { secs: first_secs }),
+                    None,
+                );
+            }
+            Ok(Err(err)) => return (StreamEnd::Failed(err), None),
+            Ok(Ok(opened)) => opened,
+        };
+
+        let mut reader = ReplyReader::default();
+        loop {
+            let deadline = match (&reader.finish, reader.got_chunk) {
+                (Some(_), _) => Instant::now() + AFTER_FINISH_GRACE.min(self.timeouts.idle),
+                (None, true) => Instant::now() + self.timeouts.idle,
+                (None, false) => first_deadline,
+            };
+            let next = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => {
+                    return (StreamEnd::Interrupted("cancelled".into()), reader.usage);
+                }
+                next = timeout_at(deadline, chunks.next()) => next,
+            };
+            let outcome = match next {
+                Err(_elapsed) => match reader.finish.take() {
+                    Some(reason) => Outcome::Finished(reason),
+                    None if reader.got_chunk => Outcome::Cut(AgentError::Stalled {
+                        secs: self.timeouts.idle.as_secs().max(1),
+                    }),
+                    None => Outcome::Cut(AgentError::Timeout { secs: first_secs }),
+                },
+                Ok(None) => match reader.finish.take() {
+                    Some(reason) => Outcome::Finished(reason),
+                    None => Outcome::Cut(AgentError::CutOff),
+                },
+                Ok(Some(Err(err))) => match reader.finish.take() {
+                    // Trouble after the finish reason (a dropped connection before
+                    // `[DONE]`) costs nothing: the reply is whole.
+                    Some(reason) => Outcome::Finished(reason),
+                    None => Outcome::Cut(map_stream_error(err, &call, &request.model)),
+                },
+                Ok(Some(Ok(chunk))) => match reader.take(chunk, events) {
+                    Ok(()) => continue,
+                    Err(err) => Outcome::Cut(err),
+                },
+            };
+            let end = match outcome {
+                Outcome::Finished(reason) => finish_end(&reason),
+                // Nothing of the reply arrived: a plain failure the user can retry.
+                Outcome::Cut(err) if !reader.got_text => StreamEnd::Failed(err),
+                Outcome::Cut(err) => StreamEnd::Interrupted(err.to_string()),
+            };
+            return (end, reader.usage);
+        }
+    }
+
+    /// Sends the request and waits for the response head. Asks for usage in the
+    /// stream; a server that rejects `stream_options` (400 naming it) is asked once
+    /// more without it, since that is a capability probe, not a retry.
+    async fn open(&self, request: &ChatRequest) -> Result<(ChunkStream, OpenAiCall), AgentError> {
+        let call = self.call();
+        let body = build_request(request, true);
+        match call
+            .client
+            .chat()
+            .create_stream_byot::<_, Chunk>(body)
+            .await
+        {
+            Ok(stream) => return Ok((stream, call)),
+            Err(err) => {
+                let err = call.error(err, &request.model);
+                if !matches!(&err, AgentError::BadRequest { message } if mentions_stream_options(message))
+                {
+                    return Err(err);
+                }
+                tracing::info!("server rejected stream_options; asking again without it");
+            }
+        }
+        let call = self.call();
+        let body = build_request(request, false);
+        match call
+            .client
+            .chat()
+            .create_stream_byot::<_, Chunk>(body)
+            .await
+        {
+            Ok(stream) => Ok((stream, call)),
+            Err(err) => Err(call.error(err, &request.model)),
+        }
+    }
+}
+
+type ChunkStream = async_openai::types::stream::StreamResponse<Chunk>;
+
+enum Outcome {
+    Finished(String),
+    Cut(AgentError),
+}
+
+/// What has been read of one streamed reply so far.
+#[derive(Default)]
+struct ReplyReader {
+    got_chunk: bool,
+    got_text: bool,
+    finish: Option<String>,
+    usage: Option<Usage>,
+}
+
+impl ReplyReader {
+    /// Takes one chunk: forwards its text, remembers its finish reason and usage.
+    fn take(
+        &mut self,
+        chunk: Chunk,
+        events: &UnboundedSender<AgentEvent>,
+    ) -> Result<(), AgentError> {
+        self.got_chunk = true;
+        if let Some(error) = chunk.error {
+            return Err(AgentError::ServerStream {
+                message: quote(&error.message),
+            });
+        }
+        if let Some(u) = chunk.usage {
+            self.usage = Some(Usage {
+                prompt_tokens: u.prompt_tokens,
+                completion_tokens: u.completion_tokens,
+            });
+        }
+        // Only one choice is asked for; some servers omit `index`, so take the first.
+        if let Some(choice) = chunk.choices.into_iter().next() {
+            if let Some(text) = choice.delta.and_then(|d| d.content)
+                && !text.is_empty()
+            {
+                self.got_text = true;
+                // The receiver going away must not stop the reply being read.
+                let _ = events.send(AgentEvent::Delta(text));
+            }
+            if let Some(reason) = choice.finish_reason.filter(|r| !r.is_empty()) {
+                self.finish = Some(reason);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a finish reason ends the reply.
+fn finish_end(reason: &str) -> StreamEnd {
+    match reason {
+        "length" => StreamEnd::Interrupted("the reply hit the model's length limit".into()),
+        "content_filter" => {
+            StreamEnd::Interrupted("the server's content filter stopped the reply".into())
+        }
+        // `stop`, and the other names servers use for a natural end (`eos`, `end_turn`…).
+        _ => StreamEnd::Complete,
+    }
+}
+
+/// The request body: the system prompt first, then the history in order (the new
+/// user message is its last turn).
+pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCompletionRequest {
+    let mut messages: Vec<ChatCompletionRequestMessage> =
+        Vec::with_capacity(request.history.len() + 1);
+    if !request.system_prompt.trim().is_empty() {
+        messages
+            .push(ChatCompletionRequestSystemMessage::from(request.system_prompt.as_str()).into());
+    }
+    for turn in &request.history {
+        let content = turn.content.as_str();
+        messages.push(match turn.role {
+            Role::System => ChatCompletionRequestSystemMessage::from(content).into(),
+            Role::User => ChatCompletionRequestUserMessage::from(content).into(),
+            Role::Assistant => ChatCompletionRequestAssistantMessage::from(content).into(),
+        });
+    }
+    CreateChatCompletionRequest {
+        model: request.model.clone(),
+        messages,
+        stream: Some(true),
+        stream_options: include_usage.then_some(ChatCompletionStreamOptions {
+            include_usage: Some(true),
+            include_obfuscation: None,
+        }),
+        ..Default::default()
+    }
+}
+
+fn mentions_stream_options(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("stream_options") || m.contains("include_usage")
+}
+
+/// Refuses a base URL reqwest could never use, before any request is made.
+fn validate_api_base(api_base: &str) -> Result<(), AgentError> {
+    let invalid = |reason: String| AgentError::InvalidApiBase {
+        url: api_base.to_string(),
+        reason,
+    };
+    let url = reqwest::Url::parse(api_base).map_err(|e| invalid(e.to_string()))?;
+    match url.scheme() {
+        "http" | "https" => Ok(()),
+        other => Err(invalid(format!(
+            "the scheme must be http or https, not {other:?}"
+        ))),
+    }
+}
+
+// ----- lenient stream chunk types -------------------------------------------------
+
+/// One `chat.completion.chunk`, reading only what is used and tolerating what
+/// OpenAI-compatible servers leave out.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Chunk {
+    #[serde(default)]
+    choices: Vec<ChunkChoice>,
+    #[serde(default)]
+    usage: Option<ChunkUsage>,
+    /// Some servers report a failure mid-stream as `data: {"error": {...}}`.
+    #[serde(default)]
+    error: Option<ChunkError>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChunkChoice {
+    #[serde(default)]
+    delta: Option<ChunkDelta>,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChunkDelta {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChunkUsage {
+    #[serde(default)]
+    prompt_tokens: u32,
+    #[serde(default)]
+    completion_tokens: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChunkError {
+    #[serde(default)]
+    message: String,
+}
+
+// ----- response probe -------------------------------------------------------------
+
+/// Status and `Retry-After` of the last response one client received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ResponseMeta {
+    pub status: u16,
+    pub retry_after_secs: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ResponseProbe(Arc<Mutex<Option<ResponseMeta>>>);
+
+impl ResponseProbe {
+    fn record(&self, meta: ResponseMeta) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(meta);
+    }
+
+    fn get(&self) -> Option<ResponseMeta> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// [`ReqwestService`] plus a note of each response's status and `Retry-After`.
+#[derive(Clone)]
+struct ProbedService {
+    inner: ReqwestService,
+    probe: ResponseProbe,
+}
+
+type ProbedFuture =
+    Pin<Box<dyn Future<Output = Result<reqwest::Response, OpenAIError>> + Send + 'static>>;
+
+impl tower_service::Service<HttpRequestFactory> for ProbedService {
+    type Response = reqwest::Response;
+    type Error = OpenAIError;
+    type Future = ProbedFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: HttpRequestFactory) -> Self::Future {
+        let response = self.inner.call(request);
+        let probe = self.probe.clone();
+        Box::pin(async move {
+            let response = response.await?;
+            probe.record(ResponseMeta {
+                status: response.status().as_u16(),
+                retry_after_secs: response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after),
+            });
+            Ok(response)
+        })
+    }
+}
+
+/// `Retry-After` in seconds (fractions round up). The HTTP-date form is rare on
+/// API servers and ignored.
+fn parse_retry_after(value: &str) -> Option<u64> {
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| secs.ceil() as u64)
+}
+
+// ----- error mapping --------------------------------------------------------------
+
+struct ErrorContext<'a> {
+    model: &'a str,
+    api_base: &'a str,
+    connect_timeout: Duration,
+}
+
+/// Maps an error from opening a request (or from a non-streaming call).
+fn map_error(err: OpenAIError, meta: Option<ResponseMeta>, cx: &ErrorContext<'_>) -> AgentError {
+    match err {
+        OpenAIError::ApiError(resp) => {
+            from_status(resp.status_code.as_u16(), &resp.api_error, meta, cx)
+        }
+        // A failure status whose body is not OpenAI's error JSON (a proxy's HTML page).
+        OpenAIError::JSONDeserialize(_, body)
+            if meta.is_some_and(|m| !(200..300).contains(&m.status)) =>
+        {
+            let status = meta.map(|m| m.status).unwrap_or_default();
+            let api_error = ApiError {
+                message: body,
+                ..Default::default()
+            };
+            from_status(status, &api_error, meta, cx)
+        }
+        OpenAIError::JSONDeserialize(e, body) => {
+            AgentError::Protocol(format!("{e} in {:?}", quote(&body)))
+        }
+        OpenAIError::Reqwest(e) => from_transport(&e, cx),
+        OpenAIError::StreamError(e) => stream_failure(&e),
+        OpenAIError::Boxed(e) => match e.downcast_ref::<reqwest::Error>() {
+            Some(re) => from_transport(re, cx),
+            None => AgentError::Network {
+                reason: source_chain(e.as_ref()),
+            },
+        },
+        other => AgentError::Protocol(source_chain(&other)),
+    }
+}
+
+/// Maps an error that arrived inside an open stream.
+fn map_stream_error(err: OpenAIError, call: &OpenAiCall, model: &str) -> AgentError {
+    match err {
+        OpenAIError::JSONDeserialize(_, body) => {
+            if let Ok(wrapped) = serde_json::from_str::<WrappedError>(&body) {
+                AgentError::ServerStream {
+                    message: quote(&wrapped.error.message),
+                }
+            } else {
+                AgentError::Protocol(format!(
+                    "a reply chunk was not valid JSON: {:?}",
+                    quote(&body)
+                ))
+            }
+        }
+        OpenAIError::StreamError(e) => stream_failure(&e),
+        other => call.error(other, model),
+    }
+}
+
+fn stream_failure(e: &StreamError) -> AgentError {
+    match e {
+        StreamError::EventStream(reason) => AgentError::Dropped {
+            reason: quote(reason),
+        },
+        StreamError::UnknownEvent(event) => {
+            AgentError::Protocol(format!("unexpected event {:?}", quote(&event.event)))
+        }
+    }
+}
+
+fn from_status(
+    status: u16,
+    api_error: &ApiError,
+    meta: Option<ResponseMeta>,
+    cx: &ErrorContext<'_>,
+) -> AgentError {
+    let message = server_message(&api_error.message);
+    match status {
+        401 | 403 => AgentError::BadKey { status, message },
+        404 => AgentError::UnknownModel {
+            model: cx.model.to_string(),
+            message,
+        },
+        400 | 413 | 422 => AgentError::BadRequest { message },
+        429 => {
+            let is_quota = |s: &Option<String>| s.as_deref() == Some("insufficient_quota");
+            AgentError::RateLimited {
+                quota: is_quota(&api_error.code) || is_quota(&api_error.r#type),
+                retry_after_secs: meta.and_then(|m| m.retry_after_secs),
+                message,
+            }
+        }
+        500..=599 => AgentError::Server { status, message },
+        _ => AgentError::Http { status, message },
+    }
+}
+
+/// The human part of an error body: OpenAI's `error.message` when the body is JSON
+/// (5xx bodies reach us raw), cut to one short line.
+fn server_message(raw: &str) -> String {
+    let text = match serde_json::from_str::<WrappedError>(raw) {
+        Ok(wrapped) => wrapped.error.message,
+        Err(_) => raw.to_string(),
+    };
+    quote(&text)
+}
+
+fn from_transport(e: &reqwest::Error, cx: &ErrorContext<'_>) -> AgentError {
+    if e.is_builder() {
+        return AgentError::InvalidApiBase {
+            url: cx.api_base.to_string(),
+            reason: source_chain(e),
+        };
+    }
+    if e.is_connect() || (e.is_timeout() && !e.is_body()) {
+        let reason = if e.is_timeout() {
+            format!(
+                "no connection within {}s",
+                cx.connect_timeout.as_secs().max(1)
+            )
+        } else {
+            source_chain(e)
+        };
+        return AgentError::Connect {
+            url: cx.api_base.to_string(),
+            reason,
+        };
+    }
+    AgentError::Network {
+        reason: source_chain(e),
+    }
+}
+
+/// An error's causes on one line, innermost last, skipping wrappers that only
+/// repeat the URL or say "client error", and never a Debug dump.
+pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        let text = e.to_string();
+        let noise = text.starts_with("error sending request")
+            || text.starts_with("client error (")
+            || text.is_empty();
+        if !noise && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    if parts.is_empty() {
+        return err.to_string();
+    }
+    quote(&parts.join(": "))
+}
+
+/// Text from a server or transport made safe and short for one line of output.
+fn quote(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if flat.chars().count() <= MAX_QUOTED_CHARS {
+        return flat;
+    }
+    let cut: String = flat.chars().take(MAX_QUOTED_CHARS).collect();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::ChatTurn;
+    use crate::store::InterviewSetup;
+
+    fn cx() -> ErrorContext<'static> {
+        ErrorContext {
+            model: "gpt-test",
+            api_base: "http://127.0.0.1:9/v1",
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+
+    fn api(status: u16, message: &str, code: Option<&str>) -> OpenAIError {
+        OpenAIError::ApiError(async_openai::error::ApiErrorResponse {
+            status_code: reqwest::StatusCode::from_u16(status).expect("status"),
+            api_error: ApiError {
+                message: message.into(),
+                code: code.map(Into::into),
+                ..Default::default()
+            },
+        })
+    }
+
+    fn meta(status: u16, retry_after_secs: Option<u64>) -> Option<ResponseMeta> {
+        Some(ResponseMeta {
+            status,
+            retry_after_secs,
+        })
+    }
+
+    #[test]
+    fn the_request_puts_the_system_prompt_first_then_the_history_in_order() {
+        let request = ChatRequest {
+            model: "gpt-4o-mini".into(),
+            system_prompt: "You interview.".into(),
+            history: vec![
+                ChatTurn {
+                    role: Role::User,
+                    content: "Hello".into(),
+                },
+                ChatTurn {
+                    role: Role::Assistant,
+                    content: "Tell me about you.".into(),
+                },
+                ChatTurn {
+                    role: Role::User,
+                    content: "I build things.".into(),
+                },
+            ],
+            setup: InterviewSetup::default(),
+        };
+        let body = serde_json::to_value(build_request(&request, true)).expect("json");
+        let roles: Vec<_> = body["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .map(|m| {
+                (
+                    m["role"].as_str().unwrap_or(""),
+                    m["content"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("system", "You interview."),
+                ("user", "Hello"),
+                ("assistant", "Tell me about you."),
+                ("user", "I build things."),
+            ]
+        );
+        assert_eq!(body["model"], "gpt-4o-mini");
+        assert_eq!(body["stream"], true);
+        assert_eq!(body["stream_options"]["include_usage"], true);
+
+        let plain = serde_json::to_value(build_request(&request, false)).expect("json");
+        assert!(plain.get("stream_options").is_none());
+    }
+
+    #[test]
+    fn an_empty_system_prompt_is_left_out() {
+        let request = ChatRequest {
+            model: "m".into(),
+            system_prompt: " ".into(),
+            history: vec![ChatTurn {
+                role: Role::User,
+                content: "Hi".into(),
+            }],
+            setup: InterviewSetup::default(),
+        };
+        let body = serde_json::to_value(build_request(&request, false)).expect("json");
+        assert_eq!(body["messages"].as_array().map(Vec::len), Some(1));
+        assert_eq!(body["messages"][0]["role"], "user");
+    }
+
+    #[test]
+    fn auth_failures_are_bad_keys() {
+        for status in [401, 403] {
+            let e = map_error(
+                api(status, "Incorrect API key", None),
+                meta(status, None),
+                &cx(),
+            );
+            assert!(matches!(e, AgentError::BadKey { status: s, .. } if s == status));
+            assert!(e.to_string().contains("key set"));
+        }
+    }
+
+    #[test]
+    fn not_found_names_the_model() {
+        let e = map_error(
+            api(404, "no such model", Some("model_not_found")),
+            None,
+            &cx(),
+        );
+        assert!(matches!(e, AgentError::UnknownModel { .. }));
+        assert!(e.to_string().contains("\"gpt-test\""), "{e}");
+    }
+
+    #[test]
+    fn bad_requests_carry_the_servers_message() {
+        let e = map_error(
+            api(
+                400,
+                "This model's maximum context length is 128000 tokens",
+                None,
+            ),
+            None,
+            &cx(),
+        );
+        assert!(e.to_string().contains("maximum context length"), "{e}");
+    }
+
+    #[test]
+    fn rate_limits_tell_quota_from_throttling_and_carry_retry_after() {
+        let e = map_error(api(429, "slow down", None), meta(429, Some(7)), &cx());
+        assert_eq!(
+            e,
+            AgentError::RateLimited {
+                quota: false,
+                retry_after_secs: Some(7),
+                message: "slow down".into()
+            }
+        );
+        assert!(e.to_string().contains("retry after 7s"));
+        let q = map_error(
+            api(429, "You exceeded your quota", Some("insufficient_quota")),
+            meta(429, None),
+            &cx(),
+        );
+        assert!(matches!(
+            q,
+            AgentError::RateLimited {
+                quota: true,
+                retry_after_secs: None,
+                ..
+            }
+        ));
+        assert!(q.to_string().contains("quota"));
+    }
+
+    #[test]
+    fn server_errors_quote_the_json_message_or_a_short_raw_body() {
+        let body = r#"{"error":{"message":"The server is overloaded","type":"server_error"}}"#;
+        let e = map_error(api(503, body, None), None, &cx());
+        assert_eq!(
+            e,
+            AgentError::Server {
+                status: 503,
+                message: "The server is overloaded".into()
+            }
+        );
+        let html = format!("<html>\n<body>{}</body></html>", "x".repeat(2000));
+        let e = map_error(api(502, &html, None), None, &cx());
+        let text = e.to_string();
+        assert!(!text.contains('\n'));
+        assert!(text.len() < 600, "{}", text.len());
+    }
+
+    #[test]
+    fn a_failure_status_with_a_non_json_body_maps_by_its_status() {
+        let err = serde_json::from_str::<WrappedError>("<h1>nope</h1>").expect_err("not json");
+        let e = map_error(
+            OpenAIError::JSONDeserialize(err, "<h1>nope</h1>".into()),
+            meta(401, None),
+            &cx(),
+        );
+        assert!(matches!(e, AgentError::BadKey { status: 401, .. }));
+    }
+
+    #[test]
+    fn other_statuses_are_unexpected_responses() {
+        let e = map_error(api(418, "teapot", None), None, &cx());
+        assert_eq!(
+            e,
+            AgentError::Http {
+                status: 418,
+                message: "teapot".into()
+            }
+        );
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        assert_eq!(parse_retry_after("20"), Some(20));
+        assert_eq!(parse_retry_after(" 1.2 "), Some(2));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-3"), None);
+    }
+
+    #[test]
+    fn finish_reasons_map_to_ends() {
+        assert_eq!(finish_end("stop"), StreamEnd::Complete);
+        assert_eq!(finish_end("eos"), StreamEnd::Complete);
+        assert!(matches!(finish_end("length"), StreamEnd::Interrupted(_)));
+        assert!(matches!(
+            finish_end("content_filter"),
+            StreamEnd::Interrupted(_)
+        ));
+    }
+
+    #[test]
+    fn lenient_chunks_accept_what_compatible_servers_send() {
+        let minimal: Chunk =
+            serde_json::from_str(r#"{"choices":[{"delta":{"content":"Hi"}}]}"#).expect("parse");
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut reader = ReplyReader::default();
+        reader.take(minimal, &tx).expect("take");
+        assert_eq!(rx.try_recv().ok(), Some(AgentEvent::Delta("Hi".into())));
+        let odd: Chunk = serde_json::from_str(
+            r#"{"id":"x","choices":[{"index":0,"delta":{},"finish_reason":"end_turn"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}"#,
+        )
+        .expect("parse");
+        reader.take(odd, &tx).expect("take");
+        assert_eq!(reader.finish.as_deref(), Some("end_turn"));
+        assert_eq!(
+            reader.usage,
+            Some(Usage {
+                prompt_tokens: 3,
+                completion_tokens: 4
+            })
+        );
+        let error: Chunk =
+            serde_json::from_str(r#"{"error":{"message":"model crashed"}}"#).expect("parse");
+        let e = reader.take(error, &tx).expect_err("error chunk");
+        assert!(e.to_string().contains("model crashed"));
+    }
+
+    #[test]
+    fn base_urls_are_checked_before_use() {
+        assert!(validate_api_base("http://localhost:11434/v1").is_ok());
+        assert!(matches!(
+            validate_api_base("localhost:11434"),
+            Err(AgentError::InvalidApiBase { .. })
+        ));
+        assert!(validate_api_base("ftp://example.com").is_err());
+    }
+
+    #[test]
+    fn quoting_flattens_and_shortens() {
+        assert_eq!(quote("a\n\tb\u{1b}[2J"), "a b [2J");
+        assert!(quote(&"y".repeat(1000)).ends_with('…'));
+    }
+}

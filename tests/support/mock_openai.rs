@@ -1,0 +1,605 @@
+//! A mock OpenAI-compatible server for tests: a real HTTP/1.1 server on a loopback
+//! port, speaking `POST …/chat/completions` both streamed (SSE) and plain JSON, with
+//! scriptable replies and faults, recording every request it gets.
+//!
+//! # Use
+//!
+//! ```ignore
+//! mod support;
+//! use support::mock_openai::{MockOpenAi, Reply};
+//!
+//! let mock = MockOpenAi::start();
+//! // Queue replies for the next requests, in order; when the queue is empty the
+//! // default reply (`set_default`) answers.
+//! mock.push(Reply::text("Tell me about yourself.").chunk_size(5));
+//! mock.push(Reply::status(429, "Rate limit reached").retry_after("7"));
+//! mock.push(Reply::text("Partial answer that").disconnect_after(2));
+//! // Point the client at it: OPENAI_BASE_URL / --api-base = mock.base_url()
+//! // (".../v1"), any API key.
+//! let requests = mock.requests();           // every request, in arrival order
+//! let body = &requests[0].body;             // the JSON body (serde_json::Value)
+//! let turns = requests[0].messages();       // [(role, content)] of a chat request
+//! ```
+//!
+//! A request whose body has `"stream": true` gets an SSE stream: one
+//! `chat.completion.chunk` per `chunk_size` characters of the text (`delay` before
+//! each), then a chunk with the finish reason, a usage chunk when the request asked
+//! for it with `stream_options.include_usage`, and `data: [DONE]`. Any other request
+//! gets one `chat.completion` JSON object with the whole text (use
+//! [`Reply::text`] with a JSON string for `response_format` replies), or exactly
+//! the body of [`Reply::json`].
+//!
+//! Faults: [`Reply::status`] (any status, OpenAI-style error JSON, optional
+//! `Retry-After`), [`Reply::raw`] (any status and body), and for streams
+//! [`Reply::disconnect_after`] (connection dropped mid-body), [`Reply::close_after`]
+//! (clean end with no finish reason and no `[DONE]`), [`Reply::stall_after`]
+//! (connection held open, silent) and [`Reply::malformed_after`] (one chunk that is
+//! not JSON, then the rest of the stream).
+//!
+//! Every response is `Connection: close` with a chunked body, so a dropped
+//! connection and a clean end are different things on the wire, as with real
+//! servers.
+
+#![allow(dead_code)] // Each test binary uses a different part of the mock.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the server does with one request.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    text: String,
+    chunk_chars: usize,
+    delay: Duration,
+    usage: Option<(u32, u32)>,
+    finish_reason: Option<String>,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Answer(StreamFault),
+    Status {
+        status: u16,
+        body: String,
+        retry_after: Option<String>,
+    },
+    Json(Value),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StreamFault {
+    None,
+    DisconnectAfter(usize),
+    CloseAfter(usize),
+    StallAfter(usize),
+    MalformedAfter(usize),
+}
+
+impl Reply {
+    /// A normal answer: `text` in 4-character chunks, finish reason `stop`, usage
+    /// 12 prompt / 34 completion tokens.
+    pub fn text(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            chunk_chars: 4,
+            delay: Duration::ZERO,
+            usage: Some((12, 34)),
+            finish_reason: Some("stop".into()),
+            kind: Kind::Answer(StreamFault::None),
+        }
+    }
+
+    /// An HTTP error with OpenAI's error JSON:
+    /// `{"error": {"message", "type", "param": null, "code"}}`.
+    pub fn status(status: u16, message: &str) -> Reply {
+        let error_type = match status {
+            401 | 403 => "invalid_request_error",
+            429 => "requests",
+            500..=599 => "server_error",
+            _ => "invalid_request_error",
+        };
+        let body =
+            json!({"error": {"message": message, "type": error_type, "param": null, "code": null}});
+        Reply::raw(status, &body.to_string())
+    }
+
+    /// Any status with exactly this body (e.g. a proxy's HTML error page).
+    pub fn raw(status: u16, body: &str) -> Reply {
+        Reply {
+            kind: Kind::Status {
+                status,
+                body: body.to_string(),
+                retry_after: None,
+            },
+            ..Reply::text("")
+        }
+    }
+
+    /// A non-streaming 200 response with exactly this JSON body.
+    pub fn json(body: Value) -> Reply {
+        Reply {
+            kind: Kind::Json(body),
+            ..Reply::text("")
+        }
+    }
+
+    /// Sets `error.code` (and `error.type` to the same) of a [`Reply::status`] body,
+    /// e.g. `insufficient_quota` or `model_not_found`.
+    pub fn error_code(mut self, code: &str) -> Reply {
+        if let Kind::Status { body, .. } = &mut self.kind
+            && let Ok(mut v) = serde_json::from_str::<Value>(body)
+        {
+            v["error"]["code"] = json!(code);
+            v["error"]["type"] = json!(code);
+            *body = v.to_string();
+        }
+        self
+    }
+
+    /// Adds a `Retry-After` header to an error reply.
+    pub fn retry_after(mut self, value: &str) -> Reply {
+        if let Kind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(value.to_string());
+        }
+        self
+    }
+
+    /// Characters of text per streamed chunk.
+    pub fn chunk_size(mut self, chars: usize) -> Reply {
+        self.chunk_chars = chars.max(1);
+        self
+    }
+
+    /// Wait before each streamed chunk.
+    pub fn delay(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+
+    /// Token usage reported (when asked for), or none at all.
+    pub fn usage(mut self, usage: Option<(u32, u32)>) -> Reply {
+        self.usage = usage;
+        self
+    }
+
+    /// The finish reason sent at the end (`None`: a final chunk without one).
+    pub fn finish(mut self, reason: Option<&str>) -> Reply {
+        self.finish_reason = reason.map(str::to_string);
+        self
+    }
+
+    /// Streams `n` chunks, then drops the connection in the middle of the body.
+    pub fn disconnect_after(mut self, n: usize) -> Reply {
+        self.kind = Kind::Answer(StreamFault::DisconnectAfter(n));
+        self
+    }
+
+    /// Streams `n` chunks, then ends the body cleanly: no finish reason, no `[DONE]`.
+    pub fn close_after(mut self, n: usize) -> Reply {
+        self.kind = Kind::Answer(StreamFault::CloseAfter(n));
+        self
+    }
+
+    /// Streams `n` chunks, then sends nothing more while holding the connection open.
+    pub fn stall_after(mut self, n: usize) -> Reply {
+        self.kind = Kind::Answer(StreamFault::StallAfter(n));
+        self
+    }
+
+    /// Streams `n` chunks, then one `data:` line that is not JSON, then the rest.
+    pub fn malformed_after(mut self, n: usize) -> Reply {
+        self.kind = Kind::Answer(StreamFault::MalformedAfter(n));
+        self
+    }
+
+    /// The text split into chunks as they will be streamed.
+    pub fn chunks(&self) -> Vec<String> {
+        let chars: Vec<char> = self.text.chars().collect();
+        chars
+            .chunks(self.chunk_chars)
+            .map(|c| c.iter().collect())
+            .collect()
+    }
+}
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body parsed as JSON (`Value::Null` when it is not JSON).
+    pub body: Value,
+}
+
+impl RecordedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `(role, content)` of each message of a chat request, in order.
+    pub fn messages(&self) -> Vec<(String, String)> {
+        self.body["messages"]
+            .as_array()
+            .map(|ms| {
+                ms.iter()
+                    .map(|m| {
+                        (
+                            m["role"].as_str().unwrap_or_default().to_string(),
+                            m["content"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+struct State {
+    queue: VecDeque<Reply>,
+    default: Reply,
+    requests: Vec<RecordedRequest>,
+}
+
+/// The running server. Dropping it stops it.
+pub struct MockOpenAi {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl MockOpenAi {
+    /// Starts the server on `127.0.0.1` and a free port, on its own runtime (so it
+    /// serves both plain `#[test]`s driving a child process and `#[tokio::test]`s).
+    pub fn start() -> MockOpenAi {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("mock runtime");
+        let listener = runtime
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect("bind mock server");
+        let addr = listener.local_addr().expect("mock address");
+        let state = Arc::new(Mutex::new(State {
+            queue: VecDeque::new(),
+            default: Reply::text("Tell me about a project you are proud of."),
+            requests: Vec::new(),
+        }));
+        let accept_state = state.clone();
+        runtime.spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(serve(socket, accept_state.clone()));
+            }
+        });
+        MockOpenAi {
+            addr,
+            state,
+            runtime: Some(runtime),
+        }
+    }
+
+    /// The API base to give the client, e.g. `http://127.0.0.1:41234/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Queues a reply for the next request that has none.
+    pub fn push(&self, reply: Reply) {
+        self.lock().queue.push_back(reply);
+    }
+
+    /// The reply used when the queue is empty.
+    pub fn set_default(&self, reply: Reply) {
+        self.lock().default = reply;
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// The chat requests received so far (paths ending in `/chat/completions`).
+    pub fn chat_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/chat/completions"))
+            .collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for MockOpenAi {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            // Stalled connections are parked forever; do not wait for them.
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// Handles one connection: one request, one response, close.
+async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
+    let Some(request) = read_request(&mut socket).await else {
+        return;
+    };
+    let is_chat = request.method == "POST" && request.path.ends_with("/chat/completions");
+    let reply = {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.requests.push(request.clone());
+        if is_chat {
+            let next = s.queue.pop_front();
+            Some(next.unwrap_or_else(|| s.default.clone()))
+        } else {
+            None
+        }
+    };
+    let Some(reply) = reply else {
+        let body = json!({"error": {"message": format!("no route {} {}", request.method, request.path), "type": "invalid_request_error", "param": null, "code": null}});
+        let _ = write_whole(
+            &mut socket,
+            404,
+            "application/json",
+            &body.to_string(),
+            None,
+        )
+        .await;
+        return;
+    };
+    let model = request.body["model"]
+        .as_str()
+        .unwrap_or("mock-model")
+        .to_string();
+    let wants_stream = request.body["stream"].as_bool() == Some(true);
+    let wants_usage = request.body["stream_options"]["include_usage"].as_bool() == Some(true);
+    match &reply.kind {
+        Kind::Status {
+            status,
+            body,
+            retry_after,
+        } => {
+            let _ = write_whole(
+                &mut socket,
+                *status,
+                "application/json",
+                body,
+                retry_after.as_deref(),
+            )
+            .await;
+        }
+        Kind::Json(body) => {
+            let _ = write_whole(
+                &mut socket,
+                200,
+                "application/json",
+                &body.to_string(),
+                None,
+            )
+            .await;
+        }
+        Kind::Answer(fault) if wants_stream => {
+            let _ = stream_answer(&mut socket, &reply, *fault, &model, wants_usage).await;
+        }
+        Kind::Answer(_) => {
+            let mut body = json!({
+                "id": "chatcmpl-mock",
+                "object": "chat.completion",
+                "created": 1_700_000_000,
+                "model": model,
+                "choices": [{
+                    "index": 0,
+                    "message": {"role": "assistant", "content": reply.text},
+                    "finish_reason": reply.finish_reason,
+                }],
+            });
+            if let Some((p, c)) = reply.usage {
+                body["usage"] =
+                    json!({"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c});
+            }
+            let _ = write_whole(
+                &mut socket,
+                200,
+                "application/json",
+                &body.to_string(),
+                None,
+            )
+            .await;
+        }
+    }
+}
+
+async fn stream_answer(
+    socket: &mut TcpStream,
+    reply: &Reply,
+    fault: StreamFault,
+    model: &str,
+    wants_usage: bool,
+) -> std::io::Result<()> {
+    socket
+        .write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
+              transfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        )
+        .await?;
+    let chunk = |delta: Value, finish: Option<&str>| {
+        json!({
+            "id": "chatcmpl-mock",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        })
+    };
+    for (i, piece) in reply.chunks().iter().enumerate() {
+        match fault {
+            StreamFault::DisconnectAfter(n) if i == n => {
+                // Dropping the socket mid-body: the chunked body never terminates.
+                return Ok(());
+            }
+            StreamFault::CloseAfter(n) if i == n => return end_body(socket).await,
+            StreamFault::StallAfter(n) if i == n => return stall(socket).await,
+            StreamFault::MalformedAfter(n) if i == n => {
+                send_event(socket, "{\"choices\": [{\"delta\": {\"content\": ").await?;
+            }
+            _ => {}
+        }
+        if !reply.delay.is_zero() {
+            tokio::time::sleep(reply.delay).await;
+        }
+        let delta = if i == 0 {
+            json!({"role": "assistant", "content": piece})
+        } else {
+            json!({"content": piece})
+        };
+        send_event(socket, &chunk(delta, None).to_string()).await?;
+    }
+    let total = reply.chunks().len();
+    match fault {
+        StreamFault::DisconnectAfter(n) if n >= total => return Ok(()),
+        StreamFault::CloseAfter(n) if n >= total => return end_body(socket).await,
+        StreamFault::StallAfter(n) if n >= total => return stall(socket).await,
+        _ => {}
+    }
+    send_event(
+        socket,
+        &chunk(json!({}), reply.finish_reason.as_deref()).to_string(),
+    )
+    .await?;
+    if wants_usage && let Some((p, c)) = reply.usage {
+        let usage = json!({
+            "id": "chatcmpl-mock",
+            "object": "chat.completion.chunk",
+            "created": 1_700_000_000,
+            "model": model,
+            "choices": [],
+            "usage": {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c},
+        });
+        send_event(socket, &usage.to_string()).await?;
+    }
+    send_event(socket, "[DONE]").await?;
+    end_body(socket).await
+}
+
+/// One SSE event as one HTTP chunk, flushed.
+async fn send_event(socket: &mut TcpStream, data: &str) -> std::io::Result<()> {
+    let event = format!("data: {data}\n\n");
+    let framed = format!("{:x}\r\n{event}\r\n", event.len());
+    socket.write_all(framed.as_bytes()).await?;
+    socket.flush().await
+}
+
+async fn end_body(socket: &mut TcpStream) -> std::io::Result<()> {
+    socket.write_all(b"0\r\n\r\n").await?;
+    socket.flush().await?;
+    socket.shutdown().await
+}
+
+/// Holds the connection open, silent, until the client goes away.
+async fn stall(socket: &mut TcpStream) -> std::io::Result<()> {
+    let mut buf = [0u8; 1024];
+    loop {
+        if socket.read(&mut buf).await? == 0 {
+            return Ok(());
+        }
+    }
+}
+
+async fn write_whole(
+    socket: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &str,
+    retry_after: Option<&str>,
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        reason(status),
+        body.len()
+    );
+    if let Some(r) = retry_after {
+        head.push_str(&format!("retry-after: {r}\r\n"));
+    }
+    head.push_str("\r\n");
+    socket.write_all(head.as_bytes()).await?;
+    socket.write_all(body.as_bytes()).await?;
+    socket.flush().await?;
+    socket.shutdown().await
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// Reads one HTTP/1.1 request with a `Content-Length` body.
+async fn read_request(socket: &mut TcpStream) -> Option<RecordedRequest> {
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 8192];
+    let head_end = loop {
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos;
+        }
+        let n = socket.read(&mut tmp).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split_whitespace();
+    let method = request_line.next()?.to_string();
+    let path = request_line.next()?.to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut tmp).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&tmp[..n]);
+    }
+    Some(RecordedRequest {
+        method,
+        path,
+        headers,
+        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+    })
+}
