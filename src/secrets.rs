@@ -181,7 +181,7 @@ impl Keyring {
                     // `store_status` connects the platform store and installs it as
                     // keyring-core's default, once per process.
                     if let Err(e) = keyring::Entry::store_status() {
-                        return Err(SecretsError::Unavailable(detail(e)));
+                        return Err(SecretsError::Unavailable(store_detail(e)));
                     }
                     keyring_core::get_default_store().ok_or_else(|| {
                         SecretsError::Unavailable("no credential store for this platform".into())
@@ -287,7 +287,7 @@ fn bounded<T: Send + 'static>(
 fn classify(e: &keyring_core::Error) -> SecretsError {
     use keyring_core::Error as E;
     match e {
-        E::NoStorageAccess(_) => SecretsError::Locked(detail(e)),
+        E::NoStorageAccess(_) => SecretsError::Locked(store_detail(e)),
         E::NoDefaultStore => SecretsError::Unavailable(detail(e)),
         E::BadEncoding(_) | E::BadDataFormat(..) => {
             SecretsError::Failed("the stored key is not readable".into())
@@ -296,7 +296,17 @@ fn classify(e: &keyring_core::Error) -> SecretsError {
             "{} entries match service {SERVICE:?}, user {USER:?}; remove the extras with your keyring manager",
             entries.len()
         )),
-        _ => SecretsError::Failed(detail(e)),
+        _ => SecretsError::Failed(store_detail(e)),
+    }
+}
+
+/// The store's own words: keyring-core's "Platform failure: " and "Couldn't access
+/// platform storage: " prefixes add nothing a user can act on.
+fn store_detail(e: &keyring_core::Error) -> String {
+    match e {
+        keyring_core::Error::PlatformFailure(inner)
+        | keyring_core::Error::NoStorageAccess(inner) => detail(inner.as_ref()),
+        other => detail(other),
     }
 }
 

@@ -11,8 +11,9 @@ use crate::config::{CONFIG_ENV, Settings, color_name};
 use crate::secrets::{self, KeyLookup, KeySource};
 
 /// `config path`: the file's path alone, for scripts (`$EDITOR "$(interviewer config path)"`).
-pub fn path(settings: &Settings) -> Result<ExitCode> {
-    let path = settings.config_path.as_deref().ok_or_else(|| {
+/// Works without reading the file, so that it also finds a broken one.
+pub fn path() -> Result<ExitCode> {
+    let path = crate::config::config_path().ok_or_else(|| {
         anyhow!("this user has no configuration directory; set {CONFIG_ENV} to a file path")
     })?;
     println!("{}", path.display());
