@@ -496,10 +496,9 @@ fn real_secret_service_round_trip() {
     assert!(
         o.status.success() && out.contains(" reachable, "),
         "INTERVIEWER_REAL_KEYRING=1 but no Secret Service answers:\n{out}\n\
-         run it in a throwaway session, as .ci/run does:\n  \
-         dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock --components=secrets; \
-         INTERVIEWER_REAL_KEYRING=1 cargo test --test keys real_secret_service'\n\
-         (Debian/Ubuntu packages: dbus-daemon gnome-keyring)"
+         run `.ci/run`, or this test alone in a throwaway session as described in \
+         docs/configuration.md (\"Testing against a real keyring\"); it needs the \
+         Debian/Ubuntu packages dbus-daemon and gnome-keyring"
     );
     let mut outputs = vec![o];
 

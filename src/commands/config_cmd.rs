@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Result, anyhow};
 
 use crate::config::{CONFIG_ENV, Settings, color_name};
-use crate::secrets::{self, KeyLookup, KeySource};
+use crate::secrets::{self, KeyLookup};
 
 /// `config path`: the file's path alone, for scripts (`$EDITOR "$(interviewer config path)"`).
 /// Works without reading the file, so that it also finds a broken one.
@@ -113,11 +113,7 @@ pub(crate) fn render(s: &Settings, key: &KeyLookup) -> String {
     let _ = writeln!(out, "\n# API key (never in this file)");
     match &key.key {
         Some((k, source)) => {
-            let from = match source {
-                KeySource::Environment => "environment OPENAI_API_KEY".to_string(),
-                KeySource::Keyring => format!("OS keyring ({})", secrets::keyring_name()),
-            };
-            let _ = writeln!(out, "# key = {}  ({from})", k.masked());
+            let _ = writeln!(out, "# key = {}  (from {})", k.masked(), source.describe());
         }
         None => {
             let _ = writeln!(
@@ -155,7 +151,7 @@ mod tests {
     use super::*;
     use crate::cli::GlobalArgs;
     use crate::config::ConfigFile;
-    use crate::secrets::{ApiKey, SecretsError};
+    use crate::secrets::{ApiKey, KeySource, SecretsError};
 
     fn settings(file: Option<ConfigFile>) -> Settings {
         let global = GlobalArgs {

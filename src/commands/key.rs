@@ -12,7 +12,7 @@ use anyhow::{Context, Result, anyhow};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::stdin_is_terminal;
-use crate::secrets::{self, ApiKey, KEY_ENV, Keyring, SecretsError, keyring_name};
+use crate::secrets::{self, ApiKey, KEY_ENV, SecretsError, keyring_name};
 
 /// More than any key; stops `key set < big-file` from reading it all.
 const STDIN_LIMIT: u64 = 64 * 1024;
@@ -57,7 +57,7 @@ pub fn set() -> Result<ExitCode> {
 
 /// `key status`: always exits 0; it reports, it does not judge.
 pub fn status() -> Result<ExitCode> {
-    let stored = Keyring::platform().and_then(|k| k.get());
+    let stored = secrets::stored_key();
     print!("{}", status_report(secrets::env_key().as_ref(), &stored));
     Ok(ExitCode::SUCCESS)
 }
