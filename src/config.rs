@@ -16,7 +16,7 @@ pub use file::{ConfigFile, FileError, UnknownKey};
 pub use theme::{Theme, color_name, parse_color};
 
 use crate::cli::GlobalArgs;
-use crate::store::InterviewType;
+use crate::store::{InterviewSetup, InterviewType};
 
 pub const DEFAULT_API_BASE: &str = "https://api.openai.com/v1";
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
@@ -55,6 +55,35 @@ pub struct InterviewDefaults {
     pub role: Option<String>,
     pub seniority: Option<String>,
     pub questions: Option<u32>,
+}
+
+impl InterviewDefaults {
+    /// The setup of a new interview: what the user gave, completed from these
+    /// defaults. `type_given` says whether the user chose the type, since
+    /// `InterviewSetup` cannot tell an explicit `general` from none.
+    pub fn complete(
+        &self,
+        given: Option<InterviewSetup>,
+        type_given: bool,
+    ) -> Option<InterviewSetup> {
+        if *self == InterviewDefaults::default() {
+            return given;
+        }
+        let mut setup = given.unwrap_or_default();
+        if let (false, Some(t)) = (type_given, self.interview_type) {
+            setup.interview_type = t;
+        }
+        if setup.role.is_none() {
+            setup.role = self.role.clone();
+        }
+        if setup.seniority.is_none() {
+            setup.seniority = self.seniority.clone();
+        }
+        if setup.questions.is_none() {
+            setup.questions = self.questions;
+        }
+        Some(setup)
+    }
 }
 
 /// Where a setting's value came from (for `config show`).
@@ -569,6 +598,42 @@ mod tests {
         assert!(
             w.contains("`modle`") && w.contains("/cfg/config.toml") && w.contains("line 2"),
             "{w}"
+        );
+    }
+
+    #[test]
+    fn interview_defaults_fill_only_what_the_user_left_out() {
+        let defaults = InterviewDefaults {
+            interview_type: Some(InterviewType::Technical),
+            role: Some("Data engineer".into()),
+            seniority: Some("senior".into()),
+            questions: Some(4),
+        };
+        let filled = defaults.complete(None, false).expect("a setup");
+        assert_eq!(filled.interview_type, InterviewType::Technical);
+        assert_eq!(filled.role.as_deref(), Some("Data engineer"));
+        assert_eq!(filled.questions, Some(4));
+
+        let given = InterviewSetup {
+            role: Some("Designer".into()),
+            interview_type: InterviewType::General,
+            ..InterviewSetup::default()
+        };
+        let filled = defaults
+            .complete(Some(given.clone()), true)
+            .expect("a setup");
+        assert_eq!(filled.role.as_deref(), Some("Designer"));
+        assert_eq!(
+            filled.interview_type,
+            InterviewType::General,
+            "chosen explicitly"
+        );
+        assert_eq!(filled.seniority.as_deref(), Some("senior"));
+
+        assert_eq!(InterviewDefaults::default().complete(None, false), None);
+        assert_eq!(
+            InterviewDefaults::default().complete(Some(given.clone()), true),
+            Some(given)
         );
     }
 

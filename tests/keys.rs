@@ -247,7 +247,7 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
         if let Some(m) = env_model {
             cmd.env("INTERVIEWER_MODEL", m);
         }
-        let o = run(cmd.args(extra).args(["ask", "Hi"]));
+        let o = run(cmd.arg("ask").args(extra).arg("Hi"));
         assert!(o.status.success(), "{}", stderr(&o));
         let requests = sb.mock.chat_requests();
         let last = requests.last().expect("a request");
@@ -265,11 +265,34 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
     write_config(
         &sb,
         &format!(
-            "api_base = \"{}\"\nmodel = \"file-model\"\n\n[timeouts]\nidle_secs = 12\n",
+            "api_base = \"{}\"\nmodel = \"file-model\"\n\n[timeouts]\nidle_secs = 12\n\n[interview]\nrole = \"Data engineer\"\ntype = \"technical\"\n",
             sb.mock.base_url()
         ),
     );
     assert_eq!(ask(&[], None), "file-model");
+    // `[interview]` completes the new interview's setup; a flag still wins.
+    let system = |i: usize| sb.mock.chat_requests()[i].messages()[0].1.clone();
+    assert!(
+        system(0).contains("- Target role: Data engineer"),
+        "{}",
+        system(0)
+    );
+    assert!(
+        system(0).contains("- Interview type: Technical"),
+        "{}",
+        system(0)
+    );
+    assert_eq!(ask(&["--type", "hr"], None), "file-model");
+    assert!(
+        system(1).contains("- Target role: Data engineer"),
+        "{}",
+        system(1)
+    );
+    assert!(
+        system(1).contains("- Interview type: HR screen"),
+        "{}",
+        system(1)
+    );
     assert_eq!(ask(&[], Some("env-model")), "env-model");
     assert_eq!(
         ask(&["--model", "flag-model"], Some("env-model")),
@@ -573,4 +596,93 @@ fn real_secret_service_round_trip() {
         .args(["ask", "Hi"]));
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no API key"), "{}", stderr(&o));
+}
+
+/// `key set` at a terminal: a prompt that does not echo what is typed, and Esc
+/// cancels. The keyring is unreachable, so a typed key is refused after the prompt
+/// (which shows the prompt read it); the real keyring test covers storing.
+#[cfg(unix)]
+#[test]
+fn key_set_at_a_terminal_prompts_without_echo() {
+    let sb = Sandbox::new();
+
+    let (code, screen) = key_set_in_pty(&sb, &format!("{KEY}\r"));
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains("input hidden"), "{screen}");
+    assert!(
+        screen.contains("the key was not stored: no OS keyring is reachable"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(KEY) && !screen.contains("4f1c9b7e2d8a"),
+        "echoed: {screen}"
+    );
+
+    let (code, screen) = key_set_in_pty(&sb, "sk-typed-then-\u{1b}");
+    assert_eq!(code, 130, "{screen}");
+    assert!(screen.contains("cancelled; nothing was stored"), "{screen}");
+    assert!(!screen.contains("sk-typed"), "echoed: {screen}");
+}
+
+/// Runs `key set` on a pseudo-terminal, types `input` once the prompt is shown, and
+/// returns the exit code and everything the terminal showed.
+#[cfg(unix)]
+fn key_set_in_pty(sb: &Sandbox, input: &str) -> (u32, String) {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_interviewer"));
+    cmd.args(["key", "set"]);
+    for var in HOST_ENV {
+        cmd.env_remove(var);
+    }
+    cmd.env("INTERVIEWER_CONFIG", config_file(sb));
+    cmd.env("INTERVIEWER_DATA_DIR", sb.data_dir());
+    cmd.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}", sb.dir.path().join("no-such-bus").display()),
+    );
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    drop(pair.slave);
+
+    let shown = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let sink = shown.clone();
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().expect("lock").extend_from_slice(&buf[..n]);
+        }
+    });
+    let text = |shown: &Arc<Mutex<Vec<u8>>>| {
+        String::from_utf8_lossy(&shown.lock().expect("lock")).into_owned()
+    };
+    // A bound so that a broken prompt fails the test instead of hanging it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !text(&shown).contains("input hidden") {
+        assert!(Instant::now() < deadline, "no prompt: {:?}", text(&shown));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut writer = pair.master.take_writer().expect("writer");
+    writer.write_all(input.as_bytes()).expect("type");
+    writer.flush().expect("flush");
+    let status = child.wait().expect("wait");
+    drop(writer);
+    drop(pair.master);
+    let _ = reading.join();
+    (status.exit_code(), text(&shown))
 }
