@@ -571,11 +571,37 @@ fn from_status(
 /// The human part of an error body: OpenAI's `error.message` when the body is JSON
 /// (5xx bodies reach us raw), cut to one short line.
 fn server_message(raw: &str) -> String {
-    let text = match serde_json::from_str::<WrappedError>(raw) {
-        Ok(wrapped) => wrapped.error.message,
-        Err(_) => raw.to_string(),
-    };
-    quote(&text)
+    if let Ok(wrapped) = serde_json::from_str::<WrappedError>(raw) {
+        return quote(&wrapped.error.message);
+    }
+    if raw.trim_start().starts_with('<') {
+        return quote(&html_summary(raw));
+    }
+    quote(raw)
+}
+
+/// A proxy's HTML error page in a few words: its `<title>`, else its text.
+fn html_summary(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>"))
+        && start + 7 <= end
+    {
+        return html[start + 7..end].trim().to_string();
+    }
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 fn from_transport(e: &reqwest::Error, cx: &ErrorContext<'_>) -> AgentError {
@@ -592,7 +618,15 @@ fn from_transport(e: &reqwest::Error, cx: &ErrorContext<'_>) -> AgentError {
                 cx.connect_timeout.as_secs().max(1)
             )
         } else {
-            source_chain(e)
+            let chain = source_chain(e);
+            // reqwest does not say which connect step failed; past TCP and DNS on an
+            // https URL only the TLS handshake is left.
+            let tcp_or_dns = chain.contains("tcp connect") || chain.contains("dns error");
+            if cx.api_base.starts_with("https:") && !tcp_or_dns {
+                format!("the TLS handshake failed ({chain})")
+            } else {
+                chain
+            }
         };
         return AgentError::Connect {
             url: cx.api_base.to_string(),
@@ -819,8 +853,17 @@ mod tests {
         let html = format!("<html>\n<body>{}</body></html>", "x".repeat(2000));
         let e = map_error(api(502, &html, None), None, &cx());
         let text = e.to_string();
-        assert!(!text.contains('\n'));
+        assert!(!text.contains('\n') && !text.contains("<body>"));
         assert!(text.len() < 600, "{}", text.len());
+        let titled = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+        let e = map_error(api(502, titled, None), None, &cx());
+        assert_eq!(
+            e,
+            AgentError::Server {
+                status: 502,
+                message: "502 Bad Gateway".into()
+            }
+        );
     }
 
     #[test]
