@@ -576,6 +576,66 @@ mod tests {
     use super::*;
     use crate::store::InterviewType;
 
+    /// The TUI runs sends on spawned tasks: the futures must be `Send`.
+    #[allow(dead_code)]
+    fn send_futures_are_send(
+        service: &Service,
+        backend: &Backend,
+        tx: &UnboundedSender<SendEvent>,
+    ) {
+        fn is_send<T: Send>(_: &T) {}
+        let send = service.send_message(
+            backend,
+            SendRequest::default(),
+            tx,
+            CancellationToken::new(),
+        );
+        is_send(&send);
+        let regenerate = service.regenerate(backend, 1, tx, CancellationToken::new());
+        is_send(&regenerate);
+    }
+
+    fn message(id: i64, role: Role, content: &str, status: Status) -> Message {
+        Message {
+            id,
+            conversation_id: 1,
+            role,
+            content: content.into(),
+            status,
+            created_at: 0,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        }
+    }
+
+    #[test]
+    fn the_model_sees_the_history_without_failed_or_empty_replies() {
+        let messages = [
+            message(1, Role::User, "Hello", Status::Complete),
+            message(2, Role::Assistant, "", Status::Error),
+            message(3, Role::User, "Hello again", Status::Complete),
+            message(4, Role::Assistant, "Tell me about", Status::Interrupted),
+            message(5, Role::Assistant, "   ", Status::Interrupted),
+            message(6, Role::User, "Sure", Status::Complete),
+        ];
+        let history = history_for_model(&messages);
+        let turns: Vec<(Role, &str)> = history
+            .iter()
+            .map(|t| (t.role, t.content.as_str()))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                (Role::User, "Hello"),
+                (Role::User, "Hello again"),
+                (Role::Assistant, "Tell me about"),
+                (Role::User, "Sure"),
+            ]
+        );
+    }
+
     #[test]
     fn empty_and_oversized_messages_are_refused() {
         assert!(matches!(

@@ -167,7 +167,9 @@ impl OpenAiBackend {
 
         let mut reader = ReplyReader::default();
         loop {
-            let deadline = match (&reader.finish, reader.got_chunk) {
+            // Until the first text, the first-token bound holds even if the server
+            // sends empty chunks (a role, keep-alives) while it reads a long prompt.
+            let deadline = match (&reader.finish, reader.got_text) {
                 (Some(_), _) => Instant::now() + AFTER_FINISH_GRACE.min(self.timeouts.idle),
                 (None, true) => Instant::now() + self.timeouts.idle,
                 (None, false) => first_deadline,
@@ -182,7 +184,7 @@ impl OpenAiBackend {
             let outcome = match next {
                 Err(_elapsed) => match reader.finish.take() {
                     Some(reason) => Outcome::Finished(reason),
-                    None if reader.got_chunk => Outcome::Cut(AgentError::Stalled {
+                    None if reader.got_text => Outcome::Cut(AgentError::Stalled {
                         secs: self.timeouts.idle.as_secs().max(1),
                     }),
                     None => Outcome::Cut(AgentError::Timeout { secs: first_secs }),
@@ -258,7 +260,6 @@ enum Outcome {
 /// What has been read of one streamed reply so far.
 #[derive(Default)]
 struct ReplyReader {
-    got_chunk: bool,
     got_text: bool,
     finish: Option<String>,
     usage: Option<Usage>,
@@ -271,7 +272,6 @@ impl ReplyReader {
         chunk: Chunk,
         events: &UnboundedSender<AgentEvent>,
     ) -> Result<(), AgentError> {
-        self.got_chunk = true;
         if let Some(error) = chunk.error {
             return Err(AgentError::ServerStream {
                 message: quote(&error.message),
