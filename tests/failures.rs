@@ -459,6 +459,41 @@ fn ctrl_c_keeps_the_partial_reply_and_exits_130() {
 }
 
 #[test]
+fn ctrl_c_before_any_text_exits_130_and_records_the_cancel() {
+    let sb = Sandbox::new();
+    sb.mock.push(Reply::text(REPLY).stall_after(0));
+    let child = sb
+        .std_cmd()
+        .args(["ask", QUESTION])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ask");
+    // Once the request reached the server, the Ctrl+C handler is long installed.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sb.mock.chat_requests().is_empty() {
+        assert!(Instant::now() < deadline, "the request never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(130), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output), "");
+    let stored = sb.messages(1);
+    assert_user(&stored[0]);
+    assert_eq!(
+        (stored[1].status.as_str(), stored[1].content.as_str()),
+        ("interrupted", "")
+    );
+    assert_eq!(stored[1].error.as_deref(), Some("cancelled"));
+    // The empty cancelled reply is not history.
+    retry_works(&sb, &[("user", QUESTION)]);
+}
+
+#[test]
 fn kill_9_mid_stream_loses_at_most_the_last_flush() {
     let sb = Sandbox::new();
     let (mut child, _) = start_slow_ask(&sb);
