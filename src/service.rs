@@ -271,12 +271,10 @@ impl Service {
         let conversation = self.store.require_conversation(conversation_id)?;
         let mut messages = self.store.messages(conversation_id)?;
         match messages.last() {
+            // A `streaming` reply is live (start-up recovery ends dead ones): leave it.
             Some(m)
                 if m.role == Role::Assistant
-                    && matches!(
-                        m.status,
-                        Status::Error | Status::Interrupted | Status::Streaming
-                    ) =>
+                    && matches!(m.status, Status::Error | Status::Interrupted) =>
             {
                 self.store.delete_message(m.id)?;
                 messages.pop();

@@ -571,13 +571,37 @@ fn from_status(
 /// The human part of an error body: OpenAI's `error.message` when the body is JSON
 /// (5xx bodies reach us raw), cut to one short line.
 fn server_message(raw: &str) -> String {
-    if let Ok(wrapped) = serde_json::from_str::<WrappedError>(raw) {
-        return quote(&wrapped.error.message);
+    let text = if let Some(message) = json_error_message(raw) {
+        message
+    } else if raw.trim_start().starts_with('<') {
+        html_summary(raw)
+    } else {
+        raw.to_string()
+    };
+    let text = quote(&text);
+    if text.is_empty() {
+        "no details given".to_string()
+    } else {
+        text
     }
-    if raw.trim_start().starts_with('<') {
-        return quote(&html_summary(raw));
-    }
-    quote(raw)
+}
+
+/// The message of the error bodies OpenAI-compatible servers send:
+/// `{"error": {"message"}}` (OpenAI, Ollama), `{"error": "…"}`,
+/// `{"message": "…"}` (vLLM) and `{"detail": "…"}` (FastAPI-based servers).
+fn json_error_message(raw: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(raw).ok()?;
+    let candidates = [
+        &value["error"]["message"],
+        &value["error"],
+        &value["message"],
+        &value["detail"],
+    ];
+    candidates
+        .into_iter()
+        .find_map(|v| v.as_str().filter(|s| !s.trim().is_empty()))
+        .map(str::to_string)
+        .or_else(|| value.get("detail").map(|d| d.to_string()))
 }
 
 /// A proxy's HTML error page in a few words: its `<title>`, else its text.
@@ -875,6 +899,31 @@ mod tests {
             &cx(),
         );
         assert!(matches!(e, AgentError::BadKey { status: 401, .. }));
+    }
+
+    #[test]
+    fn error_bodies_of_compatible_servers_are_read() {
+        let vllm = r#"{"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}"#;
+        assert_eq!(server_message(vllm), "The model `x` does not exist.");
+        assert_eq!(
+            server_message(r#"{"error":"model 'x' not found"}"#),
+            "model 'x' not found"
+        );
+        assert_eq!(server_message(r#"{"detail":"Not Found"}"#), "Not Found");
+        assert_eq!(server_message(""), "no details given");
+        let err = serde_json::from_str::<WrappedError>(vllm).expect_err("not OpenAI's shape");
+        let e = map_error(
+            OpenAIError::JSONDeserialize(err, vllm.into()),
+            meta(404, None),
+            &cx(),
+        );
+        assert_eq!(
+            e,
+            AgentError::UnknownModel {
+                model: "gpt-test".into(),
+                message: "The model `x` does not exist.".into()
+            }
+        );
     }
 
     #[test]
