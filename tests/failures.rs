@@ -695,3 +695,58 @@ async fn regenerate_replaces_an_interrupted_reply_and_cancel_interrupts() {
     let last = mock.chat_requests().pop().expect("request");
     assert_eq!(last.messages().len(), 2);
 }
+
+#[tokio::test]
+async fn non_streaming_calls_share_the_transport_and_error_mapping() {
+    use async_openai::types::chat::{
+        ChatCompletionRequestUserMessage, CreateChatCompletionRequest, ResponseFormat,
+    };
+
+    let mock = MockOpenAi::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_service, backend) = service_for(&mock, dir.path());
+    let Backend::OpenAi(openai) = backend else {
+        unreachable!("service_for builds an OpenAI backend")
+    };
+    let request = CreateChatCompletionRequest {
+        model: "gpt-4o-mini".into(),
+        messages: vec![ChatCompletionRequestUserMessage::from("Rate me").into()],
+        response_format: Some(ResponseFormat::JsonObject),
+        ..Default::default()
+    };
+
+    mock.push(Reply::text(r#"{"score": 3}"#));
+    let call = openai.call();
+    let response = call
+        .client
+        .chat()
+        .create(request.clone())
+        .await
+        .expect("a JSON reply");
+    assert_eq!(
+        response.choices[0].message.content.as_deref(),
+        Some(r#"{"score": 3}"#)
+    );
+    let sent = mock.chat_requests().pop().expect("request");
+    assert_eq!(sent.body["response_format"]["type"], "json_object");
+    assert!(sent.body.get("stream").is_none_or(|s| s == false));
+
+    mock.push(Reply::status(429, "Slow down").retry_after("3"));
+    let call = openai.call();
+    let err = call
+        .client
+        .chat()
+        .create(request)
+        .await
+        .expect_err("rate limited");
+    assert_eq!(
+        call.error(err, "gpt-4o-mini"),
+        AgentError::RateLimited {
+            quota: false,
+            retry_after_secs: Some(3),
+            message: "Slow down".into()
+        }
+    );
+    // One attempt each: no retry layer.
+    assert_eq!(mock.chat_requests().len(), 2);
+}
