@@ -167,9 +167,10 @@ impl OpenAiBackend {
 
         let mut reader = ReplyReader::default();
         loop {
-            // Until the first text, the first-token bound holds even if the server
-            // sends empty chunks (a role, keep-alives) while it reads a long prompt.
-            let deadline = match (&reader.finish, reader.got_text) {
+            // Until the first text (or reasoning), the first-token bound holds even if
+            // the server sends empty chunks (a role, keep-alives) while it reads a long
+            // prompt; after that, the idle bound between chunks.
+            let deadline = match (&reader.finish, reader.alive()) {
                 (Some(_), _) => Instant::now() + AFTER_FINISH_GRACE.min(self.timeouts.idle),
                 (None, true) => Instant::now() + self.timeouts.idle,
                 (None, false) => first_deadline,
@@ -184,7 +185,7 @@ impl OpenAiBackend {
             let outcome = match next {
                 Err(_elapsed) => match reader.finish.take() {
                     Some(reason) => Outcome::Finished(reason),
-                    None if reader.got_text => Outcome::Cut(AgentError::Stalled {
+                    None if reader.alive() => Outcome::Cut(AgentError::Stalled {
                         secs: self.timeouts.idle.as_secs().max(1),
                     }),
                     None => Outcome::Cut(AgentError::Timeout { secs: first_secs }),
@@ -261,11 +262,17 @@ enum Outcome {
 #[derive(Default)]
 struct ReplyReader {
     got_text: bool,
+    /// A reasoning model's thinking arrived (not shown, but proof of progress).
+    got_reasoning: bool,
     finish: Option<String>,
     usage: Option<Usage>,
 }
 
 impl ReplyReader {
+    fn alive(&self) -> bool {
+        self.got_text || self.got_reasoning
+    }
+
     /// Takes one chunk: forwards its text, remembers its finish reason and usage.
     fn take(
         &mut self,
@@ -285,7 +292,15 @@ impl ReplyReader {
         }
         // Only one choice is asked for; some servers omit `index`, so take the first.
         if let Some(choice) = chunk.choices.into_iter().next() {
-            if let Some(text) = choice.delta.and_then(|d| d.content)
+            let delta = choice.delta.unwrap_or_default();
+            if delta
+                .reasoning_content
+                .or(delta.reasoning)
+                .is_some_and(|r| !r.is_empty())
+            {
+                self.got_reasoning = true;
+            }
+            if let Some(text) = delta.content
                 && !text.is_empty()
             {
                 self.got_text = true;
@@ -384,10 +399,16 @@ struct ChunkChoice {
     finish_reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct ChunkDelta {
     #[serde(default)]
     content: Option<String>,
+    /// Reasoning models' thinking (DeepSeek, vLLM: `reasoning_content`; Ollama,
+    /// OpenRouter: `reasoning`). Not shown; it only proves the server is working.
+    #[serde(default)]
+    reasoning_content: Option<String>,
+    #[serde(default)]
+    reasoning: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -978,6 +999,13 @@ mod tests {
                 completion_tokens: 4
             })
         );
+        let thinking: Chunk = serde_json::from_str(
+            r#"{"choices":[{"delta":{"content":null,"reasoning_content":"Hmm"}}]}"#,
+        )
+        .expect("parse");
+        let mut fresh = ReplyReader::default();
+        fresh.take(thinking, &tx).expect("take");
+        assert!(fresh.alive() && !fresh.got_text);
         let error: Chunk =
             serde_json::from_str(r#"{"error":{"message":"model crashed"}}"#).expect("parse");
         let e = reader.take(error, &tx).expect_err("error chunk");
