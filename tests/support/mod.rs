@@ -27,6 +27,8 @@ const HOST_ENV: &[&str] = &[
     "https_proxy",
     "all_proxy",
     "NO_COLOR",
+    // No OS keyring: a developer's stored key must not leak into "no key" tests.
+    "DBUS_SESSION_BUS_ADDRESS",
 ];
 
 /// A temporary data directory plus a mock server; commands run the real binary.
