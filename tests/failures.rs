@@ -532,6 +532,29 @@ fn kill_9_mid_stream_loses_at_most_the_last_flush() {
     assert_eq!(stored[1].content, kept);
 }
 
+#[test]
+fn a_second_process_leaves_a_live_stream_alone() {
+    let sb = Sandbox::new();
+    let (mut child, _) = start_slow_ask(&sb);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sb.messages(1).len() < 2 {
+        assert!(Instant::now() < deadline, "the reply never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Another process starts (and runs start-up recovery) while the reply streams.
+    sb.cmd().args(["list"]).assert().success();
+    let stored = sb.messages(1);
+    assert_eq!(
+        stored[1].status, "streaming",
+        "recovery must not touch a reply a live process is streaming"
+    );
+    child.kill().expect("kill -9");
+    child.wait().expect("wait");
+    // Once its process is gone, the same recovery does mark it.
+    sb.cmd().args(["list"]).assert().success();
+    assert_eq!(sb.messages(1)[1].status, "interrupted");
+}
+
 // ----- the service's retry (regenerate) against the mock ---------------------------
 
 fn service_for(mock: &MockOpenAi, dir: &std::path::Path) -> (Service, Backend) {
