@@ -10,4 +10,5 @@ pub mod sanitize;
 pub mod secrets;
 pub mod service;
 pub mod store;
+pub mod stream_lock;
 pub mod timefmt;

@@ -2,6 +2,7 @@
 //! conversations, list, read, rename, archive and delete them. Input is validated
 //! here, before anything is written.
 
+use std::path::Path;
 use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -15,6 +16,7 @@ use crate::store::{
     Conversation, ConversationSummary, InterviewSetup, Message, MessageFinish, NewConversation,
     Role, Status, Store, StoreError, StoredReport,
 };
+use crate::stream_lock::StreamLock;
 
 /// Longest message accepted, in bytes (a long answer plus a pasted job description
 /// fits; a stray binary file does not).
@@ -68,7 +70,9 @@ impl Service {
     /// Opens the data directory's database and recovers replies a crash left streaming.
     pub fn open(settings: Settings) -> Result<Service, ServiceError> {
         let store = Store::open_in(&settings.data_dir)?;
-        let recovered = store.recover_streaming()?;
+        let data_dir = settings.data_dir.clone();
+        let recovered =
+            store.recover_streaming_except(|id| crate::stream_lock::is_live(&data_dir, id))?;
         if recovered > 0 {
             tracing::info!(recovered, "marked replies left streaming as interrupted");
         }
@@ -271,12 +275,10 @@ impl Service {
         let conversation = self.store.require_conversation(conversation_id)?;
         let mut messages = self.store.messages(conversation_id)?;
         match messages.last() {
+            // A `streaming` reply is live (start-up recovery ends dead ones): leave it.
             Some(m)
                 if m.role == Role::Assistant
-                    && matches!(
-                        m.status,
-                        Status::Error | Status::Interrupted | Status::Streaming
-                    ) =>
+                    && matches!(m.status, Status::Error | Status::Interrupted) =>
             {
                 self.store.delete_message(m.id)?;
                 messages.pop();
@@ -321,7 +323,7 @@ impl Service {
         let producer = backend.stream(request, agent_tx, backend_cancel.clone());
 
         let writer = async {
-            let mut reply = ReplyWriter::new(&self.store, conversation_id);
+            let mut reply = ReplyWriter::new(&self.store, &self.settings.data_dir, conversation_id);
             let result = loop {
                 let flush_at = reply.flush_due();
                 tokio::select! {
@@ -383,16 +385,21 @@ struct ReplyWriter<'a> {
     content: String,
     /// When the text last reached the database, if anything is waiting.
     dirty_since_flush: Option<Instant>,
+    data_dir: &'a Path,
+    /// Tells other processes' start-up recovery that this row is live.
+    _lock: Option<StreamLock>,
 }
 
 impl<'a> ReplyWriter<'a> {
-    fn new(store: &'a Store, conversation_id: i64) -> Self {
+    fn new(store: &'a Store, data_dir: &'a Path, conversation_id: i64) -> Self {
         ReplyWriter {
             store,
             conversation_id,
             id: None,
             content: String::new(),
             dirty_since_flush: None,
+            data_dir,
+            _lock: None,
         }
     }
 
@@ -412,6 +419,7 @@ impl<'a> ReplyWriter<'a> {
                     Status::Streaming,
                 )?;
                 self.id = Some(id);
+                self._lock = StreamLock::acquire(self.data_dir, id);
                 let _ = events.send(SendEvent::ReplyStarted { message_id: id });
             }
             Some(_) => {
@@ -430,8 +438,8 @@ impl<'a> ReplyWriter<'a> {
 
     fn flush(&mut self) -> Result<(), ServiceError> {
         if let (Some(id), Some(_)) = (self.id, self.dirty_since_flush) {
-            // Rewriting `streaming` also undoes another process's start-up recovery
-            // marking this live reply interrupted.
+            // Rewriting `streaming` also undoes a recovery that raced the lock (the
+            // row exists a moment before its stream lock does).
             self.store
                 .update_message(id, &self.content, Status::Streaming)?;
         }
@@ -575,6 +583,66 @@ fn truncate_words(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::store::InterviewType;
+
+    /// The TUI runs sends on spawned tasks: the futures must be `Send`.
+    #[allow(dead_code)]
+    fn send_futures_are_send(
+        service: &Service,
+        backend: &Backend,
+        tx: &UnboundedSender<SendEvent>,
+    ) {
+        fn is_send<T: Send>(_: &T) {}
+        let send = service.send_message(
+            backend,
+            SendRequest::default(),
+            tx,
+            CancellationToken::new(),
+        );
+        is_send(&send);
+        let regenerate = service.regenerate(backend, 1, tx, CancellationToken::new());
+        is_send(&regenerate);
+    }
+
+    fn message(id: i64, role: Role, content: &str, status: Status) -> Message {
+        Message {
+            id,
+            conversation_id: 1,
+            role,
+            content: content.into(),
+            status,
+            created_at: 0,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        }
+    }
+
+    #[test]
+    fn the_model_sees_the_history_without_failed_or_empty_replies() {
+        let messages = [
+            message(1, Role::User, "Hello", Status::Complete),
+            message(2, Role::Assistant, "", Status::Error),
+            message(3, Role::User, "Hello again", Status::Complete),
+            message(4, Role::Assistant, "Tell me about", Status::Interrupted),
+            message(5, Role::Assistant, "   ", Status::Interrupted),
+            message(6, Role::User, "Sure", Status::Complete),
+        ];
+        let history = history_for_model(&messages);
+        let turns: Vec<(Role, &str)> = history
+            .iter()
+            .map(|t| (t.role, t.content.as_str()))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                (Role::User, "Hello"),
+                (Role::User, "Hello again"),
+                (Role::Assistant, "Tell me about"),
+                (Role::User, "Sure"),
+            ]
+        );
+    }
 
     #[test]
     fn empty_and_oversized_messages_are_refused() {

@@ -116,9 +116,10 @@ fn rate_limited_text(quota: &bool, retry_after: &Option<u64>, message: &str) -> 
     } else {
         "rate limited by the server (429)".to_string()
     };
-    let when = match retry_after {
-        Some(s) => format!("; retry after {s}s"),
-        None => "; wait a little and retry".to_string(),
+    let when = match (retry_after, quota) {
+        (Some(s), _) => format!("; retry after {s}s"),
+        (None, true) => String::new(),
+        (None, false) => "; wait a little and retry".to_string(),
     };
     let detail = if message.is_empty() {
         String::new()

@@ -167,7 +167,10 @@ impl OpenAiBackend {
 
         let mut reader = ReplyReader::default();
         loop {
-            let deadline = match (&reader.finish, reader.got_chunk) {
+            // Until the first text (or reasoning), the first-token bound holds even if
+            // the server sends empty chunks (a role, keep-alives) while it reads a long
+            // prompt; after that, the idle bound between chunks.
+            let deadline = match (&reader.finish, reader.alive()) {
                 (Some(_), _) => Instant::now() + AFTER_FINISH_GRACE.min(self.timeouts.idle),
                 (None, true) => Instant::now() + self.timeouts.idle,
                 (None, false) => first_deadline,
@@ -182,7 +185,7 @@ impl OpenAiBackend {
             let outcome = match next {
                 Err(_elapsed) => match reader.finish.take() {
                     Some(reason) => Outcome::Finished(reason),
-                    None if reader.got_chunk => Outcome::Cut(AgentError::Stalled {
+                    None if reader.alive() => Outcome::Cut(AgentError::Stalled {
                         secs: self.timeouts.idle.as_secs().max(1),
                     }),
                     None => Outcome::Cut(AgentError::Timeout { secs: first_secs }),
@@ -258,20 +261,24 @@ enum Outcome {
 /// What has been read of one streamed reply so far.
 #[derive(Default)]
 struct ReplyReader {
-    got_chunk: bool,
     got_text: bool,
+    /// A reasoning model's thinking arrived (not shown, but proof of progress).
+    got_reasoning: bool,
     finish: Option<String>,
     usage: Option<Usage>,
 }
 
 impl ReplyReader {
+    fn alive(&self) -> bool {
+        self.got_text || self.got_reasoning
+    }
+
     /// Takes one chunk: forwards its text, remembers its finish reason and usage.
     fn take(
         &mut self,
         chunk: Chunk,
         events: &UnboundedSender<AgentEvent>,
     ) -> Result<(), AgentError> {
-        self.got_chunk = true;
         if let Some(error) = chunk.error {
             return Err(AgentError::ServerStream {
                 message: quote(&error.message),
@@ -285,7 +292,15 @@ impl ReplyReader {
         }
         // Only one choice is asked for; some servers omit `index`, so take the first.
         if let Some(choice) = chunk.choices.into_iter().next() {
-            if let Some(text) = choice.delta.and_then(|d| d.content)
+            let delta = choice.delta.unwrap_or_default();
+            if delta
+                .reasoning_content
+                .or(delta.reasoning)
+                .is_some_and(|r| !r.is_empty())
+            {
+                self.got_reasoning = true;
+            }
+            if let Some(text) = delta.content
                 && !text.is_empty()
             {
                 self.got_text = true;
@@ -384,10 +399,16 @@ struct ChunkChoice {
     finish_reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct ChunkDelta {
     #[serde(default)]
     content: Option<String>,
+    /// Reasoning models' thinking (DeepSeek, vLLM: `reasoning_content`; Ollama,
+    /// OpenRouter: `reasoning`). Not shown; it only proves the server is working.
+    #[serde(default)]
+    reasoning_content: Option<String>,
+    #[serde(default)]
+    reasoning: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -571,11 +592,61 @@ fn from_status(
 /// The human part of an error body: OpenAI's `error.message` when the body is JSON
 /// (5xx bodies reach us raw), cut to one short line.
 fn server_message(raw: &str) -> String {
-    let text = match serde_json::from_str::<WrappedError>(raw) {
-        Ok(wrapped) => wrapped.error.message,
-        Err(_) => raw.to_string(),
+    let text = if let Some(message) = json_error_message(raw) {
+        message
+    } else if raw.trim_start().starts_with('<') {
+        html_summary(raw)
+    } else {
+        raw.to_string()
     };
-    quote(&text)
+    let text = quote(&text);
+    if text.is_empty() {
+        "no details given".to_string()
+    } else {
+        text
+    }
+}
+
+/// The message of the error bodies OpenAI-compatible servers send:
+/// `{"error": {"message"}}` (OpenAI, Ollama), `{"error": "…"}`,
+/// `{"message": "…"}` (vLLM) and `{"detail": "…"}` (FastAPI-based servers).
+fn json_error_message(raw: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(raw).ok()?;
+    let candidates = [
+        &value["error"]["message"],
+        &value["error"],
+        &value["message"],
+        &value["detail"],
+    ];
+    candidates
+        .into_iter()
+        .find_map(|v| v.as_str().filter(|s| !s.trim().is_empty()))
+        .map(str::to_string)
+        .or_else(|| value.get("detail").map(|d| d.to_string()))
+}
+
+/// A proxy's HTML error page in a few words: its `<title>`, else its text.
+fn html_summary(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>"))
+        && start + 7 <= end
+    {
+        return html[start + 7..end].trim().to_string();
+    }
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 fn from_transport(e: &reqwest::Error, cx: &ErrorContext<'_>) -> AgentError {
@@ -592,7 +663,15 @@ fn from_transport(e: &reqwest::Error, cx: &ErrorContext<'_>) -> AgentError {
                 cx.connect_timeout.as_secs().max(1)
             )
         } else {
-            source_chain(e)
+            let chain = source_chain(e);
+            // reqwest does not say which connect step failed; past TCP and DNS on an
+            // https URL only the TLS handshake is left.
+            let tcp_or_dns = chain.contains("tcp connect") || chain.contains("dns error");
+            if cx.api_base.starts_with("https:") && !tcp_or_dns {
+                format!("the TLS handshake failed ({chain})")
+            } else {
+                chain
+            }
         };
         return AgentError::Connect {
             url: cx.api_base.to_string(),
@@ -819,8 +898,17 @@ mod tests {
         let html = format!("<html>\n<body>{}</body></html>", "x".repeat(2000));
         let e = map_error(api(502, &html, None), None, &cx());
         let text = e.to_string();
-        assert!(!text.contains('\n'));
+        assert!(!text.contains('\n') && !text.contains("<body>"));
         assert!(text.len() < 600, "{}", text.len());
+        let titled = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+        let e = map_error(api(502, titled, None), None, &cx());
+        assert_eq!(
+            e,
+            AgentError::Server {
+                status: 502,
+                message: "502 Bad Gateway".into()
+            }
+        );
     }
 
     #[test]
@@ -832,6 +920,31 @@ mod tests {
             &cx(),
         );
         assert!(matches!(e, AgentError::BadKey { status: 401, .. }));
+    }
+
+    #[test]
+    fn error_bodies_of_compatible_servers_are_read() {
+        let vllm = r#"{"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}"#;
+        assert_eq!(server_message(vllm), "The model `x` does not exist.");
+        assert_eq!(
+            server_message(r#"{"error":"model 'x' not found"}"#),
+            "model 'x' not found"
+        );
+        assert_eq!(server_message(r#"{"detail":"Not Found"}"#), "Not Found");
+        assert_eq!(server_message(""), "no details given");
+        let err = serde_json::from_str::<WrappedError>(vllm).expect_err("not OpenAI's shape");
+        let e = map_error(
+            OpenAIError::JSONDeserialize(err, vllm.into()),
+            meta(404, None),
+            &cx(),
+        );
+        assert_eq!(
+            e,
+            AgentError::UnknownModel {
+                model: "gpt-test".into(),
+                message: "The model `x` does not exist.".into()
+            }
+        );
     }
 
     #[test]
@@ -886,6 +999,13 @@ mod tests {
                 completion_tokens: 4
             })
         );
+        let thinking: Chunk = serde_json::from_str(
+            r#"{"choices":[{"delta":{"content":null,"reasoning_content":"Hmm"}}]}"#,
+        )
+        .expect("parse");
+        let mut fresh = ReplyReader::default();
+        fresh.take(thinking, &tx).expect("take");
+        assert!(fresh.alive() && !fresh.got_text);
         let error: Chunk =
             serde_json::from_str(r#"{"error":{"message":"model crashed"}}"#).expect("parse");
         let e = reader.take(error, &tx).expect_err("error chunk");

@@ -532,14 +532,33 @@ impl Store {
 
     /// Start-up recovery: replies left `streaming` by a crash become `interrupted`.
     pub fn recover_streaming(&self) -> Result<usize> {
-        self.conn()
-            .execute(
-                "UPDATE messages SET status = 'interrupted',
-                        error = coalesce(error, 'the app stopped while this reply was streaming')
-                 WHERE status = 'streaming'",
-                [],
-            )
-            .map_err(|e| self.err(e))
+        self.recover_streaming_except(|_| false)
+    }
+
+    /// Like [`Store::recover_streaming`], but leaves alone the rows for which
+    /// `still_live` says another process is streaming them now.
+    pub fn recover_streaming_except(&self, still_live: impl Fn(i64) -> bool) -> Result<usize> {
+        let ids: Vec<i64> = {
+            let conn = self.conn();
+            let mut stmt = conn
+                .prepare("SELECT id FROM messages WHERE status = 'streaming'")
+                .map_err(|e| self.err(e))?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?
+        };
+        let mut recovered = 0;
+        for id in ids.into_iter().filter(|id| !still_live(*id)) {
+            recovered += self
+                .conn()
+                .execute(
+                    "UPDATE messages SET status = 'interrupted',
+                            error = coalesce(error, 'the app stopped while this reply was streaming')
+                     WHERE id = ?1 AND status = 'streaming'",
+                    [id],
+                )
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(recovered)
     }
 
     // ----- reports -------------------------------------------------------------

@@ -33,8 +33,9 @@
 //! `Retry-After`), [`Reply::raw`] (any status and body), and for streams
 //! [`Reply::disconnect_after`] (connection dropped mid-body), [`Reply::close_after`]
 //! (clean end with no finish reason and no `[DONE]`), [`Reply::stall_after`]
-//! (connection held open, silent) and [`Reply::malformed_after`] (one chunk that is
-//! not JSON, then the rest of the stream).
+//! (connection held open, silent), [`Reply::malformed_after`] (one chunk that is
+//! not JSON, then the rest of the stream) and [`Reply::error_event_after`] (an
+//! `{"error": …}` event, then a clean end).
 //!
 //! Every response is `Connection: close` with a chunked body, so a dropped
 //! connection and a clean end are different things on the wire, as with real
@@ -80,6 +81,7 @@ enum StreamFault {
     CloseAfter(usize),
     StallAfter(usize),
     MalformedAfter(usize),
+    ErrorEventAfter(usize),
 }
 
 impl Reply {
@@ -199,6 +201,13 @@ impl Reply {
         self
     }
 
+    /// Streams `n` chunks, then `data: {"error": {"message": "The model crashed"}}`
+    /// and a clean end, as some servers report a failure after starting.
+    pub fn error_event_after(mut self, n: usize) -> Reply {
+        self.kind = Kind::Answer(StreamFault::ErrorEventAfter(n));
+        self
+    }
+
     /// The text split into chunks as they will be streamed.
     pub fn chunks(&self) -> Vec<String> {
         let chars: Vec<char> = self.text.chars().collect();
@@ -269,9 +278,11 @@ impl MockOpenAi {
             .enable_all()
             .build()
             .expect("mock runtime");
-        let listener = runtime
-            .block_on(TcpListener::bind("127.0.0.1:0"))
-            .expect("bind mock server");
+        // Bound with std so that starting works inside another runtime too.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind mock server");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("mock address");
         let state = Arc::new(Mutex::new(State {
             queue: VecDeque::new(),
@@ -280,6 +291,9 @@ impl MockOpenAi {
         }));
         let accept_state = state.clone();
         runtime.spawn(async move {
+            let Ok(listener) = TcpListener::from_std(listener) else {
+                return;
+            };
             while let Ok((socket, _)) = listener.accept().await {
                 tokio::spawn(serve(socket, accept_state.clone()));
             }
@@ -339,6 +353,18 @@ impl Drop for MockOpenAi {
 
 /// Handles one connection: one request, one response, close.
 async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
+    let mut first = [0u8; 1];
+    // A TLS ClientHello (0x16) at a plain-HTTP port gets what a real server sends:
+    // a plain 400, which the client's TLS layer cannot read.
+    if socket.peek(&mut first).await.is_ok() && first[0] == 0x16 {
+        let _ = socket
+            .write_all(
+                b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
+            )
+            .await;
+        let _ = socket.shutdown().await;
+        return;
+    }
     let Some(request) = read_request(&mut socket).await else {
         return;
     };
@@ -457,6 +483,7 @@ async fn stream_answer(
             }
             StreamFault::CloseAfter(n) if i == n => return end_body(socket).await,
             StreamFault::StallAfter(n) if i == n => return stall(socket).await,
+            StreamFault::ErrorEventAfter(n) if i == n => return error_event(socket).await,
             StreamFault::MalformedAfter(n) if i == n => {
                 send_event(socket, "{\"choices\": [{\"delta\": {\"content\": ").await?;
             }
@@ -477,6 +504,7 @@ async fn stream_answer(
         StreamFault::DisconnectAfter(n) if n >= total => return Ok(()),
         StreamFault::CloseAfter(n) if n >= total => return end_body(socket).await,
         StreamFault::StallAfter(n) if n >= total => return stall(socket).await,
+        StreamFault::ErrorEventAfter(n) if n >= total => return error_event(socket).await,
         _ => {}
     }
     send_event(
@@ -496,6 +524,12 @@ async fn stream_answer(
         send_event(socket, &usage.to_string()).await?;
     }
     send_event(socket, "[DONE]").await?;
+    end_body(socket).await
+}
+
+async fn error_event(socket: &mut TcpStream) -> std::io::Result<()> {
+    let error = json!({"error": {"message": "The model crashed", "type": "server_error", "param": null, "code": null}});
+    send_event(socket, &error.to_string()).await?;
     end_body(socket).await
 }
 

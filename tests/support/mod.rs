@@ -27,6 +27,8 @@ const HOST_ENV: &[&str] = &[
     "https_proxy",
     "all_proxy",
     "NO_COLOR",
+    // No OS keyring: a developer's stored key must not leak into "no key" tests.
+    "DBUS_SESSION_BUS_ADDRESS",
 ];
 
 /// A temporary data directory plus a mock server; commands run the real binary.
@@ -62,14 +64,36 @@ impl Sandbox {
         for var in HOST_ENV {
             cmd.env_remove(var);
         }
-        cmd.arg("--data-dir")
-            .arg(self.data_dir())
-            .env("OPENAI_BASE_URL", self.mock.base_url())
-            .env("OPENAI_API_KEY", "test-key")
-            // Keep a user's config file and keyring out of the tests.
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("HOME", self.dir.path());
+        cmd.arg("--data-dir").arg(self.data_dir());
+        for (k, v) in self.env() {
+            cmd.env(k, v);
+        }
         cmd
+    }
+
+    /// The same for running under a pseudo-terminal (`portable-pty`).
+    pub fn pty_cmd(&self) -> portable_pty::CommandBuilder {
+        let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_interviewer"));
+        for var in HOST_ENV {
+            cmd.env_remove(var);
+        }
+        cmd.arg("--data-dir");
+        cmd.arg(self.data_dir());
+        for (k, v) in self.env() {
+            cmd.env(k, v);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd
+    }
+
+    fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            ("OPENAI_BASE_URL", self.mock.base_url().into()),
+            ("OPENAI_API_KEY", "test-key".into()),
+            // Keep a user's config file and keyring out of the tests.
+            ("XDG_CONFIG_HOME", self.dir.path().join("config").into()),
+            ("HOME", self.dir.path().into()),
+        ]
     }
 
     /// A read-only look at the database the binary wrote.
