@@ -17,7 +17,9 @@
 //! [`KEYRING_TIMEOUT`]: a Secret Service that never answers (a wedged D-Bus, an unlock
 //! prompt nobody sees) must not hang the program. After one time-out the keyring
 //! counts as unreachable for the rest of the process. Without any keyring service
-//! the calls fail at once with [`SecretsError::Unavailable`].
+//! the calls fail at once with [`SecretsError::Unavailable`]. Because a call may
+//! wait that long (an unlock prompt), an async caller such as the TUI should make
+//! it from `tokio::task::spawn_blocking`, not on its event loop.
 //!
 //! Tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never the
 //! process-wide default store, which `keyring::Entry` replaces with the platform
