@@ -197,3 +197,14 @@ fn a_keyring_that_never_answers_times_out_and_is_then_skipped() {
     assert!(keyring.stalled.load(Ordering::Relaxed));
     drop(release);
 }
+
+#[test]
+fn a_keyring_call_that_panics_is_an_error_not_a_crash() {
+    let result: Result<(), SecretsError> = bounded(Duration::from_secs(30), || {
+        panic!("a store bug");
+    });
+    assert_eq!(
+        result,
+        Err(SecretsError::Failed("the keyring call crashed".into()))
+    );
+}
