@@ -1,0 +1,1 @@
+//! Unit tests of `App::update`: every key and event, no terminal.
