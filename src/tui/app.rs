@@ -50,9 +50,18 @@ pub enum Mode {
 /// A window over the main screen.
 #[derive(Debug)]
 pub enum Overlay {
-    Help,
-    ConfirmDelete { id: i64, title: String },
-    Rename { id: i64, text: String },
+    /// The key list, scrolled by `scroll` lines.
+    Help {
+        scroll: usize,
+    },
+    ConfirmDelete {
+        id: i64,
+        title: String,
+    },
+    Rename {
+        id: i64,
+        text: String,
+    },
     Welcome(Welcome),
 }
 
@@ -454,7 +463,7 @@ impl App {
         // Keys that work whatever has focus.
         match (key.code, ctrl) {
             (KeyCode::F(1), _) => {
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help { scroll: 0 });
                 return vec![];
             }
             (KeyCode::F(2), _) => return self.hint_or_skip(true),
@@ -522,7 +531,7 @@ impl App {
         match key.code {
             KeyCode::Char('q') => self.quit(),
             KeyCode::Char('?') => {
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help { scroll: 0 });
                 vec![]
             }
             KeyCode::Char('i') => {
@@ -625,7 +634,20 @@ impl App {
             return vec![];
         };
         match overlay {
-            Overlay::Help => vec![],
+            Overlay::Help { scroll } => {
+                let scroll = match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => scroll + 1,
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
+                    KeyCode::PageUp => scroll.saturating_sub(10),
+                    _ => return vec![],
+                };
+                // The view clamps to the end of the list.
+                self.overlay = Some(Overlay::Help {
+                    scroll: scroll.min(200),
+                });
+                vec![]
+            }
             Overlay::ConfirmDelete { id, title } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.delete(id, &title),
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
@@ -1345,7 +1367,7 @@ impl App {
 pub const OPTIMISTIC_ID: i64 = -1;
 
 fn offline_hint() -> &'static str {
-    "offline practice: the built-in question bank interviews you. Add a key with `interviewer key set` or OPENAI_API_KEY"
+    "the built-in question bank interviews you; add a key any time with `interviewer key set`"
 }
 
 #[cfg(test)]

@@ -664,39 +664,26 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     match &app.overlay {
-        Some(Overlay::Help) => {
-            let mut lines = Vec::new();
-            let key_width = keys::HELP
-                .iter()
-                .flat_map(|g| g.keys.iter())
-                .map(|(k, _)| k.width())
-                .max()
-                .unwrap_or(0);
-            for group in keys::HELP {
-                if !lines.is_empty() {
-                    lines.push(Line::default());
-                }
-                lines.push(Line::styled(
-                    group.title,
-                    theme.fg(theme.accent).add_modifier(Modifier::BOLD),
-                ));
-                for (k, what) in group.keys {
-                    lines.push(Line::from(vec![
-                        Span::styled(
-                            format!("  {}", pad(k, key_width)),
-                            Style::new().add_modifier(Modifier::BOLD),
-                        ),
-                        Span::raw(format!("  {what}")),
-                    ]));
-                }
-            }
-            let r = centered(area, 78, lines.len() as u16 + 2);
-            let block = overlay_block(app, " Keys · any key closes ");
+        Some(Overlay::Help { scroll }) => {
+            let r = centered(area, 80, area.height.saturating_sub(2).max(3));
+            let lines = help_lines(app, r.width.saturating_sub(2));
+            let inner_height = usize::from(r.height.saturating_sub(2));
+            let max_scroll = lines.len().saturating_sub(inner_height);
+            let scroll = (*scroll).min(max_scroll);
+            let title = if max_scroll > 0 {
+                " Keys · ↑↓ scroll · any other key closes "
+            } else {
+                " Keys · any key closes "
+            };
+            let r = Rect {
+                height: r.height.min(lines.len() as u16 + 2),
+                ..r
+            };
             frame.render_widget(Clear, r);
             frame.render_widget(
                 Paragraph::new(lines)
-                    .block(block)
-                    .wrap(Wrap { trim: false }),
+                    .block(overlay_block(app, title))
+                    .scroll((scroll as u16, 0)),
                 r,
             );
         }
@@ -747,74 +734,112 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
                 r,
             );
         }
-        Some(Overlay::Welcome(w)) => {
-            let masked = if w.key.is_empty() {
-                Span::styled("paste your key here", theme.fg(theme.muted))
-            } else {
-                let n = w.key.chars().count();
-                let tail: String = if n > 12 {
-                    w.key.chars().skip(n - 4).collect()
-                } else {
-                    String::new()
-                };
-                Span::raw(format!(
-                    "{}{}",
-                    "•".repeat(n.min(40).saturating_sub(tail.len())),
-                    tail
-                ))
-            };
-            let mut lines = vec![
-                Line::styled(
-                    "Welcome to interviewer",
-                    Style::new().add_modifier(Modifier::BOLD),
-                ),
-                Line::default(),
-                Line::from(sanitize::for_terminal_line(&w.reason)),
-                Line::default(),
-                Line::from(
-                    "To be interviewed by an AI model, paste an OpenAI API key and press Enter.",
-                ),
-                Line::from(
-                    "It is stored in the OS keyring (or kept for this session only when there is none).",
-                ),
-                Line::default(),
-                Line::from(vec![
-                    Span::styled("Key: ", Style::new().add_modifier(Modifier::BOLD)),
-                    masked,
-                    Span::styled("▏", theme.fg(theme.accent)),
-                ]),
-            ];
-            if w.saving {
-                lines.push(Line::styled("saving…", theme.fg(theme.muted)));
-            } else if let Some(e) = &w.error {
-                lines.push(Line::styled(
-                    format!("✗ {}", sanitize::for_terminal_line(e)),
-                    theme.fg(theme.error),
-                ));
-            } else {
-                lines.push(Line::default());
-            }
-            lines.push(Line::default());
-            lines.push(Line::from(vec![
-                Span::styled("Enter", Style::new().add_modifier(Modifier::BOLD)),
-                Span::raw(" use this key   "),
-                Span::styled("Esc", Style::new().add_modifier(Modifier::BOLD)),
-                Span::raw(" practise offline with the built-in question bank"),
-            ]));
-            let r = centered(area, 84, lines.len() as u16 + 4);
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(
-                        overlay_block(app, " First run ")
-                            .padding(ratatui::widgets::Padding::horizontal(1)),
-                    )
-                    .wrap(Wrap { trim: false }),
-                r,
-            );
-        }
+        Some(Overlay::Welcome(w)) => draw_welcome(frame, area, app, w),
         None => {}
     }
+}
+
+/// Every key, with descriptions wrapped under their column at `width`.
+fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let key_width = keys::HELP
+        .iter()
+        .flat_map(|g| g.keys.iter())
+        .map(|(k, _)| k.width())
+        .max()
+        .unwrap_or(0);
+    let text_width = usize::from(width).saturating_sub(key_width + 4).max(10);
+    let mut lines = Vec::new();
+    for group in keys::HELP {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(
+            group.title,
+            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+        ));
+        for (k, what) in group.keys {
+            for (i, part) in plain::wrap(what, text_width).into_iter().enumerate() {
+                let key = if i == 0 { *k } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {}  ", pad(key, key_width)),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(part),
+                ]));
+            }
+        }
+    }
+    lines
+}
+
+/// The first-run screen: why, the key field and the two ways on. The field and the
+/// actions stay visible at any height; the explanation takes what is left.
+fn draw_welcome(frame: &mut Frame, area: Rect, app: &App, w: &super::app::Welcome) {
+    let theme = app.theme;
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let masked = if w.key.is_empty() {
+        Span::styled("paste your key here", theme.fg(theme.muted))
+    } else {
+        let n = w.key.chars().count();
+        let tail: String = if n > 12 {
+            w.key.chars().skip(n - 4).collect()
+        } else {
+            String::new()
+        };
+        Span::raw(format!(
+            "{}{}",
+            "•".repeat(n.min(32).saturating_sub(tail.len())),
+            tail
+        ))
+    };
+    let field = vec![
+        Line::from(vec![
+            Span::styled("Key: ", bold),
+            masked,
+            Span::styled("▏", theme.fg(theme.accent)),
+        ]),
+        if w.saving {
+            Line::styled("saving…", theme.fg(theme.muted))
+        } else if let Some(e) = &w.error {
+            Line::styled(
+                format!("✗ {}", sanitize::for_terminal_line(e)),
+                theme.fg(theme.error),
+            )
+        } else {
+            Line::default()
+        },
+        Line::from(vec![
+            Span::styled("Enter", bold),
+            Span::raw(" use this key · "),
+            Span::styled("Esc", bold),
+            Span::raw(" practise offline"),
+        ]),
+    ];
+    let text = vec![
+        Line::styled("Welcome to interviewer", bold),
+        Line::default(),
+        Line::from(sanitize::for_terminal_line(&w.reason)),
+        Line::default(),
+        Line::from(
+            "To be interviewed by an AI model, paste an OpenAI API key and press Enter. \
+             It is stored in the OS keyring, or kept for this session only when there is none.",
+        ),
+        Line::from(
+            "Offline, the built-in question bank interviews you; \
+             `interviewer key set` adds a key later.",
+        ),
+    ];
+    let r = centered(area, 84, 20);
+    frame.render_widget(Clear, r);
+    let block = overlay_block(app, " First run ").padding(ratatui::widgets::Padding::horizontal(1));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(field.len() as u16)]).areas(inner);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), top);
+    frame.render_widget(Paragraph::new(field).wrap(Wrap { trim: false }), bottom);
 }
 
 fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
