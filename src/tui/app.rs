@@ -301,7 +301,7 @@ impl App {
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         let mut input = TextArea::new(lines);
         input.set_wrap_mode(WrapMode::WordOrGlyph);
-        input.set_placeholder_text("Type your answer · Enter sends · Alt+Enter new line");
+        input.set_placeholder_text("Type here · Enter sends · Alt+Enter new line");
         input.set_cursor_line_style(ratatui::style::Style::default());
         input.move_cursor(ratatui_textarea::CursorMove::Bottom);
         input.move_cursor(ratatui_textarea::CursorMove::End);

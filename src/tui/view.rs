@@ -46,7 +46,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     } else {
         main
     };
-    let input_rows = input_rows(app, right.width.saturating_sub(2));
+    let input_rows = input_rows(app, right.width.saturating_sub(4));
     let input_height = (input_rows + 2)
         .min(right.height / 2)
         .max(3.min(right.height));
@@ -203,7 +203,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
             }
         }
         let meta = format!(
-            " {} {}",
+            " {} · {}",
             timefmt::relative(item.updated_at, now),
             item.message_count
         );
@@ -504,28 +504,29 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     let theme = app.theme;
     let mut parts: Vec<String> = Vec::new();
     let setup = app.transcript.setup.clone().unwrap_or_default();
-    if let Some(role) = &setup.role {
-        parts.push(sanitize::for_terminal_line(role));
-    }
-    if let Some(s) = &setup.seniority {
-        parts.push(sanitize::for_terminal_line(s));
-    }
-    parts.push(setup.interview_type.label().to_string());
     let asked = app
         .transcript
         .messages
         .iter()
         .filter(|m| m.role == Role::Assistant && m.status == Status::Complete)
         .count();
+    // Most useful first: what is cut at narrow widths is the end.
     if let Some(n) = setup.questions {
         parts.push(format!("Q {}/{}", (asked as u32).min(n), n));
+    }
+    parts.push(setup.interview_type.label().to_string());
+    if let Some(role) = &setup.role {
+        parts.push(sanitize::for_terminal_line(role));
+    }
+    if let Some(s) = &setup.seniority {
+        parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");
     let right = app
         .answer_timer()
         .map(|ms| {
             let s = ms / 1000;
-            format!("answering {:02}:{:02}", s / 60, s % 60)
+            format!("answer {:02}:{:02}", s / 60, s % 60)
         })
         .unwrap_or_default();
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
@@ -583,7 +584,8 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
     } else {
         " Your answer "
     };
-    let block = pane_block(app, Line::from(title), focused);
+    let block = pane_block(app, Line::from(title), focused)
+        .padding(ratatui::widgets::Padding::horizontal(1));
     let big = app.input.lines().iter().map(String::len).sum::<usize>() > INPUT_WRAP_LIMIT;
     let mode = if big {
         WrapMode::None
@@ -702,7 +704,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
                     Span::raw(" keep"),
                 ]),
             ];
-            let r = centered(area, 60, 6);
+            let r = centered(area, 64, 8);
             frame.render_widget(Clear, r);
             frame.render_widget(
                 Paragraph::new(lines)
