@@ -415,12 +415,31 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
 }
 
 /// The question a model's turn asks: its last sentence ending in `?`, together with
-/// questions right before it ("What is a product you admire? Why?").
+/// questions right before it ("What is a product you admire? Why?"); for a turn
+/// with no question mark ("Tell me about a project."), its last sentence.
 fn question_in(text: &str) -> Option<String> {
-    let end = text.rfind('?')?;
-    let before = &text[..end];
-    let start = before.rfind(['.', '!', '\n', ':']).map_or(0, |i| i + 1);
-    let q = text[start..=end].trim().trim_start_matches(['*', '-', ' ']);
+    let text = text.trim();
+    let end = match text.rfind('?') {
+        Some(end) => end,
+        None => text.len().checked_sub(1)?,
+    };
+    let stops: &[char] = if text.contains('?') {
+        &['.', '!', '\n', ':']
+    } else {
+        &['.', '!', '?', '\n', ':']
+    };
+    let mut start = text[..end].rfind(stops).map_or(0, |i| i + 1);
+    // A turn ending "…on the team." keeps its final sentence, not an empty tail.
+    if text[start..=end].trim().len() < 2 {
+        start = text[..start.saturating_sub(1)]
+            .rfind(stops)
+            .map_or(0, |i| i + 1);
+    }
+    let q = text
+        .get(start..=end)?
+        .trim()
+        .trim_start_matches(['*', '-', ' ']);
+    let q = q.trim_end_matches('*').trim();
     (!q.is_empty()).then(|| q.to_string())
 }
 
@@ -784,6 +803,11 @@ mod tests {
                 "Thanks. What is a product you admire? Why?",
             ),
             (Role::User, "Notion, for its flexibility."),
+            (
+                Role::Assistant,
+                "Thanks. Now tell me about a launch you led.",
+            ),
+            (Role::User, "The mobile app in 2024."),
         ];
         let history: Vec<ChatTurn> = turns
             .iter()
@@ -793,7 +817,8 @@ mod tests {
             })
             .collect();
         let items = outline(&history);
-        assert_eq!(items.len(), 2);
+        assert_eq!(items.len(), 3, "{items:#?}");
+        assert_eq!(items[2].question, "Now tell me about a launch you led.");
         assert_eq!(items[0].question, "Why do you want this role?");
         assert_eq!(items[1].question, "What is a product you admire? Why?");
         assert_eq!(items[1].answers, ["Notion, for its flexibility."]);
