@@ -51,6 +51,18 @@ pub struct ModelUsage {
     pub estimated_cost_usd: Option<f64>,
 }
 
+impl ModelUsage {
+    /// A row with its cost estimated.
+    pub fn new(model: &str, prompt_tokens: u64, completion_tokens: u64) -> ModelUsage {
+        ModelUsage {
+            model: model.to_string(),
+            prompt_tokens,
+            completion_tokens,
+            estimated_cost_usd: estimate_cost(model, prompt_tokens, completion_tokens),
+        }
+    }
+}
+
 /// Usage per model over the messages that carry token counts, most tokens first.
 pub fn usage_by_model<'a>(messages: impl IntoIterator<Item = &'a Message>) -> Vec<ModelUsage> {
     let mut rows: Vec<ModelUsage> = Vec::new();

@@ -694,7 +694,9 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
         .collect();
     let mean =
         competencies.iter().map(|c| f64::from(c.score)).sum::<f64>() / competencies.len() as f64;
-    let readiness = if assessed.is_empty() || mean < 2.75 {
+    // Skipping most questions is not readiness, whatever the answered ones show.
+    let skipped = items.iter().filter(|i| i.answers.is_empty()).count();
+    let readiness = if assessed.is_empty() || mean < 2.75 || skipped * 2 > items.len() {
         Readiness::NotYet
     } else if mean < 3.75 {
         Readiness::Almost
@@ -742,7 +744,7 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
         .map(|name| practice(name).to_string())
         .collect();
     study_plan.push(
-        "Read the notes on what a good answer contains beside each of your answers below, and rewrite your weakest answer using them.".into(),
+        "Read the notes on what a good answer contains, shown with each question in this report, and rewrite your weakest answer using them.".into(),
     );
     study_plan.push(
         "Run another practice interview of the same type and compare this report's scores with the next one (`interviewer stats`).".into(),

@@ -3,6 +3,7 @@
 
 mod ask;
 mod browse;
+mod report;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -31,6 +32,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rename { id, title } => browse::rename(&open(settings)?, id, &title),
         Command::Delete { id, yes } => browse::delete(&open(settings)?, id, yes),
         Command::Archive { id, undo } => browse::archive(&open(settings)?, id, !undo),
+        Command::Report {
+            id,
+            regenerate,
+            json,
+        } => report::report(settings, id, regenerate, json),
+        Command::Stats { json } => report::stats(&open(settings)?, json),
         other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
     }
 }
