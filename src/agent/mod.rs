@@ -147,6 +147,7 @@ impl Backend {
             return Ok(Backend::Offline);
         }
         let (key, source) = crate::secrets::resolve_key().ok_or(AgentError::NoKey)?;
+        crate::crash::set_secret_to_scrub(key.expose());
         tracing::debug!(?source, api_base = %settings.api_base, "using the OpenAI-compatible backend");
         Ok(Backend::OpenAi(openai::OpenAiBackend::new(settings, key)?))
     }
