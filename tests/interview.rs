@@ -137,7 +137,16 @@ fn the_offline_report_is_heuristic_stored_once_and_regenerable() {
     assert!(text.contains("\"2 weeks\""), "{text}");
     assert!(text.contains("Study plan"), "{text}");
 
-    // Shown again from the store, not made again.
+    // Shown again from the store, not made again, and with no key or usable
+    // endpoint needed.
+    let again = sb
+        .cmd()
+        .env_remove("OPENAI_API_KEY")
+        .args(["--api-base", "not a url", "report", "1"])
+        .output()
+        .expect("run");
+    assert!(again.status.success(), "{}", stderr_of(&again));
+    assert_eq!(stdout_of(&again), text);
     let json_out = run_ok(&sb, &["--offline", "report", "1", "--json"]);
     let value: Value = serde_json::from_str(&json_out).expect("report --json is JSON");
     assert_eq!(value["kind"], "heuristic");

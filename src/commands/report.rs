@@ -20,11 +20,6 @@ use crate::timefmt::{date_time, rfc3339};
 /// one first when there is none (or `--regenerate`): by the model when a key is
 /// set, from the offline heuristics with `--offline` or no key.
 pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Result<ExitCode> {
-    let backend = match Backend::from_settings(&settings) {
-        Ok(b) => b,
-        Err(AgentError::NoKey) => Backend::Offline,
-        Err(e) => bail!("{e}"),
-    };
     let model = settings.model.clone();
     let service = super::open(settings)?;
     service.store.require_conversation(id)?;
@@ -36,27 +31,9 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
     };
     let (stored, usage) = match existing {
         Some(stored) => (stored, None),
-        None => {
-            match &backend {
-                Backend::Offline if !service.settings.offline => eprintln!(
-                    "no API key, so this is a heuristic report from measurable signals; \
-                     set OPENAI_API_KEY or run `interviewer key set` for a model's report"
-                ),
-                Backend::Offline => {}
-                Backend::OpenAi(_) => eprintln!("asking {model} for the feedback report…"),
-            }
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("cannot start the async runtime")?;
-            match runtime.block_on(report::generate(&service.store, &backend, &model, id)) {
-                Ok(made) => made,
-                Err(ReportError::Agent(e)) => bail!(
-                    "{e} (no report was stored; run again, or pass --offline for a heuristic report)"
-                ),
-                Err(e) => return Err(e.into()),
-            }
-        }
+        // The backend (and the key lookup) only when a report has to be made: a
+        // stored one shows with no key and whatever --api-base says.
+        None => make(&service, &model, id)?,
     };
     let messages = service.store.messages(id)?;
     let mut usage_rows = pricing::usage_by_model(&messages);
@@ -104,6 +81,35 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
         }
     }
     emit(&out)
+}
+
+/// Makes and stores a new report: by the model when a key is set, from the offline
+/// heuristics with `--offline` or no key.
+fn make(service: &Service, model: &str, id: i64) -> Result<(StoredReport, Option<Usage>)> {
+    let backend = match Backend::from_settings(&service.settings) {
+        Ok(b) => b,
+        Err(AgentError::NoKey) => Backend::Offline,
+        Err(e) => bail!("{e}"),
+    };
+    match &backend {
+        Backend::Offline if !service.settings.offline => eprintln!(
+            "no API key, so this is a heuristic report from measurable signals; \
+             set OPENAI_API_KEY or run `interviewer key set` for a model's report"
+        ),
+        Backend::Offline => {}
+        Backend::OpenAi(_) => eprintln!("asking {model} for the feedback report…"),
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    match runtime.block_on(report::generate(&service.store, &backend, model, id)) {
+        Ok(made) => Ok(made),
+        Err(ReportError::Agent(e)) => {
+            bail!("{e} (no report was stored; run again, or pass --offline for a heuristic report)")
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A stored report as text: its heading, then the report or the raw reply.
