@@ -240,6 +240,8 @@ fn stats_show_interviews_and_competency_trends() {
     offline_interview(&sb, 2, [STORY, STORY, STORY, "No."]);
     run_ok(&sb, &["--offline", "report", "1"]);
     run_ok(&sb, &["--offline", "report", "2"]);
+    // A greeting with no answer is not an interview held.
+    run_ok(&sb, &["--offline", "ask", "Hello"]);
 
     let text = run_ok(&sb, &["stats"]);
     assert!(

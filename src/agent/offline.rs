@@ -365,6 +365,7 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
                 if text.contains(CLOSE_MARK)
                     || text.contains(FINISHED_MARK)
                     || text.contains(INVITE_MARK)
+                    || invites_candidate_questions(text)
                 {
                     open = false;
                 } else if text.contains(HINT_MARK) {
@@ -412,6 +413,20 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
     }
     items.retain(|i| !i.answers.is_empty() || i.skipped);
     items
+}
+
+/// Whether a model's turn hands over to the candidate's own questions, whose
+/// replies are not answers to assess.
+fn invites_candidate_questions(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "questions for me",
+        "questions for us",
+        "anything you'd like to ask",
+        "anything you would like to ask",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }
 
 /// The question a model's turn asks: its last sentence ending in `?`, together with
@@ -808,6 +823,11 @@ mod tests {
                 "Thanks. Now tell me about a launch you led.",
             ),
             (Role::User, "The mobile app in 2024."),
+            (
+                Role::Assistant,
+                "Thank you. Do you have any questions for me?",
+            ),
+            (Role::User, "What is the team like?"),
         ];
         let history: Vec<ChatTurn> = turns
             .iter()

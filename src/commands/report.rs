@@ -145,7 +145,13 @@ pub fn stats(service: &Service, json: bool) -> Result<ExitCode> {
         let conn = store.connection();
         let interviews: i64 = conn
             .query_row(
-                "SELECT count(DISTINCT conversation_id) FROM messages WHERE role = 'user'",
+                // An interview is held once the candidate answered something the
+                // interviewer said: a user message after the first assistant one.
+                "SELECT count(*) FROM conversations c WHERE EXISTS (
+                     SELECT 1 FROM messages u
+                     WHERE u.conversation_id = c.id AND u.role = 'user'
+                       AND u.id > (SELECT min(a.id) FROM messages a
+                                   WHERE a.conversation_id = c.id AND a.role = 'assistant'))",
                 [],
                 |r| r.get(0),
             )
