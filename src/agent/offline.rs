@@ -162,7 +162,13 @@ fn greeting(setup: &InterviewSetup, total: usize, first: &BankQuestion) -> Strin
         (None, Some(l)) => format!(" at {l} level"),
         (None, None) => String::new(),
     };
-    let kind = setup.interview_type.label().to_lowercase();
+    let kind = match setup.interview_type {
+        InterviewType::Behavioral => "behavioural",
+        InterviewType::Technical => "technical",
+        InterviewType::SystemDesign => "system design",
+        InterviewType::Hr => "HR screening",
+        InterviewType::General => "career conversation",
+    };
     let plural = if total == 1 { "question" } else { "questions" };
     format!(
         "Hello, and welcome to your practice interview{target}. This is offline practice: \
