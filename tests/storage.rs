@@ -605,3 +605,30 @@ fn separate_stores_on_threads_interleave_writes_without_busy_errors() {
         (THREADS * INSERTS) as i64
     );
 }
+
+#[test]
+fn a_panic_on_a_background_thread_is_reported_but_contained() {
+    let sb = Sandbox::new();
+    let output = sb
+        .std_cmd()
+        .env(
+            "INTERVIEWER_TEST_PANIC",
+            "thread: worker failed on `an answer`",
+        )
+        .arg("list")
+        .output()
+        .expect("run");
+    // The command carries on as if nothing happened on screen…
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(stderr_of(&output), "");
+    // …and the report is there for whoever looks.
+    let logs = sb.data_dir().join("logs");
+    let reports = crash_reports(&logs);
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let text = std::fs::read_to_string(&reports[0]).expect("read");
+    assert!(text.contains("thread:   test-panic"), "{text}");
+    assert!(text.contains("`<9 chars withheld>`"), "{text}");
+    let log = std::fs::read_to_string(logs.join("interviewer.log")).expect("log");
+    assert!(log.contains("a background thread panicked"), "{log}");
+    assert!(log.contains(&reports[0].display().to_string()), "{log}");
+}
