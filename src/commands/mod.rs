@@ -4,6 +4,7 @@
 mod ask;
 mod browse;
 mod config_cmd;
+mod fixture;
 mod key;
 
 use std::io::IsTerminal;
@@ -53,6 +54,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ConfigAction::Show => config_cmd::show(&settings),
         },
         Command::Completions { shell } => completions(shell),
+        Command::GenerateFixture {
+            conversations,
+            messages,
+        } => fixture::run(&settings, conversations, messages),
         other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
     }
 }
