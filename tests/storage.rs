@@ -820,3 +820,36 @@ fn rebuilding_the_index_after_the_load_matches_indexing_row_by_row() {
         assert_eq!(hits(rebuilt.path(), query), expected, "{query}");
     }
 }
+
+// ----- logs --------------------------------------------------------------------------
+
+#[test]
+fn logs_never_hold_the_key_or_message_text_even_at_trace_level() {
+    use support::mock_openai::Reply;
+    let key = "sk-log-test-9c8b7a6d5e4f";
+    let question = "my-private-answer-about-salary";
+    let reply = "interviewer-reply-text-marker";
+    for level in ["", "trace"] {
+        let sb = Sandbox::new();
+        sb.mock.push(Reply::text(reply));
+        let output = sb
+            .std_cmd()
+            .env("OPENAI_API_KEY", key)
+            .env("INTERVIEWER_LOG", level)
+            .args(["ask", question])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        let log = std::fs::read_to_string(sb.data_dir().join("logs/interviewer.log"))
+            .expect("a log file");
+        assert!(log.contains("started"), "{level}: {log}");
+        assert!(!log.contains(key), "{level:?} logged the key");
+        let bearer = format!("Bearer {}", &key[..8]);
+        assert!(!log.contains(&bearer), "{level:?} logged the auth header");
+        if level.is_empty() {
+            // The default level: no message text at all.
+            assert!(!log.contains(question), "the question was logged:\n{log}");
+            assert!(!log.contains(reply), "the reply was logged:\n{log}");
+        }
+    }
+}
