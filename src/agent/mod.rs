@@ -4,6 +4,8 @@
 //! Every backend speaks the same protocol: it is given a [`ChatRequest`] and sends
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
 
+pub mod bank;
+pub mod heuristics;
 pub mod offline;
 pub mod openai;
 pub mod persona;
