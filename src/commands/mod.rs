@@ -4,6 +4,7 @@
 mod ask;
 mod browse;
 mod config_cmd;
+mod fixture;
 mod key;
 mod report;
 
@@ -60,6 +61,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ConfigAction::Show => config_cmd::show(&settings),
         },
         Command::Completions { shell } => completions(shell),
+        Command::GenerateFixture {
+            conversations,
+            messages,
+        } => fixture::run(&settings, conversations, messages),
         other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
     }
 }
