@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod sanitize;
+pub mod search;
 pub mod secrets;
 pub mod service;
 pub mod store;
