@@ -10,6 +10,7 @@ pub mod crash;
 pub mod fixture;
 pub mod logging;
 pub mod sanitize;
+pub mod search;
 pub mod secrets;
 pub mod service;
 pub mod store;
