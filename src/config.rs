@@ -1,14 +1,30 @@
 //! Settings: the config file, environment and flags folded into one `Settings` value.
 //! Precedence: flags > environment > config file > defaults.
+//!
+//! clap has already merged flags and their environment variables into `GlobalArgs`;
+//! the file (`config.toml` in the OS config directory, or `INTERVIEWER_CONFIG`) fills
+//! what is still unset. The file's format is described in `docs/configuration.md`.
 
-use std::path::PathBuf;
+mod file;
+mod theme;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use file::{ConfigFile, FileError, UnknownKey};
+pub use theme::{Theme, color_name, parse_color};
+
 use crate::cli::GlobalArgs;
+use crate::store::{InterviewSetup, InterviewType};
 
 pub const DEFAULT_API_BASE: &str = "https://api.openai.com/v1";
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
 pub const DEFAULT_PERSONA: &str = "career-interviewer";
+
+/// Names a config file other than the one in the OS config directory (tests, several
+/// profiles).
+pub const CONFIG_ENV: &str = "INTERVIEWER_CONFIG";
 
 /// Bounds on waiting for the network; a stalled stream ends as interrupted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,25 +47,98 @@ impl Default for Timeouts {
     }
 }
 
+/// Defaults for setting up a new interview (`[interview]` in the file); the setup
+/// flags of `ask` and the TUI's setup form take precedence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterviewDefaults {
+    pub interview_type: Option<InterviewType>,
+    pub role: Option<String>,
+    pub seniority: Option<String>,
+    pub questions: Option<u32>,
+}
+
+impl InterviewDefaults {
+    /// The setup of a new interview: what the user gave, completed from these
+    /// defaults. `type_given` says whether the user chose the type, since
+    /// `InterviewSetup` cannot tell an explicit `general` from none.
+    pub fn complete(
+        &self,
+        given: Option<InterviewSetup>,
+        type_given: bool,
+    ) -> Option<InterviewSetup> {
+        if *self == InterviewDefaults::default() {
+            return given;
+        }
+        let mut setup = given.unwrap_or_default();
+        if let (false, Some(t)) = (type_given, self.interview_type) {
+            setup.interview_type = t;
+        }
+        if setup.role.is_none() {
+            setup.role = self.role.clone();
+        }
+        if setup.seniority.is_none() {
+            setup.seniority = self.seniority.clone();
+        }
+        if setup.questions.is_none() {
+            setup.questions = self.questions;
+        }
+        Some(setup)
+    }
+}
+
+/// Where a setting's value came from (for `config show`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File,
+    /// The named environment variable.
+    Environment(&'static str),
+    CommandLine,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File => f.write_str("config file"),
+            Source::Environment(var) => write!(f, "environment {var}"),
+            Source::CommandLine => f.write_str("command line"),
+        }
+    }
+}
+
 impl Timeouts {
     /// Environment overrides, seconds (fractions allowed):
     /// `INTERVIEWER_CONNECT_TIMEOUT_SECS`, `INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS`,
-    /// `INTERVIEWER_IDLE_TIMEOUT_SECS`. Undocumented knobs for tests and odd networks.
-    pub fn with_env_overrides(mut self) -> Result<Timeouts, ConfigError> {
+    /// `INTERVIEWER_IDLE_TIMEOUT_SECS`. Knobs for tests and odd networks; they beat
+    /// the config file's `[timeouts]`.
+    pub fn with_env_overrides(self) -> Result<Timeouts, ConfigError> {
+        self.with_overrides_from(&|var| std::env::var(var).ok())
+    }
+
+    fn with_overrides_from(
+        mut self,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Timeouts, ConfigError> {
+        let [connect, first_token, idle] = Timeouts::ENV_VARS;
         for (var, slot) in [
-            ("INTERVIEWER_CONNECT_TIMEOUT_SECS", &mut self.connect),
-            (
-                "INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS",
-                &mut self.first_token,
-            ),
-            ("INTERVIEWER_IDLE_TIMEOUT_SECS", &mut self.idle),
+            (connect, &mut self.connect),
+            (first_token, &mut self.first_token),
+            (idle, &mut self.idle),
         ] {
-            if let Ok(value) = std::env::var(var) {
+            if let Some(value) = env(var) {
                 *slot = parse_secs(&value).ok_or(ConfigError::BadTimeout { var, value })?;
             }
         }
         Ok(self)
     }
+
+    /// The variables [`Timeouts::with_env_overrides`] reads.
+    const ENV_VARS: [&'static str; 3] = [
+        "INTERVIEWER_CONNECT_TIMEOUT_SECS",
+        "INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS",
+        "INTERVIEWER_IDLE_TIMEOUT_SECS",
+    ];
 }
 
 fn parse_secs(value: &str) -> Option<Duration> {
@@ -66,8 +155,21 @@ pub struct Settings {
     pub offline: bool,
     pub persona: String,
     pub timeouts: Timeouts,
-    /// Colours off (NO_COLOR or config).
+    /// Colours off (NO_COLOR or `color = false` in the file); same as `!theme.color`.
     pub no_color: bool,
+    /// Colours of the terminal interface.
+    pub theme: Theme,
+    /// Defaults for new interviews.
+    pub interview: InterviewDefaults,
+    /// The config file consulted (it may not exist); `None` when the OS has no config
+    /// directory for this user and `INTERVIEWER_CONFIG` is unset.
+    pub config_path: Option<PathBuf>,
+    /// Whether that file existed and was read.
+    pub config_loaded: bool,
+    /// Non-fatal problems to show the user once (unknown keys in the file).
+    pub warnings: Vec<String>,
+    /// Where each top-level setting came from, by its name in the file.
+    pub sources: BTreeMap<&'static str, Source>,
 }
 
 /// Settings could not be worked out.
@@ -77,31 +179,258 @@ pub enum ConfigError {
         "no data directory could be found for this user; pass --data-dir or set INTERVIEWER_DATA_DIR"
     )]
     NoDataDir,
+    #[error("cannot read the config file {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "config file {}, line {}, column {}: {}; fix it or move the file away",
+        path.display(), error.line, error.column, error.message
+    )]
+    Malformed { path: PathBuf, error: FileError },
     #[error("{var}={value:?} is not a number of seconds greater than zero")]
     BadTimeout { var: &'static str, value: String },
 }
 
 /// The OS data directory for this program (e.g. `~/.local/share/interviewer`).
 pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "interviewer").map(|d| d.data_dir().to_path_buf())
+    project_dirs().map(|d| d.data_dir().to_path_buf())
+}
+
+/// The config file: `INTERVIEWER_CONFIG` if set, else `config.toml` in the OS config
+/// directory (e.g. `~/.config/interviewer/config.toml`).
+pub fn config_path() -> Option<PathBuf> {
+    match std::env::var_os(CONFIG_ENV) {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => project_dirs().map(|d| d.config_dir().join("config.toml")),
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "interviewer")
+}
+
+/// Reads the config file at `path`; a missing file is an empty one.
+pub fn load_file(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    file::parse(&text, dir)
+        .map(Some)
+        .map_err(|error| ConfigError::Malformed {
+            path: path.to_path_buf(),
+            error,
+        })
+}
+
+/// Parses the text of a config file; `dir` anchors a relative `data_dir`.
+pub fn parse_text(text: &str, dir: &Path) -> Result<ConfigFile, FileError> {
+    file::parse(text, dir)
 }
 
 impl Settings {
-    /// Folds flags/environment (already merged by clap) over the defaults.
+    /// Folds flags/environment (already merged by clap) over the config file and the
+    /// defaults.
     pub fn resolve(global: &GlobalArgs) -> Result<Settings, ConfigError> {
-        let data_dir = match &global.data_dir {
-            Some(d) => d.clone(),
-            None => default_data_dir().ok_or(ConfigError::NoDataDir)?,
+        let path = config_path();
+        let file = match &path {
+            Some(p) => load_file(p)?,
+            None => None,
         };
+        let env = |var: &str| std::env::var(var).ok();
+        Settings::merge(global, path, file, &env, default_data_dir)
+    }
+
+    /// The merge itself, with the environment and the OS data directory passed in so
+    /// that precedence is testable without touching the process environment.
+    pub fn merge(
+        global: &GlobalArgs,
+        config_path: Option<PathBuf>,
+        file: Option<ConfigFile>,
+        env: &dyn Fn(&str) -> Option<String>,
+        os_data_dir: fn() -> Option<PathBuf>,
+    ) -> Result<Settings, ConfigError> {
+        let config_loaded = file.is_some();
+        let file = file.unwrap_or_default();
+        let mut sources = BTreeMap::new();
+        // A value in GlobalArgs came from the command line or from its variable; the
+        // variable is named when it holds that same value.
+        let given = |name: &'static str, var: &'static str, value: Option<String>| {
+            value.map(|v| {
+                let from_env = env(var).is_some_and(|e| e.trim() == v.trim());
+                let source = if from_env {
+                    Source::Environment(var)
+                } else {
+                    Source::CommandLine
+                };
+                (name, v, source)
+            })
+        };
+        let mut pick = |name: &'static str,
+                        flag: Option<(&'static str, String, Source)>,
+                        from_file: Option<String>,
+                        default: &str| {
+            let (value, source) = match (flag, from_file) {
+                (Some((_, v, s)), _) => (v, s),
+                (None, Some(v)) => (v, Source::File),
+                (None, None) => (default.to_string(), Source::Default),
+            };
+            sources.insert(name, source);
+            value
+        };
+
+        let api_base = pick(
+            "api_base",
+            given(
+                "api_base",
+                "OPENAI_BASE_URL",
+                non_empty(global.api_base.clone()),
+            ),
+            file.api_base,
+            DEFAULT_API_BASE,
+        );
+        let model = pick(
+            "model",
+            given(
+                "model",
+                "INTERVIEWER_MODEL",
+                non_empty(global.model.clone()),
+            ),
+            file.model,
+            DEFAULT_MODEL,
+        );
+        let persona = pick("persona", None, file.persona, DEFAULT_PERSONA);
+
+        let data_dir = match (&global.data_dir, file.data_dir) {
+            (Some(d), _) if !d.as_os_str().is_empty() => {
+                let var = "INTERVIEWER_DATA_DIR";
+                let from_env = env(var).is_some_and(|e| Path::new(&e) == d);
+                sources.insert(
+                    "data_dir",
+                    if from_env {
+                        Source::Environment(var)
+                    } else {
+                        Source::CommandLine
+                    },
+                );
+                d.clone()
+            }
+            (_, Some(d)) => {
+                sources.insert("data_dir", Source::File);
+                d
+            }
+            _ => {
+                sources.insert("data_dir", Source::Default);
+                os_data_dir().ok_or(ConfigError::NoDataDir)?
+            }
+        };
+
+        // There is no `--online`: the flag can only switch offline mode on.
+        let offline = if global.offline {
+            sources.insert("offline", Source::CommandLine);
+            true
+        } else if let Some(o) = file.offline {
+            sources.insert("offline", Source::File);
+            o
+        } else {
+            sources.insert("offline", Source::Default);
+            false
+        };
+
+        let defaults = Timeouts::default();
+        let timeouts = Timeouts {
+            connect: file.timeouts.connect.unwrap_or(defaults.connect),
+            first_token: file.timeouts.first_token.unwrap_or(defaults.first_token),
+            idle: file.timeouts.idle.unwrap_or(defaults.idle),
+        }
+        .with_overrides_from(env)?;
+        let timeouts_source = match Timeouts::ENV_VARS.into_iter().find(|v| env(v).is_some()) {
+            Some(var) => Source::Environment(var),
+            None if file.timeouts != file::TimeoutsFile::default() => Source::File,
+            None => Source::Default,
+        };
+        sources.insert("timeouts", timeouts_source);
+
+        let base = Theme::default();
+        let t = &file.theme;
+        let mut theme = Theme {
+            color: t.color.unwrap_or(base.color),
+            accent: t.accent.unwrap_or(base.accent),
+            user: t.user.unwrap_or(base.user),
+            assistant: t.assistant.unwrap_or(base.assistant),
+            muted: t.muted.unwrap_or(base.muted),
+            error: t.error.unwrap_or(base.error),
+        };
+        let file_theme = file.theme != file::ThemeFile::default();
+        sources.insert(
+            "theme",
+            if file_theme {
+                Source::File
+            } else {
+                Source::Default
+            },
+        );
+        // https://no-color.org: any non-empty value switches colours off.
+        if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            theme = theme.without_color();
+            sources.insert("theme", Source::Environment("NO_COLOR"));
+        }
+
+        let i = file.interview;
+        let interview = InterviewDefaults {
+            interview_type: i.interview_type,
+            role: i.role,
+            seniority: i.seniority,
+            questions: i.questions,
+        };
+        let file_interview = interview != InterviewDefaults::default();
+        sources.insert(
+            "interview",
+            if file_interview {
+                Source::File
+            } else {
+                Source::Default
+            },
+        );
+
+        let warnings = file
+            .unknown
+            .iter()
+            .map(|u| {
+                let path = config_path.as_deref().map_or_else(
+                    || "the config file".to_string(),
+                    |p| p.display().to_string(),
+                );
+                format!(
+                    "unknown key `{}` in {path}, line {} (ignored; see docs/configuration.md)",
+                    u.key, u.line
+                )
+            })
+            .collect();
+
         Ok(Settings {
             data_dir,
-            api_base: non_empty(global.api_base.clone())
-                .unwrap_or_else(|| DEFAULT_API_BASE.to_string()),
-            model: non_empty(global.model.clone()).unwrap_or_else(|| DEFAULT_MODEL.to_string()),
-            offline: global.offline,
-            persona: DEFAULT_PERSONA.to_string(),
-            timeouts: Timeouts::default().with_env_overrides()?,
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            api_base,
+            model,
+            offline,
+            persona,
+            timeouts,
+            no_color: !theme.color,
+            theme,
+            interview,
+            config_path,
+            config_loaded,
+            warnings,
+            sources,
         })
     }
 
@@ -109,8 +438,224 @@ impl Settings {
     pub fn logs_dir(&self) -> PathBuf {
         self.data_dir.join("logs")
     }
+
+    /// Where a setting (by its name in the file) came from.
+    pub fn source_of(&self, name: &str) -> Source {
+        self.sources.get(name).copied().unwrap_or(Source::Default)
+    }
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Color;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn os_dir() -> Option<PathBuf> {
+        Some(PathBuf::from("/os/data"))
+    }
+
+    fn file(text: &str) -> ConfigFile {
+        match file::parse(text, Path::new("/cfg")) {
+            Ok(f) => f,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    fn merge(
+        global: &GlobalArgs,
+        f: Option<ConfigFile>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Settings {
+        match Settings::merge(
+            global,
+            Some(PathBuf::from("/cfg/config.toml")),
+            f,
+            env,
+            os_dir,
+        ) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn defaults_without_file_or_flags() {
+        let s = merge(&GlobalArgs::default(), None, &no_env);
+        assert_eq!(s.model, DEFAULT_MODEL);
+        assert_eq!(s.api_base, DEFAULT_API_BASE);
+        assert_eq!(s.persona, DEFAULT_PERSONA);
+        assert_eq!(s.data_dir, PathBuf::from("/os/data"));
+        assert!(!s.offline);
+        assert_eq!(s.timeouts, Timeouts::default());
+        assert_eq!(s.theme, Theme::default());
+        assert!(!s.no_color);
+        assert!(!s.config_loaded);
+        assert!(s.warnings.is_empty());
+        assert_eq!(s.source_of("model"), Source::Default);
+    }
+
+    #[test]
+    fn the_file_fills_what_flags_and_environment_leave_unset() {
+        let f = file(
+            "model = \"file-model\"\napi_base = \"http://file/v1\"\noffline = true\ndata_dir = \"/file/data\"\n[timeouts]\nidle_secs = 7\n[theme]\naccent = \"red\"\n[interview]\nquestions = 3\n",
+        );
+        let s = merge(&GlobalArgs::default(), Some(f), &no_env);
+        assert_eq!(s.model, "file-model");
+        assert_eq!(s.api_base, "http://file/v1");
+        assert!(s.offline);
+        assert_eq!(s.data_dir, PathBuf::from("/file/data"));
+        assert_eq!(s.timeouts.idle, Duration::from_secs(7));
+        assert_eq!(s.timeouts.connect, Timeouts::default().connect);
+        assert_eq!(s.theme.accent, Color::Red);
+        assert_eq!(s.interview.questions, Some(3));
+        assert!(s.config_loaded);
+        for name in [
+            "model",
+            "api_base",
+            "offline",
+            "data_dir",
+            "timeouts",
+            "theme",
+            "interview",
+        ] {
+            assert_eq!(s.source_of(name), Source::File, "{name}");
+        }
+    }
+
+    #[test]
+    fn flags_and_environment_beat_the_file() {
+        let f = file(
+            "model = \"file-model\"\napi_base = \"http://file/v1\"\ndata_dir = \"/file/data\"\n",
+        );
+        let global = GlobalArgs {
+            data_dir: Some(PathBuf::from("/flag/data")),
+            api_base: Some("http://env/v1".into()),
+            model: Some("flag-model".into()),
+            offline: false,
+        };
+        let env = |var: &str| (var == "OPENAI_BASE_URL").then(|| "http://env/v1".to_string());
+        let s = merge(&global, Some(f), &env);
+        assert_eq!(s.model, "flag-model");
+        assert_eq!(s.api_base, "http://env/v1");
+        assert_eq!(s.data_dir, PathBuf::from("/flag/data"));
+        assert_eq!(s.source_of("model"), Source::CommandLine);
+        assert_eq!(
+            s.source_of("api_base"),
+            Source::Environment("OPENAI_BASE_URL")
+        );
+        assert_eq!(s.source_of("data_dir"), Source::CommandLine);
+    }
+
+    #[test]
+    fn timeout_variables_beat_the_file() {
+        let f = file("[timeouts]\nidle_secs = 7\nconnect_secs = 4\n");
+        let env = |var: &str| (var == "INTERVIEWER_IDLE_TIMEOUT_SECS").then(|| "0.5".to_string());
+        let s = merge(&GlobalArgs::default(), Some(f), &env);
+        assert_eq!(s.timeouts.idle, Duration::from_millis(500));
+        assert_eq!(s.timeouts.connect, Duration::from_secs(4));
+        assert_eq!(
+            s.source_of("timeouts"),
+            Source::Environment("INTERVIEWER_IDLE_TIMEOUT_SECS")
+        );
+    }
+
+    #[test]
+    fn no_color_beats_the_theme() {
+        let f = file("[theme]\ncolor = true\naccent = \"red\"\n");
+        let env = |var: &str| (var == "NO_COLOR").then(|| "1".to_string());
+        let s = merge(&GlobalArgs::default(), Some(f.clone()), &env);
+        assert!(s.no_color);
+        assert!(!s.theme.color);
+        // An empty NO_COLOR does not count (no-color.org).
+        let env = |var: &str| (var == "NO_COLOR").then(String::new);
+        let s = merge(&GlobalArgs::default(), Some(f), &env);
+        assert!(!s.no_color);
+        let s = merge(
+            &GlobalArgs::default(),
+            Some(file("[theme]\ncolor = false\n")),
+            &no_env,
+        );
+        assert!(s.no_color);
+    }
+
+    #[test]
+    fn unknown_keys_become_warnings_naming_key_file_and_line() {
+        let s = merge(
+            &GlobalArgs::default(),
+            Some(file("\nmodle = \"x\"\n")),
+            &no_env,
+        );
+        assert_eq!(s.warnings.len(), 1);
+        let w = &s.warnings[0];
+        assert!(
+            w.contains("`modle`") && w.contains("/cfg/config.toml") && w.contains("line 2"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn interview_defaults_fill_only_what_the_user_left_out() {
+        let defaults = InterviewDefaults {
+            interview_type: Some(InterviewType::Technical),
+            role: Some("Data engineer".into()),
+            seniority: Some("senior".into()),
+            questions: Some(4),
+        };
+        let filled = defaults.complete(None, false).expect("a setup");
+        assert_eq!(filled.interview_type, InterviewType::Technical);
+        assert_eq!(filled.role.as_deref(), Some("Data engineer"));
+        assert_eq!(filled.questions, Some(4));
+
+        let given = InterviewSetup {
+            role: Some("Designer".into()),
+            interview_type: InterviewType::General,
+            ..InterviewSetup::default()
+        };
+        let filled = defaults
+            .complete(Some(given.clone()), true)
+            .expect("a setup");
+        assert_eq!(filled.role.as_deref(), Some("Designer"));
+        assert_eq!(
+            filled.interview_type,
+            InterviewType::General,
+            "chosen explicitly"
+        );
+        assert_eq!(filled.seniority.as_deref(), Some("senior"));
+
+        assert_eq!(InterviewDefaults::default().complete(None, false), None);
+        assert_eq!(
+            InterviewDefaults::default().complete(Some(given.clone()), true),
+            Some(given)
+        );
+    }
+
+    #[test]
+    fn no_data_dir_anywhere_is_an_error() {
+        let r = Settings::merge(&GlobalArgs::default(), None, None, &no_env, || None);
+        assert!(matches!(r, Err(ConfigError::NoDataDir)));
+    }
+
+    #[test]
+    fn a_missing_file_is_no_file_and_a_broken_one_names_path_and_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        assert!(matches!(load_file(&path), Ok(None)));
+        std::fs::write(&path, "model = \"a\"\nmodel = \"b\"\n").expect("write");
+        let err = match load_file(&path) {
+            Err(e) => e.to_string(),
+            Ok(f) => panic!("duplicate key accepted: {f:?}"),
+        };
+        assert!(
+            err.contains(&path.display().to_string()) && err.contains("line 2"),
+            "{err}"
+        );
+    }
 }

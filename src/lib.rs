@@ -6,6 +6,8 @@ pub mod agent;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod crash;
+pub mod logging;
 pub mod sanitize;
 pub mod secrets;
 pub mod service;

@@ -1,7 +1,49 @@
-//! The API key: from `OPENAI_API_KEY`, then the OS keyring. Never logged or stored
-//! anywhere else.
+//! The API key: from `OPENAI_API_KEY`, then the OS keyring (service `interviewer`,
+//! user `openai`: the Secret Service on Linux, the Keychain on macOS, the Credential
+//! Manager on Windows). The key is never logged, printed whole or stored anywhere else.
 //!
-//! PLACEHOLDER: only the environment is read until the keyring support lands.
+//! The API for the rest of the program:
+//! - [`resolve_key`]: the key in effect and its source, `None` when there is none.
+//!   Keyring trouble counts as "no key" here; callers that tell the user use
+//!   [`lookup_key`], which also returns the keyring's problem.
+//! - [`store_key`], [`stored_key`], [`delete_key`]: the keyring entry itself.
+//! - [`keyring_available`]: whether a keyring answers at all (the TUI's first-run
+//!   screen offers "this session only" when it does not).
+//! - [`ApiKey::parse`] checks a key's shape (what `key set` and the TUI accept);
+//!   [`ApiKey::masked`] is the only way to show one (`…wxyz`).
+//! - [`keyring_name`]: what to call the keyring in messages.
+//!
+//! Every keyring call runs on its own thread and is waited for at most
+//! [`KEYRING_TIMEOUT`]: a Secret Service that never answers (a wedged D-Bus, an unlock
+//! prompt nobody sees) must not hang the program. After one time-out the keyring
+//! counts as unreachable for the rest of the process. Without any keyring service
+//! the calls fail at once with [`SecretsError::Unavailable`]. Because a call may
+//! wait that long (an unlock prompt), an async caller such as the TUI should make
+//! it from `tokio::task::spawn_blocking`, not on its event loop.
+//!
+//! Tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never the
+//! process-wide default store, which `keyring::Entry` replaces with the platform
+//! store on first use.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::Duration;
+
+use keyring_core::{CredentialStore, Entry};
+
+/// The keyring entry's service and user names (fixed by the command-line contract).
+pub const SERVICE: &str = "interviewer";
+pub const USER: &str = "openai";
+
+/// The environment variable that takes precedence over the keyring.
+pub const KEY_ENV: &str = "OPENAI_API_KEY";
+
+/// The longest wait for one keyring operation. Long enough for a user to answer an
+/// unlock prompt, short enough that a dead service is noticed.
+pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Keys longer than this are not API keys (a pasted file, say).
+const MAX_KEY_LEN: usize = 4096;
 
 /// Where the key in effect came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,18 +52,59 @@ pub enum KeySource {
     Keyring,
 }
 
-/// An API key. `Debug` never prints it.
+impl KeySource {
+    /// For messages: "the environment (OPENAI_API_KEY)" / "the OS keyring (…)".
+    pub fn describe(self) -> String {
+        match self {
+            KeySource::Environment => format!("the environment ({KEY_ENV})"),
+            KeySource::Keyring => format!("the OS keyring ({})", keyring_name()),
+        }
+    }
+}
+
+/// An API key. `Debug` never prints it and there is no `Display`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
 impl ApiKey {
+    /// Wraps a key as it is, unchecked (e.g. from the environment).
     pub fn new(key: String) -> ApiKey {
         ApiKey(key)
     }
 
-    /// The secret itself, for the Authorization header only.
+    /// A key typed or pasted by the user: surrounding whitespace is dropped; it must
+    /// be non-empty, one word, and printable.
+    pub fn parse(input: &str) -> Result<ApiKey, InvalidKey> {
+        let key = input.trim();
+        if key.is_empty() {
+            return Err(InvalidKey::Empty);
+        }
+        if key.chars().any(char::is_whitespace) {
+            return Err(InvalidKey::Whitespace);
+        }
+        if key.chars().any(char::is_control) {
+            return Err(InvalidKey::Control);
+        }
+        if key.len() > MAX_KEY_LEN {
+            return Err(InvalidKey::TooLong);
+        }
+        Ok(ApiKey(key.to_string()))
+    }
+
+    /// The secret itself, for the Authorization header and the keyring only.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// At most the last four characters, e.g. `…wxyz`; just `…` for a key so short
+    /// that four characters would give most of it away.
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        if chars.len() < 12 {
+            return "…".to_string();
+        }
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("…{tail}")
     }
 }
 
@@ -31,11 +114,304 @@ impl std::fmt::Debug for ApiKey {
     }
 }
 
+/// Why a typed or pasted key was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidKey {
+    #[error("the key is empty")]
+    Empty,
+    #[error("the key contains spaces or line breaks; paste just the key")]
+    Whitespace,
+    #[error("the key contains control characters; paste just the key")]
+    Control,
+    #[error("that is too long to be an API key ({MAX_KEY_LEN} characters at most)")]
+    TooLong,
+}
+
+/// What went wrong with the keyring. Messages never contain the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretsError {
+    #[error("no OS keyring is reachable ({0}); set {KEY_ENV} instead")]
+    Unavailable(String),
+    #[error("the OS keyring is locked ({0}); unlock it, or set {KEY_ENV} instead")]
+    Locked(String),
+    #[error(
+        "the OS keyring did not answer within {} s; set {KEY_ENV} instead",
+        .0.as_secs()
+    )]
+    TimedOut(Duration),
+    #[error("the OS keyring failed: {0}")]
+    Failed(String),
+}
+
+/// What the platform keyring is called in messages.
+pub fn keyring_name() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "macOS Keychain"
+    } else if cfg!(windows) {
+        "Windows Credential Manager"
+    } else {
+        "Secret Service"
+    }
+}
+
+/// A credential store with bounded waits: the platform's, or one given by a test.
+#[derive(Clone)]
+pub struct Keyring {
+    store: Arc<CredentialStore>,
+    timeout: Duration,
+    /// Set after a time-out: later calls fail at once instead of queueing behind a
+    /// call that never returns.
+    stalled: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring")
+            .field("store", &self.store.vendor())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl Keyring {
+    /// The OS keyring, connected once per process.
+    pub fn platform() -> Result<&'static Keyring, SecretsError> {
+        static PLATFORM: OnceLock<Result<Keyring, SecretsError>> = OnceLock::new();
+        PLATFORM
+            .get_or_init(|| {
+                let store = bounded(KEYRING_TIMEOUT, || {
+                    // `store_status` connects the platform store and installs it as
+                    // keyring-core's default, once per process.
+                    if let Err(e) = keyring::Entry::store_status() {
+                        return Err(SecretsError::Unavailable(store_detail(e)));
+                    }
+                    keyring_core::get_default_store().ok_or_else(|| {
+                        SecretsError::Unavailable("no credential store for this platform".into())
+                    })
+                })??;
+                Ok(Keyring::with_store(store, KEYRING_TIMEOUT))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// A keyring over `store` (tests: `keyring_core::mock::Store::new()`).
+    pub fn with_store(store: Arc<CredentialStore>, timeout: Duration) -> Keyring {
+        Keyring {
+            store,
+            timeout,
+            stalled: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The stored key, `None` when there is no entry.
+    pub fn get(&self) -> Result<Option<ApiKey>, SecretsError> {
+        self.call(|entry| match entry.get_password() {
+            Ok(key) => Ok(non_empty(key).map(ApiKey)),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(keyring_core::Error::BadEncoding(_)) => Err(SecretsError::Failed(
+                "the stored key is not text; run `interviewer key set` again".into(),
+            )),
+            Err(e) => Err(classify(&e)),
+        })?
+    }
+
+    /// Stores `key`, replacing any stored one.
+    pub fn set(&self, key: &ApiKey) -> Result<(), SecretsError> {
+        let secret = key.clone();
+        self.call(move |entry| entry.set_password(secret.expose()))
+            .and_then(|r| r.map_err(|e| classify(&e)))
+            // Defence in depth: no store error is known to echo the secret, but the
+            // message is about to be printed.
+            .map_err(|e| scrub(e, key))
+    }
+
+    /// Removes the stored key; `false` when there was none.
+    pub fn delete(&self) -> Result<bool, SecretsError> {
+        self.call(|entry| match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(classify(&e)),
+        })?
+    }
+
+    /// Whether the keyring answers: a read of the entry that succeeds or finds
+    /// nothing. A locked keyring may prompt the user to unlock it.
+    pub fn check(&self) -> Result<(), SecretsError> {
+        self.get().map(|_| ())
+    }
+
+    /// Runs `op` on the entry on a thread, waiting at most `self.timeout`.
+    fn call<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&Entry) -> T + Send + 'static,
+    ) -> Result<T, SecretsError> {
+        if self.stalled.load(Ordering::Relaxed) {
+            return Err(SecretsError::TimedOut(self.timeout));
+        }
+        let store = self.store.clone();
+        let result = bounded(self.timeout, move || {
+            Entry::new_in_store(&store, SERVICE, USER)
+                .map(|entry| op(&entry))
+                .map_err(|e| classify(&e))
+        });
+        if matches!(result, Err(SecretsError::TimedOut(_))) {
+            self.stalled.store(true, Ordering::Relaxed);
+        }
+        result?
+    }
+}
+
+/// Runs `op` on a new thread and waits for it at most `timeout`. On a time-out the
+/// thread is left to finish (or not) on its own.
+fn bounded<T: Send + 'static>(
+    timeout: Duration,
+    op: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, SecretsError> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("keyring".into())
+        .spawn(move || {
+            // The receiver is gone after a time-out; nobody is left to tell.
+            let _ = tx.send(op());
+        })
+        .map_err(|e| SecretsError::Failed(format!("cannot start a thread: {e}")))?;
+    rx.recv_timeout(timeout).map_err(|e| match e {
+        mpsc::RecvTimeoutError::Timeout => SecretsError::TimedOut(timeout),
+        mpsc::RecvTimeoutError::Disconnected => {
+            SecretsError::Failed("the keyring call crashed".into())
+        }
+    })
+}
+
+/// A keyring-core error as ours. Only the error's text is kept, never its payload
+/// (`BadEncoding`/`BadDataFormat` carry the stored bytes).
+fn classify(e: &keyring_core::Error) -> SecretsError {
+    use keyring_core::Error as E;
+    match e {
+        E::NoStorageAccess(_) => SecretsError::Locked(store_detail(e)),
+        E::NoDefaultStore => SecretsError::Unavailable(detail(e)),
+        E::BadEncoding(_) | E::BadDataFormat(..) => {
+            SecretsError::Failed("the stored key is not readable".into())
+        }
+        E::Ambiguous(entries) => SecretsError::Failed(format!(
+            "{} entries match service {SERVICE:?}, user {USER:?}; remove the extras with your keyring manager",
+            entries.len()
+        )),
+        _ => SecretsError::Failed(store_detail(e)),
+    }
+}
+
+/// The store's own words: keyring-core's "Platform failure: " and "Couldn't access
+/// platform storage: " prefixes add nothing a user can act on.
+fn store_detail(e: &keyring_core::Error) -> String {
+    match e {
+        keyring_core::Error::PlatformFailure(inner)
+        | keyring_core::Error::NoStorageAccess(inner) => detail(inner.as_ref()),
+        other => detail(other),
+    }
+}
+
+/// An error and its causes on one line.
+fn detail(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        source = cause.source();
+    }
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn scrub(e: SecretsError, key: &ApiKey) -> SecretsError {
+    let clean = |s: String| s.replace(key.expose(), "***");
+    match e {
+        SecretsError::Unavailable(s) => SecretsError::Unavailable(clean(s)),
+        SecretsError::Locked(s) => SecretsError::Locked(clean(s)),
+        SecretsError::Failed(s) => SecretsError::Failed(clean(s)),
+        timed_out @ SecretsError::TimedOut(_) => timed_out,
+    }
+}
+
+fn non_empty(s: String) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The key in the environment, if set and not blank.
+pub fn env_key() -> Option<ApiKey> {
+    std::env::var(KEY_ENV).ok().and_then(non_empty).map(ApiKey)
+}
+
+/// The key in effect, and what went wrong with the keyring while looking.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLookup {
+    pub key: Option<(ApiKey, KeySource)>,
+    /// Set when the keyring was consulted and failed (the environment had no key).
+    pub keyring_error: Option<SecretsError>,
+}
+
+/// The key in effect: `OPENAI_API_KEY`, else the OS keyring (not consulted at all
+/// when the environment has a key).
+pub fn lookup_key() -> KeyLookup {
+    lookup_key_in(env_key(), || Keyring::platform().cloned())
+}
+
+/// `keyring` is only called when the environment has no key: connecting to the
+/// keyring has a cost (and may prompt) that a user of `OPENAI_API_KEY` should not pay.
+fn lookup_key_in(
+    env: Option<ApiKey>,
+    keyring: impl FnOnce() -> Result<Keyring, SecretsError>,
+) -> KeyLookup {
+    if let Some(key) = env {
+        return KeyLookup {
+            key: Some((key, KeySource::Environment)),
+            keyring_error: None,
+        };
+    }
+    match keyring().and_then(|k| k.get()) {
+        Ok(key) => KeyLookup {
+            key: key.map(|k| (k, KeySource::Keyring)),
+            keyring_error: None,
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "the API key could not be read from the keyring");
+            KeyLookup {
+                key: None,
+                keyring_error: Some(e),
+            }
+        }
+    }
+}
+
 /// The key in effect and where it came from, if any.
 pub fn resolve_key() -> Option<(ApiKey, KeySource)> {
-    std::env::var("OPENAI_API_KEY")
-        .ok()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-        .map(|k| (ApiKey(k), KeySource::Environment))
+    lookup_key().key
 }
+
+/// Stores `key` in the OS keyring.
+pub fn store_key(key: &ApiKey) -> Result<(), SecretsError> {
+    Keyring::platform()?.set(key)
+}
+
+/// The key stored in the OS keyring, ignoring the environment.
+pub fn stored_key() -> Result<Option<ApiKey>, SecretsError> {
+    Keyring::platform()?.get()
+}
+
+/// Removes the key from the OS keyring; `Ok(false)` when none was stored.
+pub fn delete_key() -> Result<bool, SecretsError> {
+    Keyring::platform()?.delete()
+}
+
+/// `Ok` when an OS keyring answers (see [`Keyring::check`]).
+pub fn keyring_available() -> Result<(), SecretsError> {
+    Keyring::platform()?.check()
+}
+
+#[cfg(test)]
+mod tests;

@@ -41,7 +41,13 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
         args.message
     };
     validate_message(&text)?;
-    let setup = read_setup(&args.setup)?;
+    let mut setup = read_setup(&args.setup)?;
+    if args.conversation.is_none() {
+        // `[interview]` in the config file completes a new interview's setup.
+        setup = settings
+            .interview
+            .complete(setup, args.setup.interview_type.is_some());
+    }
     let backend = Backend::from_settings(&settings)?;
     let service = super::open(settings)?;
     let request = SendRequest {

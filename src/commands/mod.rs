@@ -3,6 +3,8 @@
 
 mod ask;
 mod browse;
+mod config_cmd;
+mod key;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -10,28 +12,73 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConfigAction, KeyAction};
 use crate::config::Settings;
 use crate::service::Service;
 
 /// Runs the parsed command line; the exit code on success (130 after Ctrl+C).
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // These work whatever the config file holds: `config path` is how a user finds
+    // a broken file.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return completions(*shell),
+        Some(Command::Config {
+            action: ConfigAction::Path,
+        }) => return config_cmd::path(),
+        _ => {}
+    }
     let settings = Settings::resolve(&cli.global)?;
+    for warning in &settings.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if needs_key(cli.command.as_ref(), &settings) {
+        check_keyring_when_no_env_key()?;
+    }
     let Some(command) = cli.command else {
         anyhow::bail!("the terminal interface is not built yet; use `interviewer ask`");
     };
     match command {
-        Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "interviewer", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
         Command::Ask(args) => ask::run(settings, args),
         Command::List { json, archived } => browse::list(&open(settings)?, json, archived),
         Command::Rename { id, title } => browse::rename(&open(settings)?, id, &title),
         Command::Delete { id, yes } => browse::delete(&open(settings)?, id, yes),
         Command::Archive { id, undo } => browse::archive(&open(settings)?, id, !undo),
+        Command::Key { action } => match action {
+            KeyAction::Set => key::set(),
+            KeyAction::Status => key::status(),
+            KeyAction::Delete => key::delete(),
+        },
+        Command::Config { action } => match action {
+            ConfigAction::Path => config_cmd::path(),
+            ConfigAction::Show => config_cmd::show(&settings),
+        },
+        Command::Completions { shell } => completions(shell),
         other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
+    }
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "interviewer", &mut std::io::stdout());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the command needs an API key to do anything (`report` does not: a stored
+/// report shows without one).
+fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
+    !settings.offline && matches!(command, Some(Command::Ask(_)))
+}
+
+/// Without `OPENAI_API_KEY` the key must come from the keyring; when the keyring
+/// cannot be read, stop with one line that says why, instead of a bare "no API key".
+/// The TUI shows the same on its own screen instead.
+fn check_keyring_when_no_env_key() -> Result<()> {
+    let lookup = crate::secrets::lookup_key();
+    match (lookup.key, lookup.keyring_error) {
+        (None, Some(problem)) => anyhow::bail!(
+            "no API key: OPENAI_API_KEY is not set and {problem} (or use --offline; `interviewer key set` works once a keyring is reachable)"
+        ),
+        _ => Ok(()),
     }
 }
 

@@ -93,6 +93,17 @@ impl Sandbox {
             // Keep a user's config file and keyring out of the tests.
             ("XDG_CONFIG_HOME", self.dir.path().join("config").into()),
             ("HOME", self.dir.path().into()),
+            // Unset, the D-Bus library falls back to /run/user/UID/bus, which on a
+            // desktop is the developer's real session (and real keyring): point it at
+            // a socket that does not exist instead.
+            (
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!(
+                    "unix:path={}",
+                    self.dir.path().join("no-such-bus").display()
+                )
+                .into(),
+            ),
         ]
     }
 

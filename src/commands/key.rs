@@ -1,0 +1,228 @@
+//! `interviewer key set | status | delete`: the API key in the OS keyring.
+//!
+//! `key set` reads the key from stdin when it is piped, else from a prompt that does
+//! not echo; never from an argument, where it would end up in shell history and in
+//! every process listing. `key delete` with nothing stored says so and exits 0, so
+//! scripts can call it unconditionally.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::stdin_is_terminal;
+use crate::secrets::{self, ApiKey, KEY_ENV, SecretsError, keyring_name};
+
+/// More than any key; stops `key set < big-file` from reading it all.
+const STDIN_LIMIT: u64 = 64 * 1024;
+
+/// `key set`.
+pub fn set() -> Result<ExitCode> {
+    let input = if stdin_is_terminal() {
+        match prompt_hidden("OpenAI API key (input hidden, Enter to save, Esc to cancel): ")? {
+            Some(input) => input,
+            None => {
+                eprintln!("cancelled; nothing was stored");
+                return Ok(ExitCode::from(130));
+            }
+        }
+    } else {
+        let mut input = String::new();
+        std::io::stdin()
+            .take(STDIN_LIMIT)
+            .read_to_string(&mut input)
+            .context("cannot read the key from stdin")?;
+        input
+    };
+    let key = ApiKey::parse(&input).map_err(|e| {
+        anyhow!("{e}; nothing was stored (pipe the key in, e.g. `interviewer key set < keyfile`, or run it in a terminal to be prompted)")
+    })?;
+    drop(input);
+    secrets::store_key(&key).map_err(|e| anyhow!("the key was not stored: {e}"))?;
+    println!(
+        "API key {} stored in the OS keyring ({}, service \"{}\", user \"{}\")",
+        key.masked(),
+        keyring_name(),
+        secrets::SERVICE,
+        secrets::USER
+    );
+    if secrets::env_key().is_some() {
+        eprintln!(
+            "note: {KEY_ENV} is set in this environment and takes precedence over the keyring"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `key status`: always exits 0; it reports, it does not judge.
+pub fn status() -> Result<ExitCode> {
+    let stored = secrets::stored_key();
+    print!("{}", status_report(secrets::env_key().as_ref(), &stored));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text of `key status`, from the environment's key and what the keyring said.
+pub(crate) fn status_report(
+    env: Option<&ApiKey>,
+    stored: &Result<Option<ApiKey>, SecretsError>,
+) -> String {
+    let name = keyring_name();
+    let key_line = match (env, stored) {
+        (Some(k), _) => format!("{} from the environment ({KEY_ENV})", k.masked()),
+        (None, Ok(Some(k))) => format!("{} from the OS keyring ({name})", k.masked()),
+        (None, _) => format!(
+            "none; run `interviewer key set`, set {KEY_ENV}, or use --offline for practice without a key"
+        ),
+    };
+    let keyring_line = match (env, stored) {
+        (Some(_), Ok(Some(k))) => format!(
+            "{name} reachable, {} stored (unused while {KEY_ENV} is set)",
+            k.masked()
+        ),
+        (None, Ok(Some(_))) => format!("{name} reachable, key stored"),
+        (_, Ok(None)) => format!("{name} reachable, no key stored"),
+        (_, Err(e)) => e.to_string(),
+    };
+    format!("key:     {key_line}\nkeyring: {keyring_line}\n")
+}
+
+/// `key delete`.
+pub fn delete() -> Result<ExitCode> {
+    let removed = secrets::delete_key().map_err(|e| anyhow!("the key was not removed: {e}"))?;
+    if removed {
+        println!("API key removed from the OS keyring ({})", keyring_name());
+    } else {
+        println!(
+            "no API key is stored in the OS keyring ({}); nothing to remove",
+            keyring_name()
+        );
+    }
+    if secrets::env_key().is_some() {
+        eprintln!("note: {KEY_ENV} is still set in this environment and provides a key");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Raw mode for as long as this lives, so that a failure or early return can never
+/// leave the user's terminal without echo.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> Result<RawMode> {
+        crossterm::terminal::enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Reads one line from the terminal without echoing it; `None` when the user cancels
+/// (Esc, Ctrl+C, Ctrl+D on an empty line).
+fn prompt_hidden(prompt: &str) -> Result<Option<String>> {
+    let mut stderr = std::io::stderr();
+    write!(stderr, "{prompt}")?;
+    stderr.flush()?;
+    let typed = {
+        let _raw = RawMode::enable()?;
+        read_hidden()?
+    };
+    // After raw mode, so the line break also returns the cursor.
+    writeln!(stderr)?;
+    Ok(typed)
+}
+
+fn read_hidden() -> Result<Option<String>> {
+    let mut typed = String::new();
+    loop {
+        let event = crossterm::event::read().context("cannot read from the terminal")?;
+        match event {
+            Event::Key(KeyEvent {
+                code,
+                modifiers,
+                kind: KeyEventKind::Press | KeyEventKind::Repeat,
+                ..
+            }) => {
+                let ctrl = modifiers.contains(KeyModifiers::CONTROL);
+                match code {
+                    KeyCode::Enter => return Ok(Some(typed)),
+                    KeyCode::Esc => return Ok(None),
+                    KeyCode::Char('c') if ctrl => return Ok(None),
+                    KeyCode::Char('d') if ctrl && typed.is_empty() => return Ok(None),
+                    KeyCode::Char('u') if ctrl => typed.clear(),
+                    KeyCode::Backspace => {
+                        typed.pop();
+                    }
+                    KeyCode::Char(c) if !ctrl => typed.push(c),
+                    _ => {}
+                }
+            }
+            Event::Paste(text) => typed.push_str(&text),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-status-test-000111222WXYZ";
+
+    fn key(s: &str) -> ApiKey {
+        ApiKey::parse(s).expect("valid key")
+    }
+
+    #[test]
+    fn status_shows_the_environment_key_and_the_shadowed_stored_one() {
+        let report = status_report(Some(&key(KEY)), &Ok(Some(key("sk-stored-key-0000ABCD"))));
+        assert!(
+            report.contains("key:     …WXYZ from the environment (OPENAI_API_KEY)"),
+            "{report}"
+        );
+        assert!(
+            report.contains("…ABCD stored (unused while OPENAI_API_KEY is set)"),
+            "{report}"
+        );
+        assert!(!report.contains(KEY) && !report.contains("sk-"), "{report}");
+    }
+
+    #[test]
+    fn status_shows_the_keyring_key() {
+        let report = status_report(None, &Ok(Some(key(KEY))));
+        assert!(
+            report.contains("key:     …WXYZ from the OS keyring"),
+            "{report}"
+        );
+        assert!(report.contains("reachable, key stored"), "{report}");
+    }
+
+    #[test]
+    fn status_without_any_key_says_what_to_do() {
+        let report = status_report(None, &Ok(None));
+        assert!(
+            report.contains("none; run `interviewer key set`"),
+            "{report}"
+        );
+        assert!(report.contains("reachable, no key stored"), "{report}");
+    }
+
+    #[test]
+    fn status_without_a_keyring_says_so_in_one_line() {
+        let report = status_report(
+            None,
+            &Err(SecretsError::Unavailable("no D-Bus session".into())),
+        );
+        assert_eq!(report.lines().count(), 2, "{report}");
+        assert!(
+            report.contains(
+                "keyring: no OS keyring is reachable (no D-Bus session); set OPENAI_API_KEY instead"
+            ),
+            "{report}"
+        );
+    }
+}
