@@ -2,6 +2,7 @@
 //! and `insta` snapshots of each widget drawn into ratatui's `TestBackend`.
 
 use interviewer::tui::render::wrap::{BreakMode, WrapOptions, display_width, wrap_spans};
+use interviewer::tui::render::{Theme, markdown_lines, markdown_lines_partial};
 use proptest::prelude::*;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
@@ -89,6 +90,57 @@ proptest! {
         );
         for l in wrap_spans(&[Span::raw(text)], &opts) {
             prop_assert!(drawn_width(&l) <= usize::from(width));
+        }
+    }
+}
+
+/// Markdown-ish input: structure characters mixed with messy text, cut anywhere (as a
+/// stream would cut it).
+fn markdownish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        messy_text(),
+        Just("\n".to_string()),
+        Just("\n\n".to_string()),
+        Just("# ".to_string()),
+        Just("## ".to_string()),
+        Just("**".to_string()),
+        Just("*".to_string()),
+        Just("_".to_string()),
+        Just("`".to_string()),
+        Just("\n```\n".to_string()),
+        Just("\n```rust\n".to_string()),
+        Just("\n- ".to_string()),
+        Just("\n  - ".to_string()),
+        Just("\n1. ".to_string()),
+        Just("\n> ".to_string()),
+        Just("\n> > ".to_string()),
+        Just("\n---\n".to_string()),
+        Just("[link](https://example.com/x)".to_string()),
+        Just("![img](a.png)".to_string()),
+        Just("\n| a | b |\n|---|---|\n| 1 | 2 |\n".to_string()),
+        Just("- [ ] ".to_string()),
+        Just("<b>html</b>".to_string()),
+        Just("\u{1b}[31m".to_string()),
+    ];
+    proptest::collection::vec(piece, 0..25).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn markdown_never_exceeds_the_width(text in markdownish(), width in 0u16..50) {
+        let theme = Theme::default();
+        for lines in [
+            markdown_lines(&text, width, &theme),
+            markdown_lines_partial(&text, width, &theme),
+        ] {
+            for l in &lines {
+                prop_assert!(drawn_width(l) <= usize::from(width), "{:?} wider than {}", line_text(l), width);
+                for s in &l.spans {
+                    prop_assert!(!s.content.contains(['\u{1b}', '\n']), "{:?}", s.content);
+                }
+            }
         }
     }
 }

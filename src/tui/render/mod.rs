@@ -1,3 +1,8 @@
 //! Pure rendering: text in, styled ratatui lines out. No terminal, no I/O.
 
+pub mod markdown;
+pub mod theme;
 pub mod wrap;
+
+pub use markdown::{markdown_lines, markdown_lines_partial};
+pub use theme::Theme;
