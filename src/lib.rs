@@ -16,3 +16,4 @@ pub mod service;
 pub mod store;
 pub mod stream_lock;
 pub mod timefmt;
+pub mod tui;

@@ -1,0 +1,4 @@
+//! The full-screen terminal interface.
+
+pub mod render;
+pub mod widgets;
