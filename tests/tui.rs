@@ -381,22 +381,23 @@ fn only_visible_messages_are_laid_out() {
     let screen = render(&mut app);
     assert!(screen.contains("message number 9999"), "{screen}");
     assert!(
-        app.layout.len() < 20,
-        "laid out {} messages",
-        app.layout.len()
+        app.layout.layout_calls() < 20,
+        "laid out {}",
+        app.layout.layout_calls()
     );
     // Scrolling up a long way lays out only what it passes.
-    app.transcript.scroll = 3_000;
+    let messages = app.transcript.messages.clone();
+    app.layout.scroll_up(&messages, 3_000);
     let screen = render(&mut app);
     assert!(!screen.contains("message number 9999"));
     assert!(
-        app.layout.len() < 1_200,
-        "laid out {} messages",
-        app.layout.len()
+        app.layout.layout_calls() < 1_200,
+        "laid out {}",
+        app.layout.layout_calls()
     );
     assert!(!app.transcript.showing_top);
-    // Home clamps to the very first line.
-    app.transcript.scroll = usize::MAX / 2;
+    assert!(screen.contains("more below"), "{screen}");
+    app.layout.scroll_to_top(&messages);
     let screen = render(&mut app);
     assert!(screen.contains("message number 0"), "{screen}");
     assert!(app.transcript.showing_top);

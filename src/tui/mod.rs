@@ -8,11 +8,12 @@
 
 pub mod app;
 pub mod keys;
-pub mod plain;
+pub mod render;
 pub mod runtime;
 pub mod sidebar;
 pub mod terminal;
 pub mod transcript;
 pub mod view;
+pub mod widgets;
 
 pub use runtime::run;
