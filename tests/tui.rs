@@ -314,13 +314,13 @@ fn the_filtered_sidebar() {
                 conversation_id: 1,
                 message_id: Some(13),
                 title: "Backend engineer, system design".into(),
-                snippet: "…keep the [allocator] from becoming…".into(),
+                snippet: "…keep the \u{1}allocator\u{2} from becoming…".into(),
             },
             Hit {
                 conversation_id: 3,
                 message_id: Some(40),
                 title: "Staff engineer loop".into(),
-                snippet: "…an id [allocator] per region…".into(),
+                snippet: "…an id \u{1}allocator\u{2} per region…".into(),
             },
         ]),
     });
@@ -417,4 +417,22 @@ fn no_escape_sequence_from_outside_reaches_the_screen() {
     assert!(!screen.contains('\x1b'));
     assert!(!screen.contains('\u{202e}'));
     assert!(screen.contains("evil"));
+}
+
+#[test]
+fn the_report_view() {
+    snapshot_at_sizes("report", |size| {
+        let mut app = with_conversation(online(), size);
+        app.focus = interviewer::tui::app::Focus::Messages;
+        app.update(key(KeyCode::Char('F')));
+        app.update(Event::ReportReady {
+            conversation_id: 1,
+            heading: "Feedback report by gpt-4o-mini, 2025-06-15 15:00".into(),
+            body: "### Readiness: almost ready\n\nClear structure; quantify results more.\n\n\
+                   ### Scores (1–5)\n\n- **Structure (STAR)** ▆ 4: situation and result were clear\n\
+                   - **Evidence and impact** ▃ 2: no numbers\n\n### Study plan\n\n1. Rehearse two stories with metrics\n2. Practise capacity estimates"
+                .into(),
+        });
+        app
+    });
 }

@@ -64,6 +64,21 @@ pub enum Overlay {
         text: String,
     },
     Welcome(Welcome),
+    Report(ReportView),
+}
+
+/// The feedback report of a conversation, as markdown, scrolled by `scroll` lines.
+#[derive(Debug, Default)]
+pub struct ReportView {
+    pub conversation_id: i64,
+    /// Where the report came from (model or heuristic, when).
+    pub heading: String,
+    pub body: String,
+    pub scroll: usize,
+    /// A report is being read or made.
+    pub busy: bool,
+    /// Why the report could not be made.
+    pub error: Option<String>,
 }
 
 /// The first-run screen: paste an API key or continue offline.
@@ -142,6 +157,16 @@ pub enum Event {
         result: Result<Vec<Hit>, String>,
     },
     EditorDone(Result<String, String>),
+    /// A conversation's report, stored or just made.
+    ReportReady {
+        conversation_id: i64,
+        heading: String,
+        body: String,
+    },
+    ReportFailed {
+        conversation_id: i64,
+        reason: String,
+    },
     /// The API key was stored (or kept for this session); `note` says where.
     KeyAccepted {
         model: String,
@@ -199,6 +224,11 @@ pub enum Effect {
     Copy(String),
     OpenEditor(String),
     StoreKey(String),
+    /// Show the conversation's stored report, or make one (`regenerate`: always).
+    Report {
+        conversation_id: i64,
+        regenerate: bool,
+    },
     Quit,
 }
 
@@ -437,6 +467,35 @@ impl App {
                 self.error(e);
                 vec![]
             }
+            Event::ReportReady {
+                conversation_id,
+                heading,
+                body,
+            } => {
+                if let Some(Overlay::Report(r)) = self.overlay.as_mut()
+                    && r.conversation_id == conversation_id
+                {
+                    r.heading = heading;
+                    r.body = body;
+                    r.busy = false;
+                    r.error = None;
+                    r.scroll = 0;
+                }
+                vec![]
+            }
+            Event::ReportFailed {
+                conversation_id,
+                reason,
+            } => {
+                match self.overlay.as_mut() {
+                    Some(Overlay::Report(r)) if r.conversation_id == conversation_id => {
+                        r.busy = false;
+                        r.error = Some(reason);
+                    }
+                    _ => self.error(reason),
+                }
+                vec![]
+            }
             Event::KeyAccepted { model, note } => {
                 self.mode = Mode::Online { model };
                 self.overlay = None;
@@ -570,6 +629,7 @@ impl App {
                 vec![]
             }
             KeyCode::Char('A') => self.toggle_archived(),
+            KeyCode::Char('F') => self.report(),
             KeyCode::Char('R') | KeyCode::Char('d') | KeyCode::Char('a') => {
                 let target = match self.focus {
                     Focus::Sidebar => self
@@ -715,6 +775,29 @@ impl App {
                     vec![]
                 }
             },
+            Overlay::Report(mut r) => {
+                match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => r.scroll += 1,
+                    KeyCode::Up | KeyCode::Char('k') => r.scroll = r.scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => r.scroll += self.page_lines(),
+                    KeyCode::PageUp => r.scroll = r.scroll.saturating_sub(self.page_lines()),
+                    KeyCode::Home | KeyCode::Char('g') => r.scroll = 0,
+                    KeyCode::Char('r') if !r.busy => {
+                        r.busy = true;
+                        r.error = None;
+                        let conversation_id = r.conversation_id;
+                        self.overlay = Some(Overlay::Report(r));
+                        return vec![Effect::Report {
+                            conversation_id,
+                            regenerate: true,
+                        }];
+                    }
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('F') => return vec![],
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Report(r));
+                vec![]
+            }
             Overlay::Welcome(mut w) => {
                 let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
                 match key.code {
@@ -1143,6 +1226,22 @@ impl App {
                 vec![]
             }
         }
+    }
+
+    fn report(&mut self) -> Vec<Effect> {
+        let Some(conversation_id) = self.transcript.conversation_id else {
+            self.info("answer a few questions first; the report assesses your answers");
+            return vec![];
+        };
+        self.overlay = Some(Overlay::Report(ReportView {
+            conversation_id,
+            busy: true,
+            ..ReportView::default()
+        }));
+        vec![Effect::Report {
+            conversation_id,
+            regenerate: false,
+        }]
     }
 
     fn start_filter(&mut self) -> Vec<Effect> {

@@ -54,6 +54,7 @@ pub const HELP: &[KeyGroup] = &[
             ("a", "archive or unarchive"),
             ("A", "show archived conversations / active ones"),
             ("r", "retry the last reply"),
+            ("F", "feedback report (r in the report makes a new one)"),
             ("y", "copy the last reply (OSC 52 clipboard)"),
             ("e", "edit the draft in $EDITOR"),
             ("h / s", "hint / skip the question"),

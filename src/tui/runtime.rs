@@ -162,7 +162,8 @@ async fn event_loop(
         send: None,
     };
 
-    let mut term = terminal::enter().context("cannot set up the terminal")?;
+    let mut screen = terminal::Screen::enter().context("cannot set up the terminal")?;
+    let term = &mut screen.terminal;
     let size = term.size().unwrap_or_default();
     let mut app = App::new(
         startup.mode,
@@ -184,9 +185,9 @@ async fn event_loop(
             }
         });
     }
-    let mut quit = runner.perform(effects, &mut term, &mut app);
+    let mut quit = runner.perform(effects, term, &mut app);
 
-    let result = run_loop(&mut runner, &mut term, &mut app, &mut events_rx, &mut quit).await;
+    let result = run_loop(&mut runner, term, &mut app, &mut events_rx, &mut quit).await;
 
     // Stop a reply in flight so its text is stored as interrupted, then let the
     // store thread finish the last writes (the draft).
@@ -195,7 +196,7 @@ async fn event_loop(
         let _ = tokio::time::timeout(QUIT_GRACE, handle).await;
     }
     drop(runner);
-    terminal::leave();
+    drop(screen);
     let _ = store_thread.join();
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -423,6 +424,17 @@ impl Runner {
                     let _ = tx.send(store_key(&settings, &backend, &text));
                 });
             }
+            Effect::Report {
+                conversation_id,
+                regenerate,
+            } => {
+                let service = self.service.clone();
+                let backend = self.current_backend();
+                let tx = self.events.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(report(&service, &backend, conversation_id, regenerate).await);
+                });
+            }
             Effect::Send(request) => self.spawn_send(Some(request), None),
             Effect::Regenerate { conversation_id } => self.spawn_send(None, Some(conversation_id)),
             Effect::Cancel => {
@@ -434,14 +446,17 @@ impl Runner {
         }
     }
 
+    fn current_backend(&self) -> Backend {
+        self.backend
+            .lock()
+            .map(|b| b.clone())
+            .unwrap_or(Backend::Offline)
+    }
+
     fn spawn_send(&mut self, request: Option<SendRequest>, regenerate: Option<i64>) {
         let cancel = CancellationToken::new();
         let service = self.service.clone();
-        let backend = self
-            .backend
-            .lock()
-            .map(|b| b.clone())
-            .unwrap_or(Backend::Offline);
+        let backend = self.current_backend();
         let events = self.events.clone();
         let token = cancel.clone();
         let handle = tokio::spawn(async move {
@@ -502,10 +517,67 @@ fn open_conversation(s: &Service, id: i64, jump_to: Option<i64>) -> Event {
     read().unwrap_or_else(|e| Event::Failed(format!("cannot open the conversation: {e}")))
 }
 
+/// Conversations a sidebar search lists at most.
+const SEARCH_LIMIT: usize = 200;
+
 /// Full-text search for the sidebar filter.
 fn search(s: &Service, query: &str) -> Result<Vec<super::sidebar::Hit>, String> {
-    let _ = (s, query);
-    Err("search is not available yet".into())
+    let hits = crate::search::search(&s.store, query, SEARCH_LIMIT).map_err(|e| e.to_string())?;
+    Ok(hits
+        .into_iter()
+        .map(|h| super::sidebar::Hit {
+            conversation_id: h.conversation_id,
+            message_id: h.message_id,
+            title: h.title,
+            snippet: h.snippet,
+        })
+        .collect())
+}
+
+/// The stored report of a conversation, or a new one (by the model online, from the
+/// heuristics offline), as markdown.
+async fn report(
+    service: &Service,
+    backend: &Backend,
+    conversation_id: i64,
+    regenerate: bool,
+) -> Event {
+    use crate::agent::report::{self, ParsedReport};
+    let existing = if regenerate {
+        Ok(None)
+    } else {
+        service.store.latest_report(conversation_id)
+    };
+    let stored = match existing {
+        Ok(Some(stored)) => Ok(stored),
+        Ok(None) => report::generate(
+            &service.store,
+            backend,
+            &service.settings.model,
+            conversation_id,
+        )
+        .await
+        .map(|(stored, _usage)| stored)
+        .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match stored {
+        Ok(stored) => {
+            let body = match report::parse_stored(&stored) {
+                ParsedReport::Valid(r) => report::render_markdown(&r),
+                ParsedReport::Raw(text) => format!("```\n{text}\n```"),
+            };
+            Event::ReportReady {
+                conversation_id,
+                heading: report::heading(&stored),
+                body,
+            }
+        }
+        Err(reason) => Event::ReportFailed {
+            conversation_id,
+            reason,
+        },
+    }
 }
 
 /// Stores a pasted key and switches to the online backend.

@@ -136,10 +136,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
                 ),
                 style.add_modifier(Modifier::BOLD),
             ));
-            lines.push(Line::styled(
-                truncate(&sanitize::for_terminal_line(&hit.snippet), width),
-                theme.fg(theme.muted),
-            ));
+            lines.push(snippet_line(&hit.snippet, width, &theme));
         }
         frame.render_widget(Paragraph::new(lines), inner);
         return;
@@ -230,6 +227,28 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A search snippet on one line, its matches highlighted, cut to `width`.
+fn snippet_line(snippet: &str, width: usize, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut left = width;
+    for (text, matched) in crate::search::snippet_segments(snippet) {
+        if left == 0 {
+            break;
+        }
+        let text = truncate(&sanitize::for_terminal_line(text), left);
+        left = left.saturating_sub(text.width());
+        let style = if matched {
+            theme
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        } else {
+            theme.fg(theme.muted)
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
 }
 
 // ----- messages ------------------------------------------------------------------
@@ -604,8 +623,65 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
             );
         }
         Some(Overlay::Welcome(w)) => draw_welcome(frame, area, app, w),
+        Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
         None => {}
     }
+}
+
+/// The feedback report, nearly full screen, scrollable.
+fn draw_report(frame: &mut Frame, area: Rect, app: &App, r: &super::app::ReportView) {
+    let theme = app.theme;
+    let box_area = centered(area, 100, area.height.saturating_sub(2).max(3));
+    frame.render_widget(Clear, box_area);
+    let title = if r.busy {
+        " Feedback report · working… "
+    } else {
+        " Feedback report · ↑↓ PgUp PgDn scroll · r new report · Esc closes "
+    };
+    let block = overlay_block(app, title).padding(ratatui::widgets::Padding::horizontal(1));
+    let inner = block.inner(box_area);
+    frame.render_widget(block, box_area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let mut lines = Vec::new();
+    if let Some(e) = &r.error {
+        lines.extend(wrap_spans(
+            &[Span::styled(
+                format!("✗ {}", sanitize::for_terminal_line(e)),
+                theme.fg(theme.error),
+            )],
+            &WrapOptions::new(inner.width),
+        ));
+        lines.push(Line::default());
+    }
+    if r.busy && r.body.is_empty() {
+        lines.push(Line::styled(
+            "Reading your answers and writing the report…",
+            theme.fg(theme.muted),
+        ));
+    }
+    if !r.heading.is_empty() {
+        lines.extend(wrap_spans(
+            &[Span::styled(
+                sanitize::for_terminal_line(&r.heading),
+                theme.fg(theme.muted).add_modifier(Modifier::ITALIC),
+            )],
+            &WrapOptions::new(inner.width),
+        ));
+        lines.push(Line::default());
+    }
+    lines.extend(super::render::markdown_lines(
+        &r.body,
+        inner.width,
+        &app.render_theme,
+    ));
+    let max = lines.len().saturating_sub(usize::from(inner.height));
+    let scroll = r.scroll.min(max);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        inner,
+    );
 }
 
 /// Every key, with descriptions wrapped under their column at `width`.

@@ -853,3 +853,59 @@ fn sending_during_a_reply_is_refused_and_the_text_stays() {
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert_eq!(app.draft(), "two");
 }
+
+#[test]
+fn f_shows_the_report_and_r_makes_a_new_one() {
+    let mut app = self::app();
+    app.focus = Focus::Messages;
+    assert!(
+        app.update(key(KeyCode::Char('F'))).is_empty(),
+        "nothing to assess in a new interview"
+    );
+    let mut app = loaded();
+    app.focus = Focus::Messages;
+    let effects = app.update(key(KeyCode::Char('F')));
+    assert!(matches!(
+        effects[..],
+        [Effect::Report {
+            conversation_id: 1,
+            regenerate: false
+        }]
+    ));
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.busy));
+    assert!(
+        app.update(key(KeyCode::Char('r'))).is_empty(),
+        "not while one is being made"
+    );
+    app.update(Event::ReportReady {
+        conversation_id: 1,
+        heading: "Feedback report (heuristic)".into(),
+        body: "### Scores".into(),
+    });
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if !r.busy && r.body == "### Scores"));
+    app.update(key(KeyCode::Char('j')));
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.scroll == 1));
+    let effects = app.update(key(KeyCode::Char('r')));
+    assert!(matches!(
+        effects[..],
+        [Effect::Report {
+            conversation_id: 1,
+            regenerate: true
+        }]
+    ));
+    app.update(Event::ReportFailed {
+        conversation_id: 1,
+        reason: "the server had a problem (503)".into(),
+    });
+    assert!(
+        matches!(&app.overlay, Some(Overlay::Report(r)) if r.error.is_some() && r.body == "### Scores")
+    );
+    app.update(key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    // A late answer after closing goes to the status line only if it failed.
+    app.update(Event::ReportFailed {
+        conversation_id: 1,
+        reason: "late".into(),
+    });
+    assert!(matches!(&app.status, Some((Tone::Error, t)) if t == "late"));
+}
