@@ -37,7 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         check_keyring_when_no_env_key()?;
     }
     let Some(command) = cli.command else {
-        anyhow::bail!("the terminal interface is not built yet; use `interviewer ask`");
+        return crate::tui::run(settings);
     };
     match command {
         Command::Ask(args) => ask::run(settings, args),
