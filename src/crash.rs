@@ -1,13 +1,12 @@
-//! The panic hook: a panic anywhere restores the terminal, writes a crash report to
-//! the logs directory and tells the user where it is — without message content or
-//! the API key.
+//! The panic hook: a panic restores the terminal, writes a crash report to the logs
+//! directory and tells the user where it is — without message content or the API key.
 //!
 //! # Use
 //!
-//! `main` calls [`install`] once, first thing, with the logs directory (already done
-//! for every command and the TUI). Code that
-//! changes the terminal (raw mode, alternate screen, mouse capture) registers how to
-//! undo that for as long as it is in effect:
+//! `main` calls [`install`] once, first thing, on the main thread, with the logs
+//! directory (already done for every command and the TUI). Code that changes the
+//! terminal (raw mode, alternate screen, mouse capture) registers how to undo that
+//! for as long as it is in effect:
 //!
 //! ```no_run
 //! # fn leave_raw_mode_and_alternate_screen() {}
@@ -24,6 +23,9 @@
 //!
 //! # What happens on a panic
 //!
+//! On the main thread (where `main`, and the TUI's event loop inside `block_on`, run)
+//! a panic ends the program:
+//!
 //! 1. The registered restore closure runs, first, so the message below and any later
 //!    output land on a normal terminal. It runs at most once.
 //! 2. A report `crash-<UTC time>-<pid>.txt` (mode 0600) is written to the logs
@@ -33,24 +35,30 @@
 //!    prints the string), so every quoted span is withheld, and a message that is long
 //!    or still contains a quote character is withheld whole.
 //! 3. One line goes to stderr: `interviewer crashed; a report was written to PATH`.
-//! 4. The process exits with status 101 (Rust's panic status). A panic on any thread
-//!    ends the program: once the terminal is restored the UI cannot go on, and a
-//!    half-working program is worse than a clear stop. Everything already saved is
-//!    safe (SQLite commits are atomic; a streaming reply is recovered as
-//!    `interrupted` on the next start).
+//! 4. The process exits with status 101 (Rust's panic status) without unwinding:
+//!    dropping the async runtime would wait for its blocking tasks. Everything
+//!    already saved is safe (SQLite commits are atomic; a streaming reply is
+//!    recovered as `interrupted` on the next start).
+//!
+//! On any other thread (a tokio task, the keyring's worker thread) the panic is
+//! contained by whoever joins that thread or task, so the hook only writes the
+//! report and logs where it is; it leaves the terminal alone, prints nothing and
+//! does not exit. The joiner can point the user at [`last_report`].
 //!
 //! # Test hook
 //!
 //! For tests only: when the environment variable `INTERVIEWER_TEST_PANIC` is set to
 //! a non-empty value, [`panic_if_requested`] (called by `main` after [`install`])
 //! panics with that value as the message, so the whole path can be checked on the
-//! real binary (see `docs/testing.md`).
+//! real binary (see `docs/testing.md`); with a `thread:` prefix it panics on a
+//! background thread instead.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::panic::PanicHookInfo;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::thread::ThreadId;
 
 /// Environment variable that makes [`panic_if_requested`] panic (tests only).
 pub const TEST_PANIC_ENV: &str = "INTERVIEWER_TEST_PANIC";
@@ -70,6 +78,7 @@ struct State {
     restore: Option<(u64, RestoreFn)>,
     next_restore_id: u64,
     secrets: Vec<String>,
+    last_report: Option<PathBuf>,
 }
 
 fn state() -> MutexGuard<'static, State> {
@@ -87,6 +96,7 @@ fn state() -> MutexGuard<'static, State> {
 /// written. Calling it again only changes the directory.
 pub fn install(logs_dir: Option<PathBuf>) {
     static INSTALLED: OnceLock<()> = OnceLock::new();
+    main_thread();
     state().logs_dir = logs_dir;
     // A key from the environment is known now; one from the keyring is registered
     // where it is read.
@@ -94,6 +104,19 @@ pub fn install(logs_dir: Option<PathBuf>) {
         set_secret_to_scrub(&key);
     }
     INSTALLED.get_or_init(|| std::panic::set_hook(Box::new(hook)));
+}
+
+/// The thread that called [`install`] first: `main`, where the UI loop runs.
+fn main_thread() -> ThreadId {
+    static MAIN: OnceLock<ThreadId> = OnceLock::new();
+    *MAIN.get_or_init(|| std::thread::current().id())
+}
+
+/// The crash report written for the last panic in this process, if any — for a
+/// caller that caught a background thread's or task's panic and wants to tell the
+/// user where the details are.
+pub fn last_report() -> Option<PathBuf> {
+    state().last_report.clone()
 }
 
 /// Unregisters its restore closure when dropped (if it has not run).
@@ -135,34 +158,54 @@ pub fn set_secret_to_scrub(secret: &str) {
     }
 }
 
-/// Panics when [`TEST_PANIC_ENV`] is set (tests only; see the module docs).
+/// Panics when [`TEST_PANIC_ENV`] is set (tests only; see the module docs). A value
+/// starting with `thread:` panics on a background thread instead, which is joined
+/// and contained, and the program carries on.
 pub fn panic_if_requested() {
-    if let Some(message) = std::env::var_os(TEST_PANIC_ENV).filter(|v| !v.is_empty()) {
-        panic!("{}", message.to_string_lossy());
+    let Some(value) = std::env::var_os(TEST_PANIC_ENV).filter(|v| !v.is_empty()) else {
+        return;
+    };
+    let message = value.to_string_lossy().into_owned();
+    if message.starts_with("thread:") {
+        let joined = std::thread::Builder::new()
+            .name("test-panic".into())
+            .spawn(move || panic!("{message}"))
+            .map(|handle| handle.join());
+        tracing::info!(
+            contained = matches!(joined, Ok(Err(_))),
+            "test panic on a thread"
+        );
+        return;
     }
+    panic!("{message}");
 }
 
 fn hook(info: &PanicHookInfo<'_>) {
-    // Take what we need and release the lock before running foreign code.
+    let on_main_thread = std::thread::current().id() == main_thread();
+    // Take what we need and release the lock before running foreign code. The
+    // terminal is only given back when the program is about to end.
     let (restore, logs_dir, secrets) = {
         let mut state = state();
-        (
-            state.restore.take().map(|(_, f)| f),
-            state.logs_dir.clone(),
-            state.secrets.clone(),
-        )
+        let restore = if on_main_thread {
+            state.restore.take().map(|(_, f)| f)
+        } else {
+            None
+        };
+        (restore, state.logs_dir.clone(), state.secrets.clone())
     };
     if let Some(restore) = restore {
         restore();
     }
 
-    let thread = std::thread::current();
     let report = Report {
         version: env!("CARGO_PKG_VERSION"),
         time: crate::timefmt::rfc3339(crate::timefmt::now_ms()),
         os: std::env::consts::OS,
         arch: std::env::consts::ARCH,
-        thread: thread.name().unwrap_or("<unnamed>").to_string(),
+        thread: std::thread::current()
+            .name()
+            .unwrap_or("<unnamed>")
+            .to_string(),
         location: info
             .location()
             .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
@@ -171,18 +214,31 @@ fn hook(info: &PanicHookInfo<'_>) {
         backtrace: std::backtrace::Backtrace::force_capture().to_string(),
     };
     let text = report.render(&secrets);
-
-    let name = format!(
-        "crash-{}-{}.txt",
+    let stem = format!(
+        "crash-{}-{}",
         report.time.replace([':', '-'], ""),
         std::process::id()
     );
     let written = logs_dir
         .into_iter()
         .chain([std::env::temp_dir()])
-        .find_map(|dir| write_report(&dir, &name, &text).ok());
+        .find_map(|dir| write_report(&dir, &stem, &text).ok());
+    if let Some(path) = &written {
+        state().last_report = Some(path.clone());
+    }
+
+    if !on_main_thread {
+        // Contained: whoever joins that thread or task sees the failure and decides.
+        match &written {
+            Some(path) => tracing::error!(report = %path.display(), "a background thread panicked"),
+            None => {
+                tracing::error!(location = %report.location, "a background thread panicked; no report written")
+            }
+        }
+        return;
+    }
     let mut stderr = std::io::stderr().lock();
-    let _ = match written {
+    let _ = match &written {
         Some(path) => writeln!(
             stderr,
             "interviewer crashed; a report was written to {}",
@@ -196,6 +252,7 @@ fn hook(info: &PanicHookInfo<'_>) {
     };
     let _ = stderr.flush();
     drop(stderr);
+    // Not unwinding: dropping the async runtime would wait for its blocking tasks.
     std::process::exit(PANIC_EXIT_CODE);
 }
 
@@ -207,9 +264,10 @@ fn payload_text(info: &PanicHookInfo<'_>) -> Option<String> {
         .or_else(|| payload.downcast_ref::<String>().cloned())
 }
 
-fn write_report(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf> {
+/// Writes `<dir>/<stem>.txt` (or `<stem>-2.txt`, … when two panics share a second),
+/// never replacing a file.
+fn write_report(dir: &Path, stem: &str, text: &str) -> std::io::Result<PathBuf> {
     crate::store::create_private_dir(dir).map_err(std::io::Error::other)?;
-    let path = dir.join(name);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -217,7 +275,21 @@ fn write_report(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf> 
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(&path)?;
+    let mut attempt = 1;
+    let (path, mut file) = loop {
+        let name = match attempt {
+            1 => format!("{stem}.txt"),
+            n => format!("{stem}-{n}.txt"),
+        };
+        let path = dir.join(name);
+        match options.open(&path) {
+            Ok(file) => break (path, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 10 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     Ok(path)
@@ -449,7 +521,7 @@ mod tests {
     fn reports_are_private_files_and_never_overwrite() {
         let dir = tempfile::tempdir().expect("tempdir");
         let logs = dir.path().join("logs");
-        let path = write_report(&logs, "crash-x.txt", "text").expect("written");
+        let path = write_report(&logs, "crash-x", "text").expect("written");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "text");
         #[cfg(unix)]
         {
@@ -459,7 +531,9 @@ mod tests {
             let dir_mode = std::fs::metadata(&logs).expect("meta").permissions().mode();
             assert_eq!(dir_mode & 0o777, 0o700);
         }
-        assert!(write_report(&logs, "crash-x.txt", "other").is_err());
+        let second = write_report(&logs, "crash-x", "other").expect("second");
+        assert_eq!(second, logs.join("crash-x-2.txt"));
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "text");
+        assert_eq!(std::fs::read_to_string(&second).expect("read"), "other");
     }
 }

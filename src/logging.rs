@@ -5,6 +5,8 @@
 //! or `interviewer=trace,rusqlite=info`); by default our crate logs at `info` and
 //! dependencies at `warn`. What must never be logged: the API key (its type's
 //! `Debug` is masked) and message contents (at most their length, at `debug`).
+//! Only `tracing` events are recorded; records of the `log` crate (used by a few
+//! dependencies) are not bridged, so no HTTP-level logging can carry a header.
 //!
 //! The file is size-bounded: when it passes [`MAX_LOG_BYTES`] it is renamed to
 //! `interviewer.log.1` (replacing the previous one) and a fresh file is started, so

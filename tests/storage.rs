@@ -605,3 +605,251 @@ fn separate_stores_on_threads_interleave_writes_without_busy_errors() {
         (THREADS * INSERTS) as i64
     );
 }
+
+#[test]
+fn a_panic_on_a_background_thread_is_reported_but_contained() {
+    let sb = Sandbox::new();
+    let output = sb
+        .std_cmd()
+        .env(
+            "INTERVIEWER_TEST_PANIC",
+            "thread: worker failed on `an answer`",
+        )
+        .arg("list")
+        .output()
+        .expect("run");
+    // The command carries on as if nothing happened on screen…
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(stderr_of(&output), "");
+    // …and the report is there for whoever looks.
+    let logs = sb.data_dir().join("logs");
+    let reports = crash_reports(&logs);
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    let text = std::fs::read_to_string(&reports[0]).expect("read");
+    assert!(text.contains("thread:   test-panic"), "{text}");
+    assert!(text.contains("`<9 chars withheld>`"), "{text}");
+    let log = std::fs::read_to_string(logs.join("interviewer.log")).expect("log");
+    assert!(log.contains("a background thread panicked"), "{log}");
+    assert!(log.contains(&reports[0].display().to_string()), "{log}");
+}
+
+// ----- the benchmark fixture ---------------------------------------------------------
+
+#[test]
+fn generate_fixture_writes_a_consistent_searchable_database_once() {
+    const CONVERSATIONS: i64 = 30;
+    const MESSAGES: i64 = 12;
+    let sb = Sandbox::new();
+    let output = sb
+        .std_cmd()
+        .args([
+            "generate-fixture",
+            "--conversations",
+            "30",
+            "--messages",
+            "12",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("wrote 30 conversations (") && stdout.contains("and 360 messages"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&sb.db_path().display().to_string()),
+        "{stdout}"
+    );
+
+    {
+        // Read-write: FTS5's 'integrity-check' command is an INSERT (it changes nothing).
+        let db = rusqlite::Connection::open(sb.db_path()).expect("open");
+        let one = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).expect(sql) };
+        let text = |sql: &str| -> String { db.query_row(sql, [], |r| r.get(0)).expect(sql) };
+        assert_eq!(text("PRAGMA integrity_check"), "ok");
+        assert_eq!(text("PRAGMA journal_mode"), "wal", "back to the app's mode");
+        assert_eq!(one("SELECT count(*) FROM conversations"), CONVERSATIONS);
+        assert_eq!(
+            one("SELECT count(*) FROM messages"),
+            CONVERSATIONS * MESSAGES
+        );
+        assert_eq!(
+            one("SELECT count(DISTINCT conversation_id) FROM messages"),
+            CONVERSATIONS
+        );
+        // Candidate and interviewer take turns, the candidate first.
+        assert_eq!(
+            one("SELECT count(*) FROM messages WHERE (id - 1) % 12 % 2 = 0 AND role != 'user'"),
+            0
+        );
+        // Time moves forward within each conversation, and the header says when it ended.
+        assert_eq!(
+            one("SELECT count(*) FROM messages a JOIN messages b
+                 ON b.conversation_id = a.conversation_id AND b.id = a.id + 1
+                 WHERE b.created_at <= a.created_at"),
+            0
+        );
+        assert_eq!(
+            one("SELECT count(*) FROM conversations c WHERE updated_at !=
+                 (SELECT max(created_at) FROM messages m WHERE m.conversation_id = c.id)"),
+            0
+        );
+        let two_years_ms = 731 * 24 * 3600 * 1000_i64;
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_millis() as i64;
+        assert!(one("SELECT min(created_at) FROM conversations") > now_ms - two_years_ms);
+        // Setup JSON the app can read back.
+        let setup = text("SELECT setup FROM conversations WHERE id = 1");
+        let setup: serde_json::Value = serde_json::from_str(&setup).expect("setup json");
+        assert!(
+            setup["role"].is_string() && setup["type"].is_string(),
+            "{setup}"
+        );
+        // The full-text index matches the content exactly (rank 1: check it against the
+        // content table too, not only for internal consistency).
+        db.execute(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .expect("messages_fts consistent");
+        db.execute(
+            "INSERT INTO conversations_fts (conversations_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .expect("conversations_fts consistent");
+        assert!(one("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'interview'") > 0);
+        let triggers = one("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'
+             AND name IN ('messages_fts_insert', 'conversations_fts_insert')");
+        assert_eq!(triggers, 2, "the insert triggers are back");
+    }
+
+    // The app sees it, and new messages are indexed again.
+    let list = sb
+        .std_cmd()
+        .args(["list", "--json"])
+        .output()
+        .expect("list");
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).expect("json");
+    let archived = sb
+        .std_cmd()
+        .args(["list", "--json", "--archived"])
+        .output()
+        .expect("list");
+    let archived: Vec<serde_json::Value> = serde_json::from_slice(&archived.stdout).expect("json");
+    assert_eq!((listed.len() + archived.len()) as i64, CONVERSATIONS);
+    assert!(listed.iter().all(|c| c["message_count"] == MESSAGES));
+    let ask = sb
+        .std_cmd()
+        .args(["--offline", "ask", "--conversation", "1", "zyzzyvaword"])
+        .output()
+        .expect("ask");
+    assert_eq!(ask.status.code(), Some(0), "{}", stderr_of(&ask));
+    let found: i64 = sb
+        .db()
+        .query_row(
+            "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zyzzyvaword'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("search");
+    assert_eq!(found, 1);
+
+    // A database with conversations is never written into.
+    let before = std::fs::read(sb.db_path()).expect("read");
+    let again = sb
+        .std_cmd()
+        .args([
+            "generate-fixture",
+            "--conversations",
+            "2",
+            "--messages",
+            "2",
+        ])
+        .output()
+        .expect("run");
+    let stderr = stderr_of(&again);
+    assert_eq!(again.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("already holds 30 conversations") && stderr.contains("interviewer.db"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(sb.db_path()).expect("read"), before);
+}
+
+#[test]
+fn rebuilding_the_index_after_the_load_matches_indexing_row_by_row() {
+    use interviewer::fixture::{FixtureSpec, FtsLoad, generate};
+    let rebuilt = tempfile::tempdir().expect("tempdir");
+    let triggered = tempfile::tempdir().expect("tempdir");
+    let spec = FixtureSpec::new(12, 20);
+    let a = generate(rebuilt.path(), &spec).expect("rebuild");
+    let b = generate(
+        triggered.path(),
+        &FixtureSpec {
+            fts: FtsLoad::Triggers,
+            ..spec
+        },
+    )
+    .expect("triggers");
+    assert_eq!(
+        (a.messages, a.archived, a.reports, a.text_bytes),
+        (b.messages, b.archived, b.reports, b.text_bytes),
+        "the same seed writes the same data"
+    );
+    let hits = |dir: &Path, query: &str| -> Vec<i64> {
+        let db = rusqlite::Connection::open(dir.join("interviewer.db")).expect("open");
+        let mut stmt = db
+            .prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid")
+            .expect("prepare");
+        stmt.query_map([query], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    for query in [
+        "kubernetes",
+        "deadline",
+        "\"design document\"",
+        "result* AND percent",
+    ] {
+        let expected = hits(triggered.path(), query);
+        assert!(!expected.is_empty(), "{query} finds something");
+        assert_eq!(hits(rebuilt.path(), query), expected, "{query}");
+    }
+}
+
+// ----- logs --------------------------------------------------------------------------
+
+#[test]
+fn logs_never_hold_the_key_or_message_text_even_at_trace_level() {
+    use support::mock_openai::Reply;
+    let key = "sk-log-test-9c8b7a6d5e4f";
+    let question = "my-private-answer-about-salary";
+    let reply = "interviewer-reply-text-marker";
+    for level in ["", "trace"] {
+        let sb = Sandbox::new();
+        sb.mock.push(Reply::text(reply));
+        let output = sb
+            .std_cmd()
+            .env("OPENAI_API_KEY", key)
+            .env("INTERVIEWER_LOG", level)
+            .args(["ask", question])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        let log = std::fs::read_to_string(sb.data_dir().join("logs/interviewer.log"))
+            .expect("a log file");
+        assert!(log.contains("started"), "{level}: {log}");
+        assert!(!log.contains(key), "{level:?} logged the key");
+        let bearer = format!("Bearer {}", &key[..8]);
+        assert!(!log.contains(&bearer), "{level:?} logged the auth header");
+        if level.is_empty() {
+            // The default level: no message text at all.
+            assert!(!log.contains(question), "the question was logged:\n{log}");
+            assert!(!log.contains(reply), "the reply was logged:\n{log}");
+        }
+    }
+}

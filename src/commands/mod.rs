@@ -4,6 +4,7 @@
 mod ask;
 mod browse;
 mod config_cmd;
+mod fixture;
 mod key;
 mod report;
 
@@ -36,7 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         check_keyring_when_no_env_key()?;
     }
     let Some(command) = cli.command else {
-        anyhow::bail!("the terminal interface is not built yet; use `interviewer ask`");
+        return crate::tui::run(settings);
     };
     match command {
         Command::Ask(args) => ask::run(settings, args),
@@ -60,6 +61,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ConfigAction::Show => config_cmd::show(&settings),
         },
         Command::Completions { shell } => completions(shell),
+        Command::GenerateFixture {
+            conversations,
+            messages,
+        } => fixture::run(&settings, conversations, messages),
         other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
     }
 }
