@@ -329,6 +329,10 @@ fn the_model_report_uses_a_json_schema_and_is_stored() {
     let turns = requests[0].messages();
     assert_eq!(turns[0].0, "system");
     assert!(turns[0].1.contains("evidence & impact"));
+    assert!(
+        turns[0].1.contains("\"better_answer\""),
+        "the schema is spelled out"
+    );
     assert_eq!(turns[1].0, "user");
     assert!(turns[1].1.contains("Target role: Backend engineer"));
     assert!(turns[1].1.contains("[Candidate]\nAt my last company"));

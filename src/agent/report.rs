@@ -405,6 +405,16 @@ pub fn transcript(setup: &InterviewSetup, history: &[ChatTurn]) -> String {
     out
 }
 
+/// The evaluator's instructions with the schema spelled out, so servers that take no
+/// `response_format` (or only JSON mode) still know the exact shape.
+pub fn evaluator_system_prompt() -> String {
+    format!(
+        "{}\n\nThe reply must be one JSON object matching this JSON schema:\n{}",
+        EVALUATOR_PROMPT.trim(),
+        serde_json::to_string_pretty(&json_schema()).unwrap_or_default()
+    )
+}
+
 /// What the evaluator returned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Evaluated {
@@ -440,7 +450,7 @@ pub async fn evaluate(
     history: &[ChatTurn],
 ) -> Result<Evaluation, AgentError> {
     let mut messages: Vec<ChatCompletionRequestMessage> = vec![
-        ChatCompletionRequestSystemMessage::from(EVALUATOR_PROMPT.trim()).into(),
+        ChatCompletionRequestSystemMessage::from(evaluator_system_prompt().as_str()).into(),
         ChatCompletionRequestUserMessage::from(transcript(setup, history).as_str()).into(),
     ];
     let mut ask = FormatAsk::Schema;
