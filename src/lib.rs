@@ -6,6 +6,8 @@ pub mod agent;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod export;
+pub mod import;
 pub mod sanitize;
 pub mod search;
 pub mod secrets;

@@ -5,6 +5,7 @@ mod ask;
 mod browse;
 mod config_cmd;
 mod key;
+mod review;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -43,6 +44,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rename { id, title } => browse::rename(&open(settings)?, id, &title),
         Command::Delete { id, yes } => browse::delete(&open(settings)?, id, yes),
         Command::Archive { id, undo } => browse::archive(&open(settings)?, id, !undo),
+        Command::Show { id, format } => review::show(&open(settings)?, id, format),
+        Command::Export(args) => review::export(&open(settings)?, &args),
+        Command::Search { query, json } => review::search(&open(settings)?, &query, json),
+        Command::Import { file } => review::import(&open(settings)?, &file),
         Command::Key { action } => match action {
             KeyAction::Set => key::set(),
             KeyAction::Status => key::status(),
