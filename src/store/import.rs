@@ -139,3 +139,83 @@ impl Store {
         Ok(counts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(uid: &str, report_kind: &str) -> ImportConversation {
+        ImportConversation {
+            uid: uid.into(),
+            title: format!("Conversation {uid}"),
+            persona: "career-interviewer".into(),
+            created_at: 1_000,
+            updated_at: 2_000,
+            archived: true,
+            setup: None,
+            messages: vec![ImportMessage {
+                role: Role::User,
+                content: "hello".into(),
+                status: Status::Interrupted,
+                created_at: 1_500,
+                error: Some("cut off".into()),
+                prompt_tokens: Some(3),
+                completion_tokens: None,
+                model: None,
+            }],
+            report: Some(ImportReport {
+                kind: report_kind.into(),
+                model: None,
+                body: "{}".into(),
+                valid: true,
+                created_at: 1_900,
+            }),
+        }
+    }
+
+    #[test]
+    fn imports_keep_times_and_skip_known_uids() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open_in(dir.path()).expect("open");
+        let counts = store
+            .import_conversations(&[
+                item("a", "model"),
+                item("a", "model"),
+                item("b", "heuristic"),
+            ])
+            .expect("import");
+        assert_eq!(
+            counts,
+            ImportCounts {
+                imported: 2,
+                skipped: 1,
+                messages: 2
+            }
+        );
+        let id = store
+            .conversation_by_uid("a")
+            .expect("query")
+            .expect("there");
+        let c = store.require_conversation(id).expect("conversation");
+        assert_eq!(
+            (c.created_at, c.updated_at, c.archived),
+            (1_000, 2_000, true)
+        );
+        let m = &store.messages(id).expect("messages")[0];
+        assert_eq!((m.created_at, m.status), (1_500, Status::Interrupted));
+        assert_eq!(m.error.as_deref(), Some("cut off"));
+        let r = store.latest_report(id).expect("query").expect("report");
+        assert_eq!(r.created_at, 1_900);
+    }
+
+    #[test]
+    fn a_failure_part_way_writes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open_in(dir.path()).expect("open");
+        // The database's CHECK constraint refuses the second report kind.
+        let result = store.import_conversations(&[item("a", "model"), item("b", "bogus")]);
+        assert!(result.is_err());
+        assert_eq!(store.count_conversations(true).expect("count"), 0);
+        assert_eq!(store.count_conversations(false).expect("count"), 0);
+    }
+}
