@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::centered;
+use super::{centered, fitting};
 use crate::tui::render::Theme;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
 
@@ -167,13 +167,23 @@ impl HelpOverlay {
             .saturating_add(2);
         let popup = centered(area, box_w, want_h);
         Clear.render(popup, buf);
-        let block = Block::default()
+        let inner_h = usize::from(popup.height.saturating_sub(2));
+        let max = lines.len().saturating_sub(inner_h);
+        self.max_scroll.set(max);
+        let scroll = self.scroll.min(max);
+        let hints = [" Esc close · ↑↓ scroll ", " Esc close "];
+        let mut block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border_focused)
             .title(Span::styled(" Keys ", t.heading))
             .title_bottom(
-                Line::from(Span::styled(" Esc close · ↑↓ scroll ", t.muted)).right_aligned(),
+                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
             );
+        // Say there is more, so a cut-off list is not mistaken for the whole.
+        if scroll < max && popup.width >= 34 {
+            block =
+                block.title_bottom(Line::from(Span::styled(" ↓ more ", t.accent)).left_aligned());
+        }
         let inner = block.inner(popup);
         block.render(popup, buf);
         let text_area = Rect {
@@ -181,9 +191,6 @@ impl HelpOverlay {
             width: inner.width.saturating_sub(2),
             ..inner
         };
-        let max = lines.len().saturating_sub(usize::from(text_area.height));
-        self.max_scroll.set(max);
-        let scroll = self.scroll.min(max);
         let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).collect();
         Paragraph::new(shown).render(text_area, buf);
     }

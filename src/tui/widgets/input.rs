@@ -177,8 +177,13 @@ impl LineInput {
                 Line::from(Span::styled(cut(placeholder, 0, width), dim))
             };
         }
-        // Scroll so that the cursor cell is the last visible one at most.
-        let start = (cursor_col + 1).saturating_sub(width);
+        // Scroll so that the cursor cell is the last visible one at most; a field
+        // without focus shows its beginning.
+        let start = if focused {
+            (cursor_col + 1).saturating_sub(width)
+        } else {
+            0
+        };
         let mut spans = Vec::new();
         let mut col = 0;
         let mut before = String::new();

@@ -27,3 +27,15 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         height: h,
     }
 }
+
+/// The first of `options` (longest first) that fits on a border `width` columns wide
+/// next to its corners, or nothing: key hints shrink with the terminal instead of
+/// being cut mid-word.
+pub(crate) fn fitting<'a>(options: &[&'a str], width: u16) -> &'a str {
+    let room = usize::from(width).saturating_sub(4);
+    options
+        .iter()
+        .copied()
+        .find(|o| crate::tui::render::wrap::display_width(o) <= room)
+        .unwrap_or("")
+}

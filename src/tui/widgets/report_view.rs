@@ -16,9 +16,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
+use super::fitting;
 use crate::sanitize;
-use crate::tui::render::Theme;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
+use crate::tui::render::{Theme, markdown_lines};
 
 /// Who wrote the report, which decides how much to trust it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +153,14 @@ impl ReportView {
             .title(Span::styled(title, t.heading))
             .title_bottom(
                 Line::from(Span::styled(
-                    " ↑↓ scroll · r regenerate · Esc close ",
+                    fitting(
+                        &[
+                            " ↑↓ scroll · r regenerate · Esc close ",
+                            " r regenerate · Esc close ",
+                            " Esc close ",
+                        ],
+                        area.width.saturating_sub(6),
+                    ),
                     t.muted,
                 ))
                 .right_aligned(),
@@ -214,6 +222,9 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
         ),
         ReportSource::Model(None) => {}
     }
+    if !out.lines.is_empty() {
+        out.blank();
+    }
 
     if let Some(raw) = &model.raw_text {
         out.para(
@@ -241,7 +252,7 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
         );
     }
     if let Some(s) = &model.summary {
-        out.text(s, t.text, "");
+        out.text(s, t.text, "", t);
     }
 
     if !model.competencies.is_empty() {
@@ -284,7 +295,7 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
                 out.para(&bar, "  ");
             }
             if !c.evidence.trim().is_empty() {
-                out.text(&c.evidence, t.muted, "    ");
+                out.text(&c.evidence, t.muted, "    ", t);
             }
         }
     }
@@ -321,7 +332,7 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
             }
             if let Some(b) = &q.better_answer {
                 out.para(&[Span::styled("A stronger answer:", t.emphasis)], &indent);
-                out.text(b, t.quote, &format!("{indent}│ "));
+                out.text(b, t.quote, &format!("{indent}│ "), t);
             }
         }
     }
@@ -384,10 +395,22 @@ impl Lines {
         self.lines.extend(wrap_spans(spans, &opts));
     }
 
-    /// Free text from the model (may hold line breaks), sanitised, in one style.
-    fn text(&mut self, text: &str, style: Style, indent: &str) {
-        for line in sanitize::for_terminal(text).trim_end().split('\n') {
-            self.para(&[Span::styled(line.to_string(), style)], indent);
+    /// Free text from the model, which writes markdown (`*you*`, lists): rendered as
+    /// such in `style`, every line after `indent`.
+    fn text(&mut self, text: &str, style: Style, indent: &str, t: &Theme) {
+        let w = u16::try_from(display_width(indent)).unwrap_or(u16::MAX);
+        let inner = self.width.saturating_sub(w);
+        if inner == 0 {
+            return;
+        }
+        for line in markdown_lines(text, inner, t) {
+            let mut spans = vec![Span::raw(indent.to_string())];
+            spans.extend(
+                line.spans
+                    .into_iter()
+                    .map(|s| Span::styled(s.content, style.patch(s.style))),
+            );
+            self.lines.push(Line::from(spans));
         }
     }
 

@@ -14,8 +14,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::centered;
 use super::input::LineInput;
+use super::{centered, fitting};
 use crate::store::{InterviewSetup, InterviewType};
 use crate::tui::render::Theme;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
@@ -76,7 +76,7 @@ impl Field {
 
     fn hint(self) -> &'static str {
         match self {
-            Field::Role => "The job you are preparing for, e.g. Backend engineer (optional)",
+            Field::Role => "The job you are preparing for (optional)",
             Field::Seniority => "←/→ choose, or type your own",
             Field::Type => "←/→ choose",
             Field::Questions => "←/→ or type 1–15: main questions, follow-ups come on top",
@@ -439,18 +439,32 @@ impl SetupForm {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.theme;
-        let popup = centered(area, 78, 24);
+        let box_w = 78.min(area.width);
+        let text_w = box_w.saturating_sub(4);
+        // Borders, a blank row at the top: 3 rows around the text.
+        let room = usize::from(area.height.saturating_sub(3));
+        let (spaced_lines, spaced_focus) = self.lines(text_w, true);
+        let (lines, focus_line) = if spaced_lines.len() <= room {
+            (spaced_lines, spaced_focus)
+        } else {
+            self.lines(text_w, false)
+        };
+        let want_h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(3);
+        let popup = centered(area, box_w, want_h);
         Clear.render(popup, buf);
+        let hints = [
+            " Enter start · Tab next · ←/→ choose · Esc cancel ",
+            " Enter start · Tab next · Esc cancel ",
+            " Enter · Tab · Esc ",
+        ];
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border_focused)
             .title(Span::styled(" New interview ", t.heading))
             .title_bottom(
-                Line::from(Span::styled(
-                    " Enter start · Tab next · Esc cancel ",
-                    t.muted,
-                ))
-                .right_aligned(),
+                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
             );
         let inner = block.inner(popup);
         block.render(popup, buf);
@@ -459,12 +473,6 @@ impl SetupForm {
             y: inner.y.saturating_add(1).min(inner.bottom()),
             width: inner.width.saturating_sub(2),
             height: inner.height.saturating_sub(1),
-        };
-        let (spaced_lines, spaced_focus) = self.lines(text_area.width, true);
-        let (lines, focus_line) = if spaced_lines.len() <= usize::from(text_area.height) {
-            (spaced_lines, spaced_focus)
-        } else {
-            self.lines(text_area.width, false)
         };
         // Keep the focused field (and its hint) on screen in a short terminal.
         let h = usize::from(text_area.height);

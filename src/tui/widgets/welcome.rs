@@ -8,8 +8,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use super::centered;
 use super::input::LineInput;
+use super::{centered, fitting};
 use crate::tui::render::Theme;
 use crate::tui::render::wrap::{WrapOptions, wrap_spans};
 
@@ -65,6 +65,9 @@ pub struct WelcomeScreen {
     error: Option<String>,
     theme: Theme,
 }
+
+/// Indent of the text under a choice, lined up with the choice's words.
+const INDENT: &str = "     ";
 
 /// Shorter than any real OpenAI-compatible key; catches a stray keystroke or a paste
 /// of the wrong thing.
@@ -163,7 +166,7 @@ impl WelcomeScreen {
             )
         };
         let indented = |text: &str, style: Style| {
-            let ind = vec![Span::raw("    ")];
+            let ind = vec![Span::raw(INDENT)];
             wrap_spans(
                 &[Span::styled(text.to_string(), style)],
                 &WrapOptions::new(width).prefixes(ind.clone(), ind),
@@ -209,8 +212,8 @@ impl WelcomeScreen {
             ],
             &WrapOptions::new(width),
         ));
-        let field_w = width.saturating_sub(4);
-        let mut field = vec![Span::raw("    ")];
+        let field_w = width.saturating_sub(INDENT.len() as u16);
+        let mut field = vec![Span::raw(INDENT)];
         field.extend(
             self.key
                 .line(
@@ -221,7 +224,7 @@ impl WelcomeScreen {
                 )
                 .spans,
         );
-        if width > 4 {
+        if usize::from(width) > INDENT.len() {
             lines.push(Line::from(field));
         }
         if let Some(err) = &self.error {
@@ -260,23 +263,33 @@ impl WelcomeScreen {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.theme;
-        let popup = centered(area, 76, 22);
+        let box_w = 76.min(area.width);
+        // Borders and a column of padding each side, a blank row at the top.
+        let lines = self.lines(box_w.saturating_sub(4));
+        let want_h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(3);
+        let popup = centered(area, box_w, want_h);
         Clear.render(popup, buf);
-        let esc = if self.reason == WelcomeReason::ChangeKey {
-            "Esc back"
+        let hints: &[&str] = if self.reason == WelcomeReason::ChangeKey {
+            &[
+                " Enter choose · Tab switch · Esc back · Ctrl+C quit ",
+                " Enter · Tab · Esc back ",
+                " Esc back ",
+            ]
         } else {
-            "Esc offline"
+            &[
+                " Enter choose · Tab switch · Esc offline · Ctrl+C quit ",
+                " Enter · Tab · Esc offline ",
+                " Esc offline ",
+            ]
         };
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border_focused)
             .title(Span::styled(" Welcome to interviewer ", t.heading))
             .title_bottom(
-                Line::from(Span::styled(
-                    format!(" Enter choose · Tab switch · {esc} · Ctrl+C quit "),
-                    t.muted,
-                ))
-                .right_aligned(),
+                Line::from(Span::styled(fitting(hints, popup.width), t.muted)).right_aligned(),
             );
         let inner = block.inner(popup);
         block.render(popup, buf);
@@ -286,7 +299,7 @@ impl WelcomeScreen {
             width: inner.width.saturating_sub(2),
             height: inner.height.saturating_sub(1),
         };
-        Paragraph::new(self.lines(text_area.width)).render(text_area, buf);
+        Paragraph::new(lines).render(text_area, buf);
     }
 }
 
