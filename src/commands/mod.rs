@@ -4,7 +4,9 @@
 mod ask;
 mod browse;
 mod config_cmd;
+mod fixture;
 mod key;
+mod report;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -35,7 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         check_keyring_when_no_env_key()?;
     }
     let Some(command) = cli.command else {
-        anyhow::bail!("the terminal interface is not built yet; use `interviewer ask`");
+        return crate::tui::run(settings);
     };
     match command {
         Command::Ask(args) => ask::run(settings, args),
@@ -43,6 +45,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rename { id, title } => browse::rename(&open(settings)?, id, &title),
         Command::Delete { id, yes } => browse::delete(&open(settings)?, id, yes),
         Command::Archive { id, undo } => browse::archive(&open(settings)?, id, !undo),
+        Command::Report {
+            id,
+            regenerate,
+            json,
+        } => report::report(settings, id, regenerate, json),
+        Command::Stats { json } => report::stats(&open(settings)?, json),
         Command::Key { action } => match action {
             KeyAction::Set => key::set(),
             KeyAction::Status => key::status(),
@@ -53,6 +61,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ConfigAction::Show => config_cmd::show(&settings),
         },
         Command::Completions { shell } => completions(shell),
+        Command::GenerateFixture {
+            conversations,
+            messages,
+        } => fixture::run(&settings, conversations, messages),
         other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
     }
 }
