@@ -26,6 +26,19 @@ fn no_space(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// `output` is `input` with some whitespace characters removed, nothing else changed.
+fn only_whitespace_dropped(input: &str, output: &str) -> bool {
+    let mut out = output.chars().peekable();
+    for c in input.chars() {
+        if out.peek() == Some(&c) {
+            out.next();
+        } else if !c.is_whitespace() {
+            return false;
+        }
+    }
+    out.next().is_none()
+}
+
 /// Text mixing ASCII words, CJK, emoji (with ZWJ and skin tones), combining marks,
 /// tabs and long unbroken runs.
 fn messy_text() -> impl Strategy<Value = String> {
@@ -76,6 +89,21 @@ proptest! {
             let out: String = lines.iter().map(line_text).collect();
             prop_assert_eq!(no_space(&out), no_space(&text));
         }
+    }
+
+    /// The exact form of "no text lost": with tabs out of the way, breaking anywhere
+    /// gives the input back verbatim, and breaking between words gives it back minus
+    /// some whitespace (the runs dropped at breaks) and nothing else.
+    #[test]
+    fn wrapping_drops_only_whitespace_at_breaks(text in messy_text(), width in 2u16..40) {
+        let text = interviewer::sanitize::for_terminal_line(&text).replace('\t', " ");
+        let words = wrap_spans(&[Span::raw(text.clone())], &WrapOptions::new(width));
+        let out: String = words.iter().map(line_text).collect();
+        prop_assert!(only_whitespace_dropped(&text, &out), "{:?} -> {:?}", text, out);
+
+        let anywhere = WrapOptions::new(width).mode(BreakMode::Anywhere);
+        let out: String = wrap_spans(&[Span::raw(text.clone())], &anywhere).iter().map(line_text).collect();
+        prop_assert_eq!(out, text);
     }
 
     #[test]
@@ -157,6 +185,7 @@ fn display_width_counts_clusters() {
 // markdown and the message pane. Symbols only (the backend's Display drops styles).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use interviewer::agent::report::Readiness;
 use interviewer::store::{InterviewType, Message, Role, Status};
 use interviewer::tui::render::MessageLayout;
 use interviewer::tui::widgets::help::HelpOverlay;
@@ -299,7 +328,7 @@ fn setup_form_snapshots() {
 fn sample_report(source: ReportSource) -> ReportModel {
     ReportModel {
         source,
-        readiness: Some("Nearly ready".into()),
+        readiness: Some(Readiness::Almost),
         summary: Some(
             "You tell concrete stories and stay calm under follow-ups. Quantify your results \
              and say what *you* did rather than the team."
@@ -330,6 +359,10 @@ fn sample_report(source: ReportSource) -> ReportModel {
         questions: vec![
             QuestionFeedback {
                 question: "Tell me about a time you disagreed with a colleague.".into(),
+                answer_summary: Some(
+                    "A disagreement about shipping without load tests; the team decided to test."
+                        .into(),
+                ),
                 strengths: vec!["A specific situation with stakes".into()],
                 improvements: vec![
                     "Say what you did: \"we decided\" hides your part".into(),
@@ -344,6 +377,7 @@ fn sample_report(source: ReportSource) -> ReportModel {
             },
             QuestionFeedback {
                 question: "Describe a project that failed.".into(),
+                answer_summary: None,
                 strengths: vec![],
                 improvements: vec!["Pick a failure you owned".into()],
                 better_answer: None,

@@ -3,21 +3,23 @@
 //! report the evaluator returned as invalid JSON (its raw text, plainly) and the
 //! offline heuristic report, labelled as such.
 //!
-//! It draws a [`ReportModel`], a plain view model: the runtime builds one from the
-//! stored report (`agent::report`), so this file does not depend on how reports are
-//! parsed or stored.
+//! It draws a [`ReportModel`], a plain view model built from a stored report with
+//! [`ReportModel::from_stored`], so the drawing does not depend on how reports are
+//! parsed or stored (and tests can draw any shape).
 
 use std::cell::Cell;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::fitting;
+use crate::agent::report::{self, ParsedReport, Readiness, Report};
 use crate::sanitize;
+use crate::store::StoredReport;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
 use crate::tui::render::{Theme, markdown_lines};
 
@@ -42,6 +44,8 @@ pub struct CompetencyScore {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuestionFeedback {
     pub question: String,
+    /// What the candidate said, in a sentence.
+    pub answer_summary: Option<String>,
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
     pub better_answer: Option<String>,
@@ -51,8 +55,7 @@ pub struct QuestionFeedback {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportModel {
     pub source: ReportSource,
-    /// "Ready", "Nearly ready", "Needs practice"… as the report words it.
-    pub readiness: Option<String>,
+    pub readiness: Option<Readiness>,
     pub summary: Option<String>,
     pub competencies: Vec<CompetencyScore>,
     pub questions: Vec<QuestionFeedback>,
@@ -63,6 +66,51 @@ pub struct ReportModel {
 }
 
 impl ReportModel {
+    /// The view of a stored report: a valid one in full, anything else as raw text.
+    pub fn from_stored(stored: &StoredReport) -> ReportModel {
+        let source = if stored.kind == report::KIND_HEURISTIC {
+            ReportSource::Heuristic
+        } else {
+            ReportSource::Model(stored.model.clone())
+        };
+        match report::parse_stored(stored) {
+            ParsedReport::Valid(r) => ReportModel::from_report(source, &r),
+            ParsedReport::Raw(text) => ReportModel::raw(source, &text),
+        }
+    }
+
+    pub fn from_report(source: ReportSource, r: &Report) -> ReportModel {
+        let non_empty = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
+        ReportModel {
+            source,
+            readiness: Some(r.readiness),
+            summary: non_empty(&r.overall_summary),
+            competencies: r
+                .competencies
+                .iter()
+                .map(|c| CompetencyScore {
+                    name: capitalised(&c.name),
+                    score: f32::from(c.score),
+                    evidence: c.evidence.clone(),
+                })
+                .collect(),
+            questions: r
+                .questions
+                .iter()
+                .map(|q| QuestionFeedback {
+                    question: q.question.clone(),
+                    answer_summary: non_empty(&q.answer_summary),
+                    strengths: q.strengths.clone(),
+                    improvements: q.improvements.clone(),
+                    better_answer: non_empty(&q.better_answer),
+                })
+                .collect(),
+            top_improvements: r.top_improvements.clone(),
+            study_plan: r.study_plan.clone(),
+            raw_text: None,
+        }
+    }
+
     /// A report that is only the evaluator's raw reply (invalid JSON).
     pub fn raw(source: ReportSource, text: &str) -> ReportModel {
         ReportModel {
@@ -246,7 +294,15 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
         out.para(
             &[
                 Span::styled("Readiness: ", t.heading),
-                Span::styled(sanitize::for_terminal_line(r), t.heading1),
+                Span::styled(
+                    r.label(),
+                    match r {
+                        Readiness::Ready => t.ok,
+                        Readiness::Almost => t.warn,
+                        Readiness::NotYet => t.error,
+                    }
+                    .add_modifier(Modifier::BOLD),
+                ),
             ],
             "",
         );
@@ -316,6 +372,9 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
                 display_width(&num),
             );
             let indent = " ".repeat(display_width(&num));
+            if let Some(a) = &q.answer_summary {
+                out.text(&format!("*You said:* {a}"), t.muted, &indent, t);
+            }
             for s in &q.strengths {
                 out.hanging(
                     &[Span::styled(sanitize::for_terminal_line(s), t.text)],
@@ -360,6 +419,15 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
         }
     }
     out.lines
+}
+
+/// `evidence & impact` -> `Evidence & impact`: the stored names are lower case.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn score_text(score: f32) -> String {
@@ -441,7 +509,7 @@ mod tests {
     fn sample() -> ReportModel {
         ReportModel {
             source: ReportSource::Model(Some("gpt-4o-mini".into())),
-            readiness: Some("Nearly ready".into()),
+            readiness: Some(Readiness::Almost),
             summary: Some("Clear stories; quantify results.".into()),
             competencies: vec![CompetencyScore {
                 name: "Structure".into(),
@@ -450,6 +518,7 @@ mod tests {
             }],
             questions: vec![QuestionFeedback {
                 question: "Tell me about a conflict.".into(),
+                answer_summary: None,
                 strengths: vec!["Specific situation".into()],
                 improvements: vec!["Say what you did, not the team".into()],
                 better_answer: Some("In 2023 I…".into()),
@@ -487,6 +556,49 @@ mod tests {
         m.source = ReportSource::Heuristic;
         let lines = text(&report_lines(&m, 80, &Theme::no_color()));
         assert!(lines[0].starts_with("Heuristic report"));
+    }
+
+    fn stored(kind: &str, body: &str, valid: bool) -> StoredReport {
+        StoredReport {
+            id: 1,
+            conversation_id: 1,
+            kind: kind.into(),
+            model: Some("gpt-4o-mini".into()),
+            body: body.into(),
+            valid,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn stored_reports_become_views() {
+        let competencies: Vec<serde_json::Value> = report::COMPETENCIES
+            .iter()
+            .map(|name| serde_json::json!({"name": name, "score": 4, "evidence": "Numbers given."}))
+            .collect();
+        let body = serde_json::json!({
+            "overall_summary": "Good stories.",
+            "readiness": "ready",
+            "competencies": competencies,
+            "questions": [{"question": "Why us?", "answer_summary": "Mission.", "strengths": ["Clear"],
+                           "improvements": [], "better_answer": "Because…"}],
+            "top_improvements": ["Be brief"],
+            "study_plan": ["Practise"]
+        })
+        .to_string();
+        let m = ReportModel::from_stored(&stored(report::KIND_MODEL, &body, true));
+        assert_eq!(m.raw_text, None);
+        assert_eq!(m.readiness, Some(Readiness::Ready));
+        assert_eq!(m.competencies.len(), report::COMPETENCIES.len());
+        assert!(m.competencies.iter().any(|c| c.name == "Evidence & impact"));
+        assert_eq!(m.questions[0].answer_summary.as_deref(), Some("Mission."));
+        assert_eq!(m.questions[0].better_answer.as_deref(), Some("Because…"));
+        assert_eq!(m.source, ReportSource::Model(Some("gpt-4o-mini".into())));
+
+        let raw = ReportModel::from_stored(&stored(report::KIND_MODEL, "{oops", false));
+        assert_eq!(raw.raw_text.as_deref(), Some("{oops"));
+        let heuristic = ReportModel::from_stored(&stored(report::KIND_HEURISTIC, "{oops", false));
+        assert_eq!(heuristic.source, ReportSource::Heuristic);
     }
 
     #[test]
