@@ -62,6 +62,12 @@ impl HelpOverlay {
         self
     }
 
+    /// Scrolls by `delta` lines (negative is up), e.g. for the mouse wheel.
+    pub fn scroll_by(&mut self, delta: isize) {
+        let to = self.scroll.saturating_add_signed(delta);
+        self.scroll = to.min(self.max_scroll.get());
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> HelpOutcome {
         let max = self.max_scroll.get();
         match key.code {
@@ -247,6 +253,12 @@ mod tests {
             h.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
         }
         // 41 lines (title + 40) in 10 rows: 31 is the last useful offset.
+        assert_eq!(h.scroll, 31);
+        h.scroll_by(-40);
+        assert_eq!(h.scroll, 0);
+        h.scroll_by(5);
+        assert_eq!(h.scroll, 5);
+        h.scroll_by(500);
         assert_eq!(h.scroll, 31);
     }
 }

@@ -171,6 +171,12 @@ impl ReportView {
         self
     }
 
+    /// Scrolls by `delta` lines (negative is up), e.g. for the mouse wheel.
+    pub fn scroll_by(&mut self, delta: isize) {
+        let to = self.scroll.saturating_add_signed(delta);
+        self.scroll = to.min(self.max_scroll.get());
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> ReportOutcome {
         if key.modifiers.contains(KeyModifiers::CONTROL) {
             return ReportOutcome::Ignored;

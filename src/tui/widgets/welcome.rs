@@ -90,6 +90,12 @@ impl WelcomeScreen {
         self
     }
 
+    /// Shows why saving the key failed (e.g. the keyring refused it), under the field.
+    pub fn set_error(&mut self, message: &str) {
+        self.focus = Focus::Key;
+        self.error = Some(crate::sanitize::for_terminal_line(message));
+    }
+
     /// Bracketed paste: goes into the key field, whatever has focus.
     pub fn handle_paste(&mut self, text: &str) {
         self.focus = Focus::Key;
@@ -354,6 +360,15 @@ mod tests {
         );
         let mut change = WelcomeScreen::new(WelcomeReason::ChangeKey, KeyStorage::Keyring);
         assert_eq!(change.handle_key(key(KeyCode::Esc)), WelcomeOutcome::Cancel);
+    }
+
+    #[test]
+    fn a_failed_save_is_shown_under_the_field() {
+        let mut s = screen();
+        s.handle_key(key(KeyCode::Tab));
+        s.set_error("the keyring refused the key\u{1b}[2J");
+        assert_eq!(s.focus, Focus::Key);
+        assert_eq!(s.error.as_deref(), Some("the keyring refused the key␛[2J"));
     }
 
     #[test]
