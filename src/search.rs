@@ -164,6 +164,13 @@ fn literal_query(query: &str) -> Option<String> {
     if words.is_empty() || !words.iter().all(|w| w.chars().any(char::is_alphanumeric)) {
         return None;
     }
+    // An operator means the user meant FTS syntax; say what is wrong with it.
+    if words
+        .iter()
+        .any(|w| matches!(*w, "AND" | "OR" | "NOT") || w.starts_with("NEAR("))
+    {
+        return None;
+    }
     Some(
         words
             .iter()
@@ -491,6 +498,7 @@ mod tests {
         assert_eq!(literal_query("\"unbalanced"), None);
         assert_eq!(literal_query("*"), None);
         assert_eq!(literal_query("rust -"), None);
+        assert_eq!(literal_query("rust AND"), None);
     }
 
     #[test]

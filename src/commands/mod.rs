@@ -7,6 +7,7 @@ mod config_cmd;
 mod fixture;
 mod key;
 mod report;
+mod review;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -51,6 +52,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => report::report(settings, id, regenerate, json),
         Command::Stats { json } => report::stats(&open(settings)?, json),
+        Command::Show { id, format } => review::show(&open(settings)?, id, format),
+        Command::Export(args) => review::export(&open(settings)?, &args),
+        Command::Search { query, json } => review::search(&open(settings)?, &query, json),
+        Command::Import { file } => review::import(&open(settings)?, &file),
         Command::Key { action } => match action {
             KeyAction::Set => key::set(),
             KeyAction::Status => key::status(),
@@ -65,7 +70,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             conversations,
             messages,
         } => fixture::run(&settings, conversations, messages),
-        other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
     }
 }
 
@@ -91,26 +95,6 @@ fn check_keyring_when_no_env_key() -> Result<()> {
             "no API key: OPENAI_API_KEY is not set and {problem} (or use --offline; `interviewer key set` works once a keyring is reachable)"
         ),
         _ => Ok(()),
-    }
-}
-
-fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Ask(_) => "ask",
-        Command::List { .. } => "list",
-        Command::Show { .. } => "show",
-        Command::Export(_) => "export",
-        Command::Search { .. } => "search",
-        Command::Rename { .. } => "rename",
-        Command::Delete { .. } => "delete",
-        Command::Archive { .. } => "archive",
-        Command::Report { .. } => "report",
-        Command::Stats { .. } => "stats",
-        Command::Import { .. } => "import",
-        Command::Key { .. } => "key",
-        Command::Config { .. } => "config",
-        Command::Completions { .. } => "completions",
-        Command::GenerateFixture { .. } => "generate-fixture",
     }
 }
 

@@ -4,7 +4,8 @@
 //! Data flows one way: terminal events and results of work become [`app::Event`]s;
 //! [`app::App::update`] changes the state and returns [`app::Effect`]s (pure, no
 //! I/O); [`runtime`] performs them (store, network, clipboard, editor) and feeds
-//! the results back. [`view`] draws the state.
+//! the results back. [`view`] draws the state. [`render`] and [`widgets`] hold the
+//! pure drawing pieces: markdown, wrapping, the layout cache, forms and overlays.
 
 pub mod app;
 pub mod keys;
