@@ -436,3 +436,16 @@ fn the_report_view() {
         app
     });
 }
+
+#[test]
+fn the_setup_form() {
+    snapshot_at_sizes("setup", |size| {
+        let mut app = with_conversation(online(), size);
+        app.update(Event::Key(KeyEvent::new(
+            KeyCode::Char('n'),
+            KeyModifiers::CONTROL,
+        )));
+        app.update(Event::Paste("Backend engineer".into()));
+        app
+    });
+}

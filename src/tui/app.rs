@@ -14,6 +14,7 @@ use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, R
 use super::render::{MessageLayout, Theme as RenderTheme};
 use super::sidebar::{Filter, Hit, Sidebar};
 use super::transcript::Transcript;
+use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
 pub const SIDEBAR_MIN_WIDTH: u16 = 70;
@@ -65,6 +66,8 @@ pub enum Overlay {
     },
     Welcome(Welcome),
     Report(ReportView),
+    /// The new-interview form (boxed: it is much larger than the other overlays).
+    Setup(Box<SetupForm>),
 }
 
 /// The feedback report of a conversation, as markdown, scrolled by `scroll` lines.
@@ -157,6 +160,12 @@ pub enum Event {
         result: Result<Vec<Hit>, String>,
     },
     EditorDone(Result<String, String>),
+    /// The setup form's files were read: the setup for the new interview, or why
+    /// a file is unusable.
+    SetupRead {
+        persona: String,
+        result: Result<InterviewSetup, SetupFileError>,
+    },
     /// A conversation's report, stored or just made.
     ReportReady {
         conversation_id: i64,
@@ -224,6 +233,8 @@ pub enum Effect {
     Copy(String),
     OpenEditor(String),
     StoreKey(String),
+    /// Read the setup form's files (job description, CV).
+    ReadSetup(SetupDraft),
     /// Show the conversation's stored report, or make one (`regenerate`: always).
     Report {
         conversation_id: i64,
@@ -250,8 +261,10 @@ pub struct App {
     /// Wall clock in ms (injected so drawing is deterministic in tests).
     pub now: i64,
     pub spinner: usize,
-    /// Setup for the next new conversation (defaults, or the setup form's result).
+    /// Setup for a new conversation when the form is skipped (the configured defaults).
     pub new_setup: Option<InterviewSetup>,
+    /// The configured persona, preselected in the setup form.
+    pub default_persona: String,
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     pub quitting: bool,
@@ -279,6 +292,7 @@ impl App {
             now,
             spinner: 0,
             new_setup: None,
+            default_persona: crate::config::DEFAULT_PERSONA.to_string(),
             draft_dirty: false,
             quitting: false,
             layout: MessageLayout::new(RenderTheme::from_config(&theme)),
@@ -465,6 +479,27 @@ impl App {
             }
             Event::EditorDone(Err(e)) => {
                 self.error(e);
+                vec![]
+            }
+            Event::SetupRead { persona, result } => {
+                match (result, self.overlay.as_mut()) {
+                    (Ok(setup), _) => {
+                        if matches!(self.overlay, Some(Overlay::Setup(_))) {
+                            self.overlay = None;
+                        }
+                        if self.transcript.conversation_id.is_none() {
+                            let what = setup_summary(&setup);
+                            self.transcript.setup = Some(setup);
+                            self.transcript.persona = Some(persona);
+                            self.focus = Focus::Input;
+                            self.info(format!(
+                                "ready: {what}. Say hello (Enter sends) and the interviewer begins"
+                            ));
+                        }
+                    }
+                    (Err(e), Some(Overlay::Setup(form))) => form.set_file_error(&e),
+                    (Err(e), _) => self.error(e.to_string()),
+                }
                 vec![]
             }
             Event::ReportReady {
@@ -775,6 +810,23 @@ impl App {
                     vec![]
                 }
             },
+            Overlay::Setup(mut form) => match form.handle_key(key) {
+                SetupOutcome::Submit(draft) => {
+                    self.overlay = Some(Overlay::Setup(form));
+                    vec![Effect::ReadSetup(draft)]
+                }
+                SetupOutcome::Cancel => {
+                    self.focus = Focus::Input;
+                    self.info(
+                        "quick start with the default setup: say hello to begin (n opens the form again)",
+                    );
+                    vec![]
+                }
+                SetupOutcome::None | SetupOutcome::Ignored => {
+                    self.overlay = Some(Overlay::Setup(form));
+                    vec![]
+                }
+            },
             Overlay::Report(mut r) => {
                 match key.code {
                     KeyCode::Down | KeyCode::Char('j') => r.scroll += 1,
@@ -896,6 +948,10 @@ impl App {
         match self.overlay.as_mut() {
             Some(Overlay::Welcome(w)) => {
                 w.key.push_str(clean.trim());
+                return vec![];
+            }
+            Some(Overlay::Setup(form)) => {
+                form.handle_paste(&clean);
                 return vec![];
             }
             Some(Overlay::Rename { text, .. }) => {
@@ -1052,17 +1108,32 @@ impl App {
         effects
     }
 
+    /// Starts a new interview: an empty conversation, and the setup form over it.
     fn new_conversation(&mut self) -> Vec<Effect> {
-        if self.transcript.conversation_id.is_none() && self.transcript.messages.is_empty() {
-            self.focus = Focus::Input;
-            self.info("this is a new interview: type your first message and press Enter");
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.conversation_id.is_none())
+        {
+            self.info("the new interview is starting; wait for the first reply");
             return vec![];
         }
-        let mut effects = self.leave_current();
-        self.show(Transcript::new_conversation(self.new_setup.clone()));
+        let mut effects = Vec::new();
+        if self.transcript.conversation_id.is_some() || !self.transcript.messages.is_empty() {
+            effects = self.leave_current();
+            self.show(Transcript::new_conversation(self.new_setup.clone()));
+            effects.push(Effect::SaveOpen(None));
+        }
+        self.status = None;
         self.focus = Focus::Input;
-        self.info("new interview: say hello or describe the role; the interviewer starts after your first message");
-        effects.push(Effect::SaveOpen(None));
+        let personas = crate::agent::persona::PERSONAS
+            .iter()
+            .map(|p| (p.name.to_string(), p.description.to_string()))
+            .collect();
+        let form = SetupForm::new(personas)
+            .with_persona(&self.default_persona)
+            .with_theme(self.render_theme.clone());
+        self.overlay = Some(Overlay::Setup(Box::new(form)));
         effects
     }
 
@@ -1089,10 +1160,13 @@ impl App {
             return vec![];
         }
         let conversation_id = self.transcript.conversation_id;
-        let setup = if conversation_id.is_none() {
-            self.transcript.setup.clone()
+        let (setup, persona) = if conversation_id.is_none() {
+            (
+                self.transcript.setup.clone(),
+                self.transcript.persona.clone(),
+            )
         } else {
-            None
+            (None, None)
         };
         self.transcript.messages.push(Message {
             id: OPTIMISTIC_ID,
@@ -1133,7 +1207,7 @@ impl App {
         effects.push(Effect::Send(SendRequest {
             conversation_id,
             text,
-            persona: None,
+            persona,
             setup,
         }));
         effects
@@ -1562,6 +1636,20 @@ fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
         completion_tokens: None,
         model: None,
     }
+}
+
+/// "a technical interview for a senior backend engineer, 5 questions".
+fn setup_summary(setup: &InterviewSetup) -> String {
+    let mut out = format!("{} interview", setup.interview_type.label());
+    match (&setup.seniority, &setup.role) {
+        (Some(s), Some(r)) => out.push_str(&format!(" for a {s} {r}")),
+        (None, Some(r)) => out.push_str(&format!(" for {r}")),
+        _ => {}
+    }
+    if let Some(n) = setup.questions {
+        out.push_str(&format!(", {n} questions"));
+    }
+    sanitize::for_terminal_line(&out)
 }
 
 fn offline_hint() -> &'static str {

@@ -171,6 +171,8 @@ async fn event_loop(
         (size.width, size.height),
         now_ms(),
     );
+    app.new_setup = service.settings.interview.complete(None, false);
+    app.default_persona = service.settings.persona.clone();
     if let Some(reason) = startup.welcome {
         app.welcome(reason);
     }
@@ -414,6 +416,13 @@ impl Runner {
             Effect::Search { seq, query } => self.job(move |s, tx| {
                 let result = search(s, &query);
                 let _ = tx.send(Event::SearchResults { seq, result });
+            }),
+            Effect::ReadSetup(draft) => self.job(move |_, tx| {
+                let result = super::widgets::setup_form::read_setup_files(&draft);
+                let _ = tx.send(Event::SetupRead {
+                    persona: draft.persona,
+                    result,
+                });
             }),
             Effect::StoreKey(text) => {
                 let backend = self.backend.clone();

@@ -624,6 +624,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
         }
         Some(Overlay::Welcome(w)) => draw_welcome(frame, area, app, w),
         Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
+        Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         None => {}
     }
 }

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 
 use super::*;
 use crate::agent::AgentError;
-use crate::store::{Conversation, ConversationSummary, Message, Role, Status};
+use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 
 const NOW: i64 = 1_750_000_000_000;
 
@@ -472,14 +472,59 @@ fn home_end_and_paging_in_the_sidebar() {
 }
 
 #[test]
-fn n_and_ctrl_n_start_a_new_interview() {
+fn n_and_ctrl_n_open_the_setup_form_for_a_new_interview() {
     let mut app = loaded();
     app.focus = Focus::Messages;
     let effects = app.update(key(KeyCode::Char('n')));
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveOpen(None))));
     assert_eq!(app.transcript.conversation_id, None);
+    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
+    // Esc: quick start with the defaults.
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.overlay.is_none());
     assert_eq!(app.focus, Focus::Input);
-    assert!(app.update(ctrl('n')).is_empty(), "already new");
+    // Ctrl+N on a new interview opens the form again, nothing to save.
+    assert!(app.update(ctrl('n')).is_empty());
+    type_text(&mut app, "Backend engineer");
+    app.update(Event::Paste("!".into()));
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadSetup(draft)) = effects.first() else {
+        panic!("no ReadSetup: {effects:?}");
+    };
+    assert_eq!(draft.role.as_deref(), Some("Backend engineer!"));
+    let persona = draft.persona.clone();
+    app.update(Event::SetupRead {
+        persona: persona.clone(),
+        result: Ok(InterviewSetup {
+            role: Some("Backend engineer".into()),
+            questions: Some(3),
+            ..InterviewSetup::default()
+        }),
+    });
+    assert!(app.overlay.is_none());
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("Backend engineer")));
+    // The first message carries the setup and the persona.
+    type_text(&mut app, "Hello");
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::Send(req)) = effects.last() else {
+        panic!("no send");
+    };
+    assert_eq!(req.setup.as_ref().and_then(|s| s.questions), Some(3));
+    assert_eq!(req.persona.as_deref(), Some(persona.as_str()));
+}
+
+#[test]
+fn an_unreadable_setup_file_keeps_the_form_open() {
+    let mut app = app();
+    app.update(ctrl('n'));
+    app.update(Event::SetupRead {
+        persona: "career-interviewer".into(),
+        result: Err(SetupFileError {
+            field: crate::tui::widgets::setup_form::Field::JobDescription,
+            message: "no such file".into(),
+        }),
+    });
+    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
 }
 
 #[test]
