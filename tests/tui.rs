@@ -13,6 +13,7 @@ use interviewer::store::{
 use interviewer::tui::app::{App, Event, Mode};
 use interviewer::tui::sidebar::Hit;
 use interviewer::tui::view;
+use interviewer::tui::widgets::welcome::WelcomeReason;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -289,10 +290,7 @@ fn the_welcome_screen() {
             },
             size,
         );
-        app.welcome(
-            "No API key found: OPENAI_API_KEY is not set and none is stored in the OS keyring."
-                .into(),
-        );
+        app.welcome(WelcomeReason::NoKey);
         app.update(Event::Paste("sk-abcdefghijklmnop1234".into()));
         app
     });
@@ -354,7 +352,7 @@ fn tiny_terminals_never_panic() {
         app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
         let _ = render(&mut app);
         app.update(key(KeyCode::Esc));
-        app.welcome("No key".into());
+        app.welcome(WelcomeReason::Rejected("401: Incorrect API key".into()));
         let _ = render(&mut app);
     }
 }

@@ -15,6 +15,7 @@ use super::render::{MessageLayout, Theme as RenderTheme};
 use super::sidebar::{Filter, Hit, Sidebar};
 use super::transcript::Transcript;
 use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
+use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
 pub const SIDEBAR_MIN_WIDTH: u16 = 70;
@@ -64,7 +65,7 @@ pub enum Overlay {
         id: i64,
         text: String,
     },
-    Welcome(Welcome),
+    Welcome(Box<WelcomeScreen>),
     Report(ReportView),
     /// The new-interview form (boxed: it is much larger than the other overlays).
     Setup(Box<SetupForm>),
@@ -82,19 +83,6 @@ pub struct ReportView {
     pub busy: bool,
     /// Why the report could not be made.
     pub error: Option<String>,
-}
-
-/// The first-run screen: paste an API key or continue offline.
-#[derive(Debug, Default)]
-pub struct Welcome {
-    /// Why it is shown (no key found, the key was rejected), in words for the user.
-    pub reason: String,
-    /// The key being typed or pasted (drawn masked).
-    pub key: String,
-    /// Why the last attempt to use the key failed.
-    pub error: Option<String>,
-    /// The key is being stored.
-    pub saving: bool,
 }
 
 /// Severity of the status line's message.
@@ -265,6 +253,8 @@ pub struct App {
     pub new_setup: Option<InterviewSetup>,
     /// The configured persona, preselected in the setup form.
     pub default_persona: String,
+    /// Where a key pasted on the welcome screen would be kept.
+    pub key_storage: KeyStorage,
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     pub quitting: bool,
@@ -293,6 +283,7 @@ impl App {
             spinner: 0,
             new_setup: None,
             default_persona: crate::config::DEFAULT_PERSONA.to_string(),
+            key_storage: KeyStorage::Keyring,
             draft_dirty: false,
             quitting: false,
             layout: MessageLayout::new(RenderTheme::from_config(&theme)),
@@ -539,8 +530,7 @@ impl App {
             }
             Event::KeyRejected(reason) => {
                 if let Some(Overlay::Welcome(w)) = self.overlay.as_mut() {
-                    w.saving = false;
-                    w.error = Some(reason);
+                    w.set_error(&reason);
                 } else {
                     self.error(reason);
                 }
@@ -665,6 +655,10 @@ impl App {
             }
             KeyCode::Char('A') => self.toggle_archived(),
             KeyCode::Char('F') => self.report(),
+            KeyCode::Char('K') => {
+                self.welcome(WelcomeReason::ChangeKey);
+                vec![]
+            }
             KeyCode::Char('R') | KeyCode::Char('d') | KeyCode::Char('a') => {
                 let target = match self.focus {
                     Focus::Sidebar => self
@@ -850,45 +844,26 @@ impl App {
                 self.overlay = Some(Overlay::Report(r));
                 vec![]
             }
-            Overlay::Welcome(mut w) => {
-                let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-                match key.code {
-                    KeyCode::Esc => {
-                        self.info(offline_hint());
-                        vec![]
-                    }
-                    KeyCode::Enter if w.key.trim().is_empty() => {
-                        self.info(offline_hint());
-                        vec![]
-                    }
-                    KeyCode::Enter if !w.saving => {
-                        w.saving = true;
-                        w.error = None;
-                        let key = w.key.clone();
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![Effect::StoreKey(key)]
-                    }
-                    KeyCode::Backspace => {
-                        w.key.pop();
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![]
-                    }
-                    KeyCode::Char('u') if ctrl => {
-                        w.key.clear();
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![]
-                    }
-                    KeyCode::Char(c) if !ctrl && !w.saving => {
-                        w.key.push(c);
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![]
-                    }
-                    _ => {
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![]
-                    }
+            Overlay::Welcome(mut w) => match w.handle_key(key) {
+                WelcomeOutcome::SaveKey(text) => {
+                    self.overlay = Some(Overlay::Welcome(w));
+                    self.info("checking and saving the key…");
+                    vec![Effect::StoreKey(text)]
                 }
-            }
+                WelcomeOutcome::Offline => {
+                    self.info(offline_hint());
+                    vec![]
+                }
+                WelcomeOutcome::Cancel => {
+                    self.info("the key is unchanged");
+                    vec![]
+                }
+                WelcomeOutcome::Quit => self.quit(),
+                WelcomeOutcome::None => {
+                    self.overlay = Some(Overlay::Welcome(w));
+                    vec![]
+                }
+            },
         }
     }
 
@@ -947,7 +922,7 @@ impl App {
         let clean = sanitize::for_terminal(text);
         match self.overlay.as_mut() {
             Some(Overlay::Welcome(w)) => {
-                w.key.push_str(clean.trim());
+                w.handle_paste(&clean);
                 return vec![];
             }
             Some(Overlay::Setup(form)) => {
@@ -1520,13 +1495,13 @@ impl App {
                     sanitize::for_terminal_line(&reason)
                 ));
             }
-            StreamEnd::Failed(AgentError::BadKey { status, .. }) => {
-                self.overlay = Some(Overlay::Welcome(Welcome {
-                    reason: format!(
-                        "The server rejected the API key ({status}). Paste a valid key, or press Esc to practise offline."
-                    ),
-                    ..Welcome::default()
-                }));
+            StreamEnd::Failed(AgentError::BadKey { status, message }) => {
+                let said = if message.trim().is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    format!("{status}: {message}")
+                };
+                self.welcome(WelcomeReason::Rejected(sanitize::for_terminal_line(&said)));
                 self.error("the API key was rejected; your message is kept, Ctrl+R retries once a key works");
             }
             StreamEnd::Failed(e) => {
@@ -1608,12 +1583,11 @@ impl App {
         }
     }
 
-    /// Shows the welcome screen (no key at start).
-    pub fn welcome(&mut self, reason: String) {
-        self.overlay = Some(Overlay::Welcome(Welcome {
-            reason,
-            ..Welcome::default()
-        }));
+    /// Shows the welcome screen: no key at start, a rejected key, or changing it.
+    pub fn welcome(&mut self, reason: WelcomeReason) {
+        let screen = WelcomeScreen::new(reason, self.key_storage.clone())
+            .with_theme(self.render_theme.clone());
+        self.overlay = Some(Overlay::Welcome(Box::new(screen)));
     }
 }
 

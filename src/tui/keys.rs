@@ -58,6 +58,7 @@ pub const HELP: &[KeyGroup] = &[
             ("y", "copy the last reply (OSC 52 clipboard)"),
             ("e", "edit the draft in $EDITOR"),
             ("h / s", "hint / skip the question"),
+            ("K", "paste a new API key"),
             ("?", "this help"),
             ("q", "quit"),
         ],

@@ -26,6 +26,7 @@ use crate::timefmt::now_ms;
 use super::app::{App, Effect, Event, Mode};
 use super::sidebar::PAGE_SIZE;
 use super::transcript::MESSAGE_PAGE;
+use super::widgets::welcome::{KeyStorage, WelcomeReason};
 use super::{terminal, view};
 
 /// At most this many frames per second while a reply streams in.
@@ -71,7 +72,9 @@ pub fn run(settings: Settings) -> Result<ExitCode> {
 struct Startup {
     backend: Backend,
     mode: Mode,
-    welcome: Option<String>,
+    /// No key: show the welcome screen.
+    welcome: bool,
+    key_storage: KeyStorage,
     problem: Option<String>,
 }
 
@@ -82,11 +85,16 @@ fn choose_backend(settings: &Settings) -> Startup {
             mode: Mode::Offline {
                 reason: "--offline".into(),
             },
-            welcome: None,
+            welcome: false,
+            key_storage: KeyStorage::Keyring,
             problem: None,
         };
     }
     let lookup = secrets::lookup_key();
+    let key_storage = match &lookup.keyring_error {
+        Some(e) => KeyStorage::SessionOnly(e.to_string()),
+        None => KeyStorage::Keyring,
+    };
     match lookup.key {
         Some((key, _source)) => match OpenAiBackend::new(settings, key) {
             Ok(backend) => Startup {
@@ -94,7 +102,8 @@ fn choose_backend(settings: &Settings) -> Startup {
                 mode: Mode::Online {
                     model: settings.model.clone(),
                 },
-                welcome: None,
+                welcome: false,
+                key_storage,
                 problem: None,
             },
             Err(e) => Startup {
@@ -102,24 +111,20 @@ fn choose_backend(settings: &Settings) -> Startup {
                 mode: Mode::Offline {
                     reason: "the server settings are not usable".into(),
                 },
-                welcome: None,
+                welcome: false,
+                key_storage,
                 problem: Some(e.to_string()),
             },
         },
-        None => {
-            let reason = match lookup.keyring_error {
-                Some(e) => format!("No API key: OPENAI_API_KEY is not set and {e}."),
-                None => "No API key found: OPENAI_API_KEY is not set and none is stored in the OS keyring.".to_string(),
-            };
-            Startup {
-                backend: Backend::Offline,
-                mode: Mode::Offline {
-                    reason: "no API key".into(),
-                },
-                welcome: Some(reason),
-                problem: None,
-            }
-        }
+        None => Startup {
+            backend: Backend::Offline,
+            mode: Mode::Offline {
+                reason: "no API key".into(),
+            },
+            welcome: true,
+            key_storage,
+            problem: None,
+        },
     }
 }
 
@@ -173,8 +178,9 @@ async fn event_loop(
     );
     app.new_setup = service.settings.interview.complete(None, false);
     app.default_persona = service.settings.persona.clone();
-    if let Some(reason) = startup.welcome {
-        app.welcome(reason);
+    app.key_storage = startup.key_storage;
+    if startup.welcome {
+        app.welcome(WelcomeReason::NoKey);
     }
     if let Some(problem) = startup.problem {
         app.update(Event::Failed(problem));

@@ -622,7 +622,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
                 r,
             );
         }
-        Some(Overlay::Welcome(w)) => draw_welcome(frame, area, app, w),
+        Some(Overlay::Welcome(w)) => w.render(area, frame.buffer_mut()),
         Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
         Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         None => {}
@@ -714,74 +714,6 @@ fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         }
     }
     lines
-}
-
-/// The first-run screen: why, the key field and the two ways on. The field and the
-/// actions stay visible at any height; the explanation takes what is left.
-fn draw_welcome(frame: &mut Frame, area: Rect, app: &App, w: &super::app::Welcome) {
-    let theme = app.theme;
-    let bold = Style::new().add_modifier(Modifier::BOLD);
-    let masked = if w.key.is_empty() {
-        Span::styled("paste your key here", theme.fg(theme.muted))
-    } else {
-        let n = w.key.chars().count();
-        let tail: String = if n > 12 {
-            w.key.chars().skip(n - 4).collect()
-        } else {
-            String::new()
-        };
-        Span::raw(format!(
-            "{}{}",
-            "•".repeat(n.min(32).saturating_sub(tail.len())),
-            tail
-        ))
-    };
-    let field = vec![
-        Line::from(vec![
-            Span::styled("Key: ", bold),
-            masked,
-            Span::styled("▏", theme.fg(theme.accent)),
-        ]),
-        if w.saving {
-            Line::styled("saving…", theme.fg(theme.muted))
-        } else if let Some(e) = &w.error {
-            Line::styled(
-                format!("✗ {}", sanitize::for_terminal_line(e)),
-                theme.fg(theme.error),
-            )
-        } else {
-            Line::default()
-        },
-        Line::from(vec![
-            Span::styled("Enter", bold),
-            Span::raw(" use this key · "),
-            Span::styled("Esc", bold),
-            Span::raw(" practise offline"),
-        ]),
-    ];
-    let text = vec![
-        Line::styled("Welcome to interviewer", bold),
-        Line::default(),
-        Line::from(sanitize::for_terminal_line(&w.reason)),
-        Line::default(),
-        Line::from(
-            "To be interviewed by an AI model, paste an OpenAI API key and press Enter. \
-             It is stored in the OS keyring, or kept for this session only when there is none.",
-        ),
-        Line::from(
-            "Offline, the built-in question bank interviews you; \
-             `interviewer key set` adds a key later.",
-        ),
-    ];
-    let r = centered(area, 84, 20);
-    frame.render_widget(Clear, r);
-    let block = overlay_block(app, " First run ").padding(ratatui::widgets::Padding::horizontal(1));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(field.len() as u16)]).areas(inner);
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), top);
-    frame.render_widget(Paragraph::new(field).wrap(Wrap { trim: false }), bottom);
 }
 
 fn overlay_block(app: &App, title: &'static str) -> Block<'static> {

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use super::*;
 use crate::agent::AgentError;
 use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
+use crate::tui::widgets::welcome::WelcomeReason;
 
 const NOW: i64 = 1_750_000_000_000;
 
@@ -335,22 +336,23 @@ fn a_rejected_key_leads_back_to_the_welcome_screen() {
             message: "bad".into(),
         }),
     }));
-    assert!(matches!(&app.overlay, Some(Overlay::Welcome(w)) if w.reason.contains("401")));
+    assert!(matches!(&app.overlay, Some(Overlay::Welcome(_))));
 }
 
 #[test]
 fn the_welcome_screen_takes_a_key_or_goes_offline() {
     let mut app = app();
-    app.welcome("No API key".into());
-    type_text(&mut app, "sk-test");
+    app.welcome(WelcomeReason::NoKey);
+    type_text(&mut app, "sk-test-");
     app.update(key(KeyCode::Backspace));
-    app.update(Event::Paste("1234\n".into()));
+    app.update(Event::Paste("-1234\n".into()));
     let effects = app.update(key(KeyCode::Enter));
-    assert!(matches!(&effects[..], [Effect::StoreKey(k)] if k == "sk-tes1234"));
-    app.update(Event::KeyRejected("no keyring".into()));
     assert!(
-        matches!(&app.overlay, Some(Overlay::Welcome(w)) if w.error.as_deref() == Some("no keyring"))
+        matches!(&effects[..], [Effect::StoreKey(k)] if k == "sk-test-1234"),
+        "{effects:?}"
     );
+    app.update(Event::KeyRejected("the keyring refused it".into()));
+    assert!(matches!(app.overlay, Some(Overlay::Welcome(_))));
     app.update(Event::KeyAccepted {
         model: "gpt-4o-mini".into(),
         note: "saved".into(),
@@ -364,10 +366,18 @@ fn the_welcome_screen_takes_a_key_or_goes_offline() {
     );
 
     let mut app = self::app();
-    app.welcome("No API key".into());
+    app.welcome(WelcomeReason::NoKey);
     assert!(app.update(key(KeyCode::Esc)).is_empty());
     assert!(app.overlay.is_none());
     assert!(app.is_offline());
+
+    // K changes the key later; Esc leaves it as it was.
+    let mut app = loaded();
+    app.focus = Focus::Messages;
+    app.update(key(KeyCode::Char('K')));
+    assert!(matches!(app.overlay, Some(Overlay::Welcome(_))));
+    app.update(key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
 }
 
 #[test]
