@@ -425,11 +425,15 @@ fn the_report_view() {
         app.update(key(KeyCode::Char('F')));
         app.update(Event::ReportReady {
             conversation_id: 1,
-            heading: "Feedback report by gpt-4o-mini, 2025-06-15 15:00".into(),
-            body: "### Readiness: almost ready\n\nClear structure; quantify results more.\n\n\
-                   ### Scores (1–5)\n\n- **Structure (STAR)** ▆ 4: situation and result were clear\n\
-                   - **Evidence and impact** ▃ 2: no numbers\n\n### Study plan\n\n1. Rehearse two stories with metrics\n2. Practise capacity estimates"
-                .into(),
+            report: interviewer::store::StoredReport {
+                id: 1,
+                conversation_id: 1,
+                kind: "heuristic".into(),
+                model: None,
+                body: REPORT_JSON.into(),
+                valid: true,
+                created_at: NOW - MIN,
+            },
         });
         app
     });
@@ -447,3 +451,6 @@ fn the_setup_form() {
         app
     });
 }
+
+/// A report as the evaluator writes it (the JSON of `agent::report::Report`).
+const REPORT_JSON: &str = r#"{"readiness":"almost","overall_summary":"Clear structure; quantify results more.","competencies":[{"name":"Structure (STAR)","score":4,"evidence":"situation and result were clear"},{"name":"Relevance","score":4,"evidence":"answered the question asked"},{"name":"Depth","score":3,"evidence":"one level of detail"},{"name":"Evidence and impact","score":2,"evidence":"no numbers"},{"name":"Communication","score":4,"evidence":"concise"}],"questions":[{"question":"Design a URL shortener","answer_summary":"KV store with base62 ids","strengths":["clear data model"],"improvements":["size the cache"],"better_answer":"Estimate 10k writes/s, then pick the store."}],"top_improvements":["Quantify results","Size the system first","Name trade-offs"],"study_plan":["Rehearse two stories with metrics","Practise capacity estimates"]}"#;

@@ -14,6 +14,8 @@ use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, R
 use super::render::{MessageLayout, Theme as RenderTheme};
 use super::sidebar::{Filter, Hit, Sidebar};
 use super::transcript::Transcript;
+use super::widgets::help::{HelpOutcome, HelpOverlay};
+use super::widgets::report_view::{ReportModel, ReportOutcome, ReportView};
 use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
 use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
 
@@ -53,10 +55,7 @@ pub enum Mode {
 /// A window over the main screen.
 #[derive(Debug)]
 pub enum Overlay {
-    /// The key list, scrolled by `scroll` lines.
-    Help {
-        scroll: usize,
-    },
+    Help(Box<HelpOverlay>),
     ConfirmDelete {
         id: i64,
         title: String,
@@ -66,22 +65,19 @@ pub enum Overlay {
         text: String,
     },
     Welcome(Box<WelcomeScreen>),
-    Report(ReportView),
+    Report(ReportOverlay),
     /// The new-interview form (boxed: it is much larger than the other overlays).
     Setup(Box<SetupForm>),
 }
 
-/// The feedback report of a conversation, as markdown, scrolled by `scroll` lines.
+/// The feedback report of a conversation: the report once it is read or made.
 #[derive(Debug, Default)]
-pub struct ReportView {
+pub struct ReportOverlay {
     pub conversation_id: i64,
-    /// Where the report came from (model or heuristic, when).
-    pub heading: String,
-    pub body: String,
-    pub scroll: usize,
+    pub view: Option<Box<ReportView>>,
     /// A report is being read or made.
     pub busy: bool,
-    /// Why the report could not be made.
+    /// Why the report could not be made (shown while there is no report to show).
     pub error: Option<String>,
 }
 
@@ -157,8 +153,7 @@ pub enum Event {
     /// A conversation's report, stored or just made.
     ReportReady {
         conversation_id: i64,
-        heading: String,
-        body: String,
+        report: crate::store::StoredReport,
     },
     ReportFailed {
         conversation_id: i64,
@@ -495,17 +490,19 @@ impl App {
             }
             Event::ReportReady {
                 conversation_id,
-                heading,
-                body,
+                report,
             } => {
+                let title = self.transcript.title.clone();
+                let theme = self.render_theme.clone();
                 if let Some(Overlay::Report(r)) = self.overlay.as_mut()
                     && r.conversation_id == conversation_id
                 {
-                    r.heading = heading;
-                    r.body = body;
+                    let view = ReportView::new(ReportModel::from_stored(&report), &title)
+                        .with_theme(theme);
+                    r.view = Some(Box::new(view));
                     r.busy = false;
                     r.error = None;
-                    r.scroll = 0;
+                    self.status = None;
                 }
                 vec![]
             }
@@ -514,9 +511,15 @@ impl App {
                 reason,
             } => {
                 match self.overlay.as_mut() {
-                    Some(Overlay::Report(r)) if r.conversation_id == conversation_id => {
+                    Some(Overlay::Report(r))
+                        if r.conversation_id == conversation_id && r.view.is_none() =>
+                    {
                         r.busy = false;
                         r.error = Some(reason);
+                    }
+                    Some(Overlay::Report(r)) if r.conversation_id == conversation_id => {
+                        r.busy = false;
+                        self.error(reason);
                     }
                     _ => self.error(reason),
                 }
@@ -567,7 +570,7 @@ impl App {
         // Keys that work whatever has focus.
         match (key.code, ctrl) {
             (KeyCode::F(1), _) => {
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                self.overlay = Some(Overlay::Help(self.help()));
                 return vec![];
             }
             (KeyCode::F(2), _) => return self.hint_or_skip(true),
@@ -635,7 +638,7 @@ impl App {
         match key.code {
             KeyCode::Char('q') => self.quit(),
             KeyCode::Char('?') => {
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                self.overlay = Some(Overlay::Help(self.help()));
                 vec![]
             }
             KeyCode::Char('i') => {
@@ -747,18 +750,10 @@ impl App {
             return vec![];
         };
         match overlay {
-            Overlay::Help { scroll } => {
-                let scroll = match key.code {
-                    KeyCode::Down | KeyCode::Char('j') => scroll + 1,
-                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-                    KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
-                    KeyCode::PageUp => scroll.saturating_sub(10),
-                    _ => return vec![],
-                };
-                // The view clamps to the end of the list.
-                self.overlay = Some(Overlay::Help {
-                    scroll: scroll.min(200),
-                });
+            Overlay::Help(mut help) => {
+                if help.handle_key(key) != HelpOutcome::Close {
+                    self.overlay = Some(Overlay::Help(help));
+                }
                 vec![]
             }
             Overlay::ConfirmDelete { id, title } => match key.code {
@@ -822,27 +817,32 @@ impl App {
                 }
             },
             Overlay::Report(mut r) => {
-                match key.code {
-                    KeyCode::Down | KeyCode::Char('j') => r.scroll += 1,
-                    KeyCode::Up | KeyCode::Char('k') => r.scroll = r.scroll.saturating_sub(1),
-                    KeyCode::PageDown | KeyCode::Char(' ') => r.scroll += self.page_lines(),
-                    KeyCode::PageUp => r.scroll = r.scroll.saturating_sub(self.page_lines()),
-                    KeyCode::Home | KeyCode::Char('g') => r.scroll = 0,
-                    KeyCode::Char('r') if !r.busy => {
+                let outcome = match r.view.as_mut() {
+                    Some(view) => view.handle_key(key),
+                    None => match key.code {
+                        KeyCode::Esc | KeyCode::Char('q') => ReportOutcome::Close,
+                        KeyCode::Char('r') => ReportOutcome::Regenerate,
+                        _ => ReportOutcome::Ignored,
+                    },
+                };
+                match outcome {
+                    ReportOutcome::Close => vec![],
+                    ReportOutcome::Regenerate if !r.busy => {
                         r.busy = true;
                         r.error = None;
                         let conversation_id = r.conversation_id;
                         self.overlay = Some(Overlay::Report(r));
-                        return vec![Effect::Report {
+                        self.info("making a new report…");
+                        vec![Effect::Report {
                             conversation_id,
                             regenerate: true,
-                        }];
+                        }]
                     }
-                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('F') => return vec![],
-                    _ => {}
+                    _ => {
+                        self.overlay = Some(Overlay::Report(r));
+                        vec![]
+                    }
                 }
-                self.overlay = Some(Overlay::Report(r));
-                vec![]
             }
             Overlay::Welcome(mut w) => match w.handle_key(key) {
                 WelcomeOutcome::SaveKey(text) => {
@@ -947,6 +947,25 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let wheel = match mouse.kind {
+            MouseEventKind::ScrollUp => -(WHEEL_LINES as isize),
+            MouseEventKind::ScrollDown => WHEEL_LINES as isize,
+            _ => 0,
+        };
+        match self.overlay.as_mut() {
+            Some(Overlay::Help(help)) => {
+                help.scroll_by(wheel);
+                return vec![];
+            }
+            Some(Overlay::Report(r)) => {
+                if let Some(view) = r.view.as_mut() {
+                    view.scroll_by(wheel);
+                }
+                return vec![];
+            }
+            Some(_) => return vec![],
+            None => {}
+        }
         let over_sidebar = self.sidebar_visible() && mouse.column < self.sidebar_width();
         match mouse.kind {
             MouseEventKind::ScrollUp if over_sidebar => self.move_sidebar(-(WHEEL_LINES as isize)),
@@ -1282,10 +1301,10 @@ impl App {
             self.info("answer a few questions first; the report assesses your answers");
             return vec![];
         };
-        self.overlay = Some(Overlay::Report(ReportView {
+        self.overlay = Some(Overlay::Report(ReportOverlay {
             conversation_id,
             busy: true,
-            ..ReportView::default()
+            ..ReportOverlay::default()
         }));
         vec![Effect::Report {
             conversation_id,
@@ -1581,6 +1600,14 @@ impl App {
                 archived: false,
             },
         }
+    }
+
+    fn help(&self) -> Box<HelpOverlay> {
+        let keys: Vec<(&str, &str, &str)> = super::keys::HELP
+            .iter()
+            .flat_map(|g| g.keys.iter().map(|(k, d)| (*k, *d, g.title)))
+            .collect();
+        Box::new(HelpOverlay::new(&keys).with_theme(self.render_theme.clone()))
     }
 
     /// Shows the welcome screen: no key at start, a rejected key, or changing it.

@@ -550,14 +550,14 @@ fn search(s: &Service, query: &str) -> Result<Vec<super::sidebar::Hit>, String> 
 }
 
 /// The stored report of a conversation, or a new one (by the model online, from the
-/// heuristics offline), as markdown.
+/// heuristics offline).
 async fn report(
     service: &Service,
     backend: &Backend,
     conversation_id: i64,
     regenerate: bool,
 ) -> Event {
-    use crate::agent::report::{self, ParsedReport};
+    use crate::agent::report;
     let existing = if regenerate {
         Ok(None)
     } else {
@@ -577,17 +577,10 @@ async fn report(
         Err(e) => Err(e.to_string()),
     };
     match stored {
-        Ok(stored) => {
-            let body = match report::parse_stored(&stored) {
-                ParsedReport::Valid(r) => report::render_markdown(&r),
-                ParsedReport::Raw(text) => format!("```\n{text}\n```"),
-            };
-            Event::ReportReady {
-                conversation_id,
-                heading: report::heading(&stored),
-                body,
-            }
-        }
+        Ok(report) => Event::ReportReady {
+            conversation_id,
+            report,
+        },
         Err(reason) => Event::ReportFailed {
             conversation_id,
             reason,

@@ -19,9 +19,7 @@ use crate::store::{Role, Status};
 use crate::timefmt;
 
 use super::app::{App, Focus, Mode, Overlay, Tone};
-use super::keys;
 use super::render::message_lines;
-use super::render::wrap::{WrapOptions, wrap_spans};
 use super::sidebar::DateGroup;
 
 /// Most rows the input box grows to before it scrolls.
@@ -552,29 +550,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => {
-            let r = centered(area, 80, area.height.saturating_sub(2).max(3));
-            let lines = help_lines(app, r.width.saturating_sub(2));
-            let inner_height = usize::from(r.height.saturating_sub(2));
-            let max_scroll = lines.len().saturating_sub(inner_height);
-            let scroll = (*scroll).min(max_scroll);
-            let title = if max_scroll > 0 {
-                " Keys · ↑↓ scroll · any other key closes "
-            } else {
-                " Keys · any key closes "
-            };
-            let r = Rect {
-                height: r.height.min(lines.len() as u16 + 2),
-                ..r
-            };
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(overlay_block(app, title))
-                    .scroll((scroll as u16, 0)),
-                r,
-            );
-        }
+        Some(Overlay::Help(help)) => help.render(area, frame.buffer_mut()),
         Some(Overlay::ConfirmDelete { title, .. }) => {
             let lines = vec![
                 Line::from(format!(
@@ -629,91 +605,44 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-/// The feedback report, nearly full screen, scrollable.
-fn draw_report(frame: &mut Frame, area: Rect, app: &App, r: &super::app::ReportView) {
-    let theme = app.theme;
-    let box_area = centered(area, 100, area.height.saturating_sub(2).max(3));
-    frame.render_widget(Clear, box_area);
-    let title = if r.busy {
-        " Feedback report · working… "
-    } else {
-        " Feedback report · ↑↓ PgUp PgDn scroll · r new report · Esc closes "
-    };
-    let block = overlay_block(app, title).padding(ratatui::widgets::Padding::horizontal(1));
-    let inner = block.inner(box_area);
-    frame.render_widget(block, box_area);
-    if inner.width == 0 || inner.height == 0 {
+/// The feedback report (the widget), or what is happening until there is one.
+fn draw_report(frame: &mut Frame, area: Rect, app: &App, r: &super::app::ReportOverlay) {
+    if let Some(view) = &r.view {
+        // The widget draws text cells only; what is under it must not show through.
+        frame.render_widget(Clear, area);
+        view.render(area, frame.buffer_mut());
         return;
     }
-    let mut lines = Vec::new();
-    if let Some(e) = &r.error {
-        lines.extend(wrap_spans(
-            &[Span::styled(
+    let theme = app.theme;
+    let lines = match &r.error {
+        Some(e) => vec![
+            Line::styled(
                 format!("✗ {}", sanitize::for_terminal_line(e)),
                 theme.fg(theme.error),
-            )],
-            &WrapOptions::new(inner.width),
-        ));
-        lines.push(Line::default());
-    }
-    if r.busy && r.body.is_empty() {
-        lines.push(Line::styled(
-            "Reading your answers and writing the report…",
-            theme.fg(theme.muted),
-        ));
-    }
-    if !r.heading.is_empty() {
-        lines.extend(wrap_spans(
-            &[Span::styled(
-                sanitize::for_terminal_line(&r.heading),
-                theme.fg(theme.muted).add_modifier(Modifier::ITALIC),
-            )],
-            &WrapOptions::new(inner.width),
-        ));
-        lines.push(Line::default());
-    }
-    lines.extend(super::render::markdown_lines(
-        &r.body,
-        inner.width,
-        &app.render_theme,
-    ));
-    let max = lines.len().saturating_sub(usize::from(inner.height));
-    let scroll = r.scroll.min(max);
+            ),
+            Line::default(),
+            Line::styled("r tries again · Esc closes", theme.fg(theme.muted)),
+        ],
+        None => vec![
+            Line::from("Reading your answers and writing the report…"),
+            Line::default(),
+            Line::styled(
+                "Esc closes; the report is kept when it is ready",
+                theme.fg(theme.muted),
+            ),
+        ],
+    };
+    let r = centered(area, 70, 7);
+    frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        inner,
+        Paragraph::new(lines)
+            .block(
+                overlay_block(app, " Feedback report ")
+                    .padding(ratatui::widgets::Padding::horizontal(1)),
+            )
+            .wrap(Wrap { trim: false }),
+        r,
     );
-}
-
-/// Every key, with descriptions wrapped under their column at `width`.
-fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
-    let theme = app.theme;
-    let key_width = keys::HELP
-        .iter()
-        .flat_map(|g| g.keys.iter())
-        .map(|(k, _)| k.width())
-        .max()
-        .unwrap_or(0);
-    let mut lines = Vec::new();
-    for group in keys::HELP {
-        if !lines.is_empty() {
-            lines.push(Line::default());
-        }
-        lines.push(Line::styled(
-            group.title,
-            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
-        ));
-        for (k, what) in group.keys {
-            let key = Span::styled(
-                format!("  {}  ", pad(k, key_width)),
-                Style::new().add_modifier(Modifier::BOLD),
-            );
-            let indent = Span::raw(" ".repeat(key_width + 4));
-            let opts = WrapOptions::new(width).prefixes(vec![key], vec![indent]);
-            lines.extend(wrap_spans(&[Span::raw(*what)], &opts));
-        }
-    }
-    lines
 }
 
 fn overlay_block(app: &App, title: &'static str) -> Block<'static> {

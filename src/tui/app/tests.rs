@@ -602,17 +602,20 @@ fn scrolling_to_the_top_loads_older_messages_once() {
 }
 
 #[test]
-fn help_opens_with_question_mark_and_f1_and_scrolls() {
+fn help_opens_with_question_mark_and_f1() {
     let mut app = loaded();
     app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
-    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 0 })));
+    assert!(matches!(app.overlay, Some(Overlay::Help(_))));
     app.update(key(KeyCode::Down));
-    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 1 })));
-    app.update(key(KeyCode::Char('x')));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Help(_))),
+        "arrows scroll"
+    );
+    app.update(key(KeyCode::Esc));
     assert!(app.overlay.is_none());
     app.focus = Focus::Sidebar;
     app.update(key(KeyCode::Char('?')));
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.overlay, Some(Overlay::Help(_))));
     // In the input, `?` is just a character.
     app.update(key(KeyCode::Esc));
     app.focus = Focus::Input;
@@ -932,14 +935,11 @@ fn f_shows_the_report_and_r_makes_a_new_one() {
         app.update(key(KeyCode::Char('r'))).is_empty(),
         "not while one is being made"
     );
-    app.update(Event::ReportReady {
+    app.update(Event::ReportFailed {
         conversation_id: 1,
-        heading: "Feedback report (heuristic)".into(),
-        body: "### Scores".into(),
+        reason: "the server had a problem (503)".into(),
     });
-    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if !r.busy && r.body == "### Scores"));
-    app.update(key(KeyCode::Char('j')));
-    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.scroll == 1));
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.error.is_some() && !r.busy));
     let effects = app.update(key(KeyCode::Char('r')));
     assert!(matches!(
         effects[..],
@@ -948,16 +948,24 @@ fn f_shows_the_report_and_r_makes_a_new_one() {
             regenerate: true
         }]
     ));
-    app.update(Event::ReportFailed {
+    app.update(Event::ReportReady {
         conversation_id: 1,
-        reason: "the server had a problem (503)".into(),
+        report: crate::store::StoredReport {
+            id: 1,
+            conversation_id: 1,
+            kind: "heuristic".into(),
+            model: None,
+            body: "not json".into(),
+            valid: false,
+            created_at: NOW,
+        },
     });
-    assert!(
-        matches!(&app.overlay, Some(Overlay::Report(r)) if r.error.is_some() && r.body == "### Scores")
-    );
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.view.is_some() && !r.busy));
+    app.update(key(KeyCode::Char('j')));
+    assert!(matches!(app.overlay, Some(Overlay::Report(_))), "j scrolls");
     app.update(key(KeyCode::Esc));
     assert!(app.overlay.is_none());
-    // A late answer after closing goes to the status line only if it failed.
+    // A late failure after closing goes to the status line.
     app.update(Event::ReportFailed {
         conversation_id: 1,
         reason: "late".into(),
