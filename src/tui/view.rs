@@ -15,7 +15,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::config::Theme;
 use crate::sanitize;
-use crate::store::{Role, Status};
+use crate::store::Role;
 use crate::timefmt;
 
 use super::app::{App, Focus, Mode, Overlay, Tone};
@@ -324,7 +324,7 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
                 .begin_symbol(None)
                 .end_symbol(None)
                 .track_symbol(Some(" "))
-                .thumb_symbol("┃")
+                .thumb_symbol("▐")
                 .thumb_style(theme.fg(theme.muted)),
             body,
             &mut state,
@@ -388,15 +388,12 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     let theme = app.theme;
     let mut parts: Vec<String> = Vec::new();
     let setup = app.transcript.setup.clone().unwrap_or_default();
-    let asked = app
-        .transcript
-        .messages
-        .iter()
-        .filter(|m| m.role == Role::Assistant && m.status == Status::Complete)
-        .count();
     // Most useful first: what is cut at narrow widths is the end.
     if let Some(n) = setup.questions {
-        parts.push(format!("Q {}/{}", (asked as u32).min(n), n));
+        parts.push(match current_question(&app.transcript.messages) {
+            Some(q) => format!("Q {}/{n}", q.min(n)),
+            None => format!("{n} questions"),
+        });
     }
     parts.push(setup.interview_type.label().to_string());
     if let Some(role) = &setup.role {
@@ -422,6 +419,27 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     ])
 }
 
+/// The number in the interviewer's latest "Question N of M" (the offline engine and
+/// most prompts announce each main question that way).
+fn current_question(messages: &[crate::store::Message]) -> Option<u32> {
+    messages
+        .iter()
+        .rev()
+        .take(40)
+        .filter(|m| m.role == Role::Assistant)
+        .find_map(|m| {
+            let at = m.content.rfind("Question ")?;
+            let rest = &m.content[at + "Question ".len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let after = &rest[digits.len()..];
+            if after.starts_with(" of ") {
+                digits.parse().ok()
+            } else {
+                None
+            }
+        })
+}
+
 fn empty_state(app: &App) -> Vec<Line<'static>> {
     let theme = app.theme;
     let mut lines = vec![
@@ -432,6 +450,7 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
         Line::default(),
         Line::from("Say hello, or tell the interviewer the role you are preparing for."),
         Line::from("The interviewer asks one question at a time and follows up on your answers."),
+        Line::from("Ctrl+N sets up an interview for a specific role, level and job description."),
         Line::default(),
     ];
     let mode = match &app.mode {
@@ -726,6 +745,41 @@ mod tests {
         assert_eq!(truncate("日本語テキスト", 5), "日本…");
         assert_eq!(truncate("abc", 0), "");
         assert_eq!(tail_to_width("hello world", 6), "…world");
+    }
+
+    #[test]
+    fn the_current_question_comes_from_the_latest_announcement() {
+        let msg = |role, content: &str| crate::store::Message {
+            id: 1,
+            conversation_id: 1,
+            role,
+            content: content.into(),
+            status: crate::store::Status::Complete,
+            created_at: 0,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        };
+        assert_eq!(current_question(&[]), None);
+        let messages = [
+            msg(
+                Role::Assistant,
+                "Hello. Question 1 of 5: tell me about yourself.",
+            ),
+            msg(Role::User, "Question 9 of 9"),
+            msg(Role::Assistant, "Could you make that concrete?"),
+        ];
+        assert_eq!(current_question(&messages), Some(1));
+        let later = [
+            msg(Role::Assistant, "Question 1 of 5: a"),
+            msg(Role::Assistant, "Thanks. Question 2 of 5: b"),
+        ];
+        assert_eq!(current_question(&later), Some(2));
+        assert_eq!(
+            current_question(&[msg(Role::Assistant, "Question time!")]),
+            None
+        );
     }
 
     #[test]
