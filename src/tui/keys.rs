@@ -64,3 +64,20 @@ pub const HELP: &[KeyGroup] = &[
         ],
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::HELP;
+
+    /// The README's key table must list every key the help overlay shows.
+    #[test]
+    fn the_readme_lists_every_key() {
+        let readme = include_str!("../../README.md");
+        for group in HELP {
+            for (key, what) in group.keys {
+                let row = format!("| {key} | {what} |");
+                assert!(readme.contains(&row), "README.md lacks the row {row:?}");
+            }
+        }
+    }
+}
