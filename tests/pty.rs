@@ -256,6 +256,26 @@ fn a_rejected_key_leads_back_to_the_welcome_screen_and_the_message_is_kept() {
 }
 
 #[test]
+fn sigterm_restores_the_terminal_and_keeps_the_draft() {
+    let sb = Sandbox::new();
+    let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
+    tui.wait_for("Interviews");
+    tui.type_text("half-typed answer");
+    tui.wait_for("half-typed answer");
+    let pid = tui.child.process_id().expect("pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    assert_eq!(tui.wait_exit(), 0);
+    let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
+    tui.wait_for("half-typed answer");
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+#[test]
 fn narrow_and_tiny_terminals_work() {
     let sb = Sandbox::new();
     let mut tui = Tui::start(sb.pty_cmd(), 50, 20);

@@ -918,8 +918,10 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
-        // Pasted text can carry escape sequences; keep newlines and tabs only.
-        let clean = sanitize::for_terminal(text);
+        // Terminals paste line breaks as CR (as if Enter were typed): make them
+        // newlines before the sanitiser drops stray CRs. Pasted text can carry
+        // escape sequences; keep newlines and tabs only.
+        let clean = sanitize::for_terminal(&text.replace("\r\n", "\n").replace('\r', "\n"));
         match self.overlay.as_mut() {
             Some(Overlay::Welcome(w)) => {
                 w.handle_paste(&clean);
@@ -981,7 +983,8 @@ impl App {
 
     // ----- actions --------------------------------------------------------------
 
-    fn quit(&mut self) -> Vec<Effect> {
+    /// Leaving: stop a reply in flight (it is stored as interrupted), save the draft.
+    pub fn quit(&mut self) -> Vec<Effect> {
         self.quitting = true;
         let mut effects = Vec::new();
         if self.pending.is_some() {

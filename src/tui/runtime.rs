@@ -196,6 +196,11 @@ async fn event_loop(
     let mut quit = runner.perform(effects, term, &mut app);
 
     let result = run_loop(&mut runner, term, &mut app, &mut events_rx, &mut quit).await;
+    // However the loop ended (quit, a signal, the terminal gone), keep the draft.
+    runner.perform_background(Effect::SaveDraft {
+        conversation_id: app.transcript.conversation_id,
+        text: app.draft(),
+    });
 
     // Stop a reply in flight so its text is stored as interrupted, then let the
     // store thread finish the last writes (the draft).
@@ -221,6 +226,7 @@ async fn run_loop(
     let mut last_draw = Instant::now() - FRAME;
     let mut last_tick = Instant::now();
     let mut draft_save_at: Option<Instant> = None;
+    let mut signals = Signals::new();
     while !*quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = now_ms();
@@ -266,6 +272,11 @@ async fn run_loop(
                 dirty = true;
             },
             () = sleep_until(redraw_at.unwrap_or_else(Instant::now)), if redraw_at.is_some() => {},
+            () = signals.recv() => {
+                // SIGTERM or SIGHUP: leave as on quit (reply stopped and stored, draft
+                // kept, terminal restored).
+                effects = app.quit();
+            },
             () = sleep_until(draft_save_at.unwrap_or_else(Instant::now)), if draft_save_at.is_some() => {
                 draft_save_at = None;
                 effects.push(Effect::SaveDraft {
@@ -289,6 +300,39 @@ async fn run_loop(
         }
     }
     Ok(())
+}
+
+/// SIGTERM and SIGHUP, where the platform has them.
+struct Signals {
+    #[cfg(unix)]
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = signal(SignalKind::terminate())
+                .and_then(|term| Ok((term, signal(SignalKind::hangup())?)))
+                .ok();
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// Waits for the next signal (forever when none can be received).
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some((term, hup)) = self.streams.as_mut() {
+            tokio::select! {
+                _ = term.recv() => return,
+                _ = hup.recv() => return,
+            }
+        }
+        std::future::pending::<()>().await
+    }
 }
 
 /// Terminal events the app cares about.

@@ -862,6 +862,13 @@ fn paste_is_sanitised_and_goes_to_the_input() {
 }
 
 #[test]
+fn pasted_line_breaks_survive_whatever_the_terminal_sends() {
+    let mut app = app();
+    app.update(Event::Paste("one\rtwo\r\nthree\nfour".into()));
+    assert_eq!(app.draft(), "one\ntwo\nthree\nfour");
+}
+
+#[test]
 fn a_huge_paste_is_kept_whole() {
     let mut app = app();
     let text: String = (0..100_000).map(|i| format!("line {i}\n")).collect();
