@@ -63,6 +63,8 @@ pub struct AnswerSignals {
     pub fillers: Vec<(String, usize)>,
     /// Cues of reasoning: because, trade-off, instead of, assuming…
     pub reasoning_cues: usize,
+    /// Cues of an ordered walk-through: first, then, next, finally…
+    pub sequence_cues: usize,
 }
 
 impl AnswerSignals {
@@ -274,6 +276,20 @@ const REASONING_CUES: &[&str] = &[
     "bottleneck",
 ];
 
+const SEQUENCE_CUES: &[&str] = &[
+    "first",
+    "firstly",
+    "second",
+    "secondly",
+    "then",
+    "next",
+    "after that",
+    "finally",
+    "step",
+    "to start",
+    "start by",
+];
+
 const NUMBER_WORDS: &[&str] = &[
     "percent",
     "half",
@@ -335,6 +351,7 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
     fillers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     let reasoning_cues = REASONING_CUES.iter().map(|c| phrase_count(c)).sum();
+    let sequence_cues = SEQUENCE_CUES.iter().map(|c| phrase_count(c)).sum();
     let limit = match kind {
         InterviewType::Technical | InterviewType::SystemDesign => RAMBLING_WORDS_TECHNICAL,
         _ => RAMBLING_WORDS,
@@ -349,6 +366,7 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
         we_count,
         fillers,
         reasoning_cues,
+        sequence_cues,
     }
 }
 

@@ -9,6 +9,8 @@ pub mod heuristics;
 pub mod offline;
 pub mod openai;
 pub mod persona;
+pub mod pricing;
+pub mod report;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;

@@ -162,7 +162,13 @@ fn greeting(setup: &InterviewSetup, total: usize, first: &BankQuestion) -> Strin
         (None, Some(l)) => format!(" at {l} level"),
         (None, None) => String::new(),
     };
-    let kind = setup.interview_type.label().to_lowercase();
+    let kind = match setup.interview_type {
+        InterviewType::Behavioral => "behavioural",
+        InterviewType::Technical => "technical",
+        InterviewType::SystemDesign => "system design",
+        InterviewType::Hr => "HR screening",
+        InterviewType::General => "career conversation",
+    };
     let plural = if total == 1 { "question" } else { "questions" };
     format!(
         "Hello, and welcome to your practice interview{target}. This is offline practice: \
@@ -365,6 +371,7 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
                 if text.contains(CLOSE_MARK)
                     || text.contains(FINISHED_MARK)
                     || text.contains(INVITE_MARK)
+                    || invites_candidate_questions(text)
                 {
                     open = false;
                 } else if text.contains(HINT_MARK) {
@@ -414,13 +421,46 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
     items
 }
 
+/// Whether a model's turn hands over to the candidate's own questions, whose
+/// replies are not answers to assess.
+fn invites_candidate_questions(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "questions for me",
+        "questions for us",
+        "anything you'd like to ask",
+        "anything you would like to ask",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
 /// The question a model's turn asks: its last sentence ending in `?`, together with
-/// questions right before it ("What is a product you admire? Why?").
+/// questions right before it ("What is a product you admire? Why?"); for a turn
+/// with no question mark ("Tell me about a project."), its last sentence.
 fn question_in(text: &str) -> Option<String> {
-    let end = text.rfind('?')?;
-    let before = &text[..end];
-    let start = before.rfind(['.', '!', '\n', ':']).map_or(0, |i| i + 1);
-    let q = text[start..=end].trim().trim_start_matches(['*', '-', ' ']);
+    let text = text.trim();
+    let end = match text.rfind('?') {
+        Some(end) => end,
+        None => text.len().checked_sub(1)?,
+    };
+    let stops: &[char] = if text.contains('?') {
+        &['.', '!', '\n', ':']
+    } else {
+        &['.', '!', '?', '\n', ':']
+    };
+    let mut start = text[..end].rfind(stops).map_or(0, |i| i + 1);
+    // A turn ending "…on the team." keeps its final sentence, not an empty tail.
+    if text[start..=end].trim().len() < 2 {
+        start = text[..start.saturating_sub(1)]
+            .rfind(stops)
+            .map_or(0, |i| i + 1);
+    }
+    let q = text
+        .get(start..=end)?
+        .trim()
+        .trim_start_matches(['*', '-', ' ']);
+    let q = q.trim_end_matches('*').trim();
     (!q.is_empty()).then(|| q.to_string())
 }
 
@@ -784,6 +824,16 @@ mod tests {
                 "Thanks. What is a product you admire? Why?",
             ),
             (Role::User, "Notion, for its flexibility."),
+            (
+                Role::Assistant,
+                "Thanks. Now tell me about a launch you led.",
+            ),
+            (Role::User, "The mobile app in 2024."),
+            (
+                Role::Assistant,
+                "Thank you. Do you have any questions for me?",
+            ),
+            (Role::User, "What is the team like?"),
         ];
         let history: Vec<ChatTurn> = turns
             .iter()
@@ -793,7 +843,8 @@ mod tests {
             })
             .collect();
         let items = outline(&history);
-        assert_eq!(items.len(), 2);
+        assert_eq!(items.len(), 3, "{items:#?}");
+        assert_eq!(items[2].question, "Now tell me about a launch you led.");
         assert_eq!(items[0].question, "Why do you want this role?");
         assert_eq!(items[1].question, "What is a product you admire? Why?");
         assert_eq!(items[1].answers, ["Notion, for its flexibility."]);

@@ -4,6 +4,7 @@
 //! WAL mode with foreign keys on and a busy timeout, so a TUI and an `ask` can share
 //! it. The schema comes from append-only migrations in `store/migrations/`.
 
+mod import;
 pub mod model;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
 use crate::timefmt::now_ms;
+pub use import::{ImportConversation, ImportCounts, ImportMessage, ImportReport};
 pub use model::*;
 
 /// How long a statement waits for another process's lock before giving up. Writes
