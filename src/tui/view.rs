@@ -200,7 +200,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         }
         let meta = format!(
             " {} · {}",
-            timefmt::relative(item.updated_at, now),
+            short_when(item.updated_at, now),
             item.message_count
         );
         let title_width = width.saturating_sub(meta.width() + 1);
@@ -689,6 +689,28 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 // ----- text helpers --------------------------------------------------------------
 
+/// When a conversation was last active, in few columns: `5m`, `3h`, `2d`, then
+/// `Oct 11` within a year, then `2024-10`.
+fn short_when(ms: i64, now: i64) -> String {
+    const WEEK_MS: i64 = 7 * 86_400_000;
+    const YEAR_MS: i64 = 365 * 86_400_000;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let age = now - ms;
+    if age < WEEK_MS {
+        return timefmt::relative(ms, now);
+    }
+    // "YYYY-MM-DD HH:MM"
+    let full = timefmt::date_time(ms);
+    let (year, month, day) = (full.get(..4), full.get(5..7), full.get(8..10));
+    match (year, month.and_then(|m| m.parse::<usize>().ok()), day) {
+        (Some(_), Some(m @ 1..=12), Some(d)) if age < YEAR_MS => format!("{} {d}", MONTHS[m - 1]),
+        (Some(y), Some(m), _) => format!("{y}-{m:02}"),
+        _ => full,
+    }
+}
+
 /// `s` cut to `width` columns, with an ellipsis when cut.
 fn truncate(s: &str, width: usize) -> String {
     if s.width() <= width {
@@ -780,6 +802,15 @@ mod tests {
             current_question(&[msg(Role::Assistant, "Question time!")]),
             None
         );
+    }
+
+    #[test]
+    fn dates_in_the_sidebar_are_short() {
+        let now = 1_750_000_000_000; // 2025-06-15 15:06 UTC
+        assert_eq!(short_when(now - 5 * 60_000, now), "5m");
+        assert_eq!(short_when(now - 3 * 86_400_000, now), "3d");
+        assert_eq!(short_when(now - 40 * 86_400_000, now), "May 06");
+        assert_eq!(short_when(now - 400 * 86_400_000, now), "2024-05");
     }
 
     #[test]
