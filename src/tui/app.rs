@@ -620,8 +620,10 @@ impl App {
                 vec![]
             }
             KeyCode::Enter => self.send(),
+            // Esc does not leave the input: letters outside it are commands, and a
+            // habitual Esc followed by typing must not archive or delete anything.
             KeyCode::Esc => {
-                self.focus = Focus::Messages;
+                self.info("Tab moves to the conversation list and messages; Ctrl+C quits");
                 vec![]
             }
             _ => {

@@ -979,3 +979,14 @@ fn f_shows_the_report_and_r_makes_a_new_one() {
     });
     assert!(matches!(&app.status, Some((Tone::Error, t)) if t == "late"));
 }
+
+#[test]
+fn esc_in_the_input_keeps_typing_safe() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert_eq!(app.focus, Focus::Input);
+    type_text(&mut app, "and done");
+    assert_eq!(app.draft(), "and done");
+    assert_eq!(app.sidebar.items.len(), 3, "nothing archived");
+}
