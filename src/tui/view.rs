@@ -540,16 +540,17 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(text), Style::new()),
         (None, None) => (String::new(), Style::new()),
     };
-    let hints = match app.focus {
-        Focus::Input => "Enter send · Tab focus · F1 help",
-        _ => "? help · n new · / search · q quit",
+    // The longest hint that fits next to what is happening.
+    let hints: &[&str] = match app.focus {
+        Focus::Input => &["Enter send · Tab focus · F1 help", "F1 help"],
+        _ => &["? help · n new · / search · q quit", "? help"],
     };
     let used = mode.width() + activity.width() + 1;
-    let hints = if used + hints.width() < width {
-        hints
-    } else {
-        ""
-    };
+    let hints = hints
+        .iter()
+        .copied()
+        .find(|h| used + h.width() < width)
+        .unwrap_or("");
     let activity = truncate(
         &activity,
         width.saturating_sub(mode.width() + hints.width() + 1),
