@@ -1475,6 +1475,7 @@ impl App {
             SendEvent::Finished { reply, end } => {
                 let conversation_id = pending.conversation_id;
                 let slot = pending.reply_id;
+                let cancelled = pending.cancelling;
                 self.pending = None;
                 if let Some(reply) = &reply
                     && let Some(pos) = self.sidebar.position(reply.conversation_id)
@@ -1498,12 +1499,18 @@ impl App {
                         (None, None) => {}
                     }
                 }
-                self.report_end(conversation_id, end)
+                self.report_end(conversation_id, end, cancelled)
             }
         }
     }
 
-    fn report_end(&mut self, conversation_id: Option<i64>, end: StreamEnd) -> Vec<Effect> {
+    /// Says how a reply ended; `cancelled` when the user stopped it with Esc.
+    fn report_end(
+        &mut self,
+        conversation_id: Option<i64>,
+        end: StreamEnd,
+        cancelled: bool,
+    ) -> Vec<Effect> {
         let elsewhere = !self.transcript.shows(conversation_id);
         match end {
             StreamEnd::Complete => {
@@ -1512,6 +1519,9 @@ impl App {
                 } else {
                     self.status = None;
                 }
+            }
+            StreamEnd::Interrupted(_) if cancelled => {
+                self.info("stopped; the text so far is kept. Ctrl+R asks for a new reply");
             }
             StreamEnd::Interrupted(reason) => {
                 self.error(format!(

@@ -243,7 +243,7 @@ fn esc_cancels_a_reply_once_and_the_interruption_is_reported() {
         end: StreamEnd::Interrupted("cancelled".into()),
     }));
     assert!(
-        matches!(&app.status, Some((Tone::Error, t)) if t.contains("interrupted") && t.contains("Ctrl+R"))
+        matches!(&app.status, Some((Tone::Info, t)) if t.contains("stopped") && t.contains("Ctrl+R"))
     );
     assert_eq!(
         app.transcript.messages.last().map(|m| m.status),
@@ -989,4 +989,19 @@ fn esc_in_the_input_keeps_typing_safe() {
     type_text(&mut app, "and done");
     assert_eq!(app.draft(), "and done");
     assert_eq!(app.sidebar.items.len(), 3, "nothing archived");
+}
+
+#[test]
+fn a_cut_off_reply_is_reported_as_a_problem() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    type_text(&mut app, "answer");
+    app.update(key(KeyCode::Enter));
+    app.update(Event::Send(SendEvent::Finished {
+        reply: Some(message(13, 1, Role::Assistant, "Part", Status::Interrupted)),
+        end: StreamEnd::Interrupted("the server closed the stream early".into()),
+    }));
+    assert!(
+        matches!(&app.status, Some((Tone::Error, t)) if t.contains("closed the stream") && t.contains("Ctrl+R"))
+    );
 }
