@@ -216,6 +216,10 @@ pub enum Effect {
     Copy(String),
     OpenEditor(String),
     StoreKey(String),
+    /// Write the conversation as Markdown to a file and say where.
+    Export {
+        conversation_id: i64,
+    },
     /// Read the setup form's files (job description, CV).
     ReadSetup(SetupDraft),
     /// Show the conversation's stored report, or make one (`regenerate`: always).
@@ -660,6 +664,13 @@ impl App {
             }
             KeyCode::Char('A') => self.toggle_archived(),
             KeyCode::Char('F') => self.report(),
+            KeyCode::Char('x') => match self.transcript.conversation_id {
+                Some(conversation_id) => vec![Effect::Export { conversation_id }],
+                None => {
+                    self.info("nothing to export yet: this interview has no messages");
+                    vec![]
+                }
+            },
             KeyCode::Char('K') => {
                 self.welcome(WelcomeReason::ChangeKey);
                 vec![]

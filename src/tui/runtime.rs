@@ -467,6 +467,13 @@ impl Runner {
                 let result = search(s, &query);
                 let _ = tx.send(Event::SearchResults { seq, result });
             }),
+            Effect::Export { conversation_id } => self.job(move |s, tx| {
+                let event = match export_markdown(s, conversation_id) {
+                    Ok(path) => Event::Notice(format!("exported to {}", home_short(&path))),
+                    Err(e) => Event::Failed(format!("cannot export: {e}")),
+                };
+                let _ = tx.send(event);
+            }),
             Effect::ReadSetup(draft) => self.job(move |_, tx| {
                 let result = super::widgets::setup_form::read_setup_files(&draft);
                 let _ = tx.send(Event::SetupRead {
@@ -574,6 +581,52 @@ fn open_conversation(s: &Service, id: i64, jump_to: Option<i64>) -> Event {
         })
     };
     read().unwrap_or_else(|e| Event::Failed(format!("cannot open the conversation: {e}")))
+}
+
+/// Writes conversation `id` as Markdown to `<data-dir>/exports/` (private, like the
+/// database it comes from); the file's path.
+fn export_markdown(s: &Service, id: i64) -> anyhow::Result<std::path::PathBuf> {
+    let view = s.get_conversation(id)?;
+    let dir = s.settings.data_dir.join("exports");
+    crate::store::create_private_dir(&dir)?;
+    let slug: String = view
+        .conversation
+        .title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("-");
+    let path = dir.join(format!("interview-{id}-{slug}.md"));
+    let text = crate::export::to_markdown(&view);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write as _;
+    options.open(&path)?.write_all(text.as_bytes())?;
+    Ok(path)
+}
+
+/// `path` with the home directory written `~`, so it fits the status line.
+fn home_short(path: &std::path::Path) -> String {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    match home.as_deref().and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => path.display().to_string(),
+    }
 }
 
 /// Conversations a sidebar search lists at most.

@@ -1005,3 +1005,17 @@ fn a_cut_off_reply_is_reported_as_a_problem() {
         matches!(&app.status, Some((Tone::Error, t)) if t.contains("closed the stream") && t.contains("Ctrl+R"))
     );
 }
+
+#[test]
+fn x_exports_the_open_conversation() {
+    let mut app = loaded();
+    app.focus = Focus::Messages;
+    let effects = app.update(key(KeyCode::Char('x')));
+    assert!(matches!(
+        effects[..],
+        [Effect::Export { conversation_id: 1 }]
+    ));
+    let mut new = self::app();
+    new.focus = Focus::Messages;
+    assert!(new.update(key(KeyCode::Char('x'))).is_empty());
+}
