@@ -93,6 +93,16 @@ fn list(app: &mut App) {
 }
 
 fn conversation_messages() -> Vec<Message> {
+    let mut with_usage = msg(
+        11,
+        Role::Assistant,
+        "Welcome. Let's start with the design question.\n\nDesign a URL shortener that handles 10,000 writes per second. Walk me through the data model first.",
+        13 * MIN,
+        Status::Complete,
+    );
+    with_usage.prompt_tokens = Some(1200);
+    with_usage.completion_tokens = Some(300);
+    with_usage.model = Some("gpt-4o-mini".into());
     vec![
         msg(
             10,
@@ -101,13 +111,7 @@ fn conversation_messages() -> Vec<Message> {
             14 * MIN,
             Status::Complete,
         ),
-        msg(
-            11,
-            Role::Assistant,
-            "Welcome. Let's start with the design question.\n\nDesign a URL shortener that handles 10,000 writes per second. Walk me through the data model first.",
-            13 * MIN,
-            Status::Complete,
-        ),
+        with_usage,
         msg(
             12,
             Role::User,

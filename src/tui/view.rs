@@ -403,13 +403,19 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
         parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");
-    let right = app
-        .answer_timer()
-        .map(|ms| {
-            let s = ms / 1000;
-            format!("answer {:02}:{:02}", s / 60, s % 60)
-        })
-        .unwrap_or_default();
+    let mut right_parts = Vec::new();
+    if let Some(usage) = usage_summary(&app.transcript.messages) {
+        right_parts.push(usage);
+    }
+    if let Some(ms) = app.answer_timer() {
+        let s = ms / 1000;
+        right_parts.push(format!("answer {:02}:{:02}", s / 60, s % 60));
+    }
+    let mut right = right_parts.join(" · ");
+    if right.width() + 12 > width {
+        // Narrow: the timer alone.
+        right = right_parts.pop().unwrap_or_default();
+    }
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
     let gap = width.saturating_sub(left.width() + right.width());
     Line::from(vec![
@@ -417,6 +423,30 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
         Span::raw(" ".repeat(gap)),
         Span::styled(right, theme.fg(theme.accent)),
     ])
+}
+
+/// Tokens the server reported for this conversation and their estimated cost,
+/// e.g. `3.4k tok ~$0.0012`; `None` when no reply carried usage.
+fn usage_summary(messages: &[crate::store::Message]) -> Option<String> {
+    let rows = crate::agent::pricing::usage_by_model(messages);
+    if rows.is_empty() {
+        return None;
+    }
+    let tokens: u64 = rows
+        .iter()
+        .map(|r| r.prompt_tokens + r.completion_tokens)
+        .sum();
+    let tokens = if tokens >= 1000 {
+        format!("{:.1}k tok", tokens as f64 / 1000.0)
+    } else {
+        format!("{tokens} tok")
+    };
+    let cost: Option<f64> = rows.iter().map(|r| r.estimated_cost_usd).sum();
+    Some(match cost {
+        Some(c) if c < 0.01 => format!("{tokens} ~${c:.4}"),
+        Some(c) => format!("{tokens} ~${c:.2}"),
+        None => tokens,
+    })
 }
 
 /// The number in the interviewer's latest "Question N of M" (the offline engine and
