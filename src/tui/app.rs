@@ -409,15 +409,13 @@ impl App {
                 t.highlight = jump_to;
                 t.highlight_at = None;
                 // A reply still streaming here has more text than was stored.
-                if let Some(p) = self
-                    .pending
-                    .as_ref()
-                    .filter(|p| p.conversation_id == Some(t.conversation_id.unwrap_or(0)))
-                    && let Some(m) = t
-                        .messages
-                        .iter_mut()
-                        .rev()
-                        .find(|m| Some(m.id) == p.reply_id)
+                if let Some(p) = self.pending.as_ref().filter(|p| {
+                    p.conversation_id.is_some() && p.conversation_id == t.conversation_id
+                }) && let Some(m) = t
+                    .messages
+                    .iter_mut()
+                    .rev()
+                    .find(|m| Some(m.id) == p.reply_id)
                 {
                     m.content = p.reply.clone();
                 }

@@ -1019,3 +1019,54 @@ fn x_exports_the_open_conversation() {
     new.focus = Focus::Messages;
     assert!(new.update(key(KeyCode::Char('x'))).is_empty());
 }
+
+#[test]
+fn a_conversation_reopened_mid_stream_shows_all_of_the_reply_so_far() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    type_text(&mut app, "answer");
+    app.update(key(KeyCode::Enter));
+    app.update(Event::Send(SendEvent::UserStored {
+        conversation_id: 1,
+        message: message(12, 1, Role::User, "answer", Status::Complete),
+        created: false,
+    }));
+    app.update(Event::Send(SendEvent::ReplyStarted { message_id: 13 }));
+    app.update(Event::Send(SendEvent::Delta("Partial ".into())));
+    // Away to conversation 2 and back; the store has only the first flush.
+    app.focus = Focus::Sidebar;
+    app.update(key(KeyCode::Char('j')));
+    app.update(key(KeyCode::Enter));
+    app.update(Event::Send(SendEvent::Delta("text ".into())));
+    app.focus = Focus::Sidebar;
+    app.update(key(KeyCode::Char('k')));
+    app.update(key(KeyCode::Enter));
+    let mut stored = message(13, 1, Role::Assistant, "Part", Status::Streaming);
+    stored.created_at = NOW;
+    app.update(Event::ConversationOpened {
+        conversation: conversation(1, "one"),
+        messages: vec![
+            message(10, 1, Role::User, "hello", Status::Complete),
+            message(12, 1, Role::User, "answer", Status::Complete),
+            stored,
+        ],
+        has_older: false,
+        draft: String::new(),
+        jump_to: None,
+    });
+    assert_eq!(app.transcript.messages[2].content, "Partial text ");
+    app.update(Event::Send(SendEvent::Delta("more".into())));
+    assert_eq!(app.transcript.messages[2].content, "Partial text more");
+    app.update(Event::Send(SendEvent::Finished {
+        reply: Some(message(
+            13,
+            1,
+            Role::Assistant,
+            "Partial text more",
+            Status::Complete,
+        )),
+        end: StreamEnd::Complete,
+    }));
+    assert_eq!(app.transcript.messages.len(), 3);
+    assert_eq!(app.transcript.messages[2].status, Status::Complete);
+}
