@@ -21,6 +21,8 @@ use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, Welcome
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
 pub const SIDEBAR_MIN_WIDTH: u16 = 70;
+/// The answer timer stops showing after an hour: the question is not live any more.
+const ANSWER_TIMER_LIMIT_MS: i64 = 60 * 60 * 1000;
 /// Lines the mouse wheel scrolls.
 const WHEEL_LINES: usize = 3;
 /// Longest search query typed into the filter, in characters.
@@ -328,8 +330,12 @@ impl App {
             return None;
         }
         let last = self.transcript.last_message()?;
-        (last.role == Role::Assistant && last.status == Status::Complete)
-            .then(|| (self.now - last.created_at).max(0))
+        let elapsed = (self.now - last.created_at).max(0);
+        // An old question in a past conversation is not being answered now.
+        (last.role == Role::Assistant
+            && last.status == Status::Complete
+            && elapsed < ANSWER_TIMER_LIMIT_MS)
+            .then_some(elapsed)
     }
 
     /// The draft in the input box.

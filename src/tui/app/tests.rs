@@ -1070,3 +1070,14 @@ fn a_conversation_reopened_mid_stream_shows_all_of_the_reply_so_far() {
     assert_eq!(app.transcript.messages.len(), 3);
     assert_eq!(app.transcript.messages[2].status, Status::Complete);
 }
+
+#[test]
+fn the_answer_timer_runs_only_for_a_live_question() {
+    let mut app = loaded();
+    // The last question was asked a minute ago.
+    assert_eq!(app.answer_timer(), Some(60_000));
+    assert!(app.animating());
+    app.now += 2 * 60 * 60 * 1000;
+    assert_eq!(app.answer_timer(), None, "hours later it is history");
+    assert!(!app.animating(), "no tick for a conversation at rest");
+}
