@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::agent::report::{ParsedReport, parse_stored, render_markdown};
 use crate::sanitize::{for_terminal, for_terminal_line};
 use crate::service::ConversationView;
 use crate::store::{InterviewSetup, Message, Role, Status, StoredReport};
@@ -213,9 +214,12 @@ fn first_line(text: &str, max: usize) -> String {
 
 // ----- reports -------------------------------------------------------------------
 
-/// The stored report as Markdown. The one place to switch to the report module's
-/// own rendering once it lands (`agent::report::render_markdown`).
+/// The stored report as Markdown: the report module's rendering when it reads as a
+/// report, else the stored JSON pretty-printed, else the evaluator's raw text.
 pub fn report_markdown(report: &StoredReport) -> String {
+    if let ParsedReport::Valid(parsed) = parse_stored(report) {
+        return for_terminal(&render_markdown(&parsed));
+    }
     if report.valid
         && let Ok(value) = serde_json::from_str::<serde_json::Value>(&report.body)
     {
@@ -230,21 +234,26 @@ pub fn report_markdown(report: &StoredReport) -> String {
     out
 }
 
-/// A few lines summing up the report for the terminal transcript.
+/// A few lines summing up the report for the terminal transcript: readiness, the
+/// overall summary and the top improvements.
 pub fn report_summary(report: &StoredReport) -> String {
+    if let ParsedReport::Valid(parsed) = parse_stored(report) {
+        let mut out = format!(
+            "{}\n{}\n",
+            parsed.readiness.label(),
+            for_terminal(parsed.overall_summary.trim())
+        );
+        if !parsed.top_improvements.is_empty() {
+            out.push_str("Top improvements:\n");
+            for item in &parsed.top_improvements {
+                out.push_str(&format!("  - {}\n", for_terminal_line(item.trim())));
+            }
+        }
+        return out;
+    }
     if report.valid
         && let Ok(value) = serde_json::from_str::<serde_json::Value>(&report.body)
     {
-        let mut out = String::new();
-        for key in ["readiness", "overall_summary", "summary"] {
-            if let Some(text) = value.get(key).and_then(|v| v.as_str()) {
-                out.push_str(&for_terminal(text.trim()));
-                out.push('\n');
-            }
-        }
-        if !out.is_empty() {
-            return out;
-        }
         let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| report.body.clone());
         return for_terminal(&pretty) + "\n";
     }
@@ -509,5 +518,32 @@ mod tests {
         let e = ReportExport::from_stored(v.report.as_ref().expect("report"));
         assert_eq!(e.body, serde_json::Value::String("not json at all".into()));
         assert_eq!(e.stored_body(), "not json at all");
+    }
+
+    #[test]
+    fn a_real_report_uses_the_report_rendering() {
+        use crate::agent::ChatTurn;
+        let history = vec![
+            ChatTurn {
+                role: Role::Assistant,
+                content: "Tell me about a project you led.".into(),
+            },
+            ChatTurn {
+                role: Role::User,
+                content: "I led a migration of 40 services to kubernetes; latency fell 30%.".into(),
+            },
+        ];
+        let report = crate::agent::report::heuristic_report(&InterviewSetup::default(), &history);
+        let mut v = view();
+        if let Some(r) = v.report.as_mut() {
+            r.kind = "heuristic".into();
+            r.body = serde_json::to_string(&report).expect("json");
+        }
+        let md = to_markdown(&v);
+        assert!(md.contains("**Readiness:** "), "{md}");
+        assert!(md.contains(&report.overall_summary), "{md}");
+        let text = to_text(&v);
+        assert!(text.contains(report.readiness.label()), "{text}");
+        assert!(text.contains("offline heuristics"), "{text}");
     }
 }

@@ -4,9 +4,13 @@
 //! Every backend speaks the same protocol: it is given a [`ChatRequest`] and sends
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
 
+pub mod bank;
+pub mod heuristics;
 pub mod offline;
 pub mod openai;
 pub mod persona;
+pub mod pricing;
+pub mod report;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
@@ -143,6 +147,7 @@ impl Backend {
             return Ok(Backend::Offline);
         }
         let (key, source) = crate::secrets::resolve_key().ok_or(AgentError::NoKey)?;
+        crate::crash::set_secret_to_scrub(key.expose());
         tracing::debug!(?source, api_base = %settings.api_base, "using the OpenAI-compatible backend");
         Ok(Backend::OpenAi(openai::OpenAiBackend::new(settings, key)?))
     }

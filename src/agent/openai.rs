@@ -124,9 +124,11 @@ impl OpenAiBackend {
         let config = OpenAIConfig::new()
             .with_api_base(self.api_base.clone())
             .with_api_key(self.api_key.expose());
-        // `with_http_service` must come last: it replaces the default executor, which
-        // carries the retry layer.
-        let client = Client::with_config(config).with_http_service(ProbedService {
+        // `build` with our client, not `with_config`: that one makes a fresh
+        // `reqwest::Client`, which reads every system root certificate (~300 files,
+        // 4-8 ms) only to be replaced. `with_http_service` must come last: it replaces
+        // the default executor, which carries the retry layer.
+        let client = Client::build(self.http.clone(), config).with_http_service(ProbedService {
             inner: ReqwestService::new(self.http.clone()),
             probe: probe.clone(),
         });

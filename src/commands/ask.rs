@@ -77,7 +77,14 @@ async fn send(service: &Service, backend: &Backend, request: SendRequest) -> Res
     let result = loop {
         tokio::select! {
             result = &mut sending => break result,
-            Some(event) = rx.recv() => printer.show(event),
+            Some(event) = rx.recv() => {
+                // Show everything already received with one write: a fast stream
+                // must not cost one system call (and one wake-up of the reader of
+                // our stdout) per token.
+                printer.show(event);
+                drain(&mut rx, &mut printer);
+                printer.flush();
+            }
             signal = &mut ctrl_c, if ctrl_c_armed => {
                 ctrl_c_armed = false;
                 // Err: no handler could be installed; Ctrl+C then kills as usual.
@@ -90,6 +97,7 @@ async fn send(service: &Service, backend: &Backend, request: SendRequest) -> Res
     };
     drain(&mut rx, &mut printer);
     printer.end_line();
+    printer.flush();
     let outcome = result?;
     let id = outcome.conversation_id;
     match outcome.end {
@@ -111,9 +119,12 @@ fn drain(rx: &mut UnboundedReceiver<SendEvent>, printer: &mut Printer) {
     }
 }
 
-/// Writes the reply to stdout as it streams, sanitised on a terminal.
+/// Writes the reply to stdout as it streams, sanitised on a terminal. Text is
+/// gathered by [`Printer::show`] and written by [`Printer::flush`].
 struct Printer {
     terminal: bool,
+    /// Shown but not yet written.
+    pending: String,
     /// Stdout went away (`| head`): keep storing the reply, stop writing it.
     closed: bool,
     wrote_any: bool,
@@ -124,6 +135,7 @@ impl Printer {
     fn new() -> Printer {
         Printer {
             terminal: std::io::stdout().is_terminal(),
+            pending: String::new(),
             closed: false,
             wrote_any: false,
             ends_with_newline: false,
@@ -146,7 +158,7 @@ impl Printer {
                 if text.is_empty() {
                     return;
                 }
-                self.write(&text);
+                self.pending.push_str(&text);
                 self.wrote_any = true;
                 self.ends_with_newline = text.ends_with('\n');
             }
@@ -154,24 +166,28 @@ impl Printer {
         }
     }
 
-    fn write(&mut self, text: &str) {
-        if self.closed {
+    /// Writes what was shown since the last flush, in one go.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
             return;
         }
-        let mut out = std::io::stdout().lock();
-        if out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            self.closed = true;
+        if !self.closed {
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(self.pending.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                self.closed = true;
+            }
         }
+        self.pending.clear();
     }
 
     /// Ends the reply's last line so the shell prompt (or an error) starts afresh.
     fn end_line(&mut self) {
         if self.wrote_any && !self.ends_with_newline {
-            self.write("\n");
+            self.pending.push('\n');
         }
     }
 }

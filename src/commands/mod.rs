@@ -4,7 +4,9 @@
 mod ask;
 mod browse;
 mod config_cmd;
+mod fixture;
 mod key;
+mod report;
 mod review;
 
 use std::io::IsTerminal;
@@ -36,7 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         check_keyring_when_no_env_key()?;
     }
     let Some(command) = cli.command else {
-        anyhow::bail!("the terminal interface is not built yet; use `interviewer ask`");
+        return crate::tui::run(settings);
     };
     match command {
         Command::Ask(args) => ask::run(settings, args),
@@ -48,6 +50,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => review::export(&open(settings)?, &args),
         Command::Search { query, json } => review::search(&open(settings)?, &query, json),
         Command::Import { file } => review::import(&open(settings)?, &file),
+        Command::Report {
+            id,
+            regenerate,
+            json,
+        } => report::report(settings, id, regenerate, json),
+        Command::Stats { json } => report::stats(&open(settings)?, json),
         Command::Key { action } => match action {
             KeyAction::Set => key::set(),
             KeyAction::Status => key::status(),
@@ -58,7 +66,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ConfigAction::Show => config_cmd::show(&settings),
         },
         Command::Completions { shell } => completions(shell),
-        other => anyhow::bail!("`{}` is not built yet", command_name(&other)),
+        Command::GenerateFixture {
+            conversations,
+            messages,
+        } => fixture::run(&settings, conversations, messages),
     }
 }
 
@@ -84,26 +95,6 @@ fn check_keyring_when_no_env_key() -> Result<()> {
             "no API key: OPENAI_API_KEY is not set and {problem} (or use --offline; `interviewer key set` works once a keyring is reachable)"
         ),
         _ => Ok(()),
-    }
-}
-
-fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Ask(_) => "ask",
-        Command::List { .. } => "list",
-        Command::Show { .. } => "show",
-        Command::Export(_) => "export",
-        Command::Search { .. } => "search",
-        Command::Rename { .. } => "rename",
-        Command::Delete { .. } => "delete",
-        Command::Archive { .. } => "archive",
-        Command::Report { .. } => "report",
-        Command::Stats { .. } => "stats",
-        Command::Import { .. } => "import",
-        Command::Key { .. } => "key",
-        Command::Config { .. } => "config",
-        Command::Completions { .. } => "completions",
-        Command::GenerateFixture { .. } => "generate-fixture",
     }
 }
 

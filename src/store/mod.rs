@@ -18,6 +18,10 @@ use crate::timefmt::now_ms;
 pub use import::{ImportConversation, ImportCounts, ImportMessage, ImportReport};
 pub use model::*;
 
+/// How long a statement waits for another process's lock before giving up. Writes
+/// are short (one message), so this is only reached if something is stuck.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "interviewer.db";
 
@@ -47,9 +51,13 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "{path} is not an interviewer database (or it is corrupt); it was left untouched. Move it away or pass another --data-dir"
+        "{path} is not an interviewer database; it was left untouched. Move it away or pass another --data-dir"
     )]
     NotADatabase { path: PathBuf },
+    #[error(
+        "{path} is damaged (SQLite found a malformed page); it was left untouched. Keep a copy, then try `sqlite3 {path} .recover`, or move it away to start afresh"
+    )]
+    Corrupt { path: PathBuf },
     #[error(
         "{path} was written by a newer interviewer (schema {found}, this build knows {supported}); it was left untouched. Upgrade interviewer"
     )]
@@ -59,7 +67,7 @@ pub enum StoreError {
         supported: usize,
     },
     #[error(
-        "{path} is read-only: cannot save. Check the file's permissions or pass another --data-dir"
+        "{path} is read-only: nothing can be saved. Check the permissions of the file and its folder, and whether the disk is mounted read-only, or pass another --data-dir"
     )]
     ReadOnly { path: PathBuf },
     #[error(
@@ -68,6 +76,13 @@ pub enum StoreError {
     DiskFull { path: PathBuf },
     #[error("the database {path} is busy in another interviewer process; try again in a moment")]
     Busy { path: PathBuf },
+    #[error(
+        "the disk holding {path} failed to read or write ({source}); check the disk and try again"
+    )]
+    Io {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("cannot open the database {path}: {source}")]
     Open {
         path: PathBuf,
@@ -120,7 +135,16 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let path = path.to_path_buf();
         create_private_file(&path)?;
-        let conn = Connection::open(&path).map_err(|source| classify(&path, source))?;
+        let mut conn = Connection::open(&path).map_err(|source| classify(&path, source))?;
+        // Before the first read: another process may hold a lock right now (switching
+        // a new file to WAL, migrating, writing).
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|source| classify(&path, source))?;
+        // Write transactions take the write lock at BEGIN. A deferred transaction that
+        // reads first and writes later cannot be retried by the busy handler when
+        // another process wrote in between (SQLITE_BUSY_SNAPSHOT) — the one case a
+        // busy timeout does not cover.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let mut store = Store {
             conn: Mutex::new(conn),
             path,
@@ -163,10 +187,6 @@ impl Store {
     }
 
     fn configure(&self) -> Result<()> {
-        // The busy timeout first: another process may hold the lock while we switch modes.
-        self.conn()
-            .busy_timeout(Duration::from_secs(10))
-            .map_err(|e| self.err(e))?;
         self.conn()
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| self.err(e))?;
@@ -185,17 +205,44 @@ impl Store {
         Ok(())
     }
 
+    /// Brings the schema up to date. Several processes may start on a new file at
+    /// once: the migrator reads the version before its (immediate) transaction, so
+    /// the loser of the race replays a migration the winner already committed and
+    /// fails ("table already exists"). When the version moved on meanwhile, that
+    /// failure was the race, not a problem: look again.
     fn migrate(&mut self) -> Result<()> {
         let path = self.path.clone();
-        migrations()
-            .to_latest(self.conn.get_mut().unwrap_or_else(|e| e.into_inner()))
-            .map_err(|e| match e {
-                rusqlite_migration::Error::RusqliteError { err, .. } => classify(&path, err),
-                other => StoreError::Migration {
-                    path,
-                    message: other.to_string(),
-                },
-            })
+        let conn = self.conn.get_mut().unwrap_or_else(|e| e.into_inner());
+        let version = |conn: &Connection| -> Result<i64> {
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(|e| classify(&path, e))
+        };
+        let mut before = version(conn)?;
+        // Each retry needs another process to have made progress, so this ends.
+        loop {
+            let Err(e) = migrations().to_latest(conn) else {
+                return Ok(());
+            };
+            let now = version(conn)?;
+            if usize::try_from(now).is_ok_and(|v| v >= SCHEMA_VERSION) {
+                return Ok(());
+            }
+            if now == before {
+                return Err(match e {
+                    rusqlite_migration::Error::RusqliteError { err, .. } => classify(&path, err),
+                    other => StoreError::Migration {
+                        path,
+                        message: other.to_string(),
+                    },
+                });
+            }
+            tracing::debug!(
+                from = before,
+                to = now,
+                "another process migrated meanwhile"
+            );
+            before = now;
+        }
     }
 
     // ----- conversations -------------------------------------------------------
@@ -368,6 +415,7 @@ impl Store {
     ) -> Result<i64> {
         let now = now_ms();
         let mut conn = self.conn();
+        // Immediate (the connection's default): the write lock is taken at BEGIN.
         let tx = conn.transaction().map_err(|e| self.err(e))?;
         let changed = tx
             .execute(
@@ -746,11 +794,16 @@ fn report_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredReport> {
 fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
     let path = path.to_path_buf();
     match source.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
-            StoreError::NotADatabase { path }
-        }
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
         Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        // SQLite reports a full disk as SQLITE_FULL only where it checks for it; growing
+        // the shared-memory file or the WAL on a full disk comes back as a plain I/O
+        // error, and the OS error number is out of reach without `unsafe`. Ask the
+        // file system instead.
+        Some(ErrorCode::SystemIoFailure) if disk_is_full(&path) => StoreError::DiskFull { path },
+        Some(ErrorCode::SystemIoFailure) => StoreError::Io { path, source },
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
             StoreError::Busy { path }
         }
@@ -759,6 +812,22 @@ fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
         }
         _ => StoreError::Sqlite { path, source },
     }
+}
+
+/// Whether the file system holding `db` has no room left: a probe file next to it
+/// cannot take one page. Only called after an I/O error, so the cost does not matter.
+fn disk_is_full(db: &Path) -> bool {
+    use std::io::Write;
+    let Some(dir) = db.parent() else {
+        return false;
+    };
+    let probe = dir.join(format!(".interviewer-space-probe-{}", std::process::id()));
+    let result = std::fs::File::create(&probe).and_then(|mut f| {
+        f.write_all(&[0u8; 4096])?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    matches!(result, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
 }
 
 /// Creates the data directory (and parents) with mode 0700 on Unix.

@@ -1,0 +1,1374 @@
+//! The interface's state and its pure transitions: `App::update(event)` changes the
+//! state and returns the effects the runtime must perform (store reads and writes,
+//! sending, clipboard, editor). Nothing here does I/O, so every key is unit-tested.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui_textarea::{TextArea, WrapMode};
+
+use crate::agent::{AgentError, StreamEnd};
+use crate::config::Theme;
+use crate::sanitize;
+use crate::service::{SendEvent, SendRequest, validate_message, validate_title};
+use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
+
+use super::sidebar::{Filter, Hit, Sidebar};
+use super::transcript::{LayoutCache, Transcript};
+
+/// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
+pub const SIDEBAR_MIN_WIDTH: u16 = 70;
+/// Lines the mouse wheel scrolls.
+const WHEEL_LINES: usize = 3;
+/// Longest search query typed into the filter, in characters.
+const MAX_QUERY_CHARS: usize = 200;
+/// Message sent for the hint and skip keys; the offline engine understands the
+/// commands, a model understands the request in words.
+const HINT_OFFLINE: &str = "/hint";
+const SKIP_OFFLINE: &str = "/skip";
+const HINT_ONLINE: &str = "Could you give me a hint for this question?";
+const SKIP_ONLINE: &str = "I'd like to skip this question. Please move on to the next one.";
+
+/// Where the keyboard goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Sidebar,
+    Messages,
+    Input,
+}
+
+/// Where replies come from, as the status line says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Online {
+        model: String,
+    },
+    /// The built-in question bank. `reason` says why (no key, `--offline`).
+    Offline {
+        reason: String,
+    },
+}
+
+/// A window over the main screen.
+#[derive(Debug)]
+pub enum Overlay {
+    /// The key list, scrolled by `scroll` lines.
+    Help {
+        scroll: usize,
+    },
+    ConfirmDelete {
+        id: i64,
+        title: String,
+    },
+    Rename {
+        id: i64,
+        text: String,
+    },
+    Welcome(Welcome),
+}
+
+/// The first-run screen: paste an API key or continue offline.
+#[derive(Debug, Default)]
+pub struct Welcome {
+    /// Why it is shown (no key found, the key was rejected), in words for the user.
+    pub reason: String,
+    /// The key being typed or pasted (drawn masked).
+    pub key: String,
+    /// Why the last attempt to use the key failed.
+    pub error: Option<String>,
+    /// The key is being stored.
+    pub saving: bool,
+}
+
+/// Severity of the status line's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Error,
+}
+
+/// The reply in flight (at most one at a time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// The conversation it belongs to; `None` until a new conversation is stored.
+    pub conversation_id: Option<i64>,
+    /// The text sent, to give back to the input if the send is refused.
+    pub sent_text: Option<String>,
+    /// The user's message is stored (from here on, the text is safe).
+    pub user_stored: bool,
+    /// The reply's text so far.
+    pub reply: String,
+    /// The first text arrived.
+    pub started: bool,
+    /// Esc was pressed; waiting for the stream to wind down.
+    pub cancelling: bool,
+}
+
+/// Input to [`App::update`]: terminal events and results of effects.
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Animation tick (spinner, answer timer); `now` is the wall clock in ms.
+    Tick {
+        now: i64,
+    },
+    ConversationsLoaded {
+        generation: u64,
+        offset: usize,
+        page: Vec<ConversationSummary>,
+    },
+    ConversationOpened {
+        conversation: Conversation,
+        messages: Vec<Message>,
+        has_older: bool,
+        draft: String,
+        jump_to: Option<i64>,
+    },
+    OlderLoaded {
+        conversation_id: i64,
+        messages: Vec<Message>,
+    },
+    /// The new-conversation draft read at start.
+    NewDraftLoaded(String),
+    Send(SendEvent),
+    /// A send or regenerate ended; `Err` when the service refused it.
+    SendEnded(Result<(), String>),
+    SearchResults {
+        seq: u64,
+        result: Result<Vec<Hit>, String>,
+    },
+    EditorDone(Result<String, String>),
+    /// The API key was stored (or kept for this session); `note` says where.
+    KeyAccepted {
+        model: String,
+        note: String,
+    },
+    KeyRejected(String),
+    /// A store action (rename, delete, archive, load) failed.
+    Failed(String),
+    /// Something worth telling the user (e.g. "copied").
+    Notice(String),
+}
+
+/// Work for the runtime. Results come back as [`Event`]s.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    LoadConversations {
+        archived: bool,
+        generation: u64,
+        offset: usize,
+    },
+    OpenConversation {
+        id: i64,
+        jump_to: Option<i64>,
+    },
+    LoadOlder {
+        conversation_id: i64,
+        before_id: i64,
+    },
+    Send(SendRequest),
+    Regenerate {
+        conversation_id: i64,
+    },
+    Cancel,
+    SaveDraft {
+        conversation_id: Option<i64>,
+        text: String,
+    },
+    /// Remember the open conversation (`None` = a new one) for the next start.
+    SaveOpen(Option<i64>),
+    Rename {
+        id: i64,
+        title: String,
+    },
+    Delete {
+        id: i64,
+    },
+    SetArchived {
+        id: i64,
+        archived: bool,
+    },
+    Search {
+        seq: u64,
+        query: String,
+    },
+    Copy(String),
+    OpenEditor(String),
+    StoreKey(String),
+    Quit,
+}
+
+/// The whole interface state.
+pub struct App {
+    pub mode: Mode,
+    pub theme: Theme,
+    pub focus: Focus,
+    pub sidebar: Sidebar,
+    pub transcript: Transcript,
+    pub input: TextArea<'static>,
+    pub pending: Option<Pending>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<(Tone, String)>,
+    /// The user's choice of sidebar visibility, overriding the automatic one.
+    pub sidebar_override: Option<bool>,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Wall clock in ms (injected so drawing is deterministic in tests).
+    pub now: i64,
+    pub spinner: usize,
+    /// Setup for the next new conversation (defaults, or the setup form's result).
+    pub new_setup: Option<InterviewSetup>,
+    /// The draft changed since it was last saved.
+    pub draft_dirty: bool,
+    pub quitting: bool,
+    /// Wrapped lines of messages, per width (used by the view).
+    pub layout: LayoutCache,
+}
+
+impl App {
+    /// A new app showing a new conversation. `open` is the conversation to reopen.
+    pub fn new(mode: Mode, theme: Theme, size: (u16, u16), now: i64) -> App {
+        let mut app = App {
+            mode,
+            theme,
+            focus: Focus::Input,
+            sidebar: Sidebar::default(),
+            transcript: Transcript::new_conversation(None),
+            input: TextArea::default(),
+            pending: None,
+            overlay: None,
+            status: None,
+            sidebar_override: None,
+            size,
+            now,
+            spinner: 0,
+            new_setup: None,
+            draft_dirty: false,
+            quitting: false,
+            layout: LayoutCache::default(),
+        };
+        app.reset_input(String::new());
+        app
+    }
+
+    /// The effects of starting: the first sidebar page, and the conversation that
+    /// was open last time (or the new-conversation draft).
+    pub fn start(&mut self, reopen: Option<i64>) -> Vec<Effect> {
+        self.sidebar.reset();
+        let mut effects = vec![Effect::LoadConversations {
+            archived: false,
+            generation: self.sidebar.generation,
+            offset: 0,
+        }];
+        if let Some(id) = reopen {
+            self.transcript = Transcript::loading(id, String::new());
+            effects.push(Effect::OpenConversation { id, jump_to: None });
+        }
+        effects
+    }
+
+    pub fn is_offline(&self) -> bool {
+        matches!(self.mode, Mode::Offline { .. })
+    }
+
+    pub fn sidebar_visible(&self) -> bool {
+        self.sidebar_override
+            .unwrap_or(self.size.0 >= SIDEBAR_MIN_WIDTH)
+    }
+
+    /// Something on screen moves by itself, so the runtime must tick.
+    pub fn animating(&self) -> bool {
+        self.pending.is_some() || self.answer_timer().is_some()
+    }
+
+    /// Ms since the interviewer's last question, while the user is answering it.
+    pub fn answer_timer(&self) -> Option<i64> {
+        if self.pending.is_some() {
+            return None;
+        }
+        let last = self.transcript.last_message()?;
+        (last.role == Role::Assistant && last.status == Status::Complete)
+            .then(|| (self.now - last.created_at).max(0))
+    }
+
+    /// The draft in the input box.
+    pub fn draft(&self) -> String {
+        self.input.lines().join("\n")
+    }
+
+    fn reset_input(&mut self, text: String) {
+        let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut input = TextArea::new(lines);
+        input.set_wrap_mode(WrapMode::WordOrGlyph);
+        input.set_placeholder_text("Type your answer · Enter sends · Alt+Enter new line");
+        input.set_cursor_line_style(ratatui::style::Style::default());
+        input.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        self.input = input;
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some((Tone::Info, text.into()));
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some((Tone::Error, text.into()));
+    }
+
+    /// Applies one event; returns the effects to perform.
+    pub fn update(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Event::Key(_) => vec![],
+            Event::Paste(text) => self.on_paste(&text),
+            Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                if !self.sidebar_visible() && self.focus == Focus::Sidebar {
+                    self.focus = Focus::Input;
+                }
+                vec![]
+            }
+            Event::Tick { now } => {
+                self.now = now;
+                self.spinner = self.spinner.wrapping_add(1);
+                vec![]
+            }
+            Event::ConversationsLoaded {
+                generation,
+                offset,
+                page,
+            } => {
+                self.sidebar.page_loaded(generation, offset, page);
+                if let (Some(id), None) = (self.transcript.conversation_id, self.pending.as_ref())
+                    && offset == 0
+                    && let Some(pos) = self.sidebar.position(id)
+                {
+                    self.sidebar.selected = pos;
+                }
+                self.more_conversations()
+            }
+            Event::ConversationOpened {
+                conversation,
+                messages,
+                has_older,
+                draft,
+                jump_to,
+            } => {
+                if !self.transcript.shows(Some(conversation.id)) {
+                    return vec![];
+                }
+                let t = &mut self.transcript;
+                t.title = conversation.title;
+                t.setup = conversation.setup;
+                t.messages = messages;
+                t.has_older = has_older;
+                t.loading = false;
+                t.jump_to = jump_to;
+                t.highlight = jump_to;
+                t.scroll = 0;
+                if self.input.is_empty() && !draft.is_empty() {
+                    self.reset_input(draft);
+                }
+                vec![]
+            }
+            Event::OlderLoaded {
+                conversation_id,
+                messages,
+            } => {
+                if self.transcript.shows(Some(conversation_id)) {
+                    self.transcript.prepend(messages);
+                }
+                vec![]
+            }
+            Event::NewDraftLoaded(draft) => {
+                if self.transcript.conversation_id.is_none() && self.input.is_empty() {
+                    self.reset_input(draft);
+                }
+                vec![]
+            }
+            Event::Send(event) => self.on_send_event(event),
+            Event::SendEnded(result) => self.on_send_ended(result),
+            Event::SearchResults { seq, result } => {
+                if let Some(filter) = self.sidebar.filter.as_mut()
+                    && filter.seq == seq
+                {
+                    filter.searching = false;
+                    match result {
+                        Ok(hits) => {
+                            filter.hits = hits;
+                            filter.error = None;
+                            filter.selected = 0;
+                        }
+                        Err(e) => filter.error = Some(e),
+                    }
+                }
+                vec![]
+            }
+            Event::EditorDone(Ok(text)) => {
+                self.reset_input(text.trim_end_matches('\n').to_string());
+                self.focus = Focus::Input;
+                self.draft_dirty = true;
+                self.info("draft taken back from the editor");
+                vec![]
+            }
+            Event::EditorDone(Err(e)) => {
+                self.error(e);
+                vec![]
+            }
+            Event::KeyAccepted { model, note } => {
+                self.mode = Mode::Online { model };
+                self.overlay = None;
+                self.info(note);
+                vec![]
+            }
+            Event::KeyRejected(reason) => {
+                if let Some(Overlay::Welcome(w)) = self.overlay.as_mut() {
+                    w.saving = false;
+                    w.error = Some(reason);
+                } else {
+                    self.error(reason);
+                }
+                vec![]
+            }
+            Event::Failed(e) => {
+                self.transcript.loading = false;
+                self.error(e);
+                vec![]
+            }
+            Event::Notice(text) => {
+                self.info(text);
+                vec![]
+            }
+        }
+    }
+
+    // ----- keys -----------------------------------------------------------------
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            return self.quit();
+        }
+        if self.overlay.is_some() {
+            return self.on_overlay_key(key);
+        }
+        if self.focus == Focus::Sidebar
+            && self.sidebar.filter.is_some()
+            && let Some(effects) = self.on_filter_key(key)
+        {
+            return effects;
+        }
+        // Keys that work whatever has focus.
+        match (key.code, ctrl) {
+            (KeyCode::F(1), _) => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                return vec![];
+            }
+            (KeyCode::F(2), _) => return self.hint_or_skip(true),
+            (KeyCode::F(3), _) => return self.hint_or_skip(false),
+            (KeyCode::Tab, false) => {
+                self.cycle_focus(true);
+                return vec![];
+            }
+            (KeyCode::BackTab, _) => {
+                self.cycle_focus(false);
+                return vec![];
+            }
+            (KeyCode::Esc, _) if self.pending.is_some() => return self.cancel(),
+            (KeyCode::Char('r'), true) => return self.retry(),
+            (KeyCode::Char('n'), true) => return self.new_conversation(),
+            (KeyCode::Char('e'), true) => return vec![Effect::OpenEditor(self.draft())],
+            (KeyCode::Char('b'), true) => {
+                self.toggle_sidebar();
+                return vec![];
+            }
+            (KeyCode::PageUp, _) => return self.scroll_up(self.page_lines()),
+            (KeyCode::PageDown, _) => {
+                self.scroll_down(self.page_lines());
+                return vec![];
+            }
+            _ => {}
+        }
+        match self.focus {
+            Focus::Input => self.on_input_key(key),
+            Focus::Sidebar => self.on_sidebar_key(key),
+            Focus::Messages => self.on_messages_key(key),
+        }
+    }
+
+    fn on_input_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter if alt || key.modifiers.contains(KeyModifiers::SHIFT) => {
+                self.input.insert_newline();
+                self.draft_dirty = true;
+                vec![]
+            }
+            KeyCode::Char('j') if ctrl => {
+                self.input.insert_newline();
+                self.draft_dirty = true;
+                vec![]
+            }
+            KeyCode::Enter => self.send(),
+            KeyCode::Esc => {
+                self.focus = Focus::Messages;
+                vec![]
+            }
+            _ => {
+                if self.input.input(key) {
+                    self.draft_dirty = true;
+                }
+                vec![]
+            }
+        }
+    }
+
+    /// Letter keys shared by the sidebar and the message pane.
+    fn on_command_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Char('q') => self.quit(),
+            KeyCode::Char('?') => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                vec![]
+            }
+            KeyCode::Char('i') => {
+                self.focus = Focus::Input;
+                vec![]
+            }
+            KeyCode::Char('n') => self.new_conversation(),
+            KeyCode::Char('r') => self.retry(),
+            KeyCode::Char('y') => self.copy(),
+            KeyCode::Char('e') => vec![Effect::OpenEditor(self.draft())],
+            KeyCode::Char('h') => self.hint_or_skip(true),
+            KeyCode::Char('s') => self.hint_or_skip(false),
+            KeyCode::Char('/') => self.start_filter(),
+            KeyCode::Char('b') => {
+                self.toggle_sidebar();
+                vec![]
+            }
+            KeyCode::Char('A') => self.toggle_archived(),
+            KeyCode::Char('R') | KeyCode::Char('d') | KeyCode::Char('a') => {
+                let target = match self.focus {
+                    Focus::Sidebar => self
+                        .sidebar
+                        .selected_item()
+                        .map(|i| (i.id, i.title.clone())),
+                    _ => self
+                        .transcript
+                        .conversation_id
+                        .map(|id| (id, self.transcript.title.clone())),
+                };
+                let Some((id, title)) = target else {
+                    self.info("no conversation selected");
+                    return vec![];
+                };
+                match key.code {
+                    KeyCode::Char('R') => {
+                        self.overlay = Some(Overlay::Rename { id, text: title });
+                        vec![]
+                    }
+                    KeyCode::Char('d') => {
+                        self.overlay = Some(Overlay::ConfirmDelete { id, title });
+                        vec![]
+                    }
+                    _ => self.archive(id, &title),
+                }
+            }
+            _ => vec![],
+        }
+    }
+
+    fn on_sidebar_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.move_sidebar(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.move_sidebar(1),
+            KeyCode::Home | KeyCode::Char('g') => self.move_sidebar(isize::MIN / 2),
+            KeyCode::End | KeyCode::Char('G') => self.move_sidebar(isize::MAX / 2),
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
+                match self
+                    .sidebar
+                    .selected_item()
+                    .map(|i| (i.id, i.title.clone()))
+                {
+                    Some((id, title)) => {
+                        let effects = self.open(id, title, None);
+                        self.focus = Focus::Input;
+                        effects
+                    }
+                    None => vec![],
+                }
+            }
+            KeyCode::Esc => {
+                self.focus = Focus::Input;
+                vec![]
+            }
+            _ => self.on_command_key(key),
+        }
+    }
+
+    fn on_messages_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.scroll_up(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.scroll_down(1);
+                vec![]
+            }
+            KeyCode::Home | KeyCode::Char('g') => self.scroll_up(usize::MAX / 2),
+            KeyCode::End | KeyCode::Char('G') => {
+                self.transcript.scroll = 0;
+                vec![]
+            }
+            KeyCode::Enter | KeyCode::Esc => {
+                self.focus = Focus::Input;
+                vec![]
+            }
+            _ => self.on_command_key(key),
+        }
+    }
+
+    fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(overlay) = self.overlay.take() else {
+            return vec![];
+        };
+        match overlay {
+            Overlay::Help { scroll } => {
+                let scroll = match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => scroll + 1,
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
+                    KeyCode::PageUp => scroll.saturating_sub(10),
+                    _ => return vec![],
+                };
+                // The view clamps to the end of the list.
+                self.overlay = Some(Overlay::Help {
+                    scroll: scroll.min(200),
+                });
+                vec![]
+            }
+            Overlay::ConfirmDelete { id, title } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.delete(id, &title),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
+                    self.info("nothing deleted");
+                    vec![]
+                }
+                _ => {
+                    self.overlay = Some(Overlay::ConfirmDelete { id, title });
+                    vec![]
+                }
+            },
+            Overlay::Rename { id, mut text } => match key.code {
+                KeyCode::Esc => vec![],
+                KeyCode::Enter => match validate_title(&text) {
+                    Ok(title) => self.rename(id, title),
+                    Err(e) => {
+                        self.error(e.to_string());
+                        self.overlay = Some(Overlay::Rename { id, text });
+                        vec![]
+                    }
+                },
+                KeyCode::Backspace => {
+                    text.pop();
+                    self.overlay = Some(Overlay::Rename { id, text });
+                    vec![]
+                }
+                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.overlay = Some(Overlay::Rename {
+                        id,
+                        text: String::new(),
+                    });
+                    vec![]
+                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    text.push(c);
+                    self.overlay = Some(Overlay::Rename { id, text });
+                    vec![]
+                }
+                _ => {
+                    self.overlay = Some(Overlay::Rename { id, text });
+                    vec![]
+                }
+            },
+            Overlay::Welcome(mut w) => {
+                let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+                match key.code {
+                    KeyCode::Esc => {
+                        self.info(offline_hint());
+                        vec![]
+                    }
+                    KeyCode::Enter if w.key.trim().is_empty() => {
+                        self.info(offline_hint());
+                        vec![]
+                    }
+                    KeyCode::Enter if !w.saving => {
+                        w.saving = true;
+                        w.error = None;
+                        let key = w.key.clone();
+                        self.overlay = Some(Overlay::Welcome(w));
+                        vec![Effect::StoreKey(key)]
+                    }
+                    KeyCode::Backspace => {
+                        w.key.pop();
+                        self.overlay = Some(Overlay::Welcome(w));
+                        vec![]
+                    }
+                    KeyCode::Char('u') if ctrl => {
+                        w.key.clear();
+                        self.overlay = Some(Overlay::Welcome(w));
+                        vec![]
+                    }
+                    KeyCode::Char(c) if !ctrl && !w.saving => {
+                        w.key.push(c);
+                        self.overlay = Some(Overlay::Welcome(w));
+                        vec![]
+                    }
+                    _ => {
+                        self.overlay = Some(Overlay::Welcome(w));
+                        vec![]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keys while the `/` filter is active; `None` passes the key on.
+    fn on_filter_key(&mut self, key: KeyEvent) -> Option<Vec<Effect>> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let filter = self.sidebar.filter.as_mut()?;
+        match key.code {
+            KeyCode::Esc => {
+                self.sidebar.filter = None;
+                Some(vec![])
+            }
+            KeyCode::Up => {
+                filter.selected = filter.selected.saturating_sub(1);
+                Some(vec![])
+            }
+            KeyCode::Down => {
+                if filter.selected + 1 < filter.hits.len() {
+                    filter.selected += 1;
+                }
+                Some(vec![])
+            }
+            KeyCode::Enter => {
+                let hit = filter.hits.get(filter.selected).cloned();
+                let Some(hit) = hit else {
+                    return Some(vec![]);
+                };
+                self.sidebar.filter = None;
+                let effects = self.open(hit.conversation_id, hit.title, hit.message_id);
+                if let Some(pos) = self.sidebar.position(hit.conversation_id) {
+                    self.sidebar.selected = pos;
+                }
+                self.focus = Focus::Input;
+                Some(effects)
+            }
+            KeyCode::Backspace => {
+                filter.query.pop();
+                Some(self.search())
+            }
+            KeyCode::Char('u') if ctrl => {
+                filter.query.clear();
+                Some(self.search())
+            }
+            KeyCode::Char(c) if !ctrl => {
+                if filter.query.chars().count() < MAX_QUERY_CHARS {
+                    filter.query.push(c);
+                }
+                Some(self.search())
+            }
+            _ => None,
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        // Pasted text can carry escape sequences; keep newlines and tabs only.
+        let clean = sanitize::for_terminal(text);
+        match self.overlay.as_mut() {
+            Some(Overlay::Welcome(w)) => {
+                w.key.push_str(clean.trim());
+                return vec![];
+            }
+            Some(Overlay::Rename { text, .. }) => {
+                text.push_str(&sanitize::for_terminal_line(&clean));
+                return vec![];
+            }
+            Some(_) => return vec![],
+            None => {}
+        }
+        if let (Focus::Sidebar, Some(filter)) = (self.focus, self.sidebar.filter.as_mut()) {
+            filter.query.push_str(&sanitize::for_terminal_line(&clean));
+            return self.search();
+        }
+        self.focus = Focus::Input;
+        self.input.insert_str(clean);
+        self.draft_dirty = true;
+        vec![]
+    }
+
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let over_sidebar = self.sidebar_visible() && mouse.column < self.sidebar_width();
+        match mouse.kind {
+            MouseEventKind::ScrollUp if over_sidebar => self.move_sidebar(-(WHEEL_LINES as isize)),
+            MouseEventKind::ScrollDown if over_sidebar => self.move_sidebar(WHEEL_LINES as isize),
+            MouseEventKind::ScrollUp => self.scroll_up(WHEEL_LINES),
+            MouseEventKind::ScrollDown => {
+                self.scroll_down(WHEEL_LINES);
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    // ----- actions --------------------------------------------------------------
+
+    fn quit(&mut self) -> Vec<Effect> {
+        self.quitting = true;
+        let mut effects = Vec::new();
+        if self.pending.is_some() {
+            effects.push(Effect::Cancel);
+        }
+        effects.push(Effect::SaveDraft {
+            conversation_id: self.transcript.conversation_id,
+            text: self.draft(),
+        });
+        effects.push(Effect::Quit);
+        effects
+    }
+
+    fn cycle_focus(&mut self, forward: bool) {
+        let order: &[Focus] = if self.sidebar_visible() {
+            &[Focus::Sidebar, Focus::Messages, Focus::Input]
+        } else {
+            &[Focus::Messages, Focus::Input]
+        };
+        let pos = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let next = if forward {
+            (pos + 1) % order.len()
+        } else {
+            (pos + order.len() - 1) % order.len()
+        };
+        self.focus = order[next];
+    }
+
+    fn toggle_sidebar(&mut self) {
+        let visible = !self.sidebar_visible();
+        self.sidebar_override = Some(visible);
+        if visible {
+            self.focus = Focus::Sidebar;
+        } else if self.focus == Focus::Sidebar {
+            self.focus = Focus::Input;
+        }
+    }
+
+    pub fn sidebar_width(&self) -> u16 {
+        (self.size.0 / 3).clamp(20, 34).min(self.size.0)
+    }
+
+    fn page_lines(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(10)).max(3)
+    }
+
+    fn scroll_up(&mut self, lines: usize) -> Vec<Effect> {
+        let t = &mut self.transcript;
+        t.scroll = t.scroll.saturating_add(lines);
+        self.older_if_at_top()
+    }
+
+    fn scroll_down(&mut self, lines: usize) {
+        self.transcript.scroll = self.transcript.scroll.saturating_sub(lines);
+    }
+
+    /// Loads older messages once the top of the loaded ones is on screen.
+    pub fn older_if_at_top(&mut self) -> Vec<Effect> {
+        let t = &mut self.transcript;
+        match (t.conversation_id, t.messages.first()) {
+            (Some(conversation_id), Some(first)) if t.showing_top && t.has_older && !t.loading => {
+                t.loading = true;
+                vec![Effect::LoadOlder {
+                    conversation_id,
+                    before_id: first.id,
+                }]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn move_sidebar(&mut self, delta: isize) -> Vec<Effect> {
+        if self.sidebar.filter.is_some() {
+            return vec![];
+        }
+        self.sidebar.move_selection(delta);
+        self.more_conversations()
+    }
+
+    fn more_conversations(&mut self) -> Vec<Effect> {
+        if !self.sidebar.wants_more() {
+            return vec![];
+        }
+        self.sidebar.loading = true;
+        vec![Effect::LoadConversations {
+            archived: self.sidebar.archived,
+            generation: self.sidebar.generation,
+            offset: self.sidebar.items.len(),
+        }]
+    }
+
+    /// Switches to conversation `id`, saving the current draft first.
+    fn open(&mut self, id: i64, title: String, jump_to: Option<i64>) -> Vec<Effect> {
+        if self.transcript.shows(Some(id)) && jump_to.is_none() {
+            return vec![];
+        }
+        let mut effects = self.leave_current();
+        self.transcript = Transcript::loading(id, title);
+        effects.push(Effect::OpenConversation { id, jump_to });
+        effects.push(Effect::SaveOpen(Some(id)));
+        effects
+    }
+
+    /// Saves the draft of the conversation being left and empties the input.
+    fn leave_current(&mut self) -> Vec<Effect> {
+        let text = self.draft();
+        let effects = vec![Effect::SaveDraft {
+            conversation_id: self.transcript.conversation_id,
+            text,
+        }];
+        self.reset_input(String::new());
+        self.draft_dirty = false;
+        effects
+    }
+
+    fn new_conversation(&mut self) -> Vec<Effect> {
+        if self.transcript.conversation_id.is_none() && self.transcript.messages.is_empty() {
+            self.focus = Focus::Input;
+            self.info("this is a new interview: type your first message and press Enter");
+            return vec![];
+        }
+        let mut effects = self.leave_current();
+        self.transcript = Transcript::new_conversation(self.new_setup.clone());
+        self.focus = Focus::Input;
+        self.info("new interview: say hello or describe the role; the interviewer starts after your first message");
+        effects.push(Effect::SaveOpen(None));
+        effects
+    }
+
+    fn send(&mut self) -> Vec<Effect> {
+        let text = self.draft();
+        if text.trim().is_empty() {
+            return vec![];
+        }
+        self.send_text(text, true)
+    }
+
+    /// Sends `text` (typed, or a hint/skip request). `from_input` empties the input.
+    fn send_text(&mut self, text: String, from_input: bool) -> Vec<Effect> {
+        if self.pending.is_some() {
+            self.error("a reply is still coming: wait for it, or press Esc to stop it");
+            return vec![];
+        }
+        if let Err(e) = validate_message(&text) {
+            self.error(e.to_string());
+            return vec![];
+        }
+        if self.transcript.loading && self.transcript.messages.is_empty() {
+            self.info("the conversation is still loading; try again in a moment");
+            return vec![];
+        }
+        let conversation_id = self.transcript.conversation_id;
+        let setup = if conversation_id.is_none() {
+            self.transcript.setup.clone()
+        } else {
+            None
+        };
+        self.transcript.messages.push(Message {
+            id: OPTIMISTIC_ID,
+            conversation_id: conversation_id.unwrap_or(0),
+            role: Role::User,
+            content: text.clone(),
+            status: Status::Complete,
+            created_at: self.now,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        });
+        self.transcript.scroll = 0;
+        self.transcript.highlight = None;
+        self.pending = Some(Pending {
+            conversation_id,
+            sent_text: from_input.then(|| text.clone()),
+            user_stored: false,
+            reply: String::new(),
+            started: false,
+            cancelling: false,
+        });
+        self.status = None;
+        let mut effects = Vec::new();
+        if from_input {
+            self.reset_input(String::new());
+            self.draft_dirty = false;
+            effects.push(Effect::SaveDraft {
+                conversation_id,
+                text: String::new(),
+            });
+        }
+        effects.push(Effect::Send(SendRequest {
+            conversation_id,
+            text,
+            persona: None,
+            setup,
+        }));
+        effects
+    }
+
+    fn hint_or_skip(&mut self, hint: bool) -> Vec<Effect> {
+        if self.transcript.messages.is_empty() {
+            self.info("start the interview first: send a message");
+            return vec![];
+        }
+        let text = match (hint, self.is_offline()) {
+            (true, true) => HINT_OFFLINE,
+            (false, true) => SKIP_OFFLINE,
+            (true, false) => HINT_ONLINE,
+            (false, false) => SKIP_ONLINE,
+        };
+        self.send_text(text.to_string(), false)
+    }
+
+    fn retry(&mut self) -> Vec<Effect> {
+        if self.pending.is_some() {
+            self.error("a reply is still coming: press Esc to stop it first");
+            return vec![];
+        }
+        let Some(conversation_id) = self.transcript.conversation_id else {
+            self.info("nothing to retry yet");
+            return vec![];
+        };
+        let retryable = match self.transcript.last_message() {
+            Some(m) if m.role == Role::User => true,
+            Some(m) => {
+                m.role == Role::Assistant && matches!(m.status, Status::Error | Status::Interrupted)
+            }
+            None => false,
+        };
+        if !retryable {
+            self.info("the last reply is complete: nothing to retry (send a message instead)");
+            return vec![];
+        }
+        if self
+            .transcript
+            .last_message()
+            .is_some_and(|m| m.role == Role::Assistant)
+        {
+            self.transcript.messages.pop();
+        }
+        self.transcript.scroll = 0;
+        self.pending = Some(Pending {
+            conversation_id: Some(conversation_id),
+            sent_text: None,
+            user_stored: true,
+            reply: String::new(),
+            started: false,
+            cancelling: false,
+        });
+        self.status = None;
+        vec![Effect::Regenerate { conversation_id }]
+    }
+
+    fn cancel(&mut self) -> Vec<Effect> {
+        match self.pending.as_mut() {
+            Some(p) if !p.cancelling => {
+                p.cancelling = true;
+                self.info("stopping the reply…");
+                vec![Effect::Cancel]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn copy(&mut self) -> Vec<Effect> {
+        let t = &self.transcript;
+        let chosen = t
+            .highlight
+            .and_then(|id| t.messages.iter().find(|m| m.id == id))
+            .or_else(|| {
+                t.messages
+                    .iter()
+                    .rev()
+                    .find(|m| m.role == Role::Assistant && !m.content.is_empty())
+            });
+        match chosen {
+            Some(m) => vec![Effect::Copy(m.content.clone())],
+            None => {
+                self.info("no reply to copy yet");
+                vec![]
+            }
+        }
+    }
+
+    fn start_filter(&mut self) -> Vec<Effect> {
+        if !self.sidebar_visible() {
+            self.sidebar_override = Some(true);
+        }
+        self.focus = Focus::Sidebar;
+        if self.sidebar.filter.is_none() {
+            self.sidebar.filter = Some(Filter::default());
+        }
+        vec![]
+    }
+
+    fn search(&mut self) -> Vec<Effect> {
+        let Some(filter) = self.sidebar.filter.as_mut() else {
+            return vec![];
+        };
+        filter.seq += 1;
+        filter.error = None;
+        if filter.query.trim().is_empty() {
+            filter.hits.clear();
+            filter.searching = false;
+            return vec![];
+        }
+        filter.searching = true;
+        vec![Effect::Search {
+            seq: filter.seq,
+            query: filter.query.clone(),
+        }]
+    }
+
+    fn toggle_archived(&mut self) -> Vec<Effect> {
+        self.sidebar.archived = !self.sidebar.archived;
+        self.sidebar.filter = None;
+        self.sidebar.reset();
+        self.info(if self.sidebar.archived {
+            "showing archived conversations (A shows the active ones)"
+        } else {
+            "showing active conversations"
+        });
+        vec![Effect::LoadConversations {
+            archived: self.sidebar.archived,
+            generation: self.sidebar.generation,
+            offset: 0,
+        }]
+    }
+
+    fn archive(&mut self, id: i64, title: &str) -> Vec<Effect> {
+        let archived = !self.sidebar.archived;
+        self.sidebar.remove(id);
+        let title = sanitize::for_terminal_line(title);
+        self.info(if archived {
+            format!("archived “{title}” (A shows archived conversations)")
+        } else {
+            format!("“{title}” is active again")
+        });
+        vec![Effect::SetArchived { id, archived }]
+    }
+
+    fn rename(&mut self, id: i64, title: String) -> Vec<Effect> {
+        if let Some(pos) = self.sidebar.position(id) {
+            self.sidebar.items[pos].title = title.clone();
+        }
+        if self.transcript.shows(Some(id)) {
+            self.transcript.title = title.clone();
+        }
+        self.info("renamed");
+        vec![Effect::Rename { id, title }]
+    }
+
+    fn delete(&mut self, id: i64, title: &str) -> Vec<Effect> {
+        self.sidebar.remove(id);
+        let mut effects = vec![Effect::Delete { id }];
+        if self.transcript.shows(Some(id)) {
+            self.transcript = Transcript::new_conversation(self.new_setup.clone());
+            self.reset_input(String::new());
+            effects.push(Effect::SaveOpen(None));
+        }
+        self.info(format!("deleted “{}”", sanitize::for_terminal_line(title)));
+        effects
+    }
+
+    // ----- sending --------------------------------------------------------------
+
+    fn on_send_event(&mut self, event: SendEvent) -> Vec<Effect> {
+        let Some(pending) = self.pending.as_mut() else {
+            return vec![];
+        };
+        match event {
+            SendEvent::UserStored {
+                conversation_id,
+                message,
+                created,
+            } => {
+                pending.user_stored = true;
+                let was = pending.conversation_id;
+                pending.conversation_id = Some(conversation_id);
+                let mut effects = Vec::new();
+                if self.transcript.shows(was) {
+                    let t = &mut self.transcript;
+                    t.conversation_id = Some(conversation_id);
+                    if let Some(m) = t.messages.iter_mut().rev().find(|m| m.id == OPTIMISTIC_ID) {
+                        *m = message.clone();
+                    }
+                    if created {
+                        t.title =
+                            crate::service::title_from_message(&message.content, t.setup.as_ref());
+                        effects.push(Effect::SaveOpen(Some(conversation_id)));
+                    }
+                }
+                if created {
+                    effects.push(Effect::SaveDraft {
+                        conversation_id: None,
+                        text: String::new(),
+                    });
+                }
+                let summary = self.summary_after_activity(conversation_id, &message, created);
+                if !self.sidebar.archived {
+                    self.sidebar.bump(summary);
+                    if self.transcript.shows(Some(conversation_id)) {
+                        self.sidebar.selected = 0;
+                    }
+                }
+                effects
+            }
+            SendEvent::ReplyStarted { .. } => {
+                pending.started = true;
+                vec![]
+            }
+            SendEvent::Delta(text) => {
+                pending.started = true;
+                pending.reply.push_str(&text);
+                vec![]
+            }
+            SendEvent::Finished { reply, end } => {
+                let conversation_id = pending.conversation_id;
+                self.pending = None;
+                if let Some(reply) = reply {
+                    if let Some(pos) = self.sidebar.position(reply.conversation_id) {
+                        let item = &mut self.sidebar.items[pos];
+                        item.message_count += 1;
+                        item.updated_at = reply.created_at.max(item.updated_at);
+                    }
+                    if self.transcript.shows(Some(reply.conversation_id)) {
+                        self.transcript.upsert(reply);
+                    }
+                }
+                self.report_end(conversation_id, end)
+            }
+        }
+    }
+
+    fn report_end(&mut self, conversation_id: Option<i64>, end: StreamEnd) -> Vec<Effect> {
+        let elsewhere = !self.transcript.shows(conversation_id);
+        match end {
+            StreamEnd::Complete => {
+                if elsewhere {
+                    self.info("the reply in the other conversation is complete");
+                } else {
+                    self.status = None;
+                }
+            }
+            StreamEnd::Interrupted(reason) => {
+                self.error(format!(
+                    "reply interrupted ({}); the text so far is kept. Ctrl+R retries",
+                    sanitize::for_terminal_line(&reason)
+                ));
+            }
+            StreamEnd::Failed(AgentError::BadKey { status, .. }) => {
+                self.overlay = Some(Overlay::Welcome(Welcome {
+                    reason: format!(
+                        "The server rejected the API key ({status}). Paste a valid key, or press Esc to practise offline."
+                    ),
+                    ..Welcome::default()
+                }));
+                self.error("the API key was rejected; your message is kept, Ctrl+R retries once a key works");
+            }
+            StreamEnd::Failed(e) => {
+                self.error(format!(
+                    "{}. Ctrl+R retries",
+                    sanitize::for_terminal_line(&e.to_string())
+                ));
+            }
+        }
+        vec![]
+    }
+
+    fn on_send_ended(&mut self, result: Result<(), String>) -> Vec<Effect> {
+        let pending = self.pending.take();
+        if let Err(reason) = result {
+            self.error(sanitize::for_terminal_line(&reason));
+            if let Some(p) = pending
+                && !p.user_stored
+            {
+                // Refused before anything was stored: take the message back.
+                if let Some(pos) = self
+                    .transcript
+                    .messages
+                    .iter()
+                    .rposition(|m| m.id == OPTIMISTIC_ID)
+                {
+                    self.transcript.messages.remove(pos);
+                }
+                if let Some(text) = p.sent_text
+                    && self.transcript.shows(p.conversation_id)
+                {
+                    let current = self.draft();
+                    let restored = if current.trim().is_empty() {
+                        text
+                    } else {
+                        format!("{text}\n{current}")
+                    };
+                    self.reset_input(restored);
+                    self.draft_dirty = true;
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn summary_after_activity(
+        &self,
+        id: i64,
+        message: &Message,
+        created: bool,
+    ) -> ConversationSummary {
+        match self.sidebar.position(id).map(|p| &self.sidebar.items[p]) {
+            Some(item) => ConversationSummary {
+                updated_at: message.created_at,
+                message_count: item.message_count + 1,
+                ..item.clone()
+            },
+            None => ConversationSummary {
+                id,
+                title: if created || self.transcript.shows(Some(id)) {
+                    self.transcript.title.clone()
+                } else {
+                    String::new()
+                },
+                persona: String::new(),
+                created_at: message.created_at,
+                updated_at: message.created_at,
+                message_count: 1,
+                archived: false,
+            },
+        }
+    }
+
+    /// Shows the welcome screen (no key at start).
+    pub fn welcome(&mut self, reason: String) {
+        self.overlay = Some(Overlay::Welcome(Welcome {
+            reason,
+            ..Welcome::default()
+        }));
+    }
+}
+
+/// Id of the user's message shown before the store has answered.
+pub const OPTIMISTIC_ID: i64 = -1;
+
+fn offline_hint() -> &'static str {
+    "the built-in question bank interviews you; add a key any time with `interviewer key set`"
+}
+
+#[cfg(test)]
+mod tests;

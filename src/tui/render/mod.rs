@@ -1,0 +1,10 @@
+//! Pure rendering: text in, styled ratatui lines out. No terminal, no I/O.
+
+pub mod cache;
+pub mod markdown;
+pub mod theme;
+pub mod wrap;
+
+pub use cache::{MessageLayout, View, message_lines};
+pub use markdown::{markdown_lines, markdown_lines_partial};
+pub use theme::Theme;

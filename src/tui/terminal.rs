@@ -1,0 +1,122 @@
+//! The real terminal: entering and leaving full-screen mode (alternate screen, raw
+//! mode, bracketed paste, mouse), always restoring it (also on panic), the OSC 52
+//! clipboard, and handing the terminal to `$EDITOR` for a while.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use base64::Engine;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+
+/// Takes over the terminal. Pair with [`leave`]; a panic restores it too.
+pub fn enter() -> io::Result<DefaultTerminal> {
+    // ratatui's init installs a panic hook that restores raw mode and the screen;
+    // ours runs first to also switch off the mouse and paste modes.
+    let terminal = ratatui::try_init()?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        previous(info);
+    }));
+    execute!(io::stdout(), EnableBracketedPaste, EnableMouseCapture)?;
+    Ok(terminal)
+}
+
+/// Gives the terminal back to the shell as it was.
+pub fn leave() {
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+}
+
+/// Copies `text` to the clipboard of the terminal (works over SSH when the terminal
+/// allows OSC 52).
+pub fn copy_osc52(text: &str) -> io::Result<()> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = io::stdout().lock();
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.flush()
+}
+
+/// Why the editor could not give the draft back.
+#[derive(Debug, thiserror::Error)]
+pub enum EditorError {
+    #[error("cannot write the draft for the editor to {path}: {source}")]
+    Write { path: String, source: io::Error },
+    #[error("cannot start the editor {editor:?}: {source}; set $EDITOR to an installed editor")]
+    Start { editor: String, source: io::Error },
+    #[error("the editor {editor:?} exited with {status}; the draft is unchanged")]
+    Failed { editor: String, status: String },
+    #[error("cannot read the draft back from {path}: {source}")]
+    Read { path: String, source: io::Error },
+}
+
+/// The editor command: `$VISUAL`, then `$EDITOR`, then `vi`.
+pub fn editor_command() -> String {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+/// Leaves full-screen mode, edits `text` in the editor through a private file in
+/// `dir`, and comes back. The file is removed afterwards.
+pub fn edit_in_editor(
+    terminal: &mut DefaultTerminal,
+    dir: &Path,
+    text: &str,
+) -> Result<String, EditorError> {
+    let path = dir.join("draft-edit.md");
+    let shown = path.display().to_string();
+    write_private(&path, text).map_err(|source| EditorError::Write {
+        path: shown.clone(),
+        source,
+    })?;
+    let editor = editor_command();
+    leave();
+    // `$EDITOR` may carry arguments ("code --wait").
+    let mut words = editor.split_whitespace();
+    let status = match words.next() {
+        Some(program) => std::process::Command::new(program)
+            .args(words)
+            .arg(&path)
+            .status(),
+        None => Err(io::Error::new(io::ErrorKind::NotFound, "empty command")),
+    };
+    let back = enter().map(|t| *terminal = t);
+    let result = match status {
+        Err(source) => Err(EditorError::Start {
+            editor: editor.clone(),
+            source,
+        }),
+        Ok(s) if !s.success() => Err(EditorError::Failed {
+            editor: editor.clone(),
+            status: s.to_string(),
+        }),
+        Ok(_) => std::fs::read_to_string(&path).map_err(|source| EditorError::Read {
+            path: shown.clone(),
+            source,
+        }),
+    };
+    let _ = std::fs::remove_file(&path);
+    if let Err(e) = back {
+        tracing::error!(error = %e, "cannot take the terminal back after the editor");
+    }
+    let _ = terminal.clear();
+    result
+}
+
+fn write_private(path: &Path, text: &str) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
+}

@@ -1,0 +1,933 @@
+//! Drawing the whole screen from the [`App`] state: sidebar, message pane, input box,
+//! status line and overlays. Only what is visible is laid out; wrapped message
+//! lines come from the per-message, per-width cache.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui_textarea::WrapMode;
+use unicode_width::UnicodeWidthStr;
+
+use std::borrow::Cow;
+
+use crate::config::Theme;
+use crate::sanitize;
+use crate::store::{Message, Role, Status};
+use crate::timefmt;
+
+use super::app::{App, Focus, Mode, Overlay, Tone};
+use super::keys;
+use super::plain;
+use super::sidebar::DateGroup;
+use super::transcript::{LayoutCache, LayoutKey};
+
+/// Most rows the input box grows to before it scrolls.
+const INPUT_MAX_ROWS: u16 = 6;
+/// Above this many bytes the input stops soft-wrapping: re-wrapping a huge paste on
+/// every key would make typing lag.
+const INPUT_WRAP_LIMIT: usize = 64 * 1024;
+const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// Draws the screen. Takes `&mut` for the layout cache and scroll clamping.
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let right = if app.sidebar_visible() && main.width >= 30 {
+        let [side, right] =
+            Layout::horizontal([Constraint::Length(app.sidebar_width()), Constraint::Min(0)])
+                .areas(main);
+        draw_sidebar(frame, side, app);
+        right
+    } else {
+        main
+    };
+    let input_rows = input_rows(app, right.width.saturating_sub(2));
+    let input_height = (input_rows + 2)
+        .min(right.height / 2)
+        .max(3.min(right.height));
+    let [messages, input] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(input_height)]).areas(right);
+    draw_messages(frame, messages, app);
+    draw_input(frame, input, app);
+    draw_status(frame, status, app);
+    if app.overlay.is_some() {
+        draw_overlay(frame, area, app);
+    }
+}
+
+fn pane_block(app: &App, title: Line<'static>, focused: bool) -> Block<'static> {
+    let theme = app.theme;
+    let border = if focused {
+        theme.fg(theme.accent)
+    } else {
+        theme.fg(theme.muted)
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(border)
+        .title(title)
+}
+
+// ----- sidebar -------------------------------------------------------------------
+
+fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
+    let theme = app.theme;
+    let focused = app.focus == Focus::Sidebar;
+    let title = if app.sidebar.archived {
+        " Archived "
+    } else {
+        " Interviews "
+    };
+    let block = pane_block(app, Line::from(title), focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let width = usize::from(inner.width);
+    if let Some(filter) = &app.sidebar.filter {
+        let mut lines = vec![Line::from(vec![
+            Span::styled("/ ", theme.fg(theme.accent).add_modifier(Modifier::BOLD)),
+            Span::raw(tail_to_width(
+                &sanitize::for_terminal_line(&filter.query),
+                width.saturating_sub(3),
+            )),
+            Span::styled("▏", theme.fg(theme.accent)),
+        ])];
+        let hint = if let Some(e) = &filter.error {
+            Line::styled(truncate(e, width), theme.fg(theme.error))
+        } else if filter.query.trim().is_empty() {
+            Line::styled("type to search · Esc clears", theme.fg(theme.muted))
+        } else if filter.searching && filter.hits.is_empty() {
+            Line::styled("searching…", theme.fg(theme.muted))
+        } else if filter.hits.is_empty() {
+            Line::styled("no matches", theme.fg(theme.muted))
+        } else {
+            Line::styled(
+                format!("{} found · Enter opens", filter.hits.len()),
+                theme.fg(theme.muted),
+            )
+        };
+        lines.push(hint);
+        let rows = usize::from(inner.height).saturating_sub(2) / 2;
+        let first = filter.selected.saturating_sub(rows.saturating_sub(1));
+        for (i, hit) in filter.hits.iter().enumerate().skip(first).take(rows) {
+            let selected = i == filter.selected;
+            let style = if selected {
+                Style::new().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            lines.push(Line::styled(
+                pad(
+                    &truncate(&sanitize::for_terminal_line(&hit.title), width),
+                    width,
+                ),
+                style.add_modifier(Modifier::BOLD),
+            ));
+            lines.push(Line::styled(
+                truncate(&sanitize::for_terminal_line(&hit.snippet), width),
+                theme.fg(theme.muted),
+            ));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+
+    let s = &mut app.sidebar;
+    if s.items.is_empty() {
+        let text = if s.loading {
+            "loading…"
+        } else if s.archived {
+            "No archived conversations. A shows the active ones."
+        } else {
+            "No interviews yet. Type in the box to start one."
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(theme.fg(theme.muted))
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let height = usize::from(inner.height);
+    let now = app.now;
+    // Rows from `top` to `selected` (inclusive), counting date headings.
+    let rows_between = |items: &[crate::store::ConversationSummary], top: usize, last: usize| {
+        let mut rows = 0;
+        let mut group = None;
+        for item in &items[top..=last] {
+            let g = DateGroup::of(item.updated_at, now);
+            if group != Some(g) {
+                rows += 1;
+                group = Some(g);
+            }
+            rows += 1;
+        }
+        rows
+    };
+    s.selected = s.selected.min(s.items.len() - 1);
+    if s.selected < s.top {
+        s.top = s.selected;
+    }
+    while s.top < s.selected && rows_between(&s.items, s.top, s.selected) > height {
+        s.top += 1;
+    }
+    let mut lines = Vec::with_capacity(height);
+    let mut group = None;
+    let open = app.transcript.conversation_id;
+    for (i, item) in s.items.iter().enumerate().skip(s.top) {
+        if lines.len() >= height {
+            break;
+        }
+        let g = DateGroup::of(item.updated_at, now);
+        if group != Some(g) {
+            group = Some(g);
+            lines.push(Line::styled(
+                g.label(),
+                theme.fg(theme.muted).add_modifier(Modifier::BOLD),
+            ));
+            if lines.len() >= height {
+                break;
+            }
+        }
+        let meta = format!(
+            " {} {}",
+            timefmt::relative(item.updated_at, now),
+            item.message_count
+        );
+        let title_width = width.saturating_sub(meta.width() + 1);
+        let marker = if open == Some(item.id) { "▎" } else { " " };
+        let title = truncate(&sanitize::for_terminal_line(&item.title), title_width);
+        let mut style = Style::new();
+        if open == Some(item.id) {
+            style = style.add_modifier(Modifier::BOLD);
+        }
+        if i == s.selected {
+            style = style.add_modifier(Modifier::REVERSED);
+            if !focused {
+                style = style.add_modifier(Modifier::DIM);
+            }
+        }
+        let used = 1 + title.width() + meta.width();
+        lines.push(Line::from(vec![
+            Span::styled(marker, theme.fg(theme.accent)),
+            Span::styled(title, style),
+            Span::styled(" ".repeat(width.saturating_sub(used)), style),
+            Span::styled(meta, style.patch(theme.fg(theme.muted))),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+// ----- messages ------------------------------------------------------------------
+
+/// Pseudo id of the reply being streamed (never cached).
+const STREAM_ID: i64 = i64::MIN;
+
+fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
+    let theme = app.theme;
+    let focused = app.focus == Focus::Messages;
+    let title = format!(
+        " {} ",
+        truncate(
+            &sanitize::for_terminal_line(if app.transcript.title.is_empty() {
+                "…"
+            } else {
+                &app.transcript.title
+            }),
+            usize::from(area.width.saturating_sub(6))
+        )
+    );
+    let block = pane_block(
+        app,
+        Line::styled(title, Style::new().add_modifier(Modifier::BOLD)),
+        focused,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(header_line(app, usize::from(inner.width))),
+        header,
+    );
+    if body.height == 0 {
+        return;
+    }
+
+    let t = &app.transcript;
+    if t.messages.is_empty() && app.pending.is_none() {
+        let text = if t.loading {
+            vec![Line::styled("loading…", theme.fg(theme.muted))]
+        } else {
+            empty_state(app)
+        };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+        app.transcript.showing_top = true;
+        return;
+    }
+
+    let width = body.width.saturating_sub(1).max(1);
+    let height = usize::from(body.height);
+    // The streaming reply, as a message at the end.
+    let streaming = app.pending.as_ref().and_then(|p| {
+        app.transcript
+            .shows(p.conversation_id)
+            .then(|| stream_message(app, &p.reply, p.started))
+    });
+    let count = t.messages.len() + usize::from(streaming.is_some());
+
+    // Put a search match at the top of the view.
+    let theme = app.theme;
+    let App {
+        transcript,
+        layout: cache,
+        ..
+    } = app;
+    if let Some(target) = transcript.jump_to.take() {
+        let mut from_bottom = 0;
+        for i in (0..count).rev() {
+            let msg = message_at(&transcript.messages, streaming.as_ref(), i);
+            from_bottom += layout(cache, theme, transcript.highlight, msg, width).len();
+            if msg.id == target {
+                transcript.scroll = from_bottom.saturating_sub(height);
+                break;
+            }
+        }
+    }
+
+    // Walk up from the bottom until the window [scroll, scroll + height) is covered.
+    let scroll = transcript.scroll;
+    let mut visible: Vec<Line<'static>> = Vec::with_capacity(height);
+    let mut from_bottom = 0usize;
+    let mut reached_top = true;
+    for i in (0..count).rev() {
+        let msg = message_at(&transcript.messages, streaming.as_ref(), i);
+        let lines = layout(cache, theme, transcript.highlight, msg, width);
+        let n = lines.len();
+        let (lo, hi) = (from_bottom, from_bottom + n);
+        let (win_lo, win_hi) = (scroll, scroll + height);
+        if hi > win_lo && lo < win_hi {
+            // Lines of this message inside the window, counted from its end.
+            let start = n - (win_hi.min(hi) - lo);
+            let end = n - (win_lo.max(lo) - lo);
+            for line in lines[start..end].iter().rev() {
+                visible.push(line.clone());
+            }
+        }
+        from_bottom = hi;
+        if from_bottom >= win_hi {
+            reached_top = i == 0;
+            break;
+        }
+    }
+    let total_seen = from_bottom;
+    if total_seen < scroll + height && reached_top {
+        // Scrolled past the top: clamp so the first line is at the top.
+        let clamped = total_seen.saturating_sub(height);
+        if clamped != scroll {
+            transcript.scroll = clamped;
+            return draw_messages(frame, area, app);
+        }
+    }
+    transcript.showing_top = reached_top && total_seen <= scroll + height;
+    visible.reverse();
+    frame.render_widget(Paragraph::new(visible), body);
+    if app.transcript.scroll > 0 {
+        let more = Line::styled(
+            format!(" ↓ {} more lines · End follows ", app.transcript.scroll),
+            theme.fg(theme.accent).add_modifier(Modifier::REVERSED),
+        );
+        let w = more.width() as u16;
+        if w < body.width {
+            let r = Rect::new(body.x + body.width - w, body.y + body.height - 1, w, 1);
+            frame.render_widget(Paragraph::new(more), r);
+        }
+    }
+}
+
+fn message_at<'a>(
+    messages: &'a [Message],
+    streaming: Option<&'a Message>,
+    i: usize,
+) -> &'a Message {
+    match (messages.get(i), streaming) {
+        (Some(m), _) => m,
+        (None, Some(s)) => s,
+        // `i` is always below messages.len() + streaming.is_some().
+        (None, None) => &messages[messages.len() - 1],
+    }
+}
+
+fn stream_message(app: &App, reply: &str, started: bool) -> Message {
+    Message {
+        id: STREAM_ID,
+        conversation_id: 0,
+        role: Role::Assistant,
+        content: reply.to_string(),
+        status: Status::Streaming,
+        created_at: app.now,
+        error: if started { None } else { Some(String::new()) },
+        prompt_tokens: None,
+        completion_tokens: None,
+        model: None,
+    }
+}
+
+/// The message's lines at `width`: from the cache, or wrapped now (the reply being
+/// streamed changes with every delta, so it is not cached).
+fn layout<'a>(
+    cache: &'a mut LayoutCache,
+    theme: Theme,
+    highlight: Option<i64>,
+    msg: &Message,
+    width: u16,
+) -> Cow<'a, [Line<'static>]> {
+    let highlighted = highlight == Some(msg.id);
+    if msg.id == STREAM_ID {
+        return Cow::Owned(render_message(msg, width, theme, false));
+    }
+    let key = LayoutKey {
+        message_id: msg.id,
+        width,
+        content_len: msg.content.len(),
+        status: msg.status as u8,
+        highlighted,
+    };
+    Cow::Borrowed(cache.get_or_insert_with(key, || render_message(msg, width, theme, highlighted)))
+}
+
+/// One message: a heading (who, when, state) and the wrapped body, then a blank line.
+fn render_message(
+    msg: &Message,
+    width: u16,
+    theme: Theme,
+    highlighted: bool,
+) -> Vec<Line<'static>> {
+    let (who, who_style, body_style) = match msg.role {
+        Role::User => (
+            "You",
+            theme.fg(theme.user).add_modifier(Modifier::BOLD),
+            theme.fg(theme.user),
+        ),
+        Role::Assistant => (
+            "Interviewer",
+            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+            theme.fg(theme.assistant),
+        ),
+        Role::System => ("System", theme.fg(theme.muted), theme.fg(theme.muted)),
+    };
+    let mut head = vec![
+        Span::styled(if msg.role == Role::User { "▍" } else { "◆" }, who_style),
+        Span::styled(format!(" {who}"), who_style),
+        Span::styled(
+            format!(" · {}", timefmt::clock(msg.created_at)),
+            theme.fg(theme.muted),
+        ),
+    ];
+    match msg.status {
+        Status::Streaming if msg.id == STREAM_ID && msg.error.is_some() => {
+            head.push(Span::styled(" · thinking…", theme.fg(theme.muted)));
+        }
+        Status::Streaming => head.push(Span::styled(" · streaming…", theme.fg(theme.muted))),
+        Status::Interrupted => head.push(Span::styled(
+            format!(
+                " · interrupted{}",
+                msg.error
+                    .as_deref()
+                    .filter(|e| !e.is_empty())
+                    .map(|e| format!(": {}", sanitize::for_terminal_line(e)))
+                    .unwrap_or_default()
+            ),
+            theme.fg(theme.error),
+        )),
+        Status::Error => head.push(Span::styled(" · failed", theme.fg(theme.error))),
+        Status::Complete => {}
+    }
+    if highlighted {
+        head.push(Span::styled(
+            " · match",
+            theme.fg(theme.accent).add_modifier(Modifier::REVERSED),
+        ));
+    }
+    let mut lines = vec![Line::from(head)];
+    let body_width = width.saturating_sub(2).max(1);
+    let mut body_style = body_style;
+    if highlighted {
+        body_style = body_style.add_modifier(Modifier::BOLD);
+    }
+    let bar = if msg.role == Role::User { "▍ " } else { "  " };
+    let bar_style = if highlighted {
+        theme.fg(theme.accent).add_modifier(Modifier::REVERSED)
+    } else {
+        who_style
+    };
+    let content = sanitize::for_terminal(&msg.content);
+    if !content.trim().is_empty() {
+        for line in plain::body_lines(content.trim_end(), body_width, body_style) {
+            let mut spans = vec![Span::styled(bar, bar_style)];
+            spans.extend(line.spans);
+            lines.push(Line::from(spans));
+        }
+    }
+    if msg.status == Status::Error {
+        let reason = msg.error.as_deref().unwrap_or("the request failed");
+        for line in plain::body_lines(
+            &format!("⚠ {} — Ctrl+R retries", sanitize::for_terminal_line(reason)),
+            body_width,
+            theme.fg(theme.error),
+        ) {
+            let mut spans = vec![Span::raw("  ")];
+            spans.extend(line.spans);
+            lines.push(Line::from(spans));
+        }
+    }
+    lines.push(Line::default());
+    lines
+}
+
+fn header_line(app: &App, width: usize) -> Line<'static> {
+    let theme = app.theme;
+    let mut parts: Vec<String> = Vec::new();
+    let setup = app.transcript.setup.clone().unwrap_or_default();
+    if let Some(role) = &setup.role {
+        parts.push(sanitize::for_terminal_line(role));
+    }
+    if let Some(s) = &setup.seniority {
+        parts.push(sanitize::for_terminal_line(s));
+    }
+    parts.push(setup.interview_type.label().to_string());
+    let asked = app
+        .transcript
+        .messages
+        .iter()
+        .filter(|m| m.role == Role::Assistant && m.status == Status::Complete)
+        .count();
+    if let Some(n) = setup.questions {
+        parts.push(format!("Q {}/{}", (asked as u32).min(n), n));
+    }
+    let left = parts.join(" · ");
+    let right = app
+        .answer_timer()
+        .map(|ms| {
+            let s = ms / 1000;
+            format!("answering {:02}:{:02}", s / 60, s % 60)
+        })
+        .unwrap_or_default();
+    let left = truncate(&left, width.saturating_sub(right.width() + 1));
+    let gap = width.saturating_sub(left.width() + right.width());
+    Line::from(vec![
+        Span::styled(left, theme.fg(theme.muted).add_modifier(Modifier::ITALIC)),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, theme.fg(theme.accent)),
+    ])
+}
+
+fn empty_state(app: &App) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let mut lines = vec![
+        Line::styled(
+            "A new practice interview",
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::default(),
+        Line::from("Say hello, or tell the interviewer the role you are preparing for."),
+        Line::from("The interviewer asks one question at a time and follows up on your answers."),
+        Line::default(),
+    ];
+    let mode = match &app.mode {
+        Mode::Online { model } => format!("Online with {model}."),
+        Mode::Offline { reason } => format!("Offline practice ({reason})."),
+    };
+    lines.push(Line::styled(mode, theme.fg(theme.muted)));
+    lines.push(Line::styled(
+        "Enter sends · Alt+Enter new line · Tab moves focus · ? or F1 help",
+        theme.fg(theme.muted),
+    ));
+    lines
+}
+
+// ----- input ---------------------------------------------------------------------
+
+fn input_rows(app: &App, width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let mut rows = 0usize;
+    for line in app.input.lines() {
+        rows += line.width().div_ceil(width).max(1);
+        if rows >= usize::from(INPUT_MAX_ROWS) {
+            return INPUT_MAX_ROWS;
+        }
+    }
+    rows.max(1) as u16
+}
+
+fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
+    let theme = app.theme;
+    let focused = app.focus == Focus::Input;
+    let title = if app.pending.is_some() {
+        " Your answer (the interviewer is replying) "
+    } else {
+        " Your answer "
+    };
+    let block = pane_block(app, Line::from(title), focused);
+    let big = app.input.lines().iter().map(String::len).sum::<usize>() > INPUT_WRAP_LIMIT;
+    let mode = if big {
+        WrapMode::None
+    } else {
+        WrapMode::WordOrGlyph
+    };
+    if app.input.wrap_mode() != mode {
+        app.input.set_wrap_mode(mode);
+    }
+    app.input.set_block(block);
+    app.input.set_cursor_style(if focused {
+        Style::new().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::new()
+    });
+    app.input.set_placeholder_style(theme.fg(theme.muted));
+    frame.render_widget(&app.input, area);
+}
+
+// ----- status line ---------------------------------------------------------------
+
+fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    let width = usize::from(area.width);
+    let mode = match &app.mode {
+        Mode::Online { model } => Span::styled(format!(" ● {model} "), theme.fg(theme.accent)),
+        Mode::Offline { .. } => Span::styled(" ○ offline practice ", theme.fg(theme.muted)),
+    };
+    let (activity, style) = match (&app.pending, &app.status) {
+        (Some(p), _) if p.cancelling => ("stopping…".to_string(), theme.fg(theme.muted)),
+        (Some(p), _) if !p.started => (
+            format!(
+                "{} waiting for the interviewer… (Esc stops)",
+                SPINNER[app.spinner % SPINNER.len()]
+            ),
+            theme.fg(theme.accent),
+        ),
+        (Some(_), _) => (
+            format!(
+                "{} streaming… (Esc stops)",
+                SPINNER[app.spinner % SPINNER.len()]
+            ),
+            theme.fg(theme.accent),
+        ),
+        (None, Some((Tone::Error, text))) => (
+            format!("✗ {}", sanitize::for_terminal_line(text)),
+            theme.fg(theme.error).add_modifier(Modifier::BOLD),
+        ),
+        (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(text), Style::new()),
+        (None, None) => (String::new(), Style::new()),
+    };
+    let hints = match app.focus {
+        Focus::Input => "Enter send · Tab focus · F1 help",
+        _ => "? help · n new · / search · q quit",
+    };
+    let used = mode.width() + activity.width() + 1;
+    let hints = if used + hints.width() < width {
+        hints
+    } else {
+        ""
+    };
+    let activity = truncate(
+        &activity,
+        width.saturating_sub(mode.width() + hints.width() + 1),
+    );
+    let gap = width.saturating_sub(mode.width() + activity.width() + hints.width());
+    let line = Line::from(vec![
+        mode,
+        Span::styled(activity, style),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(hints, theme.fg(theme.muted)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+// ----- overlays ------------------------------------------------------------------
+
+fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => {
+            let r = centered(area, 80, area.height.saturating_sub(2).max(3));
+            let lines = help_lines(app, r.width.saturating_sub(2));
+            let inner_height = usize::from(r.height.saturating_sub(2));
+            let max_scroll = lines.len().saturating_sub(inner_height);
+            let scroll = (*scroll).min(max_scroll);
+            let title = if max_scroll > 0 {
+                " Keys · ↑↓ scroll · any other key closes "
+            } else {
+                " Keys · any key closes "
+            };
+            let r = Rect {
+                height: r.height.min(lines.len() as u16 + 2),
+                ..r
+            };
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(overlay_block(app, title))
+                    .scroll((scroll as u16, 0)),
+                r,
+            );
+        }
+        Some(Overlay::ConfirmDelete { title, .. }) => {
+            let lines = vec![
+                Line::from(format!(
+                    "Delete “{}” and all its messages?",
+                    sanitize::for_terminal_line(title)
+                )),
+                Line::from("This cannot be undone (archive with `a` keeps it instead)."),
+                Line::default(),
+                Line::from(vec![
+                    Span::styled("y", Style::new().add_modifier(Modifier::BOLD)),
+                    Span::raw(" delete   "),
+                    Span::styled("n / Esc", Style::new().add_modifier(Modifier::BOLD)),
+                    Span::raw(" keep"),
+                ]),
+            ];
+            let r = centered(area, 60, 6);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(overlay_block(app, " Delete conversation "))
+                    .wrap(Wrap { trim: false }),
+                r,
+            );
+        }
+        Some(Overlay::Rename { text, .. }) => {
+            let r = centered(area, 60, 5);
+            let inner_width = usize::from(r.width.saturating_sub(4));
+            let lines = vec![
+                Line::from(vec![
+                    Span::raw(tail_to_width(
+                        &sanitize::for_terminal_line(text),
+                        inner_width,
+                    )),
+                    Span::styled("▏", theme.fg(theme.accent)),
+                ]),
+                Line::default(),
+                Line::styled(
+                    "Enter saves · Esc cancels · Ctrl+U clears",
+                    theme.fg(theme.muted),
+                ),
+            ];
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(lines).block(overlay_block(app, " Rename ")),
+                r,
+            );
+        }
+        Some(Overlay::Welcome(w)) => draw_welcome(frame, area, app, w),
+        None => {}
+    }
+}
+
+/// Every key, with descriptions wrapped under their column at `width`.
+fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = app.theme;
+    let key_width = keys::HELP
+        .iter()
+        .flat_map(|g| g.keys.iter())
+        .map(|(k, _)| k.width())
+        .max()
+        .unwrap_or(0);
+    let text_width = usize::from(width).saturating_sub(key_width + 4).max(10);
+    let mut lines = Vec::new();
+    for group in keys::HELP {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(
+            group.title,
+            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+        ));
+        for (k, what) in group.keys {
+            for (i, part) in plain::wrap(what, text_width).into_iter().enumerate() {
+                let key = if i == 0 { *k } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {}  ", pad(key, key_width)),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(part),
+                ]));
+            }
+        }
+    }
+    lines
+}
+
+/// The first-run screen: why, the key field and the two ways on. The field and the
+/// actions stay visible at any height; the explanation takes what is left.
+fn draw_welcome(frame: &mut Frame, area: Rect, app: &App, w: &super::app::Welcome) {
+    let theme = app.theme;
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let masked = if w.key.is_empty() {
+        Span::styled("paste your key here", theme.fg(theme.muted))
+    } else {
+        let n = w.key.chars().count();
+        let tail: String = if n > 12 {
+            w.key.chars().skip(n - 4).collect()
+        } else {
+            String::new()
+        };
+        Span::raw(format!(
+            "{}{}",
+            "•".repeat(n.min(32).saturating_sub(tail.len())),
+            tail
+        ))
+    };
+    let field = vec![
+        Line::from(vec![
+            Span::styled("Key: ", bold),
+            masked,
+            Span::styled("▏", theme.fg(theme.accent)),
+        ]),
+        if w.saving {
+            Line::styled("saving…", theme.fg(theme.muted))
+        } else if let Some(e) = &w.error {
+            Line::styled(
+                format!("✗ {}", sanitize::for_terminal_line(e)),
+                theme.fg(theme.error),
+            )
+        } else {
+            Line::default()
+        },
+        Line::from(vec![
+            Span::styled("Enter", bold),
+            Span::raw(" use this key · "),
+            Span::styled("Esc", bold),
+            Span::raw(" practise offline"),
+        ]),
+    ];
+    let text = vec![
+        Line::styled("Welcome to interviewer", bold),
+        Line::default(),
+        Line::from(sanitize::for_terminal_line(&w.reason)),
+        Line::default(),
+        Line::from(
+            "To be interviewed by an AI model, paste an OpenAI API key and press Enter. \
+             It is stored in the OS keyring, or kept for this session only when there is none.",
+        ),
+        Line::from(
+            "Offline, the built-in question bank interviews you; \
+             `interviewer key set` adds a key later.",
+        ),
+    ];
+    let r = centered(area, 84, 20);
+    frame.render_widget(Clear, r);
+    let block = overlay_block(app, " First run ").padding(ratatui::widgets::Padding::horizontal(1));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(field.len() as u16)]).areas(inner);
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), top);
+    frame.render_widget(Paragraph::new(field).wrap(Wrap { trim: false }), bottom);
+}
+
+fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.fg(app.theme.accent))
+        .title(Line::styled(
+            title,
+            Style::new().add_modifier(Modifier::BOLD),
+        ))
+}
+
+/// A `width` x `height` box centred in `area`, shrunk to fit.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+// ----- text helpers --------------------------------------------------------------
+
+/// `s` cut to `width` columns, with an ellipsis when cut.
+fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// The end of `s` that fits in `width` columns (a field being typed shows its end).
+fn tail_to_width(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out.into_iter().rev().collect()
+}
+
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_respects_display_width() {
+        assert_eq!(truncate("hello", 10), "hello");
+        assert_eq!(truncate("hello world", 6), "hello…");
+        assert_eq!(truncate("日本語テキスト", 5), "日本…");
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(tail_to_width("hello world", 6), "…world");
+    }
+
+    #[test]
+    fn centred_boxes_fit_tiny_areas() {
+        let r = centered(Rect::new(0, 0, 10, 3), 60, 6);
+        assert_eq!(r, Rect::new(0, 0, 10, 3));
+    }
+}

@@ -1,0 +1,1 @@
+//! Self-contained widgets: state, pure key handling, and drawing into a buffer.

@@ -1,0 +1,434 @@
+//! The interview experience through the real binary: an offline interview over
+//! several turns, the heuristic report, `stats`, and the model's report against the
+//! in-repo mock OpenAI server (JSON schema, the corrective retry, raw fallback).
+
+mod support;
+
+use serde_json::{Value, json};
+use support::Sandbox;
+use support::mock_openai::Reply;
+
+fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
+}
+
+/// Runs the binary with `args` and expects success; returns stdout.
+fn run_ok(sb: &Sandbox, args: &[&str]) -> String {
+    let output = sb.cmd().args(args).output().expect("run");
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        stderr_of(&output)
+    );
+    stdout_of(&output)
+}
+
+const STORY: &str = "At my last company I was responsible for the release of our mobile app. \
+    My goal was to ship before a partner launch. I underestimated the review time, so the \
+    release slipped by 2 weeks. I told the partner early, I rebuilt the plan with buffers, and \
+    as a result the next three releases shipped on time, with crash reports down 30%. I learned \
+    to plan for the review queue.";
+
+/// A whole offline interview of two questions in conversation `id` (the next one).
+fn offline_interview(sb: &Sandbox, id: i64, answers: [&str; 4]) {
+    let output = sb
+        .cmd()
+        .args([
+            "--offline",
+            "ask",
+            "--type",
+            "behavioral",
+            "--role",
+            "Backend engineer",
+            "--seniority",
+            "senior",
+            "--questions",
+            "2",
+            "Hello, I'm ready.",
+        ])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stderr_of(&output), format!("conversation {id}\n"));
+    let id = id.to_string();
+    for answer in answers {
+        run_ok(sb, &["--offline", "ask", "--conversation", &id, answer]);
+    }
+}
+
+#[test]
+fn an_offline_interview_runs_over_several_turns_in_one_conversation() {
+    let sb = Sandbox::new();
+    let first = sb
+        .cmd()
+        .args([
+            "--offline",
+            "ask",
+            "--type",
+            "behavioral",
+            "--role",
+            "Backend engineer",
+            "--questions",
+            "2",
+            "Hello",
+        ])
+        .output()
+        .expect("run");
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    let greeting = stdout_of(&first);
+    assert!(greeting.contains("offline practice"), "{greeting}");
+    assert!(greeting.contains("Backend engineer"), "{greeting}");
+    assert!(greeting.contains("Question 1 of 2:"), "{greeting}");
+
+    let say = |text: &str| run_ok(&sb, &["--offline", "ask", "--conversation", "1", text]);
+    let follow_up = say("We just fixed it together.");
+    assert!(follow_up.contains("make that concrete"), "{follow_up}");
+    let hint = say("/hint");
+    assert!(hint.starts_with("Hint: a strong answer here"), "{hint}");
+    let second = say(STORY);
+    assert!(second.contains("Question 2 of 2:"), "{second}");
+    let invite = say("/skip");
+    assert!(invite.contains("That was my last question."), "{invite}");
+    let close = say("What does success look like in the first year?");
+    assert!(
+        close.contains("That's the end of the interview."),
+        "{close}"
+    );
+    assert!(close.contains("interviewer report"), "{close}");
+
+    let messages = sb.messages(1);
+    assert_eq!(messages.len(), 12, "{messages:#?}");
+    assert!(messages.iter().all(|m| m.status == "complete"));
+    let model: String = sb
+        .db()
+        .query_row(
+            "SELECT model FROM messages WHERE role = 'assistant' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("model");
+    assert_eq!(model, "offline-question-bank");
+    // Nothing touched the network.
+    assert!(sb.mock.requests().is_empty());
+}
+
+#[test]
+fn the_offline_report_is_heuristic_stored_once_and_regenerable() {
+    let sb = Sandbox::new();
+    offline_interview(
+        &sb,
+        1,
+        [
+            "Um, we basically fixed it, you know.",
+            STORY,
+            STORY,
+            "No, thank you.",
+        ],
+    );
+
+    let text = run_ok(&sb, &["--offline", "report", "1"]);
+    assert!(text.starts_with("Feedback report (heuristic"), "{text}");
+    assert!(text.contains("Scores (1–5)"), "{text}");
+    assert!(text.contains("What a good answer contains:"), "{text}");
+    assert!(text.contains("\"2 weeks\""), "{text}");
+    assert!(text.contains("Study plan"), "{text}");
+
+    // Shown again from the store, not made again, and with no key or usable
+    // endpoint needed.
+    let again = sb
+        .cmd()
+        .env_remove("OPENAI_API_KEY")
+        .args(["--api-base", "not a url", "report", "1"])
+        .output()
+        .expect("run");
+    assert!(again.status.success(), "{}", stderr_of(&again));
+    assert_eq!(stdout_of(&again), text);
+    let json_out = run_ok(&sb, &["--offline", "report", "1", "--json"]);
+    let value: Value = serde_json::from_str(&json_out).expect("report --json is JSON");
+    assert_eq!(value["kind"], "heuristic");
+    assert_eq!(value["valid"], true);
+    assert_eq!(
+        value["report"]["competencies"].as_array().map(Vec::len),
+        Some(5)
+    );
+    assert_eq!(
+        value["report"]["questions"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let count = |sb: &Sandbox| -> i64 {
+        sb.db()
+            .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
+            .expect("count")
+    };
+    assert_eq!(count(&sb), 1);
+
+    run_ok(&sb, &["--offline", "report", "1", "--regenerate"]);
+    assert_eq!(count(&sb), 2);
+    let (kind, valid, body): (String, bool, String) = sb
+        .db()
+        .query_row(
+            "SELECT kind, valid, body FROM reports ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("report row");
+    assert_eq!((kind.as_str(), valid), ("heuristic", true));
+    let body: Value = serde_json::from_str(&body).expect("stored body is JSON");
+    assert!(
+        body["overall_summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Heuristic report"))
+    );
+}
+
+#[test]
+fn without_a_key_the_report_is_heuristic_and_says_why() {
+    let sb = Sandbox::new();
+    offline_interview(&sb, 1, [STORY, STORY, STORY, "No."]);
+    let output = sb
+        .cmd()
+        .env_remove("OPENAI_API_KEY")
+        .args(["report", "1"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("no API key"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(stdout_of(&output).starts_with("Feedback report (heuristic"));
+    assert!(sb.mock.requests().is_empty());
+}
+
+#[test]
+fn a_conversation_without_answers_gets_no_report() {
+    let sb = Sandbox::new();
+    run_ok(&sb, &["--offline", "ask", "Hello"]);
+    let output = sb
+        .cmd()
+        .args(["--offline", "report", "1"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_of(&output).contains("no answers to assess"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = sb
+        .cmd()
+        .args(["--offline", "report", "7"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("conversation 7 does not exist"));
+}
+
+#[test]
+fn stats_show_interviews_and_competency_trends() {
+    let sb = Sandbox::new();
+    let empty = run_ok(&sb, &["stats"]);
+    assert!(empty.contains("Interviews held: 0"), "{empty}");
+    assert!(empty.contains("No feedback reports yet"), "{empty}");
+
+    offline_interview(&sb, 1, ["We did it.", "Fine.", "Okay.", "No."]);
+    offline_interview(&sb, 2, [STORY, STORY, STORY, "No."]);
+    run_ok(&sb, &["--offline", "report", "1"]);
+    run_ok(&sb, &["--offline", "report", "2"]);
+    // A greeting with no answer is not an interview held.
+    run_ok(&sb, &["--offline", "ask", "Hello"]);
+
+    let text = run_ok(&sb, &["stats"]);
+    assert!(
+        text.contains("Interviews held: 2 (2 with a feedback report)"),
+        "{text}"
+    );
+    assert!(text.contains("evidence & impact"), "{text}");
+    assert!(text.contains("→"), "{text}");
+    assert!(text.contains("Readiness history"), "{text}");
+
+    let value: Value = serde_json::from_str(&run_ok(&sb, &["stats", "--json"])).expect("JSON");
+    assert_eq!(value["interviews"], 2);
+    assert_eq!(value["reports"], 2);
+    assert_eq!(value["assessed_interviews"], 2);
+    let evidence = value["competencies"]
+        .as_array()
+        .expect("competencies")
+        .iter()
+        .find(|c| c["name"] == "evidence & impact")
+        .expect("evidence & impact")
+        .clone();
+    let scores: Vec<u64> = evidence["scores"]
+        .as_array()
+        .expect("scores")
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    assert_eq!(scores.len(), 2);
+    // The second interview's answers carry numbers; the first's do not.
+    assert!(scores[1] > scores[0], "{scores:?}");
+    assert_eq!(value["readiness"].as_array().map(Vec::len), Some(2));
+}
+
+fn model_report() -> Value {
+    json!({
+        "overall_summary": "You told a clear story with a measurable result.",
+        "readiness": "almost",
+        "competencies": [
+            {"name": "structure", "score": 4, "evidence": "\"At my last company…\" sets the scene."},
+            {"name": "relevance", "score": 4, "evidence": "It answers the question."},
+            {"name": "depth", "score": 3, "evidence": "Little on why the plan slipped."},
+            {"name": "evidence & impact", "score": 4, "evidence": "\"crash reports down 30%\""},
+            {"name": "communication", "score": 4, "evidence": "Concise."}
+        ],
+        "questions": [{
+            "question": "Tell me about a failure.",
+            "answer_summary": "A release that slipped by two weeks.",
+            "strengths": ["Owned the mistake."],
+            "improvements": ["Say how you now estimate review time."],
+            "better_answer": "At my last company I owned the mobile release … [number] …"
+        }],
+        "top_improvements": ["Explain your reasoning.", "Name the lesson earlier."],
+        "study_plan": ["Write three STAR stories with numbers."]
+    })
+}
+
+#[test]
+fn the_model_report_uses_a_json_schema_and_is_stored() {
+    let sb = Sandbox::new();
+    offline_interview(&sb, 1, [STORY, STORY, STORY, "No."]);
+    sb.mock
+        .push(Reply::text(model_report().to_string()).usage(Some((1200, 300))));
+
+    let output = sb.cmd().args(["report", "1"]).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    assert!(text.starts_with("Feedback report by gpt-4o-mini"), "{text}");
+    assert!(text.contains("Readiness: Almost ready"), "{text}");
+    assert!(text.contains("crash reports down 30%"), "{text}");
+    assert!(
+        text.contains("gpt-4o-mini (this report): 1,200 prompt + 300 completion tokens"),
+        "{text}"
+    );
+
+    let requests = sb.mock.chat_requests();
+    assert_eq!(requests.len(), 1);
+    let body = &requests[0].body;
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    assert_eq!(
+        body["response_format"]["json_schema"]["name"],
+        "interview_report"
+    );
+    assert_eq!(body["response_format"]["json_schema"]["strict"], true);
+    assert!(body.get("stream").is_none_or(|s| s == false));
+    let turns = requests[0].messages();
+    assert_eq!(turns[0].0, "system");
+    assert!(turns[0].1.contains("evidence & impact"));
+    assert_eq!(turns[1].0, "user");
+    assert!(turns[1].1.contains("Target role: Backend engineer"));
+    assert!(turns[1].1.contains("[Candidate]\nAt my last company"));
+
+    let (kind, model, valid): (String, String, bool) = sb
+        .db()
+        .query_row("SELECT kind, model, valid FROM reports", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("stored report");
+    assert_eq!(
+        (kind.as_str(), model.as_str(), valid),
+        ("model", "gpt-4o-mini", true)
+    );
+}
+
+#[test]
+fn an_invalid_report_is_asked_for_once_more_with_the_error() {
+    let sb = Sandbox::new();
+    offline_interview(&sb, 1, [STORY, STORY, STORY, "No."]);
+    let mut bad = model_report();
+    bad["competencies"][2]["score"] = 7.into();
+    sb.mock.push(Reply::text(bad.to_string()));
+    sb.mock
+        .push(Reply::text(format!("```json\n{}\n```", model_report())));
+
+    let value: Value =
+        serde_json::from_str(&run_ok(&sb, &["report", "1", "--json"])).expect("JSON");
+    assert_eq!(value["kind"], "model");
+    assert_eq!(value["valid"], true);
+    assert_eq!(value["report"]["competencies"][2]["score"], 3);
+
+    let requests = sb.mock.chat_requests();
+    assert_eq!(requests.len(), 2, "exactly one corrective retry");
+    let retry = requests[1].messages();
+    assert_eq!(retry.len(), 4);
+    assert_eq!(retry[2].0, "assistant");
+    assert!(retry[3].1.contains("outside 1 to 5"), "{}", retry[3].1);
+}
+
+#[test]
+fn a_reply_that_stays_invalid_is_stored_raw_and_shown_as_it_came() {
+    let sb = Sandbox::new();
+    offline_interview(&sb, 1, [STORY, STORY, STORY, "No."]);
+    sb.mock.push(Reply::text("I think you did well overall!"));
+    sb.mock
+        .push(Reply::text("Really, you did well. Keep practising."));
+
+    let text = run_ok(&sb, &["report", "1"]);
+    assert!(text.contains("not a valid report"), "{text}");
+    assert!(
+        text.contains("Really, you did well. Keep practising."),
+        "{text}"
+    );
+    assert_eq!(sb.mock.chat_requests().len(), 2);
+    let valid: bool = sb
+        .db()
+        .query_row("SELECT valid FROM reports", [], |r| r.get(0))
+        .expect("stored");
+    assert!(!valid);
+    // Invalid reports do not count towards progress.
+    let value: Value = serde_json::from_str(&run_ok(&sb, &["stats", "--json"])).expect("JSON");
+    assert_eq!(value["assessed_interviews"], 0);
+    assert_eq!(value["reports"], 1);
+}
+
+#[test]
+fn a_server_without_json_schema_is_asked_in_json_mode() {
+    let sb = Sandbox::new();
+    offline_interview(&sb, 1, [STORY, STORY, STORY, "No."]);
+    sb.mock.push(Reply::status(
+        400,
+        "response_format type json_schema is not supported by this model",
+    ));
+    sb.mock.push(Reply::text(model_report().to_string()));
+
+    let value: Value =
+        serde_json::from_str(&run_ok(&sb, &["report", "1", "--json"])).expect("JSON");
+    assert_eq!(value["valid"], true);
+    let requests = sb.mock.chat_requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].body["response_format"]["type"], "json_object");
+}
+
+#[test]
+fn a_server_failure_stores_nothing_and_says_what_to_do() {
+    let sb = Sandbox::new();
+    offline_interview(&sb, 1, [STORY, STORY, STORY, "No."]);
+    sb.mock.push(Reply::status(503, "The server is overloaded"));
+
+    let output = sb.cmd().args(["report", "1"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert!(err.contains("The server is overloaded"), "{err}");
+    assert!(err.contains("--offline"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 2, "{err}"); // progress line + error
+    assert_eq!(sb.mock.chat_requests().len(), 1, "no hidden retries");
+    let count: i64 = sb
+        .db()
+        .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(count, 0);
+}
