@@ -294,7 +294,8 @@ fn message_candidates(store: &Store, query: &str) -> Result<Vec<Candidate>, Atte
                FROM (SELECT rowid AS id, highlight(messages_fts, 0, char(1), char(2)) AS marked
                      FROM messages_fts WHERE messages_fts MATCH ?1
                      ORDER BY rowid DESC LIMIT ?2) s
-               JOIN messages m ON m.id = s.id";
+               JOIN messages m ON m.id = s.id
+               ORDER BY s.id DESC";
     let mut stmt = conn.prepare_cached(sql).map_err(|e| attempt(store, e))?;
     let rows = stmt
         .query_map(rusqlite::params![query, CANDIDATES as i64], |r| {
