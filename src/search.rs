@@ -125,6 +125,28 @@ pub fn mark_snippet(snippet: &str, open: &str, close: &str) -> String {
     out
 }
 
+/// The query for a search box filtering as the user types: plain words become
+/// quoted terms with the last one a prefix (`kube` finds `kubernetes` before the
+/// word is finished; punctuation is literal). Input that already uses FTS syntax
+/// (quotes, `*`, parentheses, `AND`/`OR`/`NOT`, `NEAR`) is passed through as is.
+pub fn as_you_type(input: &str) -> String {
+    let words: Vec<&str> = input.split_whitespace().collect();
+    let uses_syntax = input.contains(['"', '*', '(', ')'])
+        || words
+            .iter()
+            .any(|w| matches!(*w, "AND" | "OR" | "NOT") || w.starts_with("NEAR"));
+    if uses_syntax || words.is_empty() {
+        return input.to_string();
+    }
+    let mut out = words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" ");
+    out.push('*');
+    out
+}
+
 /// Finds the conversations matching `query`, best first, one hit per conversation,
 /// at most `limit`.
 pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
@@ -500,6 +522,25 @@ mod tests {
         assert_eq!(literal_query("*"), None);
         assert_eq!(literal_query("rust -"), None);
         assert_eq!(literal_query("rust AND"), None);
+    }
+
+    #[test]
+    fn typing_queries_end_in_a_prefix() {
+        assert_eq!(as_you_type("led kube"), "\"led\" \"kube\"*");
+        assert_eq!(as_you_type("node.js"), "\"node.js\"*");
+        assert_eq!(as_you_type("a OR b"), "a OR b");
+        assert_eq!(as_you_type("\"exact"), "\"exact");
+        assert_eq!(as_you_type("  "), "  ");
+    }
+
+    #[test]
+    fn as_you_type_queries_find_unfinished_words() {
+        let (_dir, store) = temp_store();
+        let (id, _) = conversation(&store, "A", &["we migrated to kubernetes in 2023"]);
+        let hits = search(&store, &as_you_type("migrated kuber"), 10).expect("search");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].conversation_id, id);
+        assert!(search(&store, &as_you_type("C++ is"), 10).is_ok());
     }
 
     #[test]
