@@ -329,6 +329,10 @@ fn the_model_report_uses_a_json_schema_and_is_stored() {
     let turns = requests[0].messages();
     assert_eq!(turns[0].0, "system");
     assert!(turns[0].1.contains("evidence & impact"));
+    assert!(
+        turns[0].1.contains("\"better_answer\""),
+        "the schema is spelled out"
+    );
     assert_eq!(turns[1].0, "user");
     assert!(turns[1].1.contains("Target role: Backend engineer"));
     assert!(turns[1].1.contains("[Candidate]\nAt my last company"));
@@ -431,4 +435,58 @@ fn a_server_failure_stores_nothing_and_says_what_to_do() {
         .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
         .expect("count");
     assert_eq!(count, 0);
+}
+
+#[test]
+fn a_model_interview_sends_the_personas_prompt_with_the_setup() {
+    let sb = Sandbox::new();
+    let jd = sb.write_file(
+        "jd.txt",
+        "We need someone to scale our payments platform to 10x traffic.",
+    );
+    sb.mock.push(Reply::text(
+        "Welcome. Let's design a payment system. What would you ask first?",
+    ));
+    let output = sb
+        .cmd()
+        .args([
+            "ask",
+            "--persona",
+            "bar-raiser",
+            "--type",
+            "system-design",
+            "--role",
+            "Staff engineer",
+            "--seniority",
+            "staff",
+            "--questions",
+            "2",
+            "--jd",
+            support::path_str(&jd),
+            "Ready.",
+        ])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+
+    let requests = sb.mock.chat_requests();
+    let turns = requests[0].messages();
+    assert_eq!(turns[0].0, "system");
+    let system = &turns[0].1;
+    assert!(system.contains("bar raiser"), "{system}");
+    assert!(system.contains("exactly one question per turn"));
+    assert!(system.contains("Do not score"));
+    assert!(system.contains("This is a system design interview"));
+    assert!(system.contains("Target role: Staff engineer"));
+    assert!(system.contains("This is a senior candidate"));
+    assert!(system.contains("Number of main questions: 2"));
+    assert!(system.contains(
+        "<job_description>\nWe need someone to scale our payments platform to 10x traffic.\n</job_description>"
+    ));
+    assert_eq!(turns.last().map(|t| t.1.as_str()), Some("Ready."));
+    let persona: String = sb
+        .db()
+        .query_row("SELECT persona FROM conversations", [], |r| r.get(0))
+        .expect("persona");
+    assert_eq!(persona, "bar-raiser");
 }

@@ -306,6 +306,19 @@ mod tests {
     }
 
     #[test]
+    fn no_question_text_hides_in_follow_ups_or_notes() {
+        // Otherwise a follow-up or a hint would read as a new main question.
+        let bank = all();
+        for a in bank {
+            for b in bank {
+                for text in b.follow_ups.iter().chain([&b.good_answer]) {
+                    assert!(!text.contains(&a.question), "{} hides in {}", a.id, b.id);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn roles_map_to_families() {
         assert_eq!(role_families("Senior Backend Engineer"), ["software"]);
         assert_eq!(role_families("Product Manager"), ["product"]);

@@ -405,6 +405,16 @@ pub fn transcript(setup: &InterviewSetup, history: &[ChatTurn]) -> String {
     out
 }
 
+/// The evaluator's instructions with the schema spelled out, so servers that take no
+/// `response_format` (or only JSON mode) still know the exact shape.
+pub fn evaluator_system_prompt() -> String {
+    format!(
+        "{}\n\nThe reply must be one JSON object matching this JSON schema:\n{}",
+        EVALUATOR_PROMPT.trim(),
+        serde_json::to_string_pretty(&json_schema()).unwrap_or_default()
+    )
+}
+
 /// What the evaluator returned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Evaluated {
@@ -440,7 +450,7 @@ pub async fn evaluate(
     history: &[ChatTurn],
 ) -> Result<Evaluation, AgentError> {
     let mut messages: Vec<ChatCompletionRequestMessage> = vec![
-        ChatCompletionRequestSystemMessage::from(EVALUATOR_PROMPT.trim()).into(),
+        ChatCompletionRequestSystemMessage::from(evaluator_system_prompt().as_str()).into(),
         ChatCompletionRequestUserMessage::from(transcript(setup, history).as_str()).into(),
     ];
     let mut ask = FormatAsk::Schema;
@@ -722,12 +732,19 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
 
     let mut ranked: Vec<&CompetencyScore> = competencies.iter().collect();
     ranked.sort_by_key(|c| c.score);
-    let weakest: Vec<&str> = ranked
+    // Up to three competencies below 4; at least two when any is below 5.
+    let mut weakest: Vec<&str> = ranked
         .iter()
-        .filter(|c| c.score < 5)
+        .filter(|c| c.score < 4)
         .take(3)
         .map(|c| c.name.as_str())
         .collect();
+    for c in ranked.iter().filter(|c| c.score == 4) {
+        if weakest.len() >= 2 {
+            break;
+        }
+        weakest.push(c.name.as_str());
+    }
     let mut top_improvements: Vec<String> = weakest
         .iter()
         .take(3)
@@ -898,25 +915,33 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
     let count = |f: &dyn Fn(&Assessed<'_>) -> bool| assessed.iter().filter(|a| f(a)).count();
     match index {
         0 => {
-            let star = |part: &dyn Fn(&Assessed<'_>) -> bool| count(part);
-            let technical = count(&|a| {
+            let technical_kind = |a: &Assessed<'_>| {
                 matches!(
                     a.kind,
                     InterviewType::Technical | InterviewType::SystemDesign
                 )
-            });
-            let mut parts = vec![format!(
-                "STAR cues across {n} answer(s): situation {}, task {}, action {}, result {}",
-                star(&|a| a.signals.star.situation),
-                star(&|a| a.signals.star.task),
-                star(&|a| a.signals.star.action),
-                star(&|a| a.signals.star.result),
-            )];
+            };
+            let technical = count(&technical_kind);
+            let stories = n - technical;
+            // STAR applies to stories; technical answers are read for reasons and steps.
+            let star = |part: &dyn Fn(&Assessed<'_>) -> bool| {
+                count(&|a: &Assessed<'_>| !technical_kind(a) && part(a))
+            };
+            let mut parts = Vec::new();
+            if stories > 0 {
+                parts.push(format!(
+                    "STAR cues across {stories} answer(s): situation {}, task {}, action {}, result {}",
+                    star(&|a| a.signals.star.situation),
+                    star(&|a| a.signals.star.task),
+                    star(&|a| a.signals.star.action),
+                    star(&|a| a.signals.star.result),
+                ));
+            }
             if technical > 0 {
                 parts.push(format!(
                     "reasons given in {} and ordered steps in {} of {technical} technical answer(s)",
-                    count(&|a| a.signals.reasons()),
-                    count(&|a| a.signals.sequence_cues > 0)
+                    count(&|a| technical_kind(a) && a.signals.reasons()),
+                    count(&|a| technical_kind(a) && a.signals.sequence_cues > 0)
                 ));
             }
             parts.join("; ") + "."

@@ -11,8 +11,9 @@ use crate::sanitize;
 use crate::service::{SendEvent, SendRequest, validate_message, validate_title};
 use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 
+use super::render::{MessageLayout, Theme as RenderTheme};
 use super::sidebar::{Filter, Hit, Sidebar};
-use super::transcript::{LayoutCache, Transcript};
+use super::transcript::Transcript;
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
 pub const SIDEBAR_MIN_WIDTH: u16 = 70;
@@ -96,6 +97,8 @@ pub struct Pending {
     pub user_stored: bool,
     /// The reply's text so far.
     pub reply: String,
+    /// The stored reply's id, once it exists.
+    pub reply_id: Option<i64>,
     /// The first text arrived.
     pub started: bool,
     /// Esc was pressed; waiting for the stream to wind down.
@@ -222,8 +225,10 @@ pub struct App {
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     pub quitting: bool,
-    /// Wrapped lines of messages, per width (used by the view).
-    pub layout: LayoutCache,
+    /// The message pane's wrapped lines and scroll position.
+    pub layout: MessageLayout,
+    /// Styles of the rendered messages (from `theme`).
+    pub render_theme: RenderTheme,
 }
 
 impl App {
@@ -246,7 +251,8 @@ impl App {
             new_setup: None,
             draft_dirty: false,
             quitting: false,
-            layout: LayoutCache::default(),
+            layout: MessageLayout::new(RenderTheme::from_config(&theme)),
+            render_theme: RenderTheme::from_config(&theme),
         };
         app.reset_input(String::new());
         app
@@ -262,7 +268,7 @@ impl App {
             offset: 0,
         }];
         if let Some(id) = reopen {
-            self.transcript = Transcript::loading(id, String::new());
+            self.show(Transcript::loading(id, String::new()));
             effects.push(Effect::OpenConversation { id, jump_to: None });
         }
         effects
@@ -301,7 +307,7 @@ impl App {
         let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         let mut input = TextArea::new(lines);
         input.set_wrap_mode(WrapMode::WordOrGlyph);
-        input.set_placeholder_text("Type your answer · Enter sends · Alt+Enter new line");
+        input.set_placeholder_text("Type here · Enter sends · Alt+Enter new line");
         input.set_cursor_line_style(ratatui::style::Style::default());
         input.move_cursor(ratatui_textarea::CursorMove::Bottom);
         input.move_cursor(ratatui_textarea::CursorMove::End);
@@ -367,7 +373,21 @@ impl App {
                 t.loading = false;
                 t.jump_to = jump_to;
                 t.highlight = jump_to;
-                t.scroll = 0;
+                t.highlight_at = None;
+                // A reply still streaming here has more text than was stored.
+                if let Some(p) = self
+                    .pending
+                    .as_ref()
+                    .filter(|p| p.conversation_id == Some(t.conversation_id.unwrap_or(0)))
+                    && let Some(m) = t
+                        .messages
+                        .iter_mut()
+                        .rev()
+                        .find(|m| Some(m.id) == p.reply_id)
+                {
+                    m.content = p.reply.clone();
+                }
+                self.layout.reset();
                 if self.input.is_empty() && !draft.is_empty() {
                     self.reset_input(draft);
                 }
@@ -616,9 +636,13 @@ impl App {
                 self.scroll_down(1);
                 vec![]
             }
-            KeyCode::Home | KeyCode::Char('g') => self.scroll_up(usize::MAX / 2),
+            KeyCode::Home | KeyCode::Char('g') => {
+                self.layout.scroll_to_top(&self.transcript.messages);
+                self.transcript.showing_top = true;
+                self.older_if_at_top()
+            }
             KeyCode::End | KeyCode::Char('G') => {
-                self.transcript.scroll = 0;
+                self.layout.scroll_to_bottom();
                 vec![]
             }
             KeyCode::Enter | KeyCode::Esc => {
@@ -872,13 +896,18 @@ impl App {
     }
 
     fn scroll_up(&mut self, lines: usize) -> Vec<Effect> {
-        let t = &mut self.transcript;
-        t.scroll = t.scroll.saturating_add(lines);
+        self.layout.scroll_up(&self.transcript.messages, lines);
         self.older_if_at_top()
     }
 
     fn scroll_down(&mut self, lines: usize) {
-        self.transcript.scroll = self.transcript.scroll.saturating_sub(lines);
+        self.layout.scroll_down(&self.transcript.messages, lines);
+    }
+
+    /// Shows another transcript; the message pane starts over at its end.
+    fn show(&mut self, transcript: Transcript) {
+        self.transcript = transcript;
+        self.layout.reset();
     }
 
     /// Loads older messages once the top of the loaded ones is on screen.
@@ -922,7 +951,7 @@ impl App {
             return vec![];
         }
         let mut effects = self.leave_current();
-        self.transcript = Transcript::loading(id, title);
+        self.show(Transcript::loading(id, title));
         effects.push(Effect::OpenConversation { id, jump_to });
         effects.push(Effect::SaveOpen(Some(id)));
         effects
@@ -947,7 +976,7 @@ impl App {
             return vec![];
         }
         let mut effects = self.leave_current();
-        self.transcript = Transcript::new_conversation(self.new_setup.clone());
+        self.show(Transcript::new_conversation(self.new_setup.clone()));
         self.focus = Focus::Input;
         self.info("new interview: say hello or describe the role; the interviewer starts after your first message");
         effects.push(Effect::SaveOpen(None));
@@ -994,13 +1023,17 @@ impl App {
             completion_tokens: None,
             model: None,
         });
-        self.transcript.scroll = 0;
+        self.transcript
+            .messages
+            .push(placeholder(conversation_id, self.now));
+        self.layout.scroll_to_bottom();
         self.transcript.highlight = None;
         self.pending = Some(Pending {
             conversation_id,
             sent_text: from_input.then(|| text.clone()),
             user_stored: false,
             reply: String::new(),
+            reply_id: None,
             started: false,
             cancelling: false,
         });
@@ -1064,12 +1097,16 @@ impl App {
         {
             self.transcript.messages.pop();
         }
-        self.transcript.scroll = 0;
+        self.transcript
+            .messages
+            .push(placeholder(Some(conversation_id), self.now));
+        self.layout.scroll_to_bottom();
         self.pending = Some(Pending {
             conversation_id: Some(conversation_id),
             sent_text: None,
             user_stored: true,
             reply: String::new(),
+            reply_id: None,
             started: false,
             cancelling: false,
         });
@@ -1180,7 +1217,7 @@ impl App {
         self.sidebar.remove(id);
         let mut effects = vec![Effect::Delete { id }];
         if self.transcript.shows(Some(id)) {
-            self.transcript = Transcript::new_conversation(self.new_setup.clone());
+            self.show(Transcript::new_conversation(self.new_setup.clone()));
             self.reset_input(String::new());
             effects.push(Effect::SaveOpen(None));
         }
@@ -1231,26 +1268,62 @@ impl App {
                 }
                 effects
             }
-            SendEvent::ReplyStarted { .. } => {
+            SendEvent::ReplyStarted { message_id } => {
                 pending.started = true;
+                pending.reply_id = Some(message_id);
+                if self.transcript.shows(pending.conversation_id)
+                    && let Some(m) = self
+                        .transcript
+                        .messages
+                        .iter_mut()
+                        .rev()
+                        .find(|m| m.id == STREAM_ID)
+                {
+                    m.id = message_id;
+                }
                 vec![]
             }
             SendEvent::Delta(text) => {
                 pending.started = true;
                 pending.reply.push_str(&text);
+                let slot = pending.reply_id;
+                if self.transcript.shows(pending.conversation_id)
+                    && let Some(m) = self
+                        .transcript
+                        .messages
+                        .iter_mut()
+                        .rev()
+                        .take(2)
+                        .find(|m| m.id == STREAM_ID || Some(m.id) == slot)
+                {
+                    m.content.push_str(&text);
+                }
                 vec![]
             }
             SendEvent::Finished { reply, end } => {
                 let conversation_id = pending.conversation_id;
+                let slot = pending.reply_id;
                 self.pending = None;
-                if let Some(reply) = reply {
-                    if let Some(pos) = self.sidebar.position(reply.conversation_id) {
-                        let item = &mut self.sidebar.items[pos];
-                        item.message_count += 1;
-                        item.updated_at = reply.created_at.max(item.updated_at);
-                    }
-                    if self.transcript.shows(Some(reply.conversation_id)) {
-                        self.transcript.upsert(reply);
+                if let Some(reply) = &reply
+                    && let Some(pos) = self.sidebar.position(reply.conversation_id)
+                {
+                    let item = &mut self.sidebar.items[pos];
+                    item.message_count += 1;
+                    item.updated_at = reply.created_at.max(item.updated_at);
+                }
+                if self.transcript.shows(conversation_id) {
+                    let t = &mut self.transcript;
+                    let pos = t
+                        .messages
+                        .iter()
+                        .rposition(|m| m.id == STREAM_ID || (slot.is_some() && Some(m.id) == slot));
+                    match (pos, reply) {
+                        (Some(pos), Some(reply)) => t.messages[pos] = reply,
+                        (Some(pos), None) => {
+                            t.messages.remove(pos);
+                        }
+                        (None, Some(reply)) => t.upsert(reply),
+                        (None, None) => {}
                     }
                 }
                 self.report_end(conversation_id, end)
@@ -1295,6 +1368,14 @@ impl App {
 
     fn on_send_ended(&mut self, result: Result<(), String>) -> Vec<Effect> {
         let pending = self.pending.take();
+        if let Some(pos) = self
+            .transcript
+            .messages
+            .iter()
+            .rposition(|m| m.id == STREAM_ID)
+        {
+            self.transcript.messages.remove(pos);
+        }
         if let Err(reason) = result {
             self.error(sanitize::for_terminal_line(&reason));
             if let Some(p) = pending
@@ -1365,6 +1446,24 @@ impl App {
 
 /// Id of the user's message shown before the store has answered.
 pub const OPTIMISTIC_ID: i64 = -1;
+/// Id of the reply shown before its row exists (waiting for the first text).
+pub const STREAM_ID: i64 = -2;
+
+/// The interviewer's reply-to-be, shown at once so the pane says who speaks next.
+fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
+    Message {
+        id: STREAM_ID,
+        conversation_id: conversation_id.unwrap_or(0),
+        role: Role::Assistant,
+        content: String::new(),
+        status: Status::Streaming,
+        created_at: now,
+        error: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        model: None,
+    }
+}
 
 fn offline_hint() -> &'static str {
     "the built-in question bank interviews you; add a key any time with `interviewer key set`"

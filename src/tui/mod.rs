@@ -9,7 +9,6 @@
 
 pub mod app;
 pub mod keys;
-pub mod plain;
 pub mod render;
 pub mod runtime;
 pub mod sidebar;

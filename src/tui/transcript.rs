@@ -1,10 +1,5 @@
 //! The open conversation: its loaded messages (the tail, plus older pages fetched
-//! while scrolling up), the reply streaming in, the scroll position, and the cache
-//! of wrapped lines per message and width.
-
-use std::collections::HashMap;
-
-use ratatui::text::Line;
+//! while scrolling up, and the reply streaming in) and the search match to show.
 
 use crate::store::{InterviewSetup, Message};
 
@@ -23,12 +18,13 @@ pub struct Transcript {
     pub has_older: bool,
     /// A load (the first one, or older messages) is in flight.
     pub loading: bool,
-    /// Lines scrolled up from the bottom; 0 follows the end (and the stream).
-    pub scroll: usize,
-    /// A message to bring into view at the next draw (a search match).
+    /// A message to bring to the top of the pane at the next draw (a search match).
     pub jump_to: Option<i64>,
-    /// A message drawn highlighted (the search match that opened the conversation).
+    /// The search match that opened the conversation.
     pub highlight: Option<i64>,
+    /// Where the match is in the pane's lines: the width it was measured at, the
+    /// lines above it and its height.
+    pub highlight_at: Option<(u16, usize, usize)>,
     /// Set by the view: the top of the loaded messages is on screen.
     pub showing_top: bool,
 }
@@ -65,6 +61,8 @@ impl Transcript {
     /// Adds older messages (loaded while scrolling up) in front.
     pub fn prepend(&mut self, older: Vec<Message>) {
         self.loading = false;
+        // Lines above the match change; it is no longer drawn highlighted.
+        self.highlight_at = None;
         if older.is_empty() {
             self.has_older = false;
             return;
@@ -82,48 +80,6 @@ impl Transcript {
             Some(m) => *m = message,
             None => self.messages.push(message),
         }
-    }
-}
-
-/// Key of one cached layout: the message, the width, and enough of the content
-/// (length and status) to notice that it changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct LayoutKey {
-    pub message_id: i64,
-    pub width: u16,
-    pub content_len: usize,
-    pub status: u8,
-    pub highlighted: bool,
-}
-
-/// Wrapped lines per message and width. Finished messages never change, so a long
-/// conversation is wrapped once per width, however often it scrolls.
-#[derive(Debug, Default)]
-pub struct LayoutCache {
-    entries: HashMap<LayoutKey, Vec<Line<'static>>>,
-}
-
-/// Entries kept before the cache is cleared (a resize invalidates every width).
-const CACHE_LIMIT: usize = 4_000;
-
-impl LayoutCache {
-    pub fn get_or_insert_with(
-        &mut self,
-        key: LayoutKey,
-        make: impl FnOnce() -> Vec<Line<'static>>,
-    ) -> &[Line<'static>] {
-        if self.entries.len() >= CACHE_LIMIT && !self.entries.contains_key(&key) {
-            self.entries.clear();
-        }
-        self.entries.entry(key).or_insert_with(make)
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 

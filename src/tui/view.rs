@@ -6,22 +6,23 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+    Wrap,
+};
 use ratatui_textarea::WrapMode;
 use unicode_width::UnicodeWidthStr;
 
-use std::borrow::Cow;
-
 use crate::config::Theme;
 use crate::sanitize;
-use crate::store::{Message, Role, Status};
+use crate::store::{Role, Status};
 use crate::timefmt;
 
 use super::app::{App, Focus, Mode, Overlay, Tone};
 use super::keys;
-use super::plain;
+use super::render::message_lines;
+use super::render::wrap::{WrapOptions, wrap_spans};
 use super::sidebar::DateGroup;
-use super::transcript::{LayoutCache, LayoutKey};
 
 /// Most rows the input box grows to before it scrolls.
 const INPUT_MAX_ROWS: u16 = 6;
@@ -46,7 +47,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     } else {
         main
     };
-    let input_rows = input_rows(app, right.width.saturating_sub(2));
+    let input_rows = input_rows(app, right.width.saturating_sub(4));
     let input_height = (input_rows + 2)
         .min(right.height / 2)
         .max(3.min(right.height));
@@ -203,7 +204,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
             }
         }
         let meta = format!(
-            " {} {}",
+            " {} · {}",
             timefmt::relative(item.updated_at, now),
             item.message_count
         );
@@ -232,9 +233,6 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
 }
 
 // ----- messages ------------------------------------------------------------------
-
-/// Pseudo id of the reply being streamed (never cached).
-const STREAM_ID: i64 = i64::MIN;
 
 fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
     let theme = app.theme;
@@ -268,10 +266,8 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
     if body.height == 0 {
         return;
     }
-
-    let t = &app.transcript;
-    if t.messages.is_empty() && app.pending.is_none() {
-        let text = if t.loading {
+    if app.transcript.messages.is_empty() {
+        let text = if app.transcript.loading {
             vec![Line::styled("loading…", theme.fg(theme.muted))]
         } else {
             empty_state(app)
@@ -281,251 +277,123 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
         return;
     }
 
+    // One column for the scrollbar.
     let width = body.width.saturating_sub(1).max(1);
-    let height = usize::from(body.height);
-    // The streaming reply, as a message at the end.
-    let streaming = app.pending.as_ref().and_then(|p| {
-        app.transcript
-            .shows(p.conversation_id)
-            .then(|| stream_message(app, &p.reply, p.started))
-    });
-    let count = t.messages.len() + usize::from(streaming.is_some());
+    if let Some(target) = app.transcript.jump_to.take() {
+        jump_to_message(app, target, width, body.height);
+    }
+    let view = app
+        .layout
+        .view(&app.transcript.messages, width, body.height);
+    app.transcript.showing_top = view.at_top;
+    let mut lines = view.lines;
+    if let Some((at_width, above, height)) = app.transcript.highlight_at
+        && at_width == width
+    {
+        // Rows of the match in this view (it may be partly or wholly off screen).
+        let first = above as isize - view.lines_above as isize;
+        highlight(&mut lines, first, height, &theme);
+    }
+    let text_area = Rect { width, ..body };
+    frame.render_widget(Paragraph::new(lines), text_area);
 
-    // Put a search match at the top of the view.
-    let theme = app.theme;
-    let App {
-        transcript,
-        layout: cache,
-        ..
-    } = app;
-    if let Some(target) = transcript.jump_to.take() {
-        let mut from_bottom = 0;
-        for i in (0..count).rev() {
-            let msg = message_at(&transcript.messages, streaming.as_ref(), i);
-            from_bottom += layout(cache, theme, transcript.highlight, msg, width).len();
-            if msg.id == target {
-                transcript.scroll = from_bottom.saturating_sub(height);
-                break;
-            }
-        }
+    if view.total_lines > usize::from(body.height) {
+        let mut state =
+            ScrollbarState::new(view.total_lines.saturating_sub(usize::from(body.height)))
+                .position(view.lines_above)
+                .viewport_content_length(usize::from(body.height));
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None)
+                .track_symbol(Some(" "))
+                .thumb_symbol("┃")
+                .thumb_style(theme.fg(theme.muted)),
+            body,
+            &mut state,
+        );
     }
-
-    // Walk up from the bottom until the window [scroll, scroll + height) is covered.
-    let scroll = transcript.scroll;
-    let mut visible: Vec<Line<'static>> = Vec::with_capacity(height);
-    let mut from_bottom = 0usize;
-    let mut reached_top = true;
-    for i in (0..count).rev() {
-        let msg = message_at(&transcript.messages, streaming.as_ref(), i);
-        let lines = layout(cache, theme, transcript.highlight, msg, width);
-        let n = lines.len();
-        let (lo, hi) = (from_bottom, from_bottom + n);
-        let (win_lo, win_hi) = (scroll, scroll + height);
-        if hi > win_lo && lo < win_hi {
-            // Lines of this message inside the window, counted from its end.
-            let start = n - (win_hi.min(hi) - lo);
-            let end = n - (win_lo.max(lo) - lo);
-            for line in lines[start..end].iter().rev() {
-                visible.push(line.clone());
-            }
-        }
-        from_bottom = hi;
-        if from_bottom >= win_hi {
-            reached_top = i == 0;
-            break;
-        }
-    }
-    let total_seen = from_bottom;
-    if total_seen < scroll + height && reached_top {
-        // Scrolled past the top: clamp so the first line is at the top.
-        let clamped = total_seen.saturating_sub(height);
-        if clamped != scroll {
-            transcript.scroll = clamped;
-            return draw_messages(frame, area, app);
-        }
-    }
-    transcript.showing_top = reached_top && total_seen <= scroll + height;
-    visible.reverse();
-    frame.render_widget(Paragraph::new(visible), body);
-    if app.transcript.scroll > 0 {
+    if !view.following {
         let more = Line::styled(
-            format!(" ↓ {} more lines · End follows ", app.transcript.scroll),
+            " ↓ more below · End follows ",
             theme.fg(theme.accent).add_modifier(Modifier::REVERSED),
         );
         let w = more.width() as u16;
-        if w < body.width {
-            let r = Rect::new(body.x + body.width - w, body.y + body.height - 1, w, 1);
+        if w < width {
+            let r = Rect::new(body.x + width - w, body.y + body.height - 1, w, 1);
             frame.render_widget(Paragraph::new(more), r);
         }
     }
 }
 
-fn message_at<'a>(
-    messages: &'a [Message],
-    streaming: Option<&'a Message>,
-    i: usize,
-) -> &'a Message {
-    match (messages.get(i), streaming) {
-        (Some(m), _) => m,
-        (None, Some(s)) => s,
-        // `i` is always below messages.len() + streaming.is_some().
-        (None, None) => &messages[messages.len() - 1],
-    }
+/// Scrolls so that message `target` starts at the top of the pane, and remembers
+/// where, to draw it highlighted.
+fn jump_to_message(app: &mut App, target: i64, width: u16, height: u16) {
+    let messages = &app.transcript.messages;
+    let Some(index) = messages.iter().position(|m| m.id == target) else {
+        return;
+    };
+    let rt = &app.render_theme;
+    let above: usize = messages[..index]
+        .iter()
+        .map(|m| message_lines(m, width, rt).len())
+        .sum();
+    let own = message_lines(&messages[index], width, rt).len();
+    // A first view sets the pane's height, which scrolling needs.
+    let _ = app.layout.view(messages, width, height);
+    app.layout.scroll_to_top(messages);
+    app.layout.scroll_down(messages, above);
+    app.transcript.highlight_at = Some((width, above, own));
 }
 
-fn stream_message(app: &App, reply: &str, started: bool) -> Message {
-    Message {
-        id: STREAM_ID,
-        conversation_id: 0,
-        role: Role::Assistant,
-        content: reply.to_string(),
-        status: Status::Streaming,
-        created_at: app.now,
-        error: if started { None } else { Some(String::new()) },
-        prompt_tokens: None,
-        completion_tokens: None,
-        model: None,
-    }
-}
-
-/// The message's lines at `width`: from the cache, or wrapped now (the reply being
-/// streamed changes with every delta, so it is not cached).
-fn layout<'a>(
-    cache: &'a mut LayoutCache,
-    theme: Theme,
-    highlight: Option<i64>,
-    msg: &Message,
-    width: u16,
-) -> Cow<'a, [Line<'static>]> {
-    let highlighted = highlight == Some(msg.id);
-    if msg.id == STREAM_ID {
-        return Cow::Owned(render_message(msg, width, theme, false));
-    }
-    let key = LayoutKey {
-        message_id: msg.id,
-        width,
-        content_len: msg.content.len(),
-        status: msg.status as u8,
-        highlighted,
-    };
-    Cow::Borrowed(cache.get_or_insert_with(key, || render_message(msg, width, theme, highlighted)))
-}
-
-/// One message: a heading (who, when, state) and the wrapped body, then a blank line.
-fn render_message(
-    msg: &Message,
-    width: u16,
-    theme: Theme,
-    highlighted: bool,
-) -> Vec<Line<'static>> {
-    let (who, who_style, body_style) = match msg.role {
-        Role::User => (
-            "You",
-            theme.fg(theme.user).add_modifier(Modifier::BOLD),
-            theme.fg(theme.user),
-        ),
-        Role::Assistant => (
-            "Interviewer",
-            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
-            theme.fg(theme.assistant),
-        ),
-        Role::System => ("System", theme.fg(theme.muted), theme.fg(theme.muted)),
-    };
-    let mut head = vec![
-        Span::styled(if msg.role == Role::User { "▍" } else { "◆" }, who_style),
-        Span::styled(format!(" {who}"), who_style),
-        Span::styled(
-            format!(" · {}", timefmt::clock(msg.created_at)),
-            theme.fg(theme.muted),
-        ),
-    ];
-    match msg.status {
-        Status::Streaming if msg.id == STREAM_ID && msg.error.is_some() => {
-            head.push(Span::styled(" · thinking…", theme.fg(theme.muted)));
+/// Marks the rows `first..first + height` of the pane (the search match).
+fn highlight(lines: &mut [Line<'static>], first: isize, height: usize, theme: &Theme) {
+    for (row, line) in lines.iter_mut().enumerate() {
+        let offset = row as isize - first;
+        if offset < 0 || offset >= height as isize {
+            continue;
         }
-        Status::Streaming => head.push(Span::styled(" · streaming…", theme.fg(theme.muted))),
-        Status::Interrupted => head.push(Span::styled(
-            format!(
-                " · interrupted{}",
-                msg.error
-                    .as_deref()
-                    .filter(|e| !e.is_empty())
-                    .map(|e| format!(": {}", sanitize::for_terminal_line(e)))
-                    .unwrap_or_default()
-            ),
-            theme.fg(theme.error),
-        )),
-        Status::Error => head.push(Span::styled(" · failed", theme.fg(theme.error))),
-        Status::Complete => {}
-    }
-    if highlighted {
-        head.push(Span::styled(
-            " · match",
-            theme.fg(theme.accent).add_modifier(Modifier::REVERSED),
-        ));
-    }
-    let mut lines = vec![Line::from(head)];
-    let body_width = width.saturating_sub(2).max(1);
-    let mut body_style = body_style;
-    if highlighted {
-        body_style = body_style.add_modifier(Modifier::BOLD);
-    }
-    let bar = if msg.role == Role::User { "▍ " } else { "  " };
-    let bar_style = if highlighted {
-        theme.fg(theme.accent).add_modifier(Modifier::REVERSED)
-    } else {
-        who_style
-    };
-    let content = sanitize::for_terminal(&msg.content);
-    if !content.trim().is_empty() {
-        for line in plain::body_lines(content.trim_end(), body_width, body_style) {
-            let mut spans = vec![Span::styled(bar, bar_style)];
-            spans.extend(line.spans);
-            lines.push(Line::from(spans));
+        if offset == 0 {
+            line.spans.push(Span::styled(
+                " ◀ match",
+                theme.fg(theme.accent).add_modifier(Modifier::REVERSED),
+            ));
         }
+        line.style = if theme.color {
+            line.style.bg(ratatui::style::Color::Indexed(236))
+        } else {
+            line.style.add_modifier(Modifier::BOLD)
+        };
     }
-    if msg.status == Status::Error {
-        let reason = msg.error.as_deref().unwrap_or("the request failed");
-        for line in plain::body_lines(
-            &format!("⚠ {} — Ctrl+R retries", sanitize::for_terminal_line(reason)),
-            body_width,
-            theme.fg(theme.error),
-        ) {
-            let mut spans = vec![Span::raw("  ")];
-            spans.extend(line.spans);
-            lines.push(Line::from(spans));
-        }
-    }
-    lines.push(Line::default());
-    lines
 }
 
 fn header_line(app: &App, width: usize) -> Line<'static> {
     let theme = app.theme;
     let mut parts: Vec<String> = Vec::new();
     let setup = app.transcript.setup.clone().unwrap_or_default();
-    if let Some(role) = &setup.role {
-        parts.push(sanitize::for_terminal_line(role));
-    }
-    if let Some(s) = &setup.seniority {
-        parts.push(sanitize::for_terminal_line(s));
-    }
-    parts.push(setup.interview_type.label().to_string());
     let asked = app
         .transcript
         .messages
         .iter()
         .filter(|m| m.role == Role::Assistant && m.status == Status::Complete)
         .count();
+    // Most useful first: what is cut at narrow widths is the end.
     if let Some(n) = setup.questions {
         parts.push(format!("Q {}/{}", (asked as u32).min(n), n));
+    }
+    parts.push(setup.interview_type.label().to_string());
+    if let Some(role) = &setup.role {
+        parts.push(sanitize::for_terminal_line(role));
+    }
+    if let Some(s) = &setup.seniority {
+        parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");
     let right = app
         .answer_timer()
         .map(|ms| {
             let s = ms / 1000;
-            format!("answering {:02}:{:02}", s / 60, s % 60)
+            format!("answer {:02}:{:02}", s / 60, s % 60)
         })
         .unwrap_or_default();
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
@@ -583,7 +451,8 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
     } else {
         " Your answer "
     };
-    let block = pane_block(app, Line::from(title), focused);
+    let block = pane_block(app, Line::from(title), focused)
+        .padding(ratatui::widgets::Padding::horizontal(1));
     let big = app.input.lines().iter().map(String::len).sum::<usize>() > INPUT_WRAP_LIMIT;
     let mode = if big {
         WrapMode::None
@@ -702,7 +571,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
                     Span::raw(" keep"),
                 ]),
             ];
-            let r = centered(area, 60, 6);
+            let r = centered(area, 64, 8);
             frame.render_widget(Clear, r);
             frame.render_widget(
                 Paragraph::new(lines)
@@ -748,7 +617,6 @@ fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         .map(|(k, _)| k.width())
         .max()
         .unwrap_or(0);
-    let text_width = usize::from(width).saturating_sub(key_width + 4).max(10);
     let mut lines = Vec::new();
     for group in keys::HELP {
         if !lines.is_empty() {
@@ -759,16 +627,13 @@ fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
             theme.fg(theme.accent).add_modifier(Modifier::BOLD),
         ));
         for (k, what) in group.keys {
-            for (i, part) in plain::wrap(what, text_width).into_iter().enumerate() {
-                let key = if i == 0 { *k } else { "" };
-                lines.push(Line::from(vec![
-                    Span::styled(
-                        format!("  {}  ", pad(key, key_width)),
-                        Style::new().add_modifier(Modifier::BOLD),
-                    ),
-                    Span::raw(part),
-                ]));
-            }
+            let key = Span::styled(
+                format!("  {}  ", pad(k, key_width)),
+                Style::new().add_modifier(Modifier::BOLD),
+            );
+            let indent = Span::raw(" ".repeat(key_width + 4));
+            let opts = WrapOptions::new(width).prefixes(vec![key], vec![indent]);
+            lines.extend(wrap_spans(&[Span::raw(*what)], &opts));
         }
     }
     lines

@@ -156,11 +156,9 @@ fn alt_enter_and_ctrl_j_insert_newlines_and_enter_sends() {
     assert_eq!(req.conversation_id, None);
     assert!(app.input.is_empty());
     assert!(app.pending.is_some());
-    // The user's message shows at once.
-    assert_eq!(
-        app.transcript.messages.last().map(|m| m.id),
-        Some(OPTIMISTIC_ID)
-    );
+    // The user's message shows at once, and the interviewer's turn after it.
+    let ids: Vec<i64> = app.transcript.messages.iter().map(|m| m.id).collect();
+    assert_eq!(ids, [OPTIMISTIC_ID, STREAM_ID]);
 }
 
 #[test]
@@ -204,6 +202,15 @@ fn a_stream_shows_and_completes() {
         app.pending.as_ref().map(|p| p.reply.as_str()),
         Some("Tell me more.")
     );
+    let last = app
+        .transcript
+        .messages
+        .last()
+        .map(|m| (m.id, m.content.clone(), m.status));
+    assert_eq!(
+        last,
+        Some((51, "Tell me more.".to_string(), Status::Streaming))
+    );
     let reply = message(51, 5, Role::Assistant, "Tell me more.", Status::Complete);
     app.update(Event::Send(SendEvent::Finished {
         reply: Some(reply),
@@ -212,6 +219,7 @@ fn a_stream_shows_and_completes() {
     app.update(Event::SendEnded(Ok(())));
     assert!(app.pending.is_none());
     assert_eq!(app.transcript.messages.len(), 2);
+    assert_eq!(app.transcript.messages[1].status, Status::Complete);
     assert_eq!(app.sidebar.items[0].message_count, 2);
     assert!(app.status.is_none());
     assert!(app.answer_timer().is_some(), "the answer timer runs");
@@ -258,10 +266,13 @@ fn retry_regenerates_after_an_error_or_interruption_only() {
         effects[..],
         [Effect::Regenerate { conversation_id: 1 }]
     ));
-    assert_ne!(
-        app.transcript.messages.last().map(|m| m.id),
-        Some(12),
+    assert!(
+        app.transcript.messages.iter().all(|m| m.id != 12),
         "the failed reply goes"
+    );
+    assert_eq!(
+        app.transcript.messages.last().map(|m| m.id),
+        Some(STREAM_ID)
     );
     assert!(
         app.update(ctrl('r')).is_empty(),
@@ -276,6 +287,7 @@ fn a_refused_send_gives_the_text_back() {
     app.update(key(KeyCode::Enter));
     app.update(Event::SendEnded(Err("the store is read-only".into())));
     assert_eq!(app.draft(), "my answer");
+    assert!(app.pending.is_none());
     assert!(app.transcript.messages.is_empty());
     assert!(matches!(&app.status, Some((Tone::Error, t)) if t.contains("read-only")));
 }
@@ -474,17 +486,21 @@ fn n_and_ctrl_n_start_a_new_interview() {
 fn scrolling_keys_and_the_wheel_move_the_message_pane() {
     let mut app = loaded();
     app.focus = Focus::Messages;
+    assert!(app.layout.is_following());
     app.update(key(KeyCode::Char('k')));
-    assert_eq!(app.transcript.scroll, 1);
-    app.update(key(KeyCode::PageUp));
-    assert_eq!(app.transcript.scroll, 1 + 20);
-    app.update(key(KeyCode::PageDown));
-    app.update(key(KeyCode::Down));
-    assert_eq!(app.transcript.scroll, 0);
-    app.update(key(KeyCode::Home));
-    assert!(app.transcript.scroll > 1000);
+    assert!(
+        !app.layout.is_following(),
+        "scrolled up: the stream is no longer followed"
+    );
     app.update(key(KeyCode::End));
-    assert_eq!(app.transcript.scroll, 0);
+    assert!(app.layout.is_following());
+    app.update(key(KeyCode::PageUp));
+    assert!(!app.layout.is_following());
+    app.update(key(KeyCode::Char('G')));
+    assert!(app.layout.is_following());
+    app.update(key(KeyCode::Home));
+    assert!(!app.layout.is_following());
+    app.update(key(KeyCode::End));
     let wheel = |kind, column| {
         Event::Mouse(MouseEvent {
             kind,
@@ -494,14 +510,17 @@ fn scrolling_keys_and_the_wheel_move_the_message_pane() {
         })
     };
     app.update(wheel(MouseEventKind::ScrollUp, 60));
-    assert_eq!(app.transcript.scroll, 3);
-    app.update(wheel(MouseEventKind::ScrollDown, 60));
-    assert_eq!(app.transcript.scroll, 0);
+    assert!(!app.layout.is_following());
     app.update(wheel(MouseEventKind::ScrollDown, 2));
     assert_eq!(
         app.sidebar.selected, 2,
         "over the sidebar the wheel moves the list"
     );
+    // Sending follows the end again.
+    app.focus = Focus::Input;
+    type_text(&mut app, "answer");
+    app.update(key(KeyCode::Enter));
+    assert!(app.layout.is_following());
 }
 
 #[test]

@@ -87,7 +87,9 @@ impl Theme {
             strong: bold,
             strikethrough: Style::new().add_modifier(Modifier::CROSSED_OUT),
             code_inline: fg(Color::Yellow),
-            code_block: bg(Color::Indexed(236)),
+            // A light foreground with the dark background, so code stays readable on
+            // light terminal themes too.
+            code_block: bg(Color::Indexed(236)).patch(fg(Color::Indexed(252))),
             code_wrap_mark: muted,
             quote: Style::new().add_modifier(Modifier::ITALIC),
             quote_bar: muted,

@@ -1,0 +1,264 @@
+//! The help overlay (`?`, F1): every key, grouped by section. The keymap owns the list;
+//! this draws whatever it is given, so the overlay can never drift from the real keys.
+
+use std::cell::Cell;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use super::{centered, fitting};
+use crate::tui::render::Theme;
+use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
+
+/// What a key did to the overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpOutcome {
+    /// Close the overlay (Esc, q, ?, F1, Enter).
+    Close,
+    /// Handled here (scrolling); redraw.
+    Consumed,
+    /// Not a help key: the overlay swallowed it so nothing happens underneath.
+    Ignored,
+}
+
+/// The help overlay's state: the key list and how far it is scrolled.
+#[derive(Debug, Clone)]
+pub struct HelpOverlay {
+    sections: Vec<(String, Vec<(String, String)>)>,
+    scroll: usize,
+    /// The largest useful scroll offset at the last draw (depends on the area).
+    max_scroll: Cell<usize>,
+    theme: Theme,
+}
+
+/// Widest key column; longer key names wrap into the description.
+const KEY_COLUMN_MAX: usize = 18;
+
+impl HelpOverlay {
+    /// `keys` as `(key, description, section)`, e.g. `("Ctrl+C", "quit", "General")`;
+    /// sections appear in the order they are first named.
+    pub fn new(keys: &[(&str, &str, &str)]) -> HelpOverlay {
+        let mut sections: Vec<(String, Vec<(String, String)>)> = Vec::new();
+        for (key, desc, section) in keys {
+            let row = (key.to_string(), desc.to_string());
+            match sections.iter_mut().find(|(name, _)| name == section) {
+                Some((_, rows)) => rows.push(row),
+                None => sections.push((section.to_string(), vec![row])),
+            }
+        }
+        HelpOverlay {
+            sections,
+            scroll: 0,
+            max_scroll: Cell::new(usize::MAX),
+            theme: Theme::default(),
+        }
+    }
+
+    pub fn with_theme(mut self, theme: Theme) -> HelpOverlay {
+        self.theme = theme;
+        self
+    }
+
+    /// Scrolls by `delta` lines (negative is up), e.g. for the mouse wheel.
+    pub fn scroll_by(&mut self, delta: isize) {
+        let to = self.scroll.saturating_add_signed(delta);
+        self.scroll = to.min(self.max_scroll.get());
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> HelpOutcome {
+        let max = self.max_scroll.get();
+        match key.code {
+            KeyCode::Esc
+            | KeyCode::Char('q')
+            | KeyCode::Char('?')
+            | KeyCode::F(1)
+            | KeyCode::Enter => HelpOutcome::Close,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                HelpOutcome::Close
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.scroll = (self.scroll + 1).min(max);
+                HelpOutcome::Consumed
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.scroll = self.scroll.saturating_sub(1);
+                HelpOutcome::Consumed
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                self.scroll = (self.scroll + 10).min(max);
+                HelpOutcome::Consumed
+            }
+            KeyCode::PageUp => {
+                self.scroll = self.scroll.saturating_sub(10);
+                HelpOutcome::Consumed
+            }
+            KeyCode::Home | KeyCode::Char('g') => {
+                self.scroll = 0;
+                HelpOutcome::Consumed
+            }
+            KeyCode::End | KeyCode::Char('G') => {
+                self.scroll = max.min(usize::from(u16::MAX));
+                HelpOutcome::Consumed
+            }
+            _ => HelpOutcome::Ignored,
+        }
+    }
+
+    /// The overlay's text at `width` columns.
+    fn lines(&self, width: u16) -> Vec<Line<'static>> {
+        let t = &self.theme;
+        let key_w = self
+            .sections
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().map(|(k, _)| display_width(k)))
+            .max()
+            .unwrap_or(0)
+            .min(KEY_COLUMN_MAX);
+        // In a narrow box the description goes under the key instead of beside it.
+        let side_by_side = usize::from(width) >= key_w + 2 + 16;
+        let mut lines = Vec::new();
+        for (i, (section, rows)) in self.sections.iter().enumerate() {
+            if i > 0 {
+                lines.push(Line::default());
+            }
+            lines.extend(wrap_spans(
+                &[Span::styled(section.clone(), t.heading)],
+                &WrapOptions::new(width),
+            ));
+            for (key, desc) in rows {
+                if side_by_side {
+                    let pad = key_w.saturating_sub(display_width(key));
+                    let first = vec![
+                        Span::styled(format!("{key}{}", " ".repeat(pad)), t.accent),
+                        Span::raw("  "),
+                    ];
+                    // A key wider than the column takes its own line.
+                    if display_width(key) > key_w {
+                        lines.extend(wrap_spans(
+                            &[Span::styled(key.clone(), t.accent)],
+                            &WrapOptions::new(width),
+                        ));
+                        let indent = vec![Span::raw(" ".repeat(key_w + 2))];
+                        let opts = WrapOptions::new(width).prefixes(indent.clone(), indent);
+                        lines.extend(wrap_spans(&[Span::raw(desc.clone())], &opts));
+                    } else {
+                        let rest = vec![Span::raw(" ".repeat(key_w + 2))];
+                        let opts = WrapOptions::new(width).prefixes(first, rest);
+                        lines.extend(wrap_spans(&[Span::raw(desc.clone())], &opts));
+                    }
+                } else {
+                    lines.extend(wrap_spans(
+                        &[Span::styled(key.clone(), t.accent)],
+                        &WrapOptions::new(width),
+                    ));
+                    let indent = vec![Span::raw("  ")];
+                    let opts = WrapOptions::new(width).prefixes(indent.clone(), indent);
+                    lines.extend(wrap_spans(&[Span::raw(desc.clone())], &opts));
+                }
+            }
+        }
+        lines
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.theme;
+        let box_w = 72.min(area.width);
+        let inner_w = box_w.saturating_sub(4);
+        let lines = self.lines(inner_w.max(1));
+        let want_h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(2);
+        let popup = centered(area, box_w, want_h);
+        Clear.render(popup, buf);
+        let inner_h = usize::from(popup.height.saturating_sub(2));
+        let max = lines.len().saturating_sub(inner_h);
+        self.max_scroll.set(max);
+        let scroll = self.scroll.min(max);
+        let hints = [" Esc close · ↑↓ scroll ", " Esc close "];
+        let mut block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(t.border_focused)
+            .title(Span::styled(" Keys ", t.heading))
+            .title_bottom(
+                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
+            );
+        // Say there is more, so a cut-off list is not mistaken for the whole.
+        if scroll < max && popup.width >= 34 {
+            block =
+                block.title_bottom(Line::from(Span::styled(" ↓ more ", t.accent)).left_aligned());
+        }
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+        let text_area = Rect {
+            x: inner.x.saturating_add(1).min(inner.right()),
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).collect();
+        Paragraph::new(shown).render(text_area, buf);
+    }
+}
+
+impl Widget for &HelpOverlay {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        HelpOverlay::render(self, area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYS: &[(&str, &str, &str)] = &[
+        ("Enter", "send the message", "Input"),
+        ("Ctrl+C", "quit", "General"),
+        ("Alt+Enter", "new line", "Input"),
+    ];
+
+    #[test]
+    fn sections_keep_their_first_order() {
+        let h = HelpOverlay::new(KEYS);
+        let names: Vec<&str> = h.sections.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Input", "General"]);
+        assert_eq!(h.sections[0].1.len(), 2);
+    }
+
+    #[test]
+    fn keys_close_or_scroll() {
+        let mut h = HelpOverlay::new(KEYS);
+        let k = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert_eq!(h.handle_key(k(KeyCode::Esc)), HelpOutcome::Close);
+        assert_eq!(h.handle_key(k(KeyCode::F(1))), HelpOutcome::Close);
+        assert_eq!(h.handle_key(k(KeyCode::Down)), HelpOutcome::Consumed);
+        assert_eq!(h.handle_key(k(KeyCode::Char('x'))), HelpOutcome::Ignored);
+    }
+
+    #[test]
+    fn scrolling_stops_at_the_end() {
+        let many: Vec<(String, String)> = (0..40)
+            .map(|i| (format!("F{i}"), format!("action {i}")))
+            .collect();
+        let keys: Vec<(&str, &str, &str)> = many
+            .iter()
+            .map(|(k, d)| (k.as_str(), d.as_str(), "All"))
+            .collect();
+        let mut h = HelpOverlay::new(&keys);
+        let area = Rect::new(0, 0, 40, 12);
+        let mut buf = Buffer::empty(area);
+        h.render(area, &mut buf);
+        for _ in 0..100 {
+            h.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        }
+        // 41 lines (title + 40) in 10 rows: 31 is the last useful offset.
+        assert_eq!(h.scroll, 31);
+        h.scroll_by(-40);
+        assert_eq!(h.scroll, 0);
+        h.scroll_by(5);
+        assert_eq!(h.scroll, 5);
+        h.scroll_by(500);
+        assert_eq!(h.scroll, 31);
+    }
+}

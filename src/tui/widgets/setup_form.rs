@@ -1,0 +1,779 @@
+//! The new-interview form: role, seniority, interview type, number of questions, job
+//! description and CV files, interviewer persona.
+//!
+//! Key handling is pure and returns a [`SetupDraft`] holding the file *paths*; the
+//! runtime then calls [`read_setup_files`] (the only I/O here) and, if a file is
+//! unusable, hands the error back with [`SetupForm::set_file_error`] so it shows under
+//! the field.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use super::input::LineInput;
+use super::{centered, fitting};
+use crate::store::{InterviewSetup, InterviewType};
+use crate::tui::render::Theme;
+use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
+
+/// Preset seniorities; anything else is typed as free text.
+pub const SENIORITIES: [&str; 7] = [
+    "intern",
+    "junior",
+    "mid",
+    "senior",
+    "staff",
+    "principal",
+    "manager",
+];
+
+pub const MIN_QUESTIONS: u32 = 1;
+pub const MAX_QUESTIONS: u32 = 15;
+pub const DEFAULT_QUESTIONS: u32 = 5;
+/// A job description or CV longer than this is not a CV (and would crowd the prompt).
+pub const MAX_FILE_BYTES: u64 = 200 * 1024;
+const MAX_ROLE_CHARS: usize = 120;
+const MAX_SENIORITY_CHARS: usize = 60;
+
+/// One field of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Role,
+    Seniority,
+    Type,
+    Questions,
+    JobDescription,
+    Cv,
+    Persona,
+}
+
+impl Field {
+    const ALL: [Field; 7] = [
+        Field::Role,
+        Field::Seniority,
+        Field::Type,
+        Field::Questions,
+        Field::JobDescription,
+        Field::Cv,
+        Field::Persona,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Field::Role => "Role",
+            Field::Seniority => "Seniority",
+            Field::Type => "Interview type",
+            Field::Questions => "Questions",
+            Field::JobDescription => "Job description",
+            Field::Cv => "CV / résumé",
+            Field::Persona => "Interviewer",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Field::Role => "The job you are preparing for (optional)",
+            Field::Seniority => "←/→ choose, or type your own",
+            Field::Type => "←/→ choose",
+            Field::Questions => "←/→ or type 1–15: main questions, follow-ups come on top",
+            Field::JobDescription => "Path to a text file with the job ad (optional)",
+            Field::Cv => "Path to your CV as a text file (optional)",
+            Field::Persona => "←/→ choose who interviews you",
+        }
+    }
+}
+
+/// What the user filled in; files are still paths, read by [`read_setup_files`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupDraft {
+    pub role: Option<String>,
+    pub seniority: Option<String>,
+    pub interview_type: InterviewType,
+    pub questions: u32,
+    pub job_description: Option<PathBuf>,
+    pub cv: Option<PathBuf>,
+    pub persona: String,
+}
+
+/// What a key did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupOutcome {
+    /// Handled (editing, moving, an inline error); redraw.
+    None,
+    /// Enter on a valid form.
+    Submit(SetupDraft),
+    /// Esc: close the form, nothing created.
+    Cancel,
+    /// Not a form key (e.g. Ctrl+C): the caller's to handle.
+    Ignored,
+}
+
+/// The form's state.
+#[derive(Debug, Clone)]
+pub struct SetupForm {
+    role: LineInput,
+    /// Index into [`SENIORITIES`], or `None` for "not said" (when `seniority_text` is
+    /// empty) or free text.
+    seniority: Option<usize>,
+    seniority_text: LineInput,
+    kind: usize,
+    questions: u32,
+    jd: LineInput,
+    cv: LineInput,
+    /// `(name, description)` of the personas to choose from.
+    personas: Vec<(String, String)>,
+    persona: usize,
+    focus: Field,
+    errors: Vec<(Field, String)>,
+    theme: Theme,
+}
+
+impl SetupForm {
+    /// A form with defaults; `personas` as `(name, description)`, the first is chosen.
+    pub fn new(personas: Vec<(String, String)>) -> SetupForm {
+        SetupForm {
+            role: LineInput::default(),
+            seniority: None,
+            seniority_text: LineInput::default(),
+            kind: InterviewType::ALL
+                .iter()
+                .position(|t| *t == InterviewType::Behavioral)
+                .unwrap_or(0),
+            questions: DEFAULT_QUESTIONS,
+            jd: LineInput::default(),
+            cv: LineInput::default(),
+            personas,
+            persona: 0,
+            focus: Field::Role,
+            errors: Vec::new(),
+            theme: Theme::default(),
+        }
+    }
+
+    /// Starts from a persona name (the configured default) when it is in the list.
+    pub fn with_persona(mut self, name: &str) -> SetupForm {
+        if let Some(i) = self.personas.iter().position(|(n, _)| n == name) {
+            self.persona = i;
+        }
+        self
+    }
+
+    pub fn with_theme(mut self, theme: Theme) -> SetupForm {
+        self.theme = theme;
+        self
+    }
+
+    pub fn focus(&self) -> Field {
+        self.focus
+    }
+
+    /// Shows a problem found while reading a file under its field and focuses it.
+    pub fn set_file_error(&mut self, err: &SetupFileError) {
+        self.errors.retain(|(f, _)| *f != err.field);
+        self.errors.push((err.field, err.message.clone()));
+        self.focus = err.field;
+    }
+
+    /// Bracketed paste into the focused text field (a path dragged into the terminal).
+    pub fn handle_paste(&mut self, text: &str) {
+        if let Some(input) = self.text_field() {
+            input.insert_str(text);
+            let f = self.focus;
+            self.errors.retain(|(e, _)| *e != f);
+        }
+    }
+
+    fn text_field(&mut self) -> Option<&mut LineInput> {
+        match self.focus {
+            Field::Role => Some(&mut self.role),
+            Field::JobDescription => Some(&mut self.jd),
+            Field::Cv => Some(&mut self.cv),
+            Field::Seniority => Some(&mut self.seniority_text),
+            _ => None,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> SetupOutcome {
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('q'))
+        {
+            return SetupOutcome::Ignored;
+        }
+        match key.code {
+            KeyCode::Esc => return SetupOutcome::Cancel,
+            KeyCode::Enter => return self.submit(),
+            KeyCode::Tab | KeyCode::Down => {
+                self.move_focus(1);
+                return SetupOutcome::None;
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.move_focus(-1);
+                return SetupOutcome::None;
+            }
+            _ => {}
+        }
+        let field = self.focus;
+        let handled = match field {
+            Field::Role | Field::JobDescription | Field::Cv => {
+                self.text_field().is_some_and(|i| i.handle_key(key))
+            }
+            Field::Seniority => self.seniority_key(key),
+            Field::Type => cycle(&mut self.kind, InterviewType::ALL.len(), key),
+            Field::Persona => cycle(&mut self.persona, self.personas.len(), key),
+            Field::Questions => self.questions_key(key),
+        };
+        if handled {
+            self.errors.retain(|(f, _)| *f != field);
+            SetupOutcome::None
+        } else {
+            SetupOutcome::Ignored
+        }
+    }
+
+    fn move_focus(&mut self, step: isize) {
+        let n = Field::ALL.len() as isize;
+        let i = Field::ALL
+            .iter()
+            .position(|f| *f == self.focus)
+            .unwrap_or(0) as isize;
+        self.focus = Field::ALL[(i + step).rem_euclid(n) as usize];
+    }
+
+    /// Presets cycle with ←/→ while no free text is typed; typing switches to free text.
+    fn seniority_key(&mut self, key: KeyEvent) -> bool {
+        if self.seniority_text.is_empty() {
+            // Slots: "not said", then each preset.
+            let mut slot = self.seniority.map_or(0, |i| i + 1);
+            if cycle(&mut slot, SENIORITIES.len() + 1, key) {
+                self.seniority = slot.checked_sub(1);
+                return true;
+            }
+            if let KeyCode::Char(_) = key.code {
+                self.seniority = None;
+            } else if key.code == KeyCode::Backspace {
+                self.seniority = None;
+                return true;
+            }
+        }
+        self.seniority_text.handle_key(key)
+    }
+
+    fn questions_key(&mut self, key: KeyEvent) -> bool {
+        match key.code {
+            KeyCode::Left | KeyCode::Char('-') => {
+                self.questions = (self.questions - 1).max(MIN_QUESTIONS)
+            }
+            KeyCode::Right | KeyCode::Char('+') => {
+                self.questions = (self.questions + 1).min(MAX_QUESTIONS)
+            }
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                let d = c.to_digit(10).unwrap_or(0);
+                // "1" then "2" makes 12; any other digit starts over.
+                let two = self.questions * 10 + d;
+                if self.questions == 1 && two <= MAX_QUESTIONS {
+                    self.questions = two;
+                } else if d >= MIN_QUESTIONS {
+                    self.questions = d;
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn seniority_value(&self) -> Option<String> {
+        let typed = self.seniority_text.text().trim();
+        if !typed.is_empty() {
+            return Some(typed.to_string());
+        }
+        self.seniority
+            .and_then(|i| SENIORITIES.get(i))
+            .map(|s| s.to_string())
+    }
+
+    fn submit(&mut self) -> SetupOutcome {
+        self.errors.clear();
+        let role = self.role.text().trim().to_string();
+        if role.chars().count() > MAX_ROLE_CHARS {
+            self.errors.push((
+                Field::Role,
+                format!("Keep the role under {MAX_ROLE_CHARS} characters."),
+            ));
+        }
+        let seniority = self.seniority_value();
+        if seniority
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > MAX_SENIORITY_CHARS)
+        {
+            self.errors.push((
+                Field::Seniority,
+                format!("Keep the seniority under {MAX_SENIORITY_CHARS} characters."),
+            ));
+        }
+        let persona = self.personas.get(self.persona).map(|(n, _)| n.clone());
+        if persona.is_none() {
+            self.errors
+                .push((Field::Persona, "There is no interviewer to choose.".into()));
+        }
+        if let Some((field, _)) = self.errors.first() {
+            self.focus = *field;
+            return SetupOutcome::None;
+        }
+        let path = |i: &LineInput| {
+            let t = i.text().trim();
+            (!t.is_empty()).then(|| PathBuf::from(t))
+        };
+        SetupOutcome::Submit(SetupDraft {
+            role: (!role.is_empty()).then_some(role),
+            seniority,
+            interview_type: InterviewType::ALL[self.kind.min(InterviewType::ALL.len() - 1)],
+            questions: self.questions,
+            job_description: path(&self.jd),
+            cv: path(&self.cv),
+            persona: persona.unwrap_or_default(),
+        })
+    }
+
+    /// The value column of one field.
+    fn value_line(&self, field: Field, width: u16) -> Line<'static> {
+        let t = &self.theme;
+        let focused = self.focus == field;
+        let choice = |text: String| {
+            if focused {
+                Line::from(vec![
+                    Span::styled("‹ ", t.accent),
+                    Span::styled(text, t.selected),
+                    Span::styled(" ›", t.accent),
+                ])
+            } else {
+                Line::from(Span::styled(text, t.text))
+            }
+        };
+        let line = match field {
+            Field::Role => self
+                .role
+                .line(width, t.text, focused, "e.g. Backend engineer"),
+            Field::JobDescription => self.jd.line(width, t.text, focused, "none"),
+            Field::Cv => self.cv.line(width, t.text, focused, "none"),
+            Field::Seniority => {
+                if self.seniority_text.is_empty() {
+                    choice(
+                        self.seniority
+                            .and_then(|i| SENIORITIES.get(i))
+                            .map_or("not said".to_string(), |s| s.to_string()),
+                    )
+                } else {
+                    self.seniority_text.line(width, t.text, focused, "")
+                }
+            }
+            Field::Type => choice(InterviewType::ALL[self.kind.min(4)].label().to_string()),
+            Field::Questions => choice(self.questions.to_string()),
+            Field::Persona => choice(
+                self.personas
+                    .get(self.persona)
+                    .map_or("none".to_string(), |(n, _)| n.clone()),
+            ),
+        };
+        fit(line, usize::from(width))
+    }
+
+    /// The form's lines and the index of the focused field's line.
+    fn lines(&self, width: u16, spaced: bool) -> (Vec<Line<'static>>, usize) {
+        let t = &self.theme;
+        let label_w = Field::ALL
+            .iter()
+            .map(|f| display_width(f.label()))
+            .max()
+            .unwrap_or(0)
+            + 4;
+        let stacked = usize::from(width) < label_w + 20;
+        let mut lines = Vec::new();
+        let mut focus_line = 0;
+        for (i, field) in Field::ALL.into_iter().enumerate() {
+            if spaced && i > 0 {
+                lines.push(Line::default());
+            }
+            let focused = self.focus == field;
+            if focused {
+                focus_line = lines.len();
+            }
+            let marker = Span::styled(if focused { "▸ " } else { "  " }, t.accent);
+            let label_style = if focused { t.heading } else { t.text };
+            if stacked {
+                lines.push(fit(
+                    Line::from(vec![marker, Span::styled(field.label(), label_style)]),
+                    usize::from(width),
+                ));
+                let mut v = vec![Span::raw("  ")];
+                v.extend(self.value_line(field, width.saturating_sub(2)).spans);
+                lines.push(fit(Line::from(v), usize::from(width)));
+            } else {
+                let pad = label_w - 2 - display_width(field.label());
+                let mut v = vec![
+                    marker,
+                    Span::styled(field.label(), label_style),
+                    Span::raw(" ".repeat(pad)),
+                ];
+                let value_w = width.saturating_sub(u16::try_from(label_w).unwrap_or(u16::MAX));
+                v.extend(self.value_line(field, value_w).spans);
+                lines.push(fit(Line::from(v), usize::from(width)));
+            }
+            let indent = vec![Span::raw(" ".repeat(if stacked { 2 } else { label_w }))];
+            let opts = WrapOptions::new(width).prefixes(indent.clone(), indent);
+            for (_, msg) in self.errors.iter().filter(|(f, _)| *f == field) {
+                lines.extend(wrap_spans(
+                    &[Span::styled(format!("✗ {msg}"), t.error)],
+                    &opts,
+                ));
+            }
+            if focused {
+                lines.extend(wrap_spans(&[Span::styled(field.hint(), t.muted)], &opts));
+            }
+        }
+        (lines, focus_line)
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.theme;
+        let box_w = 78.min(area.width);
+        let text_w = box_w.saturating_sub(4);
+        // Borders, a blank row at the top: 3 rows around the text.
+        let room = usize::from(area.height.saturating_sub(3));
+        let (spaced_lines, spaced_focus) = self.lines(text_w, true);
+        let (lines, focus_line) = if spaced_lines.len() <= room {
+            (spaced_lines, spaced_focus)
+        } else {
+            self.lines(text_w, false)
+        };
+        let want_h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(3);
+        let popup = centered(area, box_w, want_h);
+        Clear.render(popup, buf);
+        let hints = [
+            " Enter start · Tab next · ←/→ choose · Esc cancel ",
+            " Enter start · Tab next · Esc cancel ",
+            " Enter · Tab · Esc ",
+        ];
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(t.border_focused)
+            .title(Span::styled(" New interview ", t.heading))
+            .title_bottom(
+                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
+            );
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+        let text_area = Rect {
+            x: inner.x.saturating_add(1).min(inner.right()),
+            y: inner.y.saturating_add(1).min(inner.bottom()),
+            width: inner.width.saturating_sub(2),
+            height: inner.height.saturating_sub(1),
+        };
+        // Keep the focused field (and its hint) on screen in a short terminal.
+        let h = usize::from(text_area.height);
+        let scroll = (focus_line + 3)
+            .saturating_sub(h)
+            .min(lines.len().saturating_sub(h));
+        let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).collect();
+        Paragraph::new(shown).render(text_area, buf);
+    }
+}
+
+impl Widget for &SetupForm {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        SetupForm::render(self, area, buf);
+    }
+}
+
+/// ←/→ (and space) move `index` through `len` choices, wrapping around.
+fn cycle(index: &mut usize, len: usize, key: KeyEvent) -> bool {
+    if len == 0 {
+        return matches!(
+            key.code,
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ')
+        );
+    }
+    match key.code {
+        KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % len,
+        KeyCode::Left => *index = (*index + len - 1) % len,
+        _ => return false,
+    }
+    true
+}
+
+/// Cuts a line to `width` columns (spans dropped or shortened from the right).
+fn fit(line: Line<'static>, width: usize) -> Line<'static> {
+    let mut left = width;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = display_width(&span.content);
+        if w <= left {
+            left -= w;
+            spans.push(span);
+            continue;
+        }
+        let mut cut = String::new();
+        for g in unicode_segmentation::UnicodeSegmentation::graphemes(span.content.as_ref(), true) {
+            let gw = display_width(g);
+            if gw > left {
+                break;
+            }
+            left -= gw;
+            cut.push_str(g);
+        }
+        spans.push(Span::styled(cut, span.style));
+        break;
+    }
+    Line::from(spans)
+}
+
+/// A job description or CV file that cannot be used, with the field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SetupFileError {
+    pub field: Field,
+    pub message: String,
+}
+
+/// Reads the draft's files into the setup stored with the conversation. Each file must
+/// exist, be UTF-8 text, not be empty, and be under 200 KB. `~/` means the home folder.
+pub fn read_setup_files(draft: &SetupDraft) -> Result<InterviewSetup, SetupFileError> {
+    let read = |path: &Option<PathBuf>, field: Field, what: &str| {
+        path.as_deref()
+            .map(|p| {
+                read_text(&expand_home(p), what)
+                    .map_err(|message| SetupFileError { field, message })
+            })
+            .transpose()
+    };
+    Ok(InterviewSetup {
+        role: draft.role.clone(),
+        seniority: draft.seniority.clone(),
+        interview_type: draft.interview_type,
+        questions: Some(draft.questions),
+        job_description: read(
+            &draft.job_description,
+            Field::JobDescription,
+            "job description",
+        )?,
+        cv: read(&draft.cv, Field::Cv, "CV")?,
+    })
+}
+
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("There is no file {shown}: check the path."),
+        std::io::ErrorKind::PermissionDenied => {
+            format!("{shown} cannot be read (permission denied).")
+        }
+        _ => format!("{shown} cannot be read: {e}."),
+    })?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{shown} is a folder, not a file: give the {what} file."
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{shown} is {} KB; the {what} must be under {} KB of text.",
+            meta.len() / 1024,
+            MAX_FILE_BYTES / 1024
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{shown} cannot be read: {e}."))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!("{shown} is not plain text (UTF-8): save the {what} as .txt or .md.")
+    })?;
+    if text.trim().is_empty() {
+        return Err(format!("{shown} is empty."));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> SetupForm {
+        SetupForm::new(vec![
+            ("career-interviewer".into(), "A hiring manager".into()),
+            ("friendly".into(), "A kind one".into()),
+        ])
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn typ(f: &mut SetupForm, s: &str) {
+        for c in s.chars() {
+            f.handle_key(key(KeyCode::Char(c)));
+        }
+    }
+
+    fn submit(f: &mut SetupForm) -> SetupDraft {
+        match f.handle_key(key(KeyCode::Enter)) {
+            SetupOutcome::Submit(d) => d,
+            other => panic!("not submitted: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_submit_a_behavioural_interview_of_five_questions() {
+        let d = submit(&mut form());
+        assert_eq!(
+            d,
+            SetupDraft {
+                role: None,
+                seniority: None,
+                interview_type: InterviewType::Behavioral,
+                questions: 5,
+                job_description: None,
+                cv: None,
+                persona: "career-interviewer".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn every_field_can_be_filled_from_the_keyboard() {
+        let mut f = form();
+        typ(&mut f, "Data engineer");
+        f.handle_key(key(KeyCode::Tab));
+        for _ in 0..4 {
+            f.handle_key(key(KeyCode::Right));
+        }
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_key(key(KeyCode::Right));
+        f.handle_key(key(KeyCode::Tab));
+        typ(&mut f, "12");
+        f.handle_key(key(KeyCode::Tab));
+        typ(&mut f, "~/jd.txt");
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_paste("/tmp/cv.md\n");
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_key(key(KeyCode::Left));
+        let d = submit(&mut f);
+        assert_eq!(d.role.as_deref(), Some("Data engineer"));
+        assert_eq!(d.seniority.as_deref(), Some("senior"));
+        assert_eq!(d.interview_type, InterviewType::Technical);
+        assert_eq!(d.questions, 12);
+        assert_eq!(d.job_description, Some(PathBuf::from("~/jd.txt")));
+        assert_eq!(d.cv, Some(PathBuf::from("/tmp/cv.md")));
+        assert_eq!(d.persona, "friendly");
+    }
+
+    #[test]
+    fn seniority_takes_free_text() {
+        let mut f = form();
+        f.handle_key(key(KeyCode::Tab));
+        typ(&mut f, "lead");
+        assert_eq!(submit(&mut f).seniority.as_deref(), Some("lead"));
+    }
+
+    #[test]
+    fn questions_stay_within_bounds() {
+        let mut f = form();
+        f.focus = Field::Questions;
+        for _ in 0..20 {
+            f.handle_key(key(KeyCode::Right));
+        }
+        assert_eq!(f.questions, MAX_QUESTIONS);
+        for _ in 0..20 {
+            f.handle_key(key(KeyCode::Left));
+        }
+        assert_eq!(f.questions, MIN_QUESTIONS);
+        typ(&mut f, "9");
+        assert_eq!(f.questions, 9);
+        typ(&mut f, "0");
+        assert_eq!(f.questions, 9, "0 questions is not an interview");
+    }
+
+    #[test]
+    fn focus_wraps_and_escape_cancels() {
+        let mut f = form();
+        f.handle_key(key(KeyCode::BackTab));
+        assert_eq!(f.focus(), Field::Persona);
+        f.handle_key(key(KeyCode::Down));
+        assert_eq!(f.focus(), Field::Role);
+        assert_eq!(f.handle_key(key(KeyCode::Esc)), SetupOutcome::Cancel);
+        assert_eq!(
+            f.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            SetupOutcome::Ignored
+        );
+    }
+
+    #[test]
+    fn an_overlong_role_is_refused_inline() {
+        let mut f = form();
+        typ(&mut f, &"x".repeat(MAX_ROLE_CHARS + 1));
+        f.focus = Field::Cv;
+        assert_eq!(f.handle_key(key(KeyCode::Enter)), SetupOutcome::None);
+        assert_eq!(f.focus(), Field::Role);
+        assert_eq!(f.errors.len(), 1);
+    }
+
+    #[test]
+    fn files_are_read_and_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = dir.path().join("jd.txt");
+        std::fs::write(&good, "We hire backend engineers.").expect("write");
+        let binary = dir.path().join("cv.pdf");
+        std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x81]).expect("write");
+        let big = dir.path().join("big.txt");
+        std::fs::write(&big, "a".repeat(MAX_FILE_BYTES as usize + 1)).expect("write");
+
+        let mut draft = submit(&mut form());
+        draft.job_description = Some(good.clone());
+        let setup = read_setup_files(&draft).expect("reads");
+        assert_eq!(
+            setup.job_description.as_deref(),
+            Some("We hire backend engineers.")
+        );
+        assert_eq!(setup.questions, Some(5));
+
+        draft.cv = Some(binary);
+        let err = read_setup_files(&draft).expect_err("binary");
+        assert_eq!(err.field, Field::Cv);
+        assert!(err.message.contains("not plain text"), "{}", err.message);
+
+        draft.cv = Some(big);
+        assert!(
+            read_setup_files(&draft)
+                .expect_err("big")
+                .message
+                .contains("200 KB")
+        );
+        draft.cv = Some(dir.path().join("missing.txt"));
+        assert!(
+            read_setup_files(&draft)
+                .expect_err("missing")
+                .message
+                .contains("no file")
+        );
+        draft.cv = Some(dir.path().to_path_buf());
+        assert!(
+            read_setup_files(&draft)
+                .expect_err("dir")
+                .message
+                .contains("folder")
+        );
+
+        let mut f = form();
+        f.set_file_error(&read_setup_files(&draft).expect_err("dir"));
+        assert_eq!(f.focus(), Field::Cv);
+    }
+}

@@ -1,0 +1,382 @@
+//! The welcome screen shown when no API key is found (or the server rejected the key):
+//! paste a key, or carry on in offline practice mode.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use super::input::LineInput;
+use super::{centered, fitting};
+use crate::tui::render::Theme;
+use crate::tui::render::wrap::{WrapOptions, wrap_spans};
+
+/// Where a saved key will live, which the screen tells the user before they paste.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyStorage {
+    /// The OS keyring (Secret Service, Keychain, Credential Manager).
+    Keyring,
+    /// No keyring is reachable: the key lasts for this session only. The text says
+    /// why, in the user's words (e.g. "no Secret Service on D-Bus").
+    SessionOnly(String),
+}
+
+/// Why the screen is showing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WelcomeReason {
+    /// First run: no key in the environment or the keyring.
+    NoKey,
+    /// The server turned the key down (HTTP 401); the text is what it said.
+    Rejected(String),
+    /// The user asked to change the key.
+    ChangeKey,
+}
+
+/// What the user chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WelcomeOutcome {
+    /// Nothing decided yet (typing, moving); redraw.
+    None,
+    /// Store this key (trimmed, non-empty) and use it.
+    SaveKey(String),
+    /// Go on without a key: built-in question bank, heuristic feedback.
+    Offline,
+    /// Leave this screen and keep things as they were (only when changing a key).
+    Cancel,
+    /// Quit the program (Ctrl+C).
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    Key,
+    Offline,
+}
+
+/// The welcome screen's state.
+#[derive(Debug, Clone)]
+pub struct WelcomeScreen {
+    reason: WelcomeReason,
+    storage: KeyStorage,
+    key: LineInput,
+    focus: Focus,
+    error: Option<String>,
+    theme: Theme,
+}
+
+/// Indent of the text under a choice, lined up with the choice's words.
+const INDENT: &str = "     ";
+
+/// Shorter than any real OpenAI-compatible key; catches a stray keystroke or a paste
+/// of the wrong thing.
+const MIN_KEY_LEN: usize = 8;
+
+impl WelcomeScreen {
+    pub fn new(reason: WelcomeReason, storage: KeyStorage) -> WelcomeScreen {
+        WelcomeScreen {
+            reason,
+            storage,
+            key: LineInput::masked(),
+            focus: Focus::Key,
+            error: None,
+            theme: Theme::default(),
+        }
+    }
+
+    pub fn with_theme(mut self, theme: Theme) -> WelcomeScreen {
+        self.theme = theme;
+        self
+    }
+
+    /// Shows why saving the key failed (e.g. the keyring refused it), under the field.
+    pub fn set_error(&mut self, message: &str) {
+        self.focus = Focus::Key;
+        self.error = Some(crate::sanitize::for_terminal_line(message));
+    }
+
+    /// Bracketed paste: goes into the key field, whatever has focus.
+    pub fn handle_paste(&mut self, text: &str) {
+        self.focus = Focus::Key;
+        self.error = None;
+        self.key.insert_str(text);
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> WelcomeOutcome {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return WelcomeOutcome::Quit;
+        }
+        match key.code {
+            KeyCode::Esc => {
+                return if self.reason == WelcomeReason::ChangeKey {
+                    WelcomeOutcome::Cancel
+                } else {
+                    WelcomeOutcome::Offline
+                };
+            }
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+                self.focus = match self.focus {
+                    Focus::Key => Focus::Offline,
+                    Focus::Offline => Focus::Key,
+                };
+                return WelcomeOutcome::None;
+            }
+            KeyCode::Enter => return self.choose(),
+            _ => {}
+        }
+        match self.focus {
+            Focus::Key => {
+                if self.key.handle_key(key) {
+                    self.error = None;
+                }
+            }
+            Focus::Offline => {
+                // Typing on the offline choice means the user wants to paste a key.
+                if let KeyCode::Char(_) = key.code {
+                    self.focus = Focus::Key;
+                    self.key.handle_key(key);
+                    self.error = None;
+                }
+            }
+        }
+        WelcomeOutcome::None
+    }
+
+    fn choose(&mut self) -> WelcomeOutcome {
+        if self.focus == Focus::Offline {
+            return WelcomeOutcome::Offline;
+        }
+        let key = self.key.text().trim();
+        if key.is_empty() {
+            self.error = Some("Paste your API key first, or choose offline practice below.".into());
+            WelcomeOutcome::None
+        } else if key.chars().any(char::is_whitespace) {
+            self.error =
+                Some("That has spaces in it, so it is not one key: paste the key alone.".into());
+            WelcomeOutcome::None
+        } else if key.chars().count() < MIN_KEY_LEN {
+            self.error = Some("That is too short to be an API key: check what you pasted.".into());
+            WelcomeOutcome::None
+        } else {
+            WelcomeOutcome::SaveKey(key.to_string())
+        }
+    }
+
+    fn lines(&self, width: u16) -> Vec<Line<'static>> {
+        let t = &self.theme;
+        let para = |text: &str, style: Style| {
+            wrap_spans(
+                &[Span::styled(text.to_string(), style)],
+                &WrapOptions::new(width),
+            )
+        };
+        let indented = |text: &str, style: Style| {
+            let ind = vec![Span::raw(INDENT)];
+            wrap_spans(
+                &[Span::styled(text.to_string(), style)],
+                &WrapOptions::new(width).prefixes(ind.clone(), ind),
+            )
+        };
+        let mut lines = Vec::new();
+        match &self.reason {
+            WelcomeReason::NoKey => {
+                lines.extend(para(
+                    "Practise job interviews with an AI interviewer, then get feedback you can act on.",
+                    t.text,
+                ));
+                lines.extend(para(
+                    "No API key was found (OPENAI_API_KEY or the OS keyring). Paste a key for an \
+                     OpenAI-compatible service, or practise offline with the built-in questions.",
+                    t.text,
+                ));
+            }
+            WelcomeReason::Rejected(why) => {
+                lines.extend(para("The server rejected the API key.", t.error));
+                lines.extend(para(&format!("It said: {why}"), t.muted));
+                lines.extend(para(
+                    "Paste a valid key, or go on in offline practice mode.",
+                    t.text,
+                ));
+            }
+            WelcomeReason::ChangeKey => {
+                lines.extend(para(
+                    "Paste a new API key to replace the current one.",
+                    t.text,
+                ));
+            }
+        }
+        lines.push(Line::default());
+
+        let marker = |focused: bool| if focused { "▸ " } else { "  " };
+        let choice_style = |focused: bool| if focused { t.selected } else { t.text };
+        let key_focused = self.focus == Focus::Key;
+        lines.extend(wrap_spans(
+            &[
+                Span::styled(marker(key_focused), t.accent),
+                Span::styled("1  Paste an API key", choice_style(key_focused)),
+            ],
+            &WrapOptions::new(width),
+        ));
+        let field_w = width.saturating_sub(INDENT.len() as u16);
+        let mut field = vec![Span::raw(INDENT)];
+        field.extend(
+            self.key
+                .line(
+                    field_w,
+                    t.text,
+                    key_focused,
+                    "paste with Ctrl+Shift+V or your terminal's paste",
+                )
+                .spans,
+        );
+        if usize::from(width) > INDENT.len() {
+            lines.push(Line::from(field));
+        }
+        if let Some(err) = &self.error {
+            lines.extend(indented(err, t.error));
+        }
+        let storage = match &self.storage {
+            KeyStorage::Keyring => {
+                "It is stored in your OS keyring, never in a file; only its last 4 characters are shown."
+                    .to_string()
+            }
+            KeyStorage::SessionOnly(why) => format!(
+                "No keyring is available ({why}), so the key is kept for this session only. \
+                 To keep it, set OPENAI_API_KEY."
+            ),
+        };
+        lines.extend(indented(&storage, t.muted));
+        lines.push(Line::default());
+
+        let off_focused = self.focus == Focus::Offline;
+        lines.extend(wrap_spans(
+            &[
+                Span::styled(marker(off_focused), t.accent),
+                Span::styled(
+                    "2  Continue in offline practice mode",
+                    choice_style(off_focused),
+                ),
+            ],
+            &WrapOptions::new(width),
+        ));
+        lines.extend(indented(
+            "Built-in question bank and heuristic feedback; no network. You can add a key later with `interviewer key set`.",
+            t.muted,
+        ));
+        lines
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.theme;
+        let box_w = 76.min(area.width);
+        // Borders and a column of padding each side, a blank row at the top.
+        let lines = self.lines(box_w.saturating_sub(4));
+        let want_h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(3);
+        let popup = centered(area, box_w, want_h);
+        Clear.render(popup, buf);
+        let hints: &[&str] = if self.reason == WelcomeReason::ChangeKey {
+            &[
+                " Enter choose · Tab switch · Esc back · Ctrl+C quit ",
+                " Enter · Tab · Esc back ",
+                " Esc back ",
+            ]
+        } else {
+            &[
+                " Enter choose · Tab switch · Esc offline · Ctrl+C quit ",
+                " Enter · Tab · Esc offline ",
+                " Esc offline ",
+            ]
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(t.border_focused)
+            .title(Span::styled(" Welcome to interviewer ", t.heading))
+            .title_bottom(
+                Line::from(Span::styled(fitting(hints, popup.width), t.muted)).right_aligned(),
+            );
+        let inner = block.inner(popup);
+        block.render(popup, buf);
+        let text_area = Rect {
+            x: inner.x.saturating_add(1).min(inner.right()),
+            y: inner.y.saturating_add(1).min(inner.bottom()),
+            width: inner.width.saturating_sub(2),
+            height: inner.height.saturating_sub(1),
+        };
+        Paragraph::new(lines).render(text_area, buf);
+    }
+}
+
+impl Widget for &WelcomeScreen {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        WelcomeScreen::render(self, area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn screen() -> WelcomeScreen {
+        WelcomeScreen::new(WelcomeReason::NoKey, KeyStorage::Keyring)
+    }
+
+    #[test]
+    fn pasting_and_enter_saves_the_trimmed_key() {
+        let mut s = screen();
+        s.handle_paste("  sk-test-1234567890\n");
+        assert_eq!(
+            s.handle_key(key(KeyCode::Enter)),
+            WelcomeOutcome::SaveKey("sk-test-1234567890".into())
+        );
+    }
+
+    #[test]
+    fn an_empty_or_odd_key_is_refused_inline() {
+        let mut s = screen();
+        assert_eq!(s.handle_key(key(KeyCode::Enter)), WelcomeOutcome::None);
+        assert!(s.error.is_some());
+        s.handle_key(key(KeyCode::Char('a')));
+        assert!(s.error.is_none(), "typing clears the error");
+        assert_eq!(s.handle_key(key(KeyCode::Enter)), WelcomeOutcome::None);
+        assert!(s.error.as_deref().is_some_and(|e| e.contains("too short")));
+    }
+
+    #[test]
+    fn offline_quit_and_cancel() {
+        let mut s = screen();
+        s.handle_key(key(KeyCode::Down));
+        assert_eq!(s.handle_key(key(KeyCode::Enter)), WelcomeOutcome::Offline);
+        assert_eq!(s.handle_key(key(KeyCode::Esc)), WelcomeOutcome::Offline);
+        assert_eq!(
+            s.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            WelcomeOutcome::Quit
+        );
+        let mut change = WelcomeScreen::new(WelcomeReason::ChangeKey, KeyStorage::Keyring);
+        assert_eq!(change.handle_key(key(KeyCode::Esc)), WelcomeOutcome::Cancel);
+    }
+
+    #[test]
+    fn a_failed_save_is_shown_under_the_field() {
+        let mut s = screen();
+        s.handle_key(key(KeyCode::Tab));
+        s.set_error("the keyring refused the key\u{1b}[2J");
+        assert_eq!(s.focus, Focus::Key);
+        assert_eq!(s.error.as_deref(), Some("the keyring refused the key␛[2J"));
+    }
+
+    #[test]
+    fn typing_on_the_offline_choice_goes_to_the_key() {
+        let mut s = screen();
+        s.handle_key(key(KeyCode::Tab));
+        s.handle_key(key(KeyCode::Char('s')));
+        assert_eq!(s.focus, Focus::Key);
+        assert_eq!(s.key.text(), "s");
+    }
+}

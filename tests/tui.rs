@@ -1,0 +1,420 @@
+//! Snapshot tests of whole screens of the terminal interface, drawn with ratatui's
+//! `TestBackend` from `App` states reached through `App::update`. "Now" is fixed so
+//! relative dates and timers are stable. Review the `.snap` files by eye: they are
+//! the visual check of the layout.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use interviewer::agent::{AgentError, StreamEnd};
+use interviewer::config::Theme;
+use interviewer::service::SendEvent;
+use interviewer::store::{
+    Conversation, ConversationSummary, InterviewSetup, InterviewType, Message, Role, Status,
+};
+use interviewer::tui::app::{App, Event, Mode};
+use interviewer::tui::sidebar::Hit;
+use interviewer::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// 2025-06-15 15:06:40 UTC.
+const NOW: i64 = 1_750_000_000_000;
+const MIN: i64 = 60_000;
+const DAY: i64 = 86_400_000;
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (50, 20), (200, 50)];
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn new_app(mode: Mode, size: (u16, u16)) -> App {
+    App::new(mode, Theme::default(), size, NOW)
+}
+
+fn offline() -> Mode {
+    Mode::Offline {
+        reason: "--offline".into(),
+    }
+}
+
+fn online() -> Mode {
+    Mode::Online {
+        model: "gpt-4o-mini".into(),
+    }
+}
+
+fn summary(id: i64, title: &str, ago: i64, count: i64) -> ConversationSummary {
+    ConversationSummary {
+        id,
+        title: title.into(),
+        persona: "career-coach".into(),
+        created_at: NOW - ago,
+        updated_at: NOW - ago,
+        message_count: count,
+        archived: false,
+    }
+}
+
+fn msg(id: i64, role: Role, content: &str, ago: i64, status: Status) -> Message {
+    Message {
+        id,
+        conversation_id: 1,
+        role,
+        content: content.into(),
+        status,
+        created_at: NOW - ago,
+        error: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        model: None,
+    }
+}
+
+fn list(app: &mut App) {
+    app.start(None);
+    let generation = app.sidebar.generation;
+    app.update(Event::ConversationsLoaded {
+        generation,
+        offset: 0,
+        page: vec![
+            summary(1, "Backend engineer, system design", 5 * MIN, 6),
+            summary(2, "Behavioural warm-up", 3 * 60 * MIN, 4),
+            summary(3, "Staff engineer \u{1b}[31mloop", DAY + MIN, 12),
+            summary(4, "面接の練習 (Japanese)", 3 * DAY, 2),
+            summary(
+                5,
+                "HR screen for a product role with a very long title indeed",
+                40 * DAY,
+                8,
+            ),
+        ],
+    });
+}
+
+fn conversation_messages() -> Vec<Message> {
+    vec![
+        msg(
+            10,
+            Role::User,
+            "Hi! I'm preparing for a senior backend role.",
+            14 * MIN,
+            Status::Complete,
+        ),
+        msg(
+            11,
+            Role::Assistant,
+            "Welcome. Let's start with the design question.\n\nDesign a URL shortener that handles 10,000 writes per second. Walk me through the data model first.",
+            13 * MIN,
+            Status::Complete,
+        ),
+        msg(
+            12,
+            Role::User,
+            "I'd use a key-value store keyed by a base62 id.\nWrites go through a sequence allocator; reads hit a cache first.",
+            9 * MIN,
+            Status::Complete,
+        ),
+        msg(
+            13,
+            Role::Assistant,
+            "Good. How do you keep the allocator from becoming a bottleneck? Averylongwordwithoutanyspacesthatmustbreakacrosslinesnomatterwhat.",
+            8 * MIN,
+            Status::Complete,
+        ),
+    ]
+}
+
+/// The list, with conversation 1 open.
+fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
+    let mut app = new_app(mode, size);
+    list(&mut app);
+    let setup = InterviewSetup {
+        role: Some("Backend engineer".into()),
+        seniority: Some("senior".into()),
+        interview_type: InterviewType::SystemDesign,
+        questions: Some(5),
+        ..InterviewSetup::default()
+    };
+    app.transcript = interviewer::tui::transcript::Transcript::loading(1, String::new());
+    app.update(Event::ConversationOpened {
+        conversation: Conversation {
+            id: 1,
+            uid: "u1".into(),
+            title: "Backend engineer, system design".into(),
+            persona: "career-coach".into(),
+            created_at: NOW - 15 * MIN,
+            updated_at: NOW - 5 * MIN,
+            archived: false,
+            setup: Some(setup),
+        },
+        messages: conversation_messages(),
+        has_older: false,
+        draft: String::new(),
+        jump_to: None,
+    });
+    app.sidebar.selected = 0;
+    app
+}
+
+fn render(app: &mut App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|frame| view::draw(frame, app)).expect("draw");
+    terminal.backend().to_string()
+}
+
+fn snapshot_at_sizes(name: &str, make: impl Fn((u16, u16)) -> App) {
+    for size in SIZES {
+        let mut app = make(size);
+        let screen = render(&mut app);
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), screen);
+    }
+}
+
+#[test]
+fn empty_state() {
+    snapshot_at_sizes("empty", |size| {
+        let mut app = new_app(offline(), size);
+        app.start(None);
+        let generation = app.sidebar.generation;
+        app.update(Event::ConversationsLoaded {
+            generation,
+            offset: 0,
+            page: vec![],
+        });
+        app
+    });
+}
+
+#[test]
+fn a_conversation() {
+    snapshot_at_sizes("conversation", |size| {
+        let mut app = with_conversation(online(), size);
+        app.update(Event::Paste("My allocator hands out ranges".into()));
+        app
+    });
+}
+
+#[test]
+fn streaming_in_progress() {
+    snapshot_at_sizes("streaming", |size| {
+        let mut app = with_conversation(online(), size);
+        app.update(Event::Paste(
+            "Each node leases a block of 1,000 ids.".into(),
+        ));
+        app.update(key(KeyCode::Enter));
+        app.update(Event::Send(SendEvent::UserStored {
+            conversation_id: 1,
+            message: msg(
+                14,
+                Role::User,
+                "Each node leases a block of 1,000 ids.",
+                0,
+                Status::Complete,
+            ),
+            created: false,
+        }));
+        app.update(Event::Send(SendEvent::ReplyStarted { message_id: 15 }));
+        app.update(Event::Send(SendEvent::Delta(
+            "That works. What happens when a node crashes with half of its \x1b]0;pwned\x07block unused".into(),
+        )));
+        app
+    });
+}
+
+#[test]
+fn waiting_for_the_first_token() {
+    let mut app = with_conversation(online(), (80, 24));
+    app.update(Event::Paste("Leases.".into()));
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("waiting_80x24", render(&mut app));
+}
+
+#[test]
+fn an_error() {
+    snapshot_at_sizes("error", |size| {
+        let mut app = with_conversation(online(), size);
+        app.update(Event::Paste("Leases.".into()));
+        app.update(key(KeyCode::Enter));
+        app.update(Event::Send(SendEvent::UserStored {
+            conversation_id: 1,
+            message: msg(14, Role::User, "Leases.", 0, Status::Complete),
+            created: false,
+        }));
+        let mut failed = msg(15, Role::Assistant, "", 0, Status::Error);
+        failed.error = Some("rate limited by the server (429); retry after 7s".into());
+        app.update(Event::Send(SendEvent::Finished {
+            reply: Some(failed),
+            end: StreamEnd::Failed(AgentError::RateLimited {
+                quota: false,
+                retry_after_secs: Some(7),
+                message: String::new(),
+            }),
+        }));
+        app.update(Event::SendEnded(Ok(())));
+        app
+    });
+}
+
+#[test]
+fn an_interrupted_reply() {
+    let mut app = with_conversation(online(), (80, 24));
+    let mut cut = msg(
+        14,
+        Role::Assistant,
+        "Let me ask about caching. When",
+        0,
+        Status::Interrupted,
+    );
+    cut.error = Some("cancelled".into());
+    app.transcript.messages.push(cut);
+    insta::assert_snapshot!("interrupted_80x24", render(&mut app));
+}
+
+#[test]
+fn the_help_overlay() {
+    snapshot_at_sizes("help", |size| {
+        let mut app = with_conversation(online(), size);
+        app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+        app
+    });
+}
+
+#[test]
+fn the_welcome_screen() {
+    snapshot_at_sizes("welcome", |size| {
+        let mut app = new_app(
+            Mode::Offline {
+                reason: "no API key".into(),
+            },
+            size,
+        );
+        app.welcome(
+            "No API key found: OPENAI_API_KEY is not set and none is stored in the OS keyring."
+                .into(),
+        );
+        app.update(Event::Paste("sk-abcdefghijklmnop1234".into()));
+        app
+    });
+}
+
+#[test]
+fn the_filtered_sidebar() {
+    let mut app = with_conversation(online(), (80, 24));
+    app.focus = interviewer::tui::app::Focus::Messages;
+    app.update(key(KeyCode::Char('/')));
+    for c in "allocator".chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    let seq = app.sidebar.filter.as_ref().map(|f| f.seq).unwrap_or(0);
+    app.update(Event::SearchResults {
+        seq,
+        result: Ok(vec![
+            Hit {
+                conversation_id: 1,
+                message_id: Some(13),
+                title: "Backend engineer, system design".into(),
+                snippet: "…keep the [allocator] from becoming…".into(),
+            },
+            Hit {
+                conversation_id: 3,
+                message_id: Some(40),
+                title: "Staff engineer loop".into(),
+                snippet: "…an id [allocator] per region…".into(),
+            },
+        ]),
+    });
+    insta::assert_snapshot!("filter_80x24", render(&mut app));
+}
+
+#[test]
+fn a_search_match_opens_highlighted() {
+    let mut app = with_conversation(online(), (80, 24));
+    app.transcript.jump_to = Some(12);
+    app.transcript.highlight = Some(12);
+    insta::assert_snapshot!("match_80x24", render(&mut app));
+}
+
+#[test]
+fn delete_confirmation_and_rename() {
+    let mut app = with_conversation(online(), (80, 24));
+    app.focus = interviewer::tui::app::Focus::Sidebar;
+    app.update(key(KeyCode::Char('d')));
+    insta::assert_snapshot!("delete_80x24", render(&mut app));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('R')));
+    insta::assert_snapshot!("rename_80x24", render(&mut app));
+}
+
+#[test]
+fn tiny_terminals_never_panic() {
+    for (w, h) in [(1, 1), (2, 2), (20, 5), (10, 3), (30, 4), (70, 1)] {
+        let mut app = with_conversation(online(), (w, h));
+        let _ = render(&mut app);
+        app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+        let _ = render(&mut app);
+        app.update(key(KeyCode::Esc));
+        app.welcome("No key".into());
+        let _ = render(&mut app);
+    }
+}
+
+#[test]
+fn only_visible_messages_are_laid_out() {
+    let mut app = with_conversation(online(), (80, 24));
+    app.transcript.messages = (0..10_000)
+        .map(|i| {
+            let role = if i % 2 == 0 {
+                Role::User
+            } else {
+                Role::Assistant
+            };
+            msg(
+                100 + i,
+                role,
+                &format!("message number {i}"),
+                0,
+                Status::Complete,
+            )
+        })
+        .collect();
+    let screen = render(&mut app);
+    assert!(screen.contains("message number 9999"), "{screen}");
+    assert!(
+        app.layout.layout_calls() < 20,
+        "laid out {}",
+        app.layout.layout_calls()
+    );
+    // Scrolling up a long way lays out only what it passes.
+    let messages = app.transcript.messages.clone();
+    app.layout.scroll_up(&messages, 3_000);
+    let screen = render(&mut app);
+    assert!(!screen.contains("message number 9999"));
+    assert!(
+        app.layout.layout_calls() < 1_200,
+        "laid out {}",
+        app.layout.layout_calls()
+    );
+    assert!(!app.transcript.showing_top);
+    assert!(screen.contains("more below"), "{screen}");
+    app.layout.scroll_to_top(&messages);
+    let screen = render(&mut app);
+    assert!(screen.contains("message number 0"), "{screen}");
+    assert!(app.transcript.showing_top);
+}
+
+#[test]
+fn no_escape_sequence_from_outside_reaches_the_screen() {
+    let mut app = with_conversation(online(), (80, 24));
+    app.transcript.messages.push(msg(
+        20,
+        Role::Assistant,
+        "evil \x1b[2J\x1b]52;c;aGk=\x07 text \u{202e}reversed",
+        0,
+        Status::Complete,
+    ));
+    let screen = render(&mut app);
+    assert!(!screen.contains('\x1b'));
+    assert!(!screen.contains('\u{202e}'));
+    assert!(screen.contains("evil"));
+}
