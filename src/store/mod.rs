@@ -33,6 +33,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_reports.sql")),
     M::up(include_str!("migrations/0005_search.sql")),
     M::up(include_str!("migrations/0006_app_state.sql")),
+    M::up(include_str!("migrations/0007_streaming_index.sql")),
 ];
 
 /// The schema version this build writes.
