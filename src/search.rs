@@ -285,10 +285,8 @@ fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attem
             .iter_mut()
             .find(|e| e.conversation_id == conversation_id)
         {
-            Some(entry) => {
-                entry.score += bonus;
-                entry.title_marked = Some(marked);
-            }
+            // The matching message makes the better snippet; the title shows anyway.
+            Some(entry) => entry.score += bonus,
             None => entries.push(Entry {
                 conversation_id,
                 message: None,
