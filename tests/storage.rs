@@ -271,10 +271,12 @@ fn a_database_from_a_newer_version_is_named_and_left_alone() {
 
 // ----- read-only and full disks ------------------------------------------------------
 
-/// Makes a file unwritable for this process until dropped: permission bits for a
-/// normal user; for root, who ignores them, the immutable attribute (`chattr +i`).
+/// Makes a file or directory unwritable for this process until dropped: permission
+/// bits for a normal user; for root, who ignores them, the immutable attribute
+/// (`chattr +i`).
 struct Unwritable {
     path: PathBuf,
+    mode: u32,
     immutable: bool,
 }
 
@@ -283,21 +285,38 @@ impl Unwritable {
     /// without attributes).
     fn make(path: &Path) -> Option<Unwritable> {
         use std::os::unix::fs::PermissionsExt;
-        let writable = |p: &Path| std::fs::OpenOptions::new().append(true).open(p).is_ok();
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o400)).expect("chmod");
+        let is_dir = path.is_dir();
+        let writable = |p: &Path| {
+            if is_dir {
+                let probe = p.join("probe");
+                let ok = std::fs::File::create(&probe).is_ok();
+                let _ = std::fs::remove_file(probe);
+                ok
+            } else {
+                std::fs::OpenOptions::new().append(true).open(p).is_ok()
+            }
+        };
+        let (mode, read_only) = if is_dir {
+            (0o700, 0o500)
+        } else {
+            (0o600, 0o400)
+        };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(read_only)).expect("chmod");
         if !writable(path) {
             return Some(Unwritable {
                 path: path.to_path_buf(),
+                mode,
                 immutable: false,
             });
         }
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
         let chattr = std::process::Command::new("chattr")
             .arg("+i")
             .arg(path)
             .output();
         let guard = Unwritable {
             path: path.to_path_buf(),
+            mode,
             immutable: true,
         };
         match chattr {
@@ -316,7 +335,7 @@ impl Drop for Unwritable {
                 .arg(&self.path)
                 .status();
         }
-        let _ = std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(0o600));
+        let _ = std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(self.mode));
     }
 }
 
@@ -344,6 +363,27 @@ fn a_read_only_database_can_be_read_but_saving_fails_by_name() {
         "is read-only: nothing can be saved",
     );
     assert_fails_naming(&sb, &["rename", "1", "New title"], "is read-only");
+    assert_eq!(std::fs::read(sb.db_path()).expect("read"), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_data_directory_is_named_and_says_what_to_do() {
+    let sb = Sandbox::new();
+    seed(&sb.data_dir(), 1, 2);
+    // The logs directory exists already, so the only complaint is about the database.
+    std::fs::create_dir_all(sb.data_dir().join("logs")).expect("logs");
+    let before = std::fs::read(sb.db_path()).expect("read");
+    let Some(_guard) = Unwritable::make(&sb.data_dir()) else {
+        eprintln!("SKIPPED: cannot make a directory unwritable here (root without chattr)");
+        return;
+    };
+    for args in [
+        &["list"][..],
+        &["--offline", "ask", "--conversation", "1", "Hi"],
+    ] {
+        assert_fails_naming(&sb, args, "its folder is read-only");
+    }
     assert_eq!(std::fs::read(sb.db_path()).expect("read"), before);
 }
 

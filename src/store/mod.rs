@@ -72,6 +72,10 @@ pub enum StoreError {
     )]
     ReadOnly { path: PathBuf },
     #[error(
+        "cannot open {path}: its folder is read-only, and SQLite needs to keep its -wal and -shm files there. Make the folder writable, or pass another --data-dir"
+    )]
+    ReadOnlyFolder { path: PathBuf },
+    #[error(
         "the disk holding {path} is full: nothing more can be saved. Free some space and try again"
     )]
     DiskFull { path: PathBuf },
@@ -84,7 +88,9 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("cannot open the database {path}: {source}")]
+    #[error(
+        "cannot open the database {path}: {source}. Check that the file and its folder can be read and written, or pass another --data-dir"
+    )]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
@@ -808,11 +814,28 @@ fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
             StoreError::Busy { path }
         }
+        // SQLite keeps its -wal and -shm files beside the database; in a folder it
+        // cannot write, a database that is itself fine cannot be opened.
+        Some(ErrorCode::CannotOpen) if path.exists() && !folder_is_writable(&path) => {
+            StoreError::ReadOnlyFolder { path }
+        }
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
             StoreError::Open { path, source }
         }
         _ => StoreError::Sqlite { path, source },
     }
+}
+
+/// Whether a file can be created next to `db` (tried, then removed). Only called
+/// after SQLite failed to open the database.
+fn folder_is_writable(db: &Path) -> bool {
+    let Some(dir) = db.parent() else {
+        return true;
+    };
+    let probe = dir.join(format!(".interviewer-write-probe-{}", std::process::id()));
+    let created = std::fs::File::create(&probe).is_ok();
+    let _ = std::fs::remove_file(&probe);
+    created
 }
 
 /// Whether the file system holding `db` has no room left: a probe file next to it

@@ -261,3 +261,59 @@ fn full_text_index_follows_inserts_updates_and_deletes() {
     store.delete_message(m).expect("delete");
     assert_eq!(hits("postgres"), 0);
 }
+
+/// The classification itself, from real SQLite failures, for the rows that the
+/// integration tests can only reach with special permissions (read-only as root).
+#[test]
+fn sqlite_failures_become_errors_that_name_the_file_and_say_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(DB_FILE);
+    let rw = Connection::open(&path).expect("open");
+    rw.execute_batch("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('a');")
+        .expect("seed");
+    let named = |e: &StoreError| e.to_string().contains(&path.display().to_string());
+
+    let ro = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("open read-only");
+    let err = classify(
+        &path,
+        ro.execute("INSERT INTO t VALUES ('b')", [])
+            .expect_err("read-only"),
+    );
+    assert!(
+        matches!(err, StoreError::ReadOnly { .. }) && named(&err),
+        "{err}"
+    );
+
+    // Another connection holds the write lock and this one will not wait.
+    rw.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let other = Connection::open(&path).expect("open");
+    other.busy_timeout(Duration::ZERO).expect("no wait");
+    let err = classify(
+        &path,
+        other.execute_batch("BEGIN IMMEDIATE").expect_err("busy"),
+    );
+    assert!(
+        matches!(err, StoreError::Busy { .. }) && named(&err),
+        "{err}"
+    );
+    rw.execute_batch("COMMIT").expect("unlock");
+
+    let pages: i64 = rw
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .expect("pages");
+    rw.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .expect("cap");
+    let err = classify(
+        &path,
+        rw.execute("INSERT INTO t VALUES (?1)", ["x".repeat(100_000)])
+            .expect_err("full"),
+    );
+    assert!(
+        matches!(err, StoreError::DiskFull { .. }) && named(&err),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Free some space"), "{err}");
+}

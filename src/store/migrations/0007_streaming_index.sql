@@ -1,4 +1,3 @@
--- Start-up recovery looks for replies left 'streaming' on every open; without an
--- index that is a scan of every message (about a second with a million of them).
--- A partial index holds only the few streaming rows, so it costs nothing to keep.
+-- Start-up recovery looks for replies left `streaming`; without this partial index
+-- that query reads every message (0.3 s on a million), with it nothing.
 CREATE INDEX messages_streaming ON messages (id) WHERE status = 'streaming';
