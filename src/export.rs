@@ -391,7 +391,7 @@ pub fn to_text(view: &ConversationView) -> String {
             report_origin(report)
         ));
         out.push_str(&report_summary(report));
-        out.push_str("(full report: `interviewer report ID`)\n");
+        out.push_str(&format!("(full report: `interviewer report {}`)\n", c.id));
     }
     out
 }

@@ -237,6 +237,10 @@ fn show_text_is_a_sanitised_transcript() {
     assert!(text.contains("── You · "), "{text}");
     assert!(text.contains("── Interviewer · "), "{text}");
     assert!(text.contains("Clear ownership, thin on metrics."), "{text}");
+    assert!(
+        text.contains(&format!("`interviewer report {id}`")),
+        "{text}"
+    );
     assert_eq!(
         text,
         run_ok(&sb, &["show", &id.to_string(), "--format", "text"])
@@ -332,6 +336,12 @@ fn unknown_ids_fail_with_one_line_and_write_nothing() {
         .expect("run");
     assert_eq!(output.status.code(), Some(1));
     assert!(!file.exists());
+    // A place that cannot be written: one line, nothing left behind.
+    let err = run_fails(&sb, &["export", "1", "-o", "/nonexistent-dir/out.md"]);
+    assert!(
+        err.contains("cannot write /nonexistent-dir/out.md"),
+        "{err}"
+    );
     // An empty database exports an empty array, not an error.
     let empty = Sandbox::new();
     assert_eq!(
