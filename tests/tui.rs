@@ -13,6 +13,7 @@ use interviewer::store::{
 use interviewer::tui::app::{App, Event, Mode};
 use interviewer::tui::sidebar::Hit;
 use interviewer::tui::view;
+use interviewer::tui::widgets::welcome::WelcomeReason;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -289,10 +290,7 @@ fn the_welcome_screen() {
             },
             size,
         );
-        app.welcome(
-            "No API key found: OPENAI_API_KEY is not set and none is stored in the OS keyring."
-                .into(),
-        );
+        app.welcome(WelcomeReason::NoKey);
         app.update(Event::Paste("sk-abcdefghijklmnop1234".into()));
         app
     });
@@ -314,13 +312,13 @@ fn the_filtered_sidebar() {
                 conversation_id: 1,
                 message_id: Some(13),
                 title: "Backend engineer, system design".into(),
-                snippet: "…keep the [allocator] from becoming…".into(),
+                snippet: "…keep the \u{1}allocator\u{2} from becoming…".into(),
             },
             Hit {
                 conversation_id: 3,
                 message_id: Some(40),
                 title: "Staff engineer loop".into(),
-                snippet: "…an id [allocator] per region…".into(),
+                snippet: "…an id \u{1}allocator\u{2} per region…".into(),
             },
         ]),
     });
@@ -354,7 +352,7 @@ fn tiny_terminals_never_panic() {
         app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
         let _ = render(&mut app);
         app.update(key(KeyCode::Esc));
-        app.welcome("No key".into());
+        app.welcome(WelcomeReason::Rejected("401: Incorrect API key".into()));
         let _ = render(&mut app);
     }
 }
@@ -418,3 +416,41 @@ fn no_escape_sequence_from_outside_reaches_the_screen() {
     assert!(!screen.contains('\u{202e}'));
     assert!(screen.contains("evil"));
 }
+
+#[test]
+fn the_report_view() {
+    snapshot_at_sizes("report", |size| {
+        let mut app = with_conversation(online(), size);
+        app.focus = interviewer::tui::app::Focus::Messages;
+        app.update(key(KeyCode::Char('F')));
+        app.update(Event::ReportReady {
+            conversation_id: 1,
+            report: interviewer::store::StoredReport {
+                id: 1,
+                conversation_id: 1,
+                kind: "heuristic".into(),
+                model: None,
+                body: REPORT_JSON.into(),
+                valid: true,
+                created_at: NOW - MIN,
+            },
+        });
+        app
+    });
+}
+
+#[test]
+fn the_setup_form() {
+    snapshot_at_sizes("setup", |size| {
+        let mut app = with_conversation(online(), size);
+        app.update(Event::Key(KeyEvent::new(
+            KeyCode::Char('n'),
+            KeyModifiers::CONTROL,
+        )));
+        app.update(Event::Paste("Backend engineer".into()));
+        app
+    });
+}
+
+/// A report as the evaluator writes it (the JSON of `agent::report::Report`).
+const REPORT_JSON: &str = r#"{"readiness":"almost","overall_summary":"Clear structure; quantify results more.","competencies":[{"name":"Structure (STAR)","score":4,"evidence":"situation and result were clear"},{"name":"Relevance","score":4,"evidence":"answered the question asked"},{"name":"Depth","score":3,"evidence":"one level of detail"},{"name":"Evidence and impact","score":2,"evidence":"no numbers"},{"name":"Communication","score":4,"evidence":"concise"}],"questions":[{"question":"Design a URL shortener","answer_summary":"KV store with base62 ids","strengths":["clear data model"],"improvements":["size the cache"],"better_answer":"Estimate 10k writes/s, then pick the store."}],"top_improvements":["Quantify results","Size the system first","Name trade-offs"],"study_plan":["Rehearse two stories with metrics","Practise capacity estimates"]}"#;

@@ -14,6 +14,10 @@ use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, R
 use super::render::{MessageLayout, Theme as RenderTheme};
 use super::sidebar::{Filter, Hit, Sidebar};
 use super::transcript::Transcript;
+use super::widgets::help::{HelpOutcome, HelpOverlay};
+use super::widgets::report_view::{ReportModel, ReportOutcome, ReportView};
+use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
+use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
 pub const SIDEBAR_MIN_WIDTH: u16 = 70;
@@ -51,10 +55,7 @@ pub enum Mode {
 /// A window over the main screen.
 #[derive(Debug)]
 pub enum Overlay {
-    /// The key list, scrolled by `scroll` lines.
-    Help {
-        scroll: usize,
-    },
+    Help(Box<HelpOverlay>),
     ConfirmDelete {
         id: i64,
         title: String,
@@ -63,20 +64,21 @@ pub enum Overlay {
         id: i64,
         text: String,
     },
-    Welcome(Welcome),
+    Welcome(Box<WelcomeScreen>),
+    Report(ReportOverlay),
+    /// The new-interview form (boxed: it is much larger than the other overlays).
+    Setup(Box<SetupForm>),
 }
 
-/// The first-run screen: paste an API key or continue offline.
+/// The feedback report of a conversation: the report once it is read or made.
 #[derive(Debug, Default)]
-pub struct Welcome {
-    /// Why it is shown (no key found, the key was rejected), in words for the user.
-    pub reason: String,
-    /// The key being typed or pasted (drawn masked).
-    pub key: String,
-    /// Why the last attempt to use the key failed.
+pub struct ReportOverlay {
+    pub conversation_id: i64,
+    pub view: Option<Box<ReportView>>,
+    /// A report is being read or made.
+    pub busy: bool,
+    /// Why the report could not be made (shown while there is no report to show).
     pub error: Option<String>,
-    /// The key is being stored.
-    pub saving: bool,
 }
 
 /// Severity of the status line's message.
@@ -142,6 +144,21 @@ pub enum Event {
         result: Result<Vec<Hit>, String>,
     },
     EditorDone(Result<String, String>),
+    /// The setup form's files were read: the setup for the new interview, or why
+    /// a file is unusable.
+    SetupRead {
+        persona: String,
+        result: Result<InterviewSetup, SetupFileError>,
+    },
+    /// A conversation's report, stored or just made.
+    ReportReady {
+        conversation_id: i64,
+        report: crate::store::StoredReport,
+    },
+    ReportFailed {
+        conversation_id: i64,
+        reason: String,
+    },
     /// The API key was stored (or kept for this session); `note` says where.
     KeyAccepted {
         model: String,
@@ -199,6 +216,13 @@ pub enum Effect {
     Copy(String),
     OpenEditor(String),
     StoreKey(String),
+    /// Read the setup form's files (job description, CV).
+    ReadSetup(SetupDraft),
+    /// Show the conversation's stored report, or make one (`regenerate`: always).
+    Report {
+        conversation_id: i64,
+        regenerate: bool,
+    },
     Quit,
 }
 
@@ -220,8 +244,12 @@ pub struct App {
     /// Wall clock in ms (injected so drawing is deterministic in tests).
     pub now: i64,
     pub spinner: usize,
-    /// Setup for the next new conversation (defaults, or the setup form's result).
+    /// Setup for a new conversation when the form is skipped (the configured defaults).
     pub new_setup: Option<InterviewSetup>,
+    /// The configured persona, preselected in the setup form.
+    pub default_persona: String,
+    /// Where a key pasted on the welcome screen would be kept.
+    pub key_storage: KeyStorage,
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     pub quitting: bool,
@@ -249,6 +277,8 @@ impl App {
             now,
             spinner: 0,
             new_setup: None,
+            default_persona: crate::config::DEFAULT_PERSONA.to_string(),
+            key_storage: KeyStorage::Keyring,
             draft_dirty: false,
             quitting: false,
             layout: MessageLayout::new(RenderTheme::from_config(&theme)),
@@ -437,6 +467,64 @@ impl App {
                 self.error(e);
                 vec![]
             }
+            Event::SetupRead { persona, result } => {
+                match (result, self.overlay.as_mut()) {
+                    (Ok(setup), _) => {
+                        if matches!(self.overlay, Some(Overlay::Setup(_))) {
+                            self.overlay = None;
+                        }
+                        if self.transcript.conversation_id.is_none() {
+                            let what = setup_summary(&setup);
+                            self.transcript.setup = Some(setup);
+                            self.transcript.persona = Some(persona);
+                            self.focus = Focus::Input;
+                            self.info(format!(
+                                "ready: {what}. Say hello (Enter sends) and the interviewer begins"
+                            ));
+                        }
+                    }
+                    (Err(e), Some(Overlay::Setup(form))) => form.set_file_error(&e),
+                    (Err(e), _) => self.error(e.to_string()),
+                }
+                vec![]
+            }
+            Event::ReportReady {
+                conversation_id,
+                report,
+            } => {
+                let title = self.transcript.title.clone();
+                let theme = self.render_theme.clone();
+                if let Some(Overlay::Report(r)) = self.overlay.as_mut()
+                    && r.conversation_id == conversation_id
+                {
+                    let view = ReportView::new(ReportModel::from_stored(&report), &title)
+                        .with_theme(theme);
+                    r.view = Some(Box::new(view));
+                    r.busy = false;
+                    r.error = None;
+                    self.status = None;
+                }
+                vec![]
+            }
+            Event::ReportFailed {
+                conversation_id,
+                reason,
+            } => {
+                match self.overlay.as_mut() {
+                    Some(Overlay::Report(r))
+                        if r.conversation_id == conversation_id && r.view.is_none() =>
+                    {
+                        r.busy = false;
+                        r.error = Some(reason);
+                    }
+                    Some(Overlay::Report(r)) if r.conversation_id == conversation_id => {
+                        r.busy = false;
+                        self.error(reason);
+                    }
+                    _ => self.error(reason),
+                }
+                vec![]
+            }
             Event::KeyAccepted { model, note } => {
                 self.mode = Mode::Online { model };
                 self.overlay = None;
@@ -445,8 +533,7 @@ impl App {
             }
             Event::KeyRejected(reason) => {
                 if let Some(Overlay::Welcome(w)) = self.overlay.as_mut() {
-                    w.saving = false;
-                    w.error = Some(reason);
+                    w.set_error(&reason);
                 } else {
                     self.error(reason);
                 }
@@ -483,7 +570,7 @@ impl App {
         // Keys that work whatever has focus.
         match (key.code, ctrl) {
             (KeyCode::F(1), _) => {
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                self.overlay = Some(Overlay::Help(self.help()));
                 return vec![];
             }
             (KeyCode::F(2), _) => return self.hint_or_skip(true),
@@ -533,8 +620,10 @@ impl App {
                 vec![]
             }
             KeyCode::Enter => self.send(),
+            // Esc does not leave the input: letters outside it are commands, and a
+            // habitual Esc followed by typing must not archive or delete anything.
             KeyCode::Esc => {
-                self.focus = Focus::Messages;
+                self.info("Tab moves to the conversation list and messages; Ctrl+C quits");
                 vec![]
             }
             _ => {
@@ -551,7 +640,7 @@ impl App {
         match key.code {
             KeyCode::Char('q') => self.quit(),
             KeyCode::Char('?') => {
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                self.overlay = Some(Overlay::Help(self.help()));
                 vec![]
             }
             KeyCode::Char('i') => {
@@ -570,6 +659,11 @@ impl App {
                 vec![]
             }
             KeyCode::Char('A') => self.toggle_archived(),
+            KeyCode::Char('F') => self.report(),
+            KeyCode::Char('K') => {
+                self.welcome(WelcomeReason::ChangeKey);
+                vec![]
+            }
             KeyCode::Char('R') | KeyCode::Char('d') | KeyCode::Char('a') => {
                 let target = match self.focus {
                     Focus::Sidebar => self
@@ -658,18 +752,10 @@ impl App {
             return vec![];
         };
         match overlay {
-            Overlay::Help { scroll } => {
-                let scroll = match key.code {
-                    KeyCode::Down | KeyCode::Char('j') => scroll + 1,
-                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-                    KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
-                    KeyCode::PageUp => scroll.saturating_sub(10),
-                    _ => return vec![],
-                };
-                // The view clamps to the end of the list.
-                self.overlay = Some(Overlay::Help {
-                    scroll: scroll.min(200),
-                });
+            Overlay::Help(mut help) => {
+                if help.handle_key(key) != HelpOutcome::Close {
+                    self.overlay = Some(Overlay::Help(help));
+                }
                 vec![]
             }
             Overlay::ConfirmDelete { id, title } => match key.code {
@@ -715,45 +801,71 @@ impl App {
                     vec![]
                 }
             },
-            Overlay::Welcome(mut w) => {
-                let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-                match key.code {
-                    KeyCode::Esc => {
-                        self.info(offline_hint());
-                        vec![]
-                    }
-                    KeyCode::Enter if w.key.trim().is_empty() => {
-                        self.info(offline_hint());
-                        vec![]
-                    }
-                    KeyCode::Enter if !w.saving => {
-                        w.saving = true;
-                        w.error = None;
-                        let key = w.key.clone();
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![Effect::StoreKey(key)]
-                    }
-                    KeyCode::Backspace => {
-                        w.key.pop();
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![]
-                    }
-                    KeyCode::Char('u') if ctrl => {
-                        w.key.clear();
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![]
-                    }
-                    KeyCode::Char(c) if !ctrl && !w.saving => {
-                        w.key.push(c);
-                        self.overlay = Some(Overlay::Welcome(w));
-                        vec![]
+            Overlay::Setup(mut form) => match form.handle_key(key) {
+                SetupOutcome::Submit(draft) => {
+                    self.overlay = Some(Overlay::Setup(form));
+                    vec![Effect::ReadSetup(draft)]
+                }
+                SetupOutcome::Cancel => {
+                    self.focus = Focus::Input;
+                    self.info(
+                        "quick start with the default setup: say hello to begin (n opens the form again)",
+                    );
+                    vec![]
+                }
+                SetupOutcome::None | SetupOutcome::Ignored => {
+                    self.overlay = Some(Overlay::Setup(form));
+                    vec![]
+                }
+            },
+            Overlay::Report(mut r) => {
+                let outcome = match r.view.as_mut() {
+                    Some(view) => view.handle_key(key),
+                    None => match key.code {
+                        KeyCode::Esc | KeyCode::Char('q') => ReportOutcome::Close,
+                        KeyCode::Char('r') => ReportOutcome::Regenerate,
+                        _ => ReportOutcome::Ignored,
+                    },
+                };
+                match outcome {
+                    ReportOutcome::Close => vec![],
+                    ReportOutcome::Regenerate if !r.busy => {
+                        r.busy = true;
+                        r.error = None;
+                        let conversation_id = r.conversation_id;
+                        self.overlay = Some(Overlay::Report(r));
+                        self.info("making a new report…");
+                        vec![Effect::Report {
+                            conversation_id,
+                            regenerate: true,
+                        }]
                     }
                     _ => {
-                        self.overlay = Some(Overlay::Welcome(w));
+                        self.overlay = Some(Overlay::Report(r));
                         vec![]
                     }
                 }
             }
+            Overlay::Welcome(mut w) => match w.handle_key(key) {
+                WelcomeOutcome::SaveKey(text) => {
+                    self.overlay = Some(Overlay::Welcome(w));
+                    self.info("checking and saving the key…");
+                    vec![Effect::StoreKey(text)]
+                }
+                WelcomeOutcome::Offline => {
+                    self.info(offline_hint());
+                    vec![]
+                }
+                WelcomeOutcome::Cancel => {
+                    self.info("the key is unchanged");
+                    vec![]
+                }
+                WelcomeOutcome::Quit => self.quit(),
+                WelcomeOutcome::None => {
+                    self.overlay = Some(Overlay::Welcome(w));
+                    vec![]
+                }
+            },
         }
     }
 
@@ -808,11 +920,17 @@ impl App {
     }
 
     fn on_paste(&mut self, text: &str) -> Vec<Effect> {
-        // Pasted text can carry escape sequences; keep newlines and tabs only.
-        let clean = sanitize::for_terminal(text);
+        // Terminals paste line breaks as CR (as if Enter were typed): make them
+        // newlines before the sanitiser drops stray CRs. Pasted text can carry
+        // escape sequences; keep newlines and tabs only.
+        let clean = sanitize::for_terminal(&text.replace("\r\n", "\n").replace('\r', "\n"));
         match self.overlay.as_mut() {
             Some(Overlay::Welcome(w)) => {
-                w.key.push_str(clean.trim());
+                w.handle_paste(&clean);
+                return vec![];
+            }
+            Some(Overlay::Setup(form)) => {
+                form.handle_paste(&clean);
                 return vec![];
             }
             Some(Overlay::Rename { text, .. }) => {
@@ -833,6 +951,25 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let wheel = match mouse.kind {
+            MouseEventKind::ScrollUp => -(WHEEL_LINES as isize),
+            MouseEventKind::ScrollDown => WHEEL_LINES as isize,
+            _ => 0,
+        };
+        match self.overlay.as_mut() {
+            Some(Overlay::Help(help)) => {
+                help.scroll_by(wheel);
+                return vec![];
+            }
+            Some(Overlay::Report(r)) => {
+                if let Some(view) = r.view.as_mut() {
+                    view.scroll_by(wheel);
+                }
+                return vec![];
+            }
+            Some(_) => return vec![],
+            None => {}
+        }
         let over_sidebar = self.sidebar_visible() && mouse.column < self.sidebar_width();
         match mouse.kind {
             MouseEventKind::ScrollUp if over_sidebar => self.move_sidebar(-(WHEEL_LINES as isize)),
@@ -848,7 +985,8 @@ impl App {
 
     // ----- actions --------------------------------------------------------------
 
-    fn quit(&mut self) -> Vec<Effect> {
+    /// Leaving: stop a reply in flight (it is stored as interrupted), save the draft.
+    pub fn quit(&mut self) -> Vec<Effect> {
         self.quitting = true;
         let mut effects = Vec::new();
         if self.pending.is_some() {
@@ -969,17 +1107,32 @@ impl App {
         effects
     }
 
+    /// Starts a new interview: an empty conversation, and the setup form over it.
     fn new_conversation(&mut self) -> Vec<Effect> {
-        if self.transcript.conversation_id.is_none() && self.transcript.messages.is_empty() {
-            self.focus = Focus::Input;
-            self.info("this is a new interview: type your first message and press Enter");
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.conversation_id.is_none())
+        {
+            self.info("the new interview is starting; wait for the first reply");
             return vec![];
         }
-        let mut effects = self.leave_current();
-        self.show(Transcript::new_conversation(self.new_setup.clone()));
+        let mut effects = Vec::new();
+        if self.transcript.conversation_id.is_some() || !self.transcript.messages.is_empty() {
+            effects = self.leave_current();
+            self.show(Transcript::new_conversation(self.new_setup.clone()));
+            effects.push(Effect::SaveOpen(None));
+        }
+        self.status = None;
         self.focus = Focus::Input;
-        self.info("new interview: say hello or describe the role; the interviewer starts after your first message");
-        effects.push(Effect::SaveOpen(None));
+        let personas = crate::agent::persona::PERSONAS
+            .iter()
+            .map(|p| (p.name.to_string(), p.description.to_string()))
+            .collect();
+        let form = SetupForm::new(personas)
+            .with_persona(&self.default_persona)
+            .with_theme(self.render_theme.clone());
+        self.overlay = Some(Overlay::Setup(Box::new(form)));
         effects
     }
 
@@ -1006,10 +1159,13 @@ impl App {
             return vec![];
         }
         let conversation_id = self.transcript.conversation_id;
-        let setup = if conversation_id.is_none() {
-            self.transcript.setup.clone()
+        let (setup, persona) = if conversation_id.is_none() {
+            (
+                self.transcript.setup.clone(),
+                self.transcript.persona.clone(),
+            )
         } else {
-            None
+            (None, None)
         };
         self.transcript.messages.push(Message {
             id: OPTIMISTIC_ID,
@@ -1050,7 +1206,7 @@ impl App {
         effects.push(Effect::Send(SendRequest {
             conversation_id,
             text,
-            persona: None,
+            persona,
             setup,
         }));
         effects
@@ -1143,6 +1299,22 @@ impl App {
                 vec![]
             }
         }
+    }
+
+    fn report(&mut self) -> Vec<Effect> {
+        let Some(conversation_id) = self.transcript.conversation_id else {
+            self.info("answer a few questions first; the report assesses your answers");
+            return vec![];
+        };
+        self.overlay = Some(Overlay::Report(ReportOverlay {
+            conversation_id,
+            busy: true,
+            ..ReportOverlay::default()
+        }));
+        vec![Effect::Report {
+            conversation_id,
+            regenerate: false,
+        }]
     }
 
     fn start_filter(&mut self) -> Vec<Effect> {
@@ -1347,13 +1519,13 @@ impl App {
                     sanitize::for_terminal_line(&reason)
                 ));
             }
-            StreamEnd::Failed(AgentError::BadKey { status, .. }) => {
-                self.overlay = Some(Overlay::Welcome(Welcome {
-                    reason: format!(
-                        "The server rejected the API key ({status}). Paste a valid key, or press Esc to practise offline."
-                    ),
-                    ..Welcome::default()
-                }));
+            StreamEnd::Failed(AgentError::BadKey { status, message }) => {
+                let said = if message.trim().is_empty() {
+                    format!("HTTP {status}")
+                } else {
+                    format!("{status}: {message}")
+                };
+                self.welcome(WelcomeReason::Rejected(sanitize::for_terminal_line(&said)));
                 self.error("the API key was rejected; your message is kept, Ctrl+R retries once a key works");
             }
             StreamEnd::Failed(e) => {
@@ -1435,12 +1607,19 @@ impl App {
         }
     }
 
-    /// Shows the welcome screen (no key at start).
-    pub fn welcome(&mut self, reason: String) {
-        self.overlay = Some(Overlay::Welcome(Welcome {
-            reason,
-            ..Welcome::default()
-        }));
+    fn help(&self) -> Box<HelpOverlay> {
+        let keys: Vec<(&str, &str, &str)> = super::keys::HELP
+            .iter()
+            .flat_map(|g| g.keys.iter().map(|(k, d)| (*k, *d, g.title)))
+            .collect();
+        Box::new(HelpOverlay::new(&keys).with_theme(self.render_theme.clone()))
+    }
+
+    /// Shows the welcome screen: no key at start, a rejected key, or changing it.
+    pub fn welcome(&mut self, reason: WelcomeReason) {
+        let screen = WelcomeScreen::new(reason, self.key_storage.clone())
+            .with_theme(self.render_theme.clone());
+        self.overlay = Some(Overlay::Welcome(Box::new(screen)));
     }
 }
 
@@ -1463,6 +1642,20 @@ fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
         completion_tokens: None,
         model: None,
     }
+}
+
+/// "a technical interview for a senior backend engineer, 5 questions".
+fn setup_summary(setup: &InterviewSetup) -> String {
+    let mut out = format!("{} interview", setup.interview_type.label());
+    match (&setup.seniority, &setup.role) {
+        (Some(s), Some(r)) => out.push_str(&format!(" for a {s} {r}")),
+        (None, Some(r)) => out.push_str(&format!(" for {r}")),
+        _ => {}
+    }
+    if let Some(n) = setup.questions {
+        out.push_str(&format!(", {n} questions"));
+    }
+    sanitize::for_terminal_line(&out)
 }
 
 fn offline_hint() -> &'static str {

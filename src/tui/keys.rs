@@ -54,11 +54,30 @@ pub const HELP: &[KeyGroup] = &[
             ("a", "archive or unarchive"),
             ("A", "show archived conversations / active ones"),
             ("r", "retry the last reply"),
+            ("F", "feedback report (r in the report makes a new one)"),
             ("y", "copy the last reply (OSC 52 clipboard)"),
             ("e", "edit the draft in $EDITOR"),
             ("h / s", "hint / skip the question"),
+            ("K", "paste a new API key"),
             ("?", "this help"),
             ("q", "quit"),
         ],
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::HELP;
+
+    /// The README's key table must list every key the help overlay shows.
+    #[test]
+    fn the_readme_lists_every_key() {
+        let readme = include_str!("../../README.md");
+        for group in HELP {
+            for (key, what) in group.keys {
+                let row = format!("| {key} | {what} |");
+                assert!(readme.contains(&row), "README.md lacks the row {row:?}");
+            }
+        }
+    }
+}

@@ -26,6 +26,7 @@ use crate::timefmt::now_ms;
 use super::app::{App, Effect, Event, Mode};
 use super::sidebar::PAGE_SIZE;
 use super::transcript::MESSAGE_PAGE;
+use super::widgets::welcome::{KeyStorage, WelcomeReason};
 use super::{terminal, view};
 
 /// At most this many frames per second while a reply streams in.
@@ -71,7 +72,9 @@ pub fn run(settings: Settings) -> Result<ExitCode> {
 struct Startup {
     backend: Backend,
     mode: Mode,
-    welcome: Option<String>,
+    /// No key: show the welcome screen.
+    welcome: bool,
+    key_storage: KeyStorage,
     problem: Option<String>,
 }
 
@@ -82,11 +85,16 @@ fn choose_backend(settings: &Settings) -> Startup {
             mode: Mode::Offline {
                 reason: "--offline".into(),
             },
-            welcome: None,
+            welcome: false,
+            key_storage: KeyStorage::Keyring,
             problem: None,
         };
     }
     let lookup = secrets::lookup_key();
+    let key_storage = match &lookup.keyring_error {
+        Some(e) => KeyStorage::SessionOnly(e.to_string()),
+        None => KeyStorage::Keyring,
+    };
     match lookup.key {
         Some((key, _source)) => match OpenAiBackend::new(settings, key) {
             Ok(backend) => Startup {
@@ -94,7 +102,8 @@ fn choose_backend(settings: &Settings) -> Startup {
                 mode: Mode::Online {
                     model: settings.model.clone(),
                 },
-                welcome: None,
+                welcome: false,
+                key_storage,
                 problem: None,
             },
             Err(e) => Startup {
@@ -102,24 +111,20 @@ fn choose_backend(settings: &Settings) -> Startup {
                 mode: Mode::Offline {
                     reason: "the server settings are not usable".into(),
                 },
-                welcome: None,
+                welcome: false,
+                key_storage,
                 problem: Some(e.to_string()),
             },
         },
-        None => {
-            let reason = match lookup.keyring_error {
-                Some(e) => format!("No API key: OPENAI_API_KEY is not set and {e}."),
-                None => "No API key found: OPENAI_API_KEY is not set and none is stored in the OS keyring.".to_string(),
-            };
-            Startup {
-                backend: Backend::Offline,
-                mode: Mode::Offline {
-                    reason: "no API key".into(),
-                },
-                welcome: Some(reason),
-                problem: None,
-            }
-        }
+        None => Startup {
+            backend: Backend::Offline,
+            mode: Mode::Offline {
+                reason: "no API key".into(),
+            },
+            welcome: true,
+            key_storage,
+            problem: None,
+        },
     }
 }
 
@@ -162,7 +167,8 @@ async fn event_loop(
         send: None,
     };
 
-    let mut term = terminal::enter().context("cannot set up the terminal")?;
+    let mut screen = terminal::Screen::enter().context("cannot set up the terminal")?;
+    let term = &mut screen.terminal;
     let size = term.size().unwrap_or_default();
     let mut app = App::new(
         startup.mode,
@@ -170,8 +176,11 @@ async fn event_loop(
         (size.width, size.height),
         now_ms(),
     );
-    if let Some(reason) = startup.welcome {
-        app.welcome(reason);
+    app.new_setup = service.settings.interview.complete(None, false);
+    app.default_persona = service.settings.persona.clone();
+    app.key_storage = startup.key_storage;
+    if startup.welcome {
+        app.welcome(WelcomeReason::NoKey);
     }
     if let Some(problem) = startup.problem {
         app.update(Event::Failed(problem));
@@ -184,9 +193,14 @@ async fn event_loop(
             }
         });
     }
-    let mut quit = runner.perform(effects, &mut term, &mut app);
+    let mut quit = runner.perform(effects, term, &mut app);
 
-    let result = run_loop(&mut runner, &mut term, &mut app, &mut events_rx, &mut quit).await;
+    let result = run_loop(&mut runner, term, &mut app, &mut events_rx, &mut quit).await;
+    // However the loop ended (quit, a signal, the terminal gone), keep the draft.
+    runner.perform_background(Effect::SaveDraft {
+        conversation_id: app.transcript.conversation_id,
+        text: app.draft(),
+    });
 
     // Stop a reply in flight so its text is stored as interrupted, then let the
     // store thread finish the last writes (the draft).
@@ -195,7 +209,7 @@ async fn event_loop(
         let _ = tokio::time::timeout(QUIT_GRACE, handle).await;
     }
     drop(runner);
-    terminal::leave();
+    drop(screen);
     let _ = store_thread.join();
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -212,6 +226,7 @@ async fn run_loop(
     let mut last_draw = Instant::now() - FRAME;
     let mut last_tick = Instant::now();
     let mut draft_save_at: Option<Instant> = None;
+    let mut signals = Signals::new();
     while !*quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = now_ms();
@@ -257,6 +272,11 @@ async fn run_loop(
                 dirty = true;
             },
             () = sleep_until(redraw_at.unwrap_or_else(Instant::now)), if redraw_at.is_some() => {},
+            () = signals.recv() => {
+                // SIGTERM or SIGHUP: leave as on quit (reply stopped and stored, draft
+                // kept, terminal restored).
+                effects = app.quit();
+            },
             () = sleep_until(draft_save_at.unwrap_or_else(Instant::now)), if draft_save_at.is_some() => {
                 draft_save_at = None;
                 effects.push(Effect::SaveDraft {
@@ -280,6 +300,39 @@ async fn run_loop(
         }
     }
     Ok(())
+}
+
+/// SIGTERM and SIGHUP, where the platform has them.
+struct Signals {
+    #[cfg(unix)]
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = signal(SignalKind::terminate())
+                .and_then(|term| Ok((term, signal(SignalKind::hangup())?)))
+                .ok();
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// Waits for the next signal (forever when none can be received).
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some((term, hup)) = self.streams.as_mut() {
+            tokio::select! {
+                _ = term.recv() => return,
+                _ = hup.recv() => return,
+            }
+        }
+        std::future::pending::<()>().await
+    }
 }
 
 /// Terminal events the app cares about.
@@ -414,6 +467,13 @@ impl Runner {
                 let result = search(s, &query);
                 let _ = tx.send(Event::SearchResults { seq, result });
             }),
+            Effect::ReadSetup(draft) => self.job(move |_, tx| {
+                let result = super::widgets::setup_form::read_setup_files(&draft);
+                let _ = tx.send(Event::SetupRead {
+                    persona: draft.persona,
+                    result,
+                });
+            }),
             Effect::StoreKey(text) => {
                 let backend = self.backend.clone();
                 let settings = self.service.settings.clone();
@@ -421,6 +481,17 @@ impl Runner {
                 // The keyring can wait (an unlock prompt): off the loop.
                 tokio::task::spawn_blocking(move || {
                     let _ = tx.send(store_key(&settings, &backend, &text));
+                });
+            }
+            Effect::Report {
+                conversation_id,
+                regenerate,
+            } => {
+                let service = self.service.clone();
+                let backend = self.current_backend();
+                let tx = self.events.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(report(&service, &backend, conversation_id, regenerate).await);
                 });
             }
             Effect::Send(request) => self.spawn_send(Some(request), None),
@@ -434,14 +505,17 @@ impl Runner {
         }
     }
 
+    fn current_backend(&self) -> Backend {
+        self.backend
+            .lock()
+            .map(|b| b.clone())
+            .unwrap_or(Backend::Offline)
+    }
+
     fn spawn_send(&mut self, request: Option<SendRequest>, regenerate: Option<i64>) {
         let cancel = CancellationToken::new();
         let service = self.service.clone();
-        let backend = self
-            .backend
-            .lock()
-            .map(|b| b.clone())
-            .unwrap_or(Backend::Offline);
+        let backend = self.current_backend();
         let events = self.events.clone();
         let token = cancel.clone();
         let handle = tokio::spawn(async move {
@@ -502,10 +576,60 @@ fn open_conversation(s: &Service, id: i64, jump_to: Option<i64>) -> Event {
     read().unwrap_or_else(|e| Event::Failed(format!("cannot open the conversation: {e}")))
 }
 
+/// Conversations a sidebar search lists at most.
+const SEARCH_LIMIT: usize = 200;
+
 /// Full-text search for the sidebar filter.
 fn search(s: &Service, query: &str) -> Result<Vec<super::sidebar::Hit>, String> {
-    let _ = (s, query);
-    Err("search is not available yet".into())
+    let hits = crate::search::search(&s.store, query, SEARCH_LIMIT).map_err(|e| e.to_string())?;
+    Ok(hits
+        .into_iter()
+        .map(|h| super::sidebar::Hit {
+            conversation_id: h.conversation_id,
+            message_id: h.message_id,
+            title: h.title,
+            snippet: h.snippet,
+        })
+        .collect())
+}
+
+/// The stored report of a conversation, or a new one (by the model online, from the
+/// heuristics offline).
+async fn report(
+    service: &Service,
+    backend: &Backend,
+    conversation_id: i64,
+    regenerate: bool,
+) -> Event {
+    use crate::agent::report;
+    let existing = if regenerate {
+        Ok(None)
+    } else {
+        service.store.latest_report(conversation_id)
+    };
+    let stored = match existing {
+        Ok(Some(stored)) => Ok(stored),
+        Ok(None) => report::generate(
+            &service.store,
+            backend,
+            &service.settings.model,
+            conversation_id,
+        )
+        .await
+        .map(|(stored, _usage)| stored)
+        .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match stored {
+        Ok(report) => Event::ReportReady {
+            conversation_id,
+            report,
+        },
+        Err(reason) => Event::ReportFailed {
+            conversation_id,
+            reason,
+        },
+    }
 }
 
 /// Stores a pasted key and switches to the online backend.

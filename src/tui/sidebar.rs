@@ -49,7 +49,8 @@ pub struct Hit {
     pub conversation_id: i64,
     pub message_id: Option<i64>,
     pub title: String,
-    /// The matching words with a little context, already on one line.
+    /// The matching words with a little context, on one line, matches marked as
+    /// [`crate::search::snippet_segments`] reads them.
     pub snippet: String,
 }
 

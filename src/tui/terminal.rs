@@ -10,26 +10,62 @@ use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::execute;
-use ratatui::DefaultTerminal;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::backend::CrosstermBackend;
+use ratatui::{DefaultTerminal, Terminal};
 
-/// Takes over the terminal. Pair with [`leave`]; a panic restores it too.
-pub fn enter() -> io::Result<DefaultTerminal> {
-    // ratatui's init installs a panic hook that restores raw mode and the screen;
-    // ours runs first to also switch off the mouse and paste modes.
-    let terminal = ratatui::try_init()?;
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-        previous(info);
-    }));
-    execute!(io::stdout(), EnableBracketedPaste, EnableMouseCapture)?;
-    Ok(terminal)
+/// The terminal in full-screen mode. Restores it when dropped, on every path out
+/// of the interface (quit, error); a panic restores it through [`crate::crash`].
+pub struct Screen {
+    pub terminal: DefaultTerminal,
+    _on_panic: crate::crash::RestoreGuard,
 }
 
-/// Gives the terminal back to the shell as it was.
+impl Screen {
+    /// Takes over the terminal.
+    pub fn enter() -> io::Result<Screen> {
+        let on_panic = crate::crash::on_panic_restore(leave);
+        let terminal = enter()?;
+        Ok(Screen {
+            terminal,
+            _on_panic: on_panic,
+        })
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        leave();
+    }
+}
+
+/// Raw mode, the alternate screen, bracketed paste and mouse reporting.
+fn enter() -> io::Result<DefaultTerminal> {
+    crossterm::terminal::enable_raw_mode()?;
+    let set_up = execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    )
+    .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
+    if set_up.is_err() {
+        leave();
+    }
+    set_up
+}
+
+/// Gives the terminal back as it was. Safe to call more than once, and from the
+/// panic hook (it neither panics nor blocks).
 pub fn leave() {
-    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
 }
 
 /// Copies `text` to the clipboard of the terminal (works over SSH when the terminal

@@ -13,6 +13,8 @@ pub struct Transcript {
     pub conversation_id: Option<i64>,
     pub title: String,
     pub setup: Option<InterviewSetup>,
+    /// Persona for a new conversation (`None`: the configured one).
+    pub persona: Option<String>,
     pub messages: Vec<Message>,
     /// Older messages exist in the store that are not loaded.
     pub has_older: bool,

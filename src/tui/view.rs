@@ -15,13 +15,11 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::config::Theme;
 use crate::sanitize;
-use crate::store::{Role, Status};
+use crate::store::Role;
 use crate::timefmt;
 
 use super::app::{App, Focus, Mode, Overlay, Tone};
-use super::keys;
 use super::render::message_lines;
-use super::render::wrap::{WrapOptions, wrap_spans};
 use super::sidebar::DateGroup;
 
 /// Most rows the input box grows to before it scrolls.
@@ -136,10 +134,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
                 ),
                 style.add_modifier(Modifier::BOLD),
             ));
-            lines.push(Line::styled(
-                truncate(&sanitize::for_terminal_line(&hit.snippet), width),
-                theme.fg(theme.muted),
-            ));
+            lines.push(snippet_line(&hit.snippet, width, &theme));
         }
         frame.render_widget(Paragraph::new(lines), inner);
         return;
@@ -205,7 +200,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         }
         let meta = format!(
             " {} · {}",
-            timefmt::relative(item.updated_at, now),
+            short_when(item.updated_at, now),
             item.message_count
         );
         let title_width = width.saturating_sub(meta.width() + 1);
@@ -230,6 +225,28 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A search snippet on one line, its matches highlighted, cut to `width`.
+fn snippet_line(snippet: &str, width: usize, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut left = width;
+    for (text, matched) in crate::search::snippet_segments(snippet) {
+        if left == 0 {
+            break;
+        }
+        let text = truncate(&sanitize::for_terminal_line(text), left);
+        left = left.saturating_sub(text.width());
+        let style = if matched {
+            theme
+                .fg(theme.accent)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        } else {
+            theme.fg(theme.muted)
+        };
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans)
 }
 
 // ----- messages ------------------------------------------------------------------
@@ -307,7 +324,7 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
                 .begin_symbol(None)
                 .end_symbol(None)
                 .track_symbol(Some(" "))
-                .thumb_symbol("┃")
+                .thumb_symbol("▐")
                 .thumb_style(theme.fg(theme.muted)),
             body,
             &mut state,
@@ -371,15 +388,12 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     let theme = app.theme;
     let mut parts: Vec<String> = Vec::new();
     let setup = app.transcript.setup.clone().unwrap_or_default();
-    let asked = app
-        .transcript
-        .messages
-        .iter()
-        .filter(|m| m.role == Role::Assistant && m.status == Status::Complete)
-        .count();
     // Most useful first: what is cut at narrow widths is the end.
     if let Some(n) = setup.questions {
-        parts.push(format!("Q {}/{}", (asked as u32).min(n), n));
+        parts.push(match current_question(&app.transcript.messages) {
+            Some(q) => format!("Q {}/{n}", q.min(n)),
+            None => format!("{n} questions"),
+        });
     }
     parts.push(setup.interview_type.label().to_string());
     if let Some(role) = &setup.role {
@@ -405,6 +419,27 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     ])
 }
 
+/// The number in the interviewer's latest "Question N of M" (the offline engine and
+/// most prompts announce each main question that way).
+fn current_question(messages: &[crate::store::Message]) -> Option<u32> {
+    messages
+        .iter()
+        .rev()
+        .take(40)
+        .filter(|m| m.role == Role::Assistant)
+        .find_map(|m| {
+            let at = m.content.rfind("Question ")?;
+            let rest = &m.content[at + "Question ".len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let after = &rest[digits.len()..];
+            if after.starts_with(" of ") {
+                digits.parse().ok()
+            } else {
+                None
+            }
+        })
+}
+
 fn empty_state(app: &App) -> Vec<Line<'static>> {
     let theme = app.theme;
     let mut lines = vec![
@@ -415,6 +450,7 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
         Line::default(),
         Line::from("Say hello, or tell the interviewer the role you are preparing for."),
         Line::from("The interviewer asks one question at a time and follows up on your answers."),
+        Line::from("Ctrl+N sets up an interview for a specific role, level and job description."),
         Line::default(),
     ];
     let mode = match &app.mode {
@@ -504,16 +540,17 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(text), Style::new()),
         (None, None) => (String::new(), Style::new()),
     };
-    let hints = match app.focus {
-        Focus::Input => "Enter send · Tab focus · F1 help",
-        _ => "? help · n new · / search · q quit",
+    // The longest hint that fits next to what is happening.
+    let hints: &[&str] = match app.focus {
+        Focus::Input => &["Enter send · Tab focus · F1 help", "F1 help"],
+        _ => &["? help · n new · / search · q quit", "? help"],
     };
     let used = mode.width() + activity.width() + 1;
-    let hints = if used + hints.width() < width {
-        hints
-    } else {
-        ""
-    };
+    let hints = hints
+        .iter()
+        .copied()
+        .find(|h| used + h.width() < width)
+        .unwrap_or("");
     let activity = truncate(
         &activity,
         width.saturating_sub(mode.width() + hints.width() + 1),
@@ -533,29 +570,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     match &app.overlay {
-        Some(Overlay::Help { scroll }) => {
-            let r = centered(area, 80, area.height.saturating_sub(2).max(3));
-            let lines = help_lines(app, r.width.saturating_sub(2));
-            let inner_height = usize::from(r.height.saturating_sub(2));
-            let max_scroll = lines.len().saturating_sub(inner_height);
-            let scroll = (*scroll).min(max_scroll);
-            let title = if max_scroll > 0 {
-                " Keys · ↑↓ scroll · any other key closes "
-            } else {
-                " Keys · any key closes "
-            };
-            let r = Rect {
-                height: r.height.min(lines.len() as u16 + 2),
-                ..r
-            };
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(overlay_block(app, title))
-                    .scroll((scroll as u16, 0)),
-                r,
-            );
-        }
+        Some(Overlay::Help(help)) => help.render(area, frame.buffer_mut()),
         Some(Overlay::ConfirmDelete { title, .. }) => {
             let lines = vec![
                 Line::from(format!(
@@ -603,108 +618,51 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
                 r,
             );
         }
-        Some(Overlay::Welcome(w)) => draw_welcome(frame, area, app, w),
+        Some(Overlay::Welcome(w)) => w.render(area, frame.buffer_mut()),
+        Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
+        Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         None => {}
     }
 }
 
-/// Every key, with descriptions wrapped under their column at `width`.
-fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
-    let theme = app.theme;
-    let key_width = keys::HELP
-        .iter()
-        .flat_map(|g| g.keys.iter())
-        .map(|(k, _)| k.width())
-        .max()
-        .unwrap_or(0);
-    let mut lines = Vec::new();
-    for group in keys::HELP {
-        if !lines.is_empty() {
-            lines.push(Line::default());
-        }
-        lines.push(Line::styled(
-            group.title,
-            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
-        ));
-        for (k, what) in group.keys {
-            let key = Span::styled(
-                format!("  {}  ", pad(k, key_width)),
-                Style::new().add_modifier(Modifier::BOLD),
-            );
-            let indent = Span::raw(" ".repeat(key_width + 4));
-            let opts = WrapOptions::new(width).prefixes(vec![key], vec![indent]);
-            lines.extend(wrap_spans(&[Span::raw(*what)], &opts));
-        }
+/// The feedback report (the widget), or what is happening until there is one.
+fn draw_report(frame: &mut Frame, area: Rect, app: &App, r: &super::app::ReportOverlay) {
+    if let Some(view) = &r.view {
+        // The widget draws text cells only; what is under it must not show through.
+        frame.render_widget(Clear, area);
+        view.render(area, frame.buffer_mut());
+        return;
     }
-    lines
-}
-
-/// The first-run screen: why, the key field and the two ways on. The field and the
-/// actions stay visible at any height; the explanation takes what is left.
-fn draw_welcome(frame: &mut Frame, area: Rect, app: &App, w: &super::app::Welcome) {
     let theme = app.theme;
-    let bold = Style::new().add_modifier(Modifier::BOLD);
-    let masked = if w.key.is_empty() {
-        Span::styled("paste your key here", theme.fg(theme.muted))
-    } else {
-        let n = w.key.chars().count();
-        let tail: String = if n > 12 {
-            w.key.chars().skip(n - 4).collect()
-        } else {
-            String::new()
-        };
-        Span::raw(format!(
-            "{}{}",
-            "•".repeat(n.min(32).saturating_sub(tail.len())),
-            tail
-        ))
-    };
-    let field = vec![
-        Line::from(vec![
-            Span::styled("Key: ", bold),
-            masked,
-            Span::styled("▏", theme.fg(theme.accent)),
-        ]),
-        if w.saving {
-            Line::styled("saving…", theme.fg(theme.muted))
-        } else if let Some(e) = &w.error {
+    let lines = match &r.error {
+        Some(e) => vec![
             Line::styled(
                 format!("✗ {}", sanitize::for_terminal_line(e)),
                 theme.fg(theme.error),
-            )
-        } else {
-            Line::default()
-        },
-        Line::from(vec![
-            Span::styled("Enter", bold),
-            Span::raw(" use this key · "),
-            Span::styled("Esc", bold),
-            Span::raw(" practise offline"),
-        ]),
-    ];
-    let text = vec![
-        Line::styled("Welcome to interviewer", bold),
-        Line::default(),
-        Line::from(sanitize::for_terminal_line(&w.reason)),
-        Line::default(),
-        Line::from(
-            "To be interviewed by an AI model, paste an OpenAI API key and press Enter. \
-             It is stored in the OS keyring, or kept for this session only when there is none.",
-        ),
-        Line::from(
-            "Offline, the built-in question bank interviews you; \
-             `interviewer key set` adds a key later.",
-        ),
-    ];
-    let r = centered(area, 84, 20);
+            ),
+            Line::default(),
+            Line::styled("r tries again · Esc closes", theme.fg(theme.muted)),
+        ],
+        None => vec![
+            Line::from("Reading your answers and writing the report…"),
+            Line::default(),
+            Line::styled(
+                "Esc closes; the report is kept when it is ready",
+                theme.fg(theme.muted),
+            ),
+        ],
+    };
+    let r = centered(area, 70, 7);
     frame.render_widget(Clear, r);
-    let block = overlay_block(app, " First run ").padding(ratatui::widgets::Padding::horizontal(1));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(field.len() as u16)]).areas(inner);
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), top);
-    frame.render_widget(Paragraph::new(field).wrap(Wrap { trim: false }), bottom);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(
+                overlay_block(app, " Feedback report ")
+                    .padding(ratatui::widgets::Padding::horizontal(1)),
+            )
+            .wrap(Wrap { trim: false }),
+        r,
+    );
 }
 
 fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
@@ -731,6 +689,28 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 // ----- text helpers --------------------------------------------------------------
+
+/// When a conversation was last active, in few columns: `5m`, `3h`, `2d`, then
+/// `Oct 11` within a year, then `2024-10`.
+fn short_when(ms: i64, now: i64) -> String {
+    const WEEK_MS: i64 = 7 * 86_400_000;
+    const YEAR_MS: i64 = 365 * 86_400_000;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let age = now - ms;
+    if age < WEEK_MS {
+        return timefmt::relative(ms, now);
+    }
+    // "YYYY-MM-DD HH:MM"
+    let full = timefmt::date_time(ms);
+    let (year, month, day) = (full.get(..4), full.get(5..7), full.get(8..10));
+    match (year, month.and_then(|m| m.parse::<usize>().ok()), day) {
+        (Some(_), Some(m @ 1..=12), Some(d)) if age < YEAR_MS => format!("{} {d}", MONTHS[m - 1]),
+        (Some(y), Some(m), _) => format!("{y}-{m:02}"),
+        _ => full,
+    }
+}
 
 /// `s` cut to `width` columns, with an ellipsis when cut.
 fn truncate(s: &str, width: usize) -> String {
@@ -788,6 +768,50 @@ mod tests {
         assert_eq!(truncate("日本語テキスト", 5), "日本…");
         assert_eq!(truncate("abc", 0), "");
         assert_eq!(tail_to_width("hello world", 6), "…world");
+    }
+
+    #[test]
+    fn the_current_question_comes_from_the_latest_announcement() {
+        let msg = |role, content: &str| crate::store::Message {
+            id: 1,
+            conversation_id: 1,
+            role,
+            content: content.into(),
+            status: crate::store::Status::Complete,
+            created_at: 0,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        };
+        assert_eq!(current_question(&[]), None);
+        let messages = [
+            msg(
+                Role::Assistant,
+                "Hello. Question 1 of 5: tell me about yourself.",
+            ),
+            msg(Role::User, "Question 9 of 9"),
+            msg(Role::Assistant, "Could you make that concrete?"),
+        ];
+        assert_eq!(current_question(&messages), Some(1));
+        let later = [
+            msg(Role::Assistant, "Question 1 of 5: a"),
+            msg(Role::Assistant, "Thanks. Question 2 of 5: b"),
+        ];
+        assert_eq!(current_question(&later), Some(2));
+        assert_eq!(
+            current_question(&[msg(Role::Assistant, "Question time!")]),
+            None
+        );
+    }
+
+    #[test]
+    fn dates_in_the_sidebar_are_short() {
+        let now = 1_750_000_000_000; // 2025-06-15 15:06 UTC
+        assert_eq!(short_when(now - 5 * 60_000, now), "5m");
+        assert_eq!(short_when(now - 3 * 86_400_000, now), "3d");
+        assert_eq!(short_when(now - 40 * 86_400_000, now), "May 06");
+        assert_eq!(short_when(now - 400 * 86_400_000, now), "2024-05");
     }
 
     #[test]

@@ -4,7 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 
 use super::*;
 use crate::agent::AgentError;
-use crate::store::{Conversation, ConversationSummary, Message, Role, Status};
+use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
+use crate::tui::widgets::welcome::WelcomeReason;
 
 const NOW: i64 = 1_750_000_000_000;
 
@@ -335,22 +336,23 @@ fn a_rejected_key_leads_back_to_the_welcome_screen() {
             message: "bad".into(),
         }),
     }));
-    assert!(matches!(&app.overlay, Some(Overlay::Welcome(w)) if w.reason.contains("401")));
+    assert!(matches!(&app.overlay, Some(Overlay::Welcome(_))));
 }
 
 #[test]
 fn the_welcome_screen_takes_a_key_or_goes_offline() {
     let mut app = app();
-    app.welcome("No API key".into());
-    type_text(&mut app, "sk-test");
+    app.welcome(WelcomeReason::NoKey);
+    type_text(&mut app, "sk-test-");
     app.update(key(KeyCode::Backspace));
-    app.update(Event::Paste("1234\n".into()));
+    app.update(Event::Paste("-1234\n".into()));
     let effects = app.update(key(KeyCode::Enter));
-    assert!(matches!(&effects[..], [Effect::StoreKey(k)] if k == "sk-tes1234"));
-    app.update(Event::KeyRejected("no keyring".into()));
     assert!(
-        matches!(&app.overlay, Some(Overlay::Welcome(w)) if w.error.as_deref() == Some("no keyring"))
+        matches!(&effects[..], [Effect::StoreKey(k)] if k == "sk-test-1234"),
+        "{effects:?}"
     );
+    app.update(Event::KeyRejected("the keyring refused it".into()));
+    assert!(matches!(app.overlay, Some(Overlay::Welcome(_))));
     app.update(Event::KeyAccepted {
         model: "gpt-4o-mini".into(),
         note: "saved".into(),
@@ -364,10 +366,18 @@ fn the_welcome_screen_takes_a_key_or_goes_offline() {
     );
 
     let mut app = self::app();
-    app.welcome("No API key".into());
+    app.welcome(WelcomeReason::NoKey);
     assert!(app.update(key(KeyCode::Esc)).is_empty());
     assert!(app.overlay.is_none());
     assert!(app.is_offline());
+
+    // K changes the key later; Esc leaves it as it was.
+    let mut app = loaded();
+    app.focus = Focus::Messages;
+    app.update(key(KeyCode::Char('K')));
+    assert!(matches!(app.overlay, Some(Overlay::Welcome(_))));
+    app.update(key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
 }
 
 #[test]
@@ -472,14 +482,59 @@ fn home_end_and_paging_in_the_sidebar() {
 }
 
 #[test]
-fn n_and_ctrl_n_start_a_new_interview() {
+fn n_and_ctrl_n_open_the_setup_form_for_a_new_interview() {
     let mut app = loaded();
     app.focus = Focus::Messages;
     let effects = app.update(key(KeyCode::Char('n')));
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveOpen(None))));
     assert_eq!(app.transcript.conversation_id, None);
+    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
+    // Esc: quick start with the defaults.
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.overlay.is_none());
     assert_eq!(app.focus, Focus::Input);
-    assert!(app.update(ctrl('n')).is_empty(), "already new");
+    // Ctrl+N on a new interview opens the form again, nothing to save.
+    assert!(app.update(ctrl('n')).is_empty());
+    type_text(&mut app, "Backend engineer");
+    app.update(Event::Paste("!".into()));
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadSetup(draft)) = effects.first() else {
+        panic!("no ReadSetup: {effects:?}");
+    };
+    assert_eq!(draft.role.as_deref(), Some("Backend engineer!"));
+    let persona = draft.persona.clone();
+    app.update(Event::SetupRead {
+        persona: persona.clone(),
+        result: Ok(InterviewSetup {
+            role: Some("Backend engineer".into()),
+            questions: Some(3),
+            ..InterviewSetup::default()
+        }),
+    });
+    assert!(app.overlay.is_none());
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("Backend engineer")));
+    // The first message carries the setup and the persona.
+    type_text(&mut app, "Hello");
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::Send(req)) = effects.last() else {
+        panic!("no send");
+    };
+    assert_eq!(req.setup.as_ref().and_then(|s| s.questions), Some(3));
+    assert_eq!(req.persona.as_deref(), Some(persona.as_str()));
+}
+
+#[test]
+fn an_unreadable_setup_file_keeps_the_form_open() {
+    let mut app = app();
+    app.update(ctrl('n'));
+    app.update(Event::SetupRead {
+        persona: "career-interviewer".into(),
+        result: Err(SetupFileError {
+            field: crate::tui::widgets::setup_form::Field::JobDescription,
+            message: "no such file".into(),
+        }),
+    });
+    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
 }
 
 #[test]
@@ -547,17 +602,20 @@ fn scrolling_to_the_top_loads_older_messages_once() {
 }
 
 #[test]
-fn help_opens_with_question_mark_and_f1_and_scrolls() {
+fn help_opens_with_question_mark_and_f1() {
     let mut app = loaded();
     app.update(Event::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
-    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 0 })));
+    assert!(matches!(app.overlay, Some(Overlay::Help(_))));
     app.update(key(KeyCode::Down));
-    assert!(matches!(app.overlay, Some(Overlay::Help { scroll: 1 })));
-    app.update(key(KeyCode::Char('x')));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Help(_))),
+        "arrows scroll"
+    );
+    app.update(key(KeyCode::Esc));
     assert!(app.overlay.is_none());
     app.focus = Focus::Sidebar;
     app.update(key(KeyCode::Char('?')));
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.overlay, Some(Overlay::Help(_))));
     // In the input, `?` is just a character.
     app.update(key(KeyCode::Esc));
     app.focus = Focus::Input;
@@ -804,6 +862,13 @@ fn paste_is_sanitised_and_goes_to_the_input() {
 }
 
 #[test]
+fn pasted_line_breaks_survive_whatever_the_terminal_sends() {
+    let mut app = app();
+    app.update(Event::Paste("one\rtwo\r\nthree\nfour".into()));
+    assert_eq!(app.draft(), "one\ntwo\nthree\nfour");
+}
+
+#[test]
 fn a_huge_paste_is_kept_whole() {
     let mut app = app();
     let text: String = (0..100_000).map(|i| format!("line {i}\n")).collect();
@@ -852,4 +917,76 @@ fn sending_during_a_reply_is_refused_and_the_text_stays() {
     type_text(&mut app, "two");
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert_eq!(app.draft(), "two");
+}
+
+#[test]
+fn f_shows_the_report_and_r_makes_a_new_one() {
+    let mut app = self::app();
+    app.focus = Focus::Messages;
+    assert!(
+        app.update(key(KeyCode::Char('F'))).is_empty(),
+        "nothing to assess in a new interview"
+    );
+    let mut app = loaded();
+    app.focus = Focus::Messages;
+    let effects = app.update(key(KeyCode::Char('F')));
+    assert!(matches!(
+        effects[..],
+        [Effect::Report {
+            conversation_id: 1,
+            regenerate: false
+        }]
+    ));
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.busy));
+    assert!(
+        app.update(key(KeyCode::Char('r'))).is_empty(),
+        "not while one is being made"
+    );
+    app.update(Event::ReportFailed {
+        conversation_id: 1,
+        reason: "the server had a problem (503)".into(),
+    });
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.error.is_some() && !r.busy));
+    let effects = app.update(key(KeyCode::Char('r')));
+    assert!(matches!(
+        effects[..],
+        [Effect::Report {
+            conversation_id: 1,
+            regenerate: true
+        }]
+    ));
+    app.update(Event::ReportReady {
+        conversation_id: 1,
+        report: crate::store::StoredReport {
+            id: 1,
+            conversation_id: 1,
+            kind: "heuristic".into(),
+            model: None,
+            body: "not json".into(),
+            valid: false,
+            created_at: NOW,
+        },
+    });
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.view.is_some() && !r.busy));
+    app.update(key(KeyCode::Char('j')));
+    assert!(matches!(app.overlay, Some(Overlay::Report(_))), "j scrolls");
+    app.update(key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    // A late failure after closing goes to the status line.
+    app.update(Event::ReportFailed {
+        conversation_id: 1,
+        reason: "late".into(),
+    });
+    assert!(matches!(&app.status, Some((Tone::Error, t)) if t == "late"));
+}
+
+#[test]
+fn esc_in_the_input_keeps_typing_safe() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert_eq!(app.focus, Focus::Input);
+    type_text(&mut app, "and done");
+    assert_eq!(app.draft(), "and done");
+    assert_eq!(app.sidebar.items.len(), 3, "nothing archived");
 }
