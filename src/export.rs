@@ -8,11 +8,16 @@
 //! `error`/usage/`model`, and the `*_ms` exact times) are additions the contract
 //! allows, and make an export a lossless backup.
 
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 
+use crate::agent::report::{ParsedReport, parse_stored, render_markdown};
 use crate::sanitize::{for_terminal, for_terminal_line};
 use crate::service::ConversationView;
-use crate::store::{InterviewSetup, Message, Role, Status, StoredReport};
+use crate::store::{Conversation, InterviewSetup, Message, Role, Status, StoredReport};
 use crate::timefmt::{date_time, rfc3339};
 
 /// One conversation as exported.
@@ -213,9 +218,12 @@ fn first_line(text: &str, max: usize) -> String {
 
 // ----- reports -------------------------------------------------------------------
 
-/// The stored report as Markdown. The one place to switch to the report module's
-/// own rendering once it lands (`agent::report::render_markdown`).
+/// The stored report as Markdown: the report module's rendering when it reads as a
+/// report, else the stored JSON pretty-printed, else the evaluator's raw text.
 pub fn report_markdown(report: &StoredReport) -> String {
+    if let ParsedReport::Valid(parsed) = parse_stored(report) {
+        return for_terminal(&render_markdown(&parsed));
+    }
     if report.valid
         && let Ok(value) = serde_json::from_str::<serde_json::Value>(&report.body)
     {
@@ -230,21 +238,26 @@ pub fn report_markdown(report: &StoredReport) -> String {
     out
 }
 
-/// A few lines summing up the report for the terminal transcript.
+/// A few lines summing up the report for the terminal transcript: readiness, the
+/// overall summary and the top improvements.
 pub fn report_summary(report: &StoredReport) -> String {
+    if let ParsedReport::Valid(parsed) = parse_stored(report) {
+        let mut out = format!(
+            "{}\n{}\n",
+            parsed.readiness.label(),
+            for_terminal(parsed.overall_summary.trim())
+        );
+        if !parsed.top_improvements.is_empty() {
+            out.push_str("Top improvements:\n");
+            for item in &parsed.top_improvements {
+                out.push_str(&format!("  - {}\n", for_terminal_line(item.trim())));
+            }
+        }
+        return out;
+    }
     if report.valid
         && let Ok(value) = serde_json::from_str::<serde_json::Value>(&report.body)
     {
-        let mut out = String::new();
-        for key in ["readiness", "overall_summary", "summary"] {
-            if let Some(text) = value.get(key).and_then(|v| v.as_str()) {
-                out.push_str(&for_terminal(text.trim()));
-                out.push('\n');
-            }
-        }
-        if !out.is_empty() {
-            return out;
-        }
         let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| report.body.clone());
         return for_terminal(&pretty) + "\n";
     }
@@ -382,15 +395,94 @@ pub fn to_text(view: &ConversationView) -> String {
             report_origin(report)
         ));
         out.push_str(&report_summary(report));
-        out.push_str("(full report: `interviewer report ID`)\n");
+        out.push_str(&format!("(full report: `interviewer report {}`)\n", c.id));
     }
     out
 }
 
+// ----- files ---------------------------------------------------------------------
+
+/// Why a file could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// Writes `path` through `fill` into a temporary file beside it, then renames it
+/// into place: a failed or interrupted export never leaves half a file, nor
+/// clobbers an older good one. `fill`'s own error is returned as is.
+pub fn write_atomically<E: From<WriteError>>(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
+) -> Result<(), E> {
+    let err = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file name",
+        ))
+    })?;
+    let temp = TempFile(dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    )));
+    let mut out = BufWriter::new(File::create(&temp.0).map_err(err)?);
+    fill(&mut out)?;
+    let file = out.into_inner().map_err(|e| err(e.into_error()))?;
+    file.sync_all().map_err(err)?;
+    std::fs::rename(&temp.0, path).map_err(err)?;
+    std::mem::forget(temp);
+    Ok(())
+}
+
+/// Removes the temporary file unless it was renamed into place.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A file name for one exported conversation, e.g.
+/// `interview-12-backend-engineer-technical.md`: the id keeps names apart, the
+/// title (ASCII letters and digits only) says what it is.
+pub fn file_name(conversation: &Conversation, extension: &str) -> String {
+    let mut slug = String::new();
+    for c in conversation.title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 40 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        format!("interview-{}.{extension}", conversation.id)
+    } else {
+        format!("interview-{}-{slug}.{extension}", conversation.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
-    use crate::store::{Conversation, InterviewType};
+    use crate::store::InterviewType;
 
     fn view() -> ConversationView {
         ConversationView {
@@ -509,5 +601,73 @@ mod tests {
         let e = ReportExport::from_stored(v.report.as_ref().expect("report"));
         assert_eq!(e.body, serde_json::Value::String("not json at all".into()));
         assert_eq!(e.stored_body(), "not json at all");
+    }
+
+    #[test]
+    fn a_real_report_uses_the_report_rendering() {
+        use crate::agent::ChatTurn;
+        let history = vec![
+            ChatTurn {
+                role: Role::Assistant,
+                content: "Tell me about a project you led.".into(),
+            },
+            ChatTurn {
+                role: Role::User,
+                content: "I led a migration of 40 services to kubernetes; latency fell 30%.".into(),
+            },
+        ];
+        let report = crate::agent::report::heuristic_report(&InterviewSetup::default(), &history);
+        let mut v = view();
+        if let Some(r) = v.report.as_mut() {
+            r.kind = "heuristic".into();
+            r.body = serde_json::to_string(&report).expect("json");
+        }
+        let md = to_markdown(&v);
+        assert!(md.contains("**Readiness:** "), "{md}");
+        assert!(md.contains(&report.overall_summary), "{md}");
+        let text = to_text(&v);
+        assert!(text.contains(report.readiness.label()), "{text}");
+        assert!(text.contains("offline heuristics"), "{text}");
+    }
+
+    #[test]
+    fn file_names_are_safe_slugs() {
+        let v = view();
+        assert_eq!(
+            file_name(&v.conversation, "md"),
+            "interview-7-backend-31mrole.md"
+        );
+        let mut c = v.conversation.clone();
+        c.title = "¿…?".into();
+        assert_eq!(file_name(&c, "json"), "interview-7.json");
+    }
+
+    #[test]
+    fn atomic_writes_leave_nothing_behind_on_failure() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out.md");
+        std::fs::write(&path, "old").expect("seed");
+        let failed: Result<(), WriteError> = write_atomically(&path, |out| {
+            out.write_all(b"partial").map_err(|source| WriteError {
+                path: PathBuf::from("x"),
+                source,
+            })?;
+            Err(WriteError {
+                path: PathBuf::from("x"),
+                source: std::io::Error::other("stop"),
+            })
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
+        write_atomically::<WriteError>(&path, |out| {
+            out.write_all(b"new").map_err(|source| WriteError {
+                path: path.clone(),
+                source,
+            })
+        })
+        .expect("write");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 }

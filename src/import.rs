@@ -40,8 +40,11 @@ pub fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportErr
         at,
         message,
     })?;
+    // The parsed structs own their text now; the file's copy can go (a full
+    // backup is hundreds of megabytes), and the conversion below moves, not copies.
+    drop(text);
     let items = exports
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, e)| to_import(e).map_err(|(at, message)| (format!("[{i}].{at}"), message)))
         .collect::<Result<Vec<_>, _>>()
@@ -114,43 +117,43 @@ fn time(text: &str, exact: Option<i64>, field: &str) -> Result<i64, (String, Str
     })
 }
 
-fn to_import(e: &ConversationExport) -> Result<ImportConversation, (String, String)> {
+fn to_import(e: ConversationExport) -> Result<ImportConversation, (String, String)> {
     let created_at = time(&e.created_at, e.created_at_ms, "created_at")?;
     let updated_at = time(&e.updated_at, e.updated_at_ms, "updated_at")?;
+    let report = e.report.as_ref().map(report).transpose()?;
+    let uid = match e.uid.as_deref().map(str::trim) {
+        Some(uid) if !uid.is_empty() => uid.to_string(),
+        _ => derived_uid(&e),
+    };
     let messages = e
         .messages
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, m)| {
             Ok(ImportMessage {
-                role: m.role,
-                content: m.content.clone(),
-                status: m.status,
                 created_at: time(
                     &m.created_at,
                     m.created_at_ms,
                     &format!("messages[{i}].created_at"),
                 )?,
-                error: m.error.clone(),
+                role: m.role,
+                content: m.content,
+                status: m.status,
+                error: m.error,
                 prompt_tokens: m.prompt_tokens,
                 completion_tokens: m.completion_tokens,
-                model: m.model.clone(),
+                model: m.model,
             })
         })
         .collect::<Result<Vec<_>, (String, String)>>()?;
-    let report = e.report.as_ref().map(report).transpose()?;
-    let uid = match e.uid.as_deref().map(str::trim) {
-        Some(uid) if !uid.is_empty() => uid.to_string(),
-        _ => derived_uid(e),
-    };
     Ok(ImportConversation {
         uid,
-        title: e.title.clone(),
-        persona: e.persona.clone(),
+        title: e.title,
+        persona: e.persona,
         created_at,
         updated_at,
         archived: e.archived,
-        setup: e.setup.clone(),
+        setup: e.setup,
         messages,
         report,
     })
@@ -230,7 +233,7 @@ mod tests {
     fn bad_times_are_reported_with_their_field() {
         let bad = ONE.replace("2026-01-31T09:40:00Z", "yesterday");
         let e = &parse(&bad).expect("parse")[0];
-        let (at, message) = to_import(e).expect_err("bad time");
+        let (at, message) = to_import(e.clone()).expect_err("bad time");
         assert_eq!(at, "updated_at");
         assert!(message.contains("yesterday"));
     }
@@ -238,12 +241,12 @@ mod tests {
     #[test]
     fn derived_uids_are_stable_and_content_based() {
         let e = &parse(ONE).expect("parse")[0];
-        let a = to_import(e).expect("ok").uid;
-        assert_eq!(a, to_import(e).expect("ok").uid);
+        let a = to_import(e.clone()).expect("ok").uid;
+        assert_eq!(a, to_import(e.clone()).expect("ok").uid);
         assert!(a.starts_with("import-"));
         let mut other = e.clone();
         other.title = "Other".into();
-        assert_ne!(a, to_import(&other).expect("ok").uid);
+        assert_ne!(a, to_import(other).expect("ok").uid);
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //! Ranking. FTS5's own `ORDER BY rank` computes bm25 for *every* matching row and
 //! scans each term's whole document list for its IDF: with a million messages a
 //! common word costs over a second. So the query here is bounded: FTS5 returns the
-//! [`CANDIDATES`] most recent matching messages (`ORDER BY rowid DESC LIMIT`, which
-//! walks the index backwards and stops), each with its matches marked by
-//! `highlight()`, and BM25 is computed in Rust over that candidate set (term
-//! frequency from the marks, length normalisation, IDF within the candidates). When
-//! a query matches fewer messages than that, the ranking covers all of them; when it
-//! matches more, the best of the most recent ones win, which is what a user looking
-//! for "what I said about X" wants. Conversations whose *title* matches rank first.
+//! most recent matching messages a page of [`CANDIDATES`] at a time (`ORDER BY rowid
+//! DESC LIMIT`, which walks the index backwards and stops), each with its matches
+//! marked by `highlight()`, until the pages cover `limit` conversations or
+//! [`MAX_PAGES`] pages were read; BM25 is then computed in Rust over that candidate
+//! set (term frequency from the marks, length normalisation, IDF within the
+//! candidates). When a query matches fewer messages than that, the ranking covers
+//! all of them; when it matches more, the best of the most recent ones win, which is
+//! what a user looking for "what I said about X" wants. Conversations whose *title*
+//! matches rank first.
 //!
 //! Archived conversations are included (the hit says `archived`): search is how a
 //! user finds something they put away.
@@ -32,8 +34,11 @@ pub const MATCH_START: char = '\u{1}';
 /// Marks the end of a matched run in [`SearchHit::snippet`].
 pub const MATCH_END: char = '\u{2}';
 
-/// How many of the most recent matching messages are ranked (see the module docs).
+/// How many matching messages one page of candidates holds (see the module docs).
 pub const CANDIDATES: usize = 1000;
+/// At most this many pages of candidates are read: the ranking looks at no more
+/// than `CANDIDATES * MAX_PAGES` of the most recent matching messages.
+pub const MAX_PAGES: usize = 4;
 
 /// Words of context a snippet shows before the first match.
 const SNIPPET_BEFORE: usize = 6;
@@ -125,6 +130,39 @@ pub fn mark_snippet(snippet: &str, open: &str, close: &str) -> String {
     out
 }
 
+/// The query for a search box filtering as the user types: plain words become
+/// quoted terms with the last one a prefix once it has [`MIN_PREFIX_CHARS`]
+/// letters (`kube` finds `kubernetes` before the word is finished; punctuation is
+/// literal). Input that already uses FTS syntax
+/// (quotes, `*`, parentheses, `AND`/`OR`/`NOT`, `NEAR`) is passed through as is.
+pub fn as_you_type(input: &str) -> String {
+    let words: Vec<&str> = input.split_whitespace().collect();
+    let uses_syntax = input.contains(['"', '*', '(', ')'])
+        || words
+            .iter()
+            .any(|w| matches!(*w, "AND" | "OR" | "NOT") || w.starts_with("NEAR"));
+    if uses_syntax || words.is_empty() {
+        return input.to_string();
+    }
+    let mut out = words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // A one- or two-letter prefix expands to thousands of terms and costs seconds on
+    // a big history; until the third letter the word must match whole.
+    if words
+        .last()
+        .is_some_and(|w| w.chars().count() >= MIN_PREFIX_CHARS)
+    {
+        out.push('*');
+    }
+    out
+}
+
+/// Shortest unfinished word [`as_you_type`] searches as a prefix.
+pub const MIN_PREFIX_CHARS: usize = 3;
+
 /// Finds the conversations matching `query`, best first, one hit per conversation,
 /// at most `limit`.
 pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
@@ -190,8 +228,27 @@ struct Candidate {
 }
 
 fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attempt> {
-    let candidates = message_candidates(store, query)?;
-    let titles = title_matches(store, query, limit)?;
+    let mut candidates = Vec::new();
+    let mut conversations = std::collections::HashSet::new();
+    let mut before = i64::MAX;
+    for _ in 0..MAX_PAGES {
+        let page = message_candidates(store, query, before)?;
+        let full = page.len() == CANDIDATES;
+        for c in &page {
+            conversations.insert(c.conversation_id);
+            before = before.min(c.message_id);
+        }
+        candidates.extend(page);
+        if !full || conversations.len() >= limit {
+            break;
+        }
+    }
+    // The message query already accepted the syntax; a column filter such as
+    // `content:word` only exists there, so the title index may refuse it.
+    let titles = match title_matches(store, query, limit) {
+        Err(Attempt::Syntax(_)) => Vec::new(),
+        other => other?,
+    };
     let mut scored = bm25(&candidates);
 
     // One entry per conversation: its best message.
@@ -233,10 +290,8 @@ fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attem
             .iter_mut()
             .find(|e| e.conversation_id == conversation_id)
         {
-            Some(entry) => {
-                entry.score += bonus;
-                entry.title_marked = Some(marked);
-            }
+            // The matching message makes the better snippet; the title shows anyway.
+            Some(entry) => entry.score += bonus,
             None => entries.push(Entry {
                 conversation_id,
                 message: None,
@@ -288,16 +343,18 @@ fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attem
     Ok(hits)
 }
 
-fn message_candidates(store: &Store, query: &str) -> Result<Vec<Candidate>, Attempt> {
+/// One page of the most recent matching messages with ids below `before`.
+fn message_candidates(store: &Store, query: &str, before: i64) -> Result<Vec<Candidate>, Attempt> {
     let conn = store.connection();
     let sql = "SELECT s.id, m.conversation_id, m.role, m.created_at, s.marked
                FROM (SELECT rowid AS id, highlight(messages_fts, 0, char(1), char(2)) AS marked
-                     FROM messages_fts WHERE messages_fts MATCH ?1
+                     FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?3
                      ORDER BY rowid DESC LIMIT ?2) s
-               JOIN messages m ON m.id = s.id";
+               JOIN messages m ON m.id = s.id
+               ORDER BY s.id DESC";
     let mut stmt = conn.prepare_cached(sql).map_err(|e| attempt(store, e))?;
     let rows = stmt
-        .query_map(rusqlite::params![query, CANDIDATES as i64], |r| {
+        .query_map(rusqlite::params![query, CANDIDATES as i64, before], |r| {
             Ok(Candidate {
                 message_id: r.get(0)?,
                 conversation_id: r.get(1)?,
@@ -502,6 +559,26 @@ mod tests {
     }
 
     #[test]
+    fn typing_queries_end_in_a_prefix() {
+        assert_eq!(as_you_type("led kube"), "\"led\" \"kube\"*");
+        assert_eq!(as_you_type("node.js"), "\"node.js\"*");
+        assert_eq!(as_you_type("a OR b"), "a OR b");
+        assert_eq!(as_you_type("\"exact"), "\"exact");
+        assert_eq!(as_you_type("  "), "  ");
+        assert_eq!(as_you_type("we i"), "\"we\" \"i\"");
+    }
+
+    #[test]
+    fn as_you_type_queries_find_unfinished_words() {
+        let (_dir, store) = temp_store();
+        let (id, _) = conversation(&store, "A", &["we migrated to kubernetes in 2023"]);
+        let hits = search(&store, &as_you_type("migrated kuber"), 10).expect("search");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].conversation_id, id);
+        assert!(search(&store, &as_you_type("C++ is"), 10).is_ok());
+    }
+
+    #[test]
     fn more_occurrences_score_higher() {
         let c = |id, marked: &str| Candidate {
             message_id: id,
@@ -601,6 +678,7 @@ mod tests {
         assert_eq!(ids("sys*"), vec![a, b]);
         assert_eq!(ids("round OR poor"), vec![a, b]);
         assert_eq!(ids("design NOT poor"), vec![a]);
+        assert_eq!(ids("content:round"), vec![a]);
     }
 
     #[test]

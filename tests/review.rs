@@ -237,6 +237,10 @@ fn show_text_is_a_sanitised_transcript() {
     assert!(text.contains("── You · "), "{text}");
     assert!(text.contains("── Interviewer · "), "{text}");
     assert!(text.contains("Clear ownership, thin on metrics."), "{text}");
+    assert!(
+        text.contains(&format!("`interviewer report {id}`")),
+        "{text}"
+    );
     assert_eq!(
         text,
         run_ok(&sb, &["show", &id.to_string(), "--format", "text"])
@@ -332,6 +336,12 @@ fn unknown_ids_fail_with_one_line_and_write_nothing() {
         .expect("run");
     assert_eq!(output.status.code(), Some(1));
     assert!(!file.exists());
+    // A place that cannot be written: one line, nothing left behind.
+    let err = run_fails(&sb, &["export", "1", "-o", "/nonexistent-dir/out.md"]);
+    assert!(
+        err.contains("cannot write /nonexistent-dir/out.md"),
+        "{err}"
+    );
     // An empty database exports an empty array, not an error.
     let empty = Sandbox::new();
     assert_eq!(
@@ -769,4 +779,69 @@ fn corrupt_imports_are_refused_whole() {
 
     let missing = run_fails(&sb, &["import", "/nonexistent/export.json"]);
     assert!(missing.contains("/nonexistent/export.json"), "{missing}");
+}
+
+// ----- on a terminal -----------------------------------------------------------------
+
+/// Runs the binary under a pseudo-terminal and returns everything it wrote.
+fn run_on_terminal(sb: &Sandbox, args: &[&str]) -> Vec<u8> {
+    use portable_pty::{PtySize, native_pty_system};
+
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("pty");
+    let mut cmd = sb.pty_cmd();
+    cmd.args(args);
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn under a pty");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    // Read until the child is gone (EOF or EIO on Linux).
+    while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert!(child.wait().expect("wait").success(), "{args:?}");
+    seen
+}
+
+#[test]
+fn on_a_terminal_matches_are_highlighted_and_model_text_stays_inert() {
+    let sb = Sandbox::new();
+    {
+        let store = store(&sb);
+        rich_conversation(&store);
+        conversation(
+            &store,
+            "Hostile",
+            &[(
+                Role::Assistant,
+                "ansible \u{1b}]0;pwned\u{7} and \u{1b}[2J more",
+            )],
+        );
+    }
+    let shown = run_on_terminal(&sb, &["show", "1"]);
+    assert!(
+        !shown.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&shown)
+    );
+    assert!(!shown.contains(&0x07));
+
+    let found = String::from_utf8(run_on_terminal(&sb, &["search", "ansible"])).expect("utf-8");
+    // Our own reverse-video marks around the match; the text's escapes neutralised.
+    assert!(
+        found.contains("\u{1b}[1;7mansible\u{1b}[22;27m"),
+        "{found:?}"
+    );
+    assert!(found.contains("␛]0;pwned"), "{found:?}");
+    assert_eq!(found.matches('\u{1b}').count(), 2, "{found:?}");
 }

@@ -1,12 +1,11 @@
 //! `show`, `export`, `search`, `import`: reviewing, sharing and restoring past
 //! interviews, all offline.
 
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::json;
 
 use crate::cli::{ExportArgs, ExportFormat, ShowFormat};
@@ -48,14 +47,7 @@ pub fn export(service: &Service, args: &ExportArgs) -> Result<ExitCode> {
             }
         }
         Some(path) => {
-            let file = AtomicFile::create(path)?;
-            let mut writer = BufWriter::new(file);
-            write_export(service, &ids, args, &mut writer)?;
-            let file = writer
-                .into_inner()
-                .map_err(|e| e.into_error())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            file.commit()?;
+            export::write_atomically(path, |out| write_export(service, &ids, args, out))?;
             let what = match (args.all, ids.len()) {
                 (false, _) => format!("conversation {}", ids[0]),
                 (true, 1) => "1 conversation".to_string(),
@@ -215,66 +207,4 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
                 .and_then(|j| j.io_error_kind())
                 .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-/// A file written beside its destination and renamed over it once complete, so a
-/// failed export never leaves a truncated file (or clobbers an older good one).
-struct AtomicFile {
-    file: File,
-    temp: PathBuf,
-    target: PathBuf,
-    committed: bool,
-}
-
-impl AtomicFile {
-    fn create(target: &Path) -> Result<AtomicFile> {
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target
-            .file_name()
-            .with_context(|| format!("{} is not a file name", target.display()))?;
-        let temp = dir.join(format!(
-            ".{}.{}.tmp",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file =
-            File::create(&temp).with_context(|| format!("cannot write {}", target.display()))?;
-        Ok(AtomicFile {
-            file,
-            temp,
-            target: target.to_path_buf(),
-            committed: false,
-        })
-    }
-
-    fn commit(mut self) -> Result<()> {
-        self.file
-            .sync_all()
-            .with_context(|| format!("cannot write {}", self.target.display()))?;
-        std::fs::rename(&self.temp, &self.target)
-            .with_context(|| format!("cannot write {}", self.target.display()))?;
-        self.committed = true;
-        Ok(())
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.file.write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.temp);
-        }
-    }
 }
