@@ -223,7 +223,9 @@ async fn run_loop(
 ) -> Result<()> {
     let mut input = EventStream::new();
     let mut dirty = true;
-    let mut last_draw = Instant::now().checked_sub(FRAME).unwrap_or_else(Instant::now);
+    let mut last_draw = Instant::now()
+        .checked_sub(FRAME)
+        .unwrap_or_else(Instant::now);
     let mut last_tick = Instant::now();
     let mut draft_save_at: Option<Instant> = None;
     let mut signals = Signals::new();
