@@ -234,6 +234,15 @@ fn with_no_key_the_welcome_screen_leads_to_offline_practice() {
     let stored = sb.messages(1);
     assert_eq!(stored.len(), 2, "{stored:?}");
     assert_eq!(stored[1].role, "assistant");
+
+    // The choice is remembered: no welcome screen at the next start.
+    let mut cmd = sb.pty_cmd();
+    cmd.env_remove("OPENAI_API_KEY");
+    let mut tui = Tui::start(cmd, 80, 24);
+    tui.wait_for("K adds one");
+    assert!(!tui.contents().contains("Welcome"));
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
 }
 
 #[test]

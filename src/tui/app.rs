@@ -200,6 +200,9 @@ pub enum Effect {
     },
     /// Remember the open conversation (`None` = a new one) for the next start.
     SaveOpen(Option<i64>),
+    /// Remember that the user chose offline practice, so the welcome screen does not
+    /// come back at every start without a key.
+    RememberOffline,
     Rename {
         id: i64,
         title: String,
@@ -869,7 +872,7 @@ impl App {
                 }
                 WelcomeOutcome::Offline => {
                     self.info(offline_hint());
-                    vec![]
+                    vec![Effect::RememberOffline]
                 }
                 WelcomeOutcome::Cancel => {
                     self.info("the key is unchanged");
@@ -1640,6 +1643,11 @@ impl App {
         Box::new(HelpOverlay::new(&keys).with_theme(self.render_theme.clone()))
     }
 
+    /// Said instead of the welcome screen once the user chose offline practice.
+    pub fn offline_notice(&mut self) {
+        self.info(offline_hint());
+    }
+
     /// Shows the welcome screen: no key at start, a rejected key, or changing it.
     pub fn welcome(&mut self, reason: WelcomeReason) {
         let screen = WelcomeScreen::new(reason, self.key_storage.clone())
@@ -1684,7 +1692,7 @@ fn setup_summary(setup: &InterviewSetup) -> String {
 }
 
 fn offline_hint() -> &'static str {
-    "the built-in question bank interviews you; add a key any time with `interviewer key set`"
+    "no API key · K adds one (or `interviewer key set`)"
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ const JUMP_LIMIT: usize = 20_000;
 /// `app_state` keys.
 const STATE_OPEN: &str = "tui.open";
 const STATE_NEW_DRAFT: &str = "tui.new_draft";
+const STATE_OFFLINE_CHOSEN: &str = "tui.offline_chosen";
 
 /// Runs the interface until the user quits.
 pub fn run(settings: Settings) -> Result<ExitCode> {
@@ -180,7 +181,11 @@ async fn event_loop(
     app.default_persona = service.settings.persona.clone();
     app.key_storage = startup.key_storage;
     if startup.welcome {
-        app.welcome(WelcomeReason::NoKey);
+        // Once the user chose offline practice, do not ask again at every start.
+        match service.store.state(STATE_OFFLINE_CHOSEN) {
+            Ok(Some(_)) => app.offline_notice(),
+            _ => app.welcome(WelcomeReason::NoKey),
+        }
     }
     if let Some(problem) = startup.problem {
         app.update(Event::Failed(problem));
@@ -448,6 +453,11 @@ impl Runner {
                 let value = id.map(|i| i.to_string()).unwrap_or_else(|| "new".into());
                 if let Err(e) = s.store.set_state(STATE_OPEN, &value) {
                     tracing::warn!(error = %e, "cannot remember the open conversation");
+                }
+            }),
+            Effect::RememberOffline => self.job(|s, _| {
+                if let Err(e) = s.store.set_state(STATE_OFFLINE_CHOSEN, "1") {
+                    tracing::warn!(error = %e, "cannot remember the offline choice");
                 }
             }),
             Effect::Rename { id, title } => self.job(move |s, tx| {

@@ -367,7 +367,8 @@ fn the_welcome_screen_takes_a_key_or_goes_offline() {
 
     let mut app = self::app();
     app.welcome(WelcomeReason::NoKey);
-    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    let effects = app.update(key(KeyCode::Esc));
+    assert!(matches!(effects[..], [Effect::RememberOffline]));
     assert!(app.overlay.is_none());
     assert!(app.is_offline());
 
