@@ -200,6 +200,8 @@ pub enum Effect {
     },
     /// Remember the open conversation (`None` = a new one) for the next start.
     SaveOpen(Option<i64>),
+    /// Read the new-conversation draft back (answered by [`Event::NewDraftLoaded`]).
+    LoadNewDraft,
     /// Remember that the user chose offline practice, so the welcome screen does not
     /// come back at every start without a key.
     RememberOffline,
@@ -1140,6 +1142,7 @@ impl App {
             effects = self.leave_current();
             self.show(Transcript::new_conversation(self.new_setup.clone()));
             effects.push(Effect::SaveOpen(None));
+            effects.push(Effect::LoadNewDraft);
         }
         self.status = None;
         self.focus = Focus::Input;
@@ -1410,6 +1413,7 @@ impl App {
             self.show(Transcript::new_conversation(self.new_setup.clone()));
             self.reset_input(String::new());
             effects.push(Effect::SaveOpen(None));
+            effects.push(Effect::LoadNewDraft);
         }
         self.info(format!("deleted “{}”", sanitize::for_terminal_line(title)));
         effects

@@ -192,11 +192,7 @@ async fn event_loop(
     }
     let effects = app.start(reopen);
     if reopen.is_none() {
-        runner.job(|s, tx| {
-            if let Ok(Some(draft)) = s.store.state(STATE_NEW_DRAFT) {
-                let _ = tx.send(Event::NewDraftLoaded(draft));
-            }
-        });
+        runner.perform_background(Effect::LoadNewDraft);
     }
     let mut quit = runner.perform(effects, term, &mut app);
 
@@ -453,6 +449,11 @@ impl Runner {
                 let value = id.map(|i| i.to_string()).unwrap_or_else(|| "new".into());
                 if let Err(e) = s.store.set_state(STATE_OPEN, &value) {
                     tracing::warn!(error = %e, "cannot remember the open conversation");
+                }
+            }),
+            Effect::LoadNewDraft => self.job(|s, tx| {
+                if let Ok(Some(draft)) = s.store.state(STATE_NEW_DRAFT) {
+                    let _ = tx.send(Event::NewDraftLoaded(draft));
                 }
             }),
             Effect::RememberOffline => self.job(|s, _| {

@@ -488,6 +488,10 @@ fn n_and_ctrl_n_open_the_setup_form_for_a_new_interview() {
     app.focus = Focus::Messages;
     let effects = app.update(key(KeyCode::Char('n')));
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveOpen(None))));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadNewDraft)),
+        "the new-interview draft comes back"
+    );
     assert_eq!(app.transcript.conversation_id, None);
     assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
     // Esc: quick start with the defaults.
