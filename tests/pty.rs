@@ -213,7 +213,7 @@ fn an_interview_streams_cancels_retries_switches_and_survives_a_restart() {
 }
 
 #[test]
-fn with_no_key_the_welcome_screen_leads_to_offline_practice() {
+fn with_no_key_the_welcome_screen_leads_to_offline_practice_search_report_and_export() {
     let sb = Sandbox::new();
     let mut cmd = sb.pty_cmd();
     cmd.env_remove("OPENAI_API_KEY");
@@ -225,6 +225,27 @@ fn with_no_key_the_welcome_screen_leads_to_offline_practice() {
     tui.type_text("Hello");
     tui.send(ENTER);
     tui.wait_for("Question 1 of");
+    tui.type_text("I led the billing migration at Acme and cut costs by 30 percent.");
+    tui.send(ENTER);
+    tui.wait_for("You · ");
+
+    // Search from the sidebar, live, and open the match.
+    tui.send(TAB);
+    tui.send("/");
+    tui.type_text("billing");
+    tui.wait_for("1 found");
+    tui.send(ENTER);
+    tui.wait_for("◀ match");
+
+    // The feedback report (heuristic offline), then an export.
+    tui.send(TAB);
+    tui.send(TAB);
+    tui.send("F");
+    tui.wait_for("Heuristic report");
+    tui.send(ESC);
+    tui.wait_until("the report closed", |s| !s.contains("Heuristic report"));
+    tui.send("x");
+    tui.wait_for("exported to");
     assert!(
         sb.mock.chat_requests().is_empty(),
         "offline never calls the server"
@@ -232,8 +253,12 @@ fn with_no_key_the_welcome_screen_leads_to_offline_practice() {
     tui.send(CTRL_C);
     assert_eq!(tui.wait_exit(), 0);
     let stored = sb.messages(1);
-    assert_eq!(stored.len(), 2, "{stored:?}");
+    assert_eq!(stored.len(), 4, "{stored:?}");
     assert_eq!(stored[1].role, "assistant");
+    let exports: Vec<_> = std::fs::read_dir(sb.data_dir().join("exports"))
+        .expect("exports directory")
+        .collect();
+    assert_eq!(exports.len(), 1);
 
     // The choice is remembered: no welcome screen at the next start.
     let mut cmd = sb.pty_cmd();
