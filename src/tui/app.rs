@@ -2,7 +2,9 @@
 //! state and returns the effects the runtime must perform (store reads and writes,
 //! sending, clipboard, editor). Nothing here does I/O, so every key is unit-tested.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::agent::{AgentError, StreamEnd};
@@ -264,6 +266,9 @@ pub struct App {
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     pub quitting: bool,
+    /// Set by the view: the screen row of the sidebar's first line, and which
+    /// conversation (index into the list) each line shows (`None`: a date heading).
+    pub sidebar_rows: (u16, Vec<Option<usize>>),
     /// The message pane's wrapped lines and scroll position.
     pub layout: MessageLayout,
     /// Styles of the rendered messages (from `theme`).
@@ -292,6 +297,7 @@ impl App {
             key_storage: KeyStorage::Keyring,
             draft_dirty: false,
             quitting: false,
+            sidebar_rows: (0, Vec::new()),
             layout: MessageLayout::new(RenderTheme::from_config(&theme)),
             render_theme: RenderTheme::from_config(&theme),
         };
@@ -992,6 +998,24 @@ impl App {
         }
         let over_sidebar = self.sidebar_visible() && mouse.column < self.sidebar_width();
         match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) if over_sidebar => {
+                let (top, rows) = &self.sidebar_rows;
+                let clicked = mouse
+                    .row
+                    .checked_sub(*top)
+                    .and_then(|r| rows.get(usize::from(r)).copied().flatten());
+                match clicked {
+                    Some(index) if self.sidebar.filter.is_none() => {
+                        self.sidebar.selected = index;
+                        self.focus = Focus::Sidebar;
+                        self.on_sidebar_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+                    }
+                    _ => {
+                        self.focus = Focus::Sidebar;
+                        vec![]
+                    }
+                }
+            }
             MouseEventKind::ScrollUp if over_sidebar => self.move_sidebar(-(WHEEL_LINES as isize)),
             MouseEventKind::ScrollDown if over_sidebar => self.move_sidebar(WHEEL_LINES as isize),
             MouseEventKind::ScrollUp => self.scroll_up(WHEEL_LINES),

@@ -45,7 +45,7 @@ pub const HELP: &[KeyGroup] = &[
         keys: &[
             ("↑ ↓ / j k", "move (conversations) or scroll (messages)"),
             ("Home End / g G", "first / last"),
-            ("Enter", "open the conversation"),
+            ("Enter / click", "open the conversation"),
             ("i", "type in the input box"),
             ("n", "new interview"),
             ("/", "search all conversations (Enter opens, Esc clears)"),

@@ -81,6 +81,7 @@ fn pane_block(app: &App, title: Line<'static>, focused: bool) -> Block<'static> 
 
 fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
     let theme = app.theme;
+    app.sidebar_rows.1.clear();
     let focused = app.focus == Focus::Sidebar;
     let title = if app.sidebar.archived {
         " Archived "
@@ -181,6 +182,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         s.top += 1;
     }
     let mut lines = Vec::with_capacity(height);
+    let mut rows: Vec<Option<usize>> = Vec::with_capacity(height);
     let mut group = None;
     let open = app.transcript.conversation_id;
     for (i, item) in s.items.iter().enumerate().skip(s.top) {
@@ -194,6 +196,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
                 g.label(),
                 theme.fg(theme.muted).add_modifier(Modifier::BOLD),
             ));
+            rows.push(None);
             if lines.len() >= height {
                 break;
             }
@@ -217,6 +220,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
             }
         }
         let used = 1 + title.width() + meta.width();
+        rows.push(Some(i));
         lines.push(Line::from(vec![
             Span::styled(marker, theme.fg(theme.accent)),
             Span::styled(title, style),
@@ -225,6 +229,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    app.sidebar_rows = (inner.y, rows);
 }
 
 /// A search snippet on one line, its matches highlighted, cut to `width`.

@@ -1086,3 +1086,27 @@ fn the_answer_timer_runs_only_for_a_live_question() {
     assert_eq!(app.answer_timer(), None, "hours later it is history");
     assert!(!app.animating(), "no tick for a conversation at rest");
 }
+
+#[test]
+fn a_click_in_the_list_opens_that_conversation() {
+    let mut app = loaded();
+    // As drawn: row 1 is the "Today" heading, rows 2-4 the three conversations.
+    app.sidebar_rows = (1, vec![None, Some(0), Some(1), Some(2)]);
+    let click = |row| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: 3,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    assert!(app.update(click(1)).is_empty(), "a heading opens nothing");
+    let effects = app.update(click(3));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::OpenConversation { id: 2, .. }))
+    );
+    assert_eq!(app.focus, Focus::Input);
+    assert!(app.update(click(20)).is_empty(), "below the list");
+}
