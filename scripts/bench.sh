@@ -12,7 +12,7 @@ CONVERSATIONS=${CONVERSATIONS:-10000}
 MESSAGES=${MESSAGES:-100}
 RUNS=${RUNS:-9}
 OUT=target/release
-BIN=$OUT/interviewer
+BIN=$PWD/$OUT/interviewer
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/interviewer-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 

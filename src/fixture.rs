@@ -720,37 +720,44 @@ fn sentence(rng: &mut Rng, template: &str, out: &mut String) {
     out.push('.');
 }
 
+/// A feedback report in the shape `agent::report` stores, so `stats` and the report
+/// views read fixture reports like real ones.
 fn report(rng: &mut Rng) -> serde_json::Value {
-    let score = |rng: &mut Rng| 1 + rng.below(5);
-    let competencies = serde_json::json!({
-        "structure": score(rng),
-        "relevance": score(rng),
-        "depth": score(rng),
-        "evidence": score(rng),
-        "communication": score(rng),
-    });
-    let overall: u64 = [
-        "structure",
-        "relevance",
-        "depth",
-        "evidence",
-        "communication",
-    ]
-    .iter()
-    .filter_map(|k| competencies[k].as_u64())
-    .sum();
-    let readiness = match overall {
-        0..=12 => "not yet",
-        13..=19 => "almost",
-        _ => "ready",
+    use crate::agent::report::{
+        COMPETENCIES, CompetencyScore, QuestionFeedback, Readiness, Report,
     };
-    serde_json::json!({
-        "readiness": readiness,
-        "competencies": competencies,
-        "strengths": [rng.pick(STRENGTHS), rng.pick(STRENGTHS)],
-        "improvements": [rng.pick(IMPROVEMENTS), rng.pick(IMPROVEMENTS)],
-        "summary": format!("Overall score {overall} out of 25."),
-    })
+    let competencies: Vec<CompetencyScore> = COMPETENCIES
+        .iter()
+        .map(|name| CompetencyScore {
+            name: (*name).to_string(),
+            score: 1 + rng.below(5) as u8,
+            evidence: rng.pick(STRENGTHS).to_string(),
+        })
+        .collect();
+    let overall: u32 = competencies.iter().map(|c| u32::from(c.score)).sum();
+    let readiness = match overall {
+        0..=12 => Readiness::NotYet,
+        13..=19 => Readiness::Almost,
+        _ => Readiness::Ready,
+    };
+    let report = Report {
+        overall_summary: format!("Overall score {overall} out of 25."),
+        readiness,
+        competencies,
+        questions: vec![QuestionFeedback {
+            question: "Tell me about a project you are proud of.".to_string(),
+            answer_summary: rng.pick(STRENGTHS).to_string(),
+            strengths: vec![rng.pick(STRENGTHS).to_string()],
+            improvements: vec![rng.pick(IMPROVEMENTS).to_string()],
+            better_answer: rng.pick(IMPROVEMENTS).to_string(),
+        }],
+        top_improvements: vec![
+            rng.pick(IMPROVEMENTS).to_string(),
+            rng.pick(IMPROVEMENTS).to_string(),
+        ],
+        study_plan: vec![rng.pick(IMPROVEMENTS).to_string()],
+    };
+    serde_json::to_value(&report).unwrap_or_default()
 }
 
 fn push_number(out: &mut String, n: u64) {

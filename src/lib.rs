@@ -11,6 +11,7 @@ pub mod export;
 pub mod fixture;
 pub mod import;
 pub mod logging;
+pub mod progress;
 pub mod sanitize;
 pub mod search;
 pub mod secrets;

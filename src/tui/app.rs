@@ -72,6 +72,26 @@ pub enum Overlay {
     Report(ReportOverlay),
     /// The new-interview form (boxed: it is much larger than the other overlays).
     Setup(Box<SetupForm>),
+    /// Progress across interviews (the text of `interviewer stats`).
+    Progress(ProgressOverlay),
+}
+
+/// Progress across interviews, once it is read.
+#[derive(Debug, Default)]
+pub struct ProgressOverlay {
+    /// The figures as text; `None` while they are being read.
+    pub text: Option<String>,
+    pub error: Option<String>,
+    /// First line shown.
+    pub scroll: u16,
+}
+
+impl ProgressOverlay {
+    fn scroll_by(&mut self, delta: isize) {
+        let lines = self.text.as_deref().map_or(0, |t| t.lines().count());
+        let max = lines.saturating_sub(1) as isize;
+        self.scroll = (self.scroll as isize + delta).clamp(0, max.max(0)) as u16;
+    }
 }
 
 /// The feedback report of a conversation: the report once it is read or made.
@@ -163,6 +183,8 @@ pub enum Event {
         conversation_id: i64,
         reason: String,
     },
+    /// Progress across interviews as text, or why it could not be read.
+    ProgressReady(Result<String, String>),
     /// The API key was stored (or kept for this session); `note` says where.
     KeyAccepted {
         model: String,
@@ -211,6 +233,8 @@ pub enum Effect {
         id: i64,
         title: String,
     },
+    /// Read progress across interviews (answered by [`Event::ProgressReady`]).
+    LoadProgress,
     Delete {
         id: i64,
     },
@@ -525,6 +549,15 @@ impl App {
                 }
                 vec![]
             }
+            Event::ProgressReady(result) => {
+                if let Some(Overlay::Progress(p)) = self.overlay.as_mut() {
+                    match result {
+                        Ok(text) => p.text = Some(text),
+                        Err(reason) => p.error = Some(reason),
+                    }
+                }
+                vec![]
+            }
             Event::ReportFailed {
                 conversation_id,
                 reason,
@@ -679,6 +712,10 @@ impl App {
             }
             KeyCode::Char('A') => self.toggle_archived(),
             KeyCode::Char('F') => self.report(),
+            KeyCode::Char('P') => {
+                self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
+                vec![Effect::LoadProgress]
+            }
             KeyCode::Char('x') => match self.transcript.conversation_id {
                 Some(conversation_id) => vec![Effect::Export { conversation_id }],
                 None => {
@@ -778,6 +815,20 @@ impl App {
             return vec![];
         };
         match overlay {
+            Overlay::Progress(mut p) => {
+                let page = 10;
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('P') => return vec![],
+                    KeyCode::Up | KeyCode::Char('k') => p.scroll_by(-1),
+                    KeyCode::Down | KeyCode::Char('j') => p.scroll_by(1),
+                    KeyCode::PageUp => p.scroll_by(-page),
+                    KeyCode::PageDown => p.scroll_by(page),
+                    KeyCode::Home | KeyCode::Char('g') => p.scroll = 0,
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Progress(p));
+                vec![]
+            }
             Overlay::Help(mut help) => {
                 if help.handle_key(key) != HelpOutcome::Close {
                     self.overlay = Some(Overlay::Help(help));
@@ -991,6 +1042,10 @@ impl App {
                 if let Some(view) = r.view.as_mut() {
                     view.scroll_by(wheel);
                 }
+                return vec![];
+            }
+            Some(Overlay::Progress(p)) => {
+                p.scroll_by(wheel);
                 return vec![];
             }
             Some(_) => return vec![],

@@ -55,6 +55,7 @@ pub const HELP: &[KeyGroup] = &[
             ("A", "show archived conversations / active ones"),
             ("r", "retry the last reply"),
             ("F", "feedback report (r in the report makes a new one)"),
+            ("P", "progress across interviews (scores over time)"),
             ("x", "export the open conversation to a Markdown file"),
             ("y", "copy the last reply (OSC 52 clipboard)"),
             ("e", "edit the draft in $EDITOR"),

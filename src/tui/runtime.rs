@@ -514,6 +514,17 @@ impl Runner {
                     let _ = tx.send(report(&service, &backend, conversation_id, regenerate).await);
                 });
             }
+            Effect::LoadProgress => {
+                let service = self.service.clone();
+                let tx = self.events.clone();
+                // Reads every stored report: off the loop.
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::progress::Progress::load(&service.store)
+                        .map(|p| p.render_text())
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Event::ProgressReady(result));
+                });
+            }
             Effect::Send(request) => self.spawn_send(Some(request), None),
             Effect::Regenerate { conversation_id } => self.spawn_send(None, Some(conversation_id)),
             Effect::Cancel => {

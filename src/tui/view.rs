@@ -656,8 +656,44 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Welcome(w)) => w.render(area, frame.buffer_mut()),
         Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
         Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
+        Some(Overlay::Progress(p)) => draw_progress(frame, area, app, p),
         None => {}
     }
+}
+
+/// Progress across interviews: the text of `interviewer stats`, scrollable.
+fn draw_progress(frame: &mut Frame, area: Rect, app: &App, p: &super::app::ProgressOverlay) {
+    let theme = app.theme;
+    let mut lines: Vec<Line> = match (&p.text, &p.error) {
+        (Some(text), _) => text
+            .lines()
+            .skip(usize::from(p.scroll))
+            .map(|l| Line::from(sanitize::for_terminal_line(l)))
+            .collect(),
+        (None, Some(e)) => vec![Line::styled(
+            format!("✗ {}", sanitize::for_terminal_line(e)),
+            theme.fg(theme.error),
+        )],
+        (None, None) => vec![Line::from("Reading your reports…")],
+    };
+    let r = centered(area, 96, area.height.saturating_sub(2).max(3));
+    let body_rows = usize::from(r.height.saturating_sub(3));
+    lines.truncate(body_rows);
+    while lines.len() < body_rows {
+        lines.push(Line::default());
+    }
+    lines.push(Line::styled(
+        "↑↓ PgUp PgDn scroll · Esc closes",
+        theme.fg(theme.muted),
+    ));
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            overlay_block(app, " Progress across interviews ")
+                .padding(ratatui::widgets::Padding::horizontal(1)),
+        ),
+        r,
+    );
 }
 
 /// The feedback report (the widget), or what is happening until there is one.

@@ -1110,3 +1110,26 @@ fn a_click_in_the_list_opens_that_conversation() {
     assert_eq!(app.focus, Focus::Input);
     assert!(app.update(click(20)).is_empty(), "below the list");
 }
+
+#[test]
+fn p_shows_progress_across_interviews_and_scrolls_until_closed() {
+    let mut app = loaded();
+    app.focus = Focus::Messages;
+    let effects = app.update(key(KeyCode::Char('P')));
+    assert!(matches!(effects[..], [Effect::LoadProgress]));
+    assert!(matches!(&app.overlay, Some(Overlay::Progress(p)) if p.text.is_none()));
+    let text = (1..=30).map(|i| format!("line {i}\n")).collect::<String>();
+    app.update(Event::ProgressReady(Ok(text)));
+    app.update(key(KeyCode::PageDown));
+    assert!(matches!(&app.overlay, Some(Overlay::Progress(p)) if p.scroll == 10));
+    app.update(key(KeyCode::Up));
+    assert!(matches!(&app.overlay, Some(Overlay::Progress(p)) if p.scroll == 9));
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.overlay.is_none());
+
+    app.update(key(KeyCode::Char('P')));
+    app.update(Event::ProgressReady(Err("the disk is full".into())));
+    assert!(
+        matches!(&app.overlay, Some(Overlay::Progress(p)) if p.error.as_deref() == Some("the disk is full"))
+    );
+}
