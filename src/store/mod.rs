@@ -383,17 +383,6 @@ impl Store {
         )
     }
 
-    pub fn set_setup(&self, id: i64, setup: &InterviewSetup) -> Result<()> {
-        let json = serde_json::to_string(setup).unwrap_or_default();
-        self.expect_one(
-            self.conn().execute(
-                "UPDATE conversations SET setup = ?2 WHERE id = ?1",
-                params![id, json],
-            ),
-            id,
-        )
-    }
-
     /// Deletes a conversation with its messages, reports and draft.
     pub fn delete_conversation(&self, id: i64) -> Result<()> {
         self.expect_one(
@@ -448,29 +437,6 @@ impl Store {
         let id = tx.last_insert_rowid();
         tx.commit().map_err(|e| self.err(e))?;
         Ok(id)
-    }
-
-    /// Inserts a message exactly as given (import keeps ids apart but times intact).
-    pub fn insert_message_raw(&self, m: &Message) -> Result<i64> {
-        self.conn()
-            .execute(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at, error,
-                                       prompt_tokens, completion_tokens, model)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    m.conversation_id,
-                    m.role.as_str(),
-                    m.content,
-                    m.status.as_str(),
-                    m.created_at,
-                    m.error,
-                    m.prompt_tokens,
-                    m.completion_tokens,
-                    m.model
-                ],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(self.conn().last_insert_rowid())
     }
 
     /// Replaces a message's content and status (used for streamed replies).
