@@ -151,8 +151,8 @@ pub struct AskArgs {
 /// How a new interview is set up.
 #[derive(Debug, Args, Clone, Default)]
 pub struct SetupArgs {
-    /// Interviewer persona (see the README)
-    #[arg(long, value_name = "NAME")]
+    /// Interviewer persona
+    #[arg(long, value_name = "NAME", help = persona_help(), long_help = persona_long_help())]
     pub persona: Option<String>,
     /// Target role, e.g. "Backend engineer"
     #[arg(long, value_name = "TEXT")]
@@ -241,6 +241,24 @@ pub enum ConfigAction {
     Path,
     /// Print the settings in effect (key masked)
     Show,
+}
+
+/// `--persona` help: the registered names, so the list can never drift from the registry.
+fn persona_help() -> String {
+    let names: Vec<&str> = crate::agent::persona::PERSONAS
+        .iter()
+        .map(|p| p.name)
+        .collect();
+    format!("Interviewer persona: {}", names.join(", "))
+}
+
+/// `--persona` long help (`--help`): each persona with its one-line description.
+fn persona_long_help() -> String {
+    let mut text = String::from("Interviewer persona, one of:");
+    for p in crate::agent::persona::PERSONAS {
+        text.push_str(&format!("\n  {:<20} {}", p.name, p.description));
+    }
+    text
 }
 
 #[cfg(test)]
