@@ -57,8 +57,10 @@ impl Progress {
                 .map_err(|e| store.classify(e))?;
             let mut stmt = conn
                 .prepare(
-                    "SELECT coalesce(model, 'unknown model'), sum(coalesce(prompt_tokens, 0)),
-                            sum(coalesce(completion_tokens, 0))
+                    // `total` (a float) rather than `sum`: an integer sum past
+                    // i64::MAX (a hostile import) is an "integer overflow" error.
+                    "SELECT coalesce(model, 'unknown model'), total(max(coalesce(prompt_tokens, 0), 0)),
+                            total(max(coalesce(completion_tokens, 0), 0))
                      FROM messages
                      WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
                      GROUP BY 1 ORDER BY 2 + 3 DESC",
@@ -68,8 +70,9 @@ impl Progress {
                 .query_map([], |r| {
                     Ok(ModelUsage::new(
                         &r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?.max(0) as u64,
-                        r.get::<_, i64>(2)?.max(0) as u64,
+                        // Float to integer casts saturate.
+                        r.get::<_, f64>(1)? as u64,
+                        r.get::<_, f64>(2)? as u64,
                     ))
                 })
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())

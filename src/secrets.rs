@@ -75,8 +75,17 @@ impl ApiKey {
     /// A key typed or pasted by the user: surrounding whitespace is dropped; it must
     /// be non-empty, one word, and printable.
     pub fn parse(input: &str) -> Result<ApiKey, InvalidKey> {
-        let key = input.trim();
-        if key.is_empty() {
+        let key = ApiKey(input.trim().to_string());
+        key.check()?;
+        Ok(key)
+    }
+
+    /// Whether the key has the shape [`ApiKey::parse`] accepts. Keys from the
+    /// environment or the keyring are checked with it before use: a line break or
+    /// control character would make the HTTP client panic building the header.
+    pub fn check(&self) -> Result<(), InvalidKey> {
+        let key = self.0.as_str();
+        if key.trim().is_empty() {
             return Err(InvalidKey::Empty);
         }
         if key.chars().any(char::is_whitespace) {
@@ -88,7 +97,7 @@ impl ApiKey {
         if key.len() > MAX_KEY_LEN {
             return Err(InvalidKey::TooLong);
         }
-        Ok(ApiKey(key.to_string()))
+        Ok(())
     }
 
     /// The secret itself, for the Authorization header and the keyring only.
@@ -104,7 +113,8 @@ impl ApiKey {
             return "…".to_string();
         }
         let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("…{tail}")
+        // An unusable key (from the environment) may end in a control character.
+        format!("…{}", crate::sanitize::for_terminal_line(&tail))
     }
 }
 
@@ -141,6 +151,12 @@ pub enum SecretsError {
     TimedOut(Duration),
     #[error("the OS keyring failed: {0}")]
     Failed(String),
+    /// A key was found but has a shape no server accepts (see [`ApiKey::check`]).
+    #[error(
+        "the API key in {} is not usable: {reason}; set it to just the key (or run `interviewer key set`)",
+        .from.describe()
+    )]
+    Unusable { from: KeySource, reason: InvalidKey },
 }
 
 /// What the platform keyring is called in messages.
@@ -207,7 +223,16 @@ impl Keyring {
     /// The stored key, `None` when there is no entry.
     pub fn get(&self) -> Result<Option<ApiKey>, SecretsError> {
         self.call(|entry| match entry.get_password() {
-            Ok(key) => Ok(non_empty(key).map(ApiKey)),
+            Ok(key) => match non_empty(key).map(ApiKey) {
+                Some(key) => match key.check() {
+                    Ok(()) => Ok(Some(key)),
+                    Err(reason) => Err(SecretsError::Unusable {
+                        from: KeySource::Keyring,
+                        reason,
+                    }),
+                },
+                None => Ok(None),
+            },
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(keyring_core::Error::BadEncoding(_)) => Err(SecretsError::Failed(
                 "the stored key is not text; run `interviewer key set` again".into(),
@@ -333,7 +358,7 @@ fn scrub(e: SecretsError, key: &ApiKey) -> SecretsError {
         SecretsError::Unavailable(s) => SecretsError::Unavailable(clean(s)),
         SecretsError::Locked(s) => SecretsError::Locked(clean(s)),
         SecretsError::Failed(s) => SecretsError::Failed(clean(s)),
-        timed_out @ SecretsError::TimedOut(_) => timed_out,
+        kept @ (SecretsError::TimedOut(_) | SecretsError::Unusable { .. }) => kept,
     }
 }
 
@@ -353,6 +378,9 @@ pub struct KeyLookup {
     pub key: Option<(ApiKey, KeySource)>,
     /// Set when the keyring was consulted and failed (the environment had no key).
     pub keyring_error: Option<SecretsError>,
+    /// Set when the key found (environment or keyring) is not usable
+    /// ([`SecretsError::Unusable`]); `key` is then `None`.
+    pub unusable: Option<SecretsError>,
 }
 
 /// The key in effect: `OPENAI_API_KEY`, else the OS keyring (not consulted at all
@@ -368,29 +396,47 @@ fn lookup_key_in(
     keyring: impl FnOnce() -> Result<Keyring, SecretsError>,
 ) -> KeyLookup {
     if let Some(key) = env {
-        return KeyLookup {
-            key: Some((key, KeySource::Environment)),
-            keyring_error: None,
+        return match key.check() {
+            Ok(()) => KeyLookup {
+                key: Some((key, KeySource::Environment)),
+                ..KeyLookup::default()
+            },
+            Err(reason) => KeyLookup {
+                unusable: Some(SecretsError::Unusable {
+                    from: KeySource::Environment,
+                    reason,
+                }),
+                ..KeyLookup::default()
+            },
         };
     }
     match keyring().and_then(|k| k.get()) {
         Ok(key) => KeyLookup {
             key: key.map(|k| (k, KeySource::Keyring)),
-            keyring_error: None,
+            ..KeyLookup::default()
+        },
+        Err(e @ SecretsError::Unusable { .. }) => KeyLookup {
+            unusable: Some(e),
+            ..KeyLookup::default()
         },
         Err(e) => {
             tracing::warn!(error = %e, "the API key could not be read from the keyring");
             KeyLookup {
-                key: None,
                 keyring_error: Some(e),
+                ..KeyLookup::default()
             }
         }
     }
 }
 
-/// The key in effect and where it came from, if any.
-pub fn resolve_key() -> Option<(ApiKey, KeySource)> {
-    lookup_key().key
+/// The key in effect and where it came from, if any; an error when the key found
+/// is not usable (a control character in `OPENAI_API_KEY`, say).
+pub fn resolve_key() -> Result<Option<(ApiKey, KeySource)>, SecretsError> {
+    let lookup = lookup_key();
+    match lookup.unusable {
+        Some(e) => Err(e),
+        None => Ok(lookup.key),
+    }
 }
 
 /// Stores `key` in the OS keyring.
@@ -412,6 +458,9 @@ pub fn delete_key() -> Result<bool, SecretsError> {
 pub fn keyring_available() -> Result<(), SecretsError> {
     Keyring::platform()?.check()
 }
+
+mod redact;
+pub use redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
 
 #[cfg(test)]
 mod tests;

@@ -69,7 +69,7 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
             "raw": raw,
             "usage": usage_rows,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        writeln!(out, "{}", crate::sanitize::json_pretty(&value)?)?;
         return emit(&out);
     }
     let text = render_stored(&stored, id);
@@ -134,7 +134,7 @@ pub fn render_stored(stored: &StoredReport, id: i64) -> String {
 pub fn stats(service: &Service, json: bool) -> Result<ExitCode> {
     let progress = Progress::load(&service.store)?;
     if json {
-        let text = serde_json::to_string_pretty(&progress.to_json())?;
+        let text = crate::sanitize::json_pretty(&progress.to_json())?;
         return emit(&format!("{text}\n"));
     }
     emit(&progress.render_text())

@@ -83,10 +83,14 @@ fn write_export(
         match args.format {
             ExportFormat::Json if many => {
                 out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer_pretty(&mut out, &ConversationExport::from_view(&view))?;
+                out.write_all(
+                    crate::sanitize::json_pretty(&ConversationExport::from_view(&view))?.as_bytes(),
+                )?;
             }
             ExportFormat::Json => {
-                serde_json::to_writer_pretty(&mut out, &ConversationExport::from_view(&view))?;
+                out.write_all(
+                    crate::sanitize::json_pretty(&ConversationExport::from_view(&view))?.as_bytes(),
+                )?;
                 out.write_all(b"\n")?;
             }
             ExportFormat::Md => {
@@ -108,7 +112,7 @@ pub fn search(service: &Service, query: &str, json: bool) -> Result<ExitCode> {
     let hits = search::search(&service.store, query, SEARCH_LIMIT)?;
     if json {
         let items: Vec<_> = hits.iter().map(hit_json).collect();
-        return write_stdout((serde_json::to_string_pretty(&items)? + "\n").as_bytes());
+        return write_stdout((crate::sanitize::json_pretty(&items)? + "\n").as_bytes());
     }
     if hits.is_empty() {
         eprintln!("no conversation matches {query:?}");
