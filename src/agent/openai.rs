@@ -917,7 +917,11 @@ pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Text from a server or transport made safe and short for one line of output.
+/// Secrets go first (`secrets::redact`, every redactor registered in this
+/// process): cutting the text short could otherwise leave a prefix of the key that
+/// no redactor recognises afterwards.
 fn quote(text: &str) -> String {
+    let text = crate::secrets::redact(text);
     let flat: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
