@@ -14,10 +14,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent::report::{ParsedReport, parse_stored, render_markdown};
+use crate::agent::report::render_markdown;
+use crate::domain::ConversationView;
+use crate::domain::report::{ParsedReport, parse_stored};
+use crate::domain::{Conversation, InterviewSetup, Message, Role, Status, StoredReport};
 use crate::sanitize::{for_terminal, for_terminal_line};
-use crate::service::ConversationView;
-use crate::store::{Conversation, InterviewSetup, Message, Role, Status, StoredReport};
 use crate::timefmt::{date_time, rfc3339};
 
 /// One conversation as exported.
@@ -482,7 +483,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-    use crate::store::InterviewType;
+    use crate::domain::InterviewType;
 
     fn view() -> ConversationView {
         ConversationView {
@@ -605,7 +606,7 @@ mod tests {
 
     #[test]
     fn a_real_report_uses_the_report_rendering() {
-        use crate::agent::ChatTurn;
+        use crate::domain::ChatTurn;
         let history = vec![
             ChatTurn {
                 role: Role::Assistant,

@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params};
 
-use crate::store::{InterviewSetup, InterviewType, Store, StoreError};
+use crate::domain::{InterviewSetup, InterviewType};
+use crate::store::{Store, StoreError};
 use crate::timefmt::now_ms;
 
 /// Seed of the default fixture.
@@ -723,7 +724,7 @@ fn sentence(rng: &mut Rng, template: &str, out: &mut String) {
 /// A feedback report in the shape `agent::report` stores, so `stats` and the report
 /// views read fixture reports like real ones.
 fn report(rng: &mut Rng) -> serde_json::Value {
-    use crate::agent::report::{
+    use crate::domain::report::{
         COMPETENCIES, CompetencyScore, QuestionFeedback, Readiness, Report,
     };
     let competencies: Vec<CompetencyScore> = COMPETENCIES

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod crash;
+pub mod domain;
 pub mod export;
 pub mod fixture;
 pub mod import;

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::agent::pricing::{self, ModelUsage};
-use crate::agent::report::{self, COMPETENCIES, ParsedReport, Report};
+use crate::agent::report;
+use crate::domain::report::{COMPETENCIES, ParsedReport, Report};
 use crate::store::{Store, StoreError};
 use crate::timefmt::{date_time, rfc3339};
 
@@ -79,7 +80,7 @@ impl Progress {
 
         let mut sessions = Vec::new();
         for stored in store.latest_valid_reports()? {
-            let ParsedReport::Valid(report) = report::parse_stored(&stored) else {
+            let ParsedReport::Valid(report) = crate::domain::report::parse_stored(&stored) else {
                 continue;
             };
             let title = store
@@ -206,7 +207,7 @@ impl Progress {
             }
             writeln!(out, "\nReadiness history:")?;
             for s in &self.sessions {
-                let kind = if s.kind == report::KIND_HEURISTIC {
+                let kind = if s.kind == crate::domain::report::KIND_HEURISTIC {
                     " (heuristic)"
                 } else {
                     ""
@@ -223,11 +224,11 @@ impl Progress {
             if self
                 .sessions
                 .iter()
-                .any(|s| s.kind == report::KIND_HEURISTIC)
+                .any(|s| s.kind == crate::domain::report::KIND_HEURISTIC)
                 && self
                     .sessions
                     .iter()
-                    .any(|s| s.kind != report::KIND_HEURISTIC)
+                    .any(|s| s.kind != crate::domain::report::KIND_HEURISTIC)
             {
                 writeln!(
                     out,

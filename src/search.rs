@@ -26,8 +26,9 @@ use std::collections::HashMap;
 
 use rusqlite::ErrorCode;
 
+use crate::domain::Role;
 use crate::sanitize::for_terminal_line;
-use crate::store::{Role, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Marks the start of a matched run in [`SearchHit::snippet`].
 pub const MATCH_START: char = '\u{1}';
@@ -606,7 +607,7 @@ mod tests {
 
     fn conversation(store: &Store, title: &str, messages: &[&str]) -> (i64, Vec<i64>) {
         let id = store
-            .create_conversation(&crate::store::NewConversation {
+            .create_conversation(&crate::domain::NewConversation {
                 title: title.into(),
                 persona: "career-interviewer".into(),
                 setup: None,
@@ -616,7 +617,7 @@ mod tests {
             .iter()
             .map(|m| {
                 store
-                    .insert_message(id, Role::User, m, crate::store::Status::Complete)
+                    .insert_message(id, Role::User, m, crate::domain::Status::Complete)
                     .expect("insert")
             })
             .collect();
@@ -713,7 +714,7 @@ mod tests {
             .update_message(
                 msgs[0],
                 "now it says ansible",
-                crate::store::Status::Complete,
+                crate::domain::Status::Complete,
             )
             .expect("update");
         assert!(search(&store, "terraform", 10).expect("search").is_empty());

@@ -9,13 +9,14 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::agent::persona::{self, UnknownPersona};
-use crate::agent::{AgentEvent, Backend, ChatRequest, ChatTurn, StreamEnd, Usage};
+use crate::agent::persona;
+use crate::agent::{AgentEvent, Backend, ChatRequest, StreamEnd, Usage};
 use crate::config::Settings;
-use crate::store::{
-    Conversation, ConversationSummary, InterviewSetup, Message, MessageFinish, NewConversation,
-    Role, Status, Store, StoreError, StoredReport,
-};
+use crate::domain::persona::UnknownPersona;
+use crate::domain::persona::find as find_persona;
+use crate::domain::{ConversationSummary, InterviewSetup, Message, NewConversation, Role, Status};
+use crate::domain::{ConversationView, history_for_model};
+use crate::store::{MessageFinish, Store, StoreError};
 use crate::stream_lock::StreamLock;
 
 /// Longest message accepted, in bytes (a long answer plus a pasted job description
@@ -49,14 +50,6 @@ pub enum ServiceError {
         "conversation {0} has no failed or interrupted reply to regenerate; send a new message instead"
     )]
     NothingToRegenerate(i64),
-}
-
-/// A conversation with everything needed to show it.
-#[derive(Debug, Clone)]
-pub struct ConversationView {
-    pub conversation: Conversation,
-    pub messages: Vec<Message>,
-    pub report: Option<StoredReport>,
 }
 
 /// The service: one store connection plus the settings in effect.
@@ -213,12 +206,12 @@ impl Service {
                 .clone()
                 .unwrap_or_else(|| self.settings.persona.clone()),
         };
-        let persona = match persona::find(&persona_name) {
+        let persona = match find_persona(&persona_name) {
             Ok(p) => p,
             // A stored conversation whose persona this build lacks still continues.
             Err(_) if existing.is_some() => {
                 tracing::warn!(persona = %persona_name, "unknown stored persona; using the default");
-                persona::find(crate::config::DEFAULT_PERSONA)?
+                find_persona(crate::domain::persona::DEFAULT_PERSONA)?
             }
             Err(e) => return Err(e.into()),
         };
@@ -286,8 +279,8 @@ impl Service {
             Some(m) if m.role == Role::User => {}
             _ => return Err(ServiceError::NothingToRegenerate(conversation_id)),
         }
-        let persona = persona::find(&conversation.persona)
-            .or_else(|_| persona::find(crate::config::DEFAULT_PERSONA))?;
+        let persona = find_persona(&conversation.persona)
+            .or_else(|_| find_persona(crate::domain::persona::DEFAULT_PERSONA))?;
         let setup = conversation.setup.unwrap_or_default();
         let request = ChatRequest {
             model: self.model_for(backend),
@@ -486,20 +479,6 @@ impl<'a> ReplyWriter<'a> {
     }
 }
 
-/// The turns a model sees: user and assistant messages in order, without failed
-/// requests (error rows) or replies that never got any text.
-pub fn history_for_model(messages: &[Message]) -> Vec<ChatTurn> {
-    messages
-        .iter()
-        .filter(|m| m.role != Role::System)
-        .filter(|m| m.status != Status::Error && !m.content.trim().is_empty())
-        .map(|m| ChatTurn {
-            role: m.role,
-            content: m.content.clone(),
-        })
-        .collect()
-}
-
 /// Checks a message before anything is stored or sent.
 pub fn validate_message(text: &str) -> Result<&str, ServiceError> {
     if text.trim().is_empty() {
@@ -582,7 +561,7 @@ fn truncate_words(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::InterviewType;
+    use crate::domain::InterviewType;
 
     /// The TUI runs sends on spawned tasks: the futures must be `Send`.
     #[allow(dead_code)]
@@ -601,47 +580,6 @@ mod tests {
         is_send(&send);
         let regenerate = service.regenerate(backend, 1, tx, CancellationToken::new());
         is_send(&regenerate);
-    }
-
-    fn message(id: i64, role: Role, content: &str, status: Status) -> Message {
-        Message {
-            id,
-            conversation_id: 1,
-            role,
-            content: content.into(),
-            status,
-            created_at: 0,
-            error: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            model: None,
-        }
-    }
-
-    #[test]
-    fn the_model_sees_the_history_without_failed_or_empty_replies() {
-        let messages = [
-            message(1, Role::User, "Hello", Status::Complete),
-            message(2, Role::Assistant, "", Status::Error),
-            message(3, Role::User, "Hello again", Status::Complete),
-            message(4, Role::Assistant, "Tell me about", Status::Interrupted),
-            message(5, Role::Assistant, "   ", Status::Interrupted),
-            message(6, Role::User, "Sure", Status::Complete),
-        ];
-        let history = history_for_model(&messages);
-        let turns: Vec<(Role, &str)> = history
-            .iter()
-            .map(|t| (t.role, t.content.as_str()))
-            .collect();
-        assert_eq!(
-            turns,
-            [
-                (Role::User, "Hello"),
-                (Role::User, "Hello again"),
-                (Role::Assistant, "Tell me about"),
-                (Role::User, "Sure"),
-            ]
-        );
     }
 
     #[test]

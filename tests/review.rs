@@ -5,9 +5,8 @@ mod support;
 
 use std::path::Path;
 
-use interviewer::store::{
-    InterviewSetup, InterviewType, MessageFinish, NewConversation, Role, Status, Store,
-};
+use interviewer::domain::{InterviewSetup, InterviewType, NewConversation, Role, Status};
+use interviewer::store::{MessageFinish, Store};
 use serde_json::Value;
 use support::Sandbox;
 

@@ -6,7 +6,8 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use interviewer::store::{NewConversation, Role, Status, Store};
+use interviewer::domain::{NewConversation, Role, Status};
+use interviewer::store::Store;
 use support::Sandbox;
 
 fn stderr_of(output: &std::process::Output) -> String {

@@ -16,14 +16,9 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Settings;
-use crate::store::{InterviewSetup, Role};
-
-/// One turn of the conversation as sent to a model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatTurn {
-    pub role: Role,
-    pub content: String,
-}
+#[cfg(test)]
+use crate::domain::Role;
+use crate::domain::{ChatTurn, InterviewSetup};
 
 /// What a backend is asked to continue.
 #[derive(Debug, Clone)]

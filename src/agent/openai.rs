@@ -34,8 +34,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
+use crate::domain::Role;
 use crate::secrets::ApiKey;
-use crate::store::Role;
 
 /// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
 /// server that never sends them must not hold a finished reply for the full idle time.
@@ -725,8 +725,8 @@ fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent::ChatTurn;
-    use crate::store::InterviewSetup;
+    use crate::domain::ChatTurn;
+    use crate::domain::InterviewSetup;
 
     fn cx() -> ErrorContext<'static> {
         ErrorContext {

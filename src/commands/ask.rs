@@ -19,8 +19,8 @@ use tokio_util::sync::CancellationToken;
 use crate::agent::{Backend, StreamEnd};
 use crate::cli::{AskArgs, Cli, SetupArgs};
 use crate::config::Settings;
+use crate::domain::InterviewSetup;
 use crate::service::{MAX_MESSAGE_BYTES, SendEvent, SendRequest, Service, validate_message};
-use crate::store::InterviewSetup;
 
 /// Exit code after Ctrl+C, as shells report a SIGINT death.
 const EXIT_INTERRUPTED: u8 = 130;

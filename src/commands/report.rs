@@ -9,12 +9,13 @@ use anyhow::{Context, Result, bail};
 use serde_json::json;
 
 use crate::agent::pricing::{self, ModelUsage};
-use crate::agent::report::{self, ParsedReport, ReportError};
+use crate::agent::report::{self, ReportError};
 use crate::agent::{AgentError, Backend, Usage};
 use crate::config::Settings;
+use crate::domain::StoredReport;
+use crate::domain::report::ParsedReport;
 use crate::progress::Progress;
 use crate::service::Service;
-use crate::store::StoredReport;
 use crate::timefmt::rfc3339;
 
 /// `interviewer report ID [--regenerate] [--json]`: prints the stored report, making
@@ -54,7 +55,7 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
 
     let mut out = String::new();
     if json {
-        let parsed = report::parse_stored(&stored);
+        let parsed = crate::domain::report::parse_stored(&stored);
         let (body, raw) = match parsed {
             ParsedReport::Valid(r) => (serde_json::to_value(r)?, serde_json::Value::Null),
             ParsedReport::Raw(text) => (serde_json::Value::Null, text.into()),
@@ -117,7 +118,7 @@ fn make(service: &Service, model: &str, id: i64) -> Result<(StoredReport, Option
 pub fn render_stored(stored: &StoredReport, id: i64) -> String {
     let mut text = report::heading(stored);
     text.push_str("\n\n");
-    match report::parse_stored(stored) {
+    match crate::domain::report::parse_stored(stored) {
         ParsedReport::Valid(r) => text.push_str(&report::render_text(&r)),
         ParsedReport::Raw(raw) => {
             text.push_str(&format!(

@@ -5,7 +5,6 @@
 //! it. The schema comes from append-only migrations in `store/migrations/`.
 
 mod import;
-pub mod model;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -14,9 +13,11 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
+use crate::domain::{
+    Conversation, ConversationSummary, Message, NewConversation, Role, Status, StoredReport,
+};
 use crate::timefmt::now_ms;
 pub use import::{ImportConversation, ImportCounts, ImportMessage, ImportReport};
-pub use model::*;
 
 /// How long a statement waits for another process's lock before giving up. Writes
 /// are short (one message), so this is only reached if something is stuck.
