@@ -73,6 +73,11 @@ pub enum FixtureError {
     },
 }
 
+/// The database file a fixture is written to in `data_dir`.
+pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join(crate::store::DB_FILE)
+}
+
 /// Writes the fixture into `data_dir` (whose database must have no conversations).
 pub fn generate(data_dir: &Path, spec: &FixtureSpec) -> Result<FixtureSummary, FixtureError> {
     let started = Instant::now();
@@ -86,7 +91,7 @@ pub fn generate(data_dir: &Path, spec: &FixtureSpec) -> Result<FixtureSummary, F
     }
     let mut summary = store.bulk_load(spec.fts, |loader| load(loader, spec))?;
     drop(store);
-    summary.file_bytes = std::fs::metadata(data_dir.join(crate::store::DB_FILE))
+    summary.file_bytes = std::fs::metadata(database_path(data_dir))
         .map(|m| m.len())
         .unwrap_or(0);
     summary.elapsed = started.elapsed();

@@ -824,15 +824,8 @@ fn disk_is_full(db: &Path) -> bool {
 }
 
 /// Creates the data directory (and parents) with mode 0700 on Unix.
-pub fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(|source| StoreError::CreateDir {
+fn create_private_dir(dir: &Path) -> Result<()> {
+    crate::fsutil::create_private_dir(dir).map_err(|source| StoreError::CreateDir {
         path: dir.to_path_buf(),
         source,
     })
@@ -844,14 +837,11 @@ fn create_private_file(path: &Path) -> Result<()> {
     if path.exists() {
         return Ok(());
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
+    match crate::fsutil::private_file()
+        .write(true)
+        .create_new(true)
+        .open(path)
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(StoreError::ReadOnly {
