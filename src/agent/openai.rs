@@ -40,8 +40,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
-use crate::secrets::{ApiKey, Redactor, display_url};
-use crate::store::Role;
+use crate::domain::Role;
+use crate::domain::key::ApiKey;
+use crate::secrets::{Redactor, display_url};
 
 /// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
 /// server that never sends them must not hold a finished reply for the full idle time.
@@ -939,8 +940,8 @@ fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent::ChatTurn;
-    use crate::store::InterviewSetup;
+    use crate::domain::ChatTurn;
+    use crate::domain::InterviewSetup;
 
     fn cx() -> ErrorContext<'static> {
         ErrorContext {

@@ -3,7 +3,8 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{InterviewSetup, Result, Role, Status, Store};
+use super::{Result, Store};
+use crate::domain::{InterviewSetup, Role, Status};
 
 /// A conversation to restore, exactly as it was exported.
 #[derive(Debug, Clone, PartialEq)]
