@@ -273,9 +273,9 @@ async fn a_panic_in_the_request_becomes_a_stored_error() {
     use interviewer::agent::{AgentError, Backend, StreamEnd};
     use interviewer::cli::GlobalArgs;
     use interviewer::config::Settings;
-    use interviewer::secrets::ApiKey;
+    use interviewer::domain::Status;
+    use interviewer::domain::key::ApiKey;
     use interviewer::service::{SendRequest, Service};
-    use interviewer::store::Status;
 
     let mock = MockOpenAi::start();
     let dir = tempfile::tempdir().expect("tempdir");
