@@ -64,15 +64,26 @@ pub struct ImportReport {
 pub struct ImportCounts {
     /// Conversations written.
     pub imported: usize,
-    /// Conversations whose uid was already here (left as they are).
+    /// Conversations whose uid was already here with the same messages.
     pub skipped: usize,
     /// Messages written.
     pub messages: usize,
+    /// Conversations already here that the file continues (a newer export of them):
+    /// the messages past what is here were added.
+    pub extended: usize,
+    /// Of [`ImportCounts::messages`], those added to conversations already here.
+    pub added: usize,
+    /// Conversations already here whose messages differ from the file's other than
+    /// by new ones at the end: left as they are.
+    pub differ: usize,
 }
 
 impl Store {
     /// Writes every conversation whose uid is new, in one transaction: on any error
-    /// nothing is written. A uid already present (or earlier in `items`) is skipped.
+    /// nothing is written. A uid already present (or earlier in `items`) is
+    /// compared: the same messages are skipped; a file that continues it (the
+    /// messages here, then more) adds the new ones at the end; anything else is
+    /// counted as differing and left as it is.
     pub fn import_conversations(&self, items: &[ImportConversation]) -> Result<ImportCounts> {
         let mut conn = self.conn();
         let tx = conn
@@ -96,13 +107,44 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(|e| self.err(e))?;
+            let mut present = tx
+                .prepare_cached(
+                    "SELECT role, content, created_at FROM messages
+                     WHERE conversation_id = ?1 ORDER BY id",
+                )
+                .map_err(|e| self.err(e))?;
             for c in items {
                 let found: Option<i64> = exists
                     .query_row([&c.uid], |r| r.get(0))
                     .optional()
                     .map_err(|e| self.err(e))?;
-                if found.is_some() {
-                    counts.skipped += 1;
+                if let Some(id) = found {
+                    let here: Vec<(String, String, i64)> = present
+                        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                        .and_then(|rows| rows.collect())
+                        .map_err(|e| self.err(e))?;
+                    let continues = here.len() <= c.messages.len()
+                        && here.iter().zip(&c.messages).all(|(h, m)| {
+                            h.0 == m.role.as_str() && h.1 == m.content && h.2 == m.created_at
+                        });
+                    if !continues {
+                        counts.differ += 1;
+                    } else if here.len() == c.messages.len() {
+                        counts.skipped += 1;
+                    } else {
+                        for m in &c.messages[here.len()..] {
+                            insert_message_row(&tx, &m.row(id)).map_err(|e| self.err(e))?;
+                        }
+                        tx.execute(
+                            "UPDATE conversations SET updated_at = max(updated_at, ?2) WHERE id = ?1",
+                            params![id, c.updated_at],
+                        )
+                        .map_err(|e| self.err(e))?;
+                        let added = c.messages.len() - here.len();
+                        counts.extended += 1;
+                        counts.added += added;
+                        counts.messages += added;
+                    }
                     continue;
                 }
                 let setup = match &c.setup {
