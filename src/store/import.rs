@@ -231,7 +231,8 @@ mod tests {
             ImportCounts {
                 imported: 2,
                 skipped: 1,
-                messages: 2
+                messages: 2,
+                ..ImportCounts::default()
             }
         );
         let id = store
