@@ -138,10 +138,7 @@ pub fn write_atomically<E: From<WriteError>>(
     };
     let (target, in_place) = write_target(path).map_err(err)?;
     if in_place {
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&target)
-            .map_err(err)?;
+        let file = OpenOptions::new().append(true).open(&target).map_err(err)?;
         let mut out = BufWriter::new(file);
         fill(&mut out)?;
         out.flush().map_err(err)?;
@@ -162,8 +159,7 @@ pub fn write_atomically<E: From<WriteError>>(
         .filter(|m| m.is_file())
         .map(|m| m.permissions());
     let (file, temp) =
-        create_private_temp(&dir, &format!(".{}.", name.to_string_lossy()), ".tmp")
-            .map_err(err)?;
+        create_private_temp(&dir, &format!(".{}.", name.to_string_lossy()), ".tmp").map_err(err)?;
     let temp = TempFile(temp);
     match (existing, access) {
         (Some(mode), _) => file.set_permissions(mode).map_err(err)?,
@@ -270,7 +266,12 @@ mod tests {
         let link = dir.path().join("link.json");
         std::os::unix::fs::symlink("target.json", &link).expect("symlink");
         write(&link, "through").expect("write");
-        assert!(std::fs::symlink_metadata(&link).expect("meta").file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(std::fs::read_to_string(&target).expect("read"), "through");
         assert_eq!(mode(&target), 0o600);
 
@@ -283,7 +284,10 @@ mod tests {
                 .is_char_device()
         );
         // Nothing left behind.
-        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").map(|e| e.expect("e").file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .map(|e| e.expect("e").file_name())
+            .collect();
         assert_eq!(names.len(), 3, "{names:?}");
     }
 
@@ -293,6 +297,11 @@ mod tests {
         let (_a, pa) = create_private_temp(dir.path(), "draft-", ".md").expect("a");
         let (_b, pb) = create_private_temp(dir.path(), "draft-", ".md").expect("b");
         assert_ne!(pa, pb);
-        assert!(pa.file_name().expect("name").to_string_lossy().starts_with("draft-"));
+        assert!(
+            pa.file_name()
+                .expect("name")
+                .to_string_lossy()
+                .starts_with("draft-")
+        );
     }
 }

@@ -116,10 +116,8 @@ pub fn bound_terms(query: &str) -> Result<String, SearchError> {
             .iter()
             .any(|w| matches!(*w, "AND" | "OR" | "NOT") || w.starts_with("NEAR"));
     // Inside a quoted phrase a repeated word is part of the phrase.
-    let in_phrases = query.matches('"').count() > 0
-        && words
-            .iter()
-            .any(|w| w.matches('"').count() == 1);
+    let in_phrases =
+        query.matches('"').count() > 0 && words.iter().any(|w| w.matches('"').count() == 1);
     let kept: Vec<&str> = if has_operators || in_phrases {
         words
     } else {
@@ -539,14 +537,20 @@ mod tests {
 
     #[test]
     fn repeated_words_are_dropped_and_too_many_refused() {
-        assert_eq!(bound_terms(&"rust ".repeat(1000)).expect("one term"), "rust");
+        assert_eq!(
+            bound_terms(&"rust ".repeat(1000)).expect("one term"),
+            "rust"
+        );
         assert_eq!(bound_terms("Rust rust go").expect("two"), "Rust go");
         assert_eq!(bound_terms("\"a b\" a").expect("phrase kept"), "\"a b\" a");
         assert_eq!(bound_terms("a OR a").expect("operators kept"), "a OR a");
         let many: String = (0..2000).map(|i| format!("w{i} ")).collect();
         assert!(matches!(
             bound_terms(&many),
-            Err(SearchError::TooManyTerms { count: 2000, max: MAX_TERMS })
+            Err(SearchError::TooManyTerms {
+                count: 2000,
+                max: MAX_TERMS
+            })
         ));
     }
 

@@ -85,7 +85,10 @@ impl StopSignal {
         {
             use tokio::signal::unix::{SignalKind, signal};
             StopSignal {
-                stream: signal(SignalKind::from_raw(nix::sys::signal::Signal::SIGTSTP as i32)).ok(),
+                stream: signal(SignalKind::from_raw(
+                    nix::sys::signal::Signal::SIGTSTP as i32,
+                ))
+                .ok(),
             }
         }
         #[cfg(not(unix))]

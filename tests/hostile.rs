@@ -768,8 +768,11 @@ fn kill(pid: u32, signal: &str) {
 fn an_endless_reply_is_cut_at_the_byte_limit_and_max_tokens_is_sent() {
     let sb = Sandbox::new();
     write_config(&sb, "[limits]\nmax_tokens = 321\nmax_reply_bytes = 20000\n");
-    sb.mock
-        .push(Reply::text("All work and no play. ".repeat(20)).chunk_size(50).endless());
+    sb.mock.push(
+        Reply::text("All work and no play. ".repeat(20))
+            .chunk_size(50)
+            .endless(),
+    );
     let o = sb
         .cmd()
         .env("OPENAI_API_KEY", KEY)
@@ -862,7 +865,10 @@ fn a_streaming_reply_is_appended_and_indexed_once_at_its_end() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("row");
-    assert_eq!(content, "Zanzibar questions come in many small pieces today.");
+    assert_eq!(
+        content,
+        "Zanzibar questions come in many small pieces today."
+    );
     assert_eq!((pieces, indexed), (0, 1));
 }
 
@@ -883,7 +889,11 @@ fn ask_keeps_the_partial_reply_on_term_and_hup_and_exits_128_plus_signal() {
         kill(child.id(), signal);
         let o = finish(child);
         assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
-        assert!(stderr(&o).contains("interrupted: what arrived"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("interrupted: what arrived"),
+            "{}",
+            stderr(&o)
+        );
         let reply = &sb.messages(1)[1];
         assert_eq!(reply.status, "interrupted", "{signal}");
         assert!(reply.content.starts_with("A l"), "{signal}: {reply:?}");
@@ -907,7 +917,9 @@ fn a_conversation_deleted_while_its_reply_streams_is_reported() {
     let o = finish(child);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("conversation 1 was deleted (in another window or process) while its reply was arriving"),
+        stderr(&o).contains(
+            "conversation 1 was deleted (in another window or process) while its reply was arriving"
+        ),
         "{}",
         stderr(&o)
     );
@@ -966,18 +978,35 @@ fn exports_are_private_keep_modes_follow_links_and_write_devices() {
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).expect("chmod");
     assert!(export(&shared).status.success());
     assert_eq!(mode(&shared), 0o640);
-    assert!(std::fs::read_to_string(&shared).expect("read").contains("An answer to export."));
+    assert!(
+        std::fs::read_to_string(&shared)
+            .expect("read")
+            .contains("An answer to export.")
+    );
 
     let target = sb.dir.path().join("target.md");
     let link = sb.dir.path().join("link.md");
     std::os::unix::fs::symlink("target.md", &link).expect("symlink");
     assert!(export(&link).status.success());
-    assert!(std::fs::symlink_metadata(&link).expect("meta").file_type().is_symlink());
-    assert!(std::fs::read_to_string(&target).expect("read").contains("An answer to export."));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("read")
+            .contains("An answer to export.")
+    );
 
     let o = export(Path::new("/dev/stdout"));
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("An answer to export."), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("An answer to export."),
+        "{}",
+        stdout(&o)
+    );
 
     let leftovers: Vec<_> = std::fs::read_dir(sb.dir.path())
         .expect("ls")
@@ -992,7 +1021,8 @@ fn exports_are_private_keep_modes_follow_links_and_write_devices() {
 #[test]
 fn searches_drop_repeated_words_and_refuse_too_many() {
     let sb = Sandbox::new();
-    sb.mock.push(Reply::text("Kubernetes is a container orchestrator."));
+    sb.mock
+        .push(Reply::text("Kubernetes is a container orchestrator."));
     assert!(ask(&sb, &["Tell me about kubernetes"]).status.success());
     let repeated = "kubernetes ".repeat(1000);
     let o = run(&sb, &["search", repeated.trim()]);
@@ -1017,41 +1047,96 @@ fn a_newer_export_adds_its_new_messages_and_a_different_one_is_reported() {
     sb.mock.push(Reply::text("First answer."));
     assert!(ask(&sb, &["First question"]).status.success());
     let old = sb.dir.path().join("old.json");
-    assert!(run(&sb, &["export", "1", "--format", "json", "-o", old.to_str().expect("utf-8")]).status.success());
+    assert!(
+        run(
+            &sb,
+            &[
+                "export",
+                "1",
+                "--format",
+                "json",
+                "-o",
+                old.to_str().expect("utf-8")
+            ]
+        )
+        .status
+        .success()
+    );
     sb.mock.push(Reply::text("Second answer."));
-    assert!(ask(&sb, &["--conversation", "1", "Second question"]).status.success());
+    assert!(
+        ask(&sb, &["--conversation", "1", "Second question"])
+            .status
+            .success()
+    );
     let new = sb.dir.path().join("new.json");
-    assert!(run(&sb, &["export", "1", "--format", "json", "-o", new.to_str().expect("utf-8")]).status.success());
+    assert!(
+        run(
+            &sb,
+            &[
+                "export",
+                "1",
+                "--format",
+                "json",
+                "-o",
+                new.to_str().expect("utf-8")
+            ]
+        )
+        .status
+        .success()
+    );
 
     // Another machine that only has the old export gets the newer one.
     let other = Sandbox::new();
-    assert!(run(&other, &["import", old.to_str().expect("utf-8")]).status.success());
+    assert!(
+        run(&other, &["import", old.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
     assert_eq!(other.messages(1).len(), 2);
     let o = run(&other, &["import", new.to_str().expect("utf-8")]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("skipped 0 already here; added 2 new messages to 1 conversation already here"),
+        stderr(&o).contains(
+            "skipped 0 already here; added 2 new messages to 1 conversation already here"
+        ),
         "{}",
         stderr(&o)
     );
     let contents: Vec<String> = other.messages(1).into_iter().map(|m| m.content).collect();
-    assert_eq!(contents, ["First question", "First answer.", "Second question", "Second answer."]);
+    assert_eq!(
+        contents,
+        [
+            "First question",
+            "First answer.",
+            "Second question",
+            "Second answer."
+        ]
+    );
     // Again: nothing new (import stays idempotent).
     let o = run(&other, &["import", new.to_str().expect("utf-8")]);
-    assert!(stderr(&o).contains("skipped 1 already here"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("skipped 1 already here"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!stderr(&o).contains("added"), "{}", stderr(&o));
 
     // A version that differs other than by new messages at the end is reported.
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&new).expect("read")).expect("json");
-    let first = if doc.is_array() { &mut doc[0] } else { &mut doc };
+    let first = if doc.is_array() {
+        &mut doc[0]
+    } else {
+        &mut doc
+    };
     first["messages"][1]["content"] = serde_json::Value::from("Edited elsewhere.");
     let edited = sb.dir.path().join("edited.json");
     std::fs::write(&edited, doc.to_string()).expect("write");
     let o = run(&other, &["import", edited.to_str().expect("utf-8")]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("1 conversation already here differs from the file's and was left as it is"),
+        stderr(&o)
+            .contains("1 conversation already here differs from the file's and was left as it is"),
         "{}",
         stderr(&o)
     );

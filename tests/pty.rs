@@ -359,7 +359,10 @@ impl Tui {
     fn wait_restored(&self, what: &str) {
         let deadline = Instant::now() + DEADLINE;
         while !self.restored() {
-            assert!(Instant::now() < deadline, "the terminal was not restored: {what}");
+            assert!(
+                Instant::now() < deadline,
+                "the terminal was not restored: {what}"
+            );
             std::thread::sleep(Duration::from_millis(25));
         }
     }
@@ -469,12 +472,18 @@ fn each_edit_in_the_editor_gets_its_own_private_file() {
         .map(str::to_string)
         .collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    let paths: Vec<&str> = lines.iter().map(|l| l.rsplit_once(' ').expect("path mode").0).collect();
+    let paths: Vec<&str> = lines
+        .iter()
+        .map(|l| l.rsplit_once(' ').expect("path mode").0)
+        .collect();
     assert_ne!(paths[0], paths[1], "each edit has its own file");
     for line in &lines {
         let (path, mode) = line.rsplit_once(' ').expect("path mode");
         assert_eq!(mode, "600", "{line}");
         assert!(!path.ends_with("/draft-edit.md"), "{line}");
-        assert!(!std::path::Path::new(path).exists(), "removed after the edit: {line}");
+        assert!(
+            !std::path::Path::new(path).exists(),
+            "removed after the edit: {line}"
+        );
     }
 }

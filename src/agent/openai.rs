@@ -704,26 +704,26 @@ where
         move |(mut bytes, mut repair, mut line, done)| {
             let overlong_line = overlong_line.clone();
             async move {
-            if done {
-                return None;
-            }
-            match bytes.next().await {
-                Some(Ok(chunk)) => {
-                    let out = repair.push(chunk.as_ref());
-                    if line.take(&out) {
-                        Some((Ok(out), (bytes, repair, line, false)))
-                    } else {
-                        overlong_line.store(true, std::sync::atomic::Ordering::Relaxed);
-                        let e = format!("{LINE_TOO_LONG} {} MB", MAX_SSE_LINE_BYTES >> 20);
-                        Some((Err(e.into()), (bytes, repair, line, true)))
+                if done {
+                    return None;
+                }
+                match bytes.next().await {
+                    Some(Ok(chunk)) => {
+                        let out = repair.push(chunk.as_ref());
+                        if line.take(&out) {
+                            Some((Ok(out), (bytes, repair, line, false)))
+                        } else {
+                            overlong_line.store(true, std::sync::atomic::Ordering::Relaxed);
+                            let e = format!("{LINE_TOO_LONG} {} MB", MAX_SSE_LINE_BYTES >> 20);
+                            Some((Err(e.into()), (bytes, repair, line, true)))
+                        }
+                    }
+                    Some(Err(e)) => Some((Err(e.into()), (bytes, repair, line, true))),
+                    None => {
+                        let tail = repair.finish();
+                        (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, line, true)))
                     }
                 }
-                Some(Err(e)) => Some((Err(e.into()), (bytes, repair, line, true))),
-                None => {
-                    let tail = repair.finish();
-                    (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, line, true)))
-                }
-            }
             }
         },
     )

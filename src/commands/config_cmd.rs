@@ -76,7 +76,12 @@ pub(crate) fn render(s: &Settings, key: &KeyLookup) -> String {
     }
 
     let _ = writeln!(out, "\n[limits]{:<36} # {}", "", s.source_of("limits"));
-    line(&mut out, "max_tokens", s.limits.max_tokens.to_string(), None);
+    line(
+        &mut out,
+        "max_tokens",
+        s.limits.max_tokens.to_string(),
+        None,
+    );
     line(
         &mut out,
         "max_reply_bytes",

@@ -183,10 +183,12 @@ impl Parser<'_> {
                     for (k, v) in table(value, "limits")? {
                         match k.get_ref().as_ref() {
                             "max_tokens" => {
-                                file.limits.max_tokens = Some(
-                                    whole(v, "limits.max_tokens", 1..=u64::from(MAX_MAX_TOKENS))?
-                                        as u32,
-                                )
+                                file.limits.max_tokens = Some(whole(
+                                    v,
+                                    "limits.max_tokens",
+                                    1..=u64::from(MAX_MAX_TOKENS),
+                                )?
+                                    as u32)
                             }
                             "max_reply_bytes" => {
                                 let range = *REPLY_BYTES_RANGE.start() as u64
@@ -388,7 +390,9 @@ fn whole(
     range: std::ops::RangeInclusive<u64>,
 ) -> Result<u64, Bad> {
     let n = match value.get_ref() {
-        DeValue::Integer(i) => u64::from_str_radix(i.as_str().replace('_', "").as_str(), i.radix()).ok(),
+        DeValue::Integer(i) => {
+            u64::from_str_radix(i.as_str().replace('_', "").as_str(), i.radix()).ok()
+        }
         _ => None,
     };
     n.filter(|n| range.contains(n)).ok_or_else(|| {

@@ -269,7 +269,13 @@ mod tests {
                     .len(),
                 1
             );
-            assert_eq!(store.match_titles("kubernetes", 5, None).expect("fts").len(), 1);
+            assert_eq!(
+                store
+                    .match_titles("kubernetes", 5, None)
+                    .expect("fts")
+                    .len(),
+                1
+            );
             let later = store
                 .create_conversation(&crate::domain::NewConversation {
                     title: "Terraform later".into(),
@@ -277,7 +283,10 @@ mod tests {
                     setup: None,
                 })
                 .expect("create");
-            assert_eq!(store.match_titles("terraform", 5, None).expect("fts")[0].0, later);
+            assert_eq!(
+                store.match_titles("terraform", 5, None).expect("fts")[0].0,
+                later
+            );
         }
     }
 }

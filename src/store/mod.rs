@@ -152,8 +152,7 @@ const MESSAGE_COLUMNS: &str = "id, conversation_id, role, \
      status, created_at, error, prompt_tokens, completion_tokens, model";
 
 /// The text appended to a streaming reply, in order (for folding into `content`).
-const CHUNKS_OF_1: &str =
-    "coalesce((SELECT group_concat(text, '' ORDER BY seq) FROM message_chunks WHERE message_id = ?1), '')";
+const CHUNKS_OF_1: &str = "coalesce((SELECT group_concat(text, '' ORDER BY seq) FROM message_chunks WHERE message_id = ?1), '')";
 
 impl Store {
     /// Opens (creating if needed) `<data_dir>/interviewer.db`.

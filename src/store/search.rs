@@ -193,7 +193,9 @@ mod tests {
             ("B", "nothing here"),
             ("C", "more rust"),
         ]);
-        let page = store.match_messages("rust", i64::MAX, 10, None).expect("match");
+        let page = store
+            .match_messages("rust", i64::MAX, 10, None)
+            .expect("match");
         assert_eq!(
             page.iter().map(|m| m.message_id).collect::<Vec<_>>(),
             [ids[2], ids[0]]
