@@ -161,10 +161,10 @@ pub fn write_atomically<E: From<WriteError>>(
     let (file, temp) =
         create_private_temp(&dir, &format!(".{}.", name.to_string_lossy()), ".tmp").map_err(err)?;
     let temp = TempFile(temp);
-    match (existing, access) {
-        (Some(mode), _) => file.set_permissions(mode).map_err(err)?,
-        // Created 0600 already.
-        (None, Access::Private) => {}
+    // A new file is created 0600 already, as `Access::Private` asks.
+    let Access::Private = access;
+    if let Some(mode) = existing {
+        file.set_permissions(mode).map_err(err)?;
     }
     let mut out = BufWriter::new(file);
     fill(&mut out)?;
