@@ -923,13 +923,7 @@ pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// no redactor recognises afterwards.
 fn quote(text: &str) -> String {
     let text = crate::secrets::redact(text);
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = crate::sanitize::single_line(&text);
     if flat.chars().count() <= MAX_QUOTED_CHARS {
         return flat;
     }
