@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn registered_secrets_never_reach_the_file_and_huge_events_are_cut() {
-        let key = crate::secrets::ApiKey::new("sk-logged-4f1c9b7e2d8a".into());
+        let key = crate::domain::key::ApiKey::new("sk-logged-4f1c9b7e2d8a".into());
         crate::secrets::register_redactor(&crate::secrets::Redactor::new(
             Some(&key),
             "http://user:pa55word@proxy.example/v1",
