@@ -29,30 +29,18 @@ pub enum ExportShape {
     Collection,
 }
 
-/// Why an export failed.
+/// Why an export failed. The I/O causes stay in the error's chain, so a caller can
+/// tell a reader that went away (`export --all | head`) from a real failure.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error(transparent)]
     Service(#[from] ServiceError),
-    #[error(transparent)]
+    #[error("{0}")]
     Write(#[from] WriteError),
-    #[error(transparent)]
+    #[error("{0}")]
     Io(#[from] std::io::Error),
-    #[error(transparent)]
+    #[error("{0}")]
     Json(#[from] serde_json::Error),
-}
-
-impl ExportError {
-    /// Whether the reader went away (`export --all | head`): not a failure.
-    pub fn is_broken_pipe(&self) -> bool {
-        let kind = match self {
-            ExportError::Io(e) => Some(e.kind()),
-            ExportError::Write(e) => Some(e.source.kind()),
-            ExportError::Json(e) => e.io_error_kind(),
-            ExportError::Service(_) => None,
-        };
-        kind == Some(std::io::ErrorKind::BrokenPipe)
-    }
 }
 
 /// Directory of the TUI's exports, inside the data directory.
