@@ -84,6 +84,15 @@ struct Startup {
 
 fn choose_backend(settings: &Settings) -> Startup {
     let (choice, keyring_error) = backend::startup(settings, &Keys::platform());
+    startup_for(settings, choice, keyring_error)
+}
+
+/// What the screen shows for the service's choice of backend.
+fn startup_for(
+    settings: &Settings,
+    choice: StartupBackend,
+    keyring_error: Option<backend::SecretsError>,
+) -> Startup {
     let key_storage = match keyring_error {
         Some(e) => KeyStorage::SessionOnly(e.to_string()),
         None => KeyStorage::Keyring,
@@ -633,5 +642,81 @@ fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event
             }
         }
         Err(reason) => Event::KeyRejected(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::GlobalArgs;
+    use crate::service::backend::SecretsError;
+
+    fn settings() -> Settings {
+        Settings::merge(
+            &GlobalArgs {
+                data_dir: Some("/nonexistent/data".into()),
+                model: Some("gpt-test".into()),
+                ..GlobalArgs::default()
+            },
+            None,
+            None,
+            &|_| None,
+            || None,
+        )
+        .expect("settings")
+    }
+
+    fn offline_reason(startup: &Startup) -> Option<&str> {
+        match &startup.mode {
+            Mode::Offline { reason } => Some(reason),
+            Mode::Online { .. } => None,
+        }
+    }
+
+    #[test]
+    fn the_start_screen_follows_the_service_s_choice_of_backend() {
+        let s = settings();
+        let online = startup_for(&s, StartupBackend::Online(Backend::Offline), None);
+        assert_eq!(
+            online.mode,
+            Mode::Online {
+                model: "gpt-test".into()
+            }
+        );
+        assert!(!online.welcome && online.problem.is_none());
+
+        let asked = startup_for(&s, StartupBackend::Offline, None);
+        assert_eq!(offline_reason(&asked), Some("--offline"));
+        assert!(!asked.welcome);
+
+        let no_key = startup_for(&s, StartupBackend::NoKey, None);
+        assert_eq!(offline_reason(&no_key), Some("no API key"));
+        assert!(
+            no_key.welcome,
+            "no key: the welcome screen offers to add one"
+        );
+        assert_eq!(no_key.key_storage, KeyStorage::Keyring);
+
+        let unusable = startup_for(&s, StartupBackend::Unusable("bad base URL".into()), None);
+        assert_eq!(
+            offline_reason(&unusable),
+            Some("the server settings are not usable")
+        );
+        assert_eq!(unusable.problem.as_deref(), Some("bad base URL"));
+        assert!(!unusable.welcome);
+    }
+
+    #[test]
+    fn without_a_keyring_a_pasted_key_is_for_this_session_only() {
+        let s = settings();
+        let startup = startup_for(
+            &s,
+            StartupBackend::NoKey,
+            Some(SecretsError::Unavailable("no Secret Service".into())),
+        );
+        match startup.key_storage {
+            KeyStorage::SessionOnly(why) => assert!(why.contains("no Secret Service"), "{why}"),
+            KeyStorage::Keyring => panic!("expected session-only storage"),
+        }
     }
 }
