@@ -24,7 +24,7 @@ use crate::agent::Backend;
 use crate::config::Settings;
 use crate::service::backend::{self, Keys, StartupBackend};
 use crate::service::reports::ReportError;
-use crate::service::{SendEvent, SendRequest, Service};
+use crate::service::{SendEvent, SendRequest, Service, ServiceError};
 use crate::timefmt::now_ms;
 
 use super::app::{App, Effect, Event, Mode};
@@ -352,6 +352,19 @@ impl Runner {
         let _ = self.jobs.send(Box::new(job));
     }
 
+    /// Store work whose only news is a failure: "cannot `what`: why".
+    fn job_or_fail(
+        &self,
+        what: &'static str,
+        work: impl FnOnce(&Service) -> Result<(), ServiceError> + Send + 'static,
+    ) {
+        self.job(move |s, tx| {
+            if let Err(e) = work(s) {
+                let _ = tx.send(Event::Failed(format!("cannot {what}: {e}")));
+            }
+        });
+    }
+
     /// Performs effects; returns true when the app should quit.
     fn perform(
         &mut self,
@@ -446,21 +459,13 @@ impl Runner {
                     tracing::warn!(error = %e, "cannot remember the offline choice");
                 }
             }),
-            Effect::Rename { id, title } => self.job(move |s, tx| {
-                if let Err(e) = s.rename(id, &title) {
-                    let _ = tx.send(Event::Failed(format!("cannot rename: {e}")));
-                }
-            }),
-            Effect::Delete { id } => self.job(move |s, tx| {
-                if let Err(e) = s.delete(id) {
-                    let _ = tx.send(Event::Failed(format!("cannot delete: {e}")));
-                }
-            }),
-            Effect::SetArchived { id, archived } => self.job(move |s, tx| {
-                if let Err(e) = s.set_archived(id, archived) {
-                    let _ = tx.send(Event::Failed(format!("cannot archive: {e}")));
-                }
-            }),
+            Effect::Rename { id, title } => {
+                self.job_or_fail("rename", move |s| s.rename(id, &title))
+            }
+            Effect::Delete { id } => self.job_or_fail("delete", move |s| s.delete(id)),
+            Effect::SetArchived { id, archived } => {
+                self.job_or_fail("archive", move |s| s.set_archived(id, archived))
+            }
             Effect::Search { seq, query } => self.job(move |s, tx| {
                 let result = search(s, &query);
                 let _ = tx.send(Event::SearchResults { seq, result });
