@@ -391,17 +391,11 @@ mod service_tests {
 
     fn service() -> (tempfile::TempDir, Service) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let settings = Settings::merge(
-            &GlobalArgs {
-                data_dir: Some(dir.path().join("data")),
-                offline: true,
-                ..GlobalArgs::default()
-            },
-            None,
-            None,
-            &|_| None,
-            || None,
-        )
+        let settings = Settings::from_args(&GlobalArgs {
+            data_dir: Some(dir.path().join("data")),
+            offline: true,
+            ..GlobalArgs::default()
+        })
         .expect("settings");
         (dir, Service::open(settings).expect("open"))
     }

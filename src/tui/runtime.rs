@@ -657,17 +657,11 @@ mod tests {
     use crate::service::backend::SecretsError;
 
     fn settings() -> Settings {
-        Settings::merge(
-            &GlobalArgs {
-                data_dir: Some("/nonexistent/data".into()),
-                model: Some("gpt-test".into()),
-                ..GlobalArgs::default()
-            },
-            None,
-            None,
-            &|_| None,
-            || None,
-        )
+        Settings::from_args(&GlobalArgs {
+            data_dir: Some("/nonexistent/data".into()),
+            model: Some("gpt-test".into()),
+            ..GlobalArgs::default()
+        })
         .expect("settings")
     }
 
