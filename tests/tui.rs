@@ -164,6 +164,7 @@ fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
 fn render(app: &mut App) -> String {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    app.prepare_frame();
     terminal.draw(|frame| view::draw(frame, app)).expect("draw");
     terminal.backend().to_string()
 }

@@ -1,11 +1,16 @@
 //! Keys, paste and mouse: which key does what where (the table is `tui::keys`).
 
 use super::*;
+use crate::tui::keys::{self, Action, Scope};
 
 impl App {
+    /// A key: Ctrl+C quits from anywhere; a window over the screen takes the rest;
+    /// then the `/` search field; then the key map (`tui::keys`): its Anywhere rows,
+    /// then the rows of the part with focus. A key the answer box's rows do not bind
+    /// is typed.
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
+        let anywhere = keys::action(Scope::Anywhere, &key);
+        if anywhere == Some(Action::Quit) {
             return self.quit();
         }
         if self.overlay.is_some() {
@@ -17,152 +22,91 @@ impl App {
         {
             return effects;
         }
-        // Keys that work whatever has focus.
-        match (key.code, ctrl) {
-            (KeyCode::F(1), _) => {
-                self.overlay = Some(Overlay::Help(self.help()));
-                return vec![];
-            }
-            (KeyCode::F(2), _) => return self.hint_or_skip(true),
-            (KeyCode::F(3), _) => return self.hint_or_skip(false),
-            (KeyCode::Tab, false) => {
-                self.cycle_focus(true);
-                return vec![];
-            }
-            (KeyCode::BackTab, _) => {
-                self.cycle_focus(false);
-                return vec![];
-            }
-            (KeyCode::Esc, _) if self.pending.is_some() => return self.cancel(),
-            (KeyCode::Char('r'), true) => return self.retry(),
-            (KeyCode::Char('n'), true) => return self.new_conversation(),
-            (KeyCode::Char('e'), true) => return vec![Effect::OpenEditor(self.draft())],
-            (KeyCode::Char('b'), true) => {
-                self.toggle_sidebar();
-                return vec![];
-            }
-            (KeyCode::PageUp, _) => return self.scroll_up(self.page_lines()),
-            (KeyCode::PageDown, _) => {
-                self.scroll_down(self.page_lines());
-                return vec![];
-            }
-            _ => {}
+        if let Some(action) = anywhere {
+            return self.perform(action);
         }
         match self.focus {
-            Focus::Input => self.on_input_key(key),
-            Focus::Sidebar => self.on_sidebar_key(key),
-            Focus::Messages => self.on_messages_key(key),
+            Focus::Input => match keys::action(Scope::Input, &key) {
+                Some(action) => self.perform(action),
+                None => {
+                    if self.input.type_key(key) {
+                        self.draft_dirty = true;
+                    }
+                    vec![]
+                }
+            },
+            Focus::Sidebar | Focus::Messages => match keys::action(Scope::Lists, &key) {
+                Some(action) => self.perform(action),
+                None => vec![],
+            },
         }
     }
 
-    pub(super) fn on_input_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Enter if alt || key.modifiers.contains(KeyModifiers::SHIFT) => {
-                self.input.insert_newline();
-                self.draft_dirty = true;
+    /// Does what the key map says `action` does, where the focus is.
+    pub(super) fn perform(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::FocusNext | Action::FocusPrev => {
+                self.cycle_focus(action == Action::FocusNext);
                 vec![]
             }
-            KeyCode::Char('j') if ctrl => {
-                self.input.insert_newline();
-                self.draft_dirty = true;
+            Action::Stop => self.stop(),
+            Action::Retry => self.retry(),
+            Action::NewInterview => self.new_conversation(),
+            Action::Editor => vec![Effect::OpenEditor(self.draft())],
+            Action::ToggleSidebar => {
+                self.toggle_sidebar();
                 vec![]
             }
-            KeyCode::Enter => self.send(),
-            // Esc does not leave the input: letters outside it are commands, and a
-            // habitual Esc followed by typing must not archive or delete anything.
-            KeyCode::Esc => {
-                self.info("Tab moves to the conversation list and messages; Ctrl+C quits");
+            Action::PageUp => self.scroll_up(self.page_lines()),
+            Action::PageDown => {
+                self.scroll_down(self.page_lines());
                 vec![]
             }
-            _ => {
-                if self.input.input(key) {
+            Action::Help => {
+                self.overlay = Some(Overlay::Help(self.help()));
+                vec![]
+            }
+            Action::Hint => self.hint_or_skip(true),
+            Action::Skip => self.hint_or_skip(false),
+            Action::Quit => self.quit(),
+            Action::Send => self.send(),
+            Action::NewLine
+            | Action::DeleteToLineStart
+            | Action::DeleteToLineEnd
+            | Action::DeleteWord
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::CursorUp
+            | Action::CursorDown
+            | Action::LineStart
+            | Action::LineEnd
+            | Action::WordLeft
+            | Action::WordRight
+            | Action::Undo => {
+                if self.input.edit(action) {
                     self.draft_dirty = true;
                 }
                 vec![]
             }
-        }
-    }
-
-    /// Letter keys shared by the sidebar and the message pane.
-    pub(super) fn on_command_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Char('q') => self.quit(),
-            KeyCode::Char('?') => {
-                self.overlay = Some(Overlay::Help(self.help()));
+            Action::Up if self.focus == Focus::Sidebar => self.move_sidebar(-1),
+            Action::Up => self.scroll_up(1),
+            Action::Down if self.focus == Focus::Sidebar => self.move_sidebar(1),
+            Action::Down => {
+                self.scroll_down(1);
                 vec![]
             }
-            KeyCode::Char('i') => {
-                self.focus = Focus::Input;
+            Action::First if self.focus == Focus::Sidebar => self.move_sidebar(isize::MIN / 2),
+            Action::First => {
+                self.layout.scroll_to_top(&self.transcript.messages);
+                self.transcript.showing_top = true;
+                self.older_if_at_top()
+            }
+            Action::Last if self.focus == Focus::Sidebar => self.move_sidebar(isize::MAX / 2),
+            Action::Last => {
+                self.layout.scroll_to_bottom();
                 vec![]
             }
-            KeyCode::Char('n') => self.new_conversation(),
-            KeyCode::Char('r') => self.retry(),
-            KeyCode::Char('y') => self.copy(),
-            KeyCode::Char('e') => vec![Effect::OpenEditor(self.draft())],
-            KeyCode::Char('h') => self.hint_or_skip(true),
-            KeyCode::Char('s') => self.hint_or_skip(false),
-            KeyCode::Char('/') => self.start_filter(),
-            KeyCode::Char('b') => {
-                self.toggle_sidebar();
-                vec![]
-            }
-            KeyCode::Char('A') => self.toggle_archived(),
-            KeyCode::Char('F') => self.report(),
-            KeyCode::Char('P') => {
-                self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
-                vec![Effect::LoadProgress]
-            }
-            KeyCode::Char('x') => match self.transcript.conversation_id {
-                Some(conversation_id) => vec![Effect::Export { conversation_id }],
-                None => {
-                    self.info("nothing to export yet: this interview has no messages");
-                    vec![]
-                }
-            },
-            KeyCode::Char('K') => {
-                self.welcome(WelcomeReason::ChangeKey);
-                vec![]
-            }
-            KeyCode::Char('R') | KeyCode::Char('d') | KeyCode::Char('a') => {
-                let target = match self.focus {
-                    Focus::Sidebar => self
-                        .sidebar
-                        .selected_item()
-                        .map(|i| (i.id, i.title.clone())),
-                    _ => self
-                        .transcript
-                        .conversation_id
-                        .map(|id| (id, self.transcript.title.clone())),
-                };
-                let Some((id, title)) = target else {
-                    self.info("no conversation selected");
-                    return vec![];
-                };
-                match key.code {
-                    KeyCode::Char('R') => {
-                        self.overlay = Some(Overlay::Rename { id, text: title });
-                        vec![]
-                    }
-                    KeyCode::Char('d') => {
-                        self.overlay = Some(Overlay::ConfirmDelete { id, title });
-                        vec![]
-                    }
-                    _ => self.archive(id, &title),
-                }
-            }
-            _ => vec![],
-        }
-    }
-
-    pub(super) fn on_sidebar_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.move_sidebar(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.move_sidebar(1),
-            KeyCode::Home | KeyCode::Char('g') => self.move_sidebar(isize::MIN / 2),
-            KeyCode::End | KeyCode::Char('G') => self.move_sidebar(isize::MAX / 2),
-            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
+            Action::Open if self.focus == Focus::Sidebar => {
                 match self
                     .sidebar
                     .selected_item()
@@ -176,35 +120,84 @@ impl App {
                     None => vec![],
                 }
             }
-            KeyCode::Esc => {
+            Action::Open | Action::FocusInput => {
                 self.focus = Focus::Input;
                 vec![]
             }
-            _ => self.on_command_key(key),
+            Action::Search => self.start_filter(),
+            Action::Rename | Action::Delete | Action::Archive => {
+                let Some((id, title)) = self.target() else {
+                    self.info("no conversation selected");
+                    return vec![];
+                };
+                match action {
+                    Action::Rename => {
+                        self.overlay = Some(Overlay::Rename { id, text: title });
+                        vec![]
+                    }
+                    Action::Delete => {
+                        self.overlay = Some(Overlay::ConfirmDelete { id, title });
+                        vec![]
+                    }
+                    _ => self.archive(id, &title),
+                }
+            }
+            Action::ShowArchived => self.toggle_archived(),
+            Action::Report => self.report(),
+            Action::Progress => {
+                self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
+                vec![Effect::LoadProgress]
+            }
+            Action::Export => match self.transcript.conversation_id {
+                Some(conversation_id) => vec![Effect::Export { conversation_id }],
+                None => {
+                    self.info("nothing to export yet: this interview has no messages");
+                    vec![]
+                }
+            },
+            Action::Copy => self.copy(),
+            Action::ChangeKey => {
+                self.welcome(WelcomeReason::ChangeKey);
+                vec![]
+            }
         }
     }
 
-    pub(super) fn on_messages_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.scroll_up(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.scroll_down(1);
-                vec![]
-            }
-            KeyCode::Home | KeyCode::Char('g') => {
-                self.layout.scroll_to_top(&self.transcript.messages);
-                self.transcript.showing_top = true;
-                self.older_if_at_top()
-            }
-            KeyCode::End | KeyCode::Char('G') => {
-                self.layout.scroll_to_bottom();
-                vec![]
-            }
-            KeyCode::Enter | KeyCode::Esc => {
-                self.focus = Focus::Input;
-                vec![]
-            }
-            _ => self.on_command_key(key),
+    /// Esc: stops the reply in flight. Otherwise it says how to move on, and never
+    /// moves the focus: a habitual Esc followed by typing must neither send what is
+    /// typed nor, in the input, turn letters into commands.
+    fn stop(&mut self) -> Vec<Effect> {
+        if self.pending.is_some() {
+            return self.cancel();
+        }
+        let hint = match self.focus {
+            Focus::Input => format!(
+                "{} moves to the conversation list and messages; {} quits",
+                keys::key_for(Scope::Anywhere, Action::FocusNext),
+                keys::key_for(Scope::Anywhere, Action::Quit)
+            ),
+            Focus::Sidebar | Focus::Messages => format!(
+                "{} goes back to your answer; {} moves focus",
+                keys::key_for(Scope::Lists, Action::FocusInput),
+                keys::key_for(Scope::Anywhere, Action::FocusNext)
+            ),
+        };
+        self.info(hint);
+        vec![]
+    }
+
+    /// The conversation rename, delete and archive act on: the selected one in the
+    /// list, the open one from the messages.
+    fn target(&self) -> Option<(i64, String)> {
+        match self.focus {
+            Focus::Sidebar => self
+                .sidebar
+                .selected_item()
+                .map(|i| (i.id, i.title.clone())),
+            _ => self
+                .transcript
+                .conversation_id
+                .map(|id| (id, self.transcript.title.clone())),
         }
     }
 
@@ -284,7 +277,7 @@ impl App {
             return self.search();
         }
         self.focus = Focus::Input;
-        self.input.insert_str(clean);
+        self.input.insert_str(&clean);
         self.draft_dirty = true;
         vec![]
     }
@@ -325,7 +318,7 @@ impl App {
                     Some(index) if self.sidebar.filter.is_none() => {
                         self.sidebar.selected = index;
                         self.focus = Focus::Sidebar;
-                        self.on_sidebar_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+                        self.perform(Action::Open)
                     }
                     _ => {
                         self.focus = Focus::Sidebar;

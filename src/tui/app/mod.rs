@@ -5,7 +5,6 @@
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::agent::{AgentError, StreamEnd};
 use crate::config::Theme;
@@ -13,19 +12,23 @@ use crate::sanitize;
 use crate::service::{SendEvent, SendRequest, validate_message, validate_title};
 use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 
-use super::render::{MessageLayout, Theme as RenderTheme};
+use super::render::{MessageLayout, Theme as RenderTheme, View};
 use super::sidebar::{Filter, Hit, Sidebar};
 use super::transcript::Transcript;
 use super::widgets::help::{HelpOutcome, HelpOverlay};
+use super::widgets::input::AnswerBox;
 use super::widgets::report_view::{ReportModel, ReportOutcome, ReportView};
 use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
 use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
 
 mod actions;
+mod frame;
 mod keys;
 mod overlays;
 mod sending;
 mod update;
+
+pub use frame::{Areas, input_frame, message_rows, pane_frame, text_width};
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
 pub const SIDEBAR_MIN_WIDTH: u16 = 70;
@@ -276,7 +279,7 @@ pub struct App {
     pub focus: Focus,
     pub sidebar: Sidebar,
     pub transcript: Transcript,
-    pub input: TextArea<'static>,
+    pub input: AnswerBox,
     pub pending: Option<Pending>,
     pub overlay: Option<Overlay>,
     pub status: Option<(Tone, String)>,
@@ -296,9 +299,12 @@ pub struct App {
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     pub quitting: bool,
-    /// Set by the view: the screen row of the sidebar's first line, and which
-    /// conversation (index into the list) each line shows (`None`: a date heading).
+    /// Set by [`App::prepare_frame`]: the screen row of the sidebar's first line, and
+    /// which conversation (index into the list) each line shows (`None`: a date heading).
     pub sidebar_rows: (u16, Vec<Option<usize>>),
+    /// Set by [`App::prepare_frame`]: the message pane's lines for the next frame
+    /// (`None` when there are no messages or no room).
+    pub message_view: Option<View>,
     /// The message pane's wrapped lines and scroll position.
     pub layout: MessageLayout,
     /// Styles of the rendered messages (from `theme`).
@@ -314,7 +320,7 @@ impl App {
             focus: Focus::Input,
             sidebar: Sidebar::default(),
             transcript: Transcript::new_conversation(None),
-            input: TextArea::default(),
+            input: AnswerBox::default(),
             pending: None,
             overlay: None,
             status: None,
@@ -328,6 +334,7 @@ impl App {
             draft_dirty: false,
             quitting: false,
             sidebar_rows: (0, Vec::new()),
+            message_view: None,
             layout: MessageLayout::new(RenderTheme::from_config(&theme)),
             render_theme: RenderTheme::from_config(&theme),
         };
@@ -381,18 +388,11 @@ impl App {
 
     /// The draft in the input box.
     pub fn draft(&self) -> String {
-        self.input.lines().join("\n")
+        self.input.text()
     }
 
     fn reset_input(&mut self, text: String) {
-        let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-        let mut input = TextArea::new(lines);
-        input.set_wrap_mode(WrapMode::WordOrGlyph);
-        input.set_placeholder_text("Type here · Enter sends · Alt+Enter new line");
-        input.set_cursor_line_style(ratatui::style::Style::default());
-        input.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        input.move_cursor(ratatui_textarea::CursorMove::End);
-        self.input = input;
+        self.input = AnswerBox::new(&text);
     }
 
     fn info(&mut self, text: impl Into<String>) {

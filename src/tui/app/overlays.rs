@@ -140,11 +140,7 @@ impl App {
     }
 
     pub(super) fn help(&self) -> Box<HelpOverlay> {
-        let keys: Vec<(&str, &str, &str)> = crate::tui::keys::HELP
-            .iter()
-            .flat_map(|g| g.keys.iter().map(|(k, d)| (*k, *d, g.title)))
-            .collect();
-        Box::new(HelpOverlay::new(&keys).with_theme(self.render_theme.clone()))
+        Box::new(HelpOverlay::for_keymap().with_theme(self.render_theme.clone()))
     }
 
     /// Said instead of the welcome screen once the user chose offline practice.
