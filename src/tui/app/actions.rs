@@ -144,7 +144,7 @@ impl App {
         }
         self.status = None;
         self.focus = Focus::Input;
-        let personas = crate::agent::persona::PERSONAS
+        let personas = crate::domain::persona::PERSONAS
             .iter()
             .map(|p| (p.name.to_string(), p.description.to_string()))
             .collect();

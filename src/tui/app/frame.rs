@@ -118,7 +118,7 @@ impl App {
         let height = usize::from(inner.height);
         let now = self.now;
         // Rows from `top` to `last` (inclusive), counting date headings.
-        let rows_between = |items: &[crate::store::ConversationSummary], top: usize, last: usize| {
+        let rows_between = |items: &[crate::domain::ConversationSummary], top: usize, last: usize| {
             let mut rows = 0;
             let mut group = None;
             for item in &items[top..=last] {

@@ -8,9 +8,9 @@ use crossterm::event::{
 
 use crate::agent::{AgentError, StreamEnd};
 use crate::config::Theme;
+use crate::domain::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 use crate::sanitize;
 use crate::service::{SendEvent, SendRequest, validate_message, validate_title};
-use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 
 use super::render::{MessageLayout, Theme as RenderTheme, View};
 use super::sidebar::{Filter, Hit, Sidebar};
@@ -186,7 +186,7 @@ pub enum Event {
     /// A conversation's report, stored or just made.
     ReportReady {
         conversation_id: i64,
-        report: crate::store::StoredReport,
+        report: crate::domain::StoredReport,
     },
     ReportFailed {
         conversation_id: i64,
@@ -329,7 +329,7 @@ impl App {
             now,
             spinner: 0,
             new_setup: None,
-            default_persona: crate::config::DEFAULT_PERSONA.to_string(),
+            default_persona: crate::domain::persona::DEFAULT_PERSONA.to_string(),
             key_storage: KeyStorage::Keyring,
             draft_dirty: false,
             quitting: false,
