@@ -159,7 +159,10 @@ pub const KEYMAP: &[Row] = &[
     // ----- anywhere ------------------------------------------------------------------
     Row {
         scope: Anywhere,
-        keys: &[&[key(K::Tab, A::FocusNext)], &[key(K::BackTab, A::FocusPrev)]],
+        keys: &[
+            &[key(K::Tab, A::FocusNext)],
+            &[key(K::BackTab, A::FocusPrev)],
+        ],
         help: "move focus: conversations, messages, input",
     },
     Row {
@@ -523,7 +526,9 @@ mod tests {
         let readme = include_str!("../../README.md");
         let rows = help_rows();
         let start = readme.find("**Anywhere**").expect("the key section");
-        let end = readme[start..].find("\n## ").map_or(readme.len(), |e| start + e);
+        let end = readme[start..]
+            .find("\n## ")
+            .map_or(readme.len(), |e| start + e);
         for line in readme[start..end].lines() {
             let Some(rest) = line.strip_prefix("| ") else {
                 continue;
@@ -534,7 +539,10 @@ mod tests {
             let known = rows
                 .iter()
                 .any(|(key, what, _)| rest == format!("{key} | {what} |"));
-            assert!(known, "README.md lists a key the app does not have: {line:?}");
+            assert!(
+                known,
+                "README.md lists a key the app does not have: {line:?}"
+            );
         }
     }
 

@@ -17,7 +17,9 @@ use crate::domain::Role;
 use crate::sanitize;
 use crate::timefmt;
 
-use super::app::{App, Focus, Mode, Overlay, Tone, input_frame, message_rows, pane_frame, text_width};
+use super::app::{
+    App, Focus, Mode, Overlay, Tone, input_frame, message_rows, pane_frame, text_width,
+};
 use super::keys::{self, Action, Scope};
 use super::sidebar::DateGroup;
 use super::widgets::centered;
@@ -288,7 +290,10 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
         let how = match app.focus {
             Focus::Messages => format!("{} follows", keys::key_for(Scope::Lists, Action::Last)),
             Focus::Input | Focus::Sidebar => {
-                format!("{} scrolls", keys::key_for(Scope::Anywhere, Action::PageDown))
+                format!(
+                    "{} scrolls",
+                    keys::key_for(Scope::Anywhere, Action::PageDown)
+                )
             }
         };
         let more = Line::styled(

@@ -118,19 +118,20 @@ impl App {
         let height = usize::from(inner.height);
         let now = self.now;
         // Rows from `top` to `last` (inclusive), counting date headings.
-        let rows_between = |items: &[crate::domain::ConversationSummary], top: usize, last: usize| {
-            let mut rows = 0;
-            let mut group = None;
-            for item in &items[top..=last] {
-                let g = DateGroup::of(item.updated_at, now);
-                if group != Some(g) {
+        let rows_between =
+            |items: &[crate::domain::ConversationSummary], top: usize, last: usize| {
+                let mut rows = 0;
+                let mut group = None;
+                for item in &items[top..=last] {
+                    let g = DateGroup::of(item.updated_at, now);
+                    if group != Some(g) {
+                        rows += 1;
+                        group = Some(g);
+                    }
                     rows += 1;
-                    group = Some(g);
                 }
-                rows += 1;
-            }
-            rows
-        };
+                rows
+            };
         s.selected = s.selected.min(s.items.len() - 1);
         if s.selected < s.top {
             s.top = s.selected;
