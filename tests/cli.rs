@@ -502,36 +502,14 @@ fn a_bad_api_base_is_named() {
 
 #[test]
 fn escape_sequences_in_a_reply_never_reach_the_terminal() {
-    use portable_pty::{PtySize, native_pty_system};
-
     let sb = Sandbox::new();
     let hostile =
         "Plain start \u{1b}[2J\u{1b}]52;c;aGVsbG8=\u{7}\u{1b}]0;pwned\u{7}\u{9b}31m \u{202e}end";
     sb.mock.push(Reply::text(hostile).chunk_size(3));
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("pty");
     let mut cmd = sb.pty_cmd();
     cmd.args(["ask", "Hello"]);
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn under a pty");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    // Read until the child is gone (EOF or EIO on Linux).
-    while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
-        if n == 0 {
-            break;
-        }
-        seen.extend_from_slice(&buf[..n]);
-    }
-    let status = child.wait().expect("wait");
-    assert!(status.success());
+    let (code, seen) = support::PtyRun::start(cmd, 200, 24).finish();
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&seen));
     let text = String::from_utf8_lossy(&seen);
     assert!(text.contains("Plain start"), "{text:?}");
     assert!(text.contains("end"), "{text:?}");

@@ -784,31 +784,10 @@ fn corrupt_imports_are_refused_whole() {
 
 /// Runs the binary under a pseudo-terminal and returns everything it wrote.
 fn run_on_terminal(sb: &Sandbox, args: &[&str]) -> Vec<u8> {
-    use portable_pty::{PtySize, native_pty_system};
-
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("pty");
     let mut cmd = sb.pty_cmd();
     cmd.args(args);
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn under a pty");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    // Read until the child is gone (EOF or EIO on Linux).
-    while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
-        if n == 0 {
-            break;
-        }
-        seen.extend_from_slice(&buf[..n]);
-    }
-    assert!(child.wait().expect("wait").success(), "{args:?}");
+    let (code, seen) = support::PtyRun::start(cmd, 200, 24).finish();
+    assert_eq!(code, 0, "{args:?}: {}", String::from_utf8_lossy(&seen));
     seen
 }
 
