@@ -10,6 +10,7 @@ pub mod crash;
 pub mod domain;
 pub mod export;
 pub mod fixture;
+pub mod fsutil;
 pub mod import;
 pub mod logging;
 pub mod progress;

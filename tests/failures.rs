@@ -15,7 +15,7 @@ use interviewer::agent::{AgentError, Backend, StreamEnd};
 use interviewer::cli::GlobalArgs;
 use interviewer::config::Settings;
 use interviewer::domain::Status;
-use interviewer::secrets::ApiKey;
+use interviewer::domain::key::ApiKey;
 use interviewer::service::{SendEvent, SendRequest, Service};
 use support::mock_openai::{MockOpenAi, Reply};
 use support::{Sandbox, StoredMessage, Unanswered, refused_base_url};

@@ -35,7 +35,7 @@ use tokio_util::sync::CancellationToken;
 use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
 use crate::domain::Role;
-use crate::secrets::ApiKey;
+use crate::domain::key::ApiKey;
 
 /// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
 /// server that never sends them must not hold a finished reply for the full idle time.

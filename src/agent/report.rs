@@ -1,7 +1,8 @@
-//! The end-of-interview feedback report: its JSON shape (what `reports.body` holds
-//! and exports include), validation, the evaluator request to a model (JSON schema,
-//! one corrective retry), the heuristic report built offline from measurable
-//! signals, and text/markdown renderings for the CLI, the TUI and exports.
+//! Making the end-of-interview feedback report from a transcript it is given: the
+//! evaluator request to a model (JSON schema, one corrective retry), the heuristic
+//! report built offline from measurable signals, and text/markdown renderings for
+//! the CLI, the TUI and exports. The report's shape and validation are
+//! `domain::report`'s; storing it is the service's. Reads and writes nothing.
 
 use std::time::Duration;
 
@@ -17,7 +18,6 @@ use super::heuristics::{self, AnswerSignals};
 use super::offline::{self, AskedQuestion};
 use super::openai::OpenAiBackend;
 use super::{AgentError, Backend, Usage};
-use crate::domain::report::InvalidReport;
 #[cfg(test)]
 use crate::domain::report::validate;
 use crate::domain::report::{
@@ -25,7 +25,6 @@ use crate::domain::report::{
     parse,
 };
 use crate::domain::{ChatTurn, InterviewSetup, InterviewType, Role, StoredReport};
-use crate::store::{Store, StoreError};
 
 /// The evaluator's instructions.
 pub const EVALUATOR_PROMPT: &str = include_str!("../../assets/prompts/evaluator.md");
@@ -33,21 +32,6 @@ pub const EVALUATOR_PROMPT: &str = include_str!("../../assets/prompts/evaluator.
 /// Longest transcript sent to the evaluator, in characters; longer ones lose turns
 /// from the middle (the opening and the latest answers matter most).
 pub const MAX_TRANSCRIPT_CHARS: usize = 60_000;
-
-/// Why a report could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    #[error(transparent)]
-    Invalid(#[from] InvalidReport),
-    #[error(
-        "conversation {0} has no answers to assess yet: answer at least one question, then ask for the report"
-    )]
-    NoAnswers(i64),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Agent(#[from] AgentError),
-}
 
 /// A line saying where a stored report came from, e.g.
 /// "Feedback report by gpt-4o-mini, 2026-11-25 10:32".
@@ -404,55 +388,58 @@ struct CompletionUsage {
     completion_tokens: u32,
 }
 
-// ----- making and storing a report ----------------------------------------------------
+// ----- making a report ---------------------------------------------------------------
 
-/// Makes a report for a conversation and stores it: by the model when `backend`
-/// is a server, from the heuristics when it is offline. An invalid model reply is
-/// stored too (`valid = 0`) so it can be shown as it came. Returns the stored row
-/// and the tokens the evaluation used.
-pub async fn generate(
-    store: &Store,
+/// A report as made, ready to be stored: by the model when the backend is a server,
+/// from the heuristics when it is offline. An invalid model reply is kept too
+/// (`valid == false`) so it can be shown as it came.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// [`KIND_MODEL`] or [`KIND_HEURISTIC`].
+    pub kind: &'static str,
+    /// The model that wrote it; `None` for a heuristic report.
+    pub model: Option<String>,
+    /// The report JSON, or the raw reply when it was not a valid report.
+    pub body: String,
+    pub valid: bool,
+    /// Tokens the evaluation used, when the server reported them.
+    pub usage: Option<Usage>,
+}
+
+/// Assesses an interview from what it is given. Reads and writes nothing: the
+/// caller has checked [`has_answers`] and stores the result.
+pub async fn assess(
     backend: &Backend,
     model: &str,
-    conversation_id: i64,
-) -> Result<(StoredReport, Option<Usage>), ReportError> {
-    let conversation = store.require_conversation(conversation_id)?;
-    let messages = store.messages(conversation_id)?;
-    let history = crate::domain::history_for_model(&messages);
-    if !has_answers(&history) {
-        return Err(ReportError::NoAnswers(conversation_id));
-    }
-    let setup = conversation.setup.unwrap_or_default();
-    let (kind, model_name, body, valid, usage) = match backend {
-        Backend::Offline => {
-            let report = heuristic_report(&setup, &history);
-            (KIND_HEURISTIC, None, encode(&report), true, None)
-        }
+    setup: &InterviewSetup,
+    history: &[ChatTurn],
+) -> Result<Assessment, AgentError> {
+    Ok(match backend {
+        Backend::Offline => Assessment {
+            kind: KIND_HEURISTIC,
+            model: None,
+            body: encode(&heuristic_report(setup, history)),
+            valid: true,
+            usage: None,
+        },
         Backend::OpenAi(openai) => {
-            let evaluation = evaluate(openai, model, &setup, &history).await?;
-            match evaluation.outcome {
-                Evaluated::Valid(report) => (
-                    KIND_MODEL,
-                    Some(model),
-                    encode(&report),
-                    true,
-                    evaluation.usage,
-                ),
+            let evaluation = evaluate(openai, model, setup, history).await?;
+            let (body, valid) = match evaluation.outcome {
+                Evaluated::Valid(report) => (encode(&report), true),
                 Evaluated::Invalid { raw, error } => {
-                    tracing::warn!(%error, "storing the model's invalid report as raw text");
-                    (KIND_MODEL, Some(model), raw, false, evaluation.usage)
+                    tracing::warn!(%error, "keeping the model's invalid report as raw text");
+                    (raw, false)
                 }
+            };
+            Assessment {
+                kind: KIND_MODEL,
+                model: Some(model.to_string()),
+                body,
+                valid,
+                usage: evaluation.usage,
             }
         }
-    };
-    let id = store.insert_report(conversation_id, kind, model_name, &body, valid)?;
-    let stored = store
-        .latest_report(conversation_id)?
-        .filter(|r| r.id == id)
-        .ok_or(ReportError::Store(StoreError::NoConversation(
-            conversation_id,
-        )))?;
-    Ok((stored, usage))
+    })
 }
 
 fn encode(report: &Report) -> String {
