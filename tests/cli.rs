@@ -528,3 +528,47 @@ fn escape_sequences_in_a_reply_never_reach_the_terminal() {
     // The reply is stored exactly as received.
     assert_eq!(sb.messages(1)[1].content, hostile);
 }
+
+/// The sandbox's list of the variables the program reads (`support::PROGRAM_ENV`)
+/// names every `INTERVIEWER_*` and `OPENAI_*` variable that appears in `src/`, so a
+/// new one cannot leak from a developer's environment into the tests unnoticed.
+#[test]
+fn every_variable_the_program_reads_is_listed() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut found = std::collections::BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for prefix in ["\"INTERVIEWER_", "\"OPENAI_"] {
+            for (at, _) in text.match_indices(prefix) {
+                let name: String = text[at + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                found.insert(name);
+            }
+        }
+    }
+    assert!(found.contains("INTERVIEWER_CONFIG"), "{found:?}");
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|name| !support::PROGRAM_ENV.contains(&name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "read by the program but not isolated by tests/support: {missing:?}"
+    );
+}

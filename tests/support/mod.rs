@@ -15,7 +15,7 @@ use mock_openai::MockOpenAi;
 /// or through the `directories`, D-Bus and HTTP crates). A test never inherits any
 /// of them from the machine: every command starts from an empty environment
 /// ([`isolated_env`]) and gets the sandbox's own values. `every_variable_the_program_reads_is_listed`
-/// (tests/contract.rs) keeps this list in step with `src/`.
+/// (tests/cli.rs) keeps this list in step with `src/`.
 pub const PROGRAM_ENV: &[&str] = &[
     // The command-line contract (DESIGN.md).
     "OPENAI_API_KEY",
