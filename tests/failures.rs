@@ -493,21 +493,42 @@ fn ctrl_c_before_any_text_exits_130_and_records_the_cancel() {
     retry_works(&sb, &[("user", QUESTION)]);
 }
 
+/// The reply is written to the database while it streams, not only at its end, so
+/// `kill -9` loses at most what arrived since the last flush. The server sends 40
+/// words and then nothing while keeping the stream open: once a flush has written
+/// all 40 words, a `kill -9` must leave exactly those 40 words, as `streaming`.
 #[test]
 fn kill_9_mid_stream_loses_at_most_the_last_flush() {
+    const SENT: usize = 40;
     let sb = Sandbox::new();
-    let (mut child, _) = start_slow_ask(&sb);
-    // Wait until a flush after the first one has reached the database, then kill.
+    sb.mock
+        .push(Reply::text("word ".repeat(200)).chunk_size(5).stall_after(SENT));
+    let mut child = sb
+        .std_cmd()
+        .args(["ask", QUESTION])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn ask");
+    let sent = "word ".repeat(SENT);
+    // The question is stored before the request goes out.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sb.mock.chat_requests().is_empty() {
+        assert!(Instant::now() < deadline, "the request never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Without a flush during the stream the reply would reach the database only
+    // at its end, which never comes: this wait would fail.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let stored = sb.messages(1);
-        if stored.len() == 2 && stored[1].content.len() > 20 {
+        if stored.len() == 2 && stored[1].content == sent {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the reply never reached the database"
-        );
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            panic!("the streamed words never all reached the database: {stored:?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().expect("kill -9");
@@ -521,15 +542,18 @@ fn kill_9_mid_stream_loses_at_most_the_last_flush() {
     drop(db);
     let stored = sb.messages(1);
     assert_user(&stored[0]);
-    assert_eq!(stored[1].status, "streaming");
-    let kept = stored[1].content.clone();
-    assert!(kept.len() > 20 && "word ".repeat(200).starts_with(&kept));
+    assert_eq!(
+        (stored[1].status.as_str(), stored[1].content.as_str()),
+        ("streaming", sent.as_str())
+    );
 
     // The next command recovers it as interrupted, text intact.
     sb.cmd().args(["list"]).assert().success();
     let stored = sb.messages(1);
-    assert_eq!(stored[1].status, "interrupted");
-    assert_eq!(stored[1].content, kept);
+    assert_eq!(
+        (stored[1].status.as_str(), stored[1].content.as_str()),
+        ("interrupted", sent.as_str())
+    );
 }
 
 #[test]
@@ -558,11 +582,19 @@ fn a_second_process_leaves_a_live_stream_alone() {
 // ----- the service's retry (regenerate) against the mock ---------------------------
 
 fn service_for(mock: &MockOpenAi, dir: &std::path::Path) -> (Service, Backend) {
-    let mut settings = Settings::resolve(&GlobalArgs {
-        data_dir: Some(dir.to_path_buf()),
-        api_base: Some(mock.base_url()),
-        ..Default::default()
-    })
+    // Settings from these arguments and the defaults alone: no config file, no
+    // environment, no OS data directory of the machine running the tests.
+    let mut settings = Settings::merge(
+        &GlobalArgs {
+            data_dir: Some(dir.to_path_buf()),
+            api_base: Some(mock.base_url()),
+            ..Default::default()
+        },
+        None,
+        None,
+        &|_| None,
+        || None,
+    )
     .expect("settings");
     settings.timeouts.idle = Duration::from_secs(1);
     let backend = Backend::OpenAi(
