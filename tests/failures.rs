@@ -751,11 +751,13 @@ async fn regenerate_replaces_an_interrupted_reply_and_cancel_interrupts() {
     assert_eq!(last.messages().len(), 2);
 }
 
+/// The program's non-streaming call (the feedback report's `report::evaluate`) goes
+/// through the same transport as the chat (endpoint, key, no retry layer) and maps
+/// server errors the same way.
 #[tokio::test]
 async fn non_streaming_calls_share_the_transport_and_error_mapping() {
-    use async_openai::types::chat::{
-        ChatCompletionRequestUserMessage, CreateChatCompletionRequest, ResponseFormat,
-    };
+    use interviewer::agent::report;
+    use interviewer::domain::{ChatTurn, InterviewSetup, Role};
 
     let mock = MockOpenAi::start();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -763,45 +765,49 @@ async fn non_streaming_calls_share_the_transport_and_error_mapping() {
     let Backend::OpenAi(openai) = backend else {
         unreachable!("service_for builds an OpenAI backend")
     };
-    let request = CreateChatCompletionRequest {
-        model: "gpt-4o-mini".into(),
-        messages: vec![ChatCompletionRequestUserMessage::from("Rate me").into()],
-        response_format: Some(ResponseFormat::JsonObject),
-        ..Default::default()
-    };
-
-    mock.push(Reply::text(r#"{"score": 3}"#));
-    let call = openai.call();
-    let response = call
-        .client
-        .chat()
-        .create(request.clone())
-        .await
-        .expect("a JSON reply");
-    assert_eq!(
-        response.choices[0].message.content.as_deref(),
-        Some(r#"{"score": 3}"#)
-    );
-    let sent = mock.chat_requests().pop().expect("request");
-    assert_eq!(sent.body["response_format"]["type"], "json_object");
-    assert!(sent.body.get("stream").is_none_or(|s| s == false));
+    let history = [
+        ChatTurn {
+            role: Role::Assistant,
+            content: "Tell me about a project you led.".into(),
+        },
+        ChatTurn {
+            role: Role::User,
+            content: "I led the billing migration.".into(),
+        },
+    ];
 
     mock.push(Reply::status(429, "Slow down").retry_after("3"));
-    let call = openai.call();
-    let err = call
-        .client
-        .chat()
-        .create(request)
+    let err = report::evaluate(&openai, "gpt-4o-mini", &InterviewSetup::default(), &history)
         .await
         .expect_err("rate limited");
     assert_eq!(
-        call.error(err, "gpt-4o-mini"),
+        err,
         AgentError::RateLimited {
             quota: false,
             retry_after_secs: Some(3),
             message: "Slow down".into()
         }
     );
-    // One attempt each: no retry layer.
+    // One attempt: no retry layer under the report either.
+    let requests = mock.chat_requests();
+    assert_eq!(requests.len(), 1);
+    let sent = &requests[0];
+    assert_eq!(sent.header("authorization"), Some("Bearer test-key"));
+    assert_eq!(sent.body["model"], "gpt-4o-mini");
+    assert!(sent.body.get("stream").is_none_or(|s| s == false));
+    assert_eq!(sent.body["response_format"]["type"], "json_schema");
+    // The transcript it evaluates is the conversation's.
+    let asked: String = sent
+        .messages()
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    assert!(asked.contains("I led the billing migration."), "{asked}");
+
+    mock.push(Reply::status(401, "Incorrect API key provided"));
+    let err = report::evaluate(&openai, "gpt-4o-mini", &InterviewSetup::default(), &history)
+        .await
+        .expect_err("rejected");
+    assert!(matches!(err, AgentError::BadKey { status: 401, .. }), "{err:?}");
     assert_eq!(mock.chat_requests().len(), 2);
 }
