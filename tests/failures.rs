@@ -501,8 +501,11 @@ fn ctrl_c_before_any_text_exits_130_and_records_the_cancel() {
 fn kill_9_mid_stream_loses_at_most_the_last_flush() {
     const SENT: usize = 40;
     let sb = Sandbox::new();
-    sb.mock
-        .push(Reply::text("word ".repeat(200)).chunk_size(5).stall_after(SENT));
+    sb.mock.push(
+        Reply::text("word ".repeat(200))
+            .chunk_size(5)
+            .stall_after(SENT),
+    );
     let mut child = sb
         .std_cmd()
         .args(["ask", QUESTION])
@@ -797,17 +800,16 @@ async fn non_streaming_calls_share_the_transport_and_error_mapping() {
     assert!(sent.body.get("stream").is_none_or(|s| s == false));
     assert_eq!(sent.body["response_format"]["type"], "json_schema");
     // The transcript it evaluates is the conversation's.
-    let asked: String = sent
-        .messages()
-        .into_iter()
-        .map(|(_, text)| text)
-        .collect();
+    let asked: String = sent.messages().into_iter().map(|(_, text)| text).collect();
     assert!(asked.contains("I led the billing migration."), "{asked}");
 
     mock.push(Reply::status(401, "Incorrect API key provided"));
     let err = report::evaluate(&openai, "gpt-4o-mini", &InterviewSetup::default(), &history)
         .await
         .expect_err("rejected");
-    assert!(matches!(err, AgentError::BadKey { status: 401, .. }), "{err:?}");
+    assert!(
+        matches!(err, AgentError::BadKey { status: 401, .. }),
+        "{err:?}"
+    );
     assert_eq!(mock.chat_requests().len(), 2);
 }

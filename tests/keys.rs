@@ -574,7 +574,9 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     let o = run(real().args(["key", "status"]));
     assert_eq!(
         stdout(&o),
-        format!("key:     …WXYZ from the OS keyring ({name})\nkeyring: {name} reachable, key stored\n")
+        format!(
+            "key:     …WXYZ from the OS keyring ({name})\nkeyring: {name} reachable, key stored\n"
+        )
     );
     outputs.push(o);
 

@@ -61,7 +61,13 @@ impl CredentialStoreApi for FileStore {
     ) -> Result<Entry> {
         let name: String = format!("{service}.{user}")
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let cred: Arc<Credential> = Arc::new(FileCred {
             path: self.dir.join(name),
