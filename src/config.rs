@@ -1,5 +1,7 @@
 //! Settings: the config file, environment and flags folded into one `Settings` value.
-//! Precedence: flags > environment > config file > defaults.
+//! Precedence: flags > environment > config file > defaults. It reads files and the
+//! environment but never the API key (that is `secrets`, through the service) and
+//! knows nothing of the store or the faces.
 //!
 //! clap has already merged flags and their environment variables into `GlobalArgs`;
 //! the file (`config.toml` in the OS config directory, or `INTERVIEWER_CONFIG`) fills

@@ -1,5 +1,7 @@
 //! `import`: reads back a JSON export (one conversation or an array of them) into the
-//! store, all or nothing, skipping conversations already present (by `uid`).
+//! store, all or nothing, skipping conversations already present (by `uid`). A
+//! helper of the service (`Service::import`): it parses and checks the file, the
+//! store writes the rows (it names no SQL).
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,6 @@
 //! Diagnostic logging to `<data-dir>/logs/interviewer.log`, never to the terminal
-//! (the TUI owns it, and CLI output is for the user).
+//! (the TUI owns it, and CLI output is for the user). Set up by `main`; every other
+//! module only emits `tracing` events.
 //!
 //! The level comes from `INTERVIEWER_LOG` (an `EnvFilter` directive such as `debug`
 //! or `interviewer=trace,rusqlite=info`); by default our crate logs at `info` and

@@ -1,6 +1,7 @@
 //! Progress over time: how many interviews were held and how each competency's score
 //! moved across assessed interviews. One source for `interviewer stats` and the
-//! TUI's progress view.
+//! TUI's progress view, reached through `Service::progress`. The figures come from
+//! the store's aggregate queries (`store::stats`); this module names no SQL.
 
 use std::fmt::Write as _;
 

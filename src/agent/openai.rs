@@ -708,13 +708,7 @@ pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// Text from a server or transport made safe and short for one line of output.
 fn quote(text: &str) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = crate::sanitize::single_line(text);
     if flat.chars().count() <= MAX_QUOTED_CHARS {
         return flat;
     }

@@ -269,13 +269,7 @@ pub fn validate_message(text: &str) -> Result<&str, ServiceError> {
 
 /// Trims a title and checks it; control characters become spaces.
 pub fn validate_title(title: &str) -> Result<String, ServiceError> {
-    let cleaned: String = title
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let cleaned = crate::sanitize::single_line(title);
     if cleaned.is_empty() {
         return Err(ServiceError::EmptyTitle);
     }
@@ -301,19 +295,7 @@ pub fn title_from_message(message: &str, setup: Option<&InterviewSetup>) -> Stri
             .unwrap_or("General career");
         return truncate_words(&format!("{} — {kind}", role.trim()), AUTO_TITLE_CHARS);
     }
-    let flat: String = message
-        .chars()
-        .map(|c| {
-            if c.is_control() || c.is_whitespace() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = crate::sanitize::single_line(message);
     if flat.is_empty() {
         return "Untitled interview".to_string();
     }

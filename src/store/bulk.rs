@@ -44,6 +44,30 @@ pub struct BulkMessage<'a> {
     pub model: Option<&'a str>,
 }
 
+/// Writes one message row exactly as given, time and outcome included (the bulk
+/// load and import).
+pub(super) fn insert_message_row(conn: &Connection, m: &BulkMessage<'_>) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO messages (conversation_id, role, content, status, created_at, error,
+                               prompt_tokens, completion_tokens, model)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            m.conversation_id,
+            m.role.as_str(),
+            m.content,
+            m.status.as_str(),
+            m.created_at,
+            m.error,
+            m.prompt_tokens,
+            m.completion_tokens,
+            m.model,
+        ])
+    })
+    .map(|_| ())
+}
+
 /// Triggers that index each insert; dropped during a [`FtsLoad::Rebuild`] load.
 const INSERT_TRIGGERS: [&str; 2] = ["messages_fts_insert", "conversations_fts_insert"];
 
@@ -78,27 +102,7 @@ impl BulkLoader<'_> {
 
     /// Adds a message.
     pub fn message(&mut self, m: &BulkMessage<'_>) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at, error,
-                                       prompt_tokens, completion_tokens, model)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    m.conversation_id,
-                    m.role.as_str(),
-                    m.content,
-                    m.status.as_str(),
-                    m.created_at,
-                    m.error,
-                    m.prompt_tokens,
-                    m.completion_tokens,
-                    m.model,
-                ])
-            })
-            .map(|_| ())
-            .map_err(|e| self.store.err(e))
+        insert_message_row(&self.tx, m).map_err(|e| self.store.err(e))
     }
 
     /// Sets a conversation's last activity.

@@ -21,6 +21,7 @@ use crate::timefmt;
 use super::app::{App, Focus, Mode, Overlay, Tone};
 use super::render::message_lines;
 use super::sidebar::DateGroup;
+use super::widgets::centered;
 
 /// Most rows the input box grows to before it scrolls.
 const INPUT_MAX_ROWS: u16 = 6;
@@ -745,18 +746,6 @@ fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
             title,
             Style::new().add_modifier(Modifier::BOLD),
         ))
-}
-
-/// A `width` x `height` box centred in `area`, shrunk to fit.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
 }
 
 // ----- text helpers --------------------------------------------------------------
