@@ -300,6 +300,7 @@ pub struct PtyRun {
     seen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
     /// Closed by the reader thread at end of output.
     done: std::sync::mpsc::Receiver<()>,
+    size: (u16, u16),
 }
 
 impl PtyRun {
@@ -338,7 +339,41 @@ impl PtyRun {
             master: Some(pair.master),
             seen,
             done,
+            size: (cols, rows),
         }
+    }
+
+    /// The screen as a terminal shows it after everything written so far.
+    pub fn screen(&self) -> vt100::Parser {
+        let (cols, rows) = self.size;
+        let mut parser = vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).expect("rows"),
+            std::num::NonZeroU16::new(cols).expect("cols"),
+            0,
+        );
+        parser.process(&self.seen.lock().expect("lock"));
+        parser
+    }
+
+    /// Waits until the screen (not the raw output) shows `needle`.
+    pub fn wait_for_screen(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + PTY_DEADLINE;
+        loop {
+            let contents = self.screen().screen().contents();
+            if contents.contains(needle) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the screen never showed {needle:?}; it shows:\n{contents}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// The program's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("pid")
     }
 
     /// Everything written so far, as text.
