@@ -243,22 +243,39 @@ pub struct StoredMessage {
     pub error: Option<String>,
 }
 
-/// An API base on a loopback port nothing listens on (bound, then released).
-pub fn refused_base_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}/v1")
+/// An API base on a loopback port that refuses connections: a socket bound to it
+/// that never listens. Holding the socket keeps the port from being taken by
+/// anything else for the test's lifetime (a port bound and released could be).
+pub struct Refused {
+    _socket: tokio::net::TcpSocket,
+    pub base_url: String,
+}
+
+impl Refused {
+    pub fn new() -> Refused {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket
+            .bind("127.0.0.1:0".parse().expect("addr"))
+            .expect("bind");
+        let port = socket.local_addr().expect("addr").port();
+        Refused {
+            _socket: socket,
+            base_url: format!("http://127.0.0.1:{port}/v1"),
+        }
+    }
 }
 
 /// A loopback listener whose accept queue is full, so a new connection attempt is
-/// never answered and can only time out. Keep it alive for the test.
+/// never answered and can only time out. Keep it alive for the test. Linux only:
+/// there a full queue drops SYNs; other systems may refuse them instead.
+#[cfg(target_os = "linux")]
 pub struct Unanswered {
     _listener: std::net::TcpListener,
     _filler: std::net::TcpStream,
     pub base_url: String,
 }
 
+#[cfg(target_os = "linux")]
 impl Unanswered {
     pub fn new() -> Unanswered {
         // Backlog 0 admits one pending connection (the filler); later SYNs are dropped.
