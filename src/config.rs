@@ -240,6 +240,12 @@ pub fn parse_text(text: &str, dir: &Path) -> Result<ConfigFile, FileError> {
 }
 
 impl Settings {
+    /// `global` over the defaults alone: no config file, no environment (tests, and
+    /// tools that must not depend on the machine they run on).
+    pub fn from_args(global: &GlobalArgs) -> Result<Settings, ConfigError> {
+        Settings::merge(global, None, None, &|_| None, || None)
+    }
+
     /// Folds flags/environment (already merged by clap) over the config file and the
     /// defaults.
     pub fn resolve(global: &GlobalArgs) -> Result<Settings, ConfigError> {

@@ -32,7 +32,7 @@ pub enum ImportError {
 }
 
 /// Imports the export at `path`.
-pub fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportError> {
+pub(crate) fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportError> {
     let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
         path: path.to_path_buf(),
         source,

@@ -38,7 +38,7 @@ pub struct Progress {
 
 impl Progress {
     /// Reads the figures from the store.
-    pub fn load(store: &Store) -> Result<Progress, StoreError> {
+    pub(crate) fn load(store: &Store) -> Result<Progress, StoreError> {
         let interviews = store.count_held_interviews()?;
         let reports = store.count_reports()?;
         let usage = store

@@ -163,7 +163,11 @@ pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// Finds the conversations matching `query`, best first, one hit per conversation,
 /// at most `limit`.
-pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
+pub(crate) fn search(
+    store: &Store,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, SearchError> {
     if query.trim().is_empty() {
         return Err(SearchError::Empty);
     }
