@@ -17,9 +17,9 @@ use interviewer::config::Settings;
 use interviewer::domain::Status;
 use interviewer::domain::key::ApiKey;
 use interviewer::service::{SendEvent, SendRequest, Service};
-use support::mock_openai::{MockOpenAi, Reply};
 #[cfg(target_os = "linux")]
 use support::Unanswered;
+use support::mock_openai::{MockOpenAi, Reply};
 use support::{Refused, Sandbox, StoredMessage};
 use tokio_util::sync::CancellationToken;
 

@@ -94,7 +94,7 @@ fn platform(e: std::io::Error) -> Error {
 
 impl CredentialApi for FileCred {
     fn set_secret(&self, secret: &[u8]) -> Result<()> {
-        std::fs::create_dir_all(&self.dir()).map_err(platform)?;
+        std::fs::create_dir_all(self.dir()).map_err(platform)?;
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
