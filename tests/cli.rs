@@ -400,6 +400,8 @@ fn bad_flags_are_usage_errors() {
         vec!["ask", "--questions", "0", "hi"],
         vec!["ask", "--conversation", "abc", "hi"],
         vec!["list", "--jsn"],
+        vec!["show", "abc"],
+        vec!["no-such-command"],
     ] {
         sb.cmd().args(&args).assert().code(2);
     }

@@ -45,22 +45,7 @@ fn ask(sb: &Sandbox, env: &[(&str, &str)]) -> Output {
 
 /// The failure's own line on stderr (after `conversation 1`), checked to be the only one.
 fn failure_line(output: &Output) -> String {
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "exit code; stderr: {}",
-        stderr_of(output)
-    );
-    let stderr = stderr_of(output);
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        2,
-        "conversation line + one error line: {stderr:?}"
-    );
-    assert_eq!(lines[0], "conversation 1");
-    assert!(lines[1].starts_with("error: "), "{stderr:?}");
-    lines[1].to_string()
+    support::failure_after(output, 1, &["conversation 1"], "")
 }
 
 /// A request that failed before any text: one line naming the cause, the user's

@@ -58,16 +58,7 @@ fn run_json(sb: &Sandbox, args: &[&str]) -> Value {
 
 /// Runs the binary and expects exit 1 with one line on stderr; returns that line.
 fn run_fails(sb: &Sandbox, args: &[&str]) -> String {
-    let output = sb.cmd().args(args).output().expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{args:?}: {}",
-        stderr_of(&output)
-    );
-    let err = stderr_of(&output);
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    err
+    sb.run(args).one_line_failure(1)
 }
 
 fn is_rfc3339_utc(v: &Value) -> bool {

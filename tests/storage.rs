@@ -173,14 +173,15 @@ fn seed(data_dir: &Path, conversations: usize, messages: usize) {
 
 /// Runs the binary and expects the one-line failure that names the database file.
 fn assert_fails_naming(sb: &Sandbox, args: &[&str], needle: &str) {
-    let output = sb.std_cmd().args(args).output().expect("run");
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
+    let ran = sb.run(args);
+    let line = ran.one_line_failure(1);
     let db = sb.db_path().display().to_string();
-    assert!(stderr.contains(&db), "names {db}: {stderr}");
-    assert!(stderr.contains(needle), "says {needle:?}: {stderr}");
+    assert!(line.contains(&db), "names {db}: {line}\n{}", ran.explain());
+    assert!(
+        line.contains(needle),
+        "says {needle:?}: {line}\n{}",
+        ran.explain()
+    );
 }
 
 #[test]

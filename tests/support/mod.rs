@@ -451,3 +451,145 @@ impl Drop for PtyRun {
         }
     }
 }
+
+// ----- running the binary and explaining failures -----------------------------------
+
+/// One finished run of the binary, with what a failing assertion should show: the
+/// command, the data directory, both output streams and the data directory's files.
+pub struct Ran {
+    pub output: std::process::Output,
+    command: String,
+    data_dir: PathBuf,
+}
+
+impl Sandbox {
+    /// Runs `interviewer --data-dir <tmp> ARGS` (mock endpoint, test key) to the end.
+    pub fn run(&self, args: &[&str]) -> Ran {
+        let mut cmd = self.std_cmd();
+        cmd.args(args);
+        self.run_cmd(cmd)
+    }
+
+    /// Runs a command built from [`Sandbox::std_cmd`] or [`Sandbox::bare_std_cmd`].
+    pub fn run_cmd(&self, mut cmd: std::process::Command) -> Ran {
+        let command = format!(
+            "{} {}",
+            cmd.get_program().to_string_lossy(),
+            cmd.get_args()
+                .map(|a| format!("{:?}", a.to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let output = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
+        Ran {
+            output,
+            command,
+            data_dir: self.data_dir(),
+        }
+    }
+}
+
+impl Ran {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Everything needed to understand the run, for a failure message.
+    pub fn explain(&self) -> String {
+        format!(
+            "command: {}\ndata dir: {}\nexit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}\n--- data dir ---\n{}",
+            self.command,
+            self.data_dir.display(),
+            self.output.status,
+            self.stdout(),
+            self.stderr(),
+            listing(&self.data_dir)
+        )
+    }
+
+    /// Expects exit status 0.
+    pub fn success(&self) -> &Ran {
+        assert_eq!(self.output.status.code(), Some(0), "{}", self.explain());
+        self
+    }
+
+    /// Expects a failure with `code` and exactly one line on stderr (`error: …`);
+    /// returns that line.
+    pub fn one_line_failure(&self, code: i32) -> String {
+        failure_after(&self.output, code, &[], &self.explain())
+    }
+}
+
+/// The one checker of a failure as the contract has it: exit status `code`, stderr
+/// is the lines `before` (e.g. `ask`'s `conversation N`) then exactly one line,
+/// `error: …`, with no Debug dump, no `Caused by:` chain and no backtrace. Returns
+/// that line. `context` is added to the failure message.
+pub fn failure_after(
+    output: &std::process::Output,
+    code: i32,
+    before: &[&str],
+    context: &str,
+) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let why = |what: &str| format!("{what}\nstderr: {stderr:?}\n{context}");
+    assert_eq!(output.status.code(), Some(code), "{}", why("exit status"));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        before.len() + 1,
+        "{}",
+        why(&format!("{} line(s) then one error line", before.len()))
+    );
+    assert_eq!(
+        &lines[..before.len()],
+        before,
+        "{}",
+        why("the lines before")
+    );
+    let line = lines[before.len()];
+    assert!(
+        line.starts_with("error: "),
+        "{}",
+        why("starts with `error: `")
+    );
+    for sign in ["Error: ", "Caused by", "stack backtrace", "panicked"] {
+        assert!(!line.contains(sign), "{}", why(&format!("no {sign:?}")));
+    }
+    line.to_string()
+}
+
+/// The files under `dir` with their sizes, one a line (or why there are none).
+pub fn listing(dir: &Path) -> String {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.push(format!("{}/", path.display()));
+                walk(&path, out);
+            } else {
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                out.push(format!("{} ({size} bytes)", path.display()));
+            }
+        }
+    }
+    if !dir.exists() {
+        return format!("({} does not exist)", dir.display());
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    if out.is_empty() {
+        "(empty)".into()
+    } else {
+        out.join("\n")
+    }
+}
