@@ -238,6 +238,7 @@ async fn run_loop(
     while !*quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = now_ms();
+            app.prepare_frame();
             term.draw(|frame| view::draw(frame, app))
                 .context("cannot draw on the terminal")?;
             last_draw = Instant::now();
