@@ -1,6 +1,7 @@
 //! Renderings of a stored conversation: the JSON of the command-line contract (also
 //! what `import` reads back), readable Markdown, and a plain-text transcript for the
-//! terminal.
+//! terminal. Pure: it turns a `ConversationView` into text and writes nothing;
+//! writing exports to files is the service's (`service::files`).
 //!
 //! The JSON shape is the set of serde structs below — the one source of truth for
 //! `show --format json`, `export --format json` and `import`. The contract's fields
@@ -156,7 +157,7 @@ impl ReportExport {
 
 /// Pretty JSON of one conversation (the contract's `show`/`export --format json`).
 pub fn to_json(view: &ConversationView) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(&ConversationExport::from_view(view))
+    crate::sanitize::json_pretty(&ConversationExport::from_view(view))
 }
 
 /// How a role is named in transcripts.

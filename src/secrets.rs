@@ -2,16 +2,13 @@
 //! user `openai`: the Secret Service on Linux, the Keychain on macOS, the Credential
 //! Manager on Windows). The key is never logged, printed whole or stored anywhere else.
 //!
-//! The API for the rest of the program:
-//! - [`resolve_key`]: the key in effect and its source, `None` when there is none.
-//!   Keyring trouble counts as "no key" here; callers that tell the user use
-//!   [`lookup_key`], which also returns the keyring's problem.
-//! - [`store_key`], [`stored_key`], [`delete_key`]: the keyring entry itself.
-//! - [`keyring_available`]: whether a keyring answers at all (the TUI's first-run
-//!   screen offers "this session only" when it does not).
-//! - [`ApiKey::parse`] checks a key's shape (what `key set` and the TUI accept);
-//!   [`ApiKey::masked`] is the only way to show one (`…wxyz`).
-//! - [`keyring_name`]: what to call the keyring in messages.
+//! Only the service calls this module (`service::backend`), so that every key the
+//! program gets is registered for crash-report scrubbing in one place. What it
+//! offers: [`lookup_key`] (the key in effect and the keyring's problem, if any),
+//! [`lookup_key_in`] (the same over a given keyring), [`env_key`], and [`Keyring`]
+//! (`get`, `set`, `delete`, `check` on the platform's store or a test's). The key's
+//! shape and masking are `domain::key`'s. It knows nothing of the store, the agent
+//! or either face.
 //!
 //! Every keyring call runs on its own thread and is waited for at most
 //! [`KEYRING_TIMEOUT`]: a Secret Service that never answers (a wedged D-Bus, an unlock
@@ -75,6 +72,15 @@ pub enum SecretsError {
     TimedOut(Duration),
     #[error("the OS keyring failed: {0}")]
     Failed(String),
+    /// A key was found but has a shape no server accepts (see [`ApiKey::check`]).
+    #[error(
+        "the API key in {} is not usable: {reason}; set it to just the key (or run `interviewer key set`)",
+        .from.describe()
+    )]
+    Unusable {
+        from: KeySource,
+        reason: crate::domain::key::InvalidKey,
+    },
 }
 
 /// What the platform keyring is called in messages.
@@ -141,7 +147,16 @@ impl Keyring {
     /// The stored key, `None` when there is no entry.
     pub fn get(&self) -> Result<Option<ApiKey>, SecretsError> {
         self.call(|entry| match entry.get_password() {
-            Ok(key) => Ok(non_empty(key).map(ApiKey::new)),
+            Ok(key) => match non_empty(key).map(ApiKey::new) {
+                Some(key) => match key.check() {
+                    Ok(()) => Ok(Some(key)),
+                    Err(reason) => Err(SecretsError::Unusable {
+                        from: KeySource::Keyring,
+                        reason,
+                    }),
+                },
+                None => Ok(None),
+            },
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(keyring_core::Error::BadEncoding(_)) => Err(SecretsError::Failed(
                 "the stored key is not text; run `interviewer key set` again".into(),
@@ -267,7 +282,7 @@ fn scrub(e: SecretsError, key: &ApiKey) -> SecretsError {
         SecretsError::Unavailable(s) => SecretsError::Unavailable(clean(s)),
         SecretsError::Locked(s) => SecretsError::Locked(clean(s)),
         SecretsError::Failed(s) => SecretsError::Failed(clean(s)),
-        timed_out @ SecretsError::TimedOut(_) => timed_out,
+        kept @ (SecretsError::TimedOut(_) | SecretsError::Unusable { .. }) => kept,
     }
 }
 
@@ -290,6 +305,9 @@ pub struct KeyLookup {
     pub key: Option<(ApiKey, KeySource)>,
     /// Set when the keyring was consulted and failed (the environment had no key).
     pub keyring_error: Option<SecretsError>,
+    /// Set when the key found (environment or keyring) is not usable
+    /// ([`SecretsError::Unusable`]); `key` is then `None`.
+    pub unusable: Option<SecretsError>,
 }
 
 /// The key in effect: `OPENAI_API_KEY`, else the OS keyring (not consulted at all
@@ -308,50 +326,41 @@ pub fn lookup_key_in(
     keyring: impl FnOnce() -> Result<Keyring, SecretsError>,
 ) -> KeyLookup {
     if let Some(key) = env {
-        return KeyLookup {
-            key: Some((key, KeySource::Environment)),
-            keyring_error: None,
+        return match key.check() {
+            Ok(()) => KeyLookup {
+                key: Some((key, KeySource::Environment)),
+                ..KeyLookup::default()
+            },
+            Err(reason) => KeyLookup {
+                unusable: Some(SecretsError::Unusable {
+                    from: KeySource::Environment,
+                    reason,
+                }),
+                ..KeyLookup::default()
+            },
         };
     }
     match keyring().and_then(|k| k.get()) {
         Ok(key) => KeyLookup {
             key: key.map(|k| (k, KeySource::Keyring)),
-            keyring_error: None,
+            ..KeyLookup::default()
+        },
+        Err(e @ SecretsError::Unusable { .. }) => KeyLookup {
+            unusable: Some(e),
+            ..KeyLookup::default()
         },
         Err(e) => {
             tracing::warn!(error = %e, "the API key could not be read from the keyring");
             KeyLookup {
-                key: None,
                 keyring_error: Some(e),
+                ..KeyLookup::default()
             }
         }
     }
 }
 
-/// The key in effect and where it came from, if any.
-pub fn resolve_key() -> Option<(ApiKey, KeySource)> {
-    lookup_key().key
-}
-
-/// Stores `key` in the OS keyring.
-pub fn store_key(key: &ApiKey) -> Result<(), SecretsError> {
-    Keyring::platform()?.set(key)
-}
-
-/// The key stored in the OS keyring, ignoring the environment.
-pub fn stored_key() -> Result<Option<ApiKey>, SecretsError> {
-    Keyring::platform()?.get()
-}
-
-/// Removes the key from the OS keyring; `Ok(false)` when none was stored.
-pub fn delete_key() -> Result<bool, SecretsError> {
-    Keyring::platform()?.delete()
-}
-
-/// `Ok` when an OS keyring answers (see [`Keyring::check`]).
-pub fn keyring_available() -> Result<(), SecretsError> {
-    Keyring::platform()?.check()
-}
+mod redact;
+pub use redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,10 @@
-//! Command handlers: one module per group of subcommands, all returning
-//! `anyhow::Result` so failures reach `main` as one line for the user.
+//! The CLI face: one module per group of subcommands, each a few lines over the
+//! service (`crate::service`) plus the printing, all returning `anyhow::Result` so
+//! failures reach `main` as one line for the user.
+//!
+//! Commands never touch the store, the secrets module or the agent's I/O: whatever
+//! they need, the service does, the same way it does for the TUI. `emit` writes a
+//! command's output (a closed pipe is success).
 
 mod ask;
 mod browse;
@@ -87,9 +92,14 @@ fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
 
 /// Without `OPENAI_API_KEY` the key must come from the keyring; when the keyring
 /// cannot be read, stop with one line that says why, instead of a bare "no API key".
-/// The TUI shows the same on its own screen instead.
+/// A key that is not usable (a control character in `OPENAI_API_KEY`) stops here
+/// too, before any request could panic on it. The TUI shows the same on its own
+/// screen instead.
 fn check_keyring_when_no_env_key() -> Result<()> {
     let lookup = crate::service::backend::Keys::platform().lookup();
+    if let Some(unusable) = lookup.unusable {
+        anyhow::bail!("{unusable}");
+    }
     match (lookup.key, lookup.keyring_error) {
         (None, Some(problem)) => anyhow::bail!(
             "no API key: OPENAI_API_KEY is not set and {problem} (or use --offline; `interviewer key set` works once a keyring is reachable)"
@@ -104,7 +114,8 @@ pub(crate) fn open(settings: Settings) -> Result<Service> {
 }
 
 /// An error and its causes on one line, without repeating a cause the message
-/// already contains.
+/// already contains, sanitised: a file name or server message with escape
+/// sequences in it prints them harmlessly (`sanitize::for_terminal_line`).
 pub fn one_line(err: &anyhow::Error) -> String {
     let mut line = err.to_string();
     for cause in err.chain().skip(1) {
@@ -114,7 +125,7 @@ pub fn one_line(err: &anyhow::Error) -> String {
             line.push_str(&text);
         }
     }
-    line.replace(['\n', '\r'], " ")
+    crate::sanitize::for_terminal_line(&line)
 }
 
 /// Writes a command's output to stdout in one go. A reader that went away
