@@ -1,6 +1,8 @@
 //! `import`: reads back a JSON export (one conversation or an array of them) into the
-//! store, all or nothing, skipping conversations already present (by `uid`). The file
-//! is streamed: one conversation is in memory at a time, whatever the file's size.
+//! store, all or nothing, skipping conversations already present (by `uid`). A
+//! helper of the service (`Service::import`): it parses and checks the file, the
+//! store writes the rows (it names no SQL). The file is streamed: one conversation
+//! is in memory at a time, whatever the file's size.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -37,7 +39,7 @@ pub enum ImportError {
 /// Imports the export at `path`, reading it one conversation at a time (memory does
 /// not grow with the file) inside one transaction: the first problem, in the file or
 /// in the database, rolls everything back.
-pub fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportError> {
+pub(crate) fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportError> {
     let read_error = |source| ImportError::Read {
         path: path.to_path_buf(),
         source,

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::store::InterviewType;
+use crate::domain::InterviewType;
 
 /// The TOML files, shipped inside the binary.
 const SOURCES: &[(&str, &str)] = &[

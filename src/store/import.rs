@@ -4,7 +4,9 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{InterviewSetup, Result, Role, Status, Store};
+use super::bulk::{BulkMessage, drop_insert_triggers, insert_message_row};
+use super::{Result, Store};
+use crate::domain::{InterviewSetup, Role, Status};
 
 /// A conversation to restore, exactly as it was exported.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +34,23 @@ pub struct ImportMessage {
     pub model: Option<String>,
 }
 
+impl ImportMessage {
+    /// The row this message is written as, in conversation `conversation_id`.
+    fn row(&self, conversation_id: i64) -> BulkMessage<'_> {
+        BulkMessage {
+            conversation_id,
+            role: self.role,
+            content: &self.content,
+            status: self.status,
+            created_at: self.created_at,
+            error: self.error.as_deref(),
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            model: self.model.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportReport {
     pub kind: String,
@@ -51,11 +70,6 @@ pub struct ImportCounts {
     /// Messages written.
     pub messages: usize,
 }
-
-/// Triggers that index each insert: dropped for the length of an import, whose new
-/// rows are indexed in one pass at the end (like the fixture loader), and put back
-/// before the commit.
-const INSERT_TRIGGERS: [&str; 2] = ["messages_fts_insert", "conversations_fts_insert"];
 
 /// Writes conversations inside an import's transaction; see [`Store::import_with`].
 pub struct ImportSink<'s> {
@@ -104,28 +118,8 @@ impl ImportSink<'_> {
             ])
             .map_err(err)?;
         let id = self.tx.last_insert_rowid();
-        let mut insert_message = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO messages (conversation_id, role, content, status, created_at,
-                                       error, prompt_tokens, completion_tokens, model)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .map_err(err)?;
         for m in &c.messages {
-            insert_message
-                .execute(params![
-                    id,
-                    m.role.as_str(),
-                    m.content,
-                    m.status.as_str(),
-                    m.created_at,
-                    m.error,
-                    m.prompt_tokens,
-                    m.completion_tokens,
-                    m.model
-                ])
-                .map_err(err)?;
+            insert_message_row(self.tx, &m.row(id)).map_err(err)?;
         }
         if let Some(r) = &c.report {
             self.tx
@@ -173,22 +167,10 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(err)?;
-        let mut dropped = Vec::new();
-        for name in INSERT_TRIGGERS {
-            let sql: Option<String> = tx
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(err)?;
-            if let Some(sql) = sql {
-                tx.execute_batch(&format!("DROP TRIGGER {name}"))
-                    .map_err(err)?;
-                dropped.push(sql);
-            }
-        }
+        // The insert triggers would index row by row; the new rows are indexed in
+        // one pass at the end instead (like the fixture loader), and the triggers are
+        // back before the commit.
+        let dropped = drop_insert_triggers(&tx).map_err(err)?;
         let mut sink = ImportSink {
             store: self,
             tx: &tx,
