@@ -133,7 +133,9 @@ fn main() -> Result<()> {
         ("send -> last word (ms)", |r| {
             r.last_word.as_secs_f64() * 1000.0
         }),
-        ("CPU during the reply (ms)", |r| r.cpu.as_secs_f64() * 1000.0),
+        ("CPU during the reply (ms)", |r| {
+            r.cpu.as_secs_f64() * 1000.0
+        }),
         ("peak memory after (MB)", |r| r.hwm_kb as f64 / 1024.0),
     ];
     for (name, get) in figures {
@@ -149,7 +151,11 @@ fn main() -> Result<()> {
             .iter()
             .map(|r| format!("{:.1}", ms(r.first_frame)))
             .collect();
-        println!("  {} first frame by round: {}", client.name(), frames.join(", "));
+        println!(
+            "  {} first frame by round: {}",
+            client.name(),
+            frames.join(", ")
+        );
     }
     Ok(())
 }
@@ -248,13 +254,23 @@ fn curl_read(server: &MockOpenAi) -> Result<Duration> {
     .to_string();
     let start = Instant::now();
     let out = Command::new("curl")
-        .args(["-sSN", "-o", "/dev/null", "-H", "Content-Type: application/json"])
+        .args([
+            "-sSN",
+            "-o",
+            "/dev/null",
+            "-H",
+            "Content-Type: application/json",
+        ])
         .args(["-H", "Authorization: Bearer bench-key", "-d", &body])
         .arg(format!("{}/chat/completions", server.base_url()))
         .output()
         .context("curl")?;
     let took = start.elapsed();
-    ensure!(out.status.success(), "curl failed: {}", String::from_utf8_lossy(&out.stderr));
+    ensure!(
+        out.status.success(),
+        "curl failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok(took)
 }
 
@@ -262,9 +278,36 @@ fn curl_read(server: &MockOpenAi) -> Result<Duration> {
 /// [`FIRST_WORD`] and ending with [`LAST_WORD`] (each appears once).
 fn reply_text(words: usize) -> String {
     const WORDS: &[&str] = &[
-        "Tell", "me", "about", "a", "time", "you", "had", "to", "debug", "a", "production",
-        "incident", "under", "pressure.", "What", "was", "your", "role,", "and", "how", "did",
-        "you", "decide", "which", "trade-offs", "to", "make", "with", "the", "team?",
+        "Tell",
+        "me",
+        "about",
+        "a",
+        "time",
+        "you",
+        "had",
+        "to",
+        "debug",
+        "a",
+        "production",
+        "incident",
+        "under",
+        "pressure.",
+        "What",
+        "was",
+        "your",
+        "role,",
+        "and",
+        "how",
+        "did",
+        "you",
+        "decide",
+        "which",
+        "trade-offs",
+        "to",
+        "make",
+        "with",
+        "the",
+        "team?",
     ];
     let mut s = String::from(FIRST_WORD);
     for i in 1..words.saturating_sub(1) {

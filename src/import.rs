@@ -58,14 +58,14 @@ pub(crate) fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, Im
     };
     store
         .import_with(|sink| {
-        let write = |i: usize, e: ConversationExport| {
-            let item = to_import(e)
-                .map_err(|(at, message)| invalid((format!("[{i}].{at}"), message)))?;
-            sink.write(&item).map_err(store_error)
-        };
-        parse(reader, first, write)
-            .map_err(|e| e.unwrap_or_else(|(at, message)| invalid((at, message))))
-    })
+            let write = |i: usize, e: ConversationExport| {
+                let item = to_import(e)
+                    .map_err(|(at, message)| invalid((format!("[{i}].{at}"), message)))?;
+                sink.write(&item).map_err(store_error)
+            };
+            parse(reader, first, write)
+                .map_err(|e| e.unwrap_or_else(|(at, message)| invalid((at, message))))
+        })
         .map_err(store_error)?
 }
 
@@ -306,7 +306,12 @@ mod tests {
     fn a_single_object_or_an_array() {
         assert_eq!(parse_all(ONE).expect("one").len(), 1);
         assert_eq!(parse_all(&format!("[{ONE}, {ONE}]")).expect("two").len(), 2);
-        assert_eq!(parse_all(&format!(" \n[{ONE},\n{ONE}, {ONE}]\n")).expect("three").len(), 3);
+        assert_eq!(
+            parse_all(&format!(" \n[{ONE},\n{ONE}, {ONE}]\n"))
+                .expect("three")
+                .len(),
+            3
+        );
         assert_eq!(parse_all("[]").expect("none").len(), 0);
     }
 

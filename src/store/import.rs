@@ -95,9 +95,10 @@ impl ImportSink<'_> {
             return Ok(());
         }
         let setup = match &c.setup {
-            Some(s) => Some(serde_json::to_string(s).map_err(|e| {
-                err(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-            })?),
+            Some(s) => Some(
+                serde_json::to_string(s)
+                    .map_err(|e| err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?,
+            ),
             None => None,
         };
         self.tx

@@ -76,7 +76,14 @@ impl StreamingMarkdown {
 
     /// Brings `out[base..]` up to date with `text`, which has grown (or is new). A
     /// different width, or text that is shorter than before, starts over.
-    pub fn update(&mut self, text: &str, width: u16, theme: &Theme, out: &mut Vec<Line<'static>>, base: usize) {
+    pub fn update(
+        &mut self,
+        text: &str,
+        width: u16,
+        theme: &Theme,
+        out: &mut Vec<Line<'static>>,
+        base: usize,
+    ) {
         if width != self.width
             || text.len() < self.raw_lines
             || !text.is_char_boundary(self.raw_lines)
@@ -234,7 +241,11 @@ impl<'t> Renderer<'t> {
     /// on a complete line begins: (byte offset of its line in `text`, lines drawn
     /// before it). Everything before that point is final, whatever text follows.
     /// Only blocks starting before `limit` count.
-    fn run_tail(mut self, text: &str, limit: usize) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+    fn run_tail(
+        mut self,
+        text: &str,
+        limit: usize,
+    ) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
         if self.width == 0 {
             return (Vec::new(), None);
         }
@@ -792,7 +803,10 @@ impl<'t> Renderer<'t> {
         for (_, cells) in rows {
             let mut marker = true;
             for (i, cell) in cells.into_iter().enumerate() {
-                let label = head.as_ref().and_then(|h| h.get(i)).filter(|l| spans_width(l) > 0);
+                let label = head
+                    .as_ref()
+                    .and_then(|h| h.get(i))
+                    .filter(|l| spans_width(l) > 0);
                 if label.is_none() && spans_width(&cell) == 0 {
                     continue;
                 }
@@ -861,7 +875,6 @@ fn column_widths(table: &Table, columns: usize, room: usize) -> Option<Vec<usize
     }
     Some(widths)
 }
-
 
 /// A line that separates blocks already: empty, spaces, or only quote bars.
 fn is_blank(line: &Line<'_>) -> bool {
@@ -1145,7 +1158,11 @@ mod tests {
         }
         assert_eq!(out, markdown_lines_partial(&text, 30, &theme));
         // Only the last paragraph is left to parse.
-        assert!(stream.clean.len() - stream.done_bytes < 40, "{}", stream.clean.len() - stream.done_bytes);
+        assert!(
+            stream.clean.len() - stream.done_bytes < 40,
+            "{}",
+            stream.clean.len() - stream.done_bytes
+        );
         // A width change starts over and is still right.
         stream.update(&text, 20, &theme, &mut out, 0);
         assert_eq!(out, markdown_lines_partial(&text, 20, &theme));
