@@ -360,8 +360,8 @@ impl Session {
             writer,
             output,
             parser: vt100::Parser::new(
-                NonZeroU16::new(rows).context("rows")?.get(),
-                NonZeroU16::new(cols).context("cols")?.get(),
+                NonZeroU16::new(rows).context("rows")?,
+                NonZeroU16::new(cols).context("cols")?,
                 0,
             ),
             pid,
