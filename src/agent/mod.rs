@@ -4,13 +4,16 @@
 //! Every backend speaks the same protocol: it is given a [`ChatRequest`] and sends
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
 
+pub mod assess;
 pub mod bank;
 pub mod heuristics;
 pub mod offline;
 pub mod openai;
 pub mod persona;
 pub mod pricing;
+pub mod probe;
 pub mod report;
+pub mod turns;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
