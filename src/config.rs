@@ -16,11 +16,11 @@ pub use file::{ConfigFile, FileError, UnknownKey};
 pub use theme::{Theme, color_name, parse_color};
 
 use crate::cli::GlobalArgs;
-use crate::store::{InterviewSetup, InterviewType};
+use crate::domain::persona::DEFAULT_PERSONA;
+use crate::domain::{InterviewSetup, InterviewType};
 
 pub const DEFAULT_API_BASE: &str = "https://api.openai.com/v1";
 pub const DEFAULT_MODEL: &str = "gpt-4o-mini";
-pub const DEFAULT_PERSONA: &str = "career-interviewer";
 
 /// Names a config file other than the one in the OS config directory (tests, several
 /// profiles).

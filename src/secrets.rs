@@ -31,6 +31,8 @@ use std::time::Duration;
 
 use keyring_core::{CredentialStore, Entry};
 
+use crate::domain::key::ApiKey;
+
 /// The keyring entry's service and user names (fixed by the command-line contract).
 pub const SERVICE: &str = "interviewer";
 pub const USER: &str = "openai";
@@ -41,9 +43,6 @@ pub const KEY_ENV: &str = "OPENAI_API_KEY";
 /// The longest wait for one keyring operation. Long enough for a user to answer an
 /// unlock prompt, short enough that a dead service is noticed.
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Keys longer than this are not API keys (a pasted file, say).
-const MAX_KEY_LEN: usize = 4096;
 
 /// Where the key in effect came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,71 +59,6 @@ impl KeySource {
             KeySource::Keyring => format!("the OS keyring ({})", keyring_name()),
         }
     }
-}
-
-/// An API key. `Debug` never prints it and there is no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a key as it is, unchecked (e.g. from the environment).
-    pub fn new(key: String) -> ApiKey {
-        ApiKey(key)
-    }
-
-    /// A key typed or pasted by the user: surrounding whitespace is dropped; it must
-    /// be non-empty, one word, and printable.
-    pub fn parse(input: &str) -> Result<ApiKey, InvalidKey> {
-        let key = input.trim();
-        if key.is_empty() {
-            return Err(InvalidKey::Empty);
-        }
-        if key.chars().any(char::is_whitespace) {
-            return Err(InvalidKey::Whitespace);
-        }
-        if key.chars().any(char::is_control) {
-            return Err(InvalidKey::Control);
-        }
-        if key.len() > MAX_KEY_LEN {
-            return Err(InvalidKey::TooLong);
-        }
-        Ok(ApiKey(key.to_string()))
-    }
-
-    /// The secret itself, for the Authorization header and the keyring only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// At most the last four characters, e.g. `…wxyz`; just `…` for a key so short
-    /// that four characters would give most of it away.
-    pub fn masked(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        if chars.len() < 12 {
-            return "…".to_string();
-        }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("…{tail}")
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
-
-/// Why a typed or pasted key was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidKey {
-    #[error("the key is empty")]
-    Empty,
-    #[error("the key contains spaces or line breaks; paste just the key")]
-    Whitespace,
-    #[error("the key contains control characters; paste just the key")]
-    Control,
-    #[error("that is too long to be an API key ({MAX_KEY_LEN} characters at most)")]
-    TooLong,
 }
 
 /// What went wrong with the keyring. Messages never contain the key.
@@ -207,7 +141,7 @@ impl Keyring {
     /// The stored key, `None` when there is no entry.
     pub fn get(&self) -> Result<Option<ApiKey>, SecretsError> {
         self.call(|entry| match entry.get_password() {
-            Ok(key) => Ok(non_empty(key).map(ApiKey)),
+            Ok(key) => Ok(non_empty(key).map(ApiKey::new)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(keyring_core::Error::BadEncoding(_)) => Err(SecretsError::Failed(
                 "the stored key is not text; run `interviewer key set` again".into(),
@@ -344,7 +278,10 @@ fn non_empty(s: String) -> Option<String> {
 
 /// The key in the environment, if set and not blank.
 pub fn env_key() -> Option<ApiKey> {
-    std::env::var(KEY_ENV).ok().and_then(non_empty).map(ApiKey)
+    std::env::var(KEY_ENV)
+        .ok()
+        .and_then(non_empty)
+        .map(ApiKey::new)
 }
 
 /// The key in effect, and what went wrong with the keyring while looking.
@@ -361,9 +298,12 @@ pub fn lookup_key() -> KeyLookup {
     lookup_key_in(env_key(), || Keyring::platform().cloned())
 }
 
+/// The key in effect from a given environment key and keyring (the service's
+/// `Keys` uses this with a test keyring).
+///
 /// `keyring` is only called when the environment has no key: connecting to the
 /// keyring has a cost (and may prompt) that a user of `OPENAI_API_KEY` should not pay.
-fn lookup_key_in(
+pub fn lookup_key_in(
     env: Option<ApiKey>,
     keyring: impl FnOnce() -> Result<Keyring, SecretsError>,
 ) -> KeyLookup {

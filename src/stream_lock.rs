@@ -29,7 +29,7 @@ impl StreamLock {
         let path = lock_path(data_dir, message_id);
         let result = (|| -> std::io::Result<File> {
             if let Some(dir) = path.parent() {
-                crate::store::create_private_dir(dir).map_err(std::io::Error::other)?;
+                crate::fsutil::create_private_dir(dir)?;
             }
             let file = OpenOptions::new()
                 .create(true)

@@ -185,8 +185,8 @@ fn display_width_counts_clusters() {
 // markdown and the message pane. Symbols only (the backend's Display drops styles).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use interviewer::agent::report::Readiness;
-use interviewer::store::{InterviewType, Message, Role, Status};
+use interviewer::domain::report::Readiness;
+use interviewer::domain::{InterviewType, Message, Role, Status};
 use interviewer::tui::render::MessageLayout;
 use interviewer::tui::widgets::help::HelpOverlay;
 use interviewer::tui::widgets::report_view::{
@@ -290,7 +290,7 @@ fn welcome_snapshots() {
 }
 
 fn personas() -> Vec<(String, String)> {
-    interviewer::agent::persona::PERSONAS
+    interviewer::domain::persona::PERSONAS
         .iter()
         .map(|p| (p.name.to_string(), p.description.to_string()))
         .collect()

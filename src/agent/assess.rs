@@ -12,7 +12,7 @@ use super::bank::{BankQuestion, CheckPoint};
 use super::heuristics::{self, AnswerSignals};
 use super::probe::{self, Coverage, Probe, Text};
 use super::turns::{self, TurnKind};
-use crate::store::InterviewType;
+use crate::domain::InterviewType;
 
 /// One checklist point and whether the answer covers it.
 #[derive(Debug, Clone, PartialEq, Eq)]

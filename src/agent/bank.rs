@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::probe::Probe;
-use crate::store::InterviewType;
+use crate::domain::InterviewType;
 
 /// The TOML files, shipped inside the binary.
 const SOURCES: &[(&str, &str)] = &[

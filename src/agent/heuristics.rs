@@ -3,7 +3,7 @@
 //! They pick the offline interviewer's follow-ups and feed the heuristic report;
 //! they are signals, not judgements of content, and are always labelled so.
 
-use crate::store::InterviewType;
+use crate::domain::InterviewType;
 
 /// Fewer words than this is too short to carry substance.
 pub const TOO_SHORT_WORDS: usize = 40;

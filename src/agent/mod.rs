@@ -18,15 +18,9 @@ pub mod turns;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Settings;
-use crate::store::{InterviewSetup, Role};
-
-/// One turn of the conversation as sent to a model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatTurn {
-    pub role: Role,
-    pub content: String,
-}
+#[cfg(test)]
+use crate::domain::Role;
+use crate::domain::{ChatTurn, InterviewSetup};
 
 /// What a backend is asked to continue.
 #[derive(Debug, Clone)]
@@ -144,17 +138,6 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// `--offline` picks the question bank; otherwise a key is needed.
-    pub fn from_settings(settings: &Settings) -> Result<Backend, AgentError> {
-        if settings.offline {
-            return Ok(Backend::Offline);
-        }
-        let (key, source) = crate::secrets::resolve_key().ok_or(AgentError::NoKey)?;
-        crate::crash::set_secret_to_scrub(key.expose());
-        tracing::debug!(?source, api_base = %settings.api_base, "using the OpenAI-compatible backend");
-        Ok(Backend::OpenAi(openai::OpenAiBackend::new(settings, key)?))
-    }
-
     pub fn is_offline(&self) -> bool {
         matches!(self, Backend::Offline)
     }

@@ -12,7 +12,7 @@ use super::bank::{self, BankQuestion, Seniority};
 use super::probe::Probe;
 use super::turns::{self, TurnKind};
 use super::{ChatRequest, ChatTurn};
-use crate::store::{InterviewSetup, InterviewType, Role};
+use crate::domain::{InterviewSetup, InterviewType, Role};
 
 /// Main questions when the setup does not say.
 pub const DEFAULT_QUESTIONS: u32 = 5;

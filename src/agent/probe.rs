@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::heuristics::{self, AnswerSignals};
-use crate::store::InterviewType;
+use crate::domain::InterviewType;
 
 /// What a follow-up probes, or what part of a good answer a checklist point is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

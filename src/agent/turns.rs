@@ -3,7 +3,7 @@
 //! question, a request for feedback or a score mid-interview, an attempt to change
 //! the interviewer's instructions, or a clarifying question.
 
-use crate::store::InterviewType;
+use crate::domain::InterviewType;
 
 /// The kind of a candidate's turn during the questions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

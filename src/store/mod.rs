@@ -1,11 +1,20 @@
-//! The SQLite store: one `Store` per connection, one method per query.
+//! The SQLite store: one `Store` per connection, one method per query. Every SQL
+//! statement of the program and the schema live under `src/store/`: conversations,
+//! messages, reports, drafts and state here; full-text queries in `search.rs`,
+//! aggregates in `stats.rs`, import in `import.rs`, the fixture's bulk loader in
+//! `bulk.rs`. The connection never leaves this module.
+//!
+//! It knows the domain types and nothing above them: no agent, no service, no
+//! face. Callers get domain values or a [`StoreError`] in words a user can act on.
 //!
 //! The file lives at `<data-dir>/interviewer.db` (directory 0700, file 0600), runs in
 //! WAL mode with foreign keys on and a busy timeout, so a TUI and an `ask` can share
 //! it. The schema comes from append-only migrations in `store/migrations/`.
 
+mod bulk;
 mod import;
-pub mod model;
+mod search;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -14,9 +23,14 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
+use crate::domain::{
+    Conversation, ConversationSummary, Message, NewConversation, Role, Status, StoredReport,
+};
 use crate::timefmt::now_ms;
+pub use bulk::{BulkConversation, BulkLoader, BulkMessage, FtsLoad};
 pub use import::{ImportConversation, ImportCounts, ImportMessage, ImportReport};
-pub use model::*;
+pub use search::{MATCH_END, MATCH_START, MatchError, MessageMatch};
+pub use stats::ModelTokens;
 
 /// How long a statement waits for another process's lock before giving up. Writes
 /// are short (one message), so this is only reached if something is stuck.
@@ -690,21 +704,10 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The connection, locked, for modules that own their own queries (search,
-    /// import, fixtures). Keep the guard for one query or transaction only.
-    pub fn connection(&self) -> MutexGuard<'_, Connection> {
-        self.conn()
-    }
-
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (statements
         // are atomic), so a poisoned lock is still safe to use.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Maps a raw SQLite error on this store to a [`StoreError`].
-    pub fn classify(&self, source: rusqlite::Error) -> StoreError {
-        self.err(source)
     }
 }
 
@@ -821,15 +824,8 @@ fn disk_is_full(db: &Path) -> bool {
 }
 
 /// Creates the data directory (and parents) with mode 0700 on Unix.
-pub fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(|source| StoreError::CreateDir {
+fn create_private_dir(dir: &Path) -> Result<()> {
+    crate::fsutil::create_private_dir(dir).map_err(|source| StoreError::CreateDir {
         path: dir.to_path_buf(),
         source,
     })
@@ -841,14 +837,11 @@ fn create_private_file(path: &Path) -> Result<()> {
     if path.exists() {
         return Ok(());
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
+    match crate::fsutil::private_file()
+        .write(true)
+        .create_new(true)
+        .open(path)
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(StoreError::ReadOnly {

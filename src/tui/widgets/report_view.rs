@@ -17,9 +17,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::fitting;
-use crate::agent::report::{self, ParsedReport, Readiness, Report};
+use crate::domain::StoredReport;
+use crate::domain::report::{ParsedReport, Readiness, Report};
 use crate::sanitize;
-use crate::store::StoredReport;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
 use crate::tui::render::{Theme, markdown_lines};
 
@@ -68,12 +68,12 @@ pub struct ReportModel {
 impl ReportModel {
     /// The view of a stored report: a valid one in full, anything else as raw text.
     pub fn from_stored(stored: &StoredReport) -> ReportModel {
-        let source = if stored.kind == report::KIND_HEURISTIC {
+        let source = if stored.kind == crate::domain::report::KIND_HEURISTIC {
             ReportSource::Heuristic
         } else {
             ReportSource::Model(stored.model.clone())
         };
-        match report::parse_stored(stored) {
+        match crate::domain::report::parse_stored(stored) {
             ParsedReport::Valid(r) => ReportModel::from_report(source, &r),
             ParsedReport::Raw(text) => ReportModel::raw(source, &text),
         }
@@ -578,7 +578,7 @@ mod tests {
 
     #[test]
     fn stored_reports_become_views() {
-        let competencies: Vec<serde_json::Value> = report::COMPETENCIES
+        let competencies: Vec<serde_json::Value> = crate::domain::report::COMPETENCIES
             .iter()
             .map(|name| serde_json::json!({"name": name, "score": 4, "evidence": "Numbers given."}))
             .collect();
@@ -592,18 +592,26 @@ mod tests {
             "study_plan": ["Practise"]
         })
         .to_string();
-        let m = ReportModel::from_stored(&stored(report::KIND_MODEL, &body, true));
+        let m = ReportModel::from_stored(&stored(crate::domain::report::KIND_MODEL, &body, true));
         assert_eq!(m.raw_text, None);
         assert_eq!(m.readiness, Some(Readiness::Ready));
-        assert_eq!(m.competencies.len(), report::COMPETENCIES.len());
+        assert_eq!(
+            m.competencies.len(),
+            crate::domain::report::COMPETENCIES.len()
+        );
         assert!(m.competencies.iter().any(|c| c.name == "Evidence & impact"));
         assert_eq!(m.questions[0].answer_summary.as_deref(), Some("Mission."));
         assert_eq!(m.questions[0].better_answer.as_deref(), Some("Because…"));
         assert_eq!(m.source, ReportSource::Model(Some("gpt-4o-mini".into())));
 
-        let raw = ReportModel::from_stored(&stored(report::KIND_MODEL, "{oops", false));
+        let raw =
+            ReportModel::from_stored(&stored(crate::domain::report::KIND_MODEL, "{oops", false));
         assert_eq!(raw.raw_text.as_deref(), Some("{oops"));
-        let heuristic = ReportModel::from_stored(&stored(report::KIND_HEURISTIC, "{oops", false));
+        let heuristic = ReportModel::from_stored(&stored(
+            crate::domain::report::KIND_HEURISTIC,
+            "{oops",
+            false,
+        ));
         assert_eq!(heuristic.source, ReportSource::Heuristic);
     }
 
