@@ -140,6 +140,11 @@ fn key_probes(kind: InterviewType) -> &'static [Probe] {
     }
 }
 
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
 /// Stock phrases that say nothing about this candidate.
 const CLICHES: &[&str] = &[
     "perfectionist",
@@ -164,6 +169,57 @@ const CLICHES: &[&str] = &[
     "i love the culture",
     "dream job",
     "any company",
+];
+
+/// Words an interviewer hears as a red flag whatever the question: contempt for
+/// others, evasion, promises nobody can keep, plans to break an agreement.
+const RED_FLAGS: &[&str] = &[
+    "terrible",
+    "nightmare",
+    "lazy",
+    "i hate",
+    "awful",
+    "incompetent",
+    "toxic",
+    "idiot",
+    "useless",
+    "micromanag",
+    "takes credit",
+    "had enough",
+    "can't stand",
+    "stupid",
+    "their fault",
+    "not my fault",
+    "wasn't my fault",
+    "blame them",
+    "rather not get into",
+    "rather not say",
+    "it's complicated",
+    "leave it at that",
+    "figure that out later",
+    "have to check my",
+    "off the top of my head",
+    "whatever it takes",
+    "any time",
+    "anytime",
+    "always available",
+    "evenings and weekends",
+    "thrive on",
+    "i love working hard",
+    "eighty-hour",
+    "80-hour",
+    "24/7",
+    "just stop going",
+    "can't really do anything",
+    "they can't do anything",
+    "whatever you want",
+    "whatever you need",
+    "whenever you need",
+    "whenever, really",
+    "any salary",
+    "anything is fine",
+    "i'll take anything",
+    "desperate",
 ];
 
 /// Judges `answer` (all the candidate said to one question, follow-ups included)
@@ -204,7 +260,14 @@ pub fn assess(
     if kind == InterviewType::Hr {
         // Specific (numbers, names, places, examples), honest (no stock phrases),
         // brief (40 to 220 words).
+        let names_a_date = answer.split_whitespace().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.starts_with(char::is_uppercase)
+                && MONTHS.contains(&w.to_lowercase().as_str())
+                && w != "May"
+        });
         let specific = signals.quantified()
+            || names_a_date
             || heuristics::time_or_place(answer).is_some()
             || coverage.covers(Probe::Example);
         let brief = (25..=220).contains(&words);
@@ -228,6 +291,8 @@ pub fn assess(
         raw -= 0.1;
     }
     raw -= 0.1 * cliches.min(2) as f64;
+    let flags = RED_FLAGS.iter().filter(|f| lower.contains(*f)).count();
+    raw -= 0.2 * flags.min(3) as f64;
     let mut score = (1.0 + (raw.clamp(0.0, 1.0) * 4.0)).round() as u8;
     let non_answer = turns::classify(answer, kind) == TurnKind::NonAnswer;
     let thin = match kind {

@@ -568,7 +568,13 @@ fn quantities(answer: &str) -> Vec<String> {
                         .to_lowercase();
                     !next.is_empty() && !["of", "or", "and", "to", "who", "that"].contains(&next.as_str())
                 });
-                if counted && n > 0 {
+                let unit_of_time = raw.get(i + 1).is_some_and(|next| {
+                    let next = next
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase();
+                    ["day", "week", "month", "year", "hour", "quarter"].contains(&next.as_str())
+                });
+                if counted && (n > 0 || unit_of_time) {
                     let unit = raw[i + 1]
                         .trim_matches(|c: char| !c.is_alphanumeric())
                         .to_lowercase();

@@ -99,12 +99,12 @@ const LEGACY_FOLLOW_UPS: &[&str] = &[
 
 /// Marks of the turns that answer a turn that was not an answer; none of them
 /// moves the interview on.
-const NUDGE_MARK: &str = "That's all right, take a moment.";
-const REPEAT_MARK: &str = "Of course, here it is again:";
-const FEEDBACK_MARK: &str = "I'll keep the feedback for the end";
-const ROLE_MARK: &str = "I'll stay in my role as your interviewer";
-const ASSUME_MARK: &str = "Ask anything else you need, or go ahead with your design.";
-const CLARIFY_MARK: &str = "Whichever fits best:";
+pub const NUDGE_MARK: &str = "That's all right, take a moment.";
+pub const REPEAT_MARK: &str = "Of course, here it is again:";
+pub const FEEDBACK_MARK: &str = "I'll keep the feedback for the end";
+pub const ROLE_MARK: &str = "I'll stay in my role as your interviewer";
+pub const ASSUME_MARK: &str = "Ask anything else you need, or go ahead with your design.";
+pub const CLARIFY_MARK: &str = "Whichever fits best:";
 const META_MARKS: &[&str] = &[
     NUDGE_MARK,
     REPEAT_MARK,
@@ -114,7 +114,7 @@ const META_MARKS: &[&str] = &[
     CLARIFY_MARK,
 ];
 /// Opens the next question after a second non-answer.
-const MOVE_ON: &str = "Let's leave that one for now; it's worth preparing before the real interview.";
+pub const MOVE_ON: &str = "Let's leave that one for now; it's worth preparing before the real interview.";
 
 /// Where to get the feedback report; said at the close.
 const REPORT_HOW: &str = "For your feedback report, press the report key in the interface, or run `interviewer report ID` with this conversation's ID from `interviewer list`.";
@@ -135,7 +135,7 @@ pub fn command(message: &str) -> Option<Command> {
         .trim()
         .to_lowercase();
     match m.as_str() {
-        "/skip" | "skip" | "/next" | "skip please" | "skip this one" | "pass" => {
+        "/skip" | "skip" | "/next" | "skip please" | "skip this one" => {
             Some(Command::Skip)
         }
         "/hint" | "hint" | "hint please" | "a hint" | "can i have a hint" | "give me a hint" => {
@@ -266,7 +266,7 @@ fn rephrase(kind: InterviewType, prompt: &str) -> String {
 fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
     if current.interview_type != InterviewType::SystemDesign || current.assumptions.is_empty() {
         return format!(
-            "Good question. {CLARIFY_MARK} choose the example or reading you can speak to best, and say in a sentence why you chose it. {prompt}"
+            "{CLARIFY_MARK} choose the example or reading you can speak to best, and say in a sentence why you chose it. {prompt}"
         );
     }
     let lower = message.to_lowercase();
@@ -282,7 +282,8 @@ fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
             "scope" => about(&[
                 "feature", "support", "functional", "requirement", "scope", "mvp", "custom",
                 "should", "need", "allow", "include", "which", "what kind", "platform", "mobile",
-                "web", "can users", "do users", "does it", "do we", "api",
+                "web", "can users", "do users", "does it", "do we", "api", "provider",
+                "third-party", "third party", "vendor", "build", "alias", "expire",
             ]),
             "quality" => about(&[
                 "latency", "fast", "availab", "consisten", "uptime", "sla", "slo", "real-time",
@@ -308,7 +309,7 @@ fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
     } else {
         said.join(" ")
     };
-    format!("Good question. {answer} {ASSUME_MARK}")
+    format!("{answer} {ASSUME_MARK}")
 }
 
 /// The follow-up an answer calls for: the most important probe for the question
@@ -527,6 +528,12 @@ fn replay(history: &[ChatTurn]) -> Position {
         }
     }
     p
+}
+
+/// What the follow-up `text` to `question` probes, when it is one of the
+/// engine's follow-ups.
+pub fn follow_up_probe(question: &BankQuestion, text: &str) -> Option<Probe> {
+    follow_up_in(Some(question), text).map(|(p, _)| p)
 }
 
 /// The follow-up `text` asks, with what it probes.

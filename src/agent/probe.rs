@@ -449,6 +449,9 @@ const TRADEOFFS: &[&str] = &[
     "i'd rather",
     "would rather",
     "prefer",
+    "accepting",
+    "extra cost",
+    "cost*",
 ];
 
 const STAKEHOLDERS: &[&str] = &[
@@ -770,6 +773,17 @@ const CORRECTNESS: &[&str] = &[
 
 const REQUIREMENTS: &[&str] = &[
     "requirement*",
+    "ask whether",
+    "ask if",
+    "i'd ask",
+    "i would ask",
+    "first ask",
+    "want to know",
+    "first question",
+    "i'd want to understand",
+    "how big",
+    "how large",
+    "how often",
     "functional",
     "non-functional",
     "clarif*",

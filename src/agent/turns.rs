@@ -91,6 +91,21 @@ const INJECTION: &[&str] = &[
     "write a poem",
     "my score now",
     "the score now",
+    "switch roles",
+    "swap roles",
+    "you are the candidate",
+    "you're the candidate",
+    "i'm the interviewer",
+    "i am the interviewer",
+    "answer your own question",
+    "[admin]",
+    "[system]",
+    "admin:",
+    "system:",
+    "mark all my answers",
+    "mark my answers",
+    "as strong",
+    "skip to the report",
 ];
 
 const FEEDBACK: &[&str] = &[
@@ -139,6 +154,16 @@ const FEEDBACK: &[&str] = &[
     "doing well",
     "doing ok",
     "doing okay",
+    "was that answer",
+    "was my answer",
+    "would that pass",
+    "would this pass",
+    "would it pass",
+    "should i improve",
+    "what to improve",
+    "what can i improve",
+    "improve so far",
+    "so far?",
 ];
 
 const REPEAT: &[&str] = &[
@@ -225,6 +250,11 @@ const DONT_KNOW: &[&str] = &[
     "or something",
     "i forget",
     "i forgot",
+    "same as my last",
+    "same as before",
+    "same as the last",
+    "same answer",
+    "as i said",
 ];
 
 /// Reads what the candidate's turn is. `kind` is the interview type of the
