@@ -33,8 +33,14 @@ fn main() {
         count("weak"),
         f.questions
     );
-    println!("| non-answer, meta and injection turns | {} | ≥ 20 |", f.turns.len());
-    println!("| Spearman rank agreement, scores vs labels | {:.3} | ≥ 0.8 |", f.spearman);
+    println!(
+        "| non-answer, meta and injection turns | {} | ≥ 20 |",
+        f.turns.len()
+    );
+    println!(
+        "| Spearman rank agreement, scores vs labels | {:.3} | ≥ 0.8 |",
+        f.spearman
+    );
     println!(
         "| mean score: strong / adequate / weak | {:.2} / {:.2} / {:.2} | strong > adequate > weak |",
         mean("strong"),

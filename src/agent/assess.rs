@@ -68,7 +68,10 @@ impl Assessment {
 fn generic_checklist(kind: InterviewType) -> Vec<CheckPoint> {
     let points: &[(&str, Probe)] = match kind {
         InterviewType::Behavioral => &[
-            ("The situation: when, where, what was at stake", Probe::Situation),
+            (
+                "The situation: when, where, what was at stake",
+                Probe::Situation,
+            ),
             ("Your own part, told in the first person", Probe::OwnRole),
             ("What you did, step by step", Probe::Action),
             ("A concrete result of what you did", Probe::Result),
@@ -77,19 +80,40 @@ fn generic_checklist(kind: InterviewType) -> Vec<CheckPoint> {
         ],
         InterviewType::Technical => &[
             ("Reasoning said aloud: why each step", Probe::Reasoning),
-            ("Alternatives weighed and the trade-off named", Probe::Tradeoffs),
-            ("How you would check it is correct (tests, edge cases)", Probe::Correctness),
+            (
+                "Alternatives weighed and the trade-off named",
+                Probe::Tradeoffs,
+            ),
+            (
+                "How you would check it is correct (tests, edge cases)",
+                Probe::Correctness,
+            ),
             ("A concrete example from your own work", Probe::Example),
         ],
         InterviewType::SystemDesign => &[
-            ("Clarified requirements and stated assumptions", Probe::Requirements),
-            ("A sizing of the problem: users, requests per second, storage", Probe::Scale),
-            ("A high-level design: the main components and the flow", Probe::Action),
+            (
+                "Clarified requirements and stated assumptions",
+                Probe::Requirements,
+            ),
+            (
+                "A sizing of the problem: users, requests per second, storage",
+                Probe::Scale,
+            ),
+            (
+                "A high-level design: the main components and the flow",
+                Probe::Action,
+            ),
             ("Choices justified against an alternative", Probe::Tradeoffs),
-            ("Failure modes and how the design survives them", Probe::FailureModes),
+            (
+                "Failure modes and how the design survives them",
+                Probe::FailureModes,
+            ),
         ],
         InterviewType::Hr => &[
-            ("Specific to this role and company, not generic", Probe::Example),
+            (
+                "Specific to this role and company, not generic",
+                Probe::Example,
+            ),
             ("The reasons behind your answer", Probe::Reasoning),
             ("A concrete example from your experience", Probe::Example),
             ("Said briefly and plainly", Probe::Reasoning),
@@ -136,13 +160,28 @@ fn key_probes(kind: InterviewType) -> &'static [Probe] {
             Probe::Reasoning,
         ],
         InterviewType::Hr => &[Probe::Example, Probe::Reasoning],
-        InterviewType::General => &[Probe::Example, Probe::Result, Probe::Reasoning, Probe::Lesson],
+        InterviewType::General => &[
+            Probe::Example,
+            Probe::Result,
+            Probe::Reasoning,
+            Probe::Lesson,
+        ],
     }
 }
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Stock phrases that say nothing about this candidate.
@@ -169,6 +208,15 @@ const CLICHES: &[&str] = &[
     "i love the culture",
     "dream job",
     "any company",
+    "innovative company",
+    "leader in your industry",
+    "industry leader",
+    "heard great things",
+    "great opportunity",
+    "grow and develop",
+    "develop my skills",
+    "new challenges",
+    "exciting opportunity",
 ];
 
 /// Words an interviewer hears as a red flag whatever the question: contempt for
@@ -220,6 +268,21 @@ const RED_FLAGS: &[&str] = &[
     "anything is fine",
     "i'll take anything",
     "desperate",
+    "ridiculous",
+    "frankly",
+    "proven right",
+    "i was right",
+    "that's how it goes",
+    "should have been caught",
+    "wasn't really my",
+    "wasn't really a single",
+    "not really my",
+    "not my job",
+    "any load",
+    "infinitely",
+    "web scale",
+    "never fails",
+    "can't fail",
 ];
 
 /// Judges `answer` (all the candidate said to one question, follow-ups included)
@@ -266,8 +329,20 @@ pub fn assess(
                 && MONTHS.contains(&w.to_lowercase().as_str())
                 && w != "May"
         });
+        // Asking about this team's reality is specific to this role.
+        let asks_about_role = [
+            "could you tell me",
+            "can i ask",
+            "can you tell me",
+            "i'd want to understand",
+            "i'd like to understand",
+            "how often",
+        ]
+        .iter()
+        .any(|p| lower.contains(p));
         let specific = signals.quantified()
             || names_a_date
+            || asks_about_role
             || heuristics::time_or_place(answer).is_some()
             || coverage.covers(Probe::Example);
         let brief = (25..=220).contains(&words);
@@ -402,9 +477,34 @@ fn off_topic(
 }
 
 const QUESTION_WORDS: &[&str] = &[
-    "about", "after", "again", "could", "describe", "would", "which", "where", "their", "there",
-    "these", "those", "while", "something", "someone", "yourself", "explain", "design", "think",
-    "happened", "handle", "approach", "thing", "things", "other", "people", "first", "really",
+    "about",
+    "after",
+    "again",
+    "could",
+    "describe",
+    "would",
+    "which",
+    "where",
+    "their",
+    "there",
+    "these",
+    "those",
+    "while",
+    "something",
+    "someone",
+    "yourself",
+    "explain",
+    "design",
+    "think",
+    "happened",
+    "handle",
+    "approach",
+    "thing",
+    "things",
+    "other",
+    "people",
+    "first",
+    "really",
 ];
 
 /// The one change that would improve the answer most.
@@ -445,7 +545,8 @@ fn next_step(
         }
     }
     if kind == InterviewType::Hr && signals.words > 220 {
-        return "Keep it brief: two or three sentences, then stop and let the interviewer ask.".into();
+        return "Keep it brief: two or three sentences, then stop and let the interviewer ask."
+            .into();
     }
     if signals.filler_rate() > 3.0 {
         return "Cut the filler words: pause instead, and state each point plainly.".into();
@@ -468,11 +569,17 @@ fn lower_first(text: &str) -> String {
 /// What to add when `probe` is missing, as an instruction.
 pub fn probe_step(probe: Probe) -> &'static str {
     match probe {
-        Probe::Situation => "Open with one sentence of context: when, where, and what was at stake.",
-        Probe::OwnRole => "Say what you personally did: \"I\" for your own actions, \"we\" only for the team's.",
+        Probe::Situation => {
+            "Open with one sentence of context: when, where, and what was at stake."
+        }
+        Probe::OwnRole => {
+            "Say what you personally did: \"I\" for your own actions, \"we\" only for the team's."
+        }
         Probe::Action => "Walk through the actions you took, step by step.",
         Probe::Result => "End with the result: what changed because of what you did.",
-        Probe::Numbers => "Put a number on the result: before and after, time or money saved, people affected.",
+        Probe::Numbers => {
+            "Put a number on the result: before and after, time or money saved, people affected."
+        }
         Probe::Reasoning => "Say why: the reason behind each choice.",
         Probe::Tradeoffs => "Name the alternative you rejected and what your choice costs.",
         Probe::Stakeholders => "Say who else was involved and how you brought them along.",

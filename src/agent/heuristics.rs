@@ -457,22 +457,20 @@ const MONTHS: &[&str] = &[
 /// "in 2023", "in June", "at Acme". Returns the phrase as written.
 pub fn time_or_place(answer: &str) -> Option<String> {
     let words: Vec<&str> = answer.split_whitespace().collect();
-    let bare = |w: &str| {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_string()
-    };
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
     for pair in words.windows(2) {
         let (a, b) = (bare(pair[0]).to_lowercase(), bare(pair[1]));
         let b_lower = b.to_lowercase();
         let found = match a.as_str() {
-            "last" | "early" | "late" => MONTHS.contains(&b_lower.as_str())
-                || ["year", "quarter", "spring", "summer", "autumn", "winter"]
-                    .contains(&b_lower.as_str()),
+            "last" | "early" | "late" => {
+                MONTHS.contains(&b_lower.as_str())
+                    || ["year", "quarter", "spring", "summer", "autumn", "winter"]
+                        .contains(&b_lower.as_str())
+            }
             "in" | "during" | "since" => {
                 // "in 2023", "in March" (capitalised: "in may" is usually the verb).
                 (b.len() == 4 && matches!(b.parse::<u32>(), Ok(1970..=2099)))
-                    || (MONTHS.contains(&b_lower.as_str())
-                        && b.starts_with(char::is_uppercase))
+                    || (MONTHS.contains(&b_lower.as_str()) && b.starts_with(char::is_uppercase))
                     || b_lower == "q1"
                     || b_lower == "q2"
                     || b_lower == "q3"
@@ -566,7 +564,8 @@ fn quantities(answer: &str) -> Vec<String> {
                     let next = next
                         .trim_matches(|c: char| !c.is_alphanumeric())
                         .to_lowercase();
-                    !next.is_empty() && !["of", "or", "and", "to", "who", "that"].contains(&next.as_str())
+                    !next.is_empty()
+                        && !["of", "or", "and", "to", "who", "that"].contains(&next.as_str())
                 });
                 let unit_of_time = raw.get(i + 1).is_some_and(|next| {
                     let next = next
@@ -588,9 +587,9 @@ fn quantities(answer: &str) -> Vec<String> {
 
 /// Spelled-out numbers, "one" first (never counted alone).
 const SPELLED: &[&str] = &[
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty",
-    "seventy", "eighty", "ninety",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+    "ninety",
 ];
 
 /// Names with digits in them are labels, not measurements: p99, Q3, v2, SEV1,
@@ -616,7 +615,25 @@ fn is_identifier(word: &str) -> bool {
     }
     !matches!(
         tail.as_str(),
-        "x" | "k" | "m" | "b" | "bn" | "ms" | "s" | "h" | "hrs" | "min" | "mins" | "d" | "gb" | "tb" | "mb" | "kb" | "pb" | "+" | "qps" | "rps"
+        "x" | "k"
+            | "m"
+            | "b"
+            | "bn"
+            | "ms"
+            | "s"
+            | "h"
+            | "hrs"
+            | "min"
+            | "mins"
+            | "d"
+            | "gb"
+            | "tb"
+            | "mb"
+            | "kb"
+            | "pb"
+            | "+"
+            | "qps"
+            | "rps"
     )
 }
 

@@ -114,7 +114,8 @@ const META_MARKS: &[&str] = &[
     CLARIFY_MARK,
 ];
 /// Opens the next question after a second non-answer.
-pub const MOVE_ON: &str = "Let's leave that one for now; it's worth preparing before the real interview.";
+pub const MOVE_ON: &str =
+    "Let's leave that one for now; it's worth preparing before the real interview.";
 
 /// Where to get the feedback report; said at the close.
 const REPORT_HOW: &str = "For your feedback report, press the report key in the interface, or run `interviewer report ID` with this conversation's ID from `interviewer list`.";
@@ -135,9 +136,7 @@ pub fn command(message: &str) -> Option<Command> {
         .trim()
         .to_lowercase();
     match m.as_str() {
-        "/skip" | "skip" | "/next" | "skip please" | "skip this one" => {
-            Some(Command::Skip)
-        }
+        "/skip" | "skip" | "/next" | "skip please" | "skip this one" => Some(Command::Skip),
         "/hint" | "hint" | "hint please" | "a hint" | "can i have a hint" | "give me a hint" => {
             Some(Command::Hint)
         }
@@ -216,7 +215,9 @@ fn respond(
             "{ROLE_MARK}: I can't change how this practice works, and there is no score until the report at the end. Back to where we were: {prompt}"
         ),
         TurnKind::Clarifying => clarify(current, last, prompt),
-        TurnKind::NonAnswer if position.nudges_in_row >= 1 => next_or_invite(plan, position, MOVE_ON),
+        TurnKind::NonAnswer if position.nudges_in_row >= 1 => {
+            next_or_invite(plan, position, MOVE_ON)
+        }
         TurnKind::NonAnswer => format!("{NUDGE_MARK} {}", rephrase(kind, prompt)),
         TurnKind::Answer => {
             let (answers, clarifying) = answers_since_question(&request.history, current);
@@ -230,7 +231,12 @@ fn respond(
             match follow_up(current, &assessment, &position.probes_asked) {
                 Some(text) => text,
                 None => {
-                    let acks = ["Thank you.", "Okay, thank you.", "Understood.", "Right, thank you."];
+                    let acks = [
+                        "Thank you.",
+                        "Okay, thank you.",
+                        "Understood.",
+                        "Right, thank you.",
+                    ];
                     let ack = acks[position.asked.len() % acks.len()];
                     next_or_invite(plan, position, ack)
                 }
@@ -254,9 +260,7 @@ fn rephrase(kind: InterviewType, prompt: &str) -> String {
         InterviewType::Hr => {
             "There's no trick here: a short, honest answer in two or three sentences is fine."
         }
-        InterviewType::General => {
-            "Take one example from your own work and start from there."
-        }
+        InterviewType::General => "Take one example from your own work and start from there.",
     };
     format!("{way_in} The question was: {prompt}")
 }
@@ -275,24 +279,96 @@ fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
     for a in &current.assumptions {
         let hit = match a.topic.as_str() {
             "scale" => about(&[
-                "user", "how many", "traffic", "scale", "qps", "rps", "per second", "volume",
-                "load", "daily", "dau", "mau", "read", "write", "ratio", "peak", "growth", "size",
-                "big", "large", "how much", "request", "throughput", "number",
+                "user",
+                "how many",
+                "traffic",
+                "scale",
+                "qps",
+                "rps",
+                "per second",
+                "volume",
+                "load",
+                "daily",
+                "dau",
+                "mau",
+                "read",
+                "write",
+                "ratio",
+                "peak",
+                "growth",
+                "size",
+                "big",
+                "large",
+                "how much",
+                "request",
+                "throughput",
+                "number",
             ]),
             "scope" => about(&[
-                "feature", "support", "functional", "requirement", "scope", "mvp", "custom",
-                "should", "need", "allow", "include", "which", "what kind", "platform", "mobile",
-                "web", "can users", "do users", "does it", "do we", "api", "provider",
-                "third-party", "third party", "vendor", "build", "alias", "expire",
+                "feature",
+                "support",
+                "functional",
+                "requirement",
+                "scope",
+                "mvp",
+                "custom",
+                "should",
+                "need",
+                "allow",
+                "include",
+                "which",
+                "what kind",
+                "platform",
+                "mobile",
+                "web",
+                "can users",
+                "do users",
+                "does it",
+                "do we",
+                "api",
+                "provider",
+                "third-party",
+                "third party",
+                "vendor",
+                "build",
+                "alias",
+                "expire",
             ]),
             "quality" => about(&[
-                "latency", "fast", "availab", "consisten", "uptime", "sla", "slo", "real-time",
-                "realtime", "real time", "delay", "durab", "accura", "exactly", "lose", "loss",
-                "secur", "reliab", "down", "order",
+                "latency",
+                "fast",
+                "availab",
+                "consisten",
+                "uptime",
+                "sla",
+                "slo",
+                "real-time",
+                "realtime",
+                "real time",
+                "delay",
+                "durab",
+                "accura",
+                "exactly",
+                "lose",
+                "loss",
+                "secur",
+                "reliab",
+                "down",
+                "order",
             ]),
             "data" => about(&[
-                "store", "storage", "retention", "keep", "history", "how long", "expire",
-                "expiry", "delete", "data", "archive", "size of",
+                "store",
+                "storage",
+                "retention",
+                "keep",
+                "history",
+                "how long",
+                "expire",
+                "expiry",
+                "delete",
+                "data",
+                "archive",
+                "size of",
             ]),
             _ => false,
         };
@@ -305,7 +381,9 @@ fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
             .assumptions
             .first()
             .map_or("", |a| a.answer.as_str());
-        format!("That one is your call: state the assumption you would make and go on. For the size of it: {scale}")
+        format!(
+            "That one is your call: state the assumption you would make and go on. For the size of it: {scale}"
+        )
     } else {
         said.join(" ")
     };
@@ -538,7 +616,9 @@ pub fn follow_up_probe(question: &BankQuestion, text: &str) -> Option<Probe> {
 
 /// The follow-up `text` asks, with what it probes.
 fn follow_up_in(current: Option<&BankQuestion>, text: &str) -> Option<(Probe, String)> {
-    if let Some(f) = current.and_then(|q| q.follow_ups.iter().find(|f| text.contains(f.ask.as_str()))) {
+    if let Some(f) =
+        current.and_then(|q| q.follow_ups.iter().find(|f| text.contains(f.ask.as_str())))
+    {
         return Some((f.probe, f.ask.clone()));
     }
     if text.contains(FOLLOW_UP_HIGH_LEVEL) {
@@ -928,7 +1008,11 @@ mod tests {
             assert!(probe.is_some() && probe != Some(Probe::OwnRole), "{next}");
             next = s.say(GOOD);
         }
-        assert!(next.contains("Question 2 of 2"), "{next}\n{:#?}", s.request.history);
+        assert!(
+            next.contains("Question 2 of 2"),
+            "{next}\n{:#?}",
+            s.request.history
+        );
         assert!(next.contains(&plan[1].question), "{next}");
 
         // A complete answer is not followed up; the candidate's questions come next.
@@ -984,7 +1068,12 @@ mod tests {
 
     #[test]
     fn design_questions_answer_clarifying_questions_from_the_bank() {
-        let mut s = Session::new(setup(InterviewType::SystemDesign, "Backend engineer", "", 1));
+        let mut s = Session::new(setup(
+            InterviewType::SystemDesign,
+            "Backend engineer",
+            "",
+            1,
+        ));
         let hello = s.say("Hello");
         let q = bank::find_in(&hello).expect("a question");
         let reply = s.say("How many daily users should I plan for, and is it read-heavy?");
@@ -997,7 +1086,11 @@ mod tests {
         );
         let p1 = probe_of(q, &f1);
         assert!(p1.is_some(), "{f1}");
-        assert_ne!(p1, Some(Probe::Requirements), "clarifying questions covered it: {f1}");
+        assert_ne!(
+            p1,
+            Some(Probe::Requirements),
+            "clarifying questions covered it: {f1}"
+        );
     }
 
     #[test]

@@ -180,7 +180,10 @@ impl<'a> Text<'a> {
         let b = (to + 1).min(self.words.len());
         let start = self.words[a].1;
         let end = self.words[b - 1].2;
-        self.original[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
+        self.original[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     pub fn original(&self) -> &str {
@@ -364,6 +367,11 @@ const RESULT: &[&str] = &[
 
 const REASONING: &[&str] = &[
     "because",
+    "as long as",
+    "provided that",
+    "with notice",
+    "depending on",
+    "on condition",
     "since",
     "so that",
     "the reason",
@@ -856,10 +864,7 @@ pub fn detect_with(answer: &str, s: &AnswerSignals) -> Coverage {
     add(Probe::OwnRole, owns);
     add(Probe::Action, action_quote(&text));
     add(Probe::Result, text.find_any(RESULT));
-    add(
-        Probe::Numbers,
-        s.quantities.first().map(|q| q.to_string()),
-    );
+    add(Probe::Numbers, s.quantities.first().map(|q| q.to_string()));
     add(Probe::Reasoning, text.find_any(REASONING));
     add(Probe::Tradeoffs, text.find_any(TRADEOFFS));
     add(Probe::Stakeholders, text.find_any(STAKEHOLDERS));
@@ -873,7 +878,9 @@ pub fn detect_with(answer: &str, s: &AnswerSignals) -> Coverage {
     add(Probe::FailureModes, text.find_any(FAILURE_MODES));
     add(Probe::Correctness, text.find_any(CORRECTNESS));
     let asks = answer.contains('?').then(|| {
-        let q = answer.split_inclusive(['.', '!', '\n']).find(|p| p.contains('?'));
+        let q = answer
+            .split_inclusive(['.', '!', '\n'])
+            .find(|p| p.contains('?'));
         q.unwrap_or(answer).trim().to_string()
     });
     add(Probe::Requirements, text.find_any(REQUIREMENTS).or(asks));
@@ -897,7 +904,17 @@ fn action_quote(text: &Text<'_>) -> Option<String> {
         // "I would add", "I then rewrote", "I also added", "I have moved".
         if matches!(
             verb,
-            "would" | "will" | "then" | "also" | "first" | "have" | "had" | "just" | "quickly" | "immediately" | "personally"
+            "would"
+                | "will"
+                | "then"
+                | "also"
+                | "first"
+                | "have"
+                | "had"
+                | "just"
+                | "quickly"
+                | "immediately"
+                | "personally"
         ) && let Some(next) = words.get(i + 2)
         {
             verb = next.0.as_str();
@@ -912,21 +929,79 @@ fn action_quote(text: &Text<'_>) -> Option<String> {
             return Some(text.quote(i, end));
         }
     }
-    text.find_any(&["first", "step*", "start by", "then i", "then we", "my approach"])
+    text.find_any(&[
+        "first",
+        "step*",
+        "start by",
+        "then i",
+        "then we",
+        "my approach",
+    ])
 }
 
 const NOT_ACTIONS: &[&str] = &[
-    "needed", "wanted", "supposed", "seemed", "guessed", "liked", "loved", "hoped", "tried",
-    "be", "not", "say", "think", "guess", "like", "love", "probably", "maybe",
+    "needed", "wanted", "supposed", "seemed", "guessed", "liked", "loved", "hoped", "tried", "be",
+    "not", "say", "think", "guess", "like", "love", "probably", "maybe",
 ];
 
 const IRREGULAR: &[&str] = &[
-    "built", "wrote", "led", "ran", "made", "took", "set", "spoke", "met", "went", "brought",
-    "chose", "drove", "gave", "sent", "found", "began", "told", "taught", "got", "held", "kept",
-    "put", "sold", "shipped", "sat", "rewrote", "drew", "did", "fought", "cut", "split",
-    "undertook", "overcame", "sought", "paid", "rolled", "moved", "added", "started", "asked",
-    "called", "fixed", "wrote", "read", "dug", "rebuilt", "spent", "flagged", "raised", "stopped",
-    "paired", "proposed", "pushed", "pulled", "opened", "owned",
+    "built",
+    "wrote",
+    "led",
+    "ran",
+    "made",
+    "took",
+    "set",
+    "spoke",
+    "met",
+    "went",
+    "brought",
+    "chose",
+    "drove",
+    "gave",
+    "sent",
+    "found",
+    "began",
+    "told",
+    "taught",
+    "got",
+    "held",
+    "kept",
+    "put",
+    "sold",
+    "shipped",
+    "sat",
+    "rewrote",
+    "drew",
+    "did",
+    "fought",
+    "cut",
+    "split",
+    "undertook",
+    "overcame",
+    "sought",
+    "paid",
+    "rolled",
+    "moved",
+    "added",
+    "started",
+    "asked",
+    "called",
+    "fixed",
+    "wrote",
+    "read",
+    "dug",
+    "rebuilt",
+    "spent",
+    "flagged",
+    "raised",
+    "stopped",
+    "paired",
+    "proposed",
+    "pushed",
+    "pulled",
+    "opened",
+    "owned",
 ];
 
 #[cfg(test)]

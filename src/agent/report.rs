@@ -13,12 +13,12 @@ use async_openai::types::chat::{
 };
 use serde::Deserialize;
 
-use super::bank::BankQuestion;
 use super::assess::{self, Assessment as Judged};
+use super::bank::BankQuestion;
 use super::heuristics::{self, AnswerSignals};
-use super::probe::Probe;
 use super::offline::{self, AskedQuestion};
 use super::openai::OpenAiBackend;
+use super::probe::Probe;
 use super::{AgentError, Backend, Usage};
 #[cfg(test)]
 use crate::domain::report::validate;
@@ -611,7 +611,9 @@ fn unanswered_feedback(item: &AskedQuestion, kind: InterviewType) -> QuestionFee
     let kind = item.bank.map_or(kind, |b| b.interview_type);
     let judged = assess::assess(item.bank, kind, &item.question, "", &item.clarifying);
     let answer_summary = match item.not_answers.first() {
-        Some(said) if !item.skipped => format!("Not answered (you said \"{}\").", excerpt(said, 12)),
+        Some(said) if !item.skipped => {
+            format!("Not answered (you said \"{}\").", excerpt(said, 12))
+        }
         _ => "Skipped.".into(),
     };
     QuestionFeedback {
@@ -663,7 +665,10 @@ fn score(kind: InterviewType, s: &AnswerSignals, judged: &Judged) -> [u8; 5] {
         }
     };
     let depth = judged.score;
-    let evidence = match (s.quantities.len(), c.covers(Probe::Result) || c.covers(Probe::Example)) {
+    let evidence = match (
+        s.quantities.len(),
+        c.covers(Probe::Result) || c.covers(Probe::Example),
+    ) {
         (0, false) => 1,
         (0, true) => 2,
         (1, _) => 3 + u8::from(c.covers(Probe::Result)),
@@ -709,7 +714,10 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
         0 => {
             let is = |k: InterviewType| move |a: &Assessed<'_>| a.kind == k;
             let technical = count(&|a| {
-                matches!(a.kind, InterviewType::Technical | InterviewType::SystemDesign)
+                matches!(
+                    a.kind,
+                    InterviewType::Technical | InterviewType::SystemDesign
+                )
             });
             let hr = count(&is(InterviewType::Hr));
             let stories = n - technical - hr;
@@ -733,9 +741,15 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                 parts.push(format!(
                     "reasons given in {} and ordered steps in {} of {}",
                     count(&|a| a.judged.coverage.covers(Probe::Reasoning)
-                        && matches!(a.kind, InterviewType::Technical | InterviewType::SystemDesign)),
+                        && matches!(
+                            a.kind,
+                            InterviewType::Technical | InterviewType::SystemDesign
+                        )),
                     count(&|a| a.signals.sequence_cues > 0
-                        && matches!(a.kind, InterviewType::Technical | InterviewType::SystemDesign)),
+                        && matches!(
+                            a.kind,
+                            InterviewType::Technical | InterviewType::SystemDesign
+                        )),
                     count_of(technical, "technical answer", "technical answers")
                 ));
             }
@@ -839,7 +853,11 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
 fn excerpt(text: &str, n: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let cut = words.iter().take(n).copied().collect::<Vec<_>>().join(" ");
-    if words.len() > n { format!("{cut}…") } else { cut }
+    if words.len() > n {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }
 
 fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
@@ -989,7 +1007,11 @@ fn summary(assessed: &[Assessed<'_>], competencies: &[CompetencyScore], asked: u
     let best = competencies.iter().max_by_key(|c| c.score);
     let worst = competencies.iter().min_by_key(|c| c.score);
     let words: usize = assessed.iter().map(|a| a.signals.words).sum();
-    let mean = assessed.iter().map(|a| f64::from(a.judged.score)).sum::<f64>() / assessed.len() as f64;
+    let mean = assessed
+        .iter()
+        .map(|a| f64::from(a.judged.score))
+        .sum::<f64>()
+        / assessed.len() as f64;
     let mut text = format!(
         "Heuristic report (offline): {} answered of {asked} asked, {words} words in all; the answers average {mean:.1}/5 against each question's checklist. \
          The scores come from matching your words with the points a good answer contains and from countable signals (numbers, \"I\" versus \"we\", filler words), \

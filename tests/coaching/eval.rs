@@ -6,11 +6,11 @@
 
 use std::collections::BTreeMap;
 
+use interviewer::agent::ChatRequest;
 use interviewer::agent::bank::{self, BankQuestion};
 use interviewer::agent::offline;
 use interviewer::agent::probe::Probe;
 use interviewer::agent::report::heuristic_report;
-use interviewer::agent::ChatRequest;
 use interviewer::domain::{ChatTurn, InterviewSetup, Role};
 use serde::Deserialize;
 
@@ -214,7 +214,10 @@ pub fn run() -> Figures {
     }
     let mut order_failures = Vec::new();
     for (q, items) in &by_question {
-        let strong = items.iter().filter(|s| s.label == "strong").map(|s| s.score);
+        let strong = items
+            .iter()
+            .filter(|s| s.label == "strong")
+            .map(|s| s.score);
         let weak = items.iter().filter(|s| s.label == "weak").map(|s| s.score);
         if let (Some(lo), Some(hi)) = (strong.clone().min(), weak.clone().max())
             && lo <= hi
