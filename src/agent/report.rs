@@ -542,6 +542,12 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
     let mut by_score: Vec<&Assessed<'_>> = assessed.iter().collect();
     by_score.sort_by_key(|a| a.judged.score);
     let mut top_improvements: Vec<String> = Vec::new();
+    if unanswered > 0 {
+        top_improvements.push(format!(
+            "Answer every question, even partly: {} had no answer, and a real interviewer scores that as a miss.",
+            count_of(unanswered, "question", "questions")
+        ));
+    }
     for a in by_score.iter().filter(|a| a.judged.score < 4) {
         let step = a.judged.next_step.clone();
         if !top_improvements.contains(&step) {
@@ -805,15 +811,14 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                 .collect();
             let we_heavy = count(&|a| a.signals.we_heavy());
             let mut text = format!(
-                "{} of {} state a number",
+                "Answers stating a number: {} of {n}",
                 count(&|a| a.signals.quantified()),
-                count_of(n, "answer", "answers")
             );
             if !found.is_empty() {
                 text.push_str(&format!(" ({})", found.join(", ")));
             }
             text.push_str(&format!(
-                "; {} describe a result; {we_heavy} lean on \"we\" more than \"I\".",
+                "; describing a result: {}; leaning on \"we\" more than \"I\": {we_heavy}.",
                 count(&|a| a.judged.coverage.covers(Probe::Result))
             ));
             text
