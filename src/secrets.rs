@@ -18,9 +18,11 @@
 //! wait that long (an unlock prompt), an async caller such as the TUI should make
 //! it from `tokio::task::spawn_blocking`, not on its event loop.
 //!
-//! Tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never the
-//! process-wide default store, which `keyring::Entry` replaces with the platform
-//! store on first use.
+//! Unit tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never
+//! the process-wide default store, which `keyring::Entry` replaces with the platform
+//! store on first use. Tests of the binary set `INTERVIEWER_KEYRING` (`none`, or
+//! `file:DIR`; see `test_store` and docs/testing.md) so that the binary never reaches
+//! the OS keyring of the machine running them.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
@@ -72,6 +74,15 @@ pub enum SecretsError {
     TimedOut(Duration),
     #[error("the OS keyring failed: {0}")]
     Failed(String),
+    /// A key was found but has a shape no server accepts (see [`ApiKey::check`]).
+    #[error(
+        "the API key in {} is not usable: {reason} (or run `interviewer key set`)",
+        .from.describe()
+    )]
+    Unusable {
+        from: KeySource,
+        reason: crate::domain::key::InvalidKey,
+    },
 }
 
 /// What the platform keyring is called in messages.
@@ -110,6 +121,12 @@ impl Keyring {
         static PLATFORM: OnceLock<Result<Keyring, SecretsError>> = OnceLock::new();
         PLATFORM
             .get_or_init(|| {
+                // Tests pick a store of their own and never reach the OS keyring.
+                if let Some(store) = test_store::from_env() {
+                    return store
+                        .map(|store| Keyring::with_store(store, KEYRING_TIMEOUT))
+                        .map_err(SecretsError::Unavailable);
+                }
                 let store = bounded(KEYRING_TIMEOUT, || {
                     // `store_status` connects the platform store and installs it as
                     // keyring-core's default, once per process.
@@ -138,7 +155,16 @@ impl Keyring {
     /// The stored key, `None` when there is no entry.
     pub fn get(&self) -> Result<Option<ApiKey>, SecretsError> {
         self.call(|entry| match entry.get_password() {
-            Ok(key) => Ok(non_empty(key).map(ApiKey::new)),
+            Ok(key) => match non_empty(key).map(ApiKey::new) {
+                Some(key) => match key.check() {
+                    Ok(()) => Ok(Some(key)),
+                    Err(reason) => Err(SecretsError::Unusable {
+                        from: KeySource::Keyring,
+                        reason,
+                    }),
+                },
+                None => Ok(None),
+            },
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(keyring_core::Error::BadEncoding(_)) => Err(SecretsError::Failed(
                 "the stored key is not text; run `interviewer key set` again".into(),
@@ -264,7 +290,7 @@ fn scrub(e: SecretsError, key: &ApiKey) -> SecretsError {
         SecretsError::Unavailable(s) => SecretsError::Unavailable(clean(s)),
         SecretsError::Locked(s) => SecretsError::Locked(clean(s)),
         SecretsError::Failed(s) => SecretsError::Failed(clean(s)),
-        timed_out @ SecretsError::TimedOut(_) => timed_out,
+        kept @ (SecretsError::TimedOut(_) | SecretsError::Unusable { .. }) => kept,
     }
 }
 
@@ -287,6 +313,9 @@ pub struct KeyLookup {
     pub key: Option<(ApiKey, KeySource)>,
     /// Set when the keyring was consulted and failed (the environment had no key).
     pub keyring_error: Option<SecretsError>,
+    /// Set when the key found (environment or keyring) is not usable
+    /// ([`SecretsError::Unusable`]); `key` is then `None`.
+    pub unusable: Option<SecretsError>,
 }
 
 /// The key in effect: `OPENAI_API_KEY`, else the OS keyring (not consulted at all
@@ -305,25 +334,42 @@ pub fn lookup_key_in(
     keyring: impl FnOnce() -> Result<Keyring, SecretsError>,
 ) -> KeyLookup {
     if let Some(key) = env {
-        return KeyLookup {
-            key: Some((key, KeySource::Environment)),
-            keyring_error: None,
+        return match key.check() {
+            Ok(()) => KeyLookup {
+                key: Some((key, KeySource::Environment)),
+                ..KeyLookup::default()
+            },
+            Err(reason) => KeyLookup {
+                unusable: Some(SecretsError::Unusable {
+                    from: KeySource::Environment,
+                    reason,
+                }),
+                ..KeyLookup::default()
+            },
         };
     }
     match keyring().and_then(|k| k.get()) {
         Ok(key) => KeyLookup {
             key: key.map(|k| (k, KeySource::Keyring)),
-            keyring_error: None,
+            ..KeyLookup::default()
+        },
+        Err(e @ SecretsError::Unusable { .. }) => KeyLookup {
+            unusable: Some(e),
+            ..KeyLookup::default()
         },
         Err(e) => {
             tracing::warn!(error = %e, "the API key could not be read from the keyring");
             KeyLookup {
-                key: None,
                 keyring_error: Some(e),
+                ..KeyLookup::default()
             }
         }
     }
 }
+
+mod redact;
+pub use redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
+mod test_store;
 
 #[cfg(test)]
 mod tests;
