@@ -85,8 +85,16 @@ fn an_offline_interview_runs_over_several_turns_in_one_conversation() {
     assert!(greeting.contains("Question 1 of 2:"), "{greeting}");
 
     let say = |text: &str| run_ok(&sb, &["--offline", "ask", "--conversation", "1", text]);
-    let follow_up = say("We just fixed it together.");
-    assert!(follow_up.contains("make that concrete"), "{follow_up}");
+    // An evasive non-answer is not accepted: the question comes again, unthanked.
+    let nudge = say("We just fixed it together.");
+    assert!(!nudge.contains("Question 2 of 2:"), "{nudge}");
+    assert!(!nudge.to_lowercase().contains("thanks"), "{nudge}");
+    // A thin but real answer gets a follow-up, not the next question.
+    let follow_up = say(
+        "There was an outage in our payments API one evening and the team rolled back the deploy.",
+    );
+    assert!(!follow_up.contains("Question 2 of 2:"), "{follow_up}");
+    assert!(follow_up.contains('?'), "{follow_up}");
     let hint = say("/hint");
     assert!(hint.starts_with("Hint: a strong answer here"), "{hint}");
     let second = say(STORY);
@@ -101,7 +109,7 @@ fn an_offline_interview_runs_over_several_turns_in_one_conversation() {
     assert!(close.contains("interviewer report"), "{close}");
 
     let messages = sb.messages(1);
-    assert_eq!(messages.len(), 12, "{messages:#?}");
+    assert_eq!(messages.len(), 14, "{messages:#?}");
     assert!(messages.iter().all(|m| m.status == "complete"));
     let model: String = sb
         .db()
@@ -236,7 +244,16 @@ fn stats_show_interviews_and_competency_trends() {
     assert!(empty.contains("Interviews held: 0"), "{empty}");
     assert!(empty.contains("No feedback reports yet"), "{empty}");
 
-    offline_interview(&sb, 1, ["We did it.", "Fine.", "Okay.", "No."]);
+    offline_interview(
+        &sb,
+        1,
+        [
+            "We had a bug in the login page once and the team fixed it and shipped it.",
+            "It was fine after that, people could log in again the next day.",
+            "We talked about it in the retro and moved on to other work.",
+            "No.",
+        ],
+    );
     offline_interview(&sb, 2, [STORY, STORY, STORY, "No."]);
     run_ok(&sb, &["--offline", "report", "1"]);
     run_ok(&sb, &["--offline", "report", "2"]);

@@ -48,7 +48,9 @@ pub fn markdown_lines_partial(text: &str, width: u16, theme: &Theme) -> Vec<Line
 /// way the text arrives. That holds because CommonMark decides block structure line by
 /// line: once a top-level block has started on a complete line, the blocks above it are
 /// closed for good. The one thing that reaches across blocks, a link reference
-/// definition (`[label]: url`), turns the incremental path off for that reply.
+/// definition (`[label]: url`), turns the incremental path off for that reply. So does
+/// a carriage return or a Unicode line or paragraph separator, which the sanitiser and
+/// the parser read differently at a chunk boundary than inside one text.
 ///
 /// It writes into the caller's line buffer (`out[base..]`), so the finished lines are
 /// neither rebuilt nor copied on each update.
@@ -104,6 +106,7 @@ impl StreamingMarkdown {
         }
         // Sanitise newly completed lines once; the unfinished last line each time (the
         // sanitiser's only state is the previous character, and a line start has none).
+        let hazard = has_break_hazard(&text[self.raw_lines..]);
         if let Some(nl) = text[self.raw_lines..].rfind('\n') {
             let end = self.raw_lines + nl + 1;
             self.clean
@@ -114,7 +117,7 @@ impl StreamingMarkdown {
         self.scratch.push_str(&self.clean[self.done_bytes..]);
         self.scratch
             .push_str(&sanitize::for_terminal(&text[self.raw_lines..]));
-        if self.scratch.contains("]:") {
+        if hazard || self.scratch.contains("]:") {
             self.whole = true;
             self.done_lines = 0;
             self.done_bytes = 0;
@@ -1167,4 +1170,9 @@ mod tests {
         stream.update(&text, 20, &theme, &mut out, 0);
         assert_eq!(out, markdown_lines_partial(&text, 20, &theme));
     }
+}
+
+/// Characters after which the incremental layout may differ from the whole one.
+fn has_break_hazard(text: &str) -> bool {
+    text.contains(['\r', '\u{2028}', '\u{2029}'])
 }
