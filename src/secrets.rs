@@ -2,16 +2,13 @@
 //! user `openai`: the Secret Service on Linux, the Keychain on macOS, the Credential
 //! Manager on Windows). The key is never logged, printed whole or stored anywhere else.
 //!
-//! The API for the rest of the program:
-//! - [`resolve_key`]: the key in effect and its source, `None` when there is none.
-//!   Keyring trouble counts as "no key" here; callers that tell the user use
-//!   [`lookup_key`], which also returns the keyring's problem.
-//! - [`store_key`], [`stored_key`], [`delete_key`]: the keyring entry itself.
-//! - [`keyring_available`]: whether a keyring answers at all (the TUI's first-run
-//!   screen offers "this session only" when it does not).
-//! - [`ApiKey::parse`] checks a key's shape (what `key set` and the TUI accept);
-//!   [`ApiKey::masked`] is the only way to show one (`…wxyz`).
-//! - [`keyring_name`]: what to call the keyring in messages.
+//! Only the service calls this module (`service::backend`), so that every key the
+//! program gets is registered for crash-report scrubbing in one place. What it
+//! offers: [`lookup_key`] (the key in effect and the keyring's problem, if any),
+//! [`lookup_key_in`] (the same over a given keyring), [`env_key`], and [`Keyring`]
+//! (`get`, `set`, `delete`, `check` on the platform's store or a test's). The key's
+//! shape and masking are `domain::key`'s. It knows nothing of the store, the agent
+//! or either face.
 //!
 //! Every keyring call runs on its own thread and is waited for at most
 //! [`KEYRING_TIMEOUT`]: a Secret Service that never answers (a wedged D-Bus, an unlock
@@ -326,31 +323,6 @@ pub fn lookup_key_in(
             }
         }
     }
-}
-
-/// The key in effect and where it came from, if any.
-pub fn resolve_key() -> Option<(ApiKey, KeySource)> {
-    lookup_key().key
-}
-
-/// Stores `key` in the OS keyring.
-pub fn store_key(key: &ApiKey) -> Result<(), SecretsError> {
-    Keyring::platform()?.set(key)
-}
-
-/// The key stored in the OS keyring, ignoring the environment.
-pub fn stored_key() -> Result<Option<ApiKey>, SecretsError> {
-    Keyring::platform()?.get()
-}
-
-/// Removes the key from the OS keyring; `Ok(false)` when none was stored.
-pub fn delete_key() -> Result<bool, SecretsError> {
-    Keyring::platform()?.delete()
-}
-
-/// `Ok` when an OS keyring answers (see [`Keyring::check`]).
-pub fn keyring_available() -> Result<(), SecretsError> {
-    Keyring::platform()?.check()
 }
 
 #[cfg(test)]

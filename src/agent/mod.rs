@@ -1,8 +1,13 @@
-//! The interviewer agent: personas and prompts, the OpenAI streaming client, the
-//! offline question bank, and the feedback report.
+//! The interviewer agent: prompts from personas, the OpenAI streaming client, the
+//! offline question bank, and making the feedback report.
 //!
 //! Every backend speaks the same protocol: it is given a [`ChatRequest`] and sends
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
+//!
+//! The agent is pure over what it is given (the history, the setup, a ready
+//! [`Backend`]) and returns events or a report. It never reads the key (the service
+//! hands it a backend holding one), never touches the store and never writes
+//! anything: persisting is the service's.
 
 pub mod bank;
 pub mod heuristics;

@@ -81,11 +81,6 @@ impl Keys {
     pub fn delete(&self) -> Result<bool, SecretsError> {
         self.keyring()?.delete()
     }
-
-    /// `Ok` when a keyring answers at all.
-    pub fn keyring_available(&self) -> Result<(), SecretsError> {
-        self.keyring()?.check()
-    }
 }
 
 /// Registers a key the program now holds, so no crash report can show it.

@@ -5,7 +5,7 @@
 
 use rusqlite::{ErrorCode, params};
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, query_all};
 
 /// Marks the start of a matched run in a highlighted text (FTS5 `highlight()`).
 pub const MATCH_START: char = '\u{1}';
@@ -45,16 +45,16 @@ impl Store {
         before: i64,
         limit: usize,
     ) -> Result<Vec<MessageMatch>, MatchError> {
-        let conn = self.conn();
-        let sql = "SELECT s.id, m.conversation_id, m.role, m.created_at, s.marked
-                   FROM (SELECT rowid AS id, highlight(messages_fts, 0, char(1), char(2)) AS marked
-                         FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?3
-                         ORDER BY rowid DESC LIMIT ?2) s
-                   JOIN messages m ON m.id = s.id
-                   ORDER BY s.id DESC";
-        let mut stmt = conn.prepare_cached(sql).map_err(|e| self.match_err(e))?;
-        let rows = stmt
-            .query_map(params![query, limit as i64, before], |r| {
+        query_all(
+            &self.conn(),
+            "SELECT s.id, m.conversation_id, m.role, m.created_at, s.marked
+             FROM (SELECT rowid AS id, highlight(messages_fts, 0, char(1), char(2)) AS marked
+                   FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?3
+                   ORDER BY rowid DESC LIMIT ?2) s
+             JOIN messages m ON m.id = s.id
+             ORDER BY s.id DESC",
+            params![query, limit as i64, before],
+            |r| {
                 Ok(MessageMatch {
                     message_id: r.get(0)?,
                     conversation_id: r.get(1)?,
@@ -62,10 +62,9 @@ impl Store {
                     created_at: r.get(3)?,
                     marked: r.get(4)?,
                 })
-            })
-            .map_err(|e| self.match_err(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.match_err(e))
+            },
+        )
+        .map_err(|e| self.match_err(e))
     }
 
     /// Conversations whose title matches `query`, best first (FTS5 rank), at most
@@ -75,19 +74,15 @@ impl Store {
         query: &str,
         limit: usize,
     ) -> Result<Vec<(i64, String)>, MatchError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT rowid, highlight(conversations_fts, 0, char(1), char(2))
-                 FROM conversations_fts WHERE conversations_fts MATCH ?1
-                 ORDER BY rank LIMIT ?2",
-            )
-            .map_err(|e| self.match_err(e))?;
-        let rows = stmt
-            .query_map(params![query, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.match_err(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.match_err(e))
+        query_all(
+            &self.conn(),
+            "SELECT rowid, highlight(conversations_fts, 0, char(1), char(2))
+             FROM conversations_fts WHERE conversations_fts MATCH ?1
+             ORDER BY rank LIMIT ?2",
+            params![query, limit as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| self.match_err(e))
     }
 
     /// A failed FTS query: a generic SQLite error on a MATCH is the query's syntax

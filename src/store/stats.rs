@@ -39,26 +39,22 @@ impl Store {
 
     /// Token usage per model over every reply that reported it, largest first.
     pub fn tokens_by_model(&self) -> Result<Vec<ModelTokens>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT coalesce(model, 'unknown model'), sum(coalesce(prompt_tokens, 0)),
-                        sum(coalesce(completion_tokens, 0))
-                 FROM messages
-                 WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
-                 GROUP BY 1
-                 ORDER BY sum(coalesce(prompt_tokens, 0)) + sum(coalesce(completion_tokens, 0)) DESC, 1",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
-            Ok(ModelTokens {
-                model: r.get(0)?,
-                prompt_tokens: r.get::<_, i64>(1)?.max(0) as u64,
-                completion_tokens: r.get::<_, i64>(2)?.max(0) as u64,
-            })
-        })
-        .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-        .map_err(|e| self.err(e))
+        self.all(
+            "SELECT coalesce(model, 'unknown model'), sum(coalesce(prompt_tokens, 0)),
+                    sum(coalesce(completion_tokens, 0))
+             FROM messages
+             WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
+             GROUP BY 1
+             ORDER BY sum(coalesce(prompt_tokens, 0)) + sum(coalesce(completion_tokens, 0)) DESC, 1",
+            [],
+            |r| {
+                Ok(ModelTokens {
+                    model: r.get(0)?,
+                    prompt_tokens: r.get::<_, i64>(1)?.max(0) as u64,
+                    completion_tokens: r.get::<_, i64>(2)?.max(0) as u64,
+                })
+            },
+        )
     }
 }
 
