@@ -211,7 +211,11 @@ impl OpenAiBackend {
                 Outcome::Finished(reason) => finish_end(&reason),
                 // Nothing of the reply arrived: a plain failure the user can retry.
                 Outcome::Cut(err) if !reader.got_text => StreamEnd::Failed(err),
-                Outcome::Cut(err) => StreamEnd::Interrupted(err.to_string()),
+                Outcome::Cut(err) => {
+                    // The sentence is for the screen; the details are for the log.
+                    tracing::warn!(error = %err, "the reply was cut off");
+                    StreamEnd::Interrupted(err.summary())
+                }
             };
             return (end, reader.usage);
         }

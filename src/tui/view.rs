@@ -469,36 +469,80 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let width = usize::from(area.width);
-    let mode = match &app.mode {
-        Mode::Online { model } => Span::styled(format!(" ● {model} "), theme.fg(theme.accent)),
-        Mode::Offline { .. } => Span::styled(" ○ offline practice ", theme.fg(theme.muted)),
+    let (mode_long, mode_short, mode_style) = match &app.mode {
+        Mode::Online { model } => (
+            format!(" ● {} ", sanitize::for_terminal_line(model)),
+            " ● ".to_string(),
+            theme.fg(theme.accent),
+        ),
+        Mode::Offline { .. } => (
+            " ○ offline ".to_string(),
+            " ○ ".to_string(),
+            theme.fg(theme.muted),
+        ),
     };
-    let (activity, style) = match (&app.pending, &app.status) {
+    let (message, style) = match (&app.pending, app.status_message()) {
         (Some(p), _) if p.cancelling => ("stopping…".to_string(), theme.fg(theme.muted)),
         (Some(p), _) if !p.started => (
             format!(
-                "{} waiting for the interviewer… (Esc stops)",
+                "{} waiting for the interviewer…",
                 SPINNER[app.spinner % SPINNER.len()]
             ),
             theme.fg(theme.accent),
         ),
         (Some(_), _) => (
-            format!(
-                "{} streaming… (Esc stops)",
-                SPINNER[app.spinner % SPINNER.len()]
-            ),
+            format!("{} streaming…", SPINNER[app.spinner % SPINNER.len()]),
             theme.fg(theme.accent),
         ),
         (None, Some((Tone::Error, text))) => (
-            format!("✗ {}", sanitize::for_terminal_line(text)),
+            format!("✗ {}", sanitize::for_terminal_line(&text)),
             theme.fg(theme.error).add_modifier(Modifier::BOLD),
         ),
-        (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(text), Style::new()),
+        (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(&text), Style::new()),
         (None, None) => (String::new(), Style::new()),
     };
-    // The longest hint that fits next to what is happening.
+    let layout = status_layout(
+        width,
+        (&mode_long, &mode_short),
+        &message,
+        app.next_key().as_deref(),
+        &status_hints(app),
+    );
+    let keys_width = layout.keys_width();
+    let sep = || Span::styled("│", theme.fg(theme.muted));
+    let mut spans = vec![Span::styled(layout.mode, mode_style)];
+    if !layout.message.is_empty() {
+        spans.push(sep());
+        spans.push(Span::styled(format!(" {} ", layout.message), style));
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    spans.push(Span::raw(
+        " ".repeat(width.saturating_sub(used + keys_width)),
+    ));
+    if keys_width > 0 {
+        spans.push(sep());
+        spans.push(Span::raw(" "));
+        if let Some(action) = layout.action {
+            spans.push(Span::styled(
+                action,
+                theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+            ));
+            if layout.hints.is_some() {
+                spans.push(Span::styled(" · ", theme.fg(theme.muted)));
+            }
+        }
+        if let Some(hints) = layout.hints {
+            spans.push(Span::styled(hints, theme.fg(theme.muted)));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The general keys for where the focus is, longest first.
+fn status_hints(app: &App) -> [String; 2] {
     let k = keys::key_for;
-    let hints = match app.focus {
+    match app.focus {
         Focus::Input => [
             format!(
                 "{} send · {} focus · {} help",
@@ -518,24 +562,73 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
             ),
             format!("{} help", k(Scope::Lists, Action::Help)),
         ],
+    }
+}
+
+/// The status line's parts once fitted to a width.
+#[derive(Debug, PartialEq)]
+struct StatusLayout {
+    mode: String,
+    message: String,
+    action: Option<String>,
+    hints: Option<String>,
+}
+
+impl StatusLayout {
+    /// Width of `│ action · hints ` (0 when there are no keys).
+    fn keys_width(&self) -> usize {
+        let parts: Vec<&str> = self
+            .action
+            .iter()
+            .chain(self.hints.iter())
+            .map(String::as_str)
+            .collect();
+        if parts.is_empty() {
+            0
+        } else {
+            parts.iter().map(|p| p.width()).sum::<usize>() + 3 * (parts.len() - 1) + 3
+        }
+    }
+}
+
+/// Fits `mode │ message │ keys` into `width`. The action key is never cut: first
+/// the general hints shorten or go, then the mode shrinks to its symbol, and the
+/// message is cut with "…" to the room left.
+fn status_layout(
+    width: usize,
+    (mode_long, mode_short): (&str, &str),
+    message: &str,
+    action: Option<&str>,
+    hints: &[String],
+) -> StatusLayout {
+    let mut layout = StatusLayout {
+        mode: mode_long.to_string(),
+        message: String::new(),
+        action: action.map(str::to_string),
+        hints: None,
     };
-    let used = mode.width() + activity.width() + 1;
-    let hints = hints
-        .iter()
-        .find(|h| used + h.width() < width)
-        .map_or("", String::as_str);
-    let activity = truncate(
-        &activity,
-        width.saturating_sub(mode.width() + hints.width() + 1),
-    );
-    let gap = width.saturating_sub(mode.width() + activity.width() + hints.width());
-    let line = Line::from(vec![
-        mode,
-        Span::styled(activity, style),
-        Span::raw(" ".repeat(gap)),
-        Span::styled(hints, theme.fg(theme.muted)),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    // Room a message needs to say anything: "│ " + a few words + " ".
+    let message_room = |l: &StatusLayout| width.saturating_sub(l.mode.width() + l.keys_width() + 3);
+    let wanted = message.width().min(24) + 1;
+    if message_room(&layout) < wanted {
+        layout.mode = mode_short.to_string();
+    }
+    for hint in hints {
+        let trial = StatusLayout {
+            mode: layout.mode.clone(),
+            message: String::new(),
+            action: layout.action.clone(),
+            hints: Some(hint.clone()),
+        };
+        if message_room(&trial) >= wanted {
+            layout.hints = trial.hints;
+            break;
+        }
+    }
+    if !message.is_empty() {
+        layout.message = truncate(message, message_room(&layout));
+    }
+    layout
 }
 
 // ----- overlays ------------------------------------------------------------------
@@ -757,6 +850,64 @@ fn pad(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(l: &StatusLayout) -> String {
+        let mut out = l.mode.clone();
+        if !l.message.is_empty() {
+            out.push_str(&format!("│ {} ", l.message));
+        }
+        let keys: Vec<&str> = l
+            .action
+            .iter()
+            .chain(l.hints.iter())
+            .map(String::as_str)
+            .collect();
+        if !keys.is_empty() {
+            out.push_str(&format!("│ {} ", keys.join(" · ")));
+        }
+        out
+    }
+
+    #[test]
+    fn the_action_key_is_never_cut_and_the_message_is_shortened_first() {
+        let hints = [
+            "Enter send · Tab focus · ? help".to_string(),
+            "? help".to_string(),
+        ];
+        let long = "The server had a problem (500): try again in a moment. Details are in interviewer.log.";
+        for width in [30, 50, 80, 120] {
+            let l = status_layout(
+                width,
+                (" ○ offline ", " ○ "),
+                long,
+                Some("Ctrl+R retry"),
+                &hints,
+            );
+            let shown = line(&l);
+            assert_eq!(l.action.as_deref(), Some("Ctrl+R retry"), "{width}");
+            assert!(shown.width() <= width, "{width}: {shown:?}");
+            assert!(
+                l.message.ends_with('…') || l.message == long,
+                "{width}: {shown:?}"
+            );
+            assert!(
+                width < 50 || l.message.width() >= 20,
+                "{width}: the message keeps some words: {shown:?}"
+            );
+        }
+        let wide = status_layout(
+            200,
+            (" ○ offline ", " ○ "),
+            long,
+            Some("Ctrl+R retry"),
+            &hints,
+        );
+        assert_eq!(wide.message, long);
+        assert_eq!(wide.hints.as_deref(), Some(hints[0].as_str()));
+        let quiet = status_layout(50, (" ○ offline ", " ○ "), "", None, &hints);
+        assert_eq!(quiet.mode, " ○ offline ");
+        assert_eq!(quiet.hints.as_deref(), Some(hints[0].as_str()));
+    }
 
     #[test]
     fn truncation_respects_display_width() {

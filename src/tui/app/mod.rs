@@ -283,6 +283,9 @@ pub struct App {
     pub pending: Option<Pending>,
     pub overlay: Option<Overlay>,
     pub status: Option<(Tone, String)>,
+    /// Wall-clock ms after which the server said a retry may go (a 429's
+    /// Retry-After), with the conversation it concerns; the status line counts down.
+    pub retry_at: Option<(i64, i64)>,
     /// The user's choice of sidebar visibility, overriding the automatic one.
     pub sidebar_override: Option<bool>,
     /// Terminal size.
@@ -324,6 +327,7 @@ impl App {
             pending: None,
             overlay: None,
             status: None,
+            retry_at: None,
             sidebar_override: None,
             size,
             now,
@@ -369,7 +373,83 @@ impl App {
 
     /// Something on screen moves by itself, so the runtime must tick.
     pub fn animating(&self) -> bool {
-        self.pending.is_some() || self.answer_timer().is_some()
+        self.pending.is_some() || self.answer_timer().is_some() || self.counting_down()
+    }
+
+    /// A 429's Retry-After is running out on the conversation shown.
+    fn counting_down(&self) -> bool {
+        self.retry_at
+            .is_some_and(|(at, id)| self.transcript.shows(Some(id)) && self.now < at)
+    }
+
+    /// What the status line says: a running Retry-After countdown, else the last
+    /// message (until the next key clears it).
+    pub fn status_message(&self) -> Option<(Tone, String)> {
+        use crate::tui::keys::{Action, Scope, key_for};
+        if let Some((at, id)) = self.retry_at
+            && self.transcript.shows(Some(id))
+            && self.last_reply_failed()
+        {
+            let retry = key_for(Scope::Anywhere, Action::Retry);
+            let left = (at - self.now).max(0);
+            return Some(if left > 0 {
+                let secs = (left + 999) / 1000;
+                (
+                    Tone::Error,
+                    format!("The server is rate limiting: {retry} retries in {secs}s."),
+                )
+            } else {
+                (
+                    Tone::Info,
+                    format!("The wait is over: {retry} retries now."),
+                )
+            });
+        }
+        self.status.clone()
+    }
+
+    /// The last reply shown failed or was cut off, so a retry would help.
+    fn last_reply_failed(&self) -> bool {
+        self.transcript.last_message().is_some_and(|m| {
+            m.role == Role::Assistant && matches!(m.status, Status::Error | Status::Interrupted)
+        })
+    }
+
+    /// The interview shown has been closed by the interviewer.
+    pub fn interview_finished(&self) -> bool {
+        self.transcript.last_message().is_some_and(|m| {
+            m.role == Role::Assistant
+                && m.status == Status::Complete
+                && crate::agent::offline::closes_interview(&m.content)
+        })
+    }
+
+    /// The key that does the next thing now, as the status line shows it ("Esc
+    /// stop", "Ctrl+R retry", "F report", "K add key"); never cut from the line.
+    pub fn next_key(&self) -> Option<String> {
+        use crate::tui::keys::{Action, Scope, key_for};
+        let lists = |action: Action, what: &str| {
+            let key = key_for(Scope::Lists, action);
+            if self.focus == Focus::Input {
+                format!("Tab, {key} {what}")
+            } else {
+                format!("{key} {what}")
+            }
+        };
+        if let Some(p) = &self.pending {
+            return (!p.cancelling)
+                .then(|| format!("{} stop", key_for(Scope::Anywhere, Action::Stop)));
+        }
+        if self.last_reply_failed() {
+            return Some(format!("{} retry", key_for(Scope::Anywhere, Action::Retry)));
+        }
+        if self.interview_finished() {
+            return Some(lists(Action::Report, "report"));
+        }
+        if matches!(&self.mode, Mode::Offline { reason } if reason == "no API key") {
+            return Some(lists(Action::ChangeKey, "add key"));
+        }
+        None
     }
 
     /// Ms since the interviewer's last question, while the user is answering it.
@@ -382,6 +462,7 @@ impl App {
         // An old question in a past conversation is not being answered now.
         (last.role == Role::Assistant
             && last.status == Status::Complete
+            && !crate::agent::offline::closes_interview(&last.content)
             && elapsed < ANSWER_TIMER_LIMIT_MS)
             .then_some(elapsed)
     }
