@@ -40,7 +40,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_input(frame, areas.input, app);
     draw_status(frame, areas.status, app);
     if app.overlay.is_some() {
-        draw_overlay(frame, area, app);
+        // Windows cover the panes, never the status line.
+        let above = Rect {
+            height: area.height.saturating_sub(areas.status.height),
+            ..area
+        };
+        draw_overlay(frame, above, app);
     }
 }
 
@@ -348,18 +353,20 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
         parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");
-    let mut right_parts = Vec::new();
-    if let Some(usage) = usage_summary(&app.transcript.messages) {
-        right_parts.push(usage);
-    }
-    if let Some(ms) = app.answer_timer() {
+    let usage = usage_summary(&app.transcript.messages);
+    let timer = app.answer_timer().map(|ms| {
         let s = ms / 1000;
-        right_parts.push(format!("answer {:02}:{:02}", s / 60, s % 60));
-    }
-    let mut right = right_parts.join(" · ");
-    if right.width() + 12 > width {
-        // Narrow: the timer alone.
-        right = right_parts.pop().unwrap_or_default();
+        format!("answer {:02}:{:02}", s / 60, s % 60)
+    });
+    let mut right = usage
+        .iter()
+        .chain(timer.iter())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    if left.width() + right.width() + 1 > width {
+        // Short of room, what the interview is comes before what it costs.
+        right = timer.unwrap_or_default();
     }
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
     let gap = width.saturating_sub(left.width() + right.width());
@@ -505,8 +512,12 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         width,
         (&mode_long, &mode_short),
         &message,
-        app.next_key().as_deref(),
-        &status_hints(app),
+        app.next_key().as_deref().filter(|_| app.overlay.is_none()),
+        &if app.overlay.is_some() {
+            Default::default()
+        } else {
+            status_hints(app)
+        },
     );
     let keys_width = layout.keys_width();
     let sep = || Span::styled("│", theme.fg(theme.muted));
@@ -609,11 +620,12 @@ fn status_layout(
     };
     // Room a message needs to say anything: "│ " + a few words + " ".
     let message_room = |l: &StatusLayout| width.saturating_sub(l.mode.width() + l.keys_width() + 3);
-    let wanted = message.width().min(24) + 1;
-    if message_room(&layout) < wanted {
+    if message_room(&layout) < message.width().min(24) + 1 {
         layout.mode = mode_short.to_string();
     }
-    for hint in hints {
+    // The general hints only where the whole message still fits.
+    let wanted = message.width() + 1;
+    for hint in hints.iter().filter(|h| !h.is_empty()) {
         let trial = StatusLayout {
             mode: layout.mode.clone(),
             message: String::new(),

@@ -396,12 +396,12 @@ impl App {
                 let secs = (left + 999) / 1000;
                 (
                     Tone::Error,
-                    format!("The server is rate limiting: {retry} retries in {secs}s."),
+                    format!("Rate limited by the server: retry in {secs}s."),
                 )
             } else {
                 (
                     Tone::Info,
-                    format!("The wait is over: {retry} retries now."),
+                    format!("The server can be retried now: press {retry}."),
                 )
             });
         }

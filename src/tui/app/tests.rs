@@ -1030,20 +1030,14 @@ fn a_rate_limit_counts_down_then_says_a_retry_can_go_now() {
     app.update(Event::SendEnded(Ok(())));
     assert!(app.animating(), "the countdown ticks");
     let said = |app: &App| app.status_message().map(|(_, t)| t).unwrap_or_default();
-    assert_eq!(
-        said(&app),
-        "The server is rate limiting: Ctrl+R retries in 3s."
-    );
+    assert_eq!(said(&app), "Rate limited by the server: retry in 3s.");
     app.update(Event::Tick { now: now + 1_500 });
-    assert_eq!(
-        said(&app),
-        "The server is rate limiting: Ctrl+R retries in 2s."
-    );
+    assert_eq!(said(&app), "Rate limited by the server: retry in 2s.");
     // A key clears ordinary messages, not the countdown.
     app.update(key(KeyCode::Char('x')));
-    assert!(said(&app).contains("retries in 2s"), "{}", said(&app));
+    assert!(said(&app).contains("retry in 2s"), "{}", said(&app));
     app.update(Event::Tick { now: now + 3_000 });
-    assert_eq!(said(&app), "The wait is over: Ctrl+R retries now.");
+    assert_eq!(said(&app), "The server can be retried now: press Ctrl+R.");
     assert!(!app.animating(), "nothing retries by itself");
     assert!(
         app.pending.is_none(),
