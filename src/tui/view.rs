@@ -384,10 +384,10 @@ fn usage_summary(messages: &[crate::domain::Message]) -> Option<String> {
     if rows.is_empty() {
         return None;
     }
-    let tokens: u64 = rows
-        .iter()
-        .map(|r| r.prompt_tokens + r.completion_tokens)
-        .sum();
+    // Saturating: counts come from imports too (validated now, but older ones).
+    let tokens: u64 = rows.iter().fold(0u64, |sum, r| {
+        sum.saturating_add(r.prompt_tokens.saturating_add(r.completion_tokens))
+    });
     let tokens = if tokens >= 1000 {
         format!("{:.1}k tok", tokens as f64 / 1000.0)
     } else {

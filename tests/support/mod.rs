@@ -31,6 +31,15 @@ const HOST_ENV: &[&str] = &[
     "DBUS_SESSION_BUS_ADDRESS",
 ];
 
+/// The binary under test: cargo's (`CARGO_BIN_EXE_interviewer`), or a copy named by
+/// `INTERVIEWER_TEST_BIN`. Helpers sharing one target directory overwrite each
+/// other's binary while tests run; a copy taken right after the build stays put.
+pub fn binary() -> PathBuf {
+    std::env::var_os("INTERVIEWER_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_interviewer")))
+}
+
 /// A temporary data directory plus a mock server; commands run the real binary.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -60,7 +69,7 @@ impl Sandbox {
 
     /// The same as a `std::process::Command`, for tests that signal or kill the child.
     pub fn std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"));
+        let mut cmd = std::process::Command::new(binary());
         for var in HOST_ENV {
             cmd.env_remove(var);
         }
@@ -73,7 +82,7 @@ impl Sandbox {
 
     /// The same for running under a pseudo-terminal (`portable-pty`).
     pub fn pty_cmd(&self) -> portable_pty::CommandBuilder {
-        let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_interviewer"));
+        let mut cmd = portable_pty::CommandBuilder::new(binary());
         for var in HOST_ENV {
             cmd.env_remove(var);
         }

@@ -1,6 +1,23 @@
 //! The interface's state and its pure transitions: `App::update(event)` changes the
 //! state and returns the effects the runtime must perform (store reads and writes,
 //! sending, clipboard, editor). Nothing here does I/O, so every key is unit-tested.
+//!
+//! Where things are:
+//! - this file: the state ([`App`]), the events in ([`Event`]) and effects out
+//!   ([`Effect`]), and small accessors;
+//! - `update.rs`: what each event other than a key, paste or mouse does;
+//! - `keys.rs`: keys, paste and mouse. Which key means what is the table in
+//!   `tui::keys`; `App::perform` does each action there;
+//! - `actions.rs`: what the actions do (focus, scrolling, the list, opening, search,
+//!   rename, archive, delete, report, copy);
+//! - `sending.rs`: sending an answer, a hint or skip, retrying; the reply as it streams;
+//! - `overlays.rs`: the windows over the screen (help, report, forms, dialogs);
+//! - `frame.rs`: what the next frame shows, worked out before drawing (the view only
+//!   reads the app);
+//! - `tests.rs`: unit tests of all of it through `App::update`.
+//!
+//! May not touch: the terminal, the store, the network (the runtime does, from the
+//! effects).
 
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
