@@ -18,9 +18,11 @@
 //! wait that long (an unlock prompt), an async caller such as the TUI should make
 //! it from `tokio::task::spawn_blocking`, not on its event loop.
 //!
-//! Tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never the
-//! process-wide default store, which `keyring::Entry` replaces with the platform
-//! store on first use.
+//! Unit tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never
+//! the process-wide default store, which `keyring::Entry` replaces with the platform
+//! store on first use. Tests of the binary set `INTERVIEWER_KEYRING` (`none`, or
+//! `file:DIR`; see `test_store` and docs/testing.md) so that the binary never reaches
+//! the OS keyring of the machine running them.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
@@ -137,6 +139,12 @@ impl Keyring {
         static PLATFORM: OnceLock<Result<Keyring, SecretsError>> = OnceLock::new();
         PLATFORM
             .get_or_init(|| {
+                // Tests pick a store of their own and never reach the OS keyring.
+                if let Some(store) = test_store::from_env() {
+                    return store
+                        .map(|store| Keyring::with_store(store, KEYRING_TIMEOUT))
+                        .map_err(SecretsError::Unavailable);
+                }
                 let store = bounded(KEYRING_TIMEOUT, || {
                     // `store_status` connects the platform store and installs it as
                     // keyring-core's default, once per process.
@@ -379,6 +387,7 @@ pub fn lookup_key_in(
 
 mod redact;
 pub use redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
+mod test_store;
 
 #[cfg(test)]
 mod tests;

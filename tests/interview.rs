@@ -417,6 +417,45 @@ fn a_server_without_json_schema_is_asked_in_json_mode() {
     assert_eq!(requests[1].body["response_format"]["type"], "json_object");
 }
 
+/// A server that refuses both structured outputs and JSON mode is asked a third
+/// time with no `response_format` at all: the prompt alone describes the JSON, and
+/// the reply is validated as usual.
+#[test]
+fn a_server_without_any_response_format_is_asked_with_the_prompt_alone() {
+    let sb = Sandbox::new();
+    offline_interview(&sb, 1, [STORY, STORY, STORY, "No."]);
+    sb.mock.push(Reply::status(
+        400,
+        "response_format type json_schema is not supported by this model",
+    ));
+    sb.mock.push(Reply::status(
+        400,
+        "Invalid parameter: 'response_format' of type 'json_object' is not supported",
+    ));
+    sb.mock.push(Reply::text(model_report().to_string()));
+
+    let value: Value =
+        serde_json::from_str(&run_ok(&sb, &["report", "1", "--json"])).expect("JSON");
+    assert_eq!(value["valid"], true);
+    let requests = sb.mock.chat_requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].body["response_format"]["type"], "json_schema");
+    assert_eq!(requests[1].body["response_format"]["type"], "json_object");
+    assert!(
+        requests[2].body.get("response_format").is_none(),
+        "{}",
+        requests[2].body
+    );
+    // The prompt alone says what to reply with.
+    let system = &requests[2].messages()[0].1;
+    assert!(system.contains("JSON"), "{system}");
+    let valid: bool = sb
+        .db()
+        .query_row("SELECT valid FROM reports", [], |r| r.get(0))
+        .expect("stored");
+    assert!(valid);
+}
+
 #[test]
 fn a_server_failure_stores_nothing_and_says_what_to_do() {
     let sb = Sandbox::new();

@@ -102,6 +102,28 @@ impl Tui {
         }
     }
 
+    /// `(alternate screen, cursor hidden)` as the terminal sees them now.
+    fn terminal_modes(&self) -> (bool, bool) {
+        let parser = self.screen.lock().expect("lock");
+        let screen = parser.screen();
+        (screen.alternate_screen(), screen.hide_cursor())
+    }
+
+    /// Waits until the terminal's modes are `want` (output is read on a thread, so
+    /// the last bytes may land after the process ended).
+    fn wait_until_modes(&self, what: &str, want: (bool, bool)) {
+        let deadline = Instant::now() + DEADLINE;
+        while self.terminal_modes() != want {
+            assert!(
+                Instant::now() < deadline,
+                "the terminal never reached {what}: (alternate screen, cursor hidden) = {:?}; it shows:\n{}",
+                self.terminal_modes(),
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// Waits for the process to end; its exit code.
     fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + DEADLINE;
@@ -330,6 +352,10 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     tui.wait_for("Interviews");
     tui.type_text("half-typed answer");
     tui.wait_for("half-typed answer");
+    // While it runs: the alternate screen, the cursor hidden (it draws its own).
+    let (alternate, hidden) = tui.terminal_modes();
+    assert!(alternate, "the interface runs on the alternate screen");
+    assert!(hidden, "the terminal's own cursor is hidden while it runs");
     let pid = tui.child.process_id().expect("pid");
     let status = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -337,6 +363,8 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
         .expect("kill");
     assert!(status.success());
     assert_eq!(tui.wait_exit(), 0);
+    // The terminal is given back as it was: main screen, cursor shown.
+    tui.wait_until_modes("the main screen with the cursor shown", (false, false));
     let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
     tui.wait_for("half-typed answer");
     tui.send(CTRL_C);

@@ -10,7 +10,7 @@ use interviewer::domain::{
     Conversation, ConversationSummary, InterviewSetup, InterviewType, Message, Role, Status,
 };
 use interviewer::service::SendEvent;
-use interviewer::tui::app::{App, Event, Focus, Mode};
+use interviewer::tui::app::{App, Effect, Event, Focus, Mode};
 use interviewer::tui::sidebar::Hit;
 use interviewer::tui::view;
 use interviewer::tui::widgets::welcome::WelcomeReason;
@@ -71,8 +71,8 @@ fn msg(id: i64, role: Role, content: &str, ago: i64, status: Status) -> Message 
     }
 }
 
-fn list(app: &mut App) {
-    app.start(None);
+/// The sidebar's first page arrives.
+fn load_first_page(app: &mut App) {
     let generation = app.sidebar.generation;
     app.update(Event::ConversationsLoaded {
         generation,
@@ -131,8 +131,22 @@ fn conversation_messages() -> Vec<Message> {
 
 /// The list, with conversation 1 open.
 fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
+    opened(mode, size, conversation_messages(), None)
+}
+
+/// Conversation 1 holding `messages`, opened the way the program opens it: at
+/// start-up as the one open last time (`App::start`), then the sidebar's first page
+/// and the conversation arrive. `jump_to` is a search match's message.
+fn opened(mode: Mode, size: (u16, u16), messages: Vec<Message>, jump_to: Option<i64>) -> App {
     let mut app = new_app(mode, size);
-    list(&mut app);
+    let effects = app.start(Some(1));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::OpenConversation { id: 1, .. })),
+        "start-up reopens conversation 1"
+    );
+    load_first_page(&mut app);
     let setup = InterviewSetup {
         role: Some("Backend engineer".into()),
         seniority: Some("senior".into()),
@@ -140,7 +154,6 @@ fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
         questions: Some(5),
         ..InterviewSetup::default()
     };
-    app.transcript = interviewer::tui::transcript::Transcript::loading(1, String::new());
     app.update(Event::ConversationOpened {
         conversation: Conversation {
             id: 1,
@@ -152,13 +165,24 @@ fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
             archived: false,
             setup: Some(setup),
         },
-        messages: conversation_messages(),
+        messages,
         has_older: false,
         draft: String::new(),
-        jump_to: None,
+        jump_to,
     });
-    app.sidebar.selected = 0;
+    assert_eq!(app.sidebar.selected, 0, "the open conversation is selected");
     app
+}
+
+/// Moves the focus with Tab, as a user does, until it is on `target`.
+fn focus(app: &mut App, target: Focus) {
+    for _ in 0..3 {
+        if app.focus == target {
+            return;
+        }
+        app.update(key(KeyCode::Tab));
+    }
+    assert!(app.focus == target, "Tab never reached {target:?}");
 }
 
 fn render(app: &mut App) -> String {
@@ -304,7 +328,7 @@ fn the_welcome_screen() {
 #[test]
 fn the_filtered_sidebar() {
     let mut app = with_conversation(online(), (80, 24));
-    app.focus = interviewer::tui::app::Focus::Messages;
+    focus(&mut app, Focus::Messages);
     app.update(key(KeyCode::Char('/')));
     for c in "allocator".chars() {
         app.update(key(KeyCode::Char(c)));
@@ -332,16 +356,14 @@ fn the_filtered_sidebar() {
 
 #[test]
 fn a_search_match_opens_highlighted() {
-    let mut app = with_conversation(online(), (80, 24));
-    app.transcript.jump_to = Some(12);
-    app.transcript.highlight = Some(12);
+    let mut app = opened(online(), (80, 24), conversation_messages(), Some(12));
     insta::assert_snapshot!("match_80x24", render(&mut app));
 }
 
 #[test]
 fn delete_confirmation_and_rename() {
     let mut app = with_conversation(online(), (80, 24));
-    app.focus = interviewer::tui::app::Focus::Sidebar;
+    focus(&mut app, Focus::Sidebar);
     app.update(key(KeyCode::Char('d')));
     insta::assert_snapshot!("delete_80x24", render(&mut app));
     app.update(key(KeyCode::Esc));
@@ -364,8 +386,7 @@ fn tiny_terminals_never_panic() {
 
 #[test]
 fn only_visible_messages_are_laid_out() {
-    let mut app = with_conversation(online(), (80, 24));
-    app.transcript.messages = (0..10_000)
+    let many = (0..10_000)
         .map(|i| {
             let role = if i % 2 == 0 {
                 Role::User
@@ -381,6 +402,7 @@ fn only_visible_messages_are_laid_out() {
             )
         })
         .collect();
+    let mut app = opened(online(), (80, 24), many, None);
     let screen = render(&mut app);
     assert!(screen.contains("message number 9999"), "{screen}");
     assert!(
@@ -408,14 +430,15 @@ fn only_visible_messages_are_laid_out() {
 
 #[test]
 fn no_escape_sequence_from_outside_reaches_the_screen() {
-    let mut app = with_conversation(online(), (80, 24));
-    app.transcript.messages.push(msg(
+    let mut messages = conversation_messages();
+    messages.push(msg(
         20,
         Role::Assistant,
         "evil \x1b[2J\x1b]52;c;aGk=\x07 text \u{202e}reversed",
         0,
         Status::Complete,
     ));
+    let mut app = opened(online(), (80, 24), messages, None);
     let screen = render(&mut app);
     assert!(!screen.contains('\x1b'));
     assert!(!screen.contains('\u{202e}'));
@@ -426,7 +449,7 @@ fn no_escape_sequence_from_outside_reaches_the_screen() {
 fn the_report_view() {
     snapshot_at_sizes("report", |size| {
         let mut app = with_conversation(online(), size);
-        app.focus = interviewer::tui::app::Focus::Messages;
+        focus(&mut app, Focus::Messages);
         app.update(key(KeyCode::Char('F')));
         app.update(Event::ReportReady {
             conversation_id: 1,
