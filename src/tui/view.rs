@@ -92,8 +92,23 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
             )),
             Span::styled("▏", theme.fg(theme.accent)),
         ])];
+        let mut error_lines = Vec::new();
         let hint = if let Some(e) = &filter.error {
-            Line::styled(truncate(e, width), theme.fg(theme.error))
+            // An error is read whole: wrapped, never cut.
+            error_lines = crate::tui::render::wrap::wrap_spans(
+                &[Span::styled(
+                    sanitize::for_terminal_line(e),
+                    theme.fg(theme.error),
+                )],
+                &crate::tui::render::wrap::WrapOptions::new(inner.width),
+            );
+            if error_lines.is_empty() {
+                Line::default()
+            } else {
+                error_lines.remove(0)
+            }
+        } else if super::app::open_quote(&filter.query) {
+            Line::styled("close the quote to search", theme.fg(theme.muted))
         } else if filter.query.trim().is_empty() {
             Line::styled("type to search · Esc clears", theme.fg(theme.muted))
         } else if filter.searching && filter.hits.is_empty() {
@@ -107,7 +122,8 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
             )
         };
         lines.push(hint);
-        let rows = usize::from(inner.height).saturating_sub(2) / 2;
+        lines.extend(error_lines);
+        let rows = usize::from(inner.height).saturating_sub(lines.len()) / 2;
         let first = filter.selected.saturating_sub(rows.saturating_sub(1));
         for (i, hit) in filter.hits.iter().enumerate().skip(first).take(rows) {
             let selected = i == filter.selected;
@@ -135,6 +151,8 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
             "loading…"
         } else if s.archived {
             "No archived conversations. A shows the active ones."
+        } else if s.archived_some {
+            "No active interviews: the rest are archived, and A shows them. Type in the box to start a new one."
         } else {
             "No interviews yet. Type in the box to start one."
         };
@@ -342,7 +360,7 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     if let Some(n) = setup.questions {
         parts.push(match current_question(&app.transcript.messages) {
             Some(q) => format!("Q {}/{n}", q.min(n)),
-            None => format!("{n} questions"),
+            None => plural(u64::from(n), "question"),
         });
     }
     parts.push(setup.interview_type.label().to_string());
@@ -469,6 +487,15 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &App) {
     let inner = input_frame().inner(area);
     frame.render_widget(block, area);
     frame.render_widget(app.input.widget(), inner);
+}
+
+/// "1 question", "2 questions".
+pub(super) fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 // ----- status line ---------------------------------------------------------------

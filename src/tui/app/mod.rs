@@ -45,6 +45,7 @@ mod overlays;
 mod sending;
 mod update;
 
+pub(crate) use actions::open_quote;
 pub use frame::{Areas, input_frame, message_rows, pane_frame, text_width};
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
@@ -527,12 +528,16 @@ fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
 fn setup_summary(setup: &InterviewSetup) -> String {
     let mut out = format!("{} interview", setup.interview_type.label());
     match (&setup.seniority, &setup.role) {
+        // "Staff SRE" already says "staff".
+        (Some(s), Some(r)) if r.to_lowercase().contains(&s.trim().to_lowercase()) => {
+            out.push_str(&format!(" for a {r}"))
+        }
         (Some(s), Some(r)) => out.push_str(&format!(" for a {s} {r}")),
         (None, Some(r)) => out.push_str(&format!(" for {r}")),
         _ => {}
     }
     if let Some(n) = setup.questions {
-        out.push_str(&format!(", {n} questions"));
+        out.push_str(&format!(", {n} question{}", if n == 1 { "" } else { "s" }));
     }
     sanitize::for_terminal_line(&out)
 }

@@ -1573,3 +1573,42 @@ fn esc_in_the_messages_stays_there() {
     app.update(key(KeyCode::Char('i')));
     assert_eq!(app.focus, Focus::Input);
 }
+
+#[test]
+fn the_setup_summary_says_the_seniority_once_and_counts_properly() {
+    let setup = InterviewSetup {
+        role: Some("Staff SRE".into()),
+        seniority: Some("staff".into()),
+        questions: Some(1),
+        ..InterviewSetup::default()
+    };
+    let said = setup_summary(&setup);
+    assert!(said.contains("for a Staff SRE, 1 question"), "{said}");
+    assert!(!said.to_lowercase().contains("staff staff"), "{said}");
+}
+
+#[test]
+fn an_open_quote_is_still_being_typed_so_nothing_is_searched() {
+    assert!(super::actions::open_quote("\"rate lim"));
+    assert!(!super::actions::open_quote("\"rate limit\" redis"));
+    let mut app = loaded();
+    app.focus = Focus::Sidebar;
+    app.update(key(KeyCode::Char('/')));
+    type_text(&mut app, "\"rate");
+    let filter = app
+        .sidebar
+        .filter
+        .as_ref()
+        .expect("the search field is open");
+    assert!(
+        filter.error.is_none() && !filter.searching,
+        "no search, no syntax error yet"
+    );
+    let effects = app.update(key(KeyCode::Char('"')));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Search { query, .. } if query == "\"rate\"")),
+        "the closed phrase is searched"
+    );
+}
