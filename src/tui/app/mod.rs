@@ -403,12 +403,10 @@ impl App {
     /// What the status line says: a running Retry-After countdown, else the last
     /// message (until the next key clears it).
     pub fn status_message(&self) -> Option<(Tone, String)> {
-        use crate::tui::keys::{Action, Scope, key_for};
         if let Some((at, id)) = self.retry_at
             && self.transcript.shows(Some(id))
             && self.last_reply_failed()
         {
-            let retry = key_for(Scope::Anywhere, Action::Retry);
             let left = (at - self.now).max(0);
             return Some(if left > 0 {
                 let secs = (left + 999) / 1000;
@@ -417,10 +415,7 @@ impl App {
                     format!("Rate limited by the server: retry in {secs}s."),
                 )
             } else {
-                (
-                    Tone::Info,
-                    format!("The server can be retried now: press {retry}."),
-                )
+                (Tone::Info, "The server can be retried now.".to_string())
             });
         }
         self.status.clone()

@@ -1037,7 +1037,7 @@ fn a_rate_limit_counts_down_then_says_a_retry_can_go_now() {
     app.update(key(KeyCode::Char('x')));
     assert!(said(&app).contains("retry in 2s"), "{}", said(&app));
     app.update(Event::Tick { now: now + 3_000 });
-    assert_eq!(said(&app), "The server can be retried now: press Ctrl+R.");
+    assert_eq!(said(&app), "The server can be retried now.");
     assert!(!app.animating(), "nothing retries by itself");
     assert!(
         app.pending.is_none(),
