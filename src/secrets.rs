@@ -76,7 +76,7 @@ pub enum SecretsError {
     Failed(String),
     /// A key was found but has a shape no server accepts (see [`ApiKey::check`]).
     #[error(
-        "the API key in {} is not usable: {reason}; set it to just the key (or run `interviewer key set`)",
+        "the API key in {} is not usable: {reason} (or run `interviewer key set`)",
         .from.describe()
     )]
     Unusable {
