@@ -90,7 +90,7 @@ pub enum AgentError {
         "the server has no model {model:?} (404: {message}): pick another with --model, or check --api-base"
     )]
     UnknownModel { model: String, message: String },
-    #[error("the server refused the request (400: {}); check --model and --api-base", detail(.message))]
+    #[error("the server refused the request (400): {}", detail(.message))]
     BadRequest { message: String },
     #[error("{}", rate_limited_text(.quota, .retry_after_secs, .message))]
     RateLimited {
@@ -98,7 +98,7 @@ pub enum AgentError {
         retry_after_secs: Option<u64>,
         message: String,
     },
-    #[error("the server had a problem ({status}: {}); try again in a moment", detail(.message))]
+    #[error("the server had a problem ({status}): {}; try again in a moment", detail(.message))]
     Server { status: u16, message: String },
     #[error("cannot reach {url}: {reason}; check your network and --api-base")]
     Connect { url: String, reason: String },
@@ -116,16 +116,16 @@ pub enum AgentError {
     Dropped { reason: String },
     #[error("the server closed the stream before the reply was finished; try again")]
     CutOff,
-    #[error("the server reported an error in the middle of the reply ({}); try again", detail(.message))]
+    #[error("the server reported an error in the middle of the reply: {}; try again", detail(.message))]
     ServerStream { message: String },
     #[error("the server sent something unreadable: {0}")]
     Protocol(String),
-    #[error("unexpected response ({status}: {}); try again", detail(.message))]
+    #[error("unexpected response ({status}): {}", detail(.message))]
     Http { status: u16, message: String },
 }
 
 /// A server's message inside our sentence: trimmed, without its closing full stop
-/// (so "(500: Internal server error)" rather than "Internal server error.;").
+/// (so "(500): Internal server error; try again" rather than "error.; try again").
 fn detail(message: &str) -> &str {
     let t = message.trim().trim_end_matches(['.', ';', ':']).trim_end();
     if t.is_empty() { "no details" } else { t }
@@ -428,7 +428,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "the server had a problem (500: Internal server error); try again in a moment"
+            "the server had a problem (500): Internal server error; try again in a moment"
         );
         assert_eq!(
             e.summary(),

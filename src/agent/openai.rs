@@ -251,9 +251,8 @@ impl OpenAiBackend {
                 // Nothing of the reply arrived: a plain failure the user can retry.
                 Outcome::Cut(err) if !reader.got_text => StreamEnd::Failed(err),
                 Outcome::Cut(err) => {
-                    // The sentence is for the screen; the details are for the log.
                     tracing::warn!(error = %err, "the reply was cut off");
-                    StreamEnd::Interrupted(err.summary())
+                    StreamEnd::Interrupted(err.to_string())
                 }
             };
             return (end, reader.usage);

@@ -276,8 +276,8 @@ impl App {
             }
             StreamEnd::Interrupted(reason) => {
                 self.error(format!(
-                    "{} The text so far is kept.",
-                    sentence(&sanitize::for_terminal_line(&reason))
+                    "{} The text so far is kept; details are in interviewer.log.",
+                    sentence(&plain_reason(&sanitize::for_terminal_line(&reason)))
                 ));
             }
             StreamEnd::Failed(AgentError::BadKey { status, message }) => {
@@ -370,6 +370,18 @@ impl App {
             },
         }
     }
+}
+
+/// What happened, without the details in brackets or the advice after ";"
+/// ("the connection dropped in the middle of the reply (Transport error: …); try
+/// again" says "the connection dropped in the middle of the reply").
+pub(super) fn plain_reason(reason: &str) -> &str {
+    let end = [reason.find(" ("), reason.find(';')]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(reason.len());
+    reason[..end].trim()
 }
 
 /// `text` as a sentence: a capital first letter and a closing full stop.

@@ -1009,6 +1009,20 @@ fn a_cut_off_reply_is_reported_as_a_problem() {
     assert!(
         matches!(&app.status, Some((Tone::Error, t)) if t.starts_with("The server closed the stream early.") && t.contains("kept"))
     );
+    let dropped = AgentError::Dropped {
+        reason: "Transport error: error decoding response body".into(),
+    }
+    .to_string();
+    assert_eq!(
+        super::sending::plain_reason(&dropped),
+        "the connection dropped in the middle of the reply"
+    );
+    assert_eq!(
+        super::sending::plain_reason(
+            "the server stopped sending for 1s, so the reply is cut off; try again"
+        ),
+        "the server stopped sending for 1s, so the reply is cut off"
+    );
     assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
 }
 
