@@ -85,6 +85,24 @@ pub enum SecretsError {
     },
 }
 
+impl SecretsError {
+    /// The problem in a few plain words for a screen, without the platform's error
+    /// chain (which `Display` keeps, for the command line and the log).
+    pub fn summary(&self) -> String {
+        match self {
+            SecretsError::Unavailable(_) => {
+                format!("no OS keyring ({}) is reachable", keyring_name())
+            }
+            SecretsError::Locked(_) => "the OS keyring is locked".into(),
+            SecretsError::TimedOut(_) => "the OS keyring did not answer".into(),
+            SecretsError::Failed(_) => "the OS keyring failed".into(),
+            SecretsError::Unusable { from, .. } => {
+                format!("the API key in {} is not usable", from.describe())
+            }
+        }
+    }
+}
+
 /// What the platform keyring is called in messages.
 pub fn keyring_name() -> &'static str {
     if cfg!(target_os = "macos") {

@@ -301,14 +301,48 @@ fn a_rejected_key_leads_back_to_the_welcome_screen_and_the_message_is_kept() {
     tui.wait_for("Interviews");
     tui.type_text("Hi there");
     tui.send(ENTER);
-    tui.wait_for("rejected");
-    tui.wait_for("Welcome");
+    tui.wait_for("The server rejected the API key");
+    tui.wait_for("API key rejected");
     tui.send(ESC);
-    tui.wait_until("the welcome screen closed", |s| !s.contains("Welcome"));
+    tui.wait_until("the key dialog closed", |s| !s.contains("API key rejected"));
     tui.wait_for("Hi there");
     tui.send(CTRL_C);
     assert_eq!(tui.wait_exit(), 0);
     assert_eq!(sb.messages(1)[0].content, "Hi there");
+}
+
+#[test]
+fn a_rate_limit_counts_down_and_waits_for_the_retry_key() {
+    let sb = Sandbox::new();
+    sb.mock
+        .set_default(Reply::text("Tell me about a project you led."));
+    sb.mock
+        .push(Reply::status(429, "Rate limit reached for requests").retry_after("3"));
+    let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
+    tui.wait_for("Interviews");
+    tui.type_text("Hi there");
+    tui.send(ENTER);
+    // A live countdown, with the key that retries beside it.
+    // (Which seconds show depends on the machine's speed, so none is asserted.)
+    tui.wait_for("Rate limited by the server: retry in ");
+    tui.wait_for("Ctrl+R retry");
+    tui.wait_for("The server can be retried now.");
+    assert_eq!(
+        sb.mock.chat_requests().len(),
+        1,
+        "nothing retried by itself when the countdown ended"
+    );
+    tui.send(CTRL_R);
+    tui.wait_for("Tell me about a project you led.");
+    assert_eq!(sb.mock.chat_requests().len(), 2);
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+    let log =
+        std::fs::read_to_string(sb.data_dir().join("logs/interviewer.log")).unwrap_or_default();
+    assert!(
+        log.contains("Rate limit reached"),
+        "the details are in the log: {log}"
+    );
 }
 
 #[test]

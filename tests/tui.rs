@@ -506,3 +506,80 @@ fn the_more_below_hint_names_a_key_that_works_where_the_focus_is() {
     let screen = render(&mut app);
     assert!(!screen.contains("more below"), "{screen}");
 }
+
+/// The status line alone, for states whose message is long, at each width: the key
+/// that does the next thing is whole, the message is cut with "…".
+#[test]
+fn the_status_line_keeps_the_next_key_and_shortens_the_message() {
+    type Make = fn((u16, u16)) -> App;
+    let states: [(&str, Make); 4] = [
+        ("server error", |size| {
+            let mut app = with_conversation(online(), size);
+            app.update(Event::Paste("Leases.".into()));
+            app.update(key(KeyCode::Enter));
+            app.update(Event::Send(SendEvent::UserStored {
+                conversation_id: 1,
+                message: msg(14, Role::User, "Leases.", 0, Status::Complete),
+                created: false,
+            }));
+            app.update(Event::Send(SendEvent::Finished {
+                reply: Some(msg(15, Role::Assistant, "", 0, Status::Error)),
+                end: StreamEnd::Failed(AgentError::Server {
+                    status: 500,
+                    message: "Internal server error.".into(),
+                }),
+            }));
+            app.update(Event::SendEnded(Ok(())));
+            app
+        }),
+        ("countdown over", |size| {
+            let mut app = with_conversation(online(), size);
+            app.update(Event::Paste("Leases.".into()));
+            app.update(key(KeyCode::Enter));
+            app.update(Event::Send(SendEvent::Finished {
+                reply: Some(msg(15, Role::Assistant, "", 0, Status::Error)),
+                end: StreamEnd::Failed(AgentError::RateLimited {
+                    quota: false,
+                    retry_after_secs: Some(7),
+                    message: "Rate limit reached".into(),
+                }),
+            }));
+            app.update(Event::SendEnded(Ok(())));
+            app.update(Event::Tick { now: NOW + 8_000 });
+            app
+        }),
+        ("interview closed", |size| {
+            let mut messages = conversation_messages();
+            messages.push(msg(
+                20,
+                Role::Assistant,
+                "That's the end of the interview. Thank you for your time. F: your feedback report.",
+                0,
+                Status::Complete,
+            ));
+            let mut app = opened(offline(), size, messages, None);
+            focus(&mut app, Focus::Messages);
+            app
+        }),
+        ("no key", |size| {
+            let mut app = new_app(
+                Mode::Offline {
+                    reason: "no API key".into(),
+                },
+                size,
+            );
+            load_first_page(&mut app);
+            app
+        }),
+    ];
+    let mut out = String::new();
+    for (name, make) in states {
+        for size in [(50, 20), (80, 24), (120, 40)] {
+            let mut app = make(size);
+            let screen = render(&mut app);
+            let last = screen.lines().last().unwrap_or_default().to_string();
+            out.push_str(&format!("{name} {}x{}\n{last}\n", size.0, size.1));
+        }
+    }
+    insta::assert_snapshot!("status_line_long_messages", out);
+}

@@ -118,7 +118,12 @@ pub const MOVE_ON: &str =
     "Let's leave that one for now; it's worth preparing before the real interview.";
 
 /// Where to get the feedback report; said at the close.
-const REPORT_HOW: &str = "For your feedback report, press the report key in the interface, or run `interviewer report ID` with this conversation's ID from `interviewer list`.";
+const REPORT_HOW: &str = "F: your feedback report (on the command line: `interviewer report ID`, with this conversation's ID from `interviewer list`).";
+
+/// The interviewer's turn closes the interview (or follows its close).
+pub fn closes_interview(text: &str) -> bool {
+    text.contains(CLOSE_MARK) || text.contains(FINISHED_MARK)
+}
 
 /// What the candidate asked the engine to do instead of answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -250,7 +250,10 @@ impl OpenAiBackend {
                 Outcome::Finished(reason) => finish_end(&reason),
                 // Nothing of the reply arrived: a plain failure the user can retry.
                 Outcome::Cut(err) if !reader.got_text => StreamEnd::Failed(err),
-                Outcome::Cut(err) => StreamEnd::Interrupted(err.to_string()),
+                Outcome::Cut(err) => {
+                    tracing::warn!(error = %err, "the reply was cut off");
+                    StreamEnd::Interrupted(err.to_string())
+                }
             };
             return (end, reader.usage);
         }

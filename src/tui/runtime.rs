@@ -95,7 +95,10 @@ fn startup_for(
     keyring_error: Option<backend::SecretsError>,
 ) -> Startup {
     let key_storage = match keyring_error {
-        Some(e) => KeyStorage::SessionOnly(e.to_string()),
+        Some(e) => {
+            tracing::warn!(error = %e, "the OS keyring cannot be used");
+            KeyStorage::SessionOnly(e.summary())
+        }
         None => KeyStorage::Keyring,
     };
     let offline = |reason: &str| Mode::Offline {
@@ -732,7 +735,13 @@ mod tests {
             Some(SecretsError::Unavailable("no Secret Service".into())),
         );
         match startup.key_storage {
-            KeyStorage::SessionOnly(why) => assert!(why.contains("no Secret Service"), "{why}"),
+            KeyStorage::SessionOnly(why) => {
+                assert!(why.contains("no OS keyring"), "{why}");
+                assert!(
+                    !why.contains("no Secret Service"),
+                    "the error chain stays in the log: {why}"
+                );
+            }
             KeyStorage::Keyring => panic!("expected session-only storage"),
         }
     }

@@ -40,7 +40,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_input(frame, areas.input, app);
     draw_status(frame, areas.status, app);
     if app.overlay.is_some() {
-        draw_overlay(frame, area, app);
+        // Windows cover the panes, never the status line.
+        let above = Rect {
+            height: area.height.saturating_sub(areas.status.height),
+            ..area
+        };
+        draw_overlay(frame, above, app);
     }
 }
 
@@ -87,8 +92,23 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
             )),
             Span::styled("▏", theme.fg(theme.accent)),
         ])];
+        let mut error_lines = Vec::new();
         let hint = if let Some(e) = &filter.error {
-            Line::styled(truncate(e, width), theme.fg(theme.error))
+            // An error is read whole: wrapped, never cut.
+            error_lines = crate::tui::render::wrap::wrap_spans(
+                &[Span::styled(
+                    sanitize::for_terminal_line(e),
+                    theme.fg(theme.error),
+                )],
+                &crate::tui::render::wrap::WrapOptions::new(inner.width),
+            );
+            if error_lines.is_empty() {
+                Line::default()
+            } else {
+                error_lines.remove(0)
+            }
+        } else if super::app::open_quote(&filter.query) {
+            Line::styled("close the quote to search", theme.fg(theme.muted))
         } else if filter.query.trim().is_empty() {
             Line::styled("type to search · Esc clears", theme.fg(theme.muted))
         } else if filter.searching && filter.hits.is_empty() {
@@ -102,7 +122,8 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
             )
         };
         lines.push(hint);
-        let rows = usize::from(inner.height).saturating_sub(2) / 2;
+        lines.extend(error_lines);
+        let rows = usize::from(inner.height).saturating_sub(lines.len()) / 2;
         let first = filter.selected.saturating_sub(rows.saturating_sub(1));
         for (i, hit) in filter.hits.iter().enumerate().skip(first).take(rows) {
             let selected = i == filter.selected;
@@ -130,6 +151,8 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
             "loading…"
         } else if s.archived {
             "No archived conversations. A shows the active ones."
+        } else if s.archived_some {
+            "No active interviews: the rest are archived, and A shows them. Type in the box to start a new one."
         } else {
             "No interviews yet. Type in the box to start one."
         };
@@ -337,7 +360,7 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     if let Some(n) = setup.questions {
         parts.push(match current_question(&app.transcript.messages) {
             Some(q) => format!("Q {}/{n}", q.min(n)),
-            None => format!("{n} questions"),
+            None => plural(u64::from(n), "question"),
         });
     }
     parts.push(setup.interview_type.label().to_string());
@@ -348,18 +371,20 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
         parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");
-    let mut right_parts = Vec::new();
-    if let Some(usage) = usage_summary(&app.transcript.messages) {
-        right_parts.push(usage);
-    }
-    if let Some(ms) = app.answer_timer() {
+    let usage = usage_summary(&app.transcript.messages);
+    let timer = app.answer_timer().map(|ms| {
         let s = ms / 1000;
-        right_parts.push(format!("answer {:02}:{:02}", s / 60, s % 60));
-    }
-    let mut right = right_parts.join(" · ");
-    if right.width() + 12 > width {
-        // Narrow: the timer alone.
-        right = right_parts.pop().unwrap_or_default();
+        format!("answer {:02}:{:02}", s / 60, s % 60)
+    });
+    let mut right = usage
+        .iter()
+        .chain(timer.iter())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    if left.width() + right.width() + 1 > width {
+        // Short of room, what the interview is comes before what it costs.
+        right = timer.unwrap_or_default();
     }
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
     let gap = width.saturating_sub(left.width() + right.width());
@@ -464,41 +489,98 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(app.input.widget(), inner);
 }
 
+/// "1 question", "2 questions".
+pub(super) fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 // ----- status line ---------------------------------------------------------------
 
 fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let width = usize::from(area.width);
-    let mode = match &app.mode {
-        Mode::Online { model } => Span::styled(format!(" ● {model} "), theme.fg(theme.accent)),
-        Mode::Offline { .. } => Span::styled(" ○ offline practice ", theme.fg(theme.muted)),
+    let (mode_long, mode_short, mode_style) = match &app.mode {
+        Mode::Online { model } => (
+            format!(" ● {} ", sanitize::for_terminal_line(model)),
+            " ● ".to_string(),
+            theme.fg(theme.accent),
+        ),
+        Mode::Offline { .. } => (
+            " ○ offline ".to_string(),
+            " ○ ".to_string(),
+            theme.fg(theme.muted),
+        ),
     };
-    let (activity, style) = match (&app.pending, &app.status) {
+    let (message, style) = match (&app.pending, app.status_message()) {
         (Some(p), _) if p.cancelling => ("stopping…".to_string(), theme.fg(theme.muted)),
         (Some(p), _) if !p.started => (
             format!(
-                "{} waiting for the interviewer… (Esc stops)",
+                "{} waiting for the interviewer…",
                 SPINNER[app.spinner % SPINNER.len()]
             ),
             theme.fg(theme.accent),
         ),
         (Some(_), _) => (
-            format!(
-                "{} streaming… (Esc stops)",
-                SPINNER[app.spinner % SPINNER.len()]
-            ),
+            format!("{} streaming…", SPINNER[app.spinner % SPINNER.len()]),
             theme.fg(theme.accent),
         ),
         (None, Some((Tone::Error, text))) => (
-            format!("✗ {}", sanitize::for_terminal_line(text)),
+            format!("✗ {}", sanitize::for_terminal_line(&text)),
             theme.fg(theme.error).add_modifier(Modifier::BOLD),
         ),
-        (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(text), Style::new()),
+        (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(&text), Style::new()),
         (None, None) => (String::new(), Style::new()),
     };
-    // The longest hint that fits next to what is happening.
+    let layout = status_layout(
+        width,
+        (&mode_long, &mode_short),
+        &message,
+        app.next_key().as_deref().filter(|_| app.overlay.is_none()),
+        &if app.overlay.is_some() {
+            Default::default()
+        } else {
+            status_hints(app)
+        },
+    );
+    let keys_width = layout.keys_width();
+    let sep = || Span::styled("│", theme.fg(theme.muted));
+    let mut spans = vec![Span::styled(layout.mode, mode_style)];
+    if !layout.message.is_empty() {
+        spans.push(sep());
+        spans.push(Span::styled(format!(" {} ", layout.message), style));
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    spans.push(Span::raw(
+        " ".repeat(width.saturating_sub(used + keys_width)),
+    ));
+    if keys_width > 0 {
+        spans.push(sep());
+        spans.push(Span::raw(" "));
+        if let Some(action) = layout.action {
+            spans.push(Span::styled(
+                action,
+                theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+            ));
+            if layout.hints.is_some() {
+                spans.push(Span::styled(" · ", theme.fg(theme.muted)));
+            }
+        }
+        if let Some(hints) = layout.hints {
+            spans.push(Span::styled(hints, theme.fg(theme.muted)));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The general keys for where the focus is, longest first.
+fn status_hints(app: &App) -> [String; 2] {
     let k = keys::key_for;
-    let hints = match app.focus {
+    match app.focus {
         Focus::Input => [
             format!(
                 "{} send · {} focus · {} help",
@@ -518,24 +600,74 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
             ),
             format!("{} help", k(Scope::Lists, Action::Help)),
         ],
+    }
+}
+
+/// The status line's parts once fitted to a width.
+#[derive(Debug, PartialEq)]
+struct StatusLayout {
+    mode: String,
+    message: String,
+    action: Option<String>,
+    hints: Option<String>,
+}
+
+impl StatusLayout {
+    /// Width of `│ action · hints ` (0 when there are no keys).
+    fn keys_width(&self) -> usize {
+        let parts: Vec<&str> = self
+            .action
+            .iter()
+            .chain(self.hints.iter())
+            .map(String::as_str)
+            .collect();
+        if parts.is_empty() {
+            0
+        } else {
+            parts.iter().map(|p| p.width()).sum::<usize>() + 3 * (parts.len() - 1) + 3
+        }
+    }
+}
+
+/// Fits `mode │ message │ keys` into `width`. The action key is never cut: first
+/// the general hints shorten or go, then the mode shrinks to its symbol, and the
+/// message is cut with "…" to the room left.
+fn status_layout(
+    width: usize,
+    (mode_long, mode_short): (&str, &str),
+    message: &str,
+    action: Option<&str>,
+    hints: &[String],
+) -> StatusLayout {
+    let mut layout = StatusLayout {
+        mode: mode_long.to_string(),
+        message: String::new(),
+        action: action.map(str::to_string),
+        hints: None,
     };
-    let used = mode.width() + activity.width() + 1;
-    let hints = hints
-        .iter()
-        .find(|h| used + h.width() < width)
-        .map_or("", String::as_str);
-    let activity = truncate(
-        &activity,
-        width.saturating_sub(mode.width() + hints.width() + 1),
-    );
-    let gap = width.saturating_sub(mode.width() + activity.width() + hints.width());
-    let line = Line::from(vec![
-        mode,
-        Span::styled(activity, style),
-        Span::raw(" ".repeat(gap)),
-        Span::styled(hints, theme.fg(theme.muted)),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    // Room a message needs to say anything: "│ " + a few words + " ".
+    let message_room = |l: &StatusLayout| width.saturating_sub(l.mode.width() + l.keys_width() + 3);
+    if message_room(&layout) < message.width().min(24) + 1 {
+        layout.mode = mode_short.to_string();
+    }
+    // The general hints only where the whole message still fits.
+    let wanted = message.width() + 1;
+    for hint in hints.iter().filter(|h| !h.is_empty()) {
+        let trial = StatusLayout {
+            mode: layout.mode.clone(),
+            message: String::new(),
+            action: layout.action.clone(),
+            hints: Some(hint.clone()),
+        };
+        if message_room(&trial) >= wanted {
+            layout.hints = trial.hints;
+            break;
+        }
+    }
+    if !message.is_empty() {
+        layout.message = truncate(message, message_room(&layout));
+    }
+    layout
 }
 
 // ----- overlays ------------------------------------------------------------------
@@ -757,6 +889,64 @@ fn pad(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(l: &StatusLayout) -> String {
+        let mut out = l.mode.clone();
+        if !l.message.is_empty() {
+            out.push_str(&format!("│ {} ", l.message));
+        }
+        let keys: Vec<&str> = l
+            .action
+            .iter()
+            .chain(l.hints.iter())
+            .map(String::as_str)
+            .collect();
+        if !keys.is_empty() {
+            out.push_str(&format!("│ {} ", keys.join(" · ")));
+        }
+        out
+    }
+
+    #[test]
+    fn the_action_key_is_never_cut_and_the_message_is_shortened_first() {
+        let hints = [
+            "Enter send · Tab focus · ? help".to_string(),
+            "? help".to_string(),
+        ];
+        let long = "The server had a problem (500): try again in a moment. Details are in interviewer.log.";
+        for width in [30, 50, 80, 120] {
+            let l = status_layout(
+                width,
+                (" ○ offline ", " ○ "),
+                long,
+                Some("Ctrl+R retry"),
+                &hints,
+            );
+            let shown = line(&l);
+            assert_eq!(l.action.as_deref(), Some("Ctrl+R retry"), "{width}");
+            assert!(shown.width() <= width, "{width}: {shown:?}");
+            assert!(
+                l.message.ends_with('…') || l.message == long,
+                "{width}: {shown:?}"
+            );
+            assert!(
+                width < 50 || l.message.width() >= 20,
+                "{width}: the message keeps some words: {shown:?}"
+            );
+        }
+        let wide = status_layout(
+            200,
+            (" ○ offline ", " ○ "),
+            long,
+            Some("Ctrl+R retry"),
+            &hints,
+        );
+        assert_eq!(wide.message, long);
+        assert_eq!(wide.hints.as_deref(), Some(hints[0].as_str()));
+        let quiet = status_layout(50, (" ○ offline ", " ○ "), "", None, &hints);
+        assert_eq!(quiet.mode, " ○ offline ");
+        assert_eq!(quiet.hints.as_deref(), Some(hints[0].as_str()));
+    }
 
     #[test]
     fn truncation_respects_display_width() {

@@ -208,6 +208,11 @@ impl App {
         };
         filter.seq += 1;
         filter.error = None;
+        if open_quote(&filter.query) {
+            // Still typing a phrase: no search (and no syntax error) until it closes.
+            filter.searching = false;
+            return vec![];
+        }
         if filter.query.trim().is_empty() {
             filter.hits.clear();
             filter.searching = false;
@@ -239,6 +244,7 @@ impl App {
     pub(super) fn archive(&mut self, id: i64, title: &str) -> Vec<Effect> {
         let archived = !self.sidebar.archived;
         self.sidebar.remove(id);
+        self.sidebar.archived_some |= archived;
         let title = sanitize::for_terminal_line(title);
         self.info(if archived {
             format!("archived “{title}” (A shows archived conversations)")
@@ -271,4 +277,9 @@ impl App {
         self.info(format!("deleted “{}”", sanitize::for_terminal_line(title)));
         effects
     }
+}
+
+/// The query has a `"` still waiting for its closing one.
+pub(crate) fn open_quote(query: &str) -> bool {
+    query.matches('"').count() % 2 == 1
 }

@@ -16,6 +16,8 @@ impl App {
         if self.overlay.is_some() {
             return self.on_overlay_key(key);
         }
+        // A message says what the last action did; the next action makes it stale.
+        self.status = None;
         if self.focus == Focus::Sidebar
             && self.sidebar.filter.is_some()
             && let Some(effects) = self.on_filter_key(key)

@@ -45,6 +45,7 @@ mod overlays;
 mod sending;
 mod update;
 
+pub(crate) use actions::open_quote;
 pub use frame::{Areas, input_frame, message_rows, pane_frame, text_width};
 
 /// Below this width the sidebar hides itself (Ctrl+B shows it anyway).
@@ -300,6 +301,9 @@ pub struct App {
     pub pending: Option<Pending>,
     pub overlay: Option<Overlay>,
     pub status: Option<(Tone, String)>,
+    /// Wall-clock ms after which the server said a retry may go (a 429's
+    /// Retry-After), with the conversation it concerns; the status line counts down.
+    pub retry_at: Option<(i64, i64)>,
     /// The user's choice of sidebar visibility, overriding the automatic one.
     pub sidebar_override: Option<bool>,
     /// Terminal size.
@@ -341,6 +345,7 @@ impl App {
             pending: None,
             overlay: None,
             status: None,
+            retry_at: None,
             sidebar_override: None,
             size,
             now,
@@ -386,7 +391,78 @@ impl App {
 
     /// Something on screen moves by itself, so the runtime must tick.
     pub fn animating(&self) -> bool {
-        self.pending.is_some() || self.answer_timer().is_some()
+        self.pending.is_some() || self.answer_timer().is_some() || self.counting_down()
+    }
+
+    /// A 429's Retry-After is running out on the conversation shown.
+    fn counting_down(&self) -> bool {
+        self.retry_at
+            .is_some_and(|(at, id)| self.transcript.shows(Some(id)) && self.now < at)
+    }
+
+    /// What the status line says: a running Retry-After countdown, else the last
+    /// message (until the next key clears it).
+    pub fn status_message(&self) -> Option<(Tone, String)> {
+        if let Some((at, id)) = self.retry_at
+            && self.transcript.shows(Some(id))
+            && self.last_reply_failed()
+        {
+            let left = (at - self.now).max(0);
+            return Some(if left > 0 {
+                let secs = (left + 999) / 1000;
+                (
+                    Tone::Error,
+                    format!("Rate limited by the server: retry in {secs}s."),
+                )
+            } else {
+                (Tone::Info, "The server can be retried now.".to_string())
+            });
+        }
+        self.status.clone()
+    }
+
+    /// The last reply shown failed or was cut off, so a retry would help.
+    fn last_reply_failed(&self) -> bool {
+        self.transcript.last_message().is_some_and(|m| {
+            m.role == Role::Assistant && matches!(m.status, Status::Error | Status::Interrupted)
+        })
+    }
+
+    /// The interview shown has been closed by the interviewer.
+    pub fn interview_finished(&self) -> bool {
+        self.transcript.last_message().is_some_and(|m| {
+            m.role == Role::Assistant
+                && m.status == Status::Complete
+                && crate::agent::offline::closes_interview(&m.content)
+        })
+    }
+
+    /// The key that does the next thing now, as the status line shows it ("Esc
+    /// stop", "Ctrl+R retry", "F report", "K add key"); never cut from the line.
+    pub fn next_key(&self) -> Option<String> {
+        use crate::tui::keys::{Action, Scope, key_for};
+        let lists = |action: Action, what: &str| {
+            let key = key_for(Scope::Lists, action);
+            if self.focus == Focus::Input {
+                format!("Tab, {key} {what}")
+            } else {
+                format!("{key} {what}")
+            }
+        };
+        if let Some(p) = &self.pending {
+            return (!p.cancelling)
+                .then(|| format!("{} stop", key_for(Scope::Anywhere, Action::Stop)));
+        }
+        if self.last_reply_failed() {
+            return Some(format!("{} retry", key_for(Scope::Anywhere, Action::Retry)));
+        }
+        if self.interview_finished() {
+            return Some(lists(Action::Report, "report"));
+        }
+        if matches!(&self.mode, Mode::Offline { reason } if reason == "no API key") {
+            return Some(lists(Action::ChangeKey, "add key"));
+        }
+        None
     }
 
     /// Ms since the interviewer's last question, while the user is answering it.
@@ -399,6 +475,7 @@ impl App {
         // An old question in a past conversation is not being answered now.
         (last.role == Role::Assistant
             && last.status == Status::Complete
+            && !crate::agent::offline::closes_interview(&last.content)
             && elapsed < ANSWER_TIMER_LIMIT_MS)
             .then_some(elapsed)
     }
@@ -446,12 +523,16 @@ fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
 fn setup_summary(setup: &InterviewSetup) -> String {
     let mut out = format!("{} interview", setup.interview_type.label());
     match (&setup.seniority, &setup.role) {
+        // "Staff SRE" already says "staff".
+        (Some(s), Some(r)) if r.to_lowercase().contains(&s.trim().to_lowercase()) => {
+            out.push_str(&format!(" for a {r}"))
+        }
         (Some(s), Some(r)) => out.push_str(&format!(" for a {s} {r}")),
         (None, Some(r)) => out.push_str(&format!(" for {r}")),
         _ => {}
     }
     if let Some(n) = setup.questions {
-        out.push_str(&format!(", {n} questions"));
+        out.push_str(&format!(", {n} question{}", if n == 1 { "" } else { "s" }));
     }
     sanitize::for_terminal_line(&out)
 }

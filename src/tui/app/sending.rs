@@ -51,6 +51,7 @@ impl App {
             .push(placeholder(conversation_id, self.now));
         self.layout.scroll_to_bottom();
         self.transcript.highlight = None;
+        self.retry_at = None;
         self.pending = Some(Pending {
             conversation_id,
             sent_text: from_input.then(|| text.clone()),
@@ -94,6 +95,7 @@ impl App {
     }
 
     pub(super) fn retry(&mut self) -> Vec<Effect> {
+        self.retry_at = None;
         if self.pending.is_some() {
             self.error("a reply is still coming: press Esc to stop it first");
             return vec![];
@@ -270,12 +272,12 @@ impl App {
                 }
             }
             StreamEnd::Interrupted(_) if cancelled => {
-                self.info("stopped; the text so far is kept. Ctrl+R asks for a new reply");
+                self.info("Stopped; the text so far is kept.");
             }
             StreamEnd::Interrupted(reason) => {
                 self.error(format!(
-                    "reply interrupted ({}); the text so far is kept. Ctrl+R retries",
-                    sanitize::for_terminal_line(&reason)
+                    "{} The text so far is kept; details are in interviewer.log.",
+                    sentence(&plain_reason(&sanitize::for_terminal_line(&reason)))
                 ));
             }
             StreamEnd::Failed(AgentError::BadKey { status, message }) => {
@@ -285,13 +287,16 @@ impl App {
                     format!("{status}: {message}")
                 };
                 self.welcome(WelcomeReason::Rejected(sanitize::for_terminal_line(&said)));
-                self.error("the API key was rejected; your message is kept, Ctrl+R retries once a key works");
+                self.error("The server rejected the API key; your message is kept.");
             }
             StreamEnd::Failed(e) => {
-                self.error(format!(
-                    "{}. Ctrl+R retries",
-                    sanitize::for_terminal_line(&e.to_string())
-                ));
+                if let (Some(secs), Some(id)) = (e.retry_after_secs(), conversation_id)
+                    && !elsewhere
+                {
+                    let secs = i64::try_from(secs).unwrap_or(i64::MAX / 2_000);
+                    self.retry_at = Some((self.now.saturating_add(secs * 1000), id));
+                }
+                self.error(format!("{} Details are in interviewer.log.", e.summary()));
             }
         }
         vec![]
@@ -365,4 +370,30 @@ impl App {
             },
         }
     }
+}
+
+/// What happened, without the details in brackets or the advice after ";"
+/// ("the connection dropped in the middle of the reply (Transport error: …); try
+/// again" says "the connection dropped in the middle of the reply").
+pub(super) fn plain_reason(reason: &str) -> &str {
+    let end = [reason.find(" ("), reason.find(';')]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(reason.len());
+    reason[..end].trim()
+}
+
+/// `text` as a sentence: a capital first letter and a closing full stop.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !out.is_empty() && !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }

@@ -242,9 +242,8 @@ fn esc_cancels_a_reply_once_and_the_interruption_is_reported() {
         reply: Some(message(13, 1, Role::Assistant, "Part", Status::Interrupted)),
         end: StreamEnd::Interrupted("cancelled".into()),
     }));
-    assert!(
-        matches!(&app.status, Some((Tone::Info, t)) if t.contains("stopped") && t.contains("Ctrl+R"))
-    );
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("Stopped")));
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
     assert_eq!(
         app.transcript.messages.last().map(|m| m.status),
         Some(Status::Interrupted)
@@ -313,8 +312,9 @@ fn a_failed_request_keeps_the_message_and_says_what_to_do() {
     }));
     app.update(Event::SendEnded(Ok(())));
     assert!(
-        matches!(&app.status, Some((Tone::Error, t)) if t.contains("503") && t.contains("Ctrl+R"))
+        matches!(&app.status, Some((Tone::Error, t)) if t.contains("503") && !t.contains("overloaded") && t.contains("interviewer.log"))
     );
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
     assert!(
         app.transcript
             .messages
@@ -1007,8 +1007,67 @@ fn a_cut_off_reply_is_reported_as_a_problem() {
         end: StreamEnd::Interrupted("the server closed the stream early".into()),
     }));
     assert!(
-        matches!(&app.status, Some((Tone::Error, t)) if t.contains("closed the stream") && t.contains("Ctrl+R"))
+        matches!(&app.status, Some((Tone::Error, t)) if t.starts_with("The server closed the stream early.") && t.contains("kept"))
     );
+    let dropped = AgentError::Dropped {
+        reason: "Transport error: error decoding response body".into(),
+    }
+    .to_string();
+    assert_eq!(
+        super::sending::plain_reason(&dropped),
+        "the connection dropped in the middle of the reply"
+    );
+    assert_eq!(
+        super::sending::plain_reason(
+            "the server stopped sending for 1s, so the reply is cut off; try again"
+        ),
+        "the server stopped sending for 1s, so the reply is cut off"
+    );
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
+}
+
+#[test]
+fn a_rate_limit_counts_down_then_says_a_retry_can_go_now() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    type_text(&mut app, "answer");
+    app.update(key(KeyCode::Enter));
+    let now = app.now;
+    app.update(Event::Send(SendEvent::Finished {
+        reply: Some(message(13, 1, Role::Assistant, "", Status::Error)),
+        end: StreamEnd::Failed(AgentError::RateLimited {
+            quota: false,
+            retry_after_secs: Some(3),
+            message: "slow down".into(),
+        }),
+    }));
+    app.update(Event::SendEnded(Ok(())));
+    assert!(app.animating(), "the countdown ticks");
+    let said = |app: &App| app.status_message().map(|(_, t)| t).unwrap_or_default();
+    assert_eq!(said(&app), "Rate limited by the server: retry in 3s.");
+    app.update(Event::Tick { now: now + 1_500 });
+    assert_eq!(said(&app), "Rate limited by the server: retry in 2s.");
+    // A key clears ordinary messages, not the countdown.
+    app.update(key(KeyCode::Char('x')));
+    assert!(said(&app).contains("retry in 2s"), "{}", said(&app));
+    app.update(Event::Tick { now: now + 3_000 });
+    assert_eq!(said(&app), "The server can be retried now.");
+    assert!(!app.animating(), "nothing retries by itself");
+    assert!(
+        app.pending.is_none(),
+        "no silent retry when the countdown ends"
+    );
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
+}
+
+#[test]
+fn a_message_clears_at_the_next_key() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    app.update(ctrl('r'));
+    assert!(app.status.is_some());
+    app.update(key(KeyCode::Char('a')));
+    assert!(app.status.is_none(), "the tip stopped applying");
 }
 
 #[test]
@@ -1527,4 +1586,43 @@ fn esc_in_the_messages_stays_there() {
     assert_eq!(app.focus, Focus::Messages);
     app.update(key(KeyCode::Char('i')));
     assert_eq!(app.focus, Focus::Input);
+}
+
+#[test]
+fn the_setup_summary_says_the_seniority_once_and_counts_properly() {
+    let setup = InterviewSetup {
+        role: Some("Staff SRE".into()),
+        seniority: Some("staff".into()),
+        questions: Some(1),
+        ..InterviewSetup::default()
+    };
+    let said = setup_summary(&setup);
+    assert!(said.contains("for a Staff SRE, 1 question"), "{said}");
+    assert!(!said.to_lowercase().contains("staff staff"), "{said}");
+}
+
+#[test]
+fn an_open_quote_is_still_being_typed_so_nothing_is_searched() {
+    assert!(super::actions::open_quote("\"rate lim"));
+    assert!(!super::actions::open_quote("\"rate limit\" redis"));
+    let mut app = loaded();
+    app.focus = Focus::Sidebar;
+    app.update(key(KeyCode::Char('/')));
+    type_text(&mut app, "\"rate");
+    let filter = app
+        .sidebar
+        .filter
+        .as_ref()
+        .expect("the search field is open");
+    assert!(
+        filter.error.is_none() && !filter.searching,
+        "no search, no syntax error yet"
+    );
+    let effects = app.update(key(KeyCode::Char('"')));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Search { query, .. } if query == "\"rate\"")),
+        "the closed phrase is searched"
+    );
 }
