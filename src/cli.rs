@@ -145,6 +145,12 @@ pub struct AskArgs {
     #[command(flatten)]
     pub setup: SetupArgs,
 
+    /// Print the reply's text exactly as received, control characters and escape
+    /// sequences included (by default they are neutralised, on a terminal or not,
+    /// as `show` does; the stored reply is exact either way)
+    #[arg(long)]
+    pub raw: bool,
+
     /// The message, or - to read it from stdin
     pub message: String,
 }

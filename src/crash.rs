@@ -370,7 +370,8 @@ fn redact_message(message: &str) -> String {
     out.replace(['\n', '\r'], " ")
 }
 
-/// Replaces every occurrence of each secret with `<redacted key>`.
+/// Replaces every occurrence of each secret with `<redacted key>`, then whatever
+/// the process-wide redactor knows (URL credentials: `secrets::redact`).
 fn scrub(text: &str, secrets: &[String]) -> String {
     let mut out = text.to_string();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
@@ -378,7 +379,7 @@ fn scrub(text: &str, secrets: &[String]) -> String {
             out = out.replace(secret.as_str(), "<redacted key>");
         }
     }
-    out
+    crate::secrets::redact(&out).into_owned()
 }
 
 #[cfg(test)]

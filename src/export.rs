@@ -157,7 +157,7 @@ impl ReportExport {
 
 /// Pretty JSON of one conversation (the contract's `show`/`export --format json`).
 pub fn to_json(view: &ConversationView) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(&ConversationExport::from_view(view))
+    crate::sanitize::json_pretty(&ConversationExport::from_view(view))
 }
 
 /// How a role is named in transcripts.

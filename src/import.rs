@@ -105,7 +105,16 @@ fn parse(text: &str) -> Result<Vec<ConversationExport>, (String, String)> {
     Ok(exports)
 }
 
+/// The times RFC 3339 can write (years 0000 to 9999), in Unix milliseconds.
+const MIN_TIME_MS: i64 = -62_167_219_200_000;
+const MAX_TIME_MS: i64 = 253_402_300_799_999;
+
+/// The largest token count accepted for one message (the client counts in `u32`).
+const MAX_TOKENS: i64 = u32::MAX as i64;
+
 /// A time from its RFC 3339 text, preferring the exact `*_ms` twin when it agrees.
+/// A twin outside the years RFC 3339 can write is refused: it would format as the
+/// epoch, "agree" with a text of 1970, and be stored as is.
 fn time(text: &str, exact: Option<i64>, field: &str) -> Result<i64, (String, String)> {
     let parsed = parse_rfc3339(text).ok_or_else(|| {
         (
@@ -113,10 +122,29 @@ fn time(text: &str, exact: Option<i64>, field: &str) -> Result<i64, (String, Str
             format!("`{text}` is not an RFC 3339 time like 2026-01-31T09:30:00Z"),
         )
     })?;
+    if let Some(ms) = exact
+        && !(MIN_TIME_MS..=MAX_TIME_MS).contains(&ms)
+    {
+        return Err((
+            format!("{field}_ms"),
+            format!("{ms} is out of range (milliseconds from years 0000 to 9999)"),
+        ));
+    }
     Ok(match exact {
         Some(ms) if rfc3339(ms) == rfc3339(parsed) => ms,
         _ => parsed,
     })
+}
+
+/// A message's token count: absent, or 0 to [`MAX_TOKENS`].
+fn tokens(count: Option<i64>, field: &str) -> Result<Option<i64>, (String, String)> {
+    match count {
+        Some(n) if !(0..=MAX_TOKENS).contains(&n) => Err((
+            field.to_string(),
+            format!("{n} is not a token count (0 to {MAX_TOKENS})"),
+        )),
+        other => Ok(other),
+    }
 }
 
 fn to_import(e: ConversationExport) -> Result<ImportConversation, (String, String)> {
@@ -142,8 +170,11 @@ fn to_import(e: ConversationExport) -> Result<ImportConversation, (String, Strin
                 content: m.content,
                 status: m.status,
                 error: m.error,
-                prompt_tokens: m.prompt_tokens,
-                completion_tokens: m.completion_tokens,
+                prompt_tokens: tokens(m.prompt_tokens, &format!("messages[{i}].prompt_tokens"))?,
+                completion_tokens: tokens(
+                    m.completion_tokens,
+                    &format!("messages[{i}].completion_tokens"),
+                )?,
                 model: m.model,
             })
         })

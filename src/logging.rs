@@ -9,6 +9,12 @@
 //! Only `tracing` events are recorded; records of the `log` crate (used by a few
 //! dependencies) are not bridged, so no HTTP-level logging can carry a header.
 //!
+//! Every line written passes through the secrets redactor
+//! (`secrets::redact`: the key in use and URL credentials become `<redacted>`),
+//! whoever wrote it: async-openai logs whole 5xx bodies at `warn`, and a server may
+//! quote the `Authorization` header in them. One event is also cut to
+//! [`MAX_EVENT_BYTES`], so an 8 MB error page costs a few kilobytes of log, not 8 MB.
+//!
 //! The file is size-bounded: when it passes [`MAX_LOG_BYTES`] it is renamed to
 //! `interviewer.log.1` (replacing the previous one) and a fresh file is started, so
 //! the logs never take more than about twice that. We do this ourselves rather than
@@ -28,6 +34,9 @@ pub const LOG_ENV: &str = "INTERVIEWER_LOG";
 pub const LOG_FILE: &str = "interviewer.log";
 /// Size at which the log file is rotated.
 pub const MAX_LOG_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The most of one event (one line, usually) that is written; the rest is cut.
+pub const MAX_EVENT_BYTES: usize = 8 * 1024;
 
 const DEFAULT_FILTER: &str = "warn,interviewer=info";
 
@@ -120,18 +129,41 @@ impl SizeBoundedFile {
 }
 
 impl Write for SizeBoundedFile {
+    /// Takes all of `buf` (tracing writes one whole event per call) and writes it
+    /// redacted and bounded (see the module docs).
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.size >= self.limit {
             let _ = self.rotate();
         }
-        let n = self.file.write(buf)?;
-        self.size += n as u64;
-        Ok(n)
+        let line = clean_event(buf);
+        self.file.write_all(line.as_bytes())?;
+        self.size += line.len() as u64;
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.file.flush()
     }
+}
+
+/// One event as it may be written: secrets redacted, at most [`MAX_EVENT_BYTES`]
+/// (cut at a character boundary, saying how much was cut), ending in a newline
+/// when it did.
+fn clean_event(buf: &[u8]) -> String {
+    let text = String::from_utf8_lossy(buf);
+    let text = crate::secrets::redact(&text);
+    if text.len() <= MAX_EVENT_BYTES {
+        return text.into_owned();
+    }
+    let mut end = MAX_EVENT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… [{} more bytes not logged]\n",
+        &text[..end],
+        text.len() - end
+    )
 }
 
 /// Opens for appending (several processes may log at once; `O_APPEND` keeps their
@@ -177,6 +209,37 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "new\n");
         let old = dir.path().join("interviewer.log.1");
         assert_eq!(std::fs::read_to_string(old).expect("old"), "abc\ndef\n");
+    }
+
+    #[test]
+    fn registered_secrets_never_reach_the_file_and_huge_events_are_cut() {
+        let key = crate::domain::key::ApiKey::new("sk-logged-4f1c9b7e2d8a".into());
+        crate::secrets::register_redactor(&crate::secrets::Redactor::new(
+            Some(&key),
+            "http://user:pa55word@proxy.example/v1",
+        ));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(LOG_FILE);
+        let mut log = SizeBoundedFile::open(path.clone(), 1 << 30).expect("open");
+        log.write_all(b"WARN Server error: 500 - Authorization: Bearer sk-logged-4f1c9b7e2d8a via http://user:pa55word@proxy.example/v1\n")
+            .expect("write");
+        let huge = format!("WARN Server error: 500 - {}\n", "é<p>".repeat(2_000_000));
+        log.write_all(huge.as_bytes()).expect("write");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(
+            !text.contains("sk-logged") && !text.contains("pa55word"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Bearer <redacted> via http://***@proxy.example/v1"),
+            "{text}"
+        );
+        assert!(text.len() < 2 * MAX_EVENT_BYTES, "{}", text.len());
+        assert!(
+            text.ends_with("more bytes not logged]\n"),
+            "{}",
+            &text[text.len() - 80..]
+        );
     }
 
     #[cfg(unix)]

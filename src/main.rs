@@ -36,7 +36,10 @@ fn main() -> ExitCode {
         // A reader that went away (`interviewer list | head`) is not an error.
         Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", commands::one_line(&err));
+            // Errors are redacted where they are made; this is the last line of
+            // defence for the one place every command's failure passes through.
+            let line = commands::one_line(&err);
+            eprintln!("error: {}", interviewer::secrets::redact(&line));
             ExitCode::from(1)
         }
     }

@@ -42,6 +42,42 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
+/// JSON text (as serde_json writes it) with every character a terminal could act
+/// on, or that changes how text reads, written as a `\uXXXX` escape: DEL, the C1
+/// controls, the bidi controls and the line/paragraph separators. serde_json
+/// already escapes C0 controls but passes these through raw. The result is the
+/// same JSON value: outside strings JSON has only ASCII punctuation, so every such
+/// character sits in a string, where the escape means the character itself.
+pub fn escape_json_controls(json: String) -> String {
+    let needs = |c: char| {
+        c == '\u{7f}'
+            || ('\u{80}'..='\u{9f}').contains(&c)
+            || is_bidi_control(c)
+            || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if json.is_ascii() && !json.contains('\u{7f}') {
+        return json;
+    }
+    if !json.chars().any(needs) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Pretty JSON for output (stdout or an export file), with
+/// [`escape_json_controls`] applied.
+pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(value).map(escape_json_controls)
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c,
         '\u{202A}'..='\u{202E}'   // embeddings and overrides
@@ -213,6 +249,23 @@ mod tests {
             // (U+2028/2029 are Zl/Zp, not Zs, so they are not generated).
             prop_assert_eq!(for_terminal(&text), text);
         }
+    }
+
+    #[test]
+    fn json_outputs_escape_c1_bidi_and_del_but_mean_the_same() {
+        let value =
+            serde_json::json!({"content": "a\u{1b}]0;t\u{7}\u{9b}31m\u{202E}x\u{2028}\u{7f}é"});
+        let json = escape_json_controls(serde_json::to_string(&value).expect("json"));
+        assert!(
+            json.is_ascii() || json.chars().all(|c| !is_unsafe(c)),
+            "{json}"
+        );
+        for c in json.chars() {
+            assert!(!c.is_control() && !is_bidi_control(c), "{c:?} in {json}");
+        }
+        assert!(json.contains("\\u009b") && json.contains("\\u202e") && json.contains("é"));
+        let back: serde_json::Value = serde_json::from_str(&json).expect("still JSON");
+        assert_eq!(back, value);
     }
 
     #[test]

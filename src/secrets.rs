@@ -74,6 +74,15 @@ pub enum SecretsError {
     TimedOut(Duration),
     #[error("the OS keyring failed: {0}")]
     Failed(String),
+    /// A key was found but has a shape no server accepts (see [`ApiKey::check`]).
+    #[error(
+        "the API key in {} is not usable: {reason} (or run `interviewer key set`)",
+        .from.describe()
+    )]
+    Unusable {
+        from: KeySource,
+        reason: crate::domain::key::InvalidKey,
+    },
 }
 
 /// What the platform keyring is called in messages.
@@ -146,7 +155,16 @@ impl Keyring {
     /// The stored key, `None` when there is no entry.
     pub fn get(&self) -> Result<Option<ApiKey>, SecretsError> {
         self.call(|entry| match entry.get_password() {
-            Ok(key) => Ok(non_empty(key).map(ApiKey::new)),
+            Ok(key) => match non_empty(key).map(ApiKey::new) {
+                Some(key) => match key.check() {
+                    Ok(()) => Ok(Some(key)),
+                    Err(reason) => Err(SecretsError::Unusable {
+                        from: KeySource::Keyring,
+                        reason,
+                    }),
+                },
+                None => Ok(None),
+            },
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(keyring_core::Error::BadEncoding(_)) => Err(SecretsError::Failed(
                 "the stored key is not text; run `interviewer key set` again".into(),
@@ -272,7 +290,7 @@ fn scrub(e: SecretsError, key: &ApiKey) -> SecretsError {
         SecretsError::Unavailable(s) => SecretsError::Unavailable(clean(s)),
         SecretsError::Locked(s) => SecretsError::Locked(clean(s)),
         SecretsError::Failed(s) => SecretsError::Failed(clean(s)),
-        timed_out @ SecretsError::TimedOut(_) => timed_out,
+        kept @ (SecretsError::TimedOut(_) | SecretsError::Unusable { .. }) => kept,
     }
 }
 
@@ -295,6 +313,9 @@ pub struct KeyLookup {
     pub key: Option<(ApiKey, KeySource)>,
     /// Set when the keyring was consulted and failed (the environment had no key).
     pub keyring_error: Option<SecretsError>,
+    /// Set when the key found (environment or keyring) is not usable
+    /// ([`SecretsError::Unusable`]); `key` is then `None`.
+    pub unusable: Option<SecretsError>,
 }
 
 /// The key in effect: `OPENAI_API_KEY`, else the OS keyring (not consulted at all
@@ -313,26 +334,41 @@ pub fn lookup_key_in(
     keyring: impl FnOnce() -> Result<Keyring, SecretsError>,
 ) -> KeyLookup {
     if let Some(key) = env {
-        return KeyLookup {
-            key: Some((key, KeySource::Environment)),
-            keyring_error: None,
+        return match key.check() {
+            Ok(()) => KeyLookup {
+                key: Some((key, KeySource::Environment)),
+                ..KeyLookup::default()
+            },
+            Err(reason) => KeyLookup {
+                unusable: Some(SecretsError::Unusable {
+                    from: KeySource::Environment,
+                    reason,
+                }),
+                ..KeyLookup::default()
+            },
         };
     }
     match keyring().and_then(|k| k.get()) {
         Ok(key) => KeyLookup {
             key: key.map(|k| (k, KeySource::Keyring)),
-            keyring_error: None,
+            ..KeyLookup::default()
+        },
+        Err(e @ SecretsError::Unusable { .. }) => KeyLookup {
+            unusable: Some(e),
+            ..KeyLookup::default()
         },
         Err(e) => {
             tracing::warn!(error = %e, "the API key could not be read from the keyring");
             KeyLookup {
-                key: None,
                 keyring_error: Some(e),
+                ..KeyLookup::default()
             }
         }
     }
 }
 
+mod redact;
+pub use redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
 mod test_store;
 
 #[cfg(test)]

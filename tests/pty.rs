@@ -357,3 +357,49 @@ fn narrow_and_tiny_terminals_work() {
     tui.send(CTRL_C);
     assert_eq!(tui.wait_exit(), 0);
 }
+
+/// Issue 15: Tab to the list, `/`, type, Esc, Esc, then `g` Enter used to send "g" as
+/// an answer and create an interview titled "g": the second Esc moved the focus into
+/// the answer box. Esc outside the input never moves the focus there.
+#[test]
+fn esc_in_the_conversation_list_never_moves_focus_into_the_answer_box() {
+    let sb = Sandbox::new();
+    let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
+    tui.wait_for("Interviews");
+    tui.wait_for("Type here");
+    tui.send(TAB);
+    tui.wait_for("? help · n new");
+    tui.send("/");
+    tui.wait_for("type to search");
+    tui.type_text("gr");
+    tui.wait_for("no matches");
+    // (Esc and a key sent together read as Alt+key: wait for the screen each time.)
+    tui.send(ESC);
+    tui.wait_until("the search closed", |s| !s.contains("no matches"));
+    tui.send(ESC);
+    tui.wait_for("goes back to your answer");
+    tui.send("g");
+    tui.send(ENTER);
+    // F1 after them: once the help shows, `g` and Enter were handled.
+    tui.send("\x1bOP");
+    tui.wait_for("Keys");
+    tui.send(ESC);
+    tui.wait_until("the help closed", |s| !s.contains("Keys"));
+    let screen = tui.contents();
+    assert!(
+        screen.contains("Type here"),
+        "the answer box is empty:\n{screen}"
+    );
+    assert!(!screen.contains("You · "), "nothing was sent:\n{screen}");
+    assert!(
+        sb.mock.chat_requests().is_empty(),
+        "nothing reached the server"
+    );
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+    let conversations: i64 = sb
+        .db()
+        .query_row("SELECT count(*) FROM conversations", [], |r| r.get(0))
+        .expect("count conversations");
+    assert_eq!(conversations, 0, "no interview was created");
+}

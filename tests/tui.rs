@@ -188,6 +188,7 @@ fn focus(app: &mut App, target: Focus) {
 fn render(app: &mut App) -> String {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    app.prepare_frame();
     terminal.draw(|frame| view::draw(frame, app)).expect("draw");
     terminal.backend().to_string()
 }
@@ -481,3 +482,27 @@ fn the_setup_form() {
 
 /// A report as the evaluator writes it (the JSON of `domain::report::Report`).
 const REPORT_JSON: &str = r#"{"readiness":"almost","overall_summary":"Clear structure; quantify results more.","competencies":[{"name":"Structure (STAR)","score":4,"evidence":"situation and result were clear"},{"name":"Relevance","score":4,"evidence":"answered the question asked"},{"name":"Depth","score":3,"evidence":"one level of detail"},{"name":"Evidence and impact","score":2,"evidence":"no numbers"},{"name":"Communication","score":4,"evidence":"concise"}],"questions":[{"question":"Design a URL shortener","answer_summary":"KV store with base62 ids","strengths":["clear data model"],"improvements":["size the cache"],"better_answer":"Estimate 10k writes/s, then pick the store."}],"top_improvements":["Quantify results","Size the system first","Name trade-offs"],"study_plan":["Rehearse two stories with metrics","Practise capacity estimates"]}"#;
+
+/// "↓ more below" names a key that brings the newest lines back from where the focus
+/// is: End only in the messages (in the answer box End moves the text cursor, in the
+/// list it selects the last conversation).
+#[test]
+fn the_more_below_hint_names_a_key_that_works_where_the_focus_is() {
+    let mut app = with_conversation(online(), (80, 24));
+    assert_eq!(app.focus, Focus::Input);
+    app.update(key(KeyCode::PageUp));
+    let screen = render(&mut app);
+    assert!(screen.contains("↓ more below · PgDn scrolls"), "{screen}");
+    assert!(!screen.contains("End follows"), "{screen}");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Sidebar);
+    let screen = render(&mut app);
+    assert!(!screen.contains("End follows"), "{screen}");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Messages);
+    let screen = render(&mut app);
+    assert!(screen.contains("↓ more below · End follows"), "{screen}");
+    app.update(key(KeyCode::End));
+    let screen = render(&mut app);
+    assert!(!screen.contains("more below"), "{screen}");
+}

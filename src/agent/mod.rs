@@ -17,6 +17,9 @@ pub mod persona;
 pub mod pricing;
 pub mod report;
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -71,6 +74,14 @@ pub enum AgentEvent {
 pub enum AgentError {
     #[error("no API key: set OPENAI_API_KEY or run `interviewer key set` (or use --offline)")]
     NoKey,
+    /// The key found has a shape no server accepts (the text says where it is).
+    #[error("{0}")]
+    UnusableKey(String),
+    /// The request task itself failed (a panic in a library): a bug, not the network.
+    #[error(
+        "the request failed unexpectedly ({0}); try again, and see the log if it happens again"
+    )]
+    Internal(String),
     #[error(
         "the API key was rejected ({status}): check it with `interviewer key status`, then `interviewer key set`"
     )]
@@ -113,6 +124,80 @@ pub enum AgentError {
     Http { status: u16, message: String },
 }
 
+impl AgentError {
+    /// The same error with the key and URL credentials taken out of every text it
+    /// carries (what servers and transports say can quote them).
+    pub fn redacted(self, redactor: &crate::secrets::Redactor) -> AgentError {
+        if redactor.is_empty() {
+            return self;
+        }
+        let r = |s: String| redactor.redact(&s).into_owned();
+        match self {
+            AgentError::UnusableKey(s) => AgentError::UnusableKey(r(s)),
+            AgentError::Internal(s) => AgentError::Internal(r(s)),
+            AgentError::BadKey { status, message } => AgentError::BadKey {
+                status,
+                message: r(message),
+            },
+            AgentError::UnknownModel { model, message } => AgentError::UnknownModel {
+                model: r(model),
+                message: r(message),
+            },
+            AgentError::BadRequest { message } => AgentError::BadRequest {
+                message: r(message),
+            },
+            AgentError::RateLimited {
+                quota,
+                retry_after_secs,
+                message,
+            } => AgentError::RateLimited {
+                quota,
+                retry_after_secs,
+                message: r(message),
+            },
+            AgentError::Server { status, message } => AgentError::Server {
+                status,
+                message: r(message),
+            },
+            AgentError::Connect { url, reason } => AgentError::Connect {
+                url: r(url),
+                reason: r(reason),
+            },
+            AgentError::InvalidApiBase { url, reason } => AgentError::InvalidApiBase {
+                url: r(url),
+                reason: r(reason),
+            },
+            AgentError::Network { reason } => AgentError::Network { reason: r(reason) },
+            AgentError::Dropped { reason } => AgentError::Dropped { reason: r(reason) },
+            AgentError::ServerStream { message } => AgentError::ServerStream {
+                message: r(message),
+            },
+            AgentError::Protocol(s) => AgentError::Protocol(r(s)),
+            AgentError::Http { status, message } => AgentError::Http {
+                status,
+                message: r(message),
+            },
+            plain @ (AgentError::NoKey
+            | AgentError::Timeout { .. }
+            | AgentError::Stalled { .. }
+            | AgentError::CutOff) => plain,
+        }
+    }
+}
+
+impl StreamEnd {
+    /// The same end with its reason redacted (see [`AgentError::redacted`]).
+    pub fn redacted(self, redactor: &crate::secrets::Redactor) -> StreamEnd {
+        match self {
+            StreamEnd::Complete => StreamEnd::Complete,
+            StreamEnd::Interrupted(why) => {
+                StreamEnd::Interrupted(redactor.redact(&why).into_owned())
+            }
+            StreamEnd::Failed(e) => StreamEnd::Failed(e.redacted(redactor)),
+        }
+    }
+}
+
 fn rate_limited_text(quota: &bool, retry_after: &Option<u64>, message: &str) -> String {
     let what = if *quota {
         "your API quota is used up (429): check your plan and billing".to_string()
@@ -153,12 +238,41 @@ impl Backend {
         events: UnboundedSender<AgentEvent>,
         cancel: CancellationToken,
     ) {
-        let (end, usage) = match self {
-            Backend::OpenAi(backend) => backend.stream(&request, &events, &cancel).await,
-            Backend::Offline => offline_stream(&request, &events, &cancel),
+        let answer = async {
+            match self {
+                Backend::OpenAi(backend) => backend.stream(&request, &events, &cancel).await,
+                Backend::Offline => offline_stream(&request, &events, &cancel),
+            }
+        };
+        // A panic inside the HTTP stack (async-openai builds headers with `unwrap`)
+        // must end the reply as a failure the user sees and the store keeps, not
+        // take the caller down or leave it waiting for a `Done` that never comes.
+        let (end, usage) = match AssertUnwindSafe(answer).catch_unwind().await {
+            Ok(answered) => answered,
+            Err(panic) => {
+                let what = panic_text(panic.as_ref());
+                tracing::error!(panic = %what, "the request task panicked");
+                (StreamEnd::Failed(AgentError::Internal(what)), None)
+            }
         };
         let _ = events.send(AgentEvent::Done { end, usage });
     }
+}
+
+/// A panic's message, redacted and on one line, for the user and the log.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string());
+    let text = crate::secrets::redact(&text).into_owned();
+    let line = crate::sanitize::for_terminal_line(&text);
+    let mut line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 200 {
+        line = line.chars().take(200).collect::<String>() + "…";
+    }
+    line
 }
 
 /// The question bank's turn, sent in a few pieces so callers see the same shape

@@ -10,6 +10,12 @@
 //! - Stream chunks are read into lenient local types (`byot`), not the strict
 //!   generated ones: servers that omit `created`/`object` or send finish reasons
 //!   outside OpenAI's list still work, and an `{"error": …}` chunk is recognised.
+//!
+//! Every error is redacted where it is made (a [`Redactor`] built from the key and
+//! the API base, see `secrets`): a server that quotes the request headers, or a
+//! transport error that quotes the URL, never puts the key or URL credentials into
+//! what is shown, stored or logged. URLs in messages are shown by
+//! [`display_url`], without credentials.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -36,6 +42,7 @@ use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
 use crate::domain::Role;
 use crate::domain::key::ApiKey;
+use crate::secrets::{Redactor, display_url};
 
 /// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
 /// server that never sends them must not hold a finished reply for the full idle time.
@@ -51,12 +58,13 @@ pub struct OpenAiBackend {
     api_base: String,
     api_key: ApiKey,
     timeouts: Timeouts,
+    redactor: Redactor,
 }
 
 impl std::fmt::Debug for OpenAiBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OpenAiBackend")
-            .field("api_base", &self.api_base)
+            .field("api_base", &display_url(&self.api_base))
             .field("api_key", &self.api_key)
             .field("timeouts", &self.timeouts)
             .finish_non_exhaustive()
@@ -69,22 +77,26 @@ impl std::fmt::Debug for OpenAiBackend {
 pub struct OpenAiCall {
     pub client: Client<OpenAIConfig>,
     probe: ResponseProbe,
-    api_base: String,
+    /// The API base as shown (no credentials).
+    shown_base: String,
     connect_timeout: Duration,
+    redactor: Redactor,
 }
 
 impl OpenAiCall {
-    /// Turns an async-openai error from this call into words for the user.
+    /// Turns an async-openai error from this call into words for the user, with
+    /// the key and URL credentials removed.
     pub fn error(&self, err: OpenAIError, model: &str) -> AgentError {
         map_error(
             err,
             self.probe.get(),
             &ErrorContext {
                 model,
-                api_base: &self.api_base,
+                api_base: &self.shown_base,
                 connect_timeout: self.connect_timeout,
             },
         )
+        .redacted(&self.redactor)
     }
 }
 
@@ -92,25 +104,33 @@ impl OpenAiBackend {
     /// Builds the HTTP client for `settings.api_base` with the connect timeout set.
     pub fn new(settings: &Settings, api_key: ApiKey) -> Result<OpenAiBackend, AgentError> {
         let api_base = settings.api_base.trim().trim_end_matches('/').to_string();
-        validate_api_base(&api_base)?;
+        let redactor = Redactor::new(Some(&api_key), &api_base);
+        // For the log and crash reports, whatever writes to them.
+        crate::secrets::register_redactor(&redactor);
+        validate_api_base(&api_base).map_err(|e| e.redacted(&redactor))?;
         let http = reqwest::Client::builder()
             .connect_timeout(settings.timeouts.connect)
             .build()
-            .map_err(|e| AgentError::Connect {
-                url: api_base.clone(),
-                reason: source_chain(&e),
+            .map_err(|e| {
+                AgentError::Connect {
+                    url: display_url(&api_base),
+                    reason: source_chain(&e),
+                }
+                .redacted(&redactor)
             })?;
         Ok(OpenAiBackend {
             http,
             api_base,
             api_key,
             timeouts: settings.timeouts,
+            redactor,
         })
     }
 
-    /// The endpoint in use (without a trailing slash).
-    pub fn api_base(&self) -> &str {
-        &self.api_base
+    /// The endpoint in use (without a trailing slash), as it may be shown: without
+    /// credentials.
+    pub fn api_base(&self) -> String {
+        display_url(&self.api_base)
     }
 
     pub fn timeouts(&self) -> Timeouts {
@@ -120,6 +140,12 @@ impl OpenAiBackend {
     /// A fresh client for one request. Each request gets its own probe, so two
     /// requests in flight never see each other's response headers.
     pub fn call(&self) -> OpenAiCall {
+        self.call_with(false)
+    }
+
+    /// [`OpenAiBackend::call`] for a streamed request: a 200 answer that is one
+    /// JSON body instead of a stream is turned into a stream of one chunk.
+    fn call_with(&self, streaming: bool) -> OpenAiCall {
         let probe = ResponseProbe::default();
         let config = OpenAIConfig::new()
             .with_api_base(self.api_base.clone())
@@ -131,18 +157,31 @@ impl OpenAiBackend {
         let client = Client::build(self.http.clone(), config).with_http_service(ProbedService {
             inner: ReqwestService::new(self.http.clone()),
             probe: probe.clone(),
+            streaming,
         });
         OpenAiCall {
             client,
             probe,
-            api_base: self.api_base.clone(),
+            shown_base: display_url(&self.api_base),
             connect_timeout: self.timeouts.connect,
+            redactor: self.redactor.clone(),
         }
     }
 
     /// Streams one reply: sends [`AgentEvent::Delta`]s for the text as it arrives and
-    /// returns how the stream ended (the caller sends the final `Done`).
+    /// returns how the stream ended (the caller sends the final `Done`), its reason
+    /// redacted.
     pub async fn stream(
+        &self,
+        request: &ChatRequest,
+        events: &UnboundedSender<AgentEvent>,
+        cancel: &CancellationToken,
+    ) -> (StreamEnd, Option<Usage>) {
+        let (end, usage) = self.stream_unredacted(request, events, cancel).await;
+        (end.redacted(&self.redactor), usage)
+    }
+
+    async fn stream_unredacted(
         &self,
         request: &ChatRequest,
         events: &UnboundedSender<AgentEvent>,
@@ -221,7 +260,7 @@ impl OpenAiBackend {
     /// stream; a server that rejects `stream_options` (400 naming it) is asked once
     /// more without it, since that is a capability probe, not a retry.
     async fn open(&self, request: &ChatRequest) -> Result<(ChunkStream, OpenAiCall), AgentError> {
-        let call = self.call();
+        let call = self.call_with(true);
         let body = build_request(request, true);
         match call
             .client
@@ -239,7 +278,7 @@ impl OpenAiBackend {
                 tracing::info!("server rejected stream_options; asking again without it");
             }
         }
-        let call = self.call();
+        let call = self.call_with(true);
         let body = build_request(request, false);
         match call
             .client
@@ -450,10 +489,13 @@ impl ResponseProbe {
 }
 
 /// [`ReqwestService`] plus a note of each response's status and `Retry-After`.
+/// For a streamed request it also mends what servers get wrong in a successful
+/// response before async-openai's SSE reader sees it (see [`mend_stream`]).
 #[derive(Clone)]
 struct ProbedService {
     inner: ReqwestService,
     probe: ResponseProbe,
+    streaming: bool,
 }
 
 type ProbedFuture =
@@ -471,6 +513,7 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
     fn call(&mut self, request: HttpRequestFactory) -> Self::Future {
         let response = self.inner.call(request);
         let probe = self.probe.clone();
+        let streaming = self.streaming;
         Box::pin(async move {
             let response = response.await?;
             probe.record(ResponseMeta {
@@ -481,8 +524,176 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
                     .and_then(|v| v.to_str().ok())
                     .and_then(parse_retry_after),
             });
+            if streaming && response.status().is_success() {
+                return Ok(mend_stream(response).await);
+            }
             Ok(response)
         })
+    }
+}
+
+/// The largest JSON body accepted in place of a stream.
+const MAX_JSON_REPLY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A successful answer to a streamed request, made readable by the SSE reader:
+/// - a server that answers with one `chat.completion` JSON body (it ignored
+///   `"stream": true`) gets that body turned into one chunk event and `[DONE]`;
+/// - bytes that are not UTF-8 become U+FFFD (the SSE reader would otherwise end
+///   the whole reply at the first bad byte), and a character split across network
+///   packets is put back together.
+async fn mend_stream(response: reqwest::Response) -> reqwest::Response {
+    let is_json = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    let status = response.status();
+    let mut headers = response.headers().clone();
+    headers.remove(reqwest::header::CONTENT_LENGTH);
+    let body = if is_json {
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("text/event-stream"),
+        );
+        match read_bounded(response, MAX_JSON_REPLY_BYTES).await {
+            Ok(bytes) => reqwest::Body::from(json_reply_as_events(&bytes)),
+            Err(e) => reqwest::Body::wrap_stream(futures::stream::once(async move {
+                Err::<Vec<u8>, std::io::Error>(e)
+            })),
+        }
+    } else {
+        reqwest::Body::wrap_stream(repair_utf8(response.bytes_stream()))
+    };
+    let mut mended = http::Response::new(body);
+    *mended.status_mut() = status;
+    *mended.headers_mut() = headers;
+    reqwest::Response::from(mended)
+}
+
+/// The whole body, or an error once it passes `limit` bytes.
+async fn read_bounded(response: reqwest::Response, limit: usize) -> std::io::Result<Vec<u8>> {
+    let mut stream = response.bytes_stream();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        if body.len() + chunk.len() > limit {
+            return Err(std::io::Error::other(format!(
+                "the server answered with one JSON body instead of a stream, over {} MB",
+                limit / (1024 * 1024)
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A `chat.completion` body as the stream it stands for: one chunk with the whole
+/// message, its finish reason and usage, then `[DONE]`. Any other JSON (an
+/// `{"error": …}` body) is passed on as one event, and a body that is not JSON as
+/// one event on one line, which the reader reports as unreadable.
+fn json_reply_as_events(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    let event = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(value) => match value["choices"].as_array() {
+            Some(choices) => {
+                let choices: Vec<serde_json::Value> = choices
+                    .iter()
+                    .map(|c| {
+                        serde_json::json!({
+                            "index": c["index"],
+                            "delta": c["message"],
+                            "finish_reason": c["finish_reason"],
+                        })
+                    })
+                    .collect();
+                serde_json::json!({"choices": choices, "usage": value["usage"]}).to_string()
+            }
+            None => value.to_string(),
+        },
+        Err(_) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+    };
+    format!("data: {event}\n\ndata: [DONE]\n\n").into_bytes()
+}
+
+/// `bytes` with invalid UTF-8 replaced by U+FFFD, as [`String::from_utf8_lossy`]
+/// does, across chunk boundaries.
+fn repair_utf8<S, B, E>(
+    bytes: S,
+) -> impl futures::Stream<Item = Result<Vec<u8>, E>> + Send + 'static
+where
+    S: futures::Stream<Item = Result<B, E>> + Send + 'static,
+    B: AsRef<[u8]>,
+    E: Send + 'static,
+{
+    let bytes = Box::pin(bytes);
+    futures::stream::unfold(
+        (bytes, Utf8Repair::default(), false),
+        |(mut bytes, mut repair, done)| async move {
+            if done {
+                return None;
+            }
+            match bytes.next().await {
+                Some(Ok(chunk)) => Some((Ok(repair.push(chunk.as_ref())), (bytes, repair, false))),
+                Some(Err(e)) => Some((Err(e), (bytes, repair, true))),
+                None => {
+                    let tail = repair.finish();
+                    (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, true)))
+                }
+            }
+        },
+    )
+}
+
+/// Incremental lossy UTF-8 decoding: what [`repair_utf8`] keeps between chunks.
+#[derive(Debug, Default)]
+struct Utf8Repair {
+    /// The start of a character whose other bytes are in the next chunk.
+    carry: Vec<u8>,
+}
+
+impl Utf8Repair {
+    /// Valid UTF-8 for `chunk`, holding back an incomplete character at its end.
+    fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
+        if self.carry.is_empty() && std::str::from_utf8(chunk).is_ok() {
+            return chunk.to_vec();
+        }
+        let mut input = std::mem::take(&mut self.carry);
+        input.extend_from_slice(chunk);
+        let mut out = Vec::with_capacity(input.len() + 3);
+        let mut rest = input.as_slice();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(_) => {
+                    out.extend_from_slice(rest);
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    out.extend_from_slice(valid);
+                    match e.error_len() {
+                        Some(bad) => {
+                            out.extend_from_slice("\u{FFFD}".as_bytes());
+                            rest = &after[bad..];
+                        }
+                        None => {
+                            self.carry = after.to_vec();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// What is left at the end of the body: an incomplete character is U+FFFD.
+    fn finish(&mut self) -> Vec<u8> {
+        if self.carry.is_empty() {
+            Vec::new()
+        } else {
+            self.carry.clear();
+            "\u{FFFD}".as_bytes().to_vec()
+        }
     }
 }
 
@@ -707,8 +918,12 @@ pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Text from a server or transport made safe and short for one line of output.
+/// Secrets go first (`secrets::redact`, every redactor registered in this
+/// process): cutting the text short could otherwise leave a prefix of the key that
+/// no redactor recognises afterwards.
 fn quote(text: &str) -> String {
-    let flat = crate::sanitize::single_line(text);
+    let text = crate::secrets::redact(text);
+    let flat = crate::sanitize::single_line(&text);
     if flat.chars().count() <= MAX_QUOTED_CHARS {
         return flat;
     }
@@ -1016,6 +1231,42 @@ mod tests {
             Err(AgentError::InvalidApiBase { .. })
         ));
         assert!(validate_api_base("ftp://example.com").is_err());
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_replacement_characters_across_chunks() {
+        let mut r = Utf8Repair::default();
+        let mut out = r.push(b"ab\xFF");
+        out.extend(r.push(b"c\xC3"));
+        out.extend(r.push(b"\xA9d\xE2\x82"));
+        out.extend(r.finish());
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "ab\u{FFFD}c\u{e9}d\u{FFFD}"
+        );
+        let mut r = Utf8Repair::default();
+        assert_eq!(r.push("plain é".as_bytes()), "plain é".as_bytes());
+        assert!(r.finish().is_empty());
+    }
+
+    #[test]
+    fn a_json_reply_becomes_one_chunk_and_done() {
+        let body = br#"{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}"#;
+        let events = String::from_utf8(json_reply_as_events(body)).expect("utf-8");
+        let mut lines = events.lines().filter(|l| !l.is_empty());
+        let first = lines
+            .next()
+            .expect("chunk")
+            .strip_prefix("data: ")
+            .expect("data");
+        let chunk: Chunk = serde_json::from_str(first).expect("a chunk");
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut reader = ReplyReader::default();
+        reader.take(chunk, &tx).expect("take");
+        assert_eq!(rx.try_recv().ok(), Some(AgentEvent::Delta("Hello".into())));
+        assert_eq!(reader.finish.as_deref(), Some("stop"));
+        assert_eq!(reader.usage.map(|u| u.completion_tokens), Some(2));
+        assert_eq!(lines.next(), Some("data: [DONE]"));
     }
 
     #[test]

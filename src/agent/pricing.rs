@@ -75,8 +75,8 @@ pub fn usage_by_model<'a>(messages: impl IntoIterator<Item = &'a Message>) -> Ve
         let completion = m.completion_tokens.unwrap_or(0).max(0) as u64;
         match rows.iter_mut().find(|r| r.model == model) {
             Some(row) => {
-                row.prompt_tokens += prompt;
-                row.completion_tokens += completion;
+                row.prompt_tokens = row.prompt_tokens.saturating_add(prompt);
+                row.completion_tokens = row.completion_tokens.saturating_add(completion);
             }
             None => rows.push(ModelUsage {
                 model: model.to_string(),
@@ -90,7 +90,7 @@ pub fn usage_by_model<'a>(messages: impl IntoIterator<Item = &'a Message>) -> Ve
         row.estimated_cost_usd =
             estimate_cost(&row.model, row.prompt_tokens, row.completion_tokens);
     }
-    rows.sort_by_key(|r| std::cmp::Reverse(r.prompt_tokens + r.completion_tokens));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.prompt_tokens.saturating_add(r.completion_tokens)));
     rows
 }
 

@@ -1,13 +1,17 @@
 //! `ask`: send one message from the command line and stream the reply to stdout as
 //! it arrives, storing both like the TUI does.
 //!
+//! The reply is printed sanitised (`sanitize::for_terminal`: no escape sequence or
+//! control character but newline and tab), whether stdout is a terminal or a pipe:
+//! `ask hi | tee log` still reaches a terminal. `--raw` prints the exact text.
+//!
 //! Exit codes: 0 when the reply is complete; 1 when it failed or was cut off (the
 //! partial text stays printed and stored, one line on stderr says why); 130 after
 //! Ctrl+C (the partial reply is stored as interrupted); 2 for usage errors, such as
 //! setup options given with `--conversation` (a conversation's setup is fixed when
 //! it starts, so they would be silently ignored otherwise).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -61,14 +65,19 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(send(&service, &backend, request))
+    runtime.block_on(send(&service, &backend, request, args.raw))
 }
 
 /// Sends and prints, turning Ctrl+C into a cancel so the partial reply is stored.
-async fn send(service: &Service, backend: &Backend, request: SendRequest) -> Result<ExitCode> {
+async fn send(
+    service: &Service,
+    backend: &Backend,
+    request: SendRequest,
+    raw: bool,
+) -> Result<ExitCode> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
-    let mut printer = Printer::new();
+    let mut printer = Printer::new(raw);
     let sending = service.send_message(backend, request, &tx, cancel.clone());
     tokio::pin!(sending);
     let ctrl_c = tokio::signal::ctrl_c();
@@ -120,10 +129,10 @@ fn drain(rx: &mut UnboundedReceiver<SendEvent>, printer: &mut Printer) {
     }
 }
 
-/// Writes the reply to stdout as it streams, sanitised on a terminal. Text is
+/// Writes the reply to stdout as it streams, sanitised unless `--raw`. Text is
 /// gathered by [`Printer::show`] and written by [`Printer::flush`].
 struct Printer {
-    terminal: bool,
+    raw: bool,
     /// Shown but not yet written.
     pending: String,
     /// Stdout went away (`| head`): keep storing the reply, stop writing it.
@@ -133,9 +142,9 @@ struct Printer {
 }
 
 impl Printer {
-    fn new() -> Printer {
+    fn new(raw: bool) -> Printer {
         Printer {
-            terminal: std::io::stdout().is_terminal(),
+            raw,
             pending: String::new(),
             closed: false,
             wrote_any: false,
@@ -151,10 +160,13 @@ impl Printer {
                 ..
             } => eprintln!("conversation {conversation_id}"),
             SendEvent::Delta(text) => {
-                let text = if self.terminal {
-                    crate::sanitize::for_terminal(&text)
-                } else {
+                // Sanitising piece by piece is exact: it keeps no state across a
+                // split but the previous character, which only matters for tag
+                // characters after a flag (at worst one such tag is dropped).
+                let text = if self.raw {
                     text
+                } else {
+                    crate::sanitize::for_terminal(&text)
                 };
                 if text.is_empty() {
                     return;

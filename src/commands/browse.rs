@@ -27,7 +27,7 @@ pub fn list(service: &Service, json: bool, archived: bool) -> Result<ExitCode> {
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        writeln!(out, "{}", crate::sanitize::json_pretty(&items)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {

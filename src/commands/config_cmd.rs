@@ -50,7 +50,13 @@ pub(crate) fn render(s: &Settings, key: &KeyLookup) -> String {
     let src = |name: &str| Some(s.source_of(name).to_string());
 
     line(&mut out, "model", quote(&s.model), src("model"));
-    line(&mut out, "api_base", quote(&s.api_base), src("api_base"));
+    // Credentials in the URL (`user:pass@`, `?api-key=`) are never printed.
+    let shown_base = crate::service::backend::display_url(&s.api_base);
+    let base_source = match (shown_base != s.api_base, s.source_of("api_base")) {
+        (true, from) => Some(format!("{from}; credentials hidden")),
+        (false, from) => Some(from.to_string()),
+    };
+    line(&mut out, "api_base", quote(&shown_base), base_source);
     line(&mut out, "persona", quote(&s.persona), src("persona"));
     line(&mut out, "offline", s.offline.to_string(), src("offline"));
     line(
@@ -122,6 +128,9 @@ pub(crate) fn render(s: &Settings, key: &KeyLookup) -> String {
             );
         }
     }
+    if let Some(e) = &key.unusable {
+        let _ = writeln!(out, "# key: {e}");
+    }
     if let Some(e) = &key.keyring_error {
         let _ = writeln!(out, "# keyring: {e}");
     }
@@ -177,7 +186,7 @@ mod tests {
                 ApiKey::new("sk-shown-masked-000WXYZ".into()),
                 KeySource::Keyring,
             )),
-            keyring_error: None,
+            ..KeyLookup::default()
         };
         let text = render(&s, &key);
         assert!(
@@ -218,6 +227,7 @@ mod tests {
         let key = KeyLookup {
             key: None,
             keyring_error: Some(SecretsError::Unavailable("no D-Bus".into())),
+            ..KeyLookup::default()
         };
         let text = render(&settings(None), &key);
         assert!(text.contains("# key: none"), "{text}");

@@ -73,7 +73,13 @@ pub(crate) fn status_report(
 ) -> String {
     let name = keyring_name();
     let key_line = match (env, stored) {
-        (Some(k), _) => format!("{} from the environment ({KEY_ENV})", k.masked()),
+        (Some(k), _) => match k.check() {
+            Ok(()) => format!("{} from the environment ({KEY_ENV})", k.masked()),
+            Err(reason) => format!(
+                "{} from the environment ({KEY_ENV}), not usable: {reason}",
+                k.masked()
+            ),
+        },
         (None, Ok(Some(k))) => format!("{} from the OS keyring ({name})", k.masked()),
         (None, _) => format!(
             "none; run `interviewer key set`, set {KEY_ENV}, or use --offline for practice without a key"

@@ -92,9 +92,14 @@ fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
 
 /// Without `OPENAI_API_KEY` the key must come from the keyring; when the keyring
 /// cannot be read, stop with one line that says why, instead of a bare "no API key".
-/// The TUI shows the same on its own screen instead.
+/// A key that is not usable (a control character in `OPENAI_API_KEY`) stops here
+/// too, before any request could panic on it. The TUI shows the same on its own
+/// screen instead.
 fn check_keyring_when_no_env_key() -> Result<()> {
     let lookup = crate::service::backend::Keys::platform().lookup();
+    if let Some(unusable) = lookup.unusable {
+        anyhow::bail!("{unusable}");
+    }
     match (lookup.key, lookup.keyring_error) {
         (None, Some(problem)) => anyhow::bail!(
             "no API key: OPENAI_API_KEY is not set and {problem} (or use --offline; `interviewer key set` works once a keyring is reachable)"
@@ -109,7 +114,8 @@ pub(crate) fn open(settings: Settings) -> Result<Service> {
 }
 
 /// An error and its causes on one line, without repeating a cause the message
-/// already contains.
+/// already contains, sanitised: a file name or server message with escape
+/// sequences in it prints them harmlessly (`sanitize::for_terminal_line`).
 pub fn one_line(err: &anyhow::Error) -> String {
     let mut line = err.to_string();
     for cause in err.chain().skip(1) {
@@ -119,7 +125,7 @@ pub fn one_line(err: &anyhow::Error) -> String {
             line.push_str(&text);
         }
     }
-    line.replace(['\n', '\r'], " ")
+    crate::sanitize::for_terminal_line(&line)
 }
 
 /// Writes a command's output to stdout in one go. A reader that went away

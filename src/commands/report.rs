@@ -75,7 +75,7 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
             "raw": raw,
             "usage": usage_rows,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        writeln!(out, "{}", crate::sanitize::json_pretty(&value)?)?;
         return emit(out.as_bytes());
     }
     let text = render_stored(&stored, id);
@@ -130,7 +130,7 @@ pub fn render_stored(stored: &StoredReport, id: i64) -> String {
 pub fn stats(service: &Service, json: bool) -> Result<ExitCode> {
     let progress = service.progress()?;
     if json {
-        let text = serde_json::to_string_pretty(&progress.to_json())?;
+        let text = crate::sanitize::json_pretty(&progress.to_json())?;
         return emit(format!("{text}\n").as_bytes());
     }
     emit(progress.render_text().as_bytes())

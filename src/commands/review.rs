@@ -74,7 +74,7 @@ pub fn search(service: &Service, query: &str, json: bool) -> Result<ExitCode> {
     let hits = service.search(query, SEARCH_LIMIT)?;
     if json {
         let items: Vec<_> = hits.iter().map(hit_json).collect();
-        return emit((serde_json::to_string_pretty(&items)? + "\n").as_bytes());
+        return emit((crate::sanitize::json_pretty(&items)? + "\n").as_bytes());
     }
     if hits.is_empty() {
         eprintln!("no conversation matches {query:?}");

@@ -20,8 +20,17 @@ impl ApiKey {
     /// A key typed or pasted by the user: surrounding whitespace is dropped; it must
     /// be non-empty, one word, and printable.
     pub fn parse(input: &str) -> Result<ApiKey, InvalidKey> {
-        let key = input.trim();
-        if key.is_empty() {
+        let key = ApiKey(input.trim().to_string());
+        key.check()?;
+        Ok(key)
+    }
+
+    /// Whether the key has the shape [`ApiKey::parse`] accepts. Keys from the
+    /// environment or the keyring are checked with it before use: a line break or
+    /// control character would make the HTTP client panic building the header.
+    pub fn check(&self) -> Result<(), InvalidKey> {
+        let key = self.0.as_str();
+        if key.trim().is_empty() {
             return Err(InvalidKey::Empty);
         }
         if key.chars().any(char::is_whitespace) {
@@ -33,7 +42,7 @@ impl ApiKey {
         if key.len() > MAX_KEY_LEN {
             return Err(InvalidKey::TooLong);
         }
-        Ok(ApiKey(key.to_string()))
+        Ok(())
     }
 
     /// The secret itself, for the Authorization header and the keyring only.
@@ -48,7 +57,11 @@ impl ApiKey {
         if chars.len() < 12 {
             return "…".to_string();
         }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
+        // An unusable key (from the environment) may end in a control character.
+        let tail: String = chars[chars.len() - 4..]
+            .iter()
+            .map(|&c| if c.is_control() { '?' } else { c })
+            .collect();
         format!("…{tail}")
     }
 }

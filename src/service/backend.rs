@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::domain::key::ApiKey;
 use crate::secrets::{self, Keyring};
 pub use crate::secrets::{
-    KEY_ENV, KeyLookup, KeySource, SERVICE, SecretsError, USER, keyring_name,
+    KEY_ENV, KeyLookup, KeySource, SERVICE, SecretsError, USER, display_url, keyring_name,
 };
 
 /// Where the key is looked for and kept: the environment and the OS keyring, or
@@ -100,8 +100,16 @@ pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> 
     if settings.offline {
         return Ok(Backend::Offline);
     }
-    let (key, source) = keys.lookup().key.ok_or(AgentError::NoKey)?;
-    tracing::debug!(?source, api_base = %settings.api_base, "using the OpenAI-compatible backend");
+    let lookup = keys.lookup();
+    if let Some(unusable) = lookup.unusable {
+        return Err(AgentError::UnusableKey(unusable.to_string()));
+    }
+    let (key, source) = lookup.key.ok_or(AgentError::NoKey)?;
+    tracing::debug!(
+        ?source,
+        api_base = %secrets::display_url(&settings.api_base),
+        "using the OpenAI-compatible backend"
+    );
     Ok(Backend::OpenAi(OpenAiBackend::new(settings, key)?))
 }
 
@@ -114,6 +122,9 @@ pub enum StartupBackend {
     Online(Backend),
     /// A key was found but the server settings are not usable (why, for the user).
     Unusable(String),
+    /// The key found has a shape no server accepts (a control character in
+    /// `OPENAI_API_KEY`): why, for the user.
+    UnusableKey(String),
     /// No key anywhere.
     NoKey,
 }
@@ -125,6 +136,12 @@ pub fn startup(settings: &Settings, keys: &Keys) -> (StartupBackend, Option<Secr
         return (StartupBackend::Offline, None);
     }
     let lookup = keys.lookup();
+    if let Some(unusable) = lookup.unusable {
+        return (
+            StartupBackend::UnusableKey(unusable.to_string()),
+            lookup.keyring_error,
+        );
+    }
     let choice = match lookup.key {
         Some((key, _source)) => match OpenAiBackend::new(settings, key) {
             Ok(backend) => StartupBackend::Online(Backend::OpenAi(backend)),

@@ -86,10 +86,16 @@ impl Service {
             match format {
                 ExportFormat::Json if many => {
                     out.write_all(if written == 0 { b"\n" } else { b",\n" })?;
-                    serde_json::to_writer_pretty(&mut out, &ConversationExport::from_view(&view))?;
+                    out.write_all(
+                        crate::sanitize::json_pretty(&ConversationExport::from_view(&view))?
+                            .as_bytes(),
+                    )?;
                 }
                 ExportFormat::Json => {
-                    serde_json::to_writer_pretty(&mut out, &ConversationExport::from_view(&view))?;
+                    out.write_all(
+                        crate::sanitize::json_pretty(&ConversationExport::from_view(&view))?
+                            .as_bytes(),
+                    )?;
                     out.write_all(b"\n")?;
                 }
                 ExportFormat::Md => {

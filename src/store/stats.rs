@@ -40,18 +40,21 @@ impl Store {
     /// Token usage per model over every reply that reported it, largest first.
     pub fn tokens_by_model(&self) -> Result<Vec<ModelTokens>> {
         self.all(
-            "SELECT coalesce(model, 'unknown model'), sum(coalesce(prompt_tokens, 0)),
-                    sum(coalesce(completion_tokens, 0))
+            // `total` (a float) rather than `sum`: an integer sum past i64::MAX (a
+            // hostile import) is an "integer overflow" error for good.
+            "SELECT coalesce(model, 'unknown model'), total(max(coalesce(prompt_tokens, 0), 0)),
+                    total(max(coalesce(completion_tokens, 0), 0))
              FROM messages
              WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
              GROUP BY 1
-             ORDER BY sum(coalesce(prompt_tokens, 0)) + sum(coalesce(completion_tokens, 0)) DESC, 1",
+             ORDER BY 2 + 3 DESC, 1",
             [],
             |r| {
                 Ok(ModelTokens {
                     model: r.get(0)?,
-                    prompt_tokens: r.get::<_, i64>(1)?.max(0) as u64,
-                    completion_tokens: r.get::<_, i64>(2)?.max(0) as u64,
+                    // Float to integer casts saturate.
+                    prompt_tokens: r.get::<_, f64>(1)? as u64,
+                    completion_tokens: r.get::<_, f64>(2)? as u64,
                 })
             },
         )

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use crossterm::event::{Event as TermEvent, EventStream};
+use futures::FutureExt;
 use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
@@ -113,6 +114,12 @@ fn startup_for(
         StartupBackend::Unusable(problem) => (
             Backend::Offline,
             offline("the server settings are not usable"),
+            false,
+            Some(problem),
+        ),
+        StartupBackend::UnusableKey(problem) => (
+            Backend::Offline,
+            offline("the API key is not usable"),
             false,
             Some(problem),
         ),
@@ -231,6 +238,7 @@ async fn run_loop(
     while !*quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = now_ms();
+            app.prepare_frame();
             term.draw(|frame| view::draw(frame, app))
                 .context("cannot draw on the terminal")?;
             last_draw = Instant::now();
@@ -384,9 +392,8 @@ impl Runner {
                     quit |= self.perform(more, term, app);
                 }
                 Effect::Copy(text) => {
-                    let chars = text.chars().count();
                     let notice = match terminal::copy_osc52(&text) {
-                        Ok(()) => Event::Notice(format!(
+                        Ok(chars) => Event::Notice(format!(
                             "copied {chars} characters to the clipboard (OSC 52; some terminals need it enabled)"
                         )),
                         Err(e) => Event::Failed(format!("cannot copy: {e}")),
@@ -554,10 +561,21 @@ impl Runner {
                     (None, None) => return Ok(()),
                 };
                 drop(tx);
-                result.map(|_| ())
+                result.map(|_| ()).map_err(|e| e.to_string())
+            };
+            // A panic in the send (the backend's own is already a stored failure)
+            // must still end the wait, with a message, never "waiting" forever.
+            let work = async {
+                match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+                    Ok(result) => result,
+                    Err(panic) => Err(format!(
+                        "sending failed unexpectedly ({}); your message is kept, try again",
+                        crate::agent::panic_text(panic.as_ref())
+                    )),
+                }
             };
             let (result, ()) = tokio::join!(work, forward);
-            let _ = events.send(Event::SendEnded(result.map_err(|e| e.to_string())));
+            let _ = events.send(Event::SendEnded(result));
         });
         self.send = Some((cancel, handle));
     }

@@ -69,12 +69,17 @@ pub fn leave() {
 }
 
 /// Copies `text` to the clipboard of the terminal (works over SSH when the terminal
-/// allows OSC 52).
-pub fn copy_osc52(text: &str) -> io::Result<()> {
+/// allows OSC 52), sanitised first: a reply carrying `\e[201~` (the end of a
+/// bracketed paste) and `\r` would otherwise run commands when pasted into a
+/// shell. What is copied keeps newlines and tabs and no other control character
+/// (`sanitize::for_terminal`). Returns how many characters were copied.
+pub fn copy_osc52(text: &str) -> io::Result<usize> {
+    let text = crate::sanitize::for_terminal(text);
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let mut out = io::stdout().lock();
     write!(out, "\x1b]52;c;{encoded}\x07")?;
-    out.flush()
+    out.flush()?;
+    Ok(text.chars().count())
 }
 
 /// Why the editor could not give the draft back.

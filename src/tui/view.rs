@@ -3,14 +3,13 @@
 //! lines come from the per-message, per-width cache.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, BorderType, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
     Wrap,
 };
-use ratatui_textarea::WrapMode;
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Theme;
@@ -18,43 +17,28 @@ use crate::domain::Role;
 use crate::sanitize;
 use crate::timefmt;
 
-use super::app::{App, Focus, Mode, Overlay, Tone};
-use super::render::message_lines;
+use super::app::{
+    App, Focus, Mode, Overlay, Tone, input_frame, message_rows, pane_frame, text_width,
+};
+use super::keys::{self, Action, Scope};
 use super::sidebar::DateGroup;
 use super::widgets::centered;
-
-/// Most rows the input box grows to before it scrolls.
-const INPUT_MAX_ROWS: u16 = 6;
-/// Above this many bytes the input stops soft-wrapping: re-wrapping a huge paste on
-/// every key would make typing lag.
-const INPUT_WRAP_LIMIT: usize = 64 * 1024;
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/// Draws the screen. Takes `&mut` for the layout cache and scroll clamping.
-pub fn draw(frame: &mut Frame, app: &mut App) {
+/// Draws the screen from the state, which it only reads: call
+/// [`App::prepare_frame`] first (it lays out what this frame shows).
+pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let right = if app.sidebar_visible() && main.width >= 30 {
-        let [side, right] =
-            Layout::horizontal([Constraint::Length(app.sidebar_width()), Constraint::Min(0)])
-                .areas(main);
+    let areas = app.areas(area);
+    if let Some(side) = areas.sidebar {
         draw_sidebar(frame, side, app);
-        right
-    } else {
-        main
-    };
-    let input_rows = input_rows(app, right.width.saturating_sub(4));
-    let input_height = (input_rows + 2)
-        .min(right.height / 2)
-        .max(3.min(right.height));
-    let [messages, input] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(input_height)]).areas(right);
-    draw_messages(frame, messages, app);
-    draw_input(frame, input, app);
-    draw_status(frame, status, app);
+    }
+    draw_messages(frame, areas.messages, app);
+    draw_input(frame, areas.input, app);
+    draw_status(frame, areas.status, app);
     if app.overlay.is_some() {
         draw_overlay(frame, area, app);
     }
@@ -67,8 +51,7 @@ fn pane_block(app: &App, title: Line<'static>, focused: bool) -> Block<'static> 
     } else {
         theme.fg(theme.muted)
     };
-    Block::default()
-        .borders(Borders::ALL)
+    pane_frame()
         .border_type(if focused {
             BorderType::Thick
         } else {
@@ -80,9 +63,8 @@ fn pane_block(app: &App, title: Line<'static>, focused: bool) -> Block<'static> 
 
 // ----- sidebar -------------------------------------------------------------------
 
-fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
+fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
-    app.sidebar_rows.1.clear();
     let focused = app.focus == Focus::Sidebar;
     let title = if app.sidebar.archived {
         " Archived "
@@ -142,7 +124,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         return;
     }
 
-    let s = &mut app.sidebar;
+    let s = &app.sidebar;
     if s.items.is_empty() {
         let text = if s.loading {
             "loading…"
@@ -159,49 +141,24 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         );
         return;
     }
-    let height = usize::from(inner.height);
+    // The rows were worked out by `App::prepare_frame`: a date heading before the
+    // first conversation of each day group, then the conversations from `top`.
     let now = app.now;
-    // Rows from `top` to `selected` (inclusive), counting date headings.
-    let rows_between = |items: &[crate::domain::ConversationSummary], top: usize, last: usize| {
-        let mut rows = 0;
-        let mut group = None;
-        for item in &items[top..=last] {
-            let g = DateGroup::of(item.updated_at, now);
-            if group != Some(g) {
-                rows += 1;
-                group = Some(g);
-            }
-            rows += 1;
-        }
-        rows
-    };
-    s.selected = s.selected.min(s.items.len() - 1);
-    if s.selected < s.top {
-        s.top = s.selected;
-    }
-    while s.top < s.selected && rows_between(&s.items, s.top, s.selected) > height {
-        s.top += 1;
-    }
-    let mut lines = Vec::with_capacity(height);
-    let mut rows: Vec<Option<usize>> = Vec::with_capacity(height);
-    let mut group = None;
     let open = app.transcript.conversation_id;
-    for (i, item) in s.items.iter().enumerate().skip(s.top) {
-        if lines.len() >= height {
+    let mut next = s.top;
+    let mut lines = Vec::with_capacity(app.sidebar_rows.1.len());
+    for row in &app.sidebar_rows.1 {
+        let Some(item) = s.items.get(row.unwrap_or(next)) else {
             break;
-        }
-        let g = DateGroup::of(item.updated_at, now);
-        if group != Some(g) {
-            group = Some(g);
+        };
+        let Some(i) = *row else {
             lines.push(Line::styled(
-                g.label(),
+                DateGroup::of(item.updated_at, now).label(),
                 theme.fg(theme.muted).add_modifier(Modifier::BOLD),
             ));
-            rows.push(None);
-            if lines.len() >= height {
-                break;
-            }
-        }
+            continue;
+        };
+        next = i + 1;
         let meta = format!(
             " {} · {}",
             short_when(item.updated_at, now),
@@ -221,7 +178,6 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
             }
         }
         let used = 1 + title.width() + meta.width();
-        rows.push(Some(i));
         lines.push(Line::from(vec![
             Span::styled(marker, theme.fg(theme.accent)),
             Span::styled(title, style),
@@ -230,7 +186,6 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    app.sidebar_rows = (inner.y, rows);
 }
 
 /// A search snippet on one line, its matches highlighted, cut to `width`.
@@ -257,7 +212,7 @@ fn snippet_line(snippet: &str, width: usize, theme: &Theme) -> Line<'static> {
 
 // ----- messages ------------------------------------------------------------------
 
-fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
+fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let focused = app.focus == Focus::Messages;
     let title = format!(
@@ -281,7 +236,7 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let (header, body) = message_rows(area);
     frame.render_widget(
         Paragraph::new(header_line(app, usize::from(inner.width))),
         header,
@@ -296,20 +251,13 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
             empty_state(app)
         };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
-        app.transcript.showing_top = true;
         return;
     }
-
-    // One column for the scrollbar.
-    let width = body.width.saturating_sub(1).max(1);
-    if let Some(target) = app.transcript.jump_to.take() {
-        jump_to_message(app, target, width, body.height);
-    }
-    let view = app
-        .layout
-        .view(&app.transcript.messages, width, body.height);
-    app.transcript.showing_top = view.at_top;
-    let mut lines = view.lines;
+    let Some(view) = &app.message_view else {
+        return;
+    };
+    let width = text_width(body);
+    let mut lines = view.lines.clone();
     if let Some((at_width, above, height)) = app.transcript.highlight_at
         && at_width == width
     {
@@ -337,8 +285,19 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
         );
     }
     if !view.following {
+        // End follows the newest lines only from the messages: in the answer box it
+        // moves the text cursor, in the list it selects the last conversation.
+        let how = match app.focus {
+            Focus::Messages => format!("{} follows", keys::key_for(Scope::Lists, Action::Last)),
+            Focus::Input | Focus::Sidebar => {
+                format!(
+                    "{} scrolls",
+                    keys::key_for(Scope::Anywhere, Action::PageDown)
+                )
+            }
+        };
         let more = Line::styled(
-            " ↓ more below · End follows ",
+            format!(" ↓ more below · {how} "),
             theme.fg(theme.accent).add_modifier(Modifier::REVERSED),
         );
         let w = more.width() as u16;
@@ -347,26 +306,6 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
             frame.render_widget(Paragraph::new(more), r);
         }
     }
-}
-
-/// Scrolls so that message `target` starts at the top of the pane, and remembers
-/// where, to draw it highlighted.
-fn jump_to_message(app: &mut App, target: i64, width: u16, height: u16) {
-    let messages = &app.transcript.messages;
-    let Some(index) = messages.iter().position(|m| m.id == target) else {
-        return;
-    };
-    let rt = &app.render_theme;
-    let above: usize = messages[..index]
-        .iter()
-        .map(|m| message_lines(m, width, rt).len())
-        .sum();
-    let own = message_lines(&messages[index], width, rt).len();
-    // A first view sets the pane's height, which scrolling needs.
-    let _ = app.layout.view(messages, width, height);
-    app.layout.scroll_to_top(messages);
-    app.layout.scroll_down(messages, above);
-    app.transcript.highlight_at = Some((width, above, own));
 }
 
 /// Marks the rows `first..first + height` of the pane (the search match).
@@ -438,10 +377,10 @@ fn usage_summary(messages: &[crate::domain::Message]) -> Option<String> {
     if rows.is_empty() {
         return None;
     }
-    let tokens: u64 = rows
-        .iter()
-        .map(|r| r.prompt_tokens + r.completion_tokens)
-        .sum();
+    // Saturating: counts come from imports too (validated now, but older ones).
+    let tokens: u64 = rows.iter().fold(0u64, |sum, r| {
+        sum.saturating_add(r.prompt_tokens.saturating_add(r.completion_tokens))
+    });
     let tokens = if tokens >= 1000 {
         format!("{:.1}k tok", tokens as f64 / 1000.0)
     } else {
@@ -494,8 +433,16 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
         Mode::Offline { reason } => format!("Offline practice ({reason})."),
     };
     lines.push(Line::styled(mode, theme.fg(theme.muted)));
+    let k = keys::key_for;
     lines.push(Line::styled(
-        "Enter sends · Alt+Enter new line · Tab moves focus · ? or F1 help",
+        format!(
+            "{} sends · {} new line · {} moves focus · {} or {} help",
+            k(Scope::Input, Action::Send),
+            k(Scope::Input, Action::NewLine),
+            k(Scope::Anywhere, Action::FocusNext),
+            k(Scope::Lists, Action::Help),
+            k(Scope::Anywhere, Action::Help),
+        ),
         theme.fg(theme.muted),
     ));
     lines
@@ -503,20 +450,7 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
 
 // ----- input ---------------------------------------------------------------------
 
-fn input_rows(app: &App, width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let mut rows = 0usize;
-    for line in app.input.lines() {
-        rows += line.width().div_ceil(width).max(1);
-        if rows >= usize::from(INPUT_MAX_ROWS) {
-            return INPUT_MAX_ROWS;
-        }
-    }
-    rows.max(1) as u16
-}
-
-fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
-    let theme = app.theme;
+fn draw_input(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Input;
     let title = if app.pending.is_some() {
         " Your answer (the interviewer is replying) "
@@ -525,23 +459,9 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
     };
     let block = pane_block(app, Line::from(title), focused)
         .padding(ratatui::widgets::Padding::horizontal(1));
-    let big = app.input.lines().iter().map(String::len).sum::<usize>() > INPUT_WRAP_LIMIT;
-    let mode = if big {
-        WrapMode::None
-    } else {
-        WrapMode::WordOrGlyph
-    };
-    if app.input.wrap_mode() != mode {
-        app.input.set_wrap_mode(mode);
-    }
-    app.input.set_block(block);
-    app.input.set_cursor_style(if focused {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    });
-    app.input.set_placeholder_style(theme.fg(theme.muted));
-    frame.render_widget(&app.input, area);
+    let inner = input_frame().inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(app.input.widget(), inner);
 }
 
 // ----- status line ---------------------------------------------------------------
@@ -577,16 +497,33 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         (None, None) => (String::new(), Style::new()),
     };
     // The longest hint that fits next to what is happening.
-    let hints: &[&str] = match app.focus {
-        Focus::Input => &["Enter send · Tab focus · F1 help", "F1 help"],
-        _ => &["? help · n new · / search · q quit", "? help"],
+    let k = keys::key_for;
+    let hints = match app.focus {
+        Focus::Input => [
+            format!(
+                "{} send · {} focus · {} help",
+                k(Scope::Input, Action::Send),
+                k(Scope::Anywhere, Action::FocusNext),
+                k(Scope::Anywhere, Action::Help)
+            ),
+            format!("{} help", k(Scope::Anywhere, Action::Help)),
+        ],
+        _ => [
+            format!(
+                "{} help · {} new · {} search · {} quit",
+                k(Scope::Lists, Action::Help),
+                k(Scope::Lists, Action::NewInterview),
+                k(Scope::Lists, Action::Search),
+                k(Scope::Lists, Action::Quit)
+            ),
+            format!("{} help", k(Scope::Lists, Action::Help)),
+        ],
     };
     let used = mode.width() + activity.width() + 1;
     let hints = hints
         .iter()
-        .copied()
         .find(|h| used + h.width() < width)
-        .unwrap_or("");
+        .map_or("", String::as_str);
     let activity = truncate(
         &activity,
         width.saturating_sub(mode.width() + hints.width() + 1),

@@ -40,6 +40,26 @@
 //! Every response is `Connection: close` with a chunked body, so a dropped
 //! connection and a clean end are different things on the wire, as with real
 //! servers.
+//!
+//! # Hostile server
+//!
+//! The same server also plays a hostile one (issue 17), to check that nothing it
+//! sends can leak a secret, reach a terminal as a command, or break the client:
+//! - it echoes the request back: [`Reply::echo_headers`] (a 4xx/5xx OpenAI error
+//!   JSON whose message quotes the request line and every header, `Authorization`
+//!   included), [`Reply::echo_headers_html`] (the same in an HTML error page, in its
+//!   `<title>` and body), [`Reply::echo_headers_event_after`] (the same in an
+//!   `{"error": …}` event mid-stream), [`Reply::huge_html`] (an HTML 500 page of any
+//!   size with the request echoed in its middle);
+//! - [`HOSTILE_TEXT`] holds escape sequences (OSC 52 clipboard write, OSC 0 title,
+//!   CSI clear screen, end of bracketed paste, C1 controls, bidi overrides, `\r`)
+//!   for any [`Reply::text`];
+//! - it never ends: [`Reply::endless`] (chunks forever) and [`Reply::endless_line`]
+//!   (one SSE `data:` line that never gets its newline);
+//! - [`Reply::not_streamed`]: one `chat.completion` JSON body even when the
+//!   request asked for a stream;
+//! - [`Reply::invalid_utf8_after`]: bytes that are not UTF-8 inside a chunk, and a
+//!   multi-byte character split across two HTTP chunks.
 
 #![allow(dead_code)] // Each test binary uses a different part of the mock.
 
@@ -52,6 +72,11 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Text a hostile model sends: a clipboard write (OSC 52), a window title (OSC 0),
+/// a clear screen (CSI), the end of a bracketed paste followed by a command and a
+/// carriage return, C1 controls (a one-character CSI and OSC), and a bidi override.
+pub const HOSTILE_TEXT: &str = "Fine.\u{1b}]52;c;dG91Y2ggL3RtcC9wd25lZA==\u{7}\u{1b}]0;PWNED-TITLE\u{7}\u{1b}[2J\u{1b}[201~touch /tmp/pwned\r\n\u{9b}31m\u{9d}0;c1-title\u{9c} \u{202E}txet desrever\u{202C} done.";
+
 /// What the server does with one request.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -61,6 +86,8 @@ pub struct Reply {
     usage: Option<(u32, u32)>,
     finish_reason: Option<String>,
     kind: Kind,
+    /// Answer a streaming request with one JSON body.
+    not_streamed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -70,8 +97,21 @@ enum Kind {
         status: u16,
         body: String,
         retry_after: Option<String>,
+        content_type: &'static str,
     },
     Json(Value),
+    /// An error whose message quotes the request (JSON or an HTML page).
+    Echo {
+        status: u16,
+        html: bool,
+    },
+    /// An HTML page of about `bytes` bytes with the request echoed in its middle.
+    HugeHtml {
+        status: u16,
+        bytes: usize,
+    },
+    /// One `data:` line that grows forever and never ends.
+    EndlessLine,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +122,9 @@ enum StreamFault {
     StallAfter(usize),
     MalformedAfter(usize),
     ErrorEventAfter(usize),
+    EchoEventAfter(usize),
+    InvalidUtf8After(usize),
+    Endless,
 }
 
 impl Reply {
@@ -95,6 +138,7 @@ impl Reply {
             usage: Some((12, 34)),
             finish_reason: Some("stop".into()),
             kind: Kind::Answer(StreamFault::None),
+            not_streamed: false,
         }
     }
 
@@ -119,9 +163,91 @@ impl Reply {
                 status,
                 body: body.to_string(),
                 retry_after: None,
+                content_type: "application/json",
             },
             ..Reply::text("")
         }
+    }
+
+    /// Any status with this body as `text/html`.
+    pub fn html(status: u16, body: &str) -> Reply {
+        Reply {
+            kind: Kind::Status {
+                status,
+                body: body.to_string(),
+                retry_after: None,
+                content_type: "text/html",
+            },
+            ..Reply::text("")
+        }
+    }
+
+    /// Hostile: an OpenAI error JSON with this status whose message quotes the
+    /// request line and every request header (`Invalid header: Authorization:
+    /// Bearer …`).
+    pub fn echo_headers(status: u16) -> Reply {
+        Reply {
+            kind: Kind::Echo {
+                status,
+                html: false,
+            },
+            ..Reply::text("")
+        }
+    }
+
+    /// Hostile: an HTML error page (`text/html`) with this status whose `<title>`
+    /// and body quote the request line and every request header.
+    pub fn echo_headers_html(status: u16) -> Reply {
+        Reply {
+            kind: Kind::Echo { status, html: true },
+            ..Reply::text("")
+        }
+    }
+
+    /// Hostile: an HTML page of about `bytes` bytes with this status, the request
+    /// and its headers echoed in the middle of it.
+    pub fn huge_html(status: u16, bytes: usize) -> Reply {
+        Reply {
+            kind: Kind::HugeHtml { status, bytes },
+            ..Reply::text("")
+        }
+    }
+
+    /// Hostile: a stream whose first `data:` line never ends (no newline, ever).
+    pub fn endless_line() -> Reply {
+        Reply {
+            kind: Kind::EndlessLine,
+            ..Reply::text("")
+        }
+    }
+
+    /// Hostile: streams the text's chunks, then the same again, forever, never
+    /// sending a finish reason.
+    pub fn endless(mut self) -> Reply {
+        self.kind = Kind::Answer(StreamFault::Endless);
+        self
+    }
+
+    /// Hostile: streams `n` chunks, then an `{"error": …}` event quoting the request
+    /// headers, then a clean end.
+    pub fn echo_headers_event_after(mut self, n: usize) -> Reply {
+        self.kind = Kind::Answer(StreamFault::EchoEventAfter(n));
+        self
+    }
+
+    /// Hostile: chunk `n` carries bytes that are not UTF-8 (`\xFF\xFE`) before its
+    /// text, and its event is cut across two HTTP chunks in the middle of a
+    /// multi-byte character (`é`, which the chunk also carries).
+    pub fn invalid_utf8_after(mut self, n: usize) -> Reply {
+        self.kind = Kind::Answer(StreamFault::InvalidUtf8After(n));
+        self
+    }
+
+    /// Answers with one `chat.completion` JSON body even when the request asked for
+    /// a stream, as some servers and proxies do.
+    pub fn not_streamed(mut self) -> Reply {
+        self.not_streamed = true;
+        self
     }
 
     /// A non-streaming 200 response with exactly this JSON body.
@@ -402,15 +528,51 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
             status,
             body,
             retry_after,
+            content_type,
         } => {
             let _ = write_whole(
                 &mut socket,
                 *status,
-                "application/json",
+                content_type,
                 body,
                 retry_after.as_deref(),
             )
             .await;
+        }
+        Kind::Echo {
+            status,
+            html: false,
+        } => {
+            let message = format!("Invalid header: {}", echo(&request));
+            let body = json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": null}});
+            let _ = write_whole(
+                &mut socket,
+                *status,
+                "application/json",
+                &body.to_string(),
+                None,
+            )
+            .await;
+        }
+        Kind::Echo { status, html: true } => {
+            let echoed = echo(&request);
+            let body = format!(
+                "<html><head><title>{status} {} {echoed}</title></head>\n<body><h1>Bad Gateway</h1><pre>{echoed}</pre></body></html>",
+                reason(*status)
+            );
+            let _ = write_whole(&mut socket, *status, "text/html", &body, None).await;
+        }
+        Kind::HugeHtml { status, bytes } => {
+            let filler = "<p>lorem ipsum dolor sit amet</p>\n";
+            let half = filler.repeat(bytes / 2 / filler.len() + 1);
+            let body = format!(
+                "<html><body>{half}<pre>{}</pre>{half}</body></html>",
+                echo(&request)
+            );
+            let _ = write_whole(&mut socket, *status, "text/html", &body, None).await;
+        }
+        Kind::EndlessLine => {
+            let _ = endless_line(&mut socket).await;
         }
         Kind::Json(body) => {
             let _ = write_whole(
@@ -422,8 +584,8 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
             )
             .await;
         }
-        Kind::Answer(fault) if wants_stream => {
-            let _ = stream_answer(&mut socket, &reply, *fault, &model, wants_usage).await;
+        Kind::Answer(fault) if wants_stream && !reply.not_streamed => {
+            let _ = stream_answer(&mut socket, &reply, *fault, &model, wants_usage, &request).await;
         }
         Kind::Answer(_) => {
             let mut body = json!({
@@ -459,6 +621,7 @@ async fn stream_answer(
     fault: StreamFault,
     model: &str,
     wants_usage: bool,
+    request: &RecordedRequest,
 ) -> std::io::Result<()> {
     socket
         .write_all(
@@ -484,6 +647,17 @@ async fn stream_answer(
             StreamFault::CloseAfter(n) if i == n => return end_body(socket).await,
             StreamFault::StallAfter(n) if i == n => return stall(socket).await,
             StreamFault::ErrorEventAfter(n) if i == n => return error_event(socket).await,
+            StreamFault::EchoEventAfter(n) if i == n => {
+                return echo_event(socket, request).await;
+            }
+            StreamFault::InvalidUtf8After(n) if i == n => {
+                if !reply.delay.is_zero() {
+                    tokio::time::sleep(reply.delay).await;
+                }
+                send_invalid_utf8_event(socket, &chunk(json!({"content": "é"}), None), piece)
+                    .await?;
+                continue;
+            }
             StreamFault::MalformedAfter(n) if i == n => {
                 send_event(socket, "{\"choices\": [{\"delta\": {\"content\": ").await?;
             }
@@ -499,12 +673,27 @@ async fn stream_answer(
         };
         send_event(socket, &chunk(delta, None).to_string()).await?;
     }
+    if fault == StreamFault::Endless {
+        let chunks = reply.chunks();
+        if chunks.is_empty() {
+            return stall(socket).await;
+        }
+        loop {
+            for piece in &chunks {
+                if !reply.delay.is_zero() {
+                    tokio::time::sleep(reply.delay).await;
+                }
+                send_event(socket, &chunk(json!({"content": piece}), None).to_string()).await?;
+            }
+        }
+    }
     let total = reply.chunks().len();
     match fault {
         StreamFault::DisconnectAfter(n) if n >= total => return Ok(()),
         StreamFault::CloseAfter(n) if n >= total => return end_body(socket).await,
         StreamFault::StallAfter(n) if n >= total => return stall(socket).await,
         StreamFault::ErrorEventAfter(n) if n >= total => return error_event(socket).await,
+        StreamFault::EchoEventAfter(n) if n >= total => return echo_event(socket, request).await,
         _ => {}
     }
     send_event(
@@ -531,6 +720,90 @@ async fn error_event(socket: &mut TcpStream) -> std::io::Result<()> {
     let error = json!({"error": {"message": "The model crashed", "type": "server_error", "param": null, "code": null}});
     send_event(socket, &error.to_string()).await?;
     end_body(socket).await
+}
+
+/// The request line and every header, on one line, as a careless server quotes them.
+fn echo(request: &RecordedRequest) -> String {
+    let headers: Vec<String> = request
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            // `Authorization` as a client sends it, capitalised.
+            let name = if n == "authorization" {
+                "Authorization"
+            } else {
+                n.as_str()
+            };
+            format!("{name}: {v}")
+        })
+        .collect();
+    format!(
+        "{} {}; {}",
+        request.method,
+        request.path,
+        headers.join("; ")
+    )
+}
+
+async fn echo_event(socket: &mut TcpStream, request: &RecordedRequest) -> std::io::Result<()> {
+    let message = format!("upstream rejected the request {}", echo(request));
+    let error =
+        json!({"error": {"message": message, "type": "server_error", "param": null, "code": null}});
+    send_event(socket, &error.to_string()).await?;
+    end_body(socket).await
+}
+
+/// One chunk event whose content is `\xFF\xFE` + `piece` + `é`, the event cut across
+/// two HTTP chunks between the two bytes of `é`.
+async fn send_invalid_utf8_event(
+    socket: &mut TcpStream,
+    template: &Value,
+    piece: &str,
+) -> std::io::Result<()> {
+    // Built from a valid event, then the marker replaced by raw bytes.
+    let mut value = template.clone();
+    value["choices"][0]["delta"]["content"] = json!(format!("INVALID{piece}é"));
+    let event = format!("data: {value}\n\n");
+    let mut bytes = event.into_bytes();
+    let marker = b"INVALID";
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("marker");
+    bytes.splice(at..at + marker.len(), [0xFF, 0xFE]);
+    // Split between the two bytes of `é` (C3 A9).
+    let split = bytes.iter().position(|&b| b == 0xC3).expect("é") + 1;
+    for part in [&bytes[..split], &bytes[split..]] {
+        let mut framed = format!("{:x}\r\n", part.len()).into_bytes();
+        framed.extend_from_slice(part);
+        framed.extend_from_slice(b"\r\n");
+        socket.write_all(&framed).await?;
+        socket.flush().await?;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+/// The head of an SSE response, then one `data:` line that never ends: 64 KiB of
+/// text at a time, until the client goes away.
+async fn endless_line(socket: &mut TcpStream) -> std::io::Result<()> {
+    socket
+        .write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
+              transfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+        )
+        .await?;
+    let start = "data: {\"choices\":[{\"delta\":{\"content\":\"";
+    socket
+        .write_all(format!("{:x}\r\n{start}\r\n", start.len()).as_bytes())
+        .await?;
+    let block = "a".repeat(64 * 1024);
+    let framed = format!("{:x}\r\n{block}\r\n", block.len());
+    loop {
+        socket.write_all(framed.as_bytes()).await?;
+        socket.flush().await?;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
 }
 
 /// One SSE event as one HTTP chunk, flushed.

@@ -57,6 +57,15 @@ pub const PROGRAM_ENV: &[&str] = &[
     "no_proxy",
 ];
 
+/// The binary under test: cargo's (`CARGO_BIN_EXE_interviewer`), or a copy named by
+/// `INTERVIEWER_TEST_BIN`. Helpers sharing one target directory overwrite each
+/// other's binary while tests run; a copy taken right after the build stays put.
+pub fn binary() -> PathBuf {
+    std::env::var_os("INTERVIEWER_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_interviewer")))
+}
+
 /// What a command may inherit from the test run: how to find programs and where
 /// temporary files go. Nothing the program reads as a setting.
 const PASS_THROUGH: &[&str] = &["PATH", "TMPDIR", "SYSTEMROOT", "LLVM_PROFILE_FILE"];
@@ -148,7 +157,7 @@ impl Sandbox {
     /// The binary in the sandbox's isolated environment ([`isolated_env`]) with no
     /// flags, no key and no endpoint.
     pub fn bare_std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_interviewer"));
+        let mut cmd = std::process::Command::new(binary());
         cmd.env_clear();
         cmd.envs(isolated_env(self.dir.path()));
         cmd
@@ -175,7 +184,7 @@ impl Sandbox {
 
     /// [`Sandbox::bare_std_cmd`] for a pseudo-terminal, with `TERM=xterm-256color`.
     pub fn bare_pty_cmd(&self) -> portable_pty::CommandBuilder {
-        let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_interviewer"));
+        let mut cmd = portable_pty::CommandBuilder::new(binary());
         cmd.env_clear();
         for (k, v) in isolated_env(self.dir.path()) {
             cmd.env(k, v);
