@@ -529,8 +529,14 @@ fn kill_9_mid_stream_loses_at_most_the_last_flush() {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let stored = sb.messages(1);
-        if stored.len() == 2 && stored[1].content == sent {
-            break;
+        if stored.len() == 2 {
+            if stored[1].status != "streaming" {
+                let _ = child.kill();
+                panic!("the reply ended before a flush wrote it: {stored:?}");
+            }
+            if stored[1].content == sent {
+                break;
+            }
         }
         if Instant::now() >= deadline {
             let _ = child.kill();

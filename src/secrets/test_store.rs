@@ -20,7 +20,13 @@ pub const KEYRING_ENV: &str = "INTERVIEWER_KEYRING";
 /// The store `INTERVIEWER_KEYRING` asks for: `None` for the OS keyring. A value that
 /// is not understood is an error, never a fall-back to the OS keyring.
 pub fn from_env() -> Option<std::result::Result<Arc<CredentialStore>, String>> {
-    let value = std::env::var_os(KEYRING_ENV).filter(|v| !v.is_empty())?;
+    choose(std::env::var_os(KEYRING_ENV).as_deref())
+}
+
+fn choose(
+    value: Option<&std::ffi::OsStr>,
+) -> Option<std::result::Result<Arc<CredentialStore>, String>> {
+    let value = value.filter(|v| !v.is_empty())?;
     let value = value.to_string_lossy();
     if value == "os" {
         return None;
@@ -138,5 +144,64 @@ impl FileCred {
             .parent()
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::domain::key::ApiKey;
+    use crate::secrets::Keyring;
+
+    #[test]
+    fn the_variable_picks_a_store_and_never_falls_back_silently() {
+        assert!(choose(None).is_none(), "unset: the OS keyring");
+        assert!(choose(Some(OsStr::new(""))).is_none());
+        assert!(choose(Some(OsStr::new("os"))).is_none());
+        assert_eq!(
+            choose(Some(OsStr::new("none"))).map(|r| r.err()),
+            Some(Some("INTERVIEWER_KEYRING=none".to_string()))
+        );
+        for odd in ["mock", "file:", "File:/tmp/x"] {
+            let err = choose(Some(OsStr::new(odd)))
+                .and_then(|r| r.err())
+                .unwrap_or_default();
+            assert!(
+                err.contains("is not one of os, none, file:DIR"),
+                "{odd}: {err}"
+            );
+        }
+        assert!(matches!(
+            choose(Some(OsStr::new("file:/tmp/k"))),
+            Some(Ok(_))
+        ));
+    }
+
+    #[test]
+    fn the_file_store_keeps_a_key_across_keyrings_until_deleted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let spec = format!("file:{}", dir.path().join("keys").display());
+        let open = || match choose(Some(OsStr::new(&spec))) {
+            Some(Ok(store)) => Keyring::with_store(store, Duration::from_secs(30)),
+            _ => panic!("a file store"),
+        };
+        let key = ApiKey::parse("sk-file-store-0123456789").expect("key");
+        assert_eq!(open().get(), Ok(None));
+        open().set(&key).expect("set");
+        // Another keyring over the same directory (as the next process) sees it.
+        assert_eq!(open().get(), Ok(Some(key)));
+        let file = dir.path().join("keys").join("interviewer.openai");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).expect("file").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(open().delete(), Ok(true));
+        assert!(!file.exists());
+        assert_eq!(open().delete(), Ok(false));
     }
 }
