@@ -611,13 +611,7 @@ pub async fn generate(
     model: &str,
     conversation_id: i64,
 ) -> Result<(StoredReport, Option<Usage>), ReportError> {
-    let conversation = store.require_conversation(conversation_id)?;
-    let messages = store.messages(conversation_id)?;
-    let history = crate::service::history_for_model(&messages);
-    if !has_answers(&history) {
-        return Err(ReportError::NoAnswers(conversation_id));
-    }
-    let setup = conversation.setup.unwrap_or_default();
+    let (setup, history) = assessable(store, conversation_id)?;
     let (kind, model_name, body, valid, usage) = match backend {
         Backend::Offline => {
             let report = heuristic_report(&setup, &history);
@@ -648,6 +642,21 @@ pub async fn generate(
             conversation_id,
         )))?;
     Ok((stored, usage))
+}
+
+/// The setup and the turns of a conversation that has something to assess, or
+/// [`ReportError::NoAnswers`]: callers check this before saying a model is asked.
+pub fn assessable(
+    store: &Store,
+    conversation_id: i64,
+) -> Result<(InterviewSetup, Vec<ChatTurn>), ReportError> {
+    let conversation = store.require_conversation(conversation_id)?;
+    let messages = store.messages(conversation_id)?;
+    let history = crate::service::history_for_model(&messages);
+    if !has_answers(&history) {
+        return Err(ReportError::NoAnswers(conversation_id));
+    }
+    Ok((conversation.setup.unwrap_or_default(), history))
 }
 
 fn encode(report: &Report) -> String {

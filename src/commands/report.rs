@@ -87,6 +87,9 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
 /// Makes and stores a new report: by the model when a key is set, from the offline
 /// heuristics with `--offline` or no key.
 fn make(service: &Service, model: &str, id: i64) -> Result<(StoredReport, Option<Usage>)> {
+    // Nothing is said about asking a model before it is known there is something
+    // to assess.
+    report::assessable(&service.store, id)?;
     let backend = match Backend::from_settings(&service.settings) {
         Ok(b) => b,
         Err(AgentError::NoKey) => Backend::Offline,
