@@ -5,6 +5,7 @@
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
 
 pub mod bank;
+pub mod fence;
 pub mod heuristics;
 pub mod offline;
 pub mod openai;
