@@ -750,6 +750,7 @@ fn report(rng: &mut Rng) -> serde_json::Value {
             strengths: vec![rng.pick(STRENGTHS).to_string()],
             improvements: vec![rng.pick(IMPROVEMENTS).to_string()],
             better_answer: rng.pick(IMPROVEMENTS).to_string(),
+            ..Default::default()
         }],
         top_improvements: vec![
             rng.pick(IMPROVEMENTS).to_string(),

@@ -12,6 +12,7 @@ pub mod openai;
 pub mod persona;
 pub mod pricing;
 pub mod report;
+pub mod schema;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
