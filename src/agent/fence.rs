@@ -18,6 +18,8 @@ const RESERVED: &[&str] = &[
     "candidate",
     "interviewer",
     "question",
+    "setup",
+    "material",
     "notes",
     "data",
     "system",
