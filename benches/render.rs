@@ -8,8 +8,9 @@
 
 use std::sync::OnceLock;
 
+use interviewer::domain::Message;
 use interviewer::fixture::{FixtureSpec, generate};
-use interviewer::store::{Message, Store};
+use interviewer::store::Store;
 use interviewer::tui::render::{MessageLayout, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -5,7 +5,8 @@
 //! `cargo run --release --example fixture_fts -- [CONVERSATIONS] [MESSAGES]`
 //! (default 1,000 × 100). Writes to temporary directories, removed afterwards.
 
-use interviewer::fixture::{FixtureSpec, FtsLoad, generate};
+use interviewer::fixture::{FixtureSpec, generate};
+use interviewer::store::FtsLoad;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>());

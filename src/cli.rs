@@ -1,5 +1,6 @@
 //! Command-line definitions (clap). Only the shape of the interface lives here; the
-//! handlers are in `commands/`.
+//! handlers are in `commands/`. It names domain types (interview types, personas)
+//! and nothing else of ours.
 
 use std::path::PathBuf;
 
@@ -184,9 +185,9 @@ pub enum TypeArg {
     General,
 }
 
-impl From<TypeArg> for crate::store::InterviewType {
+impl From<TypeArg> for crate::domain::InterviewType {
     fn from(t: TypeArg) -> Self {
-        use crate::store::InterviewType as T;
+        use crate::domain::InterviewType as T;
         match t {
             TypeArg::Behavioral => T::Behavioral,
             TypeArg::Technical => T::Technical,
@@ -245,7 +246,7 @@ pub enum ConfigAction {
 
 /// `--persona` help: the registered names, so the list can never drift from the registry.
 fn persona_help() -> String {
-    let names: Vec<&str> = crate::agent::persona::PERSONAS
+    let names: Vec<&str> = crate::domain::persona::PERSONAS
         .iter()
         .map(|p| p.name)
         .collect();
@@ -255,7 +256,7 @@ fn persona_help() -> String {
 /// `--persona` long help (`--help`): each persona with its one-line description.
 fn persona_long_help() -> String {
     let mut text = String::from("Interviewer persona, one of:");
-    for p in crate::agent::persona::PERSONAS {
+    for p in crate::domain::persona::PERSONAS {
         text.push_str(&format!("\n  {:<20} {}", p.name, p.description));
     }
     text

@@ -17,9 +17,11 @@
 //! // ... run the UI; dropping `_restore` unregisters the closure.
 //! ```
 //!
-//! Whoever learns the API key in effect calls [`set_secret_to_scrub`] with it
-//! ([`install`] does so for `OPENAI_API_KEY`, the agent for a key from the keyring);
-//! every occurrence is replaced by `<redacted key>` in the report.
+//! Whoever learns the API key in effect calls [`set_secret_to_scrub`] with it: that
+//! is the service's key handling (`service::backend`), for a key from the
+//! environment (registered by `main` right after [`install`]), the keyring, or a
+//! paste into the TUI. Every occurrence is replaced by `<redacted key>` in the
+//! report.
 //!
 //! # What happens on a panic
 //!
@@ -98,11 +100,6 @@ pub fn install(logs_dir: Option<PathBuf>) {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     main_thread();
     state().logs_dir = logs_dir;
-    // A key from the environment is known now; one from the keyring is registered
-    // where it is read.
-    if let Ok(key) = std::env::var("OPENAI_API_KEY") {
-        set_secret_to_scrub(&key);
-    }
     INSTALLED.get_or_init(|| std::panic::set_hook(Box::new(hook)));
 }
 
@@ -267,14 +264,9 @@ fn payload_text(info: &PanicHookInfo<'_>) -> Option<String> {
 /// Writes `<dir>/<stem>.txt` (or `<stem>-2.txt`, … when two panics share a second),
 /// never replacing a file.
 fn write_report(dir: &Path, stem: &str, text: &str) -> std::io::Result<PathBuf> {
-    crate::store::create_private_dir(dir).map_err(std::io::Error::other)?;
-    let mut options = std::fs::OpenOptions::new();
+    crate::fsutil::create_private_dir(dir)?;
+    let mut options = crate::fsutil::private_file();
     options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
     let mut attempt = 1;
     let (path, mut file) = loop {
         let name = match attempt {

@@ -1,6 +1,7 @@
 //! Renderings of a stored conversation: the JSON of the command-line contract (also
 //! what `import` reads back), readable Markdown, and a plain-text transcript for the
-//! terminal.
+//! terminal. Pure: it turns a `ConversationView` into text and writes nothing;
+//! writing exports to files is the service's (`service::files`).
 //!
 //! The JSON shape is the set of serde structs below — the one source of truth for
 //! `show --format json`, `export --format json` and `import`. The contract's fields
@@ -8,16 +9,13 @@
 //! `error`/usage/`model`, and the `*_ms` exact times) are additions the contract
 //! allows, and make an export a lossless backup.
 
-use std::fs::File;
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
-
 use serde::{Deserialize, Serialize};
 
-use crate::agent::report::{ParsedReport, parse_stored, render_markdown};
+use crate::agent::report::render_markdown;
+use crate::domain::ConversationView;
+use crate::domain::report::{ParsedReport, parse_stored};
+use crate::domain::{Conversation, InterviewSetup, Message, Role, Status, StoredReport};
 use crate::sanitize::{for_terminal, for_terminal_line};
-use crate::service::ConversationView;
-use crate::store::{Conversation, InterviewSetup, Message, Role, Status, StoredReport};
 use crate::timefmt::{date_time, rfc3339};
 
 /// One conversation as exported.
@@ -400,60 +398,6 @@ pub fn to_text(view: &ConversationView) -> String {
     out
 }
 
-// ----- files ---------------------------------------------------------------------
-
-/// Why a file could not be written.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
-pub struct WriteError {
-    pub path: PathBuf,
-    pub source: std::io::Error,
-}
-
-/// Writes `path` through `fill` into a temporary file beside it, then renames it
-/// into place: a failed or interrupted export never leaves half a file, nor
-/// clobbers an older good one. `fill`'s own error is returned as is.
-pub fn write_atomically<E: From<WriteError>>(
-    path: &Path,
-    fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
-) -> Result<(), E> {
-    let err = |source| WriteError {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a file name",
-        ))
-    })?;
-    let temp = TempFile(dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    )));
-    let mut out = BufWriter::new(File::create(&temp.0).map_err(err)?);
-    fill(&mut out)?;
-    let file = out.into_inner().map_err(|e| err(e.into_error()))?;
-    file.sync_all().map_err(err)?;
-    std::fs::rename(&temp.0, path).map_err(err)?;
-    std::mem::forget(temp);
-    Ok(())
-}
-
-/// Removes the temporary file unless it was renamed into place.
-struct TempFile(PathBuf);
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 /// A file name for one exported conversation, e.g.
 /// `interview-12-backend-engineer-technical.md`: the id keeps names apart, the
 /// title (ASCII letters and digits only) says what it is.
@@ -479,10 +423,8 @@ pub fn file_name(conversation: &Conversation, extension: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
-
     use super::*;
-    use crate::store::InterviewType;
+    use crate::domain::InterviewType;
 
     fn view() -> ConversationView {
         ConversationView {
@@ -605,7 +547,7 @@ mod tests {
 
     #[test]
     fn a_real_report_uses_the_report_rendering() {
-        use crate::agent::ChatTurn;
+        use crate::domain::ChatTurn;
         let history = vec![
             ChatTurn {
                 role: Role::Assistant,
@@ -640,34 +582,5 @@ mod tests {
         let mut c = v.conversation.clone();
         c.title = "¿…?".into();
         assert_eq!(file_name(&c, "json"), "interview-7.json");
-    }
-
-    #[test]
-    fn atomic_writes_leave_nothing_behind_on_failure() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("out.md");
-        std::fs::write(&path, "old").expect("seed");
-        let failed: Result<(), WriteError> = write_atomically(&path, |out| {
-            out.write_all(b"partial").map_err(|source| WriteError {
-                path: PathBuf::from("x"),
-                source,
-            })?;
-            Err(WriteError {
-                path: PathBuf::from("x"),
-                source: std::io::Error::other("stop"),
-            })
-        });
-        assert!(failed.is_err());
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
-        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
-        write_atomically::<WriteError>(&path, |out| {
-            out.write_all(b"new").map_err(|source| WriteError {
-                path: path.clone(),
-                source,
-            })
-        })
-        .expect("write");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 }

@@ -1,5 +1,7 @@
 //! The benchmark fixture: a realistic database of N conversations × M messages
 //! (hidden command `generate-fixture`; default 10,000 × 100 = 1,000,000 messages).
+//! A development tool beside the service: it opens its own store on an empty data
+//! directory and is used by nothing else at run time.
 //!
 //! The text is interview-like — interviewer questions and candidate answers built from
 //! templates and word lists, with a skewed choice of words (common ones often, rare
@@ -9,29 +11,21 @@
 //! two years before now; about 8% are archived and a quarter have a feedback report.
 //! The content is deterministic (a fixed seed); only the time stamps follow the clock.
 //!
-//! Speed: one transaction, prepared statements, no rollback journal beyond what a new
-//! file needs and no fsync until the end; the full-text insert triggers are dropped
-//! during the load and the indexes rebuilt once at the end (see [`FtsLoad`]).
+//! This module makes up the text; the rows go through the store's bulk loader
+//! ([`Store::bulk_load`]: one transaction, prepared statements, no rollback journal
+//! beyond what a new file needs and no fsync until the end; with [`FtsLoad::Rebuild`]
+//! the full-text insert triggers are dropped during the load and the indexes rebuilt
+//! once at the end). It names no SQL.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params};
-
-use crate::store::{InterviewSetup, InterviewType, Store, StoreError};
+use crate::domain::{InterviewSetup, InterviewType, Role, Status};
+use crate::store::{BulkConversation, BulkLoader, BulkMessage, FtsLoad, Store, StoreError};
 use crate::timefmt::now_ms;
 
 /// Seed of the default fixture.
 pub const DEFAULT_SEED: u64 = 0x1A7E_2B1E_F00D;
-
-/// How the full-text indexes are filled during a bulk load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FtsLoad {
-    /// Drop the insert triggers, load, then rebuild each index in one pass.
-    Rebuild,
-    /// Keep the triggers: every insert updates the index as the app does.
-    Triggers,
-}
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -81,6 +75,11 @@ pub enum FixtureError {
     },
 }
 
+/// The database file a fixture is written to in `data_dir`.
+pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join(crate::store::DB_FILE)
+}
+
 /// Writes the fixture into `data_dir` (whose database must have no conversations).
 pub fn generate(data_dir: &Path, spec: &FixtureSpec) -> Result<FixtureSummary, FixtureError> {
     let started = Instant::now();
@@ -92,45 +91,16 @@ pub fn generate(data_dir: &Path, spec: &FixtureSpec) -> Result<FixtureSummary, F
             count,
         });
     }
-    let mut summary = {
-        let mut conn = store.connection();
-        load(&mut conn, spec).map_err(|e| store.classify(e))?
-    };
+    let mut summary = store.bulk_load(spec.fts, |loader| load(loader, spec))?;
     drop(store);
-    summary.file_bytes = std::fs::metadata(data_dir.join(crate::store::DB_FILE))
+    summary.file_bytes = std::fs::metadata(database_path(data_dir))
         .map(|m| m.len())
         .unwrap_or(0);
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
-/// Triggers that index each insert; dropped during a [`FtsLoad::Rebuild`] load.
-const INSERT_TRIGGERS: [&str; 2] = ["messages_fts_insert", "conversations_fts_insert"];
-
-fn load(conn: &mut Connection, spec: &FixtureSpec) -> rusqlite::Result<FixtureSummary> {
-    // A new file has nothing to protect: no WAL (every page would be written twice)
-    // and no fsync. The normal settings come back at the end.
-    conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
-    conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;")?;
-
-    let tx = conn.transaction()?;
-    let mut dropped = Vec::new();
-    if spec.fts == FtsLoad::Rebuild {
-        for name in INSERT_TRIGGERS {
-            let sql: Option<String> = tx
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )
-                .ok();
-            if let Some(sql) = sql {
-                tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
-                dropped.push(sql);
-            }
-        }
-    }
-
+fn load(loader: &mut BulkLoader<'_>, spec: &FixtureSpec) -> Result<FixtureSummary, StoreError> {
     let mut summary = FixtureSummary {
         conversations: spec.conversations,
         messages: 0,
@@ -141,20 +111,6 @@ fn load(conn: &mut Connection, spec: &FixtureSpec) -> rusqlite::Result<FixtureSu
         elapsed: Duration::ZERO,
     };
     {
-        let mut insert_conversation = tx.prepare(
-            "INSERT INTO conversations (id, uid, title, persona, created_at, updated_at, setup, archived)
-             VALUES (?1, ?2, ?3, 'career-interviewer', ?4, ?5, ?6, ?7)",
-        )?;
-        let mut insert_message = tx.prepare(
-            "INSERT INTO messages (conversation_id, role, content, status, created_at, error,
-                                   prompt_tokens, completion_tokens, model)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        let mut insert_report = tx.prepare(
-            "INSERT INTO reports (conversation_id, kind, model, body, valid, created_at)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-        )?;
-
         let mut rng = Rng::new(spec.seed);
         let now = now_ms();
         let two_years = 730 * 24 * 3600 * 1000_i64;
@@ -169,15 +125,15 @@ fn load(conn: &mut Connection, spec: &FixtureSpec) -> rusqlite::Result<FixtureSu
             let mut context_tokens = 0_i64;
             // Messages first, so the conversation row can carry the last time stamp;
             // ids are assigned here to keep the foreign key valid.
-            insert_conversation.execute(params![
+            loader.conversation(&BulkConversation {
                 id,
-                uuid::Uuid::from_u64_pair(rng.next(), rng.next()).to_string(),
-                title,
-                start,
-                start,
-                serde_json::to_string(&setup).unwrap_or_default(),
+                uid: &uuid::Uuid::from_u64_pair(rng.next(), rng.next()).to_string(),
+                title: &title,
+                persona: "career-interviewer",
+                created_at: start,
+                setup: &setup,
                 archived,
-            ])?;
+            })?;
             for m in 0..spec.messages {
                 content.clear();
                 let user = m % 2 == 0;
@@ -196,17 +152,17 @@ fn load(conn: &mut Connection, spec: &FixtureSpec) -> rusqlite::Result<FixtureSu
                 // The newest reply of a few conversations was cut off or failed.
                 let (status, error) = if !user && last && rng.chance(2) {
                     (
-                        "interrupted",
+                        Status::Interrupted,
                         Some("the connection dropped in the middle of the reply"),
                     )
                 } else if !user && last && rng.chance(1) {
                     content.clear();
                     (
-                        "error",
+                        Status::Error,
                         Some("the server had a problem (503); try again in a moment"),
                     )
                 } else {
-                    ("complete", None)
+                    (Status::Complete, None)
                 };
                 let tokens = (content.len() / 4) as i64;
                 let (prompt, completion, model) = if user {
@@ -219,55 +175,34 @@ fn load(conn: &mut Connection, spec: &FixtureSpec) -> rusqlite::Result<FixtureSu
                     )
                 };
                 context_tokens += tokens;
-                insert_message.execute(params![
-                    id,
-                    if user { "user" } else { "assistant" },
-                    content,
+                loader.message(&BulkMessage {
+                    conversation_id: id,
+                    role: if user { Role::User } else { Role::Assistant },
+                    content: &content,
                     status,
-                    t,
+                    created_at: t,
                     error,
-                    prompt,
-                    completion,
+                    prompt_tokens: prompt,
+                    completion_tokens: completion,
                     model,
-                ])?;
+                })?;
                 summary.messages += 1;
                 summary.text_bytes += content.len();
             }
-            tx.execute(
-                "UPDATE conversations SET updated_at = ?2 WHERE id = ?1",
-                params![id, t],
-            )?;
+            loader.set_updated_at(id, t)?;
             if spec.messages >= 4 && rng.chance(25) {
                 let (kind, model) = if rng.chance(20) {
                     ("heuristic", None)
                 } else {
                     ("model", Some("gpt-4o-mini"))
                 };
-                insert_report.execute(params![
-                    id,
-                    kind,
-                    model,
-                    report(&mut rng).to_string(),
-                    t + 30_000
-                ])?;
+                loader.report(id, kind, model, &report(&mut rng).to_string(), t + 30_000)?;
                 summary.reports += 1;
             }
             summary.archived += usize::from(archived);
         }
     }
 
-    if spec.fts == FtsLoad::Rebuild {
-        tx.execute_batch(
-            "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
-             INSERT INTO conversations_fts (conversations_fts) VALUES ('rebuild');",
-        )?;
-        for sql in &dropped {
-            tx.execute_batch(sql)?;
-        }
-    }
-    tx.commit()?;
-    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-    conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
     Ok(summary)
 }
 
@@ -723,7 +658,7 @@ fn sentence(rng: &mut Rng, template: &str, out: &mut String) {
 /// A feedback report in the shape `agent::report` stores, so `stats` and the report
 /// views read fixture reports like real ones.
 fn report(rng: &mut Rng) -> serde_json::Value {
-    use crate::agent::report::{
+    use crate::domain::report::{
         COMPETENCIES, CompetencyScore, QuestionFeedback, Readiness, Report,
     };
     let competencies: Vec<CompetencyScore> = COMPETENCIES

@@ -1,5 +1,7 @@
 //! `import`: reads back a JSON export (one conversation or an array of them) into the
-//! store, all or nothing, skipping conversations already present (by `uid`).
+//! store, all or nothing, skipping conversations already present (by `uid`). A
+//! helper of the service (`Service::import`): it parses and checks the file, the
+//! store writes the rows (it names no SQL).
 
 use std::path::{Path, PathBuf};
 
@@ -30,7 +32,7 @@ pub enum ImportError {
 }
 
 /// Imports the export at `path`.
-pub fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportError> {
+pub(crate) fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportError> {
     let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
         path: path.to_path_buf(),
         source,

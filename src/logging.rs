@@ -1,8 +1,9 @@
 //! Diagnostic logging to `<data-dir>/logs/interviewer.log`, never to the terminal
-//! (the TUI owns it, and CLI output is for the user).
+//! (the TUI owns it, and CLI output is for the user). Set up by `main`; every other
+//! module only emits `tracing` events.
 //!
 //! The level comes from `INTERVIEWER_LOG` (an `EnvFilter` directive such as `debug`
-//! or `interviewer=trace,rusqlite=info`); by default our crate logs at `info` and
+//! or `interviewer=trace,reqwest=info`); by default our crate logs at `info` and
 //! dependencies at `warn`. What must never be logged: the API key (its type's
 //! `Debug` is masked) and message contents (at most their length, at `debug`).
 //! Only `tracing` events are recorded; records of the `log` crate (used by a few
@@ -14,7 +15,7 @@
 //! with `tracing-appender`, whose rolling writer reports its own I/O errors with
 //! `eprintln!` — straight onto the TUI's screen.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -50,12 +51,9 @@ pub enum LoggingError {
 /// Sends `tracing` events to the log file in `logs_dir` (created 0700) for the rest
 /// of the process. On error nothing is installed and events are dropped.
 pub fn init(logs_dir: &Path) -> Result<(), LoggingError> {
-    crate::store::create_private_dir(logs_dir).map_err(|e| LoggingError::CreateDir {
+    crate::fsutil::create_private_dir(logs_dir).map_err(|source| LoggingError::CreateDir {
         path: logs_dir.to_path_buf(),
-        source: match e {
-            crate::store::StoreError::CreateDir { source, .. } => source,
-            other => std::io::Error::other(other),
-        },
+        source,
     })?;
     let writer = SizeBoundedFile::open(logs_dir.join(LOG_FILE), MAX_LOG_BYTES)?;
     let (filter, bad_directive) = filter_from_env();
@@ -139,14 +137,10 @@ impl Write for SizeBoundedFile {
 /// Opens for appending (several processes may log at once; `O_APPEND` keeps their
 /// lines whole), creating the file 0600.
 fn open_append(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.append(true).create(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+    crate::fsutil::private_file()
+        .append(true)
+        .create(true)
+        .open(path)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         // An unresolvable data directory is reported by the command itself.
         let logs_dir = Settings::resolve(&cli.global).ok().map(|s| s.logs_dir());
         crash::install(logs_dir.clone());
+        interviewer::service::backend::scrub_env_key();
         if let Some(dir) = logs_dir
             && let Err(err) = logging::init(&dir)
             && cli.command.is_some()
@@ -33,18 +34,10 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         // A reader that went away (`interviewer list | head`) is not an error.
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", commands::one_line(&err));
             ExitCode::from(1)
         }
     }
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

@@ -1,13 +1,15 @@
 //! Progress over time: how many interviews were held and how each competency's score
 //! moved across assessed interviews. One source for `interviewer stats` and the
-//! TUI's progress view.
+//! TUI's progress view, reached through `Service::progress`. The figures come from
+//! the store's aggregate queries (`store::stats`); this module names no SQL.
 
 use std::fmt::Write as _;
 
 use serde_json::json;
 
 use crate::agent::pricing::{self, ModelUsage};
-use crate::agent::report::{self, COMPETENCIES, ParsedReport, Report};
+use crate::agent::report;
+use crate::domain::report::{COMPETENCIES, ParsedReport, Report};
 use crate::store::{Store, StoreError};
 use crate::timefmt::{date_time, rfc3339};
 
@@ -36,50 +38,18 @@ pub struct Progress {
 
 impl Progress {
     /// Reads the figures from the store.
-    pub fn load(store: &Store) -> Result<Progress, StoreError> {
-        let (interviews, reports, usage) = {
-            let conn = store.connection();
-            let interviews: i64 = conn
-                .query_row(
-                    // An interview is held once the candidate answered something the
-                    // interviewer said: a user message after the first assistant one.
-                    "SELECT count(*) FROM conversations c WHERE EXISTS (
-                         SELECT 1 FROM messages u
-                         WHERE u.conversation_id = c.id AND u.role = 'user'
-                           AND u.id > (SELECT min(a.id) FROM messages a
-                                       WHERE a.conversation_id = c.id AND a.role = 'assistant'))",
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|e| store.classify(e))?;
-            let reports: i64 = conn
-                .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
-                .map_err(|e| store.classify(e))?;
-            let mut stmt = conn
-                .prepare(
-                    "SELECT coalesce(model, 'unknown model'), sum(coalesce(prompt_tokens, 0)),
-                            sum(coalesce(completion_tokens, 0))
-                     FROM messages
-                     WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
-                     GROUP BY 1 ORDER BY 2 + 3 DESC",
-                )
-                .map_err(|e| store.classify(e))?;
-            let usage = stmt
-                .query_map([], |r| {
-                    Ok(ModelUsage::new(
-                        &r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?.max(0) as u64,
-                        r.get::<_, i64>(2)?.max(0) as u64,
-                    ))
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| store.classify(e))?;
-            (interviews, reports, usage)
-        };
+    pub(crate) fn load(store: &Store) -> Result<Progress, StoreError> {
+        let interviews = store.count_held_interviews()?;
+        let reports = store.count_reports()?;
+        let usage = store
+            .tokens_by_model()?
+            .iter()
+            .map(|t| ModelUsage::new(&t.model, t.prompt_tokens, t.completion_tokens))
+            .collect();
 
         let mut sessions = Vec::new();
         for stored in store.latest_valid_reports()? {
-            let ParsedReport::Valid(report) = report::parse_stored(&stored) else {
+            let ParsedReport::Valid(report) = crate::domain::report::parse_stored(&stored) else {
                 continue;
             };
             let title = store
@@ -206,7 +176,7 @@ impl Progress {
             }
             writeln!(out, "\nReadiness history:")?;
             for s in &self.sessions {
-                let kind = if s.kind == report::KIND_HEURISTIC {
+                let kind = if s.kind == crate::domain::report::KIND_HEURISTIC {
                     " (heuristic)"
                 } else {
                     ""
@@ -223,11 +193,11 @@ impl Progress {
             if self
                 .sessions
                 .iter()
-                .any(|s| s.kind == report::KIND_HEURISTIC)
+                .any(|s| s.kind == crate::domain::report::KIND_HEURISTIC)
                 && self
                     .sessions
                     .iter()
-                    .any(|s| s.kind != report::KIND_HEURISTIC)
+                    .any(|s| s.kind != crate::domain::report::KIND_HEURISTIC)
             {
                 writeln!(
                     out,

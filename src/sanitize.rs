@@ -107,10 +107,28 @@ fn sanitize(text: &str, one_line: bool) -> String {
     out
 }
 
+/// Text on one line: every control character (line breaks included) becomes a
+/// space, and runs of whitespace become one space, trimmed at both ends.
+pub fn single_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
     use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn single_line_flattens_controls_and_whitespace() {
+        assert_eq!(single_line("  a\u{1b}[2J  b\n\tc \r\n"), "a [2J b c");
+        assert_eq!(single_line("\n \u{7}"), "");
+    }
 
     /// Characters a terminal could act on, or that change how text reads.
     fn forbidden(c: char, one_line: bool) -> bool {

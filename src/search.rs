@@ -1,5 +1,7 @@
 //! Full-text search over every message and conversation title (SQLite FTS5), used by
-//! `interviewer search` and the TUI's live sidebar filter.
+//! `interviewer search` and the TUI's live sidebar filter through `Service::search`.
+//! The index queries are the store's (`store::search`); this module ranks, makes
+//! snippets and names no SQL.
 //!
 //! Ranking. FTS5's own `ORDER BY rank` computes bm25 for *every* matching row and
 //! scans each term's whole document list for its IDF: with a million messages a
@@ -24,15 +26,11 @@
 
 use std::collections::HashMap;
 
-use rusqlite::ErrorCode;
-
+use crate::domain::Role;
 use crate::sanitize::for_terminal_line;
-use crate::store::{Role, Store, StoreError};
-
-/// Marks the start of a matched run in [`SearchHit::snippet`].
-pub const MATCH_START: char = '\u{1}';
-/// Marks the end of a matched run in [`SearchHit::snippet`].
-pub const MATCH_END: char = '\u{2}';
+/// The marks around each matched run in [`SearchHit::snippet`].
+pub use crate::store::{MATCH_END, MATCH_START};
+use crate::store::{MatchError, MessageMatch, Store, StoreError};
 
 /// How many matching messages one page of candidates holds (see the module docs).
 pub const CANDIDATES: usize = 1000;
@@ -165,7 +163,11 @@ pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// Finds the conversations matching `query`, best first, one hit per conversation,
 /// at most `limit`.
-pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
+pub(crate) fn search(
+    store: &Store,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, SearchError> {
     if query.trim().is_empty() {
         return Err(SearchError::Empty);
     }
@@ -173,22 +175,17 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>
         return Ok(Vec::new());
     }
     match run(store, query, limit) {
-        Err(Attempt::Syntax(detail)) => match literal_query(query) {
+        Err(MatchError::Syntax(detail)) => match literal_query(query) {
             Some(literal) => run(store, &literal, limit).map_err(|e| match e {
                 // The quoted form is always valid FTS5; report the user's own error.
-                Attempt::Syntax(_) => SearchError::Syntax { detail },
-                Attempt::Store(e) => SearchError::Store(e),
+                MatchError::Syntax(_) => SearchError::Syntax { detail },
+                MatchError::Store(e) => SearchError::Store(e),
             }),
             None => Err(SearchError::Syntax { detail }),
         },
-        Err(Attempt::Store(e)) => Err(SearchError::Store(e)),
+        Err(MatchError::Store(e)) => Err(SearchError::Store(e)),
         Ok(hits) => Ok(hits),
     }
-}
-
-enum Attempt {
-    Syntax(String),
-    Store(StoreError),
 }
 
 /// Every word quoted, so FTS5 reads punctuation as separators — only for queries
@@ -218,21 +215,12 @@ fn literal_query(query: &str) -> Option<String> {
     )
 }
 
-/// One candidate message with its highlighted text.
-struct Candidate {
-    message_id: i64,
-    conversation_id: i64,
-    role: String,
-    created_at: i64,
-    marked: String,
-}
-
-fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attempt> {
+fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, MatchError> {
     let mut candidates = Vec::new();
     let mut conversations = std::collections::HashSet::new();
     let mut before = i64::MAX;
     for _ in 0..MAX_PAGES {
-        let page = message_candidates(store, query, before)?;
+        let page = store.match_messages(query, before, CANDIDATES)?;
         let full = page.len() == CANDIDATES;
         for c in &page {
             conversations.insert(c.conversation_id);
@@ -245,8 +233,8 @@ fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attem
     }
     // The message query already accepted the syntax; a column filter such as
     // `content:word` only exists there, so the title index may refuse it.
-    let titles = match title_matches(store, query, limit) {
-        Err(Attempt::Syntax(_)) => Vec::new(),
+    let titles = match store.match_titles(query, limit) {
+        Err(MatchError::Syntax(_)) => Vec::new(),
         other => other?,
     };
     let mut scored = bm25(&candidates);
@@ -307,7 +295,7 @@ fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attem
     for entry in entries {
         let Some(conversation) = store
             .conversation(entry.conversation_id)
-            .map_err(Attempt::Store)?
+            .map_err(MatchError::Store)?
         else {
             continue; // deleted between the two queries
         };
@@ -343,70 +331,10 @@ fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Attem
     Ok(hits)
 }
 
-/// One page of the most recent matching messages with ids below `before`.
-fn message_candidates(store: &Store, query: &str, before: i64) -> Result<Vec<Candidate>, Attempt> {
-    let conn = store.connection();
-    let sql = "SELECT s.id, m.conversation_id, m.role, m.created_at, s.marked
-               FROM (SELECT rowid AS id, highlight(messages_fts, 0, char(1), char(2)) AS marked
-                     FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?3
-                     ORDER BY rowid DESC LIMIT ?2) s
-               JOIN messages m ON m.id = s.id
-               ORDER BY s.id DESC";
-    let mut stmt = conn.prepare_cached(sql).map_err(|e| attempt(store, e))?;
-    let rows = stmt
-        .query_map(rusqlite::params![query, CANDIDATES as i64, before], |r| {
-            Ok(Candidate {
-                message_id: r.get(0)?,
-                conversation_id: r.get(1)?,
-                role: r.get(2)?,
-                created_at: r.get(3)?,
-                marked: r.get(4)?,
-            })
-        })
-        .map_err(|e| attempt(store, e))?;
-    rows.collect::<Result<Vec<_>, _>>()
-        .map_err(|e| attempt(store, e))
-}
-
-/// Conversations whose title matches, best first, with the title highlighted.
-fn title_matches(store: &Store, query: &str, limit: usize) -> Result<Vec<(i64, String)>, Attempt> {
-    let conn = store.connection();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT rowid, highlight(conversations_fts, 0, char(1), char(2))
-             FROM conversations_fts WHERE conversations_fts MATCH ?1
-             ORDER BY rank LIMIT ?2",
-        )
-        .map_err(|e| attempt(store, e))?;
-    let rows = stmt
-        .query_map(rusqlite::params![query, limit as i64], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .map_err(|e| attempt(store, e))?;
-    rows.collect::<Result<Vec<_>, _>>()
-        .map_err(|e| attempt(store, e))
-}
-
-/// A failed FTS query: a generic SQLite error on a MATCH is the query's syntax
-/// (FTS5 reports `fts5: syntax error near ...`, `unterminated string`, `no such
-/// column`); anything else is the database's problem.
-fn attempt(store: &Store, e: rusqlite::Error) -> Attempt {
-    if let rusqlite::Error::SqliteFailure(code, Some(message)) = &e
-        && code.code == ErrorCode::Unknown
-    {
-        let detail = message
-            .strip_prefix("fts5: ")
-            .unwrap_or(message)
-            .to_string();
-        return Attempt::Syntax(detail);
-    }
-    Attempt::Store(store.classify(e))
-}
-
 /// BM25 of every candidate, computed over the candidate set: term frequencies are
 /// the marked runs (grouped by their lower-cased text, so each query term or phrase
 /// counts apart), document length is the word count.
-fn bm25(candidates: &[Candidate]) -> Vec<(usize, f64)> {
+fn bm25(candidates: &[MessageMatch]) -> Vec<(usize, f64)> {
     if candidates.is_empty() {
         return Vec::new();
     }
@@ -580,7 +508,7 @@ mod tests {
 
     #[test]
     fn more_occurrences_score_higher() {
-        let c = |id, marked: &str| Candidate {
+        let c = |id, marked: &str| MessageMatch {
             message_id: id,
             conversation_id: id,
             role: "user".into(),
@@ -606,7 +534,7 @@ mod tests {
 
     fn conversation(store: &Store, title: &str, messages: &[&str]) -> (i64, Vec<i64>) {
         let id = store
-            .create_conversation(&crate::store::NewConversation {
+            .create_conversation(&crate::domain::NewConversation {
                 title: title.into(),
                 persona: "career-interviewer".into(),
                 setup: None,
@@ -616,7 +544,7 @@ mod tests {
             .iter()
             .map(|m| {
                 store
-                    .insert_message(id, Role::User, m, crate::store::Status::Complete)
+                    .insert_message(id, Role::User, m, crate::domain::Status::Complete)
                     .expect("insert")
             })
             .collect();
@@ -713,7 +641,7 @@ mod tests {
             .update_message(
                 msgs[0],
                 "now it says ansible",
-                crate::store::Status::Complete,
+                crate::domain::Status::Complete,
             )
             .expect("update");
         assert!(search(&store, "terraform", 10).expect("search").is_empty());

@@ -2,16 +2,13 @@
 //! user `openai`: the Secret Service on Linux, the Keychain on macOS, the Credential
 //! Manager on Windows). The key is never logged, printed whole or stored anywhere else.
 //!
-//! The API for the rest of the program:
-//! - [`resolve_key`]: the key in effect and its source, `None` when there is none.
-//!   Keyring trouble counts as "no key" here; callers that tell the user use
-//!   [`lookup_key`], which also returns the keyring's problem.
-//! - [`store_key`], [`stored_key`], [`delete_key`]: the keyring entry itself.
-//! - [`keyring_available`]: whether a keyring answers at all (the TUI's first-run
-//!   screen offers "this session only" when it does not).
-//! - [`ApiKey::parse`] checks a key's shape (what `key set` and the TUI accept);
-//!   [`ApiKey::masked`] is the only way to show one (`…wxyz`).
-//! - [`keyring_name`]: what to call the keyring in messages.
+//! Only the service calls this module (`service::backend`), so that every key the
+//! program gets is registered for crash-report scrubbing in one place. What it
+//! offers: [`lookup_key`] (the key in effect and the keyring's problem, if any),
+//! [`lookup_key_in`] (the same over a given keyring), [`env_key`], and [`Keyring`]
+//! (`get`, `set`, `delete`, `check` on the platform's store or a test's). The key's
+//! shape and masking are `domain::key`'s. It knows nothing of the store, the agent
+//! or either face.
 //!
 //! Every keyring call runs on its own thread and is waited for at most
 //! [`KEYRING_TIMEOUT`]: a Secret Service that never answers (a wedged D-Bus, an unlock
@@ -31,6 +28,8 @@ use std::time::Duration;
 
 use keyring_core::{CredentialStore, Entry};
 
+use crate::domain::key::ApiKey;
+
 /// The keyring entry's service and user names (fixed by the command-line contract).
 pub const SERVICE: &str = "interviewer";
 pub const USER: &str = "openai";
@@ -41,9 +40,6 @@ pub const KEY_ENV: &str = "OPENAI_API_KEY";
 /// The longest wait for one keyring operation. Long enough for a user to answer an
 /// unlock prompt, short enough that a dead service is noticed.
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// Keys longer than this are not API keys (a pasted file, say).
-const MAX_KEY_LEN: usize = 4096;
 
 /// Where the key in effect came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,71 +56,6 @@ impl KeySource {
             KeySource::Keyring => format!("the OS keyring ({})", keyring_name()),
         }
     }
-}
-
-/// An API key. `Debug` never prints it and there is no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a key as it is, unchecked (e.g. from the environment).
-    pub fn new(key: String) -> ApiKey {
-        ApiKey(key)
-    }
-
-    /// A key typed or pasted by the user: surrounding whitespace is dropped; it must
-    /// be non-empty, one word, and printable.
-    pub fn parse(input: &str) -> Result<ApiKey, InvalidKey> {
-        let key = input.trim();
-        if key.is_empty() {
-            return Err(InvalidKey::Empty);
-        }
-        if key.chars().any(char::is_whitespace) {
-            return Err(InvalidKey::Whitespace);
-        }
-        if key.chars().any(char::is_control) {
-            return Err(InvalidKey::Control);
-        }
-        if key.len() > MAX_KEY_LEN {
-            return Err(InvalidKey::TooLong);
-        }
-        Ok(ApiKey(key.to_string()))
-    }
-
-    /// The secret itself, for the Authorization header and the keyring only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// At most the last four characters, e.g. `…wxyz`; just `…` for a key so short
-    /// that four characters would give most of it away.
-    pub fn masked(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        if chars.len() < 12 {
-            return "…".to_string();
-        }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("…{tail}")
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
-
-/// Why a typed or pasted key was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidKey {
-    #[error("the key is empty")]
-    Empty,
-    #[error("the key contains spaces or line breaks; paste just the key")]
-    Whitespace,
-    #[error("the key contains control characters; paste just the key")]
-    Control,
-    #[error("that is too long to be an API key ({MAX_KEY_LEN} characters at most)")]
-    TooLong,
 }
 
 /// What went wrong with the keyring. Messages never contain the key.
@@ -207,7 +138,7 @@ impl Keyring {
     /// The stored key, `None` when there is no entry.
     pub fn get(&self) -> Result<Option<ApiKey>, SecretsError> {
         self.call(|entry| match entry.get_password() {
-            Ok(key) => Ok(non_empty(key).map(ApiKey)),
+            Ok(key) => Ok(non_empty(key).map(ApiKey::new)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(keyring_core::Error::BadEncoding(_)) => Err(SecretsError::Failed(
                 "the stored key is not text; run `interviewer key set` again".into(),
@@ -344,7 +275,10 @@ fn non_empty(s: String) -> Option<String> {
 
 /// The key in the environment, if set and not blank.
 pub fn env_key() -> Option<ApiKey> {
-    std::env::var(KEY_ENV).ok().and_then(non_empty).map(ApiKey)
+    std::env::var(KEY_ENV)
+        .ok()
+        .and_then(non_empty)
+        .map(ApiKey::new)
 }
 
 /// The key in effect, and what went wrong with the keyring while looking.
@@ -361,9 +295,12 @@ pub fn lookup_key() -> KeyLookup {
     lookup_key_in(env_key(), || Keyring::platform().cloned())
 }
 
+/// The key in effect from a given environment key and keyring (the service's
+/// `Keys` uses this with a test keyring).
+///
 /// `keyring` is only called when the environment has no key: connecting to the
 /// keyring has a cost (and may prompt) that a user of `OPENAI_API_KEY` should not pay.
-fn lookup_key_in(
+pub fn lookup_key_in(
     env: Option<ApiKey>,
     keyring: impl FnOnce() -> Result<Keyring, SecretsError>,
 ) -> KeyLookup {
@@ -386,31 +323,6 @@ fn lookup_key_in(
             }
         }
     }
-}
-
-/// The key in effect and where it came from, if any.
-pub fn resolve_key() -> Option<(ApiKey, KeySource)> {
-    lookup_key().key
-}
-
-/// Stores `key` in the OS keyring.
-pub fn store_key(key: &ApiKey) -> Result<(), SecretsError> {
-    Keyring::platform()?.set(key)
-}
-
-/// The key stored in the OS keyring, ignoring the environment.
-pub fn stored_key() -> Result<Option<ApiKey>, SecretsError> {
-    Keyring::platform()?.get()
-}
-
-/// Removes the key from the OS keyring; `Ok(false)` when none was stored.
-pub fn delete_key() -> Result<bool, SecretsError> {
-    Keyring::platform()?.delete()
-}
-
-/// `Ok` when an OS keyring answers (see [`Keyring::check`]).
-pub fn keyring_available() -> Result<(), SecretsError> {
-    Keyring::platform()?.check()
 }
 
 #[cfg(test)]

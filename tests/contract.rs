@@ -32,7 +32,7 @@ fn persona_help_lists_every_registered_persona() {
         assert!(output.status.success());
         let help = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(!help.contains("see the README"), "{help}");
-        for p in interviewer::agent::persona::PERSONAS {
+        for p in interviewer::domain::persona::PERSONAS {
             assert!(help.contains(p.name), "{flag} lacks {}: {help}", p.name);
         }
     }
@@ -48,7 +48,7 @@ fn unknown_persona_is_one_line_listing_the_names() {
         .expect("run");
     assert_one_line_failure(&output, 1);
     let err = stderr_of(&output);
-    for p in interviewer::agent::persona::PERSONAS {
+    for p in interviewer::domain::persona::PERSONAS {
         assert!(err.contains(p.name), "{err}");
     }
     assert!(

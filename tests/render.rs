@@ -185,8 +185,8 @@ fn display_width_counts_clusters() {
 // markdown and the message pane. Symbols only (the backend's Display drops styles).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use interviewer::agent::report::Readiness;
-use interviewer::store::{InterviewType, Message, Role, Status};
+use interviewer::domain::report::Readiness;
+use interviewer::domain::{InterviewType, Message, Role, Status};
 use interviewer::tui::render::MessageLayout;
 use interviewer::tui::widgets::help::HelpOverlay;
 use interviewer::tui::widgets::report_view::{
@@ -290,7 +290,7 @@ fn welcome_snapshots() {
 }
 
 fn personas() -> Vec<(String, String)> {
-    interviewer::agent::persona::PERSONAS
+    interviewer::domain::persona::PERSONAS
         .iter()
         .map(|p| (p.name.to_string(), p.description.to_string()))
         .collect()
@@ -374,6 +374,7 @@ fn sample_report(source: ReportSource) -> ReportModel {
                      with zero incidents."
                         .into(),
                 ),
+                ..Default::default()
             },
             QuestionFeedback {
                 question: "Describe a project that failed.".into(),
@@ -381,6 +382,7 @@ fn sample_report(source: ReportSource) -> ReportModel {
                 strengths: vec![],
                 improvements: vec!["Pick a failure you owned".into()],
                 better_answer: None,
+                ..Default::default()
             },
         ],
         top_improvements: vec![

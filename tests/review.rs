@@ -5,9 +5,8 @@ mod support;
 
 use std::path::Path;
 
-use interviewer::store::{
-    InterviewSetup, InterviewType, MessageFinish, NewConversation, Role, Status, Store,
-};
+use interviewer::domain::{InterviewSetup, InterviewType, NewConversation, Role, Status};
+use interviewer::store::{MessageFinish, Store};
 use serde_json::Value;
 use support::Sandbox;
 
@@ -602,7 +601,7 @@ fn generate_history(store: &Store, count: usize) {
         }
     }
     // Spread the times out (and out of id order) so ordering is really tested.
-    let conn = store.connection();
+    let conn = rusqlite::Connection::open(store.path()).expect("open");
     conn.execute_batch(
         "UPDATE conversations SET created_at = created_at - (id * 7919 % 1000) * 3600000 - id % 997,
                                   updated_at = updated_at - (id * 104729 % 1000) * 60000 - id % 991;

@@ -6,7 +6,8 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use interviewer::store::{NewConversation, Role, Status, Store};
+use interviewer::domain::{NewConversation, Role, Status};
+use interviewer::store::Store;
 use support::Sandbox;
 
 fn stderr_of(output: &std::process::Output) -> String {
@@ -385,56 +386,6 @@ fn a_read_only_data_directory_is_named_and_says_what_to_do() {
         assert_fails_naming(&sb, args, "its folder is read-only");
     }
     assert_eq!(std::fs::read(sb.db_path()).expect("read"), before);
-}
-
-#[test]
-fn a_full_database_keeps_what_it_has_and_says_to_free_space() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open_in(dir.path()).expect("open");
-    let id = store
-        .create_conversation(&NewConversation {
-            title: "Full".to_string(),
-            persona: "career-interviewer".to_string(),
-            setup: None,
-        })
-        .expect("create");
-    store
-        .insert_message(id, Role::User, "kept", Status::Complete)
-        .expect("insert");
-    // Cap the file at its current size: the next page SQLite needs is refused with
-    // SQLITE_FULL, exactly as on a full disk.
-    let pages: i64 = store
-        .connection()
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .expect("page_count");
-    let capped: i64 = store
-        .connection()
-        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
-            r.get(0)
-        })
-        .expect("cap");
-    assert_eq!(capped, pages);
-    let big = "an answer that does not fit ".repeat(10_000);
-    let err = store
-        .insert_message(id, Role::Assistant, &big, Status::Complete)
-        .expect_err("no room");
-    let text = err.to_string();
-    assert!(text.contains("is full"), "{text}");
-    assert!(text.contains("Free some space"), "{text}");
-    assert!(text.contains(&store.path().display().to_string()), "{text}");
-    let messages = store.messages(id).expect("read back");
-    assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].content, "kept");
-    // Once there is room again, saving works.
-    store
-        .connection()
-        .query_row("PRAGMA max_page_count = 1000000", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .expect("uncap");
-    store
-        .insert_message(id, Role::Assistant, &big, Status::Complete)
-        .expect("fits now");
 }
 
 /// A small tmpfs mounted for the test, unmounted when dropped.
@@ -821,7 +772,8 @@ fn generate_fixture_writes_a_consistent_searchable_database_once() {
 
 #[test]
 fn rebuilding_the_index_after_the_load_matches_indexing_row_by_row() {
-    use interviewer::fixture::{FixtureSpec, FtsLoad, generate};
+    use interviewer::fixture::{FixtureSpec, generate};
+    use interviewer::store::FtsLoad;
     let rebuilt = tempfile::tempdir().expect("tempdir");
     let triggered = tempfile::tempdir().expect("tempdir");
     let spec = FixtureSpec::new(12, 20);

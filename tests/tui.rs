@@ -6,10 +6,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use interviewer::agent::{AgentError, StreamEnd};
 use interviewer::config::Theme;
-use interviewer::service::SendEvent;
-use interviewer::store::{
+use interviewer::domain::{
     Conversation, ConversationSummary, InterviewSetup, InterviewType, Message, Role, Status,
 };
+use interviewer::service::SendEvent;
 use interviewer::tui::app::{App, Event, Mode};
 use interviewer::tui::sidebar::Hit;
 use interviewer::tui::view;
@@ -429,7 +429,7 @@ fn the_report_view() {
         app.update(key(KeyCode::Char('F')));
         app.update(Event::ReportReady {
             conversation_id: 1,
-            report: interviewer::store::StoredReport {
+            report: interviewer::domain::StoredReport {
                 id: 1,
                 conversation_id: 1,
                 kind: "heuristic".into(),
@@ -456,5 +456,5 @@ fn the_setup_form() {
     });
 }
 
-/// A report as the evaluator writes it (the JSON of `agent::report::Report`).
+/// A report as the evaluator writes it (the JSON of `domain::report::Report`).
 const REPORT_JSON: &str = r#"{"readiness":"almost","overall_summary":"Clear structure; quantify results more.","competencies":[{"name":"Structure (STAR)","score":4,"evidence":"situation and result were clear"},{"name":"Relevance","score":4,"evidence":"answered the question asked"},{"name":"Depth","score":3,"evidence":"one level of detail"},{"name":"Evidence and impact","score":2,"evidence":"no numbers"},{"name":"Communication","score":4,"evidence":"concise"}],"questions":[{"question":"Design a URL shortener","answer_summary":"KV store with base62 ids","strengths":["clear data model"],"improvements":["size the cache"],"better_answer":"Estimate 10k writes/s, then pick the store."}],"top_improvements":["Quantify results","Size the system first","Name trade-offs"],"study_plan":["Rehearse two stories with metrics","Practise capacity estimates"]}"#;

@@ -1,9 +1,15 @@
-//! The interviewer agent: personas and prompts, the OpenAI streaming client, the
-//! offline question bank, and the feedback report.
+//! The interviewer agent: prompts from personas, the OpenAI streaming client, the
+//! offline question bank, and making the feedback report.
 //!
 //! Every backend speaks the same protocol: it is given a [`ChatRequest`] and sends
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
+//!
+//! The agent is pure over what it is given (the history, the setup, a ready
+//! [`Backend`]) and returns events or a report. It never reads the key (the service
+//! hands it a backend holding one), never touches the store and never writes
+//! anything: persisting is the service's.
 
+pub mod assess;
 pub mod bank;
 pub mod fence;
 pub mod heuristics;
@@ -11,21 +17,17 @@ pub mod offline;
 pub mod openai;
 pub mod persona;
 pub mod pricing;
+pub mod probe;
 pub mod report;
 pub mod schema;
+pub mod turns;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Settings;
-use crate::store::{InterviewSetup, Role};
-
-/// One turn of the conversation as sent to a model.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatTurn {
-    pub role: Role,
-    pub content: String,
-}
+#[cfg(test)]
+use crate::domain::Role;
+use crate::domain::{ChatTurn, InterviewSetup};
 
 /// What a backend is asked to continue.
 #[derive(Debug, Clone)]
@@ -143,17 +145,6 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// `--offline` picks the question bank; otherwise a key is needed.
-    pub fn from_settings(settings: &Settings) -> Result<Backend, AgentError> {
-        if settings.offline {
-            return Ok(Backend::Offline);
-        }
-        let (key, source) = crate::secrets::resolve_key().ok_or(AgentError::NoKey)?;
-        crate::crash::set_secret_to_scrub(key.expose());
-        tracing::debug!(?source, api_base = %settings.api_base, "using the OpenAI-compatible backend");
-        Ok(Backend::OpenAi(openai::OpenAiBackend::new(settings, key)?))
-    }
-
     pub fn is_offline(&self) -> bool {
         matches!(self, Backend::Offline)
     }

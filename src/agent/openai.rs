@@ -34,8 +34,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
-use crate::secrets::ApiKey;
-use crate::store::Role;
+use crate::domain::Role;
+use crate::domain::key::ApiKey;
 
 /// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
 /// server that never sends them must not hold a finished reply for the full idle time.
@@ -714,13 +714,7 @@ pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// Text from a server or transport made safe and short for one line of output.
 fn quote(text: &str) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = crate::sanitize::single_line(text);
     if flat.chars().count() <= MAX_QUOTED_CHARS {
         return flat;
     }
@@ -731,8 +725,8 @@ fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agent::ChatTurn;
-    use crate::store::InterviewSetup;
+    use crate::domain::ChatTurn;
+    use crate::domain::InterviewSetup;
 
     fn cx() -> ErrorContext<'static> {
         ErrorContext {

@@ -1,46 +1,15 @@
-//! Interviewer personas: a registry of named interviewer voices (shipped in
-//! `assets/prompts/`) and the assembly of one conversation's system prompt from a
-//! persona, the rules every interview follows, the guidance for the interview type,
-//! and the interview's setup (role, seniority, job description, CV).
+//! The assembly of one conversation's system prompt from a persona (the registry is
+//! `domain::persona`), the rules every interview follows, the guidance for the
+//! interview type, and the interview's setup (role, seniority, job description, CV).
 //!
 //! A persona is how the interviewer sounds (a hiring manager, a supportive coach, a
 //! demanding bar raiser); the interview type decides what is asked. The two are
 //! independent, so every persona runs every type of interview.
 
-use crate::store::InterviewSetup;
-use crate::store::InterviewType;
+use crate::domain::persona::Persona;
+use crate::domain::{InterviewSetup, InterviewType};
 
 use super::bank::{self, Seniority};
-
-/// A named interviewer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Persona {
-    /// Registry name, stored with each conversation (e.g. `career-interviewer`).
-    pub name: &'static str,
-    /// One line for help texts and pickers.
-    pub description: &'static str,
-    /// Who the interviewer is and how they sound.
-    pub prompt: &'static str,
-}
-
-/// Every persona this build ships; the first is the default.
-pub const PERSONAS: &[Persona] = &[
-    Persona {
-        name: "career-interviewer",
-        description: "Career Interviewer: a fair, well-prepared hiring manager running a realistic interview",
-        prompt: include_str!("../../assets/prompts/career-interviewer.md"),
-    },
-    Persona {
-        name: "supportive-coach",
-        description: "Supportive Coach: a patient, encouraging interviewer for first practice sessions",
-        prompt: include_str!("../../assets/prompts/supportive-coach.md"),
-    },
-    Persona {
-        name: "bar-raiser",
-        description: "Bar Raiser: a demanding senior interviewer who probes every claim for evidence",
-        prompt: include_str!("../../assets/prompts/bar-raiser.md"),
-    },
-];
 
 /// How every interview runs, whatever the persona and type.
 pub const INTERVIEW_RULES: &str = include_str!("../../assets/prompts/interview-rules.md");
@@ -62,31 +31,6 @@ pub const MAX_DOCUMENT_CHARS: usize = 8_000;
 
 /// Main questions planned when the setup does not say.
 pub const DEFAULT_QUESTIONS: u32 = super::offline::DEFAULT_QUESTIONS;
-
-/// Unknown persona name, with the names that exist.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("there is no persona {name:?}; choose one of: {}", known_names())]
-pub struct UnknownPersona {
-    pub name: String,
-}
-
-fn known_names() -> String {
-    PERSONAS
-        .iter()
-        .map(|p| p.name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Looks a persona up by name.
-pub fn find(name: &str) -> Result<&'static Persona, UnknownPersona> {
-    PERSONAS
-        .iter()
-        .find(|p| p.name == name)
-        .ok_or_else(|| UnknownPersona {
-            name: name.to_string(),
-        })
-}
 
 /// The system prompt for one conversation: who the interviewer is, how the interview
 /// runs, what this type of interview probes, then what the candidate told us about
@@ -231,6 +175,7 @@ pub fn bounded(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::persona::{PERSONAS, find};
 
     fn setup(kind: InterviewType) -> InterviewSetup {
         InterviewSetup {
@@ -240,17 +185,6 @@ mod tests {
             questions: Some(4),
             job_description: Some("Own our Kubernetes fleet".into()),
             cv: None,
-        }
-    }
-
-    #[test]
-    fn the_default_persona_is_registered_first_and_lookup_fails_clearly() {
-        assert_eq!(PERSONAS[0].name, crate::config::DEFAULT_PERSONA);
-        assert!(find("career-interviewer").is_ok());
-        let err = find("nobody").expect_err("unknown");
-        assert!(err.to_string().contains("bar-raiser"), "{err}");
-        for p in PERSONAS {
-            assert!(!p.description.is_empty() && !p.prompt.trim().is_empty());
         }
     }
 

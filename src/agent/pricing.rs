@@ -2,7 +2,7 @@
 //! of published OpenAI list prices. Always shown as an estimate: prices change,
 //! and other servers (local models, proxies) charge differently or nothing.
 
-use crate::store::Message;
+use crate::domain::Message;
 
 /// List prices in US dollars per million tokens: (model prefix, input, output).
 /// Matched by the longest prefix, so dated snapshots ("gpt-4o-mini-2024-07-18")
@@ -129,7 +129,7 @@ fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Role, Status};
+    use crate::domain::{Role, Status};
 
     #[test]
     fn known_models_are_priced_by_their_family() {

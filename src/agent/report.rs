@@ -1,7 +1,8 @@
-//! The end-of-interview feedback report: its JSON shape (what `reports.body` holds
-//! and exports include), validation, the evaluator request to a model (JSON schema,
-//! one corrective retry), the heuristic report built offline from measurable
-//! signals, and text/markdown renderings for the CLI, the TUI and exports.
+//! Making the end-of-interview feedback report from a transcript it is given: the
+//! evaluator request to a model (JSON schema, one corrective retry), the heuristic
+//! report built offline from measurable signals, and text/markdown renderings for
+//! the CLI, the TUI and exports. The report's shape and validation are
+//! `domain::report`'s; storing it is the service's. Reads and writes nothing.
 
 use std::time::Duration;
 
@@ -11,26 +12,20 @@ use async_openai::types::chat::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::assess::{self, Assessment as Judged};
 use super::bank::BankQuestion;
 use super::heuristics::{self, AnswerSignals};
 use super::offline::{self, AskedQuestion};
 use super::openai::OpenAiBackend;
-use super::{AgentError, Backend, ChatTurn, Usage};
-use crate::store::{InterviewSetup, InterviewType, Role, Store, StoreError, StoredReport};
-
-/// `reports.kind` of a report written by a model.
-pub const KIND_MODEL: &str = "model";
-/// `reports.kind` of a report built from the offline heuristics.
-pub const KIND_HEURISTIC: &str = "heuristic";
-
-/// The competencies every report scores, in this order and with these names.
-pub const COMPETENCIES: [&str; 5] = [
-    "structure",
-    "relevance",
-    "depth",
-    "evidence & impact",
-    "communication",
-];
+use super::probe::Probe;
+use super::{AgentError, Backend, Usage};
+#[cfg(test)]
+use crate::domain::report::validate;
+use crate::domain::report::{
+    COMPETENCIES, CompetencyScore, InvalidReport, KIND_HEURISTIC, KIND_MODEL, QuestionFeedback,
+    Readiness, Report, canonical_competency, parse,
+};
+use crate::domain::{ChatTurn, InterviewSetup, InterviewType, Role, StoredReport};
 
 /// The evaluator's instructions.
 pub const EVALUATOR_PROMPT: &str = include_str!("../../assets/prompts/evaluator.md");
@@ -38,123 +33,6 @@ pub const EVALUATOR_PROMPT: &str = include_str!("../../assets/prompts/evaluator.
 /// Longest transcript sent to the evaluator, in characters; longer ones lose turns
 /// from the middle (the opening and the latest answers matter most).
 pub const MAX_TRANSCRIPT_CHARS: usize = 60_000;
-
-/// A feedback report. Fields are in the order a model is asked to write them
-/// (analysis before verdicts): each question's evidence and scores, then the
-/// competencies, then readiness, then the summary and the advice.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    pub questions: Vec<QuestionFeedback>,
-    pub competencies: Vec<CompetencyScore>,
-    pub readiness: Readiness,
-    pub overall_summary: String,
-    /// The two or three highest-leverage improvements, most important first.
-    pub top_improvements: Vec<String>,
-    /// Concrete practice steps for the coming week.
-    pub study_plan: Vec<String>,
-}
-
-/// How ready the candidate is for the real interview.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Readiness {
-    NotYet,
-    Almost,
-    Ready,
-}
-
-impl Readiness {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Readiness::NotYet => "not_yet",
-            Readiness::Almost => "almost",
-            Readiness::Ready => "ready",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Readiness::NotYet => "Not yet ready",
-            Readiness::Almost => "Almost ready",
-            Readiness::Ready => "Ready",
-        }
-    }
-}
-
-/// One competency's score on the anchored 1–5 scale, with the evidence for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CompetencyScore {
-    pub name: String,
-    pub score: u8,
-    pub evidence: String,
-}
-
-/// Feedback on one main question (its follow-ups folded in).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct QuestionFeedback {
-    /// The question's number in the outline sent to the evaluator (model reports).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<u32>,
-    pub question: String,
-    pub answer_summary: String,
-    /// Exact quotes from the candidate's answer that the scores rest on.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<String>,
-    /// A 1–5 score on each competency that applies to this answer, each with a quote.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub scores: Vec<AnswerScore>,
-    /// The answer's score, 1 to 5 (for model reports the rounded mean of its
-    /// supported competency scores).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<u8>,
-    /// Points of the question's checklist the answer covers, where a checklist exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub covered: Option<Vec<String>>,
-    /// Points of the question's checklist the answer leaves out, where one exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<Vec<String>>,
-    pub strengths: Vec<String>,
-    pub improvements: Vec<String>,
-    /// The candidate's own answer, rewritten from what they said and their CV only.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub rewritten: String,
-    /// A short model answer (heuristic reports: what a good answer contains).
-    pub better_answer: String,
-}
-
-/// One competency's score for one answer, with the exact quote it rests on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnswerScore {
-    pub competency: String,
-    pub score: u8,
-    pub quote: String,
-    /// Whether the quote was found in the candidate's answers; an unsupported
-    /// score is shown marked and left out of the derived scores.
-    #[serde(default = "yes")]
-    pub supported: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// A stored report as it can be shown: a valid report, or the raw text a model
-/// returned when it could not be read as one.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParsedReport {
-    Valid(Report),
-    Raw(String),
-}
-
-/// Reads a stored report; anything not valid is shown as raw text.
-pub fn parse_stored(stored: &StoredReport) -> ParsedReport {
-    if stored.valid
-        && let Ok(report) = parse(&stored.body)
-    {
-        return ParsedReport::Valid(report);
-    }
-    ParsedReport::Raw(stored.body.clone())
-}
 
 /// A line saying where a stored report came from, e.g.
 /// "Feedback report by gpt-4o-mini, 2026-11-25 10:32".
@@ -173,140 +51,6 @@ pub fn heading(stored: &StoredReport) -> String {
             stored.model.as_deref().unwrap_or("the model")
         ),
     }
-}
-
-/// Why a report could not be read or made.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    #[error("the report is not valid JSON: {0}")]
-    Json(String),
-    #[error("the report is incomplete or out of range: {0}")]
-    Invalid(String),
-    #[error(
-        "conversation {0} has no answers to assess yet: answer at least one question, then ask for the report"
-    )]
-    NoAnswers(i64),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Agent(#[from] AgentError),
-}
-
-// ----- parsing and validation ---------------------------------------------------------
-
-/// Reads a report from a model's reply or a stored body: tolerates a code fence or
-/// a sentence around the JSON object, then checks every rule of [`validate`].
-pub fn parse(text: &str) -> Result<Report, ReportError> {
-    let json = json_object_in(text)
-        .ok_or_else(|| ReportError::Json("there is no JSON object in the reply".to_string()))?;
-    let mut report: Report =
-        serde_json::from_str(json).map_err(|e| ReportError::Json(e.to_string()))?;
-    normalise(&mut report);
-    validate(&report)?;
-    Ok(report)
-}
-
-/// The outermost `{…}` of the text.
-fn json_object_in(text: &str) -> Option<&str> {
-    let start = text.find('{')?;
-    let end = text.rfind('}')?;
-    (start < end).then(|| &text[start..=end])
-}
-
-/// Tidies what models vary in without changing meaning: competency names'
-/// case and "and" for "&", surrounding whitespace, empty list items.
-fn normalise(report: &mut Report) {
-    for c in &mut report.competencies {
-        c.name = canonical_competency(&c.name);
-        c.evidence = c.evidence.trim().to_string();
-    }
-    let tidy = |items: &mut Vec<String>| {
-        for s in items.iter_mut() {
-            *s = s.trim().to_string();
-        }
-        items.retain(|s| !s.is_empty());
-    };
-    tidy(&mut report.top_improvements);
-    tidy(&mut report.study_plan);
-    for q in &mut report.questions {
-        tidy(&mut q.strengths);
-        tidy(&mut q.improvements);
-    }
-    report.overall_summary = report.overall_summary.trim().to_string();
-}
-
-/// A competency name as models vary it ("Evidence and Impact", "STAR"), made one
-/// of [`COMPETENCIES`] where it clearly is one.
-fn canonical_competency(name: &str) -> String {
-    let name = name.trim().to_lowercase().replace(" and ", " & ");
-    match name.as_str() {
-        "structure (star)" | "star" | "structure/star" => "structure".to_string(),
-        "evidence" | "impact" | "evidence&impact" => "evidence & impact".to_string(),
-        _ => name,
-    }
-}
-
-/// Checks a report: every competency scored once on 1–5 with evidence, the
-/// summary, improvements and study plan present, every question's fields filled.
-pub fn validate(report: &Report) -> Result<(), ReportError> {
-    let invalid = |m: String| Err(ReportError::Invalid(m));
-    if report.overall_summary.is_empty() {
-        return invalid("overall_summary is empty".into());
-    }
-    for c in &report.competencies {
-        if !COMPETENCIES.contains(&c.name.as_str()) {
-            return invalid(format!(
-                "unknown competency {:?}; use exactly: {}",
-                c.name,
-                COMPETENCIES.join(", ")
-            ));
-        }
-        if !(1..=5).contains(&c.score) {
-            return invalid(format!(
-                "the score of {:?} is {}, outside 1 to 5",
-                c.name, c.score
-            ));
-        }
-        if c.evidence.is_empty() {
-            return invalid(format!("the score of {:?} has no evidence", c.name));
-        }
-    }
-    for name in COMPETENCIES {
-        let n = report
-            .competencies
-            .iter()
-            .filter(|c| c.name == name)
-            .count();
-        if n != 1 {
-            return invalid(format!(
-                "competency {name:?} must be scored exactly once (found {n})"
-            ));
-        }
-    }
-    for (i, q) in report.questions.iter().enumerate() {
-        let n = i + 1;
-        if q.question.trim().is_empty() {
-            return invalid(format!("question {n} has no question text"));
-        }
-        if q.answer_summary.trim().is_empty() {
-            return invalid(format!("question {n} has no answer_summary"));
-        }
-        if q.strengths.is_empty() && q.improvements.is_empty() {
-            return invalid(format!(
-                "question {n} has neither strengths nor improvements"
-            ));
-        }
-        if q.better_answer.trim().is_empty() {
-            return invalid(format!("question {n} has no better_answer"));
-        }
-    }
-    if report.top_improvements.is_empty() {
-        return invalid("top_improvements is empty".into());
-    }
-    if report.study_plan.is_empty() {
-        return invalid("study_plan is empty".into());
-    }
-    Ok(())
 }
 
 /// The JSON schema sent as `response_format` (OpenAI structured outputs, strict:
@@ -638,7 +382,7 @@ pub async fn evaluate(
             Err(e) => return Err(e),
         }
     };
-    let follow_up = match parse(&first).and_then(|r| finish(r, &items)) {
+    let follow_up = match parse(&first).and_then(|r| finish(r, &items, setup.interview_type)) {
         Ok(mut report) => {
             let invented = check_quotes(&mut report, &answers);
             if invented.is_empty() {
@@ -692,21 +436,26 @@ pub async fn evaluate(
     let outcome = match (earlier, second) {
         // An invalid first reply: the second one, checked the same way.
         (Ok(error), None) => Evaluated::Invalid { raw: first, error },
-        (Ok(_), Some(second)) => match parse(&second).and_then(|r| finish(r, &items)) {
-            Ok(mut report) => {
-                check_quotes(&mut report, &answers);
-                Evaluated::Valid(report)
+        (Ok(_), Some(second)) => {
+            match parse(&second).and_then(|r| finish(r, &items, setup.interview_type)) {
+                Ok(mut report) => {
+                    check_quotes(&mut report, &answers);
+                    Evaluated::Valid(report)
+                }
+                Err(e) => Evaluated::Invalid {
+                    raw: second,
+                    error: e.to_string(),
+                },
             }
-            Err(e) => Evaluated::Invalid {
-                raw: second,
-                error: e.to_string(),
-            },
-        },
+        }
         // Invented quotes: the repaired reply when it reads, else the first one;
         // quotes still not found stay marked unsupported.
         (Err(first_report), second) => {
-            let repaired =
-                second.and_then(|text| parse(&text).and_then(|r| finish(r, &items)).ok());
+            let repaired = second.and_then(|text| {
+                parse(&text)
+                    .and_then(|r| finish(r, &items, setup.interview_type))
+                    .ok()
+            });
             let mut report = repaired.unwrap_or(first_report);
             check_quotes(&mut report, &answers);
             Evaluated::Valid(report)
@@ -930,8 +679,12 @@ pub fn readiness_rule(scores: &[u8], asked: usize, skipped: usize) -> Readiness 
 /// question scored on at least one competency, each score on 1–5 with a quote, no
 /// competency twice, question numbers from the outline, a rewritten answer. Then
 /// the derived scores are filled in.
-fn finish(mut report: Report, items: &[AskedQuestion]) -> Result<Report, ReportError> {
-    let invalid = |m: String| Err(ReportError::Invalid(m));
+fn finish(
+    mut report: Report,
+    items: &[AskedQuestion],
+    kind: InterviewType,
+) -> Result<Report, InvalidReport> {
+    let invalid = |m: String| Err(InvalidReport::Invalid(m));
     for (i, q) in report.questions.iter_mut().enumerate() {
         let n = i + 1;
         let outlined = q
@@ -986,13 +739,19 @@ fn finish(mut report: Report, items: &[AskedQuestion]) -> Result<Report, ReportE
             .iter_mut()
             .for_each(|e| *e = e.trim().to_string());
         q.evidence.retain(|e| !e.is_empty());
-        // Covered and missing points come from the bank's checklist, on our side.
+        // Covered and missing points: the question's checklist checked on our side,
+        // as in the offline report, so both kinds of report compare.
         if let Some(item) = outlined {
-            q.question = if q.question.trim().is_empty() {
-                item.question.clone()
-            } else {
-                q.question.clone()
-            };
+            if q.question.trim().is_empty() {
+                q.question = item.question.clone();
+            }
+            if !item.answers.is_empty() {
+                let kind = item.bank.map_or(kind, |b| b.interview_type);
+                let judged =
+                    assess::assess(item.bank, kind, &item.question, &item.answer_text(), &[]);
+                q.covered = judged.covered();
+                q.missing = judged.missing();
+            }
         }
     }
     derive_scores(&mut report);
@@ -1031,64 +790,58 @@ struct CompletionUsage {
     completion_tokens: u32,
 }
 
-// ----- making and storing a report ----------------------------------------------------
+// ----- making a report ---------------------------------------------------------------
 
-/// Makes a report for a conversation and stores it: by the model when `backend`
-/// is a server, from the heuristics when it is offline. An invalid model reply is
-/// stored too (`valid = 0`) so it can be shown as it came. Returns the stored row
-/// and the tokens the evaluation used.
-pub async fn generate(
-    store: &Store,
-    backend: &Backend,
-    model: &str,
-    conversation_id: i64,
-) -> Result<(StoredReport, Option<Usage>), ReportError> {
-    let (setup, history) = assessable(store, conversation_id)?;
-    let (kind, model_name, body, valid, usage) = match backend {
-        Backend::Offline => {
-            let report = heuristic_report(&setup, &history);
-            (KIND_HEURISTIC, None, encode(&report), true, None)
-        }
-        Backend::OpenAi(openai) => {
-            let evaluation = evaluate(openai, model, &setup, &history).await?;
-            match evaluation.outcome {
-                Evaluated::Valid(report) => (
-                    KIND_MODEL,
-                    Some(model),
-                    encode(&report),
-                    true,
-                    evaluation.usage,
-                ),
-                Evaluated::Invalid { raw, error } => {
-                    tracing::warn!(%error, "storing the model's invalid report as raw text");
-                    (KIND_MODEL, Some(model), raw, false, evaluation.usage)
-                }
-            }
-        }
-    };
-    let id = store.insert_report(conversation_id, kind, model_name, &body, valid)?;
-    let stored = store
-        .latest_report(conversation_id)?
-        .filter(|r| r.id == id)
-        .ok_or(ReportError::Store(StoreError::NoConversation(
-            conversation_id,
-        )))?;
-    Ok((stored, usage))
+/// A report as made, ready to be stored: by the model when the backend is a server,
+/// from the heuristics when it is offline. An invalid model reply is kept too
+/// (`valid == false`) so it can be shown as it came.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// [`KIND_MODEL`] or [`KIND_HEURISTIC`].
+    pub kind: &'static str,
+    /// The model that wrote it; `None` for a heuristic report.
+    pub model: Option<String>,
+    /// The report JSON, or the raw reply when it was not a valid report.
+    pub body: String,
+    pub valid: bool,
+    /// Tokens the evaluation used, when the server reported them.
+    pub usage: Option<Usage>,
 }
 
-/// The setup and the turns of a conversation that has something to assess, or
-/// [`ReportError::NoAnswers`]: callers check this before saying a model is asked.
-pub fn assessable(
-    store: &Store,
-    conversation_id: i64,
-) -> Result<(InterviewSetup, Vec<ChatTurn>), ReportError> {
-    let conversation = store.require_conversation(conversation_id)?;
-    let messages = store.messages(conversation_id)?;
-    let history = crate::service::history_for_model(&messages);
-    if !has_answers(&history) {
-        return Err(ReportError::NoAnswers(conversation_id));
-    }
-    Ok((conversation.setup.unwrap_or_default(), history))
+/// Assesses an interview from what it is given. Reads and writes nothing: the
+/// caller has checked [`has_answers`] and stores the result.
+pub async fn assess(
+    backend: &Backend,
+    model: &str,
+    setup: &InterviewSetup,
+    history: &[ChatTurn],
+) -> Result<Assessment, AgentError> {
+    Ok(match backend {
+        Backend::Offline => Assessment {
+            kind: KIND_HEURISTIC,
+            model: None,
+            body: encode(&heuristic_report(setup, history)),
+            valid: true,
+            usage: None,
+        },
+        Backend::OpenAi(openai) => {
+            let evaluation = evaluate(openai, model, setup, history).await?;
+            let (body, valid) = match evaluation.outcome {
+                Evaluated::Valid(report) => (encode(&report), true),
+                Evaluated::Invalid { raw, error } => {
+                    tracing::warn!(%error, "keeping the model's invalid report as raw text");
+                    (raw, false)
+                }
+            };
+            Assessment {
+                kind: KIND_MODEL,
+                model: Some(model.to_string()),
+                body,
+                valid,
+                usage: evaluation.usage,
+            }
+        }
+    })
 }
 
 fn encode(report: &Report) -> String {
@@ -1105,17 +858,28 @@ pub fn has_answers(history: &[ChatTurn]) -> bool {
 
 // ----- the heuristic report -----------------------------------------------------------
 
-/// Signals of one answered question, with the scores derived from them.
+/// One answered question judged, with the competency scores derived from it.
 struct Assessed<'a> {
     item: &'a AskedQuestion,
     kind: InterviewType,
     signals: AnswerSignals,
+    judged: Judged,
     scores: [u8; 5],
 }
 
-/// The offline report: each answer's measurable signals turned into transparent
-/// scores, strengths and improvements, with the bank's notes on what a good answer
-/// contains. Honest about what it is: it measures form, not content.
+/// `n` and the noun, in the singular or plural: "1 answer", "3 answers".
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The offline report: each answer judged against its question's checklist (what
+/// it covered and missed, a 1–5 score with the words that earned it, one next
+/// step), and its measurable signals turned into transparent competency scores.
+/// Honest about what it is: matching words and counting signals, not understanding.
 pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report {
     let items = offline::outline(history);
     let assessed: Vec<Assessed<'_>> = items
@@ -1123,12 +887,15 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
         .filter(|i| !i.answers.is_empty())
         .map(|item| {
             let kind = item.bank.map_or(setup.interview_type, |b| b.interview_type);
-            let signals = heuristics::analyse(&item.answer_text(), kind);
-            let scores = score(item, kind, &signals);
+            let text = item.answer_text();
+            let judged = assess::assess(item.bank, kind, &item.question, &text, &item.clarifying);
+            let signals = judged.signals.clone();
+            let scores = score(kind, &signals, &judged);
             Assessed {
                 item,
                 kind,
                 signals,
+                judged,
                 scores,
             }
         })
@@ -1143,13 +910,17 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
             evidence: competency_evidence(i, &assessed),
         })
         .collect();
-    let mean =
-        competencies.iter().map(|c| f64::from(c.score)).sum::<f64>() / competencies.len() as f64;
-    // Skipping most questions is not readiness, whatever the answered ones show.
-    let skipped = items.iter().filter(|i| i.answers.is_empty()).count();
-    let readiness = if assessed.is_empty() || mean < 2.75 || skipped * 2 > items.len() {
+    // Readiness from the answers' own scores; a question left unanswered counts 1.
+    let unanswered = items.iter().filter(|i| i.answers.is_empty()).count();
+    let answer_scores: Vec<f64> = assessed
+        .iter()
+        .map(|a| f64::from(a.judged.score))
+        .chain(std::iter::repeat_n(1.0, unanswered))
+        .collect();
+    let mean = answer_scores.iter().sum::<f64>() / answer_scores.len().max(1) as f64;
+    let readiness = if assessed.is_empty() || mean < 2.75 || unanswered * 2 > items.len() {
         Readiness::NotYet
-    } else if mean < 3.75 {
+    } else if mean < 3.75 || assessed.iter().any(|a| a.judged.off_topic) {
         Readiness::Almost
     } else {
         Readiness::Ready
@@ -1159,52 +930,61 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
     for item in &items {
         match assessed.iter().find(|a| std::ptr::eq(a.item, item)) {
             Some(a) => questions.push(question_feedback(a)),
-            None => questions.push(QuestionFeedback {
-                question: item.question.clone(),
-                answer_summary: "Skipped.".into(),
-                strengths: Vec::new(),
-                improvements: vec![
-                    "Practise this one out loud before the real interview: skipped questions tend to come back.".into(),
-                ],
-                better_answer: notes_for(item.bank, setup.interview_type),
-                ..Default::default()
-            }),
+            None => questions.push(unanswered_feedback(item, setup.interview_type)),
         }
     }
 
-    let mut ranked: Vec<&CompetencyScore> = competencies.iter().collect();
-    ranked.sort_by_key(|c| c.score);
-    // Up to three competencies below 4; at least two when any is below 5.
-    let mut weakest: Vec<&str> = ranked
-        .iter()
-        .filter(|c| c.score < 4)
-        .take(3)
-        .map(|c| c.name.as_str())
-        .collect();
-    for c in ranked.iter().filter(|c| c.score == 4) {
-        if weakest.len() >= 2 {
+    // The improvements that matter most: the next steps of the weakest answers
+    // first, then the weakest competencies.
+    let mut by_score: Vec<&Assessed<'_>> = assessed.iter().collect();
+    by_score.sort_by_key(|a| a.judged.score);
+    let mut top_improvements: Vec<String> = Vec::new();
+    for a in by_score.iter().filter(|a| a.judged.score < 4) {
+        let step = a.judged.next_step.clone();
+        if !top_improvements.contains(&step) {
+            top_improvements.push(step);
+        }
+        if top_improvements.len() == 2 {
             break;
         }
-        weakest.push(c.name.as_str());
     }
-    let mut top_improvements: Vec<String> = weakest
+    let mut ranked: Vec<&CompetencyScore> = competencies.iter().collect();
+    ranked.sort_by_key(|c| c.score);
+    let weakest: Vec<&str> = ranked
         .iter()
-        .take(3)
-        .map(|name| advice(name).to_string())
+        .filter(|c| c.score < 4)
+        .take(2)
+        .map(|c| c.name.as_str())
         .collect();
+    for name in &weakest {
+        if top_improvements.len() >= 3 {
+            break;
+        }
+        let item = advice(name).to_string();
+        if !top_improvements.contains(&item) {
+            top_improvements.push(item);
+        }
+    }
     if top_improvements.is_empty() {
         top_improvements.push(
-            "Your answers show every signal these checks look for; practise with a model (set an API key) for feedback on their content.".into(),
+            "Your answers cover what these checks look for; practise with a model (set an API key) for feedback on their content.".into(),
         );
     }
     let mut study_plan: Vec<String> = weakest
         .iter()
-        .take(2)
         .map(|name| practice(name).to_string())
         .collect();
-    study_plan.push(
-        "Read the notes on what a good answer contains, shown with each question in this report, and rewrite your weakest answer using them.".into(),
-    );
+    if let Some(worst) = by_score.first().filter(|a| a.judged.score < 4) {
+        study_plan.push(format!(
+            "Rewrite your answer to \"{}\" so it covers: {}.",
+            worst.item.question,
+            worst.judged.missing().join("; ")
+        ));
+    } else {
+        study_plan.push(
+            "Read the points a good answer contains, shown with each question in this report, and rewrite your weakest answer using them.".into(),
+        );
+    }
     study_plan.push(
         "Run another practice interview of the same type and compare this report's scores with the next one (`interviewer stats`).".into(),
     );
@@ -1223,38 +1003,74 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
     }
 }
 
-/// The five scores of one answer, in [`COMPETENCIES`] order.
-fn score(item: &AskedQuestion, kind: InterviewType, s: &AnswerSignals) -> [u8; 5] {
-    let technical = matches!(kind, InterviewType::Technical | InterviewType::SystemDesign);
-    let structure = if technical {
-        1 + if s.reasons() { 2 } else { 0 }
-            + u8::from(s.sequence_cues > 0)
-            + u8::from(!s.too_short && !s.rambling)
-    } else {
-        1 + s.star.count() as u8
+/// A question with no answer (skipped, or only non-answers).
+fn unanswered_feedback(item: &AskedQuestion, kind: InterviewType) -> QuestionFeedback {
+    let kind = item.bank.map_or(kind, |b| b.interview_type);
+    let judged = assess::assess(item.bank, kind, &item.question, "", &item.clarifying);
+    let answer_summary = match item.not_answers.first() {
+        Some(said) if !item.skipped => {
+            format!("Not answered (you said \"{}\").", excerpt(said, 12))
+        }
+        _ => "Skipped.".into(),
     };
-    let overlap = relevance_overlap(item, &item.answer_text());
-    let relevance = match overlap {
-        o if o >= 0.5 => 5,
-        o if o >= 0.35 => 4,
-        o if o >= 0.2 => 3,
-        o if o > 0.0 => 2,
-        _ => 1,
+    QuestionFeedback {
+        question: item.question.clone(),
+        answer_summary,
+        strengths: Vec::new(),
+        improvements: vec![
+            "Practise this one out loud before the real interview: unanswered questions tend to come back.".into(),
+        ],
+        better_answer: notes_for(item.bank, kind),
+        score: Some(1),
+        covered: Vec::new(),
+        missing: judged.missing(),
+        ..Default::default()
+    }
+}
+
+/// The five competency scores of one answer, in [`COMPETENCIES`] order.
+fn score(kind: InterviewType, s: &AnswerSignals, judged: &Judged) -> [u8; 5] {
+    let c = &judged.coverage;
+    let has = |p: Probe| u8::from(c.covers(p));
+    let structure = match kind {
+        InterviewType::Technical | InterviewType::SystemDesign => {
+            1 + 2 * has(Probe::Reasoning).max(has(Probe::Requirements))
+                + u8::from(s.sequence_cues > 0)
+                + u8::from(!s.too_short && !s.rambling)
+        }
+        InterviewType::Hr => {
+            // Direct and brief: an answer, a reason, and a stop.
+            1 + 2 * u8::from((25..=220).contains(&s.words))
+                + has(Probe::Reasoning)
+                + u8::from(!s.rambling)
+        }
+        _ => 1 + s.star.count() as u8,
     };
-    let depth = if s.rambling {
-        3
+    let share = if judged.points.is_empty() {
+        0.0
     } else {
-        match s.words {
-            0..40 => 1,
-            40..80 => 2,
-            80..150 => 3,
-            _ => 4 + u8::from(s.reasons() || s.star.count() == 4),
+        judged.covered().len() as f64 / judged.points.len() as f64
+    };
+    let relevance = if judged.off_topic {
+        1
+    } else {
+        match share {
+            x if x >= 0.6 => 5,
+            x if x >= 0.4 => 4,
+            x if x >= 0.25 => 3,
+            x if x > 0.0 => 2,
+            _ => 1,
         }
     };
-    let evidence = match s.quantities.len() {
-        0 => 1 + u8::from(s.star.result),
-        1 => 3,
-        _ => 4 + u8::from(s.star.result),
+    let depth = judged.score;
+    let evidence = match (
+        s.quantities.len(),
+        c.covers(Probe::Result) || c.covers(Probe::Example),
+    ) {
+        (0, false) => 1,
+        (0, true) => 2,
+        (1, _) => 3 + u8::from(c.covers(Probe::Result)),
+        _ => 4 + u8::from(c.covers(Probe::Result)),
     };
     let filler_penalty = match s.filler_rate() {
         r if r > 6.0 => 3,
@@ -1276,69 +1092,6 @@ fn score(item: &AskedQuestion, kind: InterviewType, s: &AnswerSignals) -> [u8; 5
     ]
 }
 
-/// Share of the question's key words (and the bank's tags) the answer uses.
-fn relevance_overlap(item: &AskedQuestion, answer: &str) -> f64 {
-    const STOP: &[&str] = &[
-        "about",
-        "after",
-        "again",
-        "could",
-        "describe",
-        "does",
-        "from",
-        "have",
-        "into",
-        "tell",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "time",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "with",
-        "would",
-        "your",
-        "yourself",
-        "how",
-        "why",
-        "you",
-        "the",
-        "and",
-        "for",
-        "did",
-        "something",
-        "someone",
-    ];
-    let words = |text: &str| -> Vec<String> {
-        text.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() >= 4 && !STOP.contains(w))
-            .map(|w| w.trim_end_matches('s').to_string())
-            .collect()
-    };
-    let mut keys = words(&item.question);
-    if let Some(bank) = item.bank {
-        keys.extend(bank.tags.iter().flat_map(|t| words(&t.replace('-', " "))));
-    }
-    keys.sort();
-    keys.dedup();
-    if keys.is_empty() {
-        return 0.0;
-    }
-    let said = words(answer);
-    let hits = keys.iter().filter(|k| said.contains(k)).count();
-    hits as f64 / keys.len() as f64
-}
-
 fn average(scores: impl Iterator<Item = u8>) -> u8 {
     let all: Vec<u8> = scores.collect();
     if all.is_empty() {
@@ -1357,22 +1110,25 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
     let count = |f: &dyn Fn(&Assessed<'_>) -> bool| assessed.iter().filter(|a| f(a)).count();
     match index {
         0 => {
-            let technical_kind = |a: &Assessed<'_>| {
+            let is = |k: InterviewType| move |a: &Assessed<'_>| a.kind == k;
+            let technical = count(&|a| {
                 matches!(
                     a.kind,
                     InterviewType::Technical | InterviewType::SystemDesign
                 )
-            };
-            let technical = count(&technical_kind);
-            let stories = n - technical;
-            // STAR applies to stories; technical answers are read for reasons and steps.
+            });
+            let hr = count(&is(InterviewType::Hr));
+            let stories = n - technical - hr;
             let star = |part: &dyn Fn(&Assessed<'_>) -> bool| {
-                count(&|a: &Assessed<'_>| !technical_kind(a) && part(a))
+                count(&|a: &Assessed<'_>| {
+                    matches!(a.kind, InterviewType::Behavioral | InterviewType::General) && part(a)
+                })
             };
             let mut parts = Vec::new();
             if stories > 0 {
                 parts.push(format!(
-                    "STAR cues across {stories} answer(s): situation {}, task {}, action {}, result {}",
+                    "STAR cues across {}: situation {}, task {}, action {}, result {}",
+                    count_of(stories, "story", "stories"),
                     star(&|a| a.signals.star.situation),
                     star(&|a| a.signals.star.task),
                     star(&|a| a.signals.star.action),
@@ -1381,28 +1137,61 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
             }
             if technical > 0 {
                 parts.push(format!(
-                    "reasons given in {} and ordered steps in {} of {technical} technical answer(s)",
-                    count(&|a| technical_kind(a) && a.signals.reasons()),
-                    count(&|a| technical_kind(a) && a.signals.sequence_cues > 0)
+                    "reasons given in {} and ordered steps in {} of {}",
+                    count(&|a| a.judged.coverage.covers(Probe::Reasoning)
+                        && matches!(
+                            a.kind,
+                            InterviewType::Technical | InterviewType::SystemDesign
+                        )),
+                    count(&|a| a.signals.sequence_cues > 0
+                        && matches!(
+                            a.kind,
+                            InterviewType::Technical | InterviewType::SystemDesign
+                        )),
+                    count_of(technical, "technical answer", "technical answers")
+                ));
+            }
+            if hr > 0 {
+                parts.push(format!(
+                    "{} of {} direct and brief (25 to 220 words)",
+                    count(&|a| a.kind == InterviewType::Hr && (25..=220).contains(&a.signals.words)),
+                    count_of(hr, "screening answer", "screening answers")
                 ));
             }
             parts.join("; ") + "."
         }
-        1 => format!(
-            "Measured as word overlap with each question's key terms: {} of {n} answer(s) use at least a fifth of them.",
-            count(&|a| relevance_overlap(a.item, &a.item.answer_text()) >= 0.2)
-        ),
-        2 => {
-            let words: Vec<String> = assessed
+        1 => {
+            let off: Vec<String> = assessed
                 .iter()
-                .map(|a| a.signals.words.to_string())
+                .filter(|a| a.judged.off_topic)
+                .map(|a| format!("\"{}\"", excerpt(&a.item.question, 8)))
+                .collect();
+            let covered: usize = assessed.iter().map(|a| a.judged.covered().len()).sum();
+            let points: usize = assessed.iter().map(|a| a.judged.points.len()).sum();
+            let mut text = format!(
+                "Your answers covered {covered} of the {} a good answer to these questions contains",
+                count_of(points, "point", "points")
+            );
+            if off.is_empty() {
+                text.push('.');
+            } else {
+                text.push_str(&format!(
+                    "; off the question's subject: {}.",
+                    off.join(", ")
+                ));
+            }
+            text
+        }
+        2 => {
+            let scores: Vec<String> = assessed
+                .iter()
+                .map(|a| format!("{}/5", a.judged.score))
                 .collect();
             format!(
-                "Answer lengths in words: {}; {} too short (under {}), {} rambling.",
-                words.join(", "),
+                "Answer scores against each question's checklist: {}; {} too short (under {} words).",
+                scores.join(", "),
                 count(&|a| a.signals.too_short),
                 heuristics::TOO_SHORT_WORDS,
-                count(&|a| a.signals.rambling),
             )
         }
         3 => {
@@ -1414,15 +1203,16 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                 .collect();
             let we_heavy = count(&|a| a.signals.we_heavy());
             let mut text = format!(
-                "{} of {n} answer(s) state a number",
-                count(&|a| a.signals.quantified())
+                "{} of {} state a number",
+                count(&|a| a.signals.quantified()),
+                count_of(n, "answer", "answers")
             );
             if !found.is_empty() {
                 text.push_str(&format!(" ({})", found.join(", ")));
             }
             text.push_str(&format!(
                 "; {} describe a result; {we_heavy} lean on \"we\" more than \"I\".",
-                count(&|a| a.signals.star.result)
+                count(&|a| a.judged.coverage.covers(Probe::Result))
             ));
             text
         }
@@ -1448,7 +1238,8 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                 format!("No filler or hedge words in {words} words.")
             } else {
                 format!(
-                    "{fillers} filler or hedge word(s) in {words} words ({}).",
+                    "{} in {words} words ({}).",
+                    count_of(fillers, "filler or hedge word", "filler or hedge words"),
                     listed.join(", ")
                 )
             }
@@ -1456,50 +1247,48 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
     }
 }
 
+/// The first `n` words of `text`, with an ellipsis when cut.
+fn excerpt(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let cut = words.iter().take(n).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > n {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
 fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
     let s = &a.signals;
-    let technical = matches!(
-        a.kind,
-        InterviewType::Technical | InterviewType::SystemDesign
-    );
+    let j = &a.judged;
     let mut strengths = Vec::new();
-    let mut improvements = Vec::new();
+    let mut improvements = vec![format!("Next step: {}", j.next_step)];
 
+    if !j.evidence.is_empty() {
+        let quoted: Vec<String> = j.evidence.iter().map(|q| format!("\"{q}\"")).collect();
+        strengths.push(format!(
+            "{}/5, earned by your words {}.",
+            j.score,
+            quoted.join(", ")
+        ));
+    }
+    if j.off_topic {
+        improvements.push(
+            "The answer stays away from what was asked: almost none of the question's subject appears in it.".into(),
+        );
+    }
     if s.too_short {
         improvements.push(format!(
-            "At {} words the answer is too short to show much: give one concrete example with what you did and what happened.",
+            "At {} words the answer is too short to show much.",
             s.words
         ));
     } else if s.rambling {
         improvements.push(format!(
-            "At {} words the answer runs long: lead with the point, keep one example, and stop after the result.",
-            s.words
-        ));
-    } else {
-        strengths.push(format!(
-            "A substantial answer of {} words without rambling.",
+            "At {} words the answer runs long: lead with the point and stop after the result.",
             s.words
         ));
     }
-    if technical {
-        if s.reasons() {
-            strengths.push(
-                "You gave reasons for your choices (because, trade-offs, alternatives).".into(),
-            );
-        } else {
-            improvements.push(
-                "Say why: compare your choice with an alternative and name the trade-off.".into(),
-            );
-        }
-    } else if s.star.count() == 4 {
-        strengths.push("All four STAR parts are there: situation, task, action and result.".into());
-    } else {
-        improvements.push(format!(
-            "No clear {} in the story: cover each STAR part in order.",
-            s.star.missing().join(" or ")
-        ));
-    }
-    if s.quantified() {
+    if s.quantified() && a.kind != InterviewType::Hr {
         let shown: Vec<String> = s
             .quantities
             .iter()
@@ -1507,19 +1296,12 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
             .map(|q| format!("\"{q}\""))
             .collect();
         strengths.push(format!("You quantified it: {}.", shown.join(", ")));
-    } else if a.kind != InterviewType::Hr {
-        improvements.push(
-            "Put a number on the outcome: a percentage, money, time saved or people affected."
-                .into(),
-        );
     }
-    if s.we_heavy() {
+    if a.kind == InterviewType::Behavioral && s.we_heavy() {
         improvements.push(format!(
             "\"We\" ({}) outnumbers \"I\" ({}): say what you personally did.",
             s.we_count, s.i_count
         ));
-    } else if s.i_count > 0 && !technical {
-        strengths.push("Told in the first person: your own part is clear.".into());
     }
     if s.filler_rate() > 1.0 {
         let listed: Vec<String> = s
@@ -1533,25 +1315,13 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
             listed.join(", ")
         ));
     }
-
-    let excerpt: String = {
-        let text = a.item.answer_text();
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let cut = words.iter().take(25).copied().collect::<Vec<_>>().join(" ");
-        if words.len() > 25 {
-            format!("{cut}…")
-        } else {
-            cut
-        }
-    };
     let answer_summary = format!(
-        "\"{excerpt}\" ({} words; STAR cues {}/4; {} number(s); I/we {}/{}; {} filler word(s))",
+        "\"{}\" ({} words; {} of {} checklist points covered; {})",
+        excerpt(&a.item.answer_text(), 25),
         s.words,
-        s.star.count(),
-        s.quantities.len(),
-        s.i_count,
-        s.we_count,
-        s.filler_count()
+        j.covered().len(),
+        j.points.len(),
+        count_of(s.quantities.len(), "number", "numbers"),
     );
     QuestionFeedback {
         question: a.item.question.clone(),
@@ -1559,6 +1329,9 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
         strengths,
         improvements,
         better_answer: notes_for(a.item.bank, a.kind),
+        score: Some(j.score),
+        covered: j.covered(),
+        missing: j.missing(),
         ..Default::default()
     }
 }
@@ -1633,11 +1406,16 @@ fn summary(assessed: &[Assessed<'_>], competencies: &[CompetencyScore], asked: u
     let best = competencies.iter().max_by_key(|c| c.score);
     let worst = competencies.iter().min_by_key(|c| c.score);
     let words: usize = assessed.iter().map(|a| a.signals.words).sum();
+    let mean = assessed
+        .iter()
+        .map(|a| f64::from(a.judged.score))
+        .sum::<f64>()
+        / assessed.len() as f64;
     let mut text = format!(
-        "Heuristic report (offline): measured from {} answered question(s) of {asked} asked, {words} words in all. \
-         The scores come from countable signals (length, STAR cues, numbers, \"I\" versus \"we\", filler words, overlap with the question), \
+        "Heuristic report (offline): {} answered of {asked} asked, {words} words in all; the answers average {mean:.1}/5 against each question's checklist. \
+         The scores come from matching your words with the points a good answer contains and from countable signals (numbers, \"I\" versus \"we\", filler words), \
          not from understanding what you said, so read them as pointers.",
-        assessed.len()
+        count_of(assessed.len(), "question", "questions")
     );
     if let (Some(best), Some(worst)) = (best, worst)
         && best.score != worst.score
@@ -1699,9 +1477,15 @@ pub fn render_text(report: &Report) -> String {
     }
     for (i, q) in report.questions.iter().enumerate() {
         out.push_str(&format!("\n  {}. {}\n", i + 1, q.question));
-        out.push_str(&format!("     Your answer: {}\n", q.answer_summary));
         if let Some(score) = q.score {
             out.push_str(&format!("     Score: {} {score}/5\n", score_bar(score)));
+        }
+        out.push_str(&format!("     Your answer: {}\n", q.answer_summary));
+        for c in &q.covered {
+            out.push_str(&format!("     ✓ {c}\n"));
+        }
+        for m in &q.missing {
+            out.push_str(&format!("     ✗ {m}\n"));
         }
         for s in &q.scores {
             out.push_str(&format!(
@@ -1712,12 +1496,6 @@ pub fn render_text(report: &Report) -> String {
                 s.quote,
                 if s.supported { "" } else { UNSUPPORTED }
             ));
-        }
-        if let Some(covered) = q.covered.as_ref().filter(|c| !c.is_empty()) {
-            out.push_str(&format!("     Covered: {}\n", covered.join("; ")));
-        }
-        if let Some(missing) = q.missing.as_ref().filter(|m| !m.is_empty()) {
-            out.push_str(&format!("     Missing: {}\n", missing.join("; ")));
         }
         for s in &q.strengths {
             out.push_str(&format!("     + {s}\n"));
@@ -1767,7 +1545,20 @@ pub fn render_markdown(report: &Report) -> String {
     }
     for (i, q) in report.questions.iter().enumerate() {
         out.push_str(&format!("\n#### {}. {}\n\n", i + 1, q.question));
+        if let Some(score) = q.score {
+            out.push_str(&format!("**Score:** {} {score}/5\n\n", score_bar(score)));
+        }
         out.push_str(&format!("*Your answer:* {}\n\n", q.answer_summary));
+        if !q.covered.is_empty() || !q.missing.is_empty() {
+            out.push_str("**What a good answer contains**\n\n");
+            for c in &q.covered {
+                out.push_str(&format!("- [x] {c}\n"));
+            }
+            for m in &q.missing {
+                out.push_str(&format!("- [ ] {m}\n"));
+            }
+            out.push('\n');
+        }
         if !q.strengths.is_empty() {
             out.push_str("**Strengths**\n\n");
             for s in &q.strengths {
@@ -1782,9 +1573,6 @@ pub fn render_markdown(report: &Report) -> String {
             }
             out.push('\n');
         }
-        if let Some(score) = q.score {
-            out.push_str(&format!("**Score:** {} {score}/5\n\n", score_bar(score)));
-        }
         if !q.scores.is_empty() {
             out.push_str("| Competency | Score | Quote |\n|---|---|---|\n");
             for s in &q.scores {
@@ -1797,12 +1585,6 @@ pub fn render_markdown(report: &Report) -> String {
                 ));
             }
             out.push('\n');
-        }
-        if let Some(covered) = q.covered.as_ref().filter(|c| !c.is_empty()) {
-            out.push_str(&format!("**Covered:** {}\n\n", covered.join("; ")));
-        }
-        if let Some(missing) = q.missing.as_ref().filter(|m| !m.is_empty()) {
-            out.push_str(&format!("**Missing:** {}\n\n", missing.join("; ")));
         }
         if !q.rewritten.trim().is_empty() {
             out.push_str(&format!("**Your answer, rewritten:** {}\n\n", q.rewritten));
@@ -1826,126 +1608,20 @@ fn md_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn good_json() -> serde_json::Value {
-        serde_json::json!({
-            "overall_summary": "You gave clear stories with numbers.",
-            "readiness": "almost",
-            "competencies": [
-                {"name": "structure", "score": 4, "evidence": "\"At my last job…\" set the scene."},
-                {"name": "relevance", "score": 5, "evidence": "Answered what was asked."},
-                {"name": "depth", "score": 3, "evidence": "Little on why."},
-                {"name": "evidence & impact", "score": 4, "evidence": "\"cut errors by 30%\""},
-                {"name": "communication", "score": 4, "evidence": "Concise."}
-            ],
-            "questions": [{
-                "question": "Tell me about a failure.",
-                "answer_summary": "A missed launch date.",
-                "strengths": ["Owned the mistake."],
-                "improvements": ["Say what you changed afterwards."],
-                "better_answer": "In Q3 I led … [number] …"
-            }],
-            "top_improvements": ["Quantify results.", "Explain your reasoning."],
-            "study_plan": ["Write three STAR stories."]
-        })
-    }
+    use crate::domain::report::good_json;
 
     #[test]
-    fn a_good_report_parses_even_inside_a_code_fence() {
-        let text = format!("```json\n{}\n```", good_json());
-        let report = parse(&text).expect("valid");
-        assert_eq!(report.readiness, Readiness::Almost);
-        assert_eq!(report.competencies.len(), 5);
-        let round = serde_json::to_string(&report).expect("json");
-        assert_eq!(parse(&round).expect("round trip"), report);
-    }
-
-    #[test]
-    fn names_are_normalised() {
-        let mut v = good_json();
-        v["competencies"][3]["name"] = "Evidence and Impact".into();
-        v["competencies"][0]["name"] = " Structure ".into();
-        let report = parse(&v.to_string()).expect("valid");
-        assert_eq!(report.competencies[3].name, "evidence & impact");
-        assert_eq!(report.competencies[0].name, "structure");
-    }
-
-    #[test]
-    fn a_partial_report_is_refused_with_what_is_missing() {
-        let mut v = good_json();
-        v.as_object_mut().expect("object").remove("study_plan");
-        let err = parse(&v.to_string()).expect_err("missing field");
-        assert!(err.to_string().contains("study_plan"), "{err}");
-
-        let mut v = good_json();
-        v["competencies"].as_array_mut().expect("array").pop();
-        let err = parse(&v.to_string()).expect_err("a competency missing");
-        assert!(err.to_string().contains("communication"), "{err}");
-
-        let mut v = good_json();
-        v["questions"][0]["better_answer"] = "  ".into();
-        assert!(parse(&v.to_string()).is_err());
-
-        let mut v = good_json();
-        v["top_improvements"] = serde_json::json!([]);
-        assert!(parse(&v.to_string()).is_err());
-    }
-
-    #[test]
-    fn broken_json_is_refused() {
-        assert!(matches!(
-            parse("Sorry, I cannot help."),
-            Err(ReportError::Json(_))
-        ));
-        let cut = &good_json().to_string()[..120];
-        assert!(matches!(parse(cut), Err(ReportError::Json(_))));
-        assert!(matches!(
-            parse(r#"{"overall_summary": "x", "readiness": "maybe"}"#),
-            Err(ReportError::Json(_))
-        ));
-    }
-
-    #[test]
-    fn out_of_range_scores_are_refused() {
-        for bad in [0, 6, 9] {
-            let mut v = good_json();
-            v["competencies"][2]["score"] = bad.into();
-            let err = parse(&v.to_string()).expect_err("out of range");
-            assert!(err.to_string().contains("outside 1 to 5"), "{err}");
-        }
-        let mut v = good_json();
-        v["competencies"][2]["score"] = (-1).into();
-        assert!(parse(&v.to_string()).is_err());
-        let mut v = good_json();
-        v["competencies"][2]["name"] = "charisma".into();
-        assert!(parse(&v.to_string()).is_err());
-    }
-
-    #[test]
-    fn stored_reports_are_shown_as_valid_or_raw() {
-        let stored = |body: &str, valid| StoredReport {
+    fn the_heading_says_when_a_reply_was_not_a_valid_report() {
+        let stored = StoredReport {
             id: 1,
             conversation_id: 1,
             kind: KIND_MODEL.into(),
             model: Some("gpt-4o-mini".into()),
-            body: body.into(),
-            valid,
+            body: "x".into(),
+            valid: false,
             created_at: 0,
         };
-        assert!(matches!(
-            parse_stored(&stored(&good_json().to_string(), true)),
-            ParsedReport::Valid(_)
-        ));
-        assert_eq!(
-            parse_stored(&stored("Not JSON at all", false)),
-            ParsedReport::Raw("Not JSON at all".into())
-        );
-        // A row marked valid whose body does not read is still shown, as raw.
-        assert!(matches!(
-            parse_stored(&stored("{}", true)),
-            ParsedReport::Raw(_)
-        ));
-        assert!(heading(&stored("x", false)).contains("not a valid report"));
+        assert!(heading(&stored).contains("not a valid report"));
     }
 
     #[test]
@@ -2140,7 +1816,12 @@ mod tests {
             turn(Role::Assistant, "Tell me about a failure?"),
             turn(Role::User, "I missed the launch by a week."),
         ]);
-        let mut report = finish(parse(&v.to_string()).expect("parses"), &items).expect("valid");
+        let mut report = finish(
+            parse(&v.to_string()).expect("parses"),
+            &items,
+            InterviewType::Behavioral,
+        )
+        .expect("valid");
         let invented = check_quotes(&mut report, "I missed the launch by a week.");
         assert_eq!(invented.len(), 1, "{invented:?}");
         assert!(invented[0].contains("a quote nobody said"));
@@ -2158,16 +1839,44 @@ mod tests {
         // Out-of-range numbers, unknown competencies and missing quotes are refused.
         let mut bad = v.clone();
         bad["questions"][0]["number"] = 4.into();
-        assert!(finish(parse(&bad.to_string()).expect("parses"), &items).is_err());
+        assert!(
+            finish(
+                parse(&bad.to_string()).expect("parses"),
+                &items,
+                InterviewType::Behavioral
+            )
+            .is_err()
+        );
         let mut bad = v.clone();
         bad["questions"][0]["scores"][0]["quote"] = " ".into();
-        assert!(finish(parse(&bad.to_string()).expect("parses"), &items).is_err());
+        assert!(
+            finish(
+                parse(&bad.to_string()).expect("parses"),
+                &items,
+                InterviewType::Behavioral
+            )
+            .is_err()
+        );
         let mut bad = v.clone();
         bad["questions"][0]["scores"][0]["score"] = 6.into();
-        assert!(finish(parse(&bad.to_string()).expect("parses"), &items).is_err());
+        assert!(
+            finish(
+                parse(&bad.to_string()).expect("parses"),
+                &items,
+                InterviewType::Behavioral
+            )
+            .is_err()
+        );
         let mut bad = v;
         bad["questions"][0]["scores"] = serde_json::json!([]);
-        assert!(finish(parse(&bad.to_string()).expect("parses"), &items).is_err());
+        assert!(
+            finish(
+                parse(&bad.to_string()).expect("parses"),
+                &items,
+                InterviewType::Behavioral
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -19,8 +19,9 @@ use tokio_util::sync::CancellationToken;
 use crate::agent::{Backend, StreamEnd};
 use crate::cli::{AskArgs, Cli, SetupArgs};
 use crate::config::Settings;
+use crate::domain::InterviewSetup;
+use crate::service::backend::{self, Keys};
 use crate::service::{MAX_MESSAGE_BYTES, SendEvent, SendRequest, Service, validate_message};
-use crate::store::InterviewSetup;
 
 /// Exit code after Ctrl+C, as shells report a SIGINT death.
 const EXIT_INTERRUPTED: u8 = 130;
@@ -48,7 +49,7 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
             .interview
             .complete(setup, args.setup.interview_type.is_some());
     }
-    let backend = Backend::from_settings(&settings)?;
+    let backend = backend::backend(&settings, &Keys::platform())?;
     let service = super::open(settings)?;
     let request = SendRequest {
         conversation_id: args.conversation,

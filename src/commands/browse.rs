@@ -68,7 +68,7 @@ pub fn rename(service: &Service, id: i64, title: &str) -> Result<ExitCode> {
 }
 
 pub fn delete(service: &Service, id: i64, yes: bool) -> Result<ExitCode> {
-    let conversation = service.store.require_conversation(id)?;
+    let conversation = service.require_conversation(id)?;
     if !yes {
         if !super::stdin_is_terminal() {
             bail!("refusing to delete conversation {id} without confirmation: pass --yes");

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Result, anyhow};
 
 use crate::config::{CONFIG_ENV, Settings, color_name};
-use crate::secrets::{self, KeyLookup};
+use crate::service::backend::{KeyLookup, Keys};
 
 /// `config path`: the file's path alone, for scripts (`$EDITOR "$(interviewer config path)"`).
 /// Works without reading the file, so that it also finds a broken one.
@@ -22,7 +22,7 @@ pub fn path() -> Result<ExitCode> {
 
 /// `config show`.
 pub fn show(settings: &Settings) -> Result<ExitCode> {
-    print!("{}", render(settings, &secrets::lookup_key()));
+    print!("{}", render(settings, &Keys::platform().lookup()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -151,7 +151,8 @@ mod tests {
     use super::*;
     use crate::cli::GlobalArgs;
     use crate::config::ConfigFile;
-    use crate::secrets::{ApiKey, KeySource, SecretsError};
+    use crate::domain::key::ApiKey;
+    use crate::service::backend::{KeySource, SecretsError};
 
     fn settings(file: Option<ConfigFile>) -> Settings {
         let global = GlobalArgs {

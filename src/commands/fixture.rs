@@ -24,7 +24,7 @@ pub fn run(settings: &Settings, conversations: usize, messages: usize) -> Result
         summary.messages,
         mb(summary.text_bytes as u64),
         mb(summary.file_bytes),
-        settings.data_dir.join(crate::store::DB_FILE).display(),
+        crate::fixture::database_path(&settings.data_dir).display(),
         summary.elapsed.as_secs_f64(),
     )?;
     Ok(ExitCode::SUCCESS)

@@ -12,7 +12,8 @@ use anyhow::{Context, Result, anyhow};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::stdin_is_terminal;
-use crate::secrets::{self, ApiKey, KEY_ENV, SecretsError, keyring_name};
+use crate::domain::key::ApiKey;
+use crate::service::backend::{KEY_ENV, Keys, SERVICE, SecretsError, USER, keyring_name};
 
 /// More than any key; stops `key set < big-file` from reading it all.
 const STDIN_LIMIT: u64 = 64 * 1024;
@@ -39,15 +40,17 @@ pub fn set() -> Result<ExitCode> {
         anyhow!("{e}; nothing was stored (pipe the key in, e.g. `interviewer key set < keyfile`, or run it in a terminal to be prompted)")
     })?;
     drop(input);
-    secrets::store_key(&key).map_err(|e| anyhow!("the key was not stored: {e}"))?;
+    let keys = Keys::platform();
+    keys.save(&key)
+        .map_err(|e| anyhow!("the key was not stored: {e}"))?;
     println!(
         "API key {} stored in the OS keyring ({}, service \"{}\", user \"{}\")",
         key.masked(),
         keyring_name(),
-        secrets::SERVICE,
-        secrets::USER
+        SERVICE,
+        USER
     );
-    if secrets::env_key().is_some() {
+    if keys.env_key().is_some() {
         eprintln!(
             "note: {KEY_ENV} is set in this environment and takes precedence over the keyring"
         );
@@ -57,8 +60,9 @@ pub fn set() -> Result<ExitCode> {
 
 /// `key status`: always exits 0; it reports, it does not judge.
 pub fn status() -> Result<ExitCode> {
-    let stored = secrets::stored_key();
-    print!("{}", status_report(secrets::env_key().as_ref(), &stored));
+    let keys = Keys::platform();
+    let stored = keys.stored();
+    print!("{}", status_report(keys.env_key().as_ref(), &stored));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -89,7 +93,10 @@ pub(crate) fn status_report(
 
 /// `key delete`.
 pub fn delete() -> Result<ExitCode> {
-    let removed = secrets::delete_key().map_err(|e| anyhow!("the key was not removed: {e}"))?;
+    let keys = Keys::platform();
+    let removed = keys
+        .delete()
+        .map_err(|e| anyhow!("the key was not removed: {e}"))?;
     if removed {
         println!("API key removed from the OS keyring ({})", keyring_name());
     } else {
@@ -98,7 +105,7 @@ pub fn delete() -> Result<ExitCode> {
             keyring_name()
         );
     }
-    if secrets::env_key().is_some() {
+    if keys.env_key().is_some() {
         eprintln!("note: {KEY_ENV} is still set in this environment and provides a key");
     }
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,10 @@
-//! Command handlers: one module per group of subcommands, all returning
-//! `anyhow::Result` so failures reach `main` as one line for the user.
+//! The CLI face: one module per group of subcommands, each a few lines over the
+//! service (`crate::service`) plus the printing, all returning `anyhow::Result` so
+//! failures reach `main` as one line for the user.
+//!
+//! Commands never touch the store, the secrets module or the agent's I/O: whatever
+//! they need, the service does, the same way it does for the TUI. `emit` writes a
+//! command's output (a closed pipe is success).
 
 mod ask;
 mod browse;
@@ -9,7 +14,7 @@ mod key;
 mod report;
 mod review;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -89,7 +94,7 @@ fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
 /// cannot be read, stop with one line that says why, instead of a bare "no API key".
 /// The TUI shows the same on its own screen instead.
 fn check_keyring_when_no_env_key() -> Result<()> {
-    let lookup = crate::secrets::lookup_key();
+    let lookup = crate::service::backend::Keys::platform().lookup();
     match (lookup.key, lookup.keyring_error) {
         (None, Some(problem)) => anyhow::bail!(
             "no API key: OPENAI_API_KEY is not set and {problem} (or use --offline; `interviewer key set` works once a keyring is reachable)"
@@ -115,6 +120,32 @@ pub fn one_line(err: &anyhow::Error) -> String {
         }
     }
     line.replace(['\n', '\r'], " ")
+}
+
+/// Writes a command's output to stdout in one go. A reader that went away
+/// (`interviewer list | head`) is not an error.
+pub(crate) fn emit(bytes: &[u8]) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Whether an error is a closed pipe on output, wherever in its chain (also inside
+/// a JSON writer's error): the reader went away, which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let kind = cause
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            });
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Whether stdin is an interactive terminal (confirmations, prompts).

@@ -1,17 +1,20 @@
 //! `show`, `export`, `search`, `import`: reviewing, sharing and restoring past
 //! interviews, all offline.
 
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use serde_json::json;
 
+use super::emit;
 use crate::cli::{ExportArgs, ExportFormat, ShowFormat};
-use crate::export::{self, ConversationExport};
+use crate::export;
+use crate::fsutil::Access;
 use crate::search::{self, MATCH_END, MATCH_START, SearchHit, snippet_segments};
 use crate::service::Service;
+use crate::service::files::{self, ExportShape};
 use crate::timefmt::{date_time, rfc3339};
 
 /// How many conversations `search` lists.
@@ -24,30 +27,38 @@ pub fn show(service: &Service, id: i64, format: ShowFormat) -> Result<ExitCode> 
         ShowFormat::Md => export::to_markdown(&view),
         ShowFormat::Json => export::to_json(&view)? + "\n",
     };
-    write_stdout(text.as_bytes())
+    emit(text.as_bytes())
 }
 
 pub fn export(service: &Service, args: &ExportArgs) -> Result<ExitCode> {
-    let ids = match (args.all, args.id) {
-        (_, Some(id)) => {
-            // Fail before creating any file when the id is unknown.
-            service.store.require_conversation(id)?;
-            vec![id]
-        }
-        (true, None) => service.store.all_conversation_ids()?,
-        (false, None) => anyhow::bail!("give a conversation id or --all"),
+    if !args.all && args.id.is_none() {
+        anyhow::bail!("give a conversation id or --all");
+    }
+    let ids = service.export_ids(args.id)?;
+    let shape = if args.all {
+        ExportShape::Collection
+    } else {
+        ExportShape::Single
+    };
+    let format = match args.format {
+        ExportFormat::Json => files::ExportFormat::Json,
+        ExportFormat::Md => files::ExportFormat::Md,
     };
     match &args.output {
         None => {
-            let stdout = std::io::stdout().lock();
-            match write_export(service, &ids, args, BufWriter::new(stdout)) {
-                Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
-                Err(e) => Err(e),
-                Ok(()) => Ok(ExitCode::SUCCESS),
+            let stdout = BufWriter::new(std::io::stdout().lock());
+            match service
+                .export_to(&ids, shape, format, stdout)
+                .map_err(anyhow::Error::from)
+            {
+                // The reader went away (`| head`): not a failure.
+                Err(e) if super::is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+                other => other.map(|()| ExitCode::SUCCESS),
             }
         }
         Some(path) => {
-            export::write_atomically(path, |out| write_export(service, &ids, args, out))?;
+            // A file the user named: the umask decides who may read it.
+            service.export_to_file(&ids, shape, format, path, Access::Umask)?;
             let what = match (args.all, ids.len()) {
                 (false, _) => format!("conversation {}", ids[0]),
                 (true, 1) => "1 conversation".to_string(),
@@ -59,56 +70,11 @@ pub fn export(service: &Service, args: &ExportArgs) -> Result<ExitCode> {
     }
 }
 
-/// Writes the export one conversation at a time, so `--all` never holds more than
-/// one conversation in memory.
-fn write_export(
-    service: &Service,
-    ids: &[i64],
-    args: &ExportArgs,
-    mut out: impl Write,
-) -> Result<()> {
-    let many = args.all;
-    if many && args.format == ExportFormat::Json {
-        out.write_all(b"[")?;
-    }
-    for (i, &id) in ids.iter().enumerate() {
-        let view = match service.get_conversation(id) {
-            Ok(view) => view,
-            // Deleted while exporting everything: nothing to say about it.
-            Err(crate::service::ServiceError::Store(crate::store::StoreError::NoConversation(
-                _,
-            ))) if many => continue,
-            Err(e) => return Err(e.into()),
-        };
-        match args.format {
-            ExportFormat::Json if many => {
-                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer_pretty(&mut out, &ConversationExport::from_view(&view))?;
-            }
-            ExportFormat::Json => {
-                serde_json::to_writer_pretty(&mut out, &ConversationExport::from_view(&view))?;
-                out.write_all(b"\n")?;
-            }
-            ExportFormat::Md => {
-                if i > 0 {
-                    out.write_all(b"\n---\n\n")?;
-                }
-                out.write_all(export::to_markdown(&view).as_bytes())?;
-            }
-        }
-    }
-    if many && args.format == ExportFormat::Json {
-        out.write_all(if ids.is_empty() { b"]\n" } else { b"\n]\n" })?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
 pub fn search(service: &Service, query: &str, json: bool) -> Result<ExitCode> {
-    let hits = search::search(&service.store, query, SEARCH_LIMIT)?;
+    let hits = service.search(query, SEARCH_LIMIT)?;
     if json {
         let items: Vec<_> = hits.iter().map(hit_json).collect();
-        return write_stdout((serde_json::to_string_pretty(&items)? + "\n").as_bytes());
+        return emit((serde_json::to_string_pretty(&items)? + "\n").as_bytes());
     }
     if hits.is_empty() {
         eprintln!("no conversation matches {query:?}");
@@ -142,7 +108,7 @@ pub fn search(service: &Service, query: &str, json: bool) -> Result<ExitCode> {
             search::mark_snippet(&hit.snippet, open, close)
         ));
     }
-    write_stdout(text.as_bytes())
+    emit(text.as_bytes())
 }
 
 /// A hit as `search --json` prints it (see docs/search.md): the snippet as plain
@@ -174,7 +140,7 @@ fn hit_json(hit: &SearchHit) -> serde_json::Value {
 }
 
 pub fn import(service: &Service, file: &Path) -> Result<ExitCode> {
-    let counts = crate::import::import_file(&service.store, file)?;
+    let counts = service.import(file)?;
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     eprintln!(
         "imported {} ({}) from {}; skipped {} already here",
@@ -184,27 +150,4 @@ pub fn import(service: &Service, file: &Path) -> Result<ExitCode> {
         counts.skipped
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_stdout(bytes: &[u8]) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        other => {
-            other?;
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || cause
-                .downcast_ref::<serde_json::Error>()
-                .and_then(|j| j.io_error_kind())
-                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
-    })
 }

@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::theme::parse_color;
-use crate::store::InterviewType;
+use crate::domain::InterviewType;
 
 /// Everything `config.toml` may set. `None` means "not in the file".
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -297,7 +297,7 @@ fn url(value: &Spanned<DeValue<'_>>) -> Result<String, Bad> {
 
 fn persona(value: &Spanned<DeValue<'_>>) -> Result<String, Bad> {
     let name = text(value, "persona")?;
-    crate::agent::persona::find(&name).map_err(|e| bad(value, e.to_string()))?;
+    crate::domain::persona::find(&name).map_err(|e| bad(value, e.to_string()))?;
     Ok(name)
 }
 

@@ -3,7 +3,9 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{InterviewSetup, Result, Role, Status, Store};
+use super::bulk::{BulkMessage, insert_message_row};
+use super::{Result, Store};
+use crate::domain::{InterviewSetup, Role, Status};
 
 /// A conversation to restore, exactly as it was exported.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +31,23 @@ pub struct ImportMessage {
     pub prompt_tokens: Option<i64>,
     pub completion_tokens: Option<i64>,
     pub model: Option<String>,
+}
+
+impl ImportMessage {
+    /// The row this message is written as, in conversation `conversation_id`.
+    fn row(&self, conversation_id: i64) -> BulkMessage<'_> {
+        BulkMessage {
+            conversation_id,
+            role: self.role,
+            content: &self.content,
+            status: self.status,
+            created_at: self.created_at,
+            error: self.error.as_deref(),
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            model: self.model.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,13 +90,6 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(|e| self.err(e))?;
-            let mut insert_message = tx
-                .prepare_cached(
-                    "INSERT INTO messages (conversation_id, role, content, status, created_at,
-                                           error, prompt_tokens, completion_tokens, model)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                )
-                .map_err(|e| self.err(e))?;
             let mut insert_report = tx
                 .prepare_cached(
                     "INSERT INTO reports (conversation_id, kind, model, body, valid, created_at)
@@ -112,19 +124,7 @@ impl Store {
                     .map_err(|e| self.err(e))?;
                 let id = tx.last_insert_rowid();
                 for m in &c.messages {
-                    insert_message
-                        .execute(params![
-                            id,
-                            m.role.as_str(),
-                            m.content,
-                            m.status.as_str(),
-                            m.created_at,
-                            m.error,
-                            m.prompt_tokens,
-                            m.completion_tokens,
-                            m.model
-                        ])
-                        .map_err(|e| self.err(e))?;
+                    insert_message_row(&tx, &m.row(id)).map_err(|e| self.err(e))?;
                 }
                 if let Some(r) = &c.report {
                     insert_report

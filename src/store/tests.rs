@@ -30,7 +30,7 @@ fn opening_twice_is_idempotent_and_sets_the_schema_version() {
     drop(store);
     let store = Store::open(&path).expect("reopen");
     let v: i64 = store
-        .connection()
+        .conn()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
     assert_eq!(v as usize, SCHEMA_VERSION);
@@ -169,7 +169,7 @@ fn delete_cascades_and_unknown_ids_are_errors() {
         .expect("report");
     store.delete_conversation(c).expect("delete");
     let n: i64 = store
-        .connection()
+        .conn()
         .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
         .expect("count");
     assert_eq!(n, 0);
@@ -244,7 +244,7 @@ fn full_text_index_follows_inserts_updates_and_deletes() {
         .expect("insert");
     let hits = |q: &str| -> i64 {
         store
-            .connection()
+            .conn()
             .query_row(
                 "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1",
                 [q],
@@ -316,4 +316,53 @@ fn sqlite_failures_become_errors_that_name_the_file_and_say_what_to_do() {
         "{err}"
     );
     assert!(err.to_string().contains("Free some space"), "{err}");
+}
+
+#[test]
+fn a_full_database_keeps_what_it_has_and_says_to_free_space() {
+    let (_dir, store) = temp_store();
+    let id = store
+        .create_conversation(&NewConversation {
+            title: "Full".to_string(),
+            persona: "career-interviewer".to_string(),
+            setup: None,
+        })
+        .expect("create");
+    store
+        .insert_message(id, Role::User, "kept", Status::Complete)
+        .expect("insert");
+    // Cap the file at its current size: the next page SQLite needs is refused with
+    // SQLITE_FULL, exactly as on a full disk.
+    let pages: i64 = store
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .expect("page_count");
+    let capped: i64 = store
+        .conn()
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+            r.get(0)
+        })
+        .expect("cap");
+    assert_eq!(capped, pages);
+    let big = "an answer that does not fit ".repeat(10_000);
+    let err = store
+        .insert_message(id, Role::Assistant, &big, Status::Complete)
+        .expect_err("no room");
+    let text = err.to_string();
+    assert!(text.contains("is full"), "{text}");
+    assert!(text.contains("Free some space"), "{text}");
+    assert!(text.contains(&store.path().display().to_string()), "{text}");
+    let messages = store.messages(id).expect("read back");
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].content, "kept");
+    // Once there is room again, saving works.
+    store
+        .conn()
+        .query_row("PRAGMA max_page_count = 1000000", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .expect("uncap");
+    store
+        .insert_message(id, Role::Assistant, &big, Status::Complete)
+        .expect("fits now");
 }

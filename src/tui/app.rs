@@ -9,9 +9,9 @@ use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::agent::{AgentError, StreamEnd};
 use crate::config::Theme;
+use crate::domain::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 use crate::sanitize;
 use crate::service::{SendEvent, SendRequest, validate_message, validate_title};
-use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 
 use super::render::{MessageLayout, Theme as RenderTheme};
 use super::sidebar::{Filter, Hit, Sidebar};
@@ -177,7 +177,7 @@ pub enum Event {
     /// A conversation's report, stored or just made.
     ReportReady {
         conversation_id: i64,
-        report: crate::store::StoredReport,
+        report: crate::domain::StoredReport,
     },
     ReportFailed {
         conversation_id: i64,
@@ -317,7 +317,7 @@ impl App {
             now,
             spinner: 0,
             new_setup: None,
-            default_persona: crate::config::DEFAULT_PERSONA.to_string(),
+            default_persona: crate::domain::persona::DEFAULT_PERSONA.to_string(),
             key_storage: KeyStorage::Keyring,
             draft_dirty: false,
             quitting: false,
@@ -1225,7 +1225,7 @@ impl App {
         }
         self.status = None;
         self.focus = Focus::Input;
-        let personas = crate::agent::persona::PERSONAS
+        let personas = crate::domain::persona::PERSONAS
             .iter()
             .map(|p| (p.name.to_string(), p.description.to_string()))
             .collect();

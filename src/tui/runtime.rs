@@ -1,7 +1,11 @@
 //! The event loop: one `tokio::select!` over terminal input, results of work, an
-//! animation tick (only while something moves) and the next frame. Performs the
-//! [`Effect`]s of [`App::update`]: store reads and writes on one worker thread (in
-//! order, never on the drawing path), sends on tokio tasks, clipboard and editor.
+//! animation tick (only while something moves) and the next frame. Interprets the
+//! [`Effect`]s of [`App::update`], each in a few lines over the service: reads and
+//! writes on one worker thread (in order, never on the drawing path), sends and
+//! reports on tokio tasks, the keyring off the loop; clipboard and editor here.
+//!
+//! It holds no logic of its own about conversations, keys, reports or files: those
+//! are the service's, shared with the CLI. It never touches the store or secrets.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -17,10 +21,10 @@ use tokio::time::{Instant, sleep_until};
 use tokio_util::sync::CancellationToken;
 
 use crate::agent::Backend;
-use crate::agent::openai::OpenAiBackend;
 use crate::config::Settings;
-use crate::secrets::{self, ApiKey};
-use crate::service::{SendEvent, SendRequest, Service};
+use crate::service::backend::{self, Keys, StartupBackend};
+use crate::service::reports::ReportError;
+use crate::service::{SendEvent, SendRequest, Service, ServiceError};
 use crate::timefmt::now_ms;
 
 use super::app::{App, Effect, Event, Mode};
@@ -44,7 +48,6 @@ const JUMP_LIMIT: usize = 20_000;
 
 /// `app_state` keys.
 const STATE_OPEN: &str = "tui.open";
-const STATE_NEW_DRAFT: &str = "tui.new_draft";
 const STATE_OFFLINE_CHOSEN: &str = "tui.offline_chosen";
 
 /// Runs the interface until the user quits.
@@ -56,7 +59,7 @@ pub fn run(settings: Settings) -> Result<ExitCode> {
     }
     let startup = choose_backend(&settings);
     let service = Arc::new(Service::open(settings)?);
-    let reopen = match service.store.state(STATE_OPEN) {
+    let reopen = match service.ui_state(STATE_OPEN) {
         Ok(Some(v)) => v.parse::<i64>().ok(),
         _ => None,
     };
@@ -80,52 +83,47 @@ struct Startup {
 }
 
 fn choose_backend(settings: &Settings) -> Startup {
-    if settings.offline {
-        return Startup {
-            backend: Backend::Offline,
-            mode: Mode::Offline {
-                reason: "--offline".into(),
-            },
-            welcome: false,
-            key_storage: KeyStorage::Keyring,
-            problem: None,
-        };
-    }
-    let lookup = secrets::lookup_key();
-    let key_storage = match &lookup.keyring_error {
+    let (choice, keyring_error) = backend::startup(settings, &Keys::platform());
+    startup_for(settings, choice, keyring_error)
+}
+
+/// What the screen shows for the service's choice of backend.
+fn startup_for(
+    settings: &Settings,
+    choice: StartupBackend,
+    keyring_error: Option<backend::SecretsError>,
+) -> Startup {
+    let key_storage = match keyring_error {
         Some(e) => KeyStorage::SessionOnly(e.to_string()),
         None => KeyStorage::Keyring,
     };
-    match lookup.key {
-        Some((key, _source)) => match OpenAiBackend::new(settings, key) {
-            Ok(backend) => Startup {
-                backend: Backend::OpenAi(backend),
-                mode: Mode::Online {
-                    model: settings.model.clone(),
-                },
-                welcome: false,
-                key_storage,
-                problem: None,
+    let offline = |reason: &str| Mode::Offline {
+        reason: reason.into(),
+    };
+    let (backend, mode, welcome, problem) = match choice {
+        StartupBackend::Offline => (Backend::Offline, offline("--offline"), false, None),
+        StartupBackend::Online(backend) => (
+            backend,
+            Mode::Online {
+                model: settings.model.clone(),
             },
-            Err(e) => Startup {
-                backend: Backend::Offline,
-                mode: Mode::Offline {
-                    reason: "the server settings are not usable".into(),
-                },
-                welcome: false,
-                key_storage,
-                problem: Some(e.to_string()),
-            },
-        },
-        None => Startup {
-            backend: Backend::Offline,
-            mode: Mode::Offline {
-                reason: "no API key".into(),
-            },
-            welcome: true,
-            key_storage,
-            problem: None,
-        },
+            false,
+            None,
+        ),
+        StartupBackend::Unusable(problem) => (
+            Backend::Offline,
+            offline("the server settings are not usable"),
+            false,
+            Some(problem),
+        ),
+        StartupBackend::NoKey => (Backend::Offline, offline("no API key"), true, None),
+    };
+    Startup {
+        backend,
+        mode,
+        welcome,
+        key_storage,
+        problem,
     }
 }
 
@@ -182,7 +180,7 @@ async fn event_loop(
     app.key_storage = startup.key_storage;
     if startup.welcome {
         // Once the user chose offline practice, do not ask again at every start.
-        match service.store.state(STATE_OFFLINE_CHOSEN) {
+        match service.ui_state(STATE_OFFLINE_CHOSEN) {
             Ok(Some(_)) => app.offline_notice(),
             _ => app.welcome(WelcomeReason::NoKey),
         }
@@ -354,6 +352,19 @@ impl Runner {
         let _ = self.jobs.send(Box::new(job));
     }
 
+    /// Store work whose only news is a failure: "cannot `what`: why".
+    fn job_or_fail(
+        &self,
+        what: &'static str,
+        work: impl FnOnce(&Service) -> Result<(), ServiceError> + Send + 'static,
+    ) {
+        self.job(move |s, tx| {
+            if let Err(e) = work(s) {
+                let _ = tx.send(Event::Failed(format!("cannot {what}: {e}")));
+            }
+        });
+    }
+
     /// Performs effects; returns true when the app should quit.
     fn perform(
         &mut self,
@@ -413,10 +424,7 @@ impl Runner {
                 conversation_id,
                 before_id,
             } => self.job(move |s, tx| {
-                let event = match s
-                    .store
-                    .messages_before(conversation_id, before_id, MESSAGE_PAGE)
-                {
+                let event = match s.messages_before(conversation_id, before_id, MESSAGE_PAGE) {
                     Ok(messages) => Event::OlderLoaded {
                         conversation_id,
                         messages,
@@ -429,17 +437,7 @@ impl Runner {
                 conversation_id,
                 text,
             } => self.job(move |s, tx| {
-                let result = match conversation_id {
-                    Some(id) => s.store.set_draft(id, &text),
-                    None => s.store.set_state(STATE_NEW_DRAFT, &text),
-                };
-                if let Err(e) = result {
-                    // A draft of a conversation deleted meanwhile has nowhere to go.
-                    if conversation_id
-                        .is_some_and(|id| s.store.conversation(id).ok().flatten().is_none())
-                    {
-                        return;
-                    }
+                if let Err(e) = s.save_draft(conversation_id, &text) {
                     let _ = tx.send(Event::Failed(format!(
                         "cannot save the draft: {e} (it is still in the input box)"
                     )));
@@ -447,41 +445,33 @@ impl Runner {
             }),
             Effect::SaveOpen(id) => self.job(move |s, _| {
                 let value = id.map(|i| i.to_string()).unwrap_or_else(|| "new".into());
-                if let Err(e) = s.store.set_state(STATE_OPEN, &value) {
+                if let Err(e) = s.set_ui_state(STATE_OPEN, &value) {
                     tracing::warn!(error = %e, "cannot remember the open conversation");
                 }
             }),
             Effect::LoadNewDraft => self.job(|s, tx| {
-                if let Ok(Some(draft)) = s.store.state(STATE_NEW_DRAFT) {
+                if let Ok(Some(draft)) = s.new_draft() {
                     let _ = tx.send(Event::NewDraftLoaded(draft));
                 }
             }),
             Effect::RememberOffline => self.job(|s, _| {
-                if let Err(e) = s.store.set_state(STATE_OFFLINE_CHOSEN, "1") {
+                if let Err(e) = s.set_ui_state(STATE_OFFLINE_CHOSEN, "1") {
                     tracing::warn!(error = %e, "cannot remember the offline choice");
                 }
             }),
-            Effect::Rename { id, title } => self.job(move |s, tx| {
-                if let Err(e) = s.rename(id, &title) {
-                    let _ = tx.send(Event::Failed(format!("cannot rename: {e}")));
-                }
-            }),
-            Effect::Delete { id } => self.job(move |s, tx| {
-                if let Err(e) = s.delete(id) {
-                    let _ = tx.send(Event::Failed(format!("cannot delete: {e}")));
-                }
-            }),
-            Effect::SetArchived { id, archived } => self.job(move |s, tx| {
-                if let Err(e) = s.set_archived(id, archived) {
-                    let _ = tx.send(Event::Failed(format!("cannot archive: {e}")));
-                }
-            }),
+            Effect::Rename { id, title } => {
+                self.job_or_fail("rename", move |s| s.rename(id, &title))
+            }
+            Effect::Delete { id } => self.job_or_fail("delete", move |s| s.delete(id)),
+            Effect::SetArchived { id, archived } => {
+                self.job_or_fail("archive", move |s| s.set_archived(id, archived))
+            }
             Effect::Search { seq, query } => self.job(move |s, tx| {
                 let result = search(s, &query);
                 let _ = tx.send(Event::SearchResults { seq, result });
             }),
             Effect::Export { conversation_id } => self.job(move |s, tx| {
-                let event = match export_markdown(s, conversation_id) {
+                let event = match s.export_markdown(conversation_id) {
                     Ok(path) => Event::Notice(format!("exported to {}", home_short(&path))),
                     Err(e) => Event::Failed(format!("cannot export: {e}")),
                 };
@@ -519,7 +509,8 @@ impl Runner {
                 let tx = self.events.clone();
                 // Reads every stored report: off the loop.
                 tokio::task::spawn_blocking(move || {
-                    let result = crate::progress::Progress::load(&service.store)
+                    let result = service
+                        .progress()
                         .map(|p| p.render_text())
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Event::ProgressReady(result));
@@ -575,73 +566,19 @@ impl Runner {
 /// Reads what the first screen of a conversation shows: its tail (or enough to
 /// reach a search match), and its draft.
 fn open_conversation(s: &Service, id: i64, jump_to: Option<i64>) -> Event {
-    let read = || -> Result<Event, crate::store::StoreError> {
-        let Some(conversation) = s.store.conversation(id)? else {
-            return Ok(Event::Failed(format!(
-                "conversation {id} no longer exists (deleted from another window?)"
-            )));
-        };
-        let mut messages = s.store.messages_tail(id, MESSAGE_PAGE)?;
-        let mut has_older = messages.len() >= MESSAGE_PAGE;
-        if let Some(target) = jump_to {
-            while has_older
-                && messages.len() < JUMP_LIMIT
-                && messages.first().is_some_and(|m| m.id > target)
-            {
-                let before = messages.first().map(|m| m.id).unwrap_or(0);
-                let mut older = s.store.messages_before(id, before, MESSAGE_PAGE)?;
-                has_older = older.len() >= MESSAGE_PAGE;
-                older.append(&mut messages);
-                messages = older;
-            }
-        }
-        let draft = s.store.draft(id)?;
-        Ok(Event::ConversationOpened {
-            conversation,
-            messages,
-            has_older,
-            draft,
+    match s.conversation_page(id, MESSAGE_PAGE, jump_to, JUMP_LIMIT) {
+        Ok(Some(page)) => Event::ConversationOpened {
+            conversation: page.conversation,
+            messages: page.messages,
+            has_older: page.has_older,
+            draft: page.draft,
             jump_to,
-        })
-    };
-    read().unwrap_or_else(|e| Event::Failed(format!("cannot open the conversation: {e}")))
-}
-
-/// Writes conversation `id` as Markdown to `<data-dir>/exports/` (private, like the
-/// database it comes from); the file's path.
-fn export_markdown(s: &Service, id: i64) -> anyhow::Result<std::path::PathBuf> {
-    let view = s.get_conversation(id)?;
-    let dir = s.settings.data_dir.join("exports");
-    crate::store::create_private_dir(&dir)?;
-    let slug: String = view
-        .conversation
-        .title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .split('-')
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .collect::<Vec<_>>()
-        .join("-");
-    let path = dir.join(format!("interview-{id}-{slug}.md"));
-    let text = crate::export::to_markdown(&view);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        },
+        Ok(None) => Event::Failed(format!(
+            "conversation {id} no longer exists (deleted from another window?)"
+        )),
+        Err(e) => Event::Failed(format!("cannot open the conversation: {e}")),
     }
-    use std::io::Write as _;
-    options.open(&path)?.write_all(text.as_bytes())?;
-    Ok(path)
 }
 
 /// `path` with the home directory written `~`, so it fits the status line.
@@ -658,7 +595,7 @@ const SEARCH_LIMIT: usize = 200;
 
 /// Full-text search for the sidebar filter.
 fn search(s: &Service, query: &str) -> Result<Vec<super::sidebar::Hit>, String> {
-    let hits = crate::search::search(&s.store, query, SEARCH_LIMIT).map_err(|e| e.to_string())?;
+    let hits = s.search(query, SEARCH_LIMIT).map_err(|e| e.to_string())?;
     Ok(hits
         .into_iter()
         .map(|h| super::sidebar::Hit {
@@ -678,25 +615,13 @@ async fn report(
     conversation_id: i64,
     regenerate: bool,
 ) -> Event {
-    use crate::agent::report;
-    let existing = if regenerate {
-        Ok(None)
-    } else {
-        service.store.latest_report(conversation_id)
-    };
-    let stored = match existing {
-        Ok(Some(stored)) => Ok(stored),
-        Ok(None) => report::generate(
-            &service.store,
-            backend,
-            &service.settings.model,
-            conversation_id,
-        )
+    let stored = service
+        .report(conversation_id, regenerate, || {
+            Ok::<_, ReportError>(backend.clone())
+        })
         .await
-        .map(|(stored, _usage)| stored)
-        .map_err(|e| e.to_string()),
-        Err(e) => Err(e.to_string()),
-    };
+        .map(|ready| ready.stored)
+        .map_err(|e| e.to_string());
     match stored {
         Ok(report) => Event::ReportReady {
             conversation_id,
@@ -711,27 +636,86 @@ async fn report(
 
 /// Stores a pasted key and switches to the online backend.
 fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event {
-    let key = match ApiKey::parse(text) {
-        Ok(key) => key,
-        Err(e) => return Event::KeyRejected(e.to_string()),
-    };
-    let online = match OpenAiBackend::new(settings, key.clone()) {
-        Ok(b) => b,
-        Err(e) => return Event::KeyRejected(e.to_string()),
-    };
-    let note = match secrets::store_key(&key) {
-        Ok(()) => format!(
-            "key saved in the OS keyring ({}); replies now come from {}",
-            secrets::keyring_name(),
-            settings.model
-        ),
-        Err(e) => format!("{e}; the key is used for this session only"),
-    };
-    if let Ok(mut b) = backend.lock() {
-        *b = Backend::OpenAi(online);
+    match backend::use_pasted_key(settings, &Keys::platform(), text) {
+        Ok((online, note)) => {
+            if let Ok(mut b) = backend.lock() {
+                *b = online;
+            }
+            Event::KeyAccepted {
+                model: settings.model.clone(),
+                note,
+            }
+        }
+        Err(reason) => Event::KeyRejected(reason),
     }
-    Event::KeyAccepted {
-        model: settings.model.clone(),
-        note,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::GlobalArgs;
+    use crate::service::backend::SecretsError;
+
+    fn settings() -> Settings {
+        Settings::from_args(&GlobalArgs {
+            data_dir: Some("/nonexistent/data".into()),
+            model: Some("gpt-test".into()),
+            ..GlobalArgs::default()
+        })
+        .expect("settings")
+    }
+
+    fn offline_reason(startup: &Startup) -> Option<&str> {
+        match &startup.mode {
+            Mode::Offline { reason } => Some(reason),
+            Mode::Online { .. } => None,
+        }
+    }
+
+    #[test]
+    fn the_start_screen_follows_the_service_s_choice_of_backend() {
+        let s = settings();
+        let online = startup_for(&s, StartupBackend::Online(Backend::Offline), None);
+        assert_eq!(
+            online.mode,
+            Mode::Online {
+                model: "gpt-test".into()
+            }
+        );
+        assert!(!online.welcome && online.problem.is_none());
+
+        let asked = startup_for(&s, StartupBackend::Offline, None);
+        assert_eq!(offline_reason(&asked), Some("--offline"));
+        assert!(!asked.welcome);
+
+        let no_key = startup_for(&s, StartupBackend::NoKey, None);
+        assert_eq!(offline_reason(&no_key), Some("no API key"));
+        assert!(
+            no_key.welcome,
+            "no key: the welcome screen offers to add one"
+        );
+        assert_eq!(no_key.key_storage, KeyStorage::Keyring);
+
+        let unusable = startup_for(&s, StartupBackend::Unusable("bad base URL".into()), None);
+        assert_eq!(
+            offline_reason(&unusable),
+            Some("the server settings are not usable")
+        );
+        assert_eq!(unusable.problem.as_deref(), Some("bad base URL"));
+        assert!(!unusable.welcome);
+    }
+
+    #[test]
+    fn without_a_keyring_a_pasted_key_is_for_this_session_only() {
+        let s = settings();
+        let startup = startup_for(
+            &s,
+            StartupBackend::NoKey,
+            Some(SecretsError::Unavailable("no Secret Service".into())),
+        );
+        match startup.key_storage {
+            KeyStorage::SessionOnly(why) => assert!(why.contains("no Secret Service"), "{why}"),
+            KeyStorage::Keyring => panic!("expected session-only storage"),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The conversation list: pages loaded on demand, the selection, date groups, and
 //! the live search filter that replaces the list while `/` is active.
 
-use crate::store::ConversationSummary;
+use crate::domain::ConversationSummary;
 
 /// Conversations fetched per page. The first screen needs a few dozen; more pages
 /// arrive as the selection nears the end, so 10,000 conversations never load at once.

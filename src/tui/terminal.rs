@@ -108,7 +108,7 @@ pub fn edit_in_editor(
 ) -> Result<String, EditorError> {
     let path = dir.join("draft-edit.md");
     let shown = path.display().to_string();
-    write_private(&path, text).map_err(|source| EditorError::Write {
+    crate::fsutil::write_private(&path, text.as_bytes()).map_err(|source| EditorError::Write {
         path: shown.clone(),
         source,
     })?;
@@ -144,15 +144,4 @@ pub fn edit_in_editor(
     }
     let _ = terminal.clear();
     result
-}
-
-fn write_private(path: &Path, text: &str) -> io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(text.as_bytes())
 }

@@ -1,7 +1,7 @@
 //! The open conversation: its loaded messages (the tail, plus older pages fetched
 //! while scrolling up, and the reply streaming in) and the search match to show.
 
-use crate::store::{InterviewSetup, Message};
+use crate::domain::{InterviewSetup, Message};
 
 /// Messages loaded when a conversation opens, and per page when scrolling back.
 pub const MESSAGE_PAGE: usize = 200;
@@ -88,7 +88,7 @@ impl Transcript {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Role, Status};
+    use crate::domain::{Role, Status};
 
     fn msg(id: i64) -> Message {
         Message {

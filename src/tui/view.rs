@@ -14,13 +14,14 @@ use ratatui_textarea::WrapMode;
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Theme;
+use crate::domain::Role;
 use crate::sanitize;
-use crate::store::Role;
 use crate::timefmt;
 
 use super::app::{App, Focus, Mode, Overlay, Tone};
 use super::render::message_lines;
 use super::sidebar::DateGroup;
+use super::widgets::centered;
 
 /// Most rows the input box grows to before it scrolls.
 const INPUT_MAX_ROWS: u16 = 6;
@@ -161,7 +162,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
     let height = usize::from(inner.height);
     let now = app.now;
     // Rows from `top` to `selected` (inclusive), counting date headings.
-    let rows_between = |items: &[crate::store::ConversationSummary], top: usize, last: usize| {
+    let rows_between = |items: &[crate::domain::ConversationSummary], top: usize, last: usize| {
         let mut rows = 0;
         let mut group = None;
         for item in &items[top..=last] {
@@ -432,7 +433,7 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
 
 /// Tokens the server reported for this conversation and their estimated cost,
 /// e.g. `3.4k tok ~$0.0012`; `None` when no reply carried usage.
-fn usage_summary(messages: &[crate::store::Message]) -> Option<String> {
+fn usage_summary(messages: &[crate::domain::Message]) -> Option<String> {
     let rows = crate::agent::pricing::usage_by_model(messages);
     if rows.is_empty() {
         return None;
@@ -456,7 +457,7 @@ fn usage_summary(messages: &[crate::store::Message]) -> Option<String> {
 
 /// The number in the interviewer's latest "Question N of M" (the offline engine and
 /// most prompts announce each main question that way).
-fn current_question(messages: &[crate::store::Message]) -> Option<u32> {
+fn current_question(messages: &[crate::domain::Message]) -> Option<u32> {
     messages
         .iter()
         .rev()
@@ -747,18 +748,6 @@ fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
         ))
 }
 
-/// A `width` x `height` box centred in `area`, shrunk to fit.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
 // ----- text helpers --------------------------------------------------------------
 
 /// When a conversation was last active, in few columns: `5m`, `3h`, `2d`, then
@@ -843,12 +832,12 @@ mod tests {
 
     #[test]
     fn the_current_question_comes_from_the_latest_announcement() {
-        let msg = |role, content: &str| crate::store::Message {
+        let msg = |role, content: &str| crate::domain::Message {
             id: 1,
             conversation_id: 1,
             role,
             content: content.into(),
-            status: crate::store::Status::Complete,
+            status: crate::domain::Status::Complete,
             created_at: 0,
             error: None,
             prompt_tokens: None,

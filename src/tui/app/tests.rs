@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 
 use super::*;
 use crate::agent::AgentError;
-use crate::store::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
+use crate::domain::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 use crate::tui::widgets::welcome::WelcomeReason;
 
 const NOW: i64 = 1_750_000_000_000;
@@ -962,7 +962,7 @@ fn f_shows_the_report_and_r_makes_a_new_one() {
     ));
     app.update(Event::ReportReady {
         conversation_id: 1,
-        report: crate::store::StoredReport {
+        report: crate::domain::StoredReport {
             id: 1,
             conversation_id: 1,
             kind: "heuristic".into(),

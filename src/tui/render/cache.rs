@@ -15,7 +15,7 @@
 //! other way, call [`MessageLayout::invalidate`].
 //!
 //! ```
-//! use interviewer::store::{Message, Role, Status};
+//! use interviewer::domain::{Message, Role, Status};
 //! use interviewer::tui::render::{MessageLayout, Theme};
 //! use ratatui::{buffer::Buffer, layout::Rect, widgets::{Paragraph, Widget}};
 //!
@@ -44,8 +44,8 @@ use super::markdown::{markdown_lines, markdown_lines_partial};
 use super::theme::Theme;
 use super::wrap::wrap_spans;
 use super::wrap::{WrapOptions, wrap_text};
+use crate::domain::{Message, Role, Status};
 use crate::sanitize;
-use crate::store::{Message, Role, Status};
 use crate::timefmt;
 
 /// What the message pane draws this frame.

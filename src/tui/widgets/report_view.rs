@@ -17,9 +17,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::fitting;
-use crate::agent::report::{self, ParsedReport, Readiness, Report};
+use crate::domain::StoredReport;
+use crate::domain::report::{ParsedReport, Readiness, Report};
 use crate::sanitize;
-use crate::store::StoredReport;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
 use crate::tui::render::{Theme, markdown_lines};
 
@@ -49,6 +49,11 @@ pub struct QuestionFeedback {
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
     pub better_answer: Option<String>,
+    /// The answer's own score, 1–5, when the report gives one.
+    pub score: Option<u8>,
+    /// Points of a good answer this answer covered, and those it missed.
+    pub covered: Vec<String>,
+    pub missing: Vec<String>,
 }
 
 /// What the report view shows.
@@ -68,12 +73,12 @@ pub struct ReportModel {
 impl ReportModel {
     /// The view of a stored report: a valid one in full, anything else as raw text.
     pub fn from_stored(stored: &StoredReport) -> ReportModel {
-        let source = if stored.kind == report::KIND_HEURISTIC {
+        let source = if stored.kind == crate::domain::report::KIND_HEURISTIC {
             ReportSource::Heuristic
         } else {
             ReportSource::Model(stored.model.clone())
         };
-        match report::parse_stored(stored) {
+        match crate::domain::report::parse_stored(stored) {
             ParsedReport::Valid(r) => ReportModel::from_report(source, &r),
             ParsedReport::Raw(text) => ReportModel::raw(source, &text),
         }
@@ -103,6 +108,9 @@ impl ReportModel {
                     strengths: q.strengths.clone(),
                     improvements: q.improvements.clone(),
                     better_answer: non_empty(&q.better_answer),
+                    score: q.score,
+                    covered: q.covered.clone(),
+                    missing: q.missing.clone(),
                 })
                 .collect(),
             top_improvements: r.top_improvements.clone(),
@@ -378,8 +386,39 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
                 display_width(&num),
             );
             let indent = " ".repeat(display_width(&num));
+            if let Some(score) = q.score {
+                out.para(
+                    &[
+                        Span::styled("Score ", t.emphasis),
+                        Span::styled(
+                            format!(
+                                "{}{}",
+                                "■".repeat(usize::from(score.min(5))),
+                                "□".repeat(5 - usize::from(score.min(5)))
+                            ),
+                            t.strong,
+                        ),
+                        Span::styled(format!(" {score}/5"), t.text),
+                    ],
+                    &indent,
+                );
+            }
             if let Some(a) = &q.answer_summary {
                 out.text(&format!("*You said:* {a}"), t.muted, &indent, t);
+            }
+            for c in &q.covered {
+                out.hanging(
+                    &[Span::styled(sanitize::for_terminal_line(c), t.muted)],
+                    Span::styled(format!("{indent}☑ "), t.ok),
+                    indent.len() + 2,
+                );
+            }
+            for m in &q.missing {
+                out.hanging(
+                    &[Span::styled(sanitize::for_terminal_line(m), t.muted)],
+                    Span::styled(format!("{indent}☐ "), t.warn),
+                    indent.len() + 2,
+                );
             }
             for s in &q.strengths {
                 out.hanging(
@@ -528,6 +567,9 @@ mod tests {
                 strengths: vec!["Specific situation".into()],
                 improvements: vec!["Say what you did, not the team".into()],
                 better_answer: Some("In 2023 I…".into()),
+                score: Some(3),
+                covered: vec!["A specific situation".into()],
+                missing: vec!["A measurable result".into()],
             }],
             top_improvements: vec!["Quantify impact".into()],
             study_plan: vec!["Write three STAR stories".into()],
@@ -578,7 +620,7 @@ mod tests {
 
     #[test]
     fn stored_reports_become_views() {
-        let competencies: Vec<serde_json::Value> = report::COMPETENCIES
+        let competencies: Vec<serde_json::Value> = crate::domain::report::COMPETENCIES
             .iter()
             .map(|name| serde_json::json!({"name": name, "score": 4, "evidence": "Numbers given."}))
             .collect();
@@ -592,18 +634,26 @@ mod tests {
             "study_plan": ["Practise"]
         })
         .to_string();
-        let m = ReportModel::from_stored(&stored(report::KIND_MODEL, &body, true));
+        let m = ReportModel::from_stored(&stored(crate::domain::report::KIND_MODEL, &body, true));
         assert_eq!(m.raw_text, None);
         assert_eq!(m.readiness, Some(Readiness::Ready));
-        assert_eq!(m.competencies.len(), report::COMPETENCIES.len());
+        assert_eq!(
+            m.competencies.len(),
+            crate::domain::report::COMPETENCIES.len()
+        );
         assert!(m.competencies.iter().any(|c| c.name == "Evidence & impact"));
         assert_eq!(m.questions[0].answer_summary.as_deref(), Some("Mission."));
         assert_eq!(m.questions[0].better_answer.as_deref(), Some("Because…"));
         assert_eq!(m.source, ReportSource::Model(Some("gpt-4o-mini".into())));
 
-        let raw = ReportModel::from_stored(&stored(report::KIND_MODEL, "{oops", false));
+        let raw =
+            ReportModel::from_stored(&stored(crate::domain::report::KIND_MODEL, "{oops", false));
         assert_eq!(raw.raw_text.as_deref(), Some("{oops"));
-        let heuristic = ReportModel::from_stored(&stored(report::KIND_HEURISTIC, "{oops", false));
+        let heuristic = ReportModel::from_stored(&stored(
+            crate::domain::report::KIND_HEURISTIC,
+            "{oops",
+            false,
+        ));
         assert_eq!(heuristic.source, ReportSource::Heuristic);
     }
 

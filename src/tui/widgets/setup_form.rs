@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use super::input::LineInput;
 use super::{centered, fitting};
-use crate::store::{InterviewSetup, InterviewType};
+use crate::domain::{InterviewSetup, InterviewType};
 use crate::tui::render::Theme;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
 

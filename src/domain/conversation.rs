@@ -1,4 +1,8 @@
-//! Plain data types stored in and read from the database.
+//! Conversations and their messages as plain data: who wrote what, in which state,
+//! for which interview. The store reads and writes these; the agent sees them as
+//! [`ChatTurn`]s; both faces show them.
+//!
+//! Imports nothing of ours.
 
 use serde::{Deserialize, Serialize};
 
@@ -195,4 +199,79 @@ pub struct StoredReport {
     pub body: String,
     pub valid: bool,
     pub created_at: i64,
+}
+
+/// A conversation with everything needed to show it.
+#[derive(Debug, Clone)]
+pub struct ConversationView {
+    pub conversation: Conversation,
+    pub messages: Vec<Message>,
+    pub report: Option<StoredReport>,
+}
+
+/// One turn of the conversation as sent to a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatTurn {
+    pub role: Role,
+    pub content: String,
+}
+
+/// The turns a model sees: user and assistant messages in order, without failed
+/// requests (error rows) or replies that never got any text.
+pub fn history_for_model(messages: &[Message]) -> Vec<ChatTurn> {
+    messages
+        .iter()
+        .filter(|m| m.role != Role::System)
+        .filter(|m| m.status != Status::Error && !m.content.trim().is_empty())
+        .map(|m| ChatTurn {
+            role: m.role,
+            content: m.content.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: i64, role: Role, content: &str, status: Status) -> Message {
+        Message {
+            id,
+            conversation_id: 1,
+            role,
+            content: content.into(),
+            status,
+            created_at: 0,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        }
+    }
+
+    #[test]
+    fn the_model_sees_the_history_without_failed_or_empty_replies() {
+        let messages = [
+            message(1, Role::User, "Hello", Status::Complete),
+            message(2, Role::Assistant, "", Status::Error),
+            message(3, Role::User, "Hello again", Status::Complete),
+            message(4, Role::Assistant, "Tell me about", Status::Interrupted),
+            message(5, Role::Assistant, "   ", Status::Interrupted),
+            message(6, Role::User, "Sure", Status::Complete),
+        ];
+        let history = history_for_model(&messages);
+        let turns: Vec<(Role, &str)> = history
+            .iter()
+            .map(|t| (t.role, t.content.as_str()))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                (Role::User, "Hello"),
+                (Role::User, "Hello again"),
+                (Role::Assistant, "Tell me about"),
+                (Role::User, "Sure"),
+            ]
+        );
+    }
 }

@@ -1,0 +1,158 @@
+//! The API key and the backend it opens: the only caller of the secrets module.
+//!
+//! Whatever the key's source (the environment, the OS keyring, a key pasted into
+//! the TUI), the moment the program holds it, it is registered to be scrubbed from
+//! crash reports. Both faces get their backend here: `ask` and `report` through
+//! [`backend`], the TUI through [`startup`] and [`use_pasted_key`]; `key` and
+//! `config show` read and change the keyring through [`Keys`].
+
+use crate::agent::openai::OpenAiBackend;
+use crate::agent::{AgentError, Backend};
+use crate::config::Settings;
+use crate::domain::key::ApiKey;
+use crate::secrets::{self, Keyring};
+pub use crate::secrets::{
+    KEY_ENV, KeyLookup, KeySource, SERVICE, SecretsError, USER, keyring_name,
+};
+
+/// Where the key is looked for and kept: the environment and the OS keyring, or
+/// (tests) a given environment key and keyring.
+#[derive(Debug, Clone, Default)]
+pub struct Keys {
+    given: Option<(Option<ApiKey>, Keyring)>,
+}
+
+impl Keys {
+    /// `OPENAI_API_KEY`, then the OS keyring.
+    pub fn platform() -> Keys {
+        Keys::default()
+    }
+
+    /// A given environment key and keyring instead of the process's (tests).
+    pub fn given(env: Option<ApiKey>, keyring: Keyring) -> Keys {
+        Keys {
+            given: Some((env, keyring)),
+        }
+    }
+
+    /// The key in effect (the environment's, else the keyring's), with the
+    /// keyring's problem when it could not be read. A key found is registered for
+    /// scrubbing.
+    pub fn lookup(&self) -> KeyLookup {
+        let lookup = match &self.given {
+            None => secrets::lookup_key(),
+            Some((env, keyring)) => secrets::lookup_key_in(env.clone(), || Ok(keyring.clone())),
+        };
+        if let Some((key, _)) = &lookup.key {
+            scrub(key);
+        }
+        lookup
+    }
+
+    /// The key in the environment, if set.
+    pub fn env_key(&self) -> Option<ApiKey> {
+        let key = match &self.given {
+            None => secrets::env_key(),
+            Some((env, _)) => env.clone(),
+        };
+        key.inspect(scrub)
+    }
+
+    fn keyring(&self) -> Result<Keyring, SecretsError> {
+        match &self.given {
+            None => Keyring::platform().cloned(),
+            Some((_, keyring)) => Ok(keyring.clone()),
+        }
+    }
+
+    /// Keeps `key` in the keyring (registered for scrubbing first).
+    pub fn save(&self, key: &ApiKey) -> Result<(), SecretsError> {
+        scrub(key);
+        self.keyring()?.set(key)
+    }
+
+    /// The key kept in the keyring, ignoring the environment.
+    pub fn stored(&self) -> Result<Option<ApiKey>, SecretsError> {
+        let key = self.keyring()?.get()?;
+        Ok(key.inspect(scrub))
+    }
+
+    /// Removes the key from the keyring; `Ok(false)` when none was kept.
+    pub fn delete(&self) -> Result<bool, SecretsError> {
+        self.keyring()?.delete()
+    }
+}
+
+/// Registers a key the program now holds, so no crash report can show it.
+fn scrub(key: &ApiKey) {
+    crate::crash::set_secret_to_scrub(key.expose());
+}
+
+/// Registers `OPENAI_API_KEY` for scrubbing at start-up, before anything can
+/// panic with it in hand.
+pub fn scrub_env_key() {
+    let _ = Keys::platform().env_key();
+}
+
+/// The backend for `settings`: the question bank with `--offline`, else the server
+/// with the key in effect ([`AgentError::NoKey`] when there is none).
+pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> {
+    if settings.offline {
+        return Ok(Backend::Offline);
+    }
+    let (key, source) = keys.lookup().key.ok_or(AgentError::NoKey)?;
+    tracing::debug!(?source, api_base = %settings.api_base, "using the OpenAI-compatible backend");
+    Ok(Backend::OpenAi(OpenAiBackend::new(settings, key)?))
+}
+
+/// How an interactive session starts.
+#[derive(Debug, Clone)]
+pub enum StartupBackend {
+    /// `--offline` was asked for.
+    Offline,
+    /// A key was found and the server settings are usable.
+    Online(Backend),
+    /// A key was found but the server settings are not usable (why, for the user).
+    Unusable(String),
+    /// No key anywhere.
+    NoKey,
+}
+
+/// The backend an interactive session starts with, and the keyring's problem when
+/// it could not be read (the session then offers to keep a key for itself only).
+pub fn startup(settings: &Settings, keys: &Keys) -> (StartupBackend, Option<SecretsError>) {
+    if settings.offline {
+        return (StartupBackend::Offline, None);
+    }
+    let lookup = keys.lookup();
+    let choice = match lookup.key {
+        Some((key, _source)) => match OpenAiBackend::new(settings, key) {
+            Ok(backend) => StartupBackend::Online(Backend::OpenAi(backend)),
+            Err(e) => StartupBackend::Unusable(e.to_string()),
+        },
+        None => StartupBackend::NoKey,
+    };
+    (choice, lookup.keyring_error)
+}
+
+/// A key the user pasted: checked, registered for scrubbing, kept in the keyring
+/// when one answers (for this session only otherwise), and the backend it opens,
+/// with a note saying where the key went. `Err` says why the key was refused.
+pub fn use_pasted_key(
+    settings: &Settings,
+    keys: &Keys,
+    text: &str,
+) -> Result<(Backend, String), String> {
+    let key = ApiKey::parse(text).map_err(|e| e.to_string())?;
+    scrub(&key);
+    let online = OpenAiBackend::new(settings, key.clone()).map_err(|e| e.to_string())?;
+    let note = match keys.save(&key) {
+        Ok(()) => format!(
+            "key saved in the OS keyring ({}); replies now come from {}",
+            keyring_name(),
+            settings.model
+        ),
+        Err(e) => format!("{e}; the key is used for this session only"),
+    };
+    Ok((Backend::OpenAi(online), note))
+}
