@@ -685,9 +685,7 @@ fn report(rng: &mut Rng) -> serde_json::Value {
             strengths: vec![rng.pick(STRENGTHS).to_string()],
             improvements: vec![rng.pick(IMPROVEMENTS).to_string()],
             better_answer: rng.pick(IMPROVEMENTS).to_string(),
-            score: None,
-            covered: Vec::new(),
-            missing: Vec::new(),
+            ..Default::default()
         }],
         top_improvements: vec![
             rng.pick(IMPROVEMENTS).to_string(),

@@ -11,6 +11,7 @@
 
 pub mod assess;
 pub mod bank;
+pub mod fence;
 pub mod heuristics;
 pub mod offline;
 pub mod openai;
@@ -18,6 +19,7 @@ pub mod persona;
 pub mod pricing;
 pub mod probe;
 pub mod report;
+pub mod schema;
 pub mod turns;
 
 use std::panic::AssertUnwindSafe;

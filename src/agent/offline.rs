@@ -780,17 +780,38 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
 }
 
 /// Whether a model's turn hands over to the candidate's own questions, whose
-/// replies are not answers to assess.
+/// replies are not answers to assess. Only the turn's own question counts, and only
+/// when it asks now: an agenda that promises "time for any questions for me at the
+/// end" before asking the first question is not the close.
 fn invites_candidate_questions(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    [
+    let Some(asked) = question_in(text) else {
+        return false;
+    };
+    let lower = asked.to_lowercase();
+    let invites = [
         "questions for me",
         "questions for us",
+        "questions do you have",
+        "questions you have for",
         "anything you'd like to ask",
         "anything you would like to ask",
+        "anything you want to ask",
+        "anything you'd like to know",
+        "anything you would like to know",
     ]
     .iter()
-    .any(|p| lower.contains(p))
+    .any(|p| lower.contains(p));
+    let later = [
+        "at the end",
+        "end of the interview",
+        "later",
+        "afterwards",
+        "when we finish",
+        "once we",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    invites && !later
 }
 
 /// The question a model's turn asks: its last sentence ending in `?`, together with
@@ -1279,6 +1300,73 @@ mod tests {
         assert_eq!(items[0].question, "Why do you want this role?");
         assert_eq!(items[1].question, "What is a product you admire? Why?");
         assert_eq!(items[1].answers, ["Notion, for its flexibility."]);
+    }
+
+    fn history_of(turns: &[(Role, &str)]) -> Vec<ChatTurn> {
+        turns
+            .iter()
+            .map(|(role, content)| ChatTurn {
+                role: *role,
+                content: (*content).into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_agenda_promising_questions_at_the_end_is_not_the_close() {
+        let history = history_of(&[
+            (Role::User, "Hello, I'm ready."),
+            (
+                Role::Assistant,
+                "Welcome! We'll go through four questions, and I'll leave time for any \
+                 questions for me at the end. To start: tell me about a time you missed a deadline.",
+            ),
+            (Role::User, "In 2023 I shipped a release two weeks late."),
+            (Role::Assistant, "Thanks. What changed afterwards?"),
+            (
+                Role::User,
+                "I rebuilt the plan; the next three releases were on time.",
+            ),
+            (
+                Role::Assistant,
+                "Thank you, that was my last question. What questions do you have for me?",
+            ),
+            (Role::User, "What is the team like?"),
+        ]);
+        let items = outline(&history);
+        assert_eq!(items.len(), 2, "{items:#?}");
+        assert_eq!(
+            items[0].answers,
+            ["In 2023 I shipped a release two weeks late."]
+        );
+        assert!(
+            items
+                .iter()
+                .all(|i| i.answers.iter().all(|a| !a.contains("team like")))
+        );
+
+        for (turn, invites) in [
+            ("Do you have any questions for me?", true),
+            (
+                "That was all from me. Is there anything you'd like to ask?",
+                true,
+            ),
+            ("Before we finish, do you have any questions for us?", true),
+            (
+                "There will be time for questions for me at the end. Why this role?",
+                false,
+            ),
+            (
+                "Hi! I'll leave time for any questions for me at the end of the interview.",
+                false,
+            ),
+            (
+                "Which questions would you ask the stakeholders first?",
+                false,
+            ),
+        ] {
+            assert_eq!(invites_candidate_questions(turn), invites, "{turn}");
+        }
     }
 
     #[test]

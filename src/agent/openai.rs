@@ -371,14 +371,20 @@ fn finish_end(reason: &str) -> StreamEnd {
     }
 }
 
-/// The request body: the system prompt first, then the history in order (the new
-/// user message is its last turn).
+/// The request body: the system prompt first, then the setup's documents (job
+/// description, CV) in a user message of their own, then the history in order (the
+/// new user message is its last turn).
 pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCompletionRequest {
     let mut messages: Vec<ChatCompletionRequestMessage> =
         Vec::with_capacity(request.history.len() + 1);
     if !request.system_prompt.trim().is_empty() {
         messages
             .push(ChatCompletionRequestSystemMessage::from(request.system_prompt.as_str()).into());
+    }
+    // The job description and CV travel in their own user message, fenced with a
+    // fresh token for this request, never inside the system prompt.
+    if let Some(documents) = super::persona::documents_message(&request.setup) {
+        messages.push(ChatCompletionRequestUserMessage::from(documents.as_str()).into());
     }
     for turn in &request.history {
         let content = turn.content.as_str();
