@@ -277,7 +277,7 @@ impl App {
             StreamEnd::Interrupted(reason) => {
                 self.error(format!(
                     "{} The text so far is kept; details are in interviewer.log.",
-                    sentence(&plain_reason(&sanitize::for_terminal_line(&reason)))
+                    sentence(plain_reason(&sanitize::for_terminal_line(&reason)))
                 ));
             }
             StreamEnd::Failed(AgentError::BadKey { status, message }) => {

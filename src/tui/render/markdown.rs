@@ -890,6 +890,11 @@ fn spans_width(spans: &[Span<'_>]) -> usize {
     spans.iter().map(|s| display_width(&s.content)).sum()
 }
 
+/// Characters after which the incremental layout may differ from the whole one.
+fn has_break_hazard(text: &str) -> bool {
+    text.contains(['\r', '\u{2028}', '\u{2029}'])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1170,9 +1175,4 @@ mod tests {
         stream.update(&text, 20, &theme, &mut out, 0);
         assert_eq!(out, markdown_lines_partial(&text, 20, &theme));
     }
-}
-
-/// Characters after which the incremental layout may differ from the whole one.
-fn has_break_hazard(text: &str) -> bool {
-    text.contains(['\r', '\u{2028}', '\u{2029}'])
 }
