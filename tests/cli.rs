@@ -225,8 +225,12 @@ fn ask_stores_the_interview_setup_and_sends_it_in_the_system_prompt() {
     assert!(system.contains("Seniority: senior"));
     assert!(system.contains("Interview type: Technical"));
     assert!(system.contains("Number of main questions: 3"));
-    assert!(system.contains("run our Postgres fleet"));
-    assert!(system.contains("Ten years of on-call"));
+    // The documents travel in their own user message after the system prompt.
+    let (role, documents) = &sb.mock.chat_requests()[0].messages()[1];
+    assert_eq!(role, "user");
+    assert!(documents.contains("run our Postgres fleet"));
+    assert!(documents.contains("Ten years of on-call"));
+    assert!(!system.contains("run our Postgres fleet"));
     let (title, setup): (String, String) = sb
         .db()
         .query_row(

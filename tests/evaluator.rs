@@ -396,7 +396,11 @@ fn per_answer_scores_rest_on_real_quotes_and_readiness_follows_the_rule() {
     // The request: temperature low, stated; the schema with its order on the wire.
     let requests = sb.mock.chat_requests();
     let eval = requests.last().expect("evaluator request");
-    assert_eq!(eval.body["temperature"].as_f64(), Some(f64::from(0.2f32)));
+    let temperature = eval.body["temperature"].as_f64().expect("a temperature");
+    assert!(
+        (temperature - 0.2).abs() < 1e-6,
+        "temperature {temperature}"
+    );
     let raw = &eval.raw_body;
     let at = |needle: &str| {
         raw.find(needle)

@@ -106,13 +106,13 @@ pub fn documents_message_with(setup: &InterviewSetup, token: &str) -> Option<Str
     );
     if let Some(jd) = non_empty(setup.job_description.as_deref()) {
         out.push_str(&format!(
-            "\nThe job description, between <job_description-{token}> tags:\n{}\n",
+            "\nThe job description, in the job_description tags that carry the token {token}:\n{}\n",
             super::fence::fenced("job_description", token, &bounded(jd))
         ));
     }
     if let Some(cv) = non_empty(setup.cv.as_deref()) {
         out.push_str(&format!(
-            "\nThe candidate's CV, between <cv-{token}> tags:\n{}\n",
+            "\nThe candidate's CV, in the cv tags that carry the token {token}:\n{}\n",
             super::fence::fenced("cv", token, &bounded(cv))
         ));
     }
