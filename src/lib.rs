@@ -19,6 +19,7 @@ pub mod fsutil;
 pub mod import;
 pub mod logging;
 pub mod progress;
+pub mod redact;
 pub mod sanitize;
 pub mod search;
 pub mod secrets;

@@ -385,8 +385,7 @@ pub fn lookup_key_in(
     }
 }
 
-mod redact;
-pub use redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
+pub use crate::redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
 mod test_store;
 
 #[cfg(test)]

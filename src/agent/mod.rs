@@ -217,7 +217,7 @@ impl AgentError {
 impl AgentError {
     /// The same error with the key and URL credentials taken out of every text it
     /// carries (what servers and transports say can quote them).
-    pub fn redacted(self, redactor: &crate::secrets::Redactor) -> AgentError {
+    pub fn redacted(self, redactor: &crate::redact::Redactor) -> AgentError {
         if redactor.is_empty() {
             return self;
         }
@@ -277,7 +277,7 @@ impl AgentError {
 
 impl StreamEnd {
     /// The same end with its reason redacted (see [`AgentError::redacted`]).
-    pub fn redacted(self, redactor: &crate::secrets::Redactor) -> StreamEnd {
+    pub fn redacted(self, redactor: &crate::redact::Redactor) -> StreamEnd {
         match self {
             StreamEnd::Complete => StreamEnd::Complete,
             StreamEnd::Interrupted(why) => {
@@ -356,7 +356,7 @@ pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".to_string());
-    let text = crate::secrets::redact(&text).into_owned();
+    let text = crate::redact::redact(&text).into_owned();
     let line = crate::sanitize::for_terminal_line(&text);
     let mut line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > 200 {

@@ -42,7 +42,7 @@ use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
 use crate::domain::Role;
 use crate::domain::key::ApiKey;
-use crate::secrets::{Redactor, display_url};
+use crate::redact::{Redactor, display_url};
 
 /// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
 /// server that never sends them must not hold a finished reply for the full idle time.
@@ -106,7 +106,7 @@ impl OpenAiBackend {
         let api_base = settings.api_base.trim().trim_end_matches('/').to_string();
         let redactor = Redactor::new(Some(&api_key), &api_base);
         // For the log and crash reports, whatever writes to them.
-        crate::secrets::register_redactor(&redactor);
+        crate::redact::register(&redactor);
         validate_api_base(&api_base).map_err(|e| e.redacted(&redactor))?;
         let http = reqwest::Client::builder()
             .connect_timeout(settings.timeouts.connect)
@@ -931,7 +931,7 @@ pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// process): cutting the text short could otherwise leave a prefix of the key that
 /// no redactor recognises afterwards.
 fn quote(text: &str) -> String {
-    let text = crate::secrets::redact(text);
+    let text = crate::redact::redact(text);
     let flat = crate::sanitize::single_line(&text);
     if flat.chars().count() <= MAX_QUOTED_CHARS {
         return flat;
