@@ -169,21 +169,6 @@ fn key_probes(kind: InterviewType) -> &'static [Probe] {
     }
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// Stock phrases that say nothing about this candidate.
 const CLICHES: &[&str] = &[
     "perfectionist",
@@ -326,7 +311,7 @@ pub fn assess(
         let names_a_date = answer.split_whitespace().any(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric());
             w.starts_with(char::is_uppercase)
-                && MONTHS.contains(&w.to_lowercase().as_str())
+                && super::heuristics::MONTHS.contains(&w.to_lowercase().as_str())
                 && w != "May"
         });
         // Asking about this team's reality is specific to this role.

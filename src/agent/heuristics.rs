@@ -438,7 +438,8 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
     }
 }
 
-const MONTHS: &[&str] = &[
+/// Month names, lower case (also read by `assess` for dated answers).
+pub(super) const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",
