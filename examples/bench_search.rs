@@ -1,5 +1,5 @@
 //! Benchmark: full-text search over a big database through the library's
-//! `search::search` (what `interviewer search` and the sidebar filter call), next to
+//! `Service::search` (what `interviewer search` and the sidebar filter call), next to
 //! bare FTS5 queries on the same file: `ORDER BY rank` (what a naive search would do)
 //! and the first 50 matches (the floor). When `interviewer search` is built, also the
 //! whole command (process start-up, database open, query, JSON out). Then the
@@ -15,8 +15,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
-use interviewer::search;
-use interviewer::store::Store;
+use interviewer::cli::GlobalArgs;
+use interviewer::config::Settings;
+use interviewer::service::Service;
 
 /// Common words and phrases of interview talk (all present in the fixture's text).
 const DEFAULT_QUERIES: &[&str] = &[
@@ -51,7 +52,10 @@ fn main() -> Result<()> {
     }
     let typed = flag("--typed").unwrap_or_else(|| "stakeholders".into());
 
-    let store = Store::open_in(&data_dir)?;
+    let service = Service::open(Settings::resolve(&GlobalArgs {
+        data_dir: Some(data_dir.clone()),
+        ..GlobalArgs::default()
+    })?)?;
     let cli_built = search_cli(&bin, &data_dir, "team").is_ok();
     let db = rusqlite::Connection::open_with_flags(
         data_dir.join("interviewer.db"),
@@ -75,7 +79,7 @@ fn main() -> Result<()> {
             fts(&db, q, "ORDER BY rank LIMIT 50").map(|_| ())
         })?);
         let first = median_ms(&mut time_n(runs, || fts(&db, q, "LIMIT 50").map(|_| ()))?);
-        let mut lib = time_n(runs, || search_lib(&store, q))?;
+        let mut lib = time_n(runs, || search_lib(&service, q))?;
         let lib_ms = median_ms(&mut lib);
         lib_all.extend(lib);
         let cli = if cli_built {
@@ -106,7 +110,7 @@ fn main() -> Result<()> {
     for end in 1..=typed.chars().count() {
         let prefix: String = typed.chars().take(end).collect();
         let q = format!("{prefix}*");
-        let ms = median_ms(&mut time_n(runs, || search_lib(&store, &q))?);
+        let ms = median_ms(&mut time_n(runs, || search_lib(&service, &q))?);
         worst = worst.max(ms);
         println!("  {q:<24} {ms:>7.1} ms");
     }
@@ -125,8 +129,8 @@ fn fts(db: &rusqlite::Connection, q: &str, tail: &str) -> Result<Vec<i64>> {
 }
 
 /// What the sidebar filter and `interviewer search` ask for: the best 50 conversations.
-fn search_lib(store: &Store, q: &str) -> Result<()> {
-    let hits = search::search(store, q, 50)?;
+fn search_lib(service: &Service, q: &str) -> Result<()> {
+    let hits = service.search(q, 50)?;
     ensure!(!hits.is_empty(), "no hits for {q:?}");
     Ok(())
 }

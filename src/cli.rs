@@ -1,5 +1,6 @@
 //! Command-line definitions (clap). Only the shape of the interface lives here; the
-//! handlers are in `commands/`.
+//! handlers are in `commands/`. It names domain types (interview types, personas)
+//! and nothing else of ours.
 
 use std::path::PathBuf;
 

@@ -1,5 +1,7 @@
 //! Settings: the config file, environment and flags folded into one `Settings` value.
-//! Precedence: flags > environment > config file > defaults.
+//! Precedence: flags > environment > config file > defaults. It reads files and the
+//! environment but never the API key (that is `secrets`, through the service) and
+//! knows nothing of the store or the faces.
 //!
 //! clap has already merged flags and their environment variables into `GlobalArgs`;
 //! the file (`config.toml` in the OS config directory, or `INTERVIEWER_CONFIG`) fills
@@ -260,6 +262,12 @@ pub fn parse_text(text: &str, dir: &Path) -> Result<ConfigFile, FileError> {
 }
 
 impl Settings {
+    /// `global` over the defaults alone: no config file, no environment (tests, and
+    /// tools that must not depend on the machine they run on).
+    pub fn from_args(global: &GlobalArgs) -> Result<Settings, ConfigError> {
+        Settings::merge(global, None, None, &|_| None, || None)
+    }
+
     /// Folds flags/environment (already merged by clap) over the config file and the
     /// defaults.
     pub fn resolve(global: &GlobalArgs) -> Result<Settings, ConfigError> {

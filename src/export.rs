@@ -1,6 +1,7 @@
 //! Renderings of a stored conversation: the JSON of the command-line contract (also
 //! what `import` reads back), readable Markdown, and a plain-text transcript for the
-//! terminal.
+//! terminal. Pure: it turns a `ConversationView` into text and writes nothing;
+//! writing exports to files is the service's (`service::files`).
 //!
 //! The JSON shape is the set of serde structs below — the one source of truth for
 //! `show --format json`, `export --format json` and `import`. The contract's fields

@@ -1,5 +1,7 @@
 //! The benchmark fixture: a realistic database of N conversations × M messages
 //! (hidden command `generate-fixture`; default 10,000 × 100 = 1,000,000 messages).
+//! A development tool beside the service: it opens its own store on an empty data
+//! directory and is used by nothing else at run time.
 //!
 //! The text is interview-like — interviewer questions and candidate answers built from
 //! templates and word lists, with a skewed choice of words (common ones often, rare
@@ -683,6 +685,7 @@ fn report(rng: &mut Rng) -> serde_json::Value {
             strengths: vec![rng.pick(STRENGTHS).to_string()],
             improvements: vec![rng.pick(IMPROVEMENTS).to_string()],
             better_answer: rng.pick(IMPROVEMENTS).to_string(),
+            ..Default::default()
         }],
         top_improvements: vec![
             rng.pick(IMPROVEMENTS).to_string(),

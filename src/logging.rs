@@ -1,8 +1,9 @@
 //! Diagnostic logging to `<data-dir>/logs/interviewer.log`, never to the terminal
-//! (the TUI owns it, and CLI output is for the user).
+//! (the TUI owns it, and CLI output is for the user). Set up by `main`; every other
+//! module only emits `tracing` events.
 //!
 //! The level comes from `INTERVIEWER_LOG` (an `EnvFilter` directive such as `debug`
-//! or `interviewer=trace,rusqlite=info`); by default our crate logs at `info` and
+//! or `interviewer=trace,reqwest=info`); by default our crate logs at `info` and
 //! dependencies at `warn`. What must never be logged: the API key (its type's
 //! `Debug` is masked) and message contents (at most their length, at `debug`).
 //! Only `tracing` events are recorded; records of the `log` crate (used by a few

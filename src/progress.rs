@@ -1,6 +1,7 @@
 //! Progress over time: how many interviews were held and how each competency's score
 //! moved across assessed interviews. One source for `interviewer stats` and the
-//! TUI's progress view.
+//! TUI's progress view, reached through `Service::progress`. The figures come from
+//! the store's aggregate queries (`store::stats`); this module names no SQL.
 
 use std::fmt::Write as _;
 
@@ -37,7 +38,7 @@ pub struct Progress {
 
 impl Progress {
     /// Reads the figures from the store.
-    pub fn load(store: &Store) -> Result<Progress, StoreError> {
+    pub(crate) fn load(store: &Store) -> Result<Progress, StoreError> {
         let interviews = store.count_held_interviews()?;
         let reports = store.count_reports()?;
         let usage = store

@@ -1,5 +1,7 @@
 //! Full-text search over every message and conversation title (SQLite FTS5), used by
-//! `interviewer search` and the TUI's live sidebar filter.
+//! `interviewer search` and the TUI's live sidebar filter through `Service::search`.
+//! The index queries are the store's (`store::search`); this module ranks, makes
+//! snippets and names no SQL.
 //!
 //! Ranking. FTS5's own `ORDER BY rank` computes bm25 for *every* matching row and
 //! scans each term's whole document list for its IDF: with a million messages a
@@ -206,12 +208,16 @@ pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// Finds the conversations matching `query`, best first, one hit per conversation,
 /// at most `limit`.
-pub fn search(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
+pub(crate) fn search(
+    store: &Store,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, SearchError> {
     search_cancellable(store, query, limit, None)
 }
 
 /// [`search`], stopped with [`SearchError::Cancelled`] soon after `cancel` is set.
-pub fn search_cancellable(
+pub(crate) fn search_cancellable(
     store: &Store,
     query: &str,
     limit: usize,

@@ -2,16 +2,13 @@
 //! user `openai`: the Secret Service on Linux, the Keychain on macOS, the Credential
 //! Manager on Windows). The key is never logged, printed whole or stored anywhere else.
 //!
-//! The API for the rest of the program:
-//! - [`resolve_key`]: the key in effect and its source, `None` when there is none.
-//!   Keyring trouble counts as "no key" here; callers that tell the user use
-//!   [`lookup_key`], which also returns the keyring's problem.
-//! - [`store_key`], [`stored_key`], [`delete_key`]: the keyring entry itself.
-//! - [`keyring_available`]: whether a keyring answers at all (the TUI's first-run
-//!   screen offers "this session only" when it does not).
-//! - [`ApiKey::parse`] checks a key's shape (what `key set` and the TUI accept);
-//!   [`ApiKey::masked`] is the only way to show one (`…wxyz`).
-//! - [`keyring_name`]: what to call the keyring in messages.
+//! Only the service calls this module (`service::backend`), so that every key the
+//! program gets is registered for crash-report scrubbing in one place. What it
+//! offers: [`lookup_key`] (the key in effect and the keyring's problem, if any),
+//! [`lookup_key_in`] (the same over a given keyring), [`env_key`], and [`Keyring`]
+//! (`get`, `set`, `delete`, `check` on the platform's store or a test's). The key's
+//! shape and masking are `domain::key`'s. It knows nothing of the store, the agent
+//! or either face.
 //!
 //! Every keyring call runs on its own thread and is waited for at most
 //! [`KEYRING_TIMEOUT`]: a Secret Service that never answers (a wedged D-Bus, an unlock
@@ -21,9 +18,11 @@
 //! wait that long (an unlock prompt), an async caller such as the TUI should make
 //! it from `tokio::task::spawn_blocking`, not on its event loop.
 //!
-//! Tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never the
-//! process-wide default store, which `keyring::Entry` replaces with the platform
-//! store on first use.
+//! Unit tests use [`Keyring::with_store`] with `keyring_core::mock::Store` and never
+//! the process-wide default store, which `keyring::Entry` replaces with the platform
+//! store on first use. Tests of the binary set `INTERVIEWER_KEYRING` (`none`, or
+//! `file:DIR`; see `test_store` and docs/testing.md) so that the binary never reaches
+//! the OS keyring of the machine running them.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
@@ -77,13 +76,31 @@ pub enum SecretsError {
     Failed(String),
     /// A key was found but has a shape no server accepts (see [`ApiKey::check`]).
     #[error(
-        "the API key in {} is not usable: {reason}; set it to just the key (or run `interviewer key set`)",
+        "the API key in {} is not usable: {reason} (or run `interviewer key set`)",
         .from.describe()
     )]
     Unusable {
         from: KeySource,
         reason: crate::domain::key::InvalidKey,
     },
+}
+
+impl SecretsError {
+    /// The problem in a few plain words for a screen, without the platform's error
+    /// chain (which `Display` keeps, for the command line and the log).
+    pub fn summary(&self) -> String {
+        match self {
+            SecretsError::Unavailable(_) => {
+                format!("no OS keyring ({}) is reachable", keyring_name())
+            }
+            SecretsError::Locked(_) => "the OS keyring is locked".into(),
+            SecretsError::TimedOut(_) => "the OS keyring did not answer".into(),
+            SecretsError::Failed(_) => "the OS keyring failed".into(),
+            SecretsError::Unusable { from, .. } => {
+                format!("the API key in {} is not usable", from.describe())
+            }
+        }
+    }
 }
 
 /// What the platform keyring is called in messages.
@@ -122,6 +139,12 @@ impl Keyring {
         static PLATFORM: OnceLock<Result<Keyring, SecretsError>> = OnceLock::new();
         PLATFORM
             .get_or_init(|| {
+                // Tests pick a store of their own and never reach the OS keyring.
+                if let Some(store) = test_store::from_env() {
+                    return store
+                        .map(|store| Keyring::with_store(store, KEYRING_TIMEOUT))
+                        .map_err(SecretsError::Unavailable);
+                }
                 let store = bounded(KEYRING_TIMEOUT, || {
                     // `store_status` connects the platform store and installs it as
                     // keyring-core's default, once per process.
@@ -362,38 +385,8 @@ pub fn lookup_key_in(
     }
 }
 
-/// The key in effect and where it came from, if any; an error when the key found
-/// is not usable (a control character in `OPENAI_API_KEY`, say).
-pub fn resolve_key() -> Result<Option<(ApiKey, KeySource)>, SecretsError> {
-    let lookup = lookup_key();
-    match lookup.unusable {
-        Some(e) => Err(e),
-        None => Ok(lookup.key),
-    }
-}
-
-/// Stores `key` in the OS keyring.
-pub fn store_key(key: &ApiKey) -> Result<(), SecretsError> {
-    Keyring::platform()?.set(key)
-}
-
-/// The key stored in the OS keyring, ignoring the environment.
-pub fn stored_key() -> Result<Option<ApiKey>, SecretsError> {
-    Keyring::platform()?.get()
-}
-
-/// Removes the key from the OS keyring; `Ok(false)` when none was stored.
-pub fn delete_key() -> Result<bool, SecretsError> {
-    Keyring::platform()?.delete()
-}
-
-/// `Ok` when an OS keyring answers (see [`Keyring::check`]).
-pub fn keyring_available() -> Result<(), SecretsError> {
-    Keyring::platform()?.check()
-}
-
-mod redact;
-pub use redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
+pub use crate::redact::{REDACTED, Redactor, display_url, redact, register as register_redactor};
+mod test_store;
 
 #[cfg(test)]
 mod tests;

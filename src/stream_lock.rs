@@ -1,5 +1,6 @@
 //! Marks replies that a live process is streaming, so that start-up recovery in
-//! another process (a second TUI, an `ask`) leaves them alone.
+//! another process (a second TUI, an `ask`) leaves them alone. Used by the service
+//! only; it knows files, not the database.
 //!
 //! The streaming process holds an OS file lock on `<data-dir>/streams/<id>.lock` for
 //! as long as it writes the reply. The OS drops the lock when the process dies, even

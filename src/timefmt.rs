@@ -1,4 +1,5 @@
 //! Time stamps: stored as Unix milliseconds, shown as RFC 3339 UTC or relative dates.
+//! A leaf: imports nothing of ours.
 
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 

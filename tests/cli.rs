@@ -225,8 +225,12 @@ fn ask_stores_the_interview_setup_and_sends_it_in_the_system_prompt() {
     assert!(system.contains("Seniority: senior"));
     assert!(system.contains("Interview type: Technical"));
     assert!(system.contains("Number of main questions: 3"));
-    assert!(system.contains("run our Postgres fleet"));
-    assert!(system.contains("Ten years of on-call"));
+    // The documents travel in their own user message after the system prompt.
+    let (role, documents) = &sb.mock.chat_requests()[0].messages()[1];
+    assert_eq!(role, "user");
+    assert!(documents.contains("run our Postgres fleet"));
+    assert!(documents.contains("Ten years of on-call"));
+    assert!(!system.contains("run our Postgres fleet"));
     let (title, setup): (String, String) = sb
         .db()
         .query_row(
@@ -400,6 +404,8 @@ fn bad_flags_are_usage_errors() {
         vec!["ask", "--questions", "0", "hi"],
         vec!["ask", "--conversation", "abc", "hi"],
         vec!["list", "--jsn"],
+        vec!["show", "abc"],
+        vec!["no-such-command"],
     ] {
         sb.cmd().args(&args).assert().code(2);
     }
@@ -502,36 +508,14 @@ fn a_bad_api_base_is_named() {
 
 #[test]
 fn escape_sequences_in_a_reply_never_reach_the_terminal() {
-    use portable_pty::{PtySize, native_pty_system};
-
     let sb = Sandbox::new();
     let hostile =
         "Plain start \u{1b}[2J\u{1b}]52;c;aGVsbG8=\u{7}\u{1b}]0;pwned\u{7}\u{9b}31m \u{202e}end";
     sb.mock.push(Reply::text(hostile).chunk_size(3));
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("pty");
     let mut cmd = sb.pty_cmd();
     cmd.args(["ask", "Hello"]);
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn under a pty");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    // Read until the child is gone (EOF or EIO on Linux).
-    while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
-        if n == 0 {
-            break;
-        }
-        seen.extend_from_slice(&buf[..n]);
-    }
-    let status = child.wait().expect("wait");
-    assert!(status.success());
+    let (code, seen) = support::PtyRun::start(cmd, 200, 24).finish();
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&seen));
     let text = String::from_utf8_lossy(&seen);
     assert!(text.contains("Plain start"), "{text:?}");
     assert!(text.contains("end"), "{text:?}");
@@ -549,4 +533,48 @@ fn escape_sequences_in_a_reply_never_reach_the_terminal() {
     );
     // The reply is stored exactly as received.
     assert_eq!(sb.messages(1)[1].content, hostile);
+}
+
+/// The sandbox's list of the variables the program reads (`support::PROGRAM_ENV`)
+/// names every `INTERVIEWER_*` and `OPENAI_*` variable that appears in `src/`, so a
+/// new one cannot leak from a developer's environment into the tests unnoticed.
+#[test]
+fn every_variable_the_program_reads_is_listed() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut found = std::collections::BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for prefix in ["\"INTERVIEWER_", "\"OPENAI_"] {
+            for (at, _) in text.match_indices(prefix) {
+                let name: String = text[at + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                found.insert(name);
+            }
+        }
+    }
+    assert!(found.contains("INTERVIEWER_CONFIG"), "{found:?}");
+    let missing: Vec<&String> = found
+        .iter()
+        .filter(|name| !support::PROGRAM_ENV.contains(&name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "read by the program but not isolated by tests/support: {missing:?}"
+    );
 }

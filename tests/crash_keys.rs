@@ -18,16 +18,10 @@ use interviewer::secrets::Keyring;
 use interviewer::service::backend::{self, Keys, StartupBackend};
 
 fn settings(dir: &Path) -> Settings {
-    Settings::merge(
-        &GlobalArgs {
-            data_dir: Some(dir.join("data")),
-            ..GlobalArgs::default()
-        },
-        None,
-        None,
-        &|_| None,
-        || None,
-    )
+    Settings::from_args(&GlobalArgs {
+        data_dir: Some(dir.join("data")),
+        ..GlobalArgs::default()
+    })
     .expect("settings")
 }
 

@@ -17,8 +17,10 @@ use interviewer::config::Settings;
 use interviewer::domain::Status;
 use interviewer::domain::key::ApiKey;
 use interviewer::service::{SendEvent, SendRequest, Service};
+#[cfg(target_os = "linux")]
+use support::Unanswered;
 use support::mock_openai::{MockOpenAi, Reply};
-use support::{Sandbox, StoredMessage, Unanswered, refused_base_url};
+use support::{Refused, Sandbox, StoredMessage};
 use tokio_util::sync::CancellationToken;
 
 const QUESTION: &str = "How should I answer a question about weaknesses?";
@@ -43,22 +45,7 @@ fn ask(sb: &Sandbox, env: &[(&str, &str)]) -> Output {
 
 /// The failure's own line on stderr (after `conversation 1`), checked to be the only one.
 fn failure_line(output: &Output) -> String {
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "exit code; stderr: {}",
-        stderr_of(output)
-    );
-    let stderr = stderr_of(output);
-    let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(
-        lines.len(),
-        2,
-        "conversation line + one error line: {stderr:?}"
-    );
-    assert_eq!(lines[0], "conversation 1");
-    assert!(lines[1].starts_with("error: "), "{stderr:?}");
-    lines[1].to_string()
+    support::failure_after(output, 1, &["conversation 1"], "")
 }
 
 /// A request that failed before any text: one line naming the cause, the user's
@@ -252,17 +239,32 @@ fn an_html_error_page_is_reported_briefly() {
 #[test]
 fn connection_refused() {
     let sb = Sandbox::new();
-    let url = refused_base_url();
+    let refused = Refused::new();
+    let url = refused.base_url.clone();
     let output = ask(&sb, &[("OPENAI_BASE_URL", &url)]);
     assert_request_failed(&sb, &output, &["cannot reach", &url, "refused"]);
 }
 
+/// `.invalid` never resolves (RFC 6761). The resolver may say so at once (`dns
+/// error`) or, on a machine without a working one, not answer: the connect timeout
+/// (which covers the lookup) bounds that, and either way the line names the URL.
 #[test]
 fn unknown_host() {
     let sb = Sandbox::new();
     let url = "http://nonexistent.invalid/v1";
-    let output = ask(&sb, &[("OPENAI_BASE_URL", url)]);
+    let output = ask(
+        &sb,
+        &[
+            ("OPENAI_BASE_URL", url),
+            ("INTERVIEWER_CONNECT_TIMEOUT_SECS", "10"),
+        ],
+    );
     assert_request_failed(&sb, &output, &["cannot reach", url]);
+    let line = failure_line(&output);
+    assert!(
+        line.contains("dns error") || line.contains("no connection within 10s"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -278,6 +280,8 @@ fn tls_failure() {
     );
 }
 
+/// A full listen queue drops new SYNs on Linux; other systems may refuse them.
+#[cfg(target_os = "linux")]
 #[test]
 fn connect_timeout() {
     let sb = Sandbox::new();
@@ -493,21 +497,51 @@ fn ctrl_c_before_any_text_exits_130_and_records_the_cancel() {
     retry_works(&sb, &[("user", QUESTION)]);
 }
 
+/// The reply is written to the database while it streams, not only at its end, so
+/// `kill -9` loses at most what arrived since the last flush. The server sends 40
+/// words and then nothing while keeping the stream open: once a flush has written
+/// all 40 words, a `kill -9` must leave exactly those 40 words, as `streaming`.
 #[test]
 fn kill_9_mid_stream_loses_at_most_the_last_flush() {
+    const SENT: usize = 40;
     let sb = Sandbox::new();
-    let (mut child, _) = start_slow_ask(&sb);
-    // Wait until a flush after the first one has reached the database, then kill.
+    sb.mock.push(
+        Reply::text("word ".repeat(200))
+            .chunk_size(5)
+            .stall_after(SENT),
+    );
+    let mut child = sb
+        .std_cmd()
+        .args(["ask", QUESTION])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn ask");
+    let sent = "word ".repeat(SENT);
+    // The question is stored before the request goes out.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sb.mock.chat_requests().is_empty() {
+        assert!(Instant::now() < deadline, "the request never arrived");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Without a flush during the stream the reply would reach the database only
+    // at its end, which never comes: this wait would fail.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let stored = sb.messages(1);
-        if stored.len() == 2 && stored[1].content.len() > 20 {
-            break;
+        if stored.len() == 2 {
+            if stored[1].status != "streaming" {
+                let _ = child.kill();
+                panic!("the reply ended before a flush wrote it: {stored:?}");
+            }
+            if stored[1].content == sent {
+                break;
+            }
         }
-        assert!(
-            Instant::now() < deadline,
-            "the reply never reached the database"
-        );
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            panic!("the streamed words never all reached the database: {stored:?}");
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().expect("kill -9");
@@ -521,15 +555,18 @@ fn kill_9_mid_stream_loses_at_most_the_last_flush() {
     drop(db);
     let stored = sb.messages(1);
     assert_user(&stored[0]);
-    assert_eq!(stored[1].status, "streaming");
-    let kept = stored[1].content.clone();
-    assert!(kept.len() > 20 && "word ".repeat(200).starts_with(&kept));
+    assert_eq!(
+        (stored[1].status.as_str(), stored[1].content.as_str()),
+        ("streaming", sent.as_str())
+    );
 
     // The next command recovers it as interrupted, text intact.
     sb.cmd().args(["list"]).assert().success();
     let stored = sb.messages(1);
-    assert_eq!(stored[1].status, "interrupted");
-    assert_eq!(stored[1].content, kept);
+    assert_eq!(
+        (stored[1].status.as_str(), stored[1].content.as_str()),
+        ("interrupted", sent.as_str())
+    );
 }
 
 #[test]
@@ -558,11 +595,19 @@ fn a_second_process_leaves_a_live_stream_alone() {
 // ----- the service's retry (regenerate) against the mock ---------------------------
 
 fn service_for(mock: &MockOpenAi, dir: &std::path::Path) -> (Service, Backend) {
-    let mut settings = Settings::resolve(&GlobalArgs {
-        data_dir: Some(dir.to_path_buf()),
-        api_base: Some(mock.base_url()),
-        ..Default::default()
-    })
+    // Settings from these arguments and the defaults alone: no config file, no
+    // environment, no OS data directory of the machine running the tests.
+    let mut settings = Settings::merge(
+        &GlobalArgs {
+            data_dir: Some(dir.to_path_buf()),
+            api_base: Some(mock.base_url()),
+            ..Default::default()
+        },
+        None,
+        None,
+        &|_| None,
+        || None,
+    )
     .expect("settings");
     settings.timeouts.idle = Duration::from_secs(1);
     let backend = Backend::OpenAi(
@@ -719,11 +764,13 @@ async fn regenerate_replaces_an_interrupted_reply_and_cancel_interrupts() {
     assert_eq!(last.messages().len(), 2);
 }
 
+/// The program's non-streaming call (the feedback report's `report::evaluate`) goes
+/// through the same transport as the chat (endpoint, key, no retry layer) and maps
+/// server errors the same way.
 #[tokio::test]
 async fn non_streaming_calls_share_the_transport_and_error_mapping() {
-    use async_openai::types::chat::{
-        ChatCompletionRequestUserMessage, CreateChatCompletionRequest, ResponseFormat,
-    };
+    use interviewer::agent::report;
+    use interviewer::domain::{ChatTurn, InterviewSetup, Role};
 
     let mock = MockOpenAi::start();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -731,45 +778,48 @@ async fn non_streaming_calls_share_the_transport_and_error_mapping() {
     let Backend::OpenAi(openai) = backend else {
         unreachable!("service_for builds an OpenAI backend")
     };
-    let request = CreateChatCompletionRequest {
-        model: "gpt-4o-mini".into(),
-        messages: vec![ChatCompletionRequestUserMessage::from("Rate me").into()],
-        response_format: Some(ResponseFormat::JsonObject),
-        ..Default::default()
-    };
-
-    mock.push(Reply::text(r#"{"score": 3}"#));
-    let call = openai.call();
-    let response = call
-        .client
-        .chat()
-        .create(request.clone())
-        .await
-        .expect("a JSON reply");
-    assert_eq!(
-        response.choices[0].message.content.as_deref(),
-        Some(r#"{"score": 3}"#)
-    );
-    let sent = mock.chat_requests().pop().expect("request");
-    assert_eq!(sent.body["response_format"]["type"], "json_object");
-    assert!(sent.body.get("stream").is_none_or(|s| s == false));
+    let history = [
+        ChatTurn {
+            role: Role::Assistant,
+            content: "Tell me about a project you led.".into(),
+        },
+        ChatTurn {
+            role: Role::User,
+            content: "I led the billing migration.".into(),
+        },
+    ];
 
     mock.push(Reply::status(429, "Slow down").retry_after("3"));
-    let call = openai.call();
-    let err = call
-        .client
-        .chat()
-        .create(request)
+    let err = report::evaluate(&openai, "gpt-4o-mini", &InterviewSetup::default(), &history)
         .await
         .expect_err("rate limited");
     assert_eq!(
-        call.error(err, "gpt-4o-mini"),
+        err,
         AgentError::RateLimited {
             quota: false,
             retry_after_secs: Some(3),
             message: "Slow down".into()
         }
     );
-    // One attempt each: no retry layer.
+    // One attempt: no retry layer under the report either.
+    let requests = mock.chat_requests();
+    assert_eq!(requests.len(), 1);
+    let sent = &requests[0];
+    assert_eq!(sent.header("authorization"), Some("Bearer test-key"));
+    assert_eq!(sent.body["model"], "gpt-4o-mini");
+    assert!(sent.body.get("stream").is_none_or(|s| s == false));
+    assert_eq!(sent.body["response_format"]["type"], "json_schema");
+    // The transcript it evaluates is the conversation's.
+    let asked: String = sent.messages().into_iter().map(|(_, text)| text).collect();
+    assert!(asked.contains("I led the billing migration."), "{asked}");
+
+    mock.push(Reply::status(401, "Incorrect API key provided"));
+    let err = report::evaluate(&openai, "gpt-4o-mini", &InterviewSetup::default(), &history)
+        .await
+        .expect_err("rejected");
+    assert!(
+        matches!(err, AgentError::BadKey { status: 401, .. }),
+        "{err:?}"
+    );
     assert_eq!(mock.chat_requests().len(), 2);
 }

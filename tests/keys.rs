@@ -2,11 +2,12 @@
 //! delete`, the no-keyring fallback, `config path|show`, precedence, errors in the
 //! file, and the key appearing nowhere after a session.
 //!
-//! Every test except `real_secret_service_round_trip` points D-Bus at a socket that
-//! does not exist, so no test reads or writes the keyring of the machine it runs on.
-//! `real_secret_service_round_trip` needs a real, disposable Secret Service and runs
-//! only with `INTERVIEWER_REAL_KEYRING=1`, which `.ci/run` sets inside its own
-//! `dbus-run-session` with a throwaway gnome-keyring (see docs/configuration.md).
+//! Every test except `real_secret_service_round_trip` replaces the keyring with a
+//! test store (`INTERVIEWER_KEYRING=none` or `file:…`, docs/testing.md), so no test
+//! reads or writes the keyring of the machine it runs on.
+//! `real_secret_service_round_trip` needs a real, disposable Secret Service: it is
+//! `#[ignore]`d, and `.ci/run` runs it inside its own `dbus-run-session` with a
+//! throwaway gnome-keyring and `INTERVIEWER_REAL_KEYRING=1`.
 
 mod support;
 
@@ -19,53 +20,55 @@ use support::mock_openai::Reply;
 /// A key that must never be found anywhere but in the request's header.
 const KEY: &str = "sk-keys-test-SECRET-4f1c9b7e2d8a0c6eWXYZ";
 
-/// Variables of the host that would leak into the tests.
-const HOST_ENV: &[&str] = &[
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-    "INTERVIEWER_DATA_DIR",
-    "INTERVIEWER_MODEL",
-    "INTERVIEWER_CONFIG",
-    "INTERVIEWER_CONNECT_TIMEOUT_SECS",
-    "INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS",
-    "INTERVIEWER_IDLE_TIMEOUT_SECS",
-    "NO_COLOR",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "all_proxy",
-];
-
 /// Which keyring the binary sees.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Keyring {
-    /// D-Bus at a socket that does not exist: no Secret Service.
-    Unreachable,
-    /// The session's own (only `real_secret_service_round_trip`).
+    /// None at all (`INTERVIEWER_KEYRING=none`), as on a machine without one.
+    None,
+    /// The sandbox's test store (`INTERVIEWER_KEYRING=file:…`, see
+    /// docs/testing.md): stored keys persist from one run to the next.
+    File,
+    /// The session's own (only `real_secret_service_round_trip`, which `.ci/run`
+    /// runs inside a throwaway D-Bus session).
     Real,
 }
 
-/// The binary with no flags, no key, a config file at `<tmp>/config/config.toml`
-/// (absent until written) and data in `<tmp>/data` via the environment.
+/// The binary in the sandbox's isolated environment with no flags, no key, a config
+/// file at `<tmp>/config/config.toml` (absent until written) and data in
+/// `<tmp>/data` via the environment.
 fn bin(sb: &Sandbox, keyring: Keyring) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_interviewer"));
-    for var in HOST_ENV {
-        cmd.env_remove(var);
-    }
+    let mut cmd = assert_cmd::Command::from_std(sb.bare_std_cmd());
     cmd.env("INTERVIEWER_CONFIG", config_file(sb))
         .env("INTERVIEWER_DATA_DIR", sb.data_dir())
         .env("XDG_CONFIG_HOME", sb.dir.path().join("xdg-config"))
         .env("XDG_DATA_HOME", sb.dir.path().join("xdg-data"));
-    if keyring == Keyring::Unreachable {
-        let socket = sb.dir.path().join("no-such-bus");
-        cmd.env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            format!("unix:path={}", socket.display()),
-        );
+    match keyring {
+        Keyring::None => {
+            cmd.env("INTERVIEWER_KEYRING", "none");
+        }
+        Keyring::File => {}
+        Keyring::Real => {
+            cmd.env_remove("INTERVIEWER_KEYRING");
+            for var in ["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"] {
+                match std::env::var_os(var) {
+                    Some(value) => cmd.env(var, value),
+                    None => cmd.env_remove(var),
+                };
+            }
+        }
     }
     cmd
+}
+
+/// What the binary calls the OS keyring on this platform.
+fn keyring_name() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "macOS Keychain"
+    } else if cfg!(windows) {
+        "Windows Credential Manager"
+    } else {
+        "Secret Service"
+    }
 }
 
 fn config_file(sb: &Sandbox) -> PathBuf {
@@ -122,7 +125,11 @@ fn assert_key_nowhere(sb: &Sandbox, outputs: &[Output]) {
             "part of the key was printed:\n{text}"
         );
     }
-    let leaked = files_containing(sb.dir.path(), KEY);
+    // The test keyring's own file (INTERVIEWER_KEYRING=file:…) is the keyring.
+    let leaked: Vec<PathBuf> = files_containing(sb.dir.path(), KEY)
+        .into_iter()
+        .filter(|p| *p != sb.stored_key_file())
+        .collect();
     assert!(leaked.is_empty(), "the key was written to {leaked:?}");
 }
 
@@ -130,7 +137,7 @@ fn assert_key_nowhere(sb: &Sandbox, outputs: &[Output]) {
 fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works() {
     let sb = Sandbox::new();
 
-    let o = run(bin(&sb, Keyring::Unreachable).args(["key", "status"]));
+    let o = run(bin(&sb, Keyring::None).args(["key", "status"]));
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 2, "{out}");
@@ -141,7 +148,7 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
         "{out}"
     );
 
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .args(["key", "set"])
         .write_stdin(format!("{KEY}\n")));
     assert_eq!(o.status.code(), Some(1));
@@ -154,13 +161,13 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
     );
     let set_output = o;
 
-    let o = run(bin(&sb, Keyring::Unreachable).args(["key", "delete"]));
+    let o = run(bin(&sb, Keyring::None).args(["key", "delete"]));
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("no OS keyring is reachable"));
 
     // `ask` with no key names the keyring's problem, in one line.
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .env("OPENAI_BASE_URL", sb.mock.base_url())
         .args(["ask", "Hello"]));
     assert_eq!(o.status.code(), Some(1));
@@ -176,7 +183,7 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
     // mentioned.
     sb.mock
         .push(Reply::text("Welcome. Tell me about yourself."));
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .env("OPENAI_BASE_URL", sb.mock.base_url())
         .env("OPENAI_API_KEY", KEY)
         .args(["ask", "Hello"]));
@@ -190,18 +197,18 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
     );
     let ask_output = o;
 
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .env("OPENAI_API_KEY", KEY)
         .args(["key", "status"]));
     assert!(stdout(&o).starts_with("key:     …WXYZ from the environment (OPENAI_API_KEY)\n"));
 
-    let o = run(bin(&sb, Keyring::Unreachable).args(["--offline", "ask", "Hi"]));
+    let o = run(bin(&sb, Keyring::None).args(["--offline", "ask", "Hi"]));
     assert!(o.status.success(), "{}", stderr(&o));
 
-    let o = run(bin(&sb, Keyring::Unreachable).args(["list"]));
+    let o = run(bin(&sb, Keyring::None).args(["list"]));
     assert!(o.status.success(), "{}", stderr(&o));
 
-    let o = run(bin(&sb, Keyring::Unreachable).args(["config", "show"]));
+    let o = run(bin(&sb, Keyring::None).args(["config", "show"]));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stdout(&o).contains("# keyring: no OS keyring is reachable"),
@@ -221,7 +228,7 @@ fn key_set_checks_the_shape_before_storing_and_never_takes_an_argument() {
         ("sk-one two", "spaces or line breaks"),
         ("sk-one\nsk-two\n", "spaces or line breaks"),
     ] {
-        let o = run(bin(&sb, Keyring::Unreachable)
+        let o = run(bin(&sb, Keyring::None)
             .args(["key", "set"])
             .write_stdin(input));
         assert_eq!(o.status.code(), Some(1), "{input:?}");
@@ -233,7 +240,7 @@ fn key_set_checks_the_shape_before_storing_and_never_takes_an_argument() {
         );
     }
     // A key on the command line would sit in shell history: a usage error.
-    let o = run(bin(&sb, Keyring::Unreachable).args(["key", "set", KEY]));
+    let o = run(bin(&sb, Keyring::None).args(["key", "set", KEY]));
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -242,7 +249,7 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
     let sb = Sandbox::new();
     let ask = |extra: &[&str], env_model: Option<&str>| {
         sb.mock.push(Reply::text("Next question."));
-        let mut cmd = bin(&sb, Keyring::Unreachable);
+        let mut cmd = bin(&sb, Keyring::None);
         cmd.env("OPENAI_API_KEY", KEY);
         if let Some(m) = env_model {
             cmd.env("INTERVIEWER_MODEL", m);
@@ -256,7 +263,7 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
 
     // No file: the default model, and the default endpoint (so point at the mock
     // with the environment).
-    let o = run(bin(&sb, Keyring::Unreachable).args(["config", "show"]));
+    let o = run(bin(&sb, Keyring::None).args(["config", "show"]));
     let out = stdout(&o);
     assert!(out.contains("model = \"gpt-4o-mini\""), "{out}");
     assert!(out.contains("(not present)"), "{out}");
@@ -299,7 +306,7 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
         "flag-model"
     );
 
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .env("INTERVIEWER_MODEL", "env-model")
         .args(["config", "show"]));
     let out = stdout(&o);
@@ -332,7 +339,7 @@ fn a_data_dir_in_the_file_is_where_the_database_goes() {
             toml_string(&dir.display().to_string())
         ),
     );
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .env_remove("INTERVIEWER_DATA_DIR")
         .args(["ask", "Hi"]));
     assert!(
@@ -358,7 +365,7 @@ fn a_malformed_file_stops_every_command_with_its_path_and_line() {
         &["config", "show"],
         &["--offline", "ask", "Hi"],
     ] {
-        let o = run(bin(&sb, Keyring::Unreachable).args(args));
+        let o = run(bin(&sb, Keyring::None).args(args));
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         let err = stderr(&o);
         assert_eq!(err.lines().count(), 1, "{err}");
@@ -369,12 +376,12 @@ fn a_malformed_file_stops_every_command_with_its_path_and_line() {
     }
 
     write_config(&sb, "model = \"unterminated\n");
-    let o = run(bin(&sb, Keyring::Unreachable).arg("list"));
+    let o = run(bin(&sb, Keyring::None).arg("list"));
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
 
     // `config path` still answers, so the user can find the file.
-    let o = run(bin(&sb, Keyring::Unreachable).args(["config", "path"]));
+    let o = run(bin(&sb, Keyring::None).args(["config", "path"]));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("{path}\n"));
 }
@@ -386,7 +393,7 @@ fn unknown_keys_are_a_warning_naming_the_key() {
         &sb,
         "model = \"m\"\nmodle = \"typo\"\n[theme]\nacent = \"red\"\n",
     );
-    let o = run(bin(&sb, Keyring::Unreachable).arg("list"));
+    let o = run(bin(&sb, Keyring::None).arg("list"));
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     let path = config_file(&sb).display().to_string();
@@ -403,11 +410,11 @@ fn unknown_keys_are_a_warning_naming_the_key() {
 fn no_color_and_the_theme_show_in_config_show() {
     let sb = Sandbox::new();
     write_config(&sb, "[theme]\naccent = \"#ff8800\"\n");
-    let o = run(bin(&sb, Keyring::Unreachable).args(["config", "show"]));
+    let o = run(bin(&sb, Keyring::None).args(["config", "show"]));
     let out = stdout(&o);
     assert!(out.contains("accent = \"#ff8800\""), "{out}");
     assert!(out.contains("color = true"), "{out}");
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .env("NO_COLOR", "1")
         .args(["config", "show"]));
     let out = stdout(&o);
@@ -423,7 +430,7 @@ fn no_color_and_the_theme_show_in_config_show() {
 #[test]
 fn the_config_file_defaults_to_the_os_config_dir() {
     let sb = Sandbox::new();
-    let o = run(bin(&sb, Keyring::Unreachable)
+    let o = run(bin(&sb, Keyring::None)
         .env_remove("INTERVIEWER_CONFIG")
         .args(["config", "path"]));
     assert_eq!(
@@ -449,7 +456,7 @@ fn the_key_appears_nowhere_after_a_session() {
         ),
     );
     let with_key = || {
-        let mut cmd = bin(&sb, Keyring::Unreachable);
+        let mut cmd = bin(&sb, Keyring::None);
         cmd.env("OPENAI_API_KEY", KEY);
         cmd
     };
@@ -499,26 +506,43 @@ fn the_key_appears_nowhere_after_a_session() {
     assert_key_nowhere(&sb, &outputs);
 }
 
-/// `key set` into a real Secret Service, then a run with no environment variable
-/// uses it. Needs `INTERVIEWER_REAL_KEYRING=1` and a disposable Secret Service
-/// session (`.ci/run` provides both): it replaces and finally deletes the
-/// `interviewer`/`openai` entry of whatever keyring it reaches.
+/// `key set`, `key status`, a run that uses the stored key, and `key delete`,
+/// against the sandbox's test store: the same round trip as the real keyring's,
+/// on every machine.
 #[test]
-fn real_secret_service_round_trip() {
-    if std::env::var("INTERVIEWER_REAL_KEYRING").as_deref() != Ok("1") {
-        eprintln!(
-            "real_secret_service_round_trip: not run; .ci/run runs it (INTERVIEWER_REAL_KEYRING=1 in a throwaway keyring session)"
-        );
-        return;
-    }
+fn a_stored_key_is_used_by_later_runs_and_can_be_removed() {
     let sb = Sandbox::new();
-    let real = || bin(&sb, Keyring::Real);
+    round_trip(&sb, Keyring::File);
+}
+
+/// The same round trip through a real Secret Service. It replaces and finally
+/// deletes the `interviewer`/`openai` entry of whatever keyring it reaches, so it
+/// runs only when asked for (`cargo test -- --ignored`) and refuses to run without
+/// `INTERVIEWER_REAL_KEYRING=1`, which says the session is a throwaway one:
+/// `.ci/run` provides both (see docs/testing.md).
+#[test]
+#[ignore = "needs a throwaway Secret Service session: .ci/run runs it with INTERVIEWER_REAL_KEYRING=1"]
+fn real_secret_service_round_trip() {
+    assert_eq!(
+        std::env::var("INTERVIEWER_REAL_KEYRING").as_deref(),
+        Ok("1"),
+        "this test overwrites and deletes the keyring entry of the session it runs in: \
+         run it through .ci/run, or in a throwaway session with INTERVIEWER_REAL_KEYRING=1 \
+         as docs/testing.md describes"
+    );
+    let sb = Sandbox::new();
+    round_trip(&sb, Keyring::Real);
+}
+
+fn round_trip(sb: &Sandbox, keyring: Keyring) {
+    let real = || bin(sb, keyring);
+    let name = keyring_name();
 
     let o = run(real().args(["key", "status"]));
     let out = stdout(&o);
     assert!(
         o.status.success() && out.contains(" reachable, "),
-        "INTERVIEWER_REAL_KEYRING=1 but no Secret Service answers:\n{out}\n\
+        "no keyring answers:\n{out}\n\
          run `.ci/run`, or this test alone in a throwaway session as described in \
          docs/configuration.md (\"Testing against a real keyring\"); it needs the \
          Debian/Ubuntu packages dbus-daemon and gnome-keyring"
@@ -534,14 +558,25 @@ fn real_secret_service_round_trip() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "API key …WXYZ stored in the OS keyring (Secret Service, service \"interviewer\", user \"openai\")\n"
+        format!(
+            "API key …WXYZ stored in the OS keyring ({name}, service \"interviewer\", user \"openai\")\n"
+        )
     );
+    if keyring == Keyring::File {
+        // Stored as typed, trimmed, and nowhere else (assert_key_nowhere below).
+        assert_eq!(
+            std::fs::read_to_string(sb.stored_key_file()).expect("the stored key"),
+            KEY
+        );
+    }
     outputs.push(o);
 
     let o = run(real().args(["key", "status"]));
     assert_eq!(
         stdout(&o),
-        "key:     …WXYZ from the OS keyring (Secret Service)\nkeyring: Secret Service reachable, key stored\n"
+        format!(
+            "key:     …WXYZ from the OS keyring ({name})\nkeyring: {name} reachable, key stored\n"
+        )
     );
     outputs.push(o);
 
@@ -580,14 +615,17 @@ fn real_secret_service_round_trip() {
     outputs.push(o);
     outputs.push(run(real().args(["config", "show"])));
 
-    assert_key_nowhere(&sb, &outputs);
+    assert_key_nowhere(sb, &outputs);
 
     let o = run(real().args(["key", "delete"]));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "API key removed from the OS keyring (Secret Service)\n"
+        format!("API key removed from the OS keyring ({name})\n")
     );
+    if keyring == Keyring::File {
+        assert!(!sb.stored_key_file().exists());
+    }
     let o = run(real().args(["key", "delete"]));
     assert!(o.status.success(), "deleting nothing exits 0");
     assert!(stdout(&o).contains("nothing to remove"));
@@ -628,61 +666,14 @@ fn key_set_at_a_terminal_prompts_without_echo() {
 /// returns the exit code and everything the terminal showed.
 #[cfg(unix)]
 fn key_set_in_pty(sb: &Sandbox, input: &str) -> (u32, String) {
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
-
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pty");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_interviewer"));
+    let mut cmd = sb.bare_pty_cmd();
     cmd.args(["key", "set"]);
-    for var in HOST_ENV {
-        cmd.env_remove(var);
-    }
     cmd.env("INTERVIEWER_CONFIG", config_file(sb));
     cmd.env("INTERVIEWER_DATA_DIR", sb.data_dir());
-    cmd.env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        format!("unix:path={}", sb.dir.path().join("no-such-bus").display()),
-    );
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
-
-    let shown = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let sink = shown.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 1024];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().expect("lock").extend_from_slice(&buf[..n]);
-        }
-    });
-    let text = |shown: &Arc<Mutex<Vec<u8>>>| {
-        String::from_utf8_lossy(&shown.lock().expect("lock")).into_owned()
-    };
-    // A bound so that a broken prompt fails the test instead of hanging it.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !text(&shown).contains("input hidden") {
-        assert!(Instant::now() < deadline, "no prompt: {:?}", text(&shown));
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let mut writer = pair.master.take_writer().expect("writer");
-    writer.write_all(input.as_bytes()).expect("type");
-    writer.flush().expect("flush");
-    let status = child.wait().expect("wait");
-    drop(writer);
-    drop(pair.master);
-    let _ = reading.join();
-    (status.exit_code(), text(&shown))
+    cmd.env("INTERVIEWER_KEYRING", "none");
+    let mut run = support::PtyRun::start(cmd, 200, 24);
+    run.wait_for("input hidden");
+    run.send(input);
+    let (code, shown) = run.finish();
+    (code, String::from_utf8_lossy(&shown).into_owned())
 }

@@ -102,6 +102,28 @@ impl Tui {
         }
     }
 
+    /// `(alternate screen, cursor hidden)` as the terminal sees them now.
+    fn terminal_modes(&self) -> (bool, bool) {
+        let parser = self.screen.lock().expect("lock");
+        let screen = parser.screen();
+        (screen.alternate_screen(), screen.hide_cursor())
+    }
+
+    /// Waits until the terminal's modes are `want` (output is read on a thread, so
+    /// the last bytes may land after the process ended).
+    fn wait_until_modes(&self, what: &str, want: (bool, bool)) {
+        let deadline = Instant::now() + DEADLINE;
+        while self.terminal_modes() != want {
+            assert!(
+                Instant::now() < deadline,
+                "the terminal never reached {what}: (alternate screen, cursor hidden) = {:?}; it shows:\n{}",
+                self.terminal_modes(),
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// Waits for the process to end; its exit code.
     fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + DEADLINE;
@@ -279,14 +301,48 @@ fn a_rejected_key_leads_back_to_the_welcome_screen_and_the_message_is_kept() {
     tui.wait_for("Interviews");
     tui.type_text("Hi there");
     tui.send(ENTER);
-    tui.wait_for("rejected");
-    tui.wait_for("Welcome");
+    tui.wait_for("The server rejected the API key");
+    tui.wait_for("API key rejected");
     tui.send(ESC);
-    tui.wait_until("the welcome screen closed", |s| !s.contains("Welcome"));
+    tui.wait_until("the key dialog closed", |s| !s.contains("API key rejected"));
     tui.wait_for("Hi there");
     tui.send(CTRL_C);
     assert_eq!(tui.wait_exit(), 0);
     assert_eq!(sb.messages(1)[0].content, "Hi there");
+}
+
+#[test]
+fn a_rate_limit_counts_down_and_waits_for_the_retry_key() {
+    let sb = Sandbox::new();
+    sb.mock
+        .set_default(Reply::text("Tell me about a project you led."));
+    sb.mock
+        .push(Reply::status(429, "Rate limit reached for requests").retry_after("3"));
+    let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
+    tui.wait_for("Interviews");
+    tui.type_text("Hi there");
+    tui.send(ENTER);
+    // A live countdown, with the key that retries beside it.
+    // (Which seconds show depends on the machine's speed, so none is asserted.)
+    tui.wait_for("Rate limited by the server: retry in ");
+    tui.wait_for("Ctrl+R retry");
+    tui.wait_for("The server can be retried now.");
+    assert_eq!(
+        sb.mock.chat_requests().len(),
+        1,
+        "nothing retried by itself when the countdown ended"
+    );
+    tui.send(CTRL_R);
+    tui.wait_for("Tell me about a project you led.");
+    assert_eq!(sb.mock.chat_requests().len(), 2);
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+    let log =
+        std::fs::read_to_string(sb.data_dir().join("logs/interviewer.log")).unwrap_or_default();
+    assert!(
+        log.contains("Rate limit reached"),
+        "the details are in the log: {log}"
+    );
 }
 
 #[test]
@@ -296,6 +352,10 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     tui.wait_for("Interviews");
     tui.type_text("half-typed answer");
     tui.wait_for("half-typed answer");
+    // While it runs: the alternate screen, the cursor hidden (it draws its own).
+    let (alternate, hidden) = tui.terminal_modes();
+    assert!(alternate, "the interface runs on the alternate screen");
+    assert!(hidden, "the terminal's own cursor is hidden while it runs");
     let pid = tui.child.process_id().expect("pid");
     let status = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -304,6 +364,8 @@ fn sigterm_restores_the_terminal_and_keeps_the_draft() {
     assert!(status.success());
     // 128 + SIGTERM, as a shell reports a death by it.
     assert_eq!(tui.wait_exit(), 143);
+    // The terminal is given back as it was: main screen, cursor shown.
+    tui.wait_until_modes("the main screen with the cursor shown", (false, false));
     let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
     tui.wait_for("half-typed answer");
     tui.send(CTRL_C);
@@ -346,12 +408,13 @@ fn proc_state(pid: u32) -> Option<char> {
 }
 
 impl Tui {
-    /// Whether the terminal is as the program found it: main screen, no mouse
-    /// reporting, no bracketed paste.
+    /// Whether the terminal is as the program found it: main screen, cursor shown,
+    /// no mouse reporting, no bracketed paste.
     fn restored(&self) -> bool {
         let parser = self.screen.lock().expect("lock");
         let screen = parser.screen();
         !screen.alternate_screen()
+            && !screen.hide_cursor()
             && screen.mouse_protocol_mode() == vt100::MouseProtocolMode::None
             && !screen.bracketed_paste()
     }
@@ -486,4 +549,50 @@ fn each_edit_in_the_editor_gets_its_own_private_file() {
             "removed after the edit: {line}"
         );
     }
+}
+
+/// Issue 15: Tab to the list, `/`, type, Esc, Esc, then `g` Enter used to send "g" as
+/// an answer and create an interview titled "g": the second Esc moved the focus into
+/// the answer box. Esc outside the input never moves the focus there.
+#[test]
+fn esc_in_the_conversation_list_never_moves_focus_into_the_answer_box() {
+    let sb = Sandbox::new();
+    let mut tui = Tui::start(sb.pty_cmd(), 80, 24);
+    tui.wait_for("Interviews");
+    tui.wait_for("Type here");
+    tui.send(TAB);
+    tui.wait_for("? help · n new");
+    tui.send("/");
+    tui.wait_for("type to search");
+    tui.type_text("gr");
+    tui.wait_for("no matches");
+    // (Esc and a key sent together read as Alt+key: wait for the screen each time.)
+    tui.send(ESC);
+    tui.wait_until("the search closed", |s| !s.contains("no matches"));
+    tui.send(ESC);
+    tui.wait_for("goes back to your answer");
+    tui.send("g");
+    tui.send(ENTER);
+    // F1 after them: once the help shows, `g` and Enter were handled.
+    tui.send("\x1bOP");
+    tui.wait_for("Keys");
+    tui.send(ESC);
+    tui.wait_until("the help closed", |s| !s.contains("Keys"));
+    let screen = tui.contents();
+    assert!(
+        screen.contains("Type here"),
+        "the answer box is empty:\n{screen}"
+    );
+    assert!(!screen.contains("You · "), "nothing was sent:\n{screen}");
+    assert!(
+        sb.mock.chat_requests().is_empty(),
+        "nothing reached the server"
+    );
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+    let conversations: i64 = sb
+        .db()
+        .query_row("SELECT count(*) FROM conversations", [], |r| r.get(0))
+        .expect("count conversations");
+    assert_eq!(conversations, 0, "no interview was created");
 }

@@ -228,43 +228,10 @@ fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-const KEYS: &[(&str, &str, &str)] = &[
-    ("Enter", "send the message", "Input"),
-    ("Alt+Enter / Ctrl+J", "insert a new line", "Input"),
-    ("Ctrl+E", "edit the draft in $EDITOR", "Input"),
-    (
-        "Esc",
-        "stop the reply that is streaming; keep what arrived",
-        "Conversation",
-    ),
-    (
-        "Ctrl+R",
-        "retry the last reply after an error or interruption",
-        "Conversation",
-    ),
-    (
-        "Ctrl+Y",
-        "copy the last reply (OSC 52, works over SSH)",
-        "Conversation",
-    ),
-    ("PgUp / PgDn", "scroll the messages", "Conversation"),
-    (
-        "Home / End",
-        "first message / follow the newest",
-        "Conversation",
-    ),
-    ("Ctrl+N", "new interview", "Conversations"),
-    ("↑ ↓ / j k", "move in the sidebar", "Conversations"),
-    ("Ctrl+B", "show or hide the sidebar", "Conversations"),
-    ("F5", "feedback report for this interview", "Conversations"),
-    ("Tab", "move focus: sidebar, messages, input", "General"),
-    ("? / F1", "this help", "General"),
-    ("Ctrl+C", "quit", "General"),
-];
-
 #[test]
 fn help_overlay_snapshots() {
-    let help = HelpOverlay::new(KEYS);
+    // The real key map, as `?` and F1 show it.
+    let help = HelpOverlay::for_keymap();
     snapshot_sizes("help", |a, b| help.render(a, b));
 }
 
@@ -374,6 +341,7 @@ fn sample_report(source: ReportSource) -> ReportModel {
                      with zero incidents."
                         .into(),
                 ),
+                ..Default::default()
             },
             QuestionFeedback {
                 question: "Describe a project that failed.".into(),
@@ -381,6 +349,7 @@ fn sample_report(source: ReportSource) -> ReportModel {
                 strengths: vec![],
                 improvements: vec!["Pick a failure you owned".into()],
                 better_answer: None,
+                ..Default::default()
             },
         ],
         top_improvements: vec![

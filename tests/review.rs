@@ -58,16 +58,7 @@ fn run_json(sb: &Sandbox, args: &[&str]) -> Value {
 
 /// Runs the binary and expects exit 1 with one line on stderr; returns that line.
 fn run_fails(sb: &Sandbox, args: &[&str]) -> String {
-    let output = sb.cmd().args(args).output().expect("run");
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{args:?}: {}",
-        stderr_of(&output)
-    );
-    let err = stderr_of(&output);
-    assert_eq!(err.lines().count(), 1, "one line: {err}");
-    err
+    sb.run(args).one_line_failure(1)
 }
 
 fn is_rfc3339_utc(v: &Value) -> bool {
@@ -784,31 +775,10 @@ fn corrupt_imports_are_refused_whole() {
 
 /// Runs the binary under a pseudo-terminal and returns everything it wrote.
 fn run_on_terminal(sb: &Sandbox, args: &[&str]) -> Vec<u8> {
-    use portable_pty::{PtySize, native_pty_system};
-
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("pty");
     let mut cmd = sb.pty_cmd();
     cmd.args(args);
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn under a pty");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    // Read until the child is gone (EOF or EIO on Linux).
-    while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
-        if n == 0 {
-            break;
-        }
-        seen.extend_from_slice(&buf[..n]);
-    }
-    assert!(child.wait().expect("wait").success(), "{args:?}");
+    let (code, seen) = support::PtyRun::start(cmd, 200, 24).finish();
+    assert_eq!(code, 0, "{args:?}: {}", String::from_utf8_lossy(&seen));
     seen
 }
 

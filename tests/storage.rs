@@ -173,14 +173,15 @@ fn seed(data_dir: &Path, conversations: usize, messages: usize) {
 
 /// Runs the binary and expects the one-line failure that names the database file.
 fn assert_fails_naming(sb: &Sandbox, args: &[&str], needle: &str) {
-    let output = sb.std_cmd().args(args).output().expect("run");
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
+    let ran = sb.run(args);
+    let line = ran.one_line_failure(1);
     let db = sb.db_path().display().to_string();
-    assert!(stderr.contains(&db), "names {db}: {stderr}");
-    assert!(stderr.contains(needle), "says {needle:?}: {stderr}");
+    assert!(line.contains(&db), "names {db}: {line}\n{}", ran.explain());
+    assert!(
+        line.contains(needle),
+        "says {needle:?}: {line}\n{}",
+        ran.explain()
+    );
 }
 
 #[test]
@@ -347,9 +348,9 @@ fn a_read_only_database_can_be_read_but_saving_fails_by_name() {
     seed(&sb.data_dir(), 2, 4);
     let before = std::fs::read(sb.db_path()).expect("read");
     let Some(_guard) = Unwritable::make(&sb.db_path()) else {
-        eprintln!(
-            "SKIPPED: cannot make a file unwritable here (root without chattr); \
-             the classification is covered by store::tests"
+        support::prerequisite_missing(
+            "a_read_only_database_can_be_read_but_saving_fails_by_name",
+            "cannot make a file unwritable here (root without a working chattr)",
         );
         return;
     };
@@ -376,7 +377,10 @@ fn a_read_only_data_directory_is_named_and_says_what_to_do() {
     std::fs::create_dir_all(sb.data_dir().join("logs")).expect("logs");
     let before = std::fs::read(sb.db_path()).expect("read");
     let Some(_guard) = Unwritable::make(&sb.data_dir()) else {
-        eprintln!("SKIPPED: cannot make a directory unwritable here (root without chattr)");
+        support::prerequisite_missing(
+            "a_read_only_data_directory_is_named_and_says_what_to_do",
+            "cannot make a directory unwritable here (root without a working chattr)",
+        );
         return;
     };
     for args in [
@@ -394,19 +398,20 @@ struct SmallDisk {
 }
 
 impl SmallDisk {
-    /// Mounts at `mount_point` (created); `None` where mounting is not allowed (not
-    /// root, or a restricted container).
-    fn mount(mount_point: &Path, size: &str) -> Option<SmallDisk> {
+    /// Mounts at `mount_point` (created); why not where mounting is not allowed
+    /// (not root, or a restricted container).
+    fn mount(mount_point: &Path, size: &str) -> Result<SmallDisk, String> {
         let mount_point = mount_point.to_path_buf();
         std::fs::create_dir_all(&mount_point).expect("mount point");
-        let status = std::process::Command::new("mount")
+        let output = std::process::Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(&mount_point)
-            .stderr(std::process::Stdio::null())
-            .status();
-        match status {
-            Ok(s) if s.success() => Some(SmallDisk { mount_point }),
-            _ => None,
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if output.status.success() {
+            Ok(SmallDisk { mount_point })
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
         }
     }
 
@@ -431,17 +436,16 @@ impl Drop for SmallDisk {
     }
 }
 
+/// Needs root, to mount a small tmpfs: `.ci/run` runs it (as root) with
+/// `cargo test -- --ignored`. Run by hand, it fails when it cannot mount.
 #[test]
+#[ignore = "needs root to mount a small tmpfs: .ci/run runs it"]
 fn a_full_disk_is_named_nothing_is_lost_and_a_retry_works() {
     let sb = Sandbox::new();
     // The data directory itself is the small disk.
-    let Some(disk) = SmallDisk::mount(&sb.data_dir(), "2m") else {
-        eprintln!(
-            "SKIPPED: cannot mount a small tmpfs here (needs root); \
-             a_full_database_keeps_what_it_has_and_says_to_free_space covers SQLITE_FULL"
-        );
-        return;
-    };
+    let disk = SmallDisk::mount(&sb.data_dir(), "2m").unwrap_or_else(|e| {
+        panic!("cannot mount a small tmpfs here ({e}): this test needs root and mount")
+    });
     let data = sb.data_dir();
     let run = |args: &[&str]| sb.std_cmd().args(args).output().expect("run");
     let first = run(&["--offline", "ask", "Hello"]);

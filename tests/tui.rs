@@ -10,7 +10,7 @@ use interviewer::domain::{
     Conversation, ConversationSummary, InterviewSetup, InterviewType, Message, Role, Status,
 };
 use interviewer::service::SendEvent;
-use interviewer::tui::app::{App, Event, Mode};
+use interviewer::tui::app::{App, Effect, Event, Focus, Mode};
 use interviewer::tui::sidebar::Hit;
 use interviewer::tui::view;
 use interviewer::tui::widgets::welcome::WelcomeReason;
@@ -71,8 +71,8 @@ fn msg(id: i64, role: Role, content: &str, ago: i64, status: Status) -> Message 
     }
 }
 
-fn list(app: &mut App) {
-    app.start(None);
+/// The sidebar's first page arrives.
+fn load_first_page(app: &mut App) {
     let generation = app.sidebar.generation;
     app.update(Event::ConversationsLoaded {
         generation,
@@ -131,8 +131,22 @@ fn conversation_messages() -> Vec<Message> {
 
 /// The list, with conversation 1 open.
 fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
+    opened(mode, size, conversation_messages(), None)
+}
+
+/// Conversation 1 holding `messages`, opened the way the program opens it: at
+/// start-up as the one open last time (`App::start`), then the sidebar's first page
+/// and the conversation arrive. `jump_to` is a search match's message.
+fn opened(mode: Mode, size: (u16, u16), messages: Vec<Message>, jump_to: Option<i64>) -> App {
     let mut app = new_app(mode, size);
-    list(&mut app);
+    let effects = app.start(Some(1));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::OpenConversation { id: 1, .. })),
+        "start-up reopens conversation 1"
+    );
+    load_first_page(&mut app);
     let setup = InterviewSetup {
         role: Some("Backend engineer".into()),
         seniority: Some("senior".into()),
@@ -140,7 +154,6 @@ fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
         questions: Some(5),
         ..InterviewSetup::default()
     };
-    app.transcript = interviewer::tui::transcript::Transcript::loading(1, String::new());
     app.update(Event::ConversationOpened {
         conversation: Conversation {
             id: 1,
@@ -152,18 +165,30 @@ fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
             archived: false,
             setup: Some(setup),
         },
-        messages: conversation_messages(),
+        messages,
         has_older: false,
         draft: String::new(),
-        jump_to: None,
+        jump_to,
     });
-    app.sidebar.selected = 0;
+    assert_eq!(app.sidebar.selected, 0, "the open conversation is selected");
     app
+}
+
+/// Moves the focus with Tab, as a user does, until it is on `target`.
+fn focus(app: &mut App, target: Focus) {
+    for _ in 0..3 {
+        if app.focus == target {
+            return;
+        }
+        app.update(key(KeyCode::Tab));
+    }
+    assert!(app.focus == target, "Tab never reached {target:?}");
 }
 
 fn render(app: &mut App) -> String {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    app.prepare_frame();
     terminal.draw(|frame| view::draw(frame, app)).expect("draw");
     terminal.backend().to_string()
 }
@@ -303,7 +328,7 @@ fn the_welcome_screen() {
 #[test]
 fn the_filtered_sidebar() {
     let mut app = with_conversation(online(), (80, 24));
-    app.focus = interviewer::tui::app::Focus::Messages;
+    focus(&mut app, Focus::Messages);
     app.update(key(KeyCode::Char('/')));
     for c in "allocator".chars() {
         app.update(key(KeyCode::Char(c)));
@@ -331,16 +356,14 @@ fn the_filtered_sidebar() {
 
 #[test]
 fn a_search_match_opens_highlighted() {
-    let mut app = with_conversation(online(), (80, 24));
-    app.transcript.jump_to = Some(12);
-    app.transcript.highlight = Some(12);
+    let mut app = opened(online(), (80, 24), conversation_messages(), Some(12));
     insta::assert_snapshot!("match_80x24", render(&mut app));
 }
 
 #[test]
 fn delete_confirmation_and_rename() {
     let mut app = with_conversation(online(), (80, 24));
-    app.focus = interviewer::tui::app::Focus::Sidebar;
+    focus(&mut app, Focus::Sidebar);
     app.update(key(KeyCode::Char('d')));
     insta::assert_snapshot!("delete_80x24", render(&mut app));
     app.update(key(KeyCode::Esc));
@@ -363,8 +386,7 @@ fn tiny_terminals_never_panic() {
 
 #[test]
 fn only_visible_messages_are_laid_out() {
-    let mut app = with_conversation(online(), (80, 24));
-    app.transcript.messages = (0..10_000)
+    let many = (0..10_000)
         .map(|i| {
             let role = if i % 2 == 0 {
                 Role::User
@@ -380,6 +402,7 @@ fn only_visible_messages_are_laid_out() {
             )
         })
         .collect();
+    let mut app = opened(online(), (80, 24), many, None);
     let screen = render(&mut app);
     assert!(screen.contains("message number 9999"), "{screen}");
     assert!(
@@ -407,14 +430,15 @@ fn only_visible_messages_are_laid_out() {
 
 #[test]
 fn no_escape_sequence_from_outside_reaches_the_screen() {
-    let mut app = with_conversation(online(), (80, 24));
-    app.transcript.messages.push(msg(
+    let mut messages = conversation_messages();
+    messages.push(msg(
         20,
         Role::Assistant,
         "evil \x1b[2J\x1b]52;c;aGk=\x07 text \u{202e}reversed",
         0,
         Status::Complete,
     ));
+    let mut app = opened(online(), (80, 24), messages, None);
     let screen = render(&mut app);
     assert!(!screen.contains('\x1b'));
     assert!(!screen.contains('\u{202e}'));
@@ -425,7 +449,7 @@ fn no_escape_sequence_from_outside_reaches_the_screen() {
 fn the_report_view() {
     snapshot_at_sizes("report", |size| {
         let mut app = with_conversation(online(), size);
-        app.focus = interviewer::tui::app::Focus::Messages;
+        focus(&mut app, Focus::Messages);
         app.update(key(KeyCode::Char('F')));
         app.update(Event::ReportReady {
             conversation_id: 1,
@@ -458,3 +482,104 @@ fn the_setup_form() {
 
 /// A report as the evaluator writes it (the JSON of `domain::report::Report`).
 const REPORT_JSON: &str = r#"{"readiness":"almost","overall_summary":"Clear structure; quantify results more.","competencies":[{"name":"Structure (STAR)","score":4,"evidence":"situation and result were clear"},{"name":"Relevance","score":4,"evidence":"answered the question asked"},{"name":"Depth","score":3,"evidence":"one level of detail"},{"name":"Evidence and impact","score":2,"evidence":"no numbers"},{"name":"Communication","score":4,"evidence":"concise"}],"questions":[{"question":"Design a URL shortener","answer_summary":"KV store with base62 ids","strengths":["clear data model"],"improvements":["size the cache"],"better_answer":"Estimate 10k writes/s, then pick the store."}],"top_improvements":["Quantify results","Size the system first","Name trade-offs"],"study_plan":["Rehearse two stories with metrics","Practise capacity estimates"]}"#;
+
+/// "↓ more below" names a key that brings the newest lines back from where the focus
+/// is: End only in the messages (in the answer box End moves the text cursor, in the
+/// list it selects the last conversation).
+#[test]
+fn the_more_below_hint_names_a_key_that_works_where_the_focus_is() {
+    let mut app = with_conversation(online(), (80, 24));
+    assert_eq!(app.focus, Focus::Input);
+    app.update(key(KeyCode::PageUp));
+    let screen = render(&mut app);
+    assert!(screen.contains("↓ more below · PgDn scrolls"), "{screen}");
+    assert!(!screen.contains("End follows"), "{screen}");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Sidebar);
+    let screen = render(&mut app);
+    assert!(!screen.contains("End follows"), "{screen}");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Messages);
+    let screen = render(&mut app);
+    assert!(screen.contains("↓ more below · End follows"), "{screen}");
+    app.update(key(KeyCode::End));
+    let screen = render(&mut app);
+    assert!(!screen.contains("more below"), "{screen}");
+}
+
+/// The status line alone, for states whose message is long, at each width: the key
+/// that does the next thing is whole, the message is cut with "…".
+#[test]
+fn the_status_line_keeps_the_next_key_and_shortens_the_message() {
+    type Make = fn((u16, u16)) -> App;
+    let states: [(&str, Make); 4] = [
+        ("server error", |size| {
+            let mut app = with_conversation(online(), size);
+            app.update(Event::Paste("Leases.".into()));
+            app.update(key(KeyCode::Enter));
+            app.update(Event::Send(SendEvent::UserStored {
+                conversation_id: 1,
+                message: msg(14, Role::User, "Leases.", 0, Status::Complete),
+                created: false,
+            }));
+            app.update(Event::Send(SendEvent::Finished {
+                reply: Some(msg(15, Role::Assistant, "", 0, Status::Error)),
+                end: StreamEnd::Failed(AgentError::Server {
+                    status: 500,
+                    message: "Internal server error.".into(),
+                }),
+            }));
+            app.update(Event::SendEnded(Ok(())));
+            app
+        }),
+        ("countdown over", |size| {
+            let mut app = with_conversation(online(), size);
+            app.update(Event::Paste("Leases.".into()));
+            app.update(key(KeyCode::Enter));
+            app.update(Event::Send(SendEvent::Finished {
+                reply: Some(msg(15, Role::Assistant, "", 0, Status::Error)),
+                end: StreamEnd::Failed(AgentError::RateLimited {
+                    quota: false,
+                    retry_after_secs: Some(7),
+                    message: "Rate limit reached".into(),
+                }),
+            }));
+            app.update(Event::SendEnded(Ok(())));
+            app.update(Event::Tick { now: NOW + 8_000 });
+            app
+        }),
+        ("interview closed", |size| {
+            let mut messages = conversation_messages();
+            messages.push(msg(
+                20,
+                Role::Assistant,
+                "That's the end of the interview. Thank you for your time. F: your feedback report.",
+                0,
+                Status::Complete,
+            ));
+            let mut app = opened(offline(), size, messages, None);
+            focus(&mut app, Focus::Messages);
+            app
+        }),
+        ("no key", |size| {
+            let mut app = new_app(
+                Mode::Offline {
+                    reason: "no API key".into(),
+                },
+                size,
+            );
+            load_first_page(&mut app);
+            app
+        }),
+    ];
+    let mut out = String::new();
+    for (name, make) in states {
+        for size in [(50, 20), (80, 24), (120, 40)] {
+            let mut app = make(size);
+            let screen = render(&mut app);
+            let last = screen.lines().last().unwrap_or_default().to_string();
+            out.push_str(&format!("{name} {}x{}\n{last}\n", size.0, size.1));
+        }
+    }
+    insta::assert_snapshot!("status_line_long_messages", out);
+}

@@ -1,16 +1,26 @@
-//! The interviewer agent: personas and prompts, the OpenAI streaming client, the
-//! offline question bank, and the feedback report.
+//! The interviewer agent: prompts from personas, the OpenAI streaming client, the
+//! offline question bank, and making the feedback report.
 //!
 //! Every backend speaks the same protocol: it is given a [`ChatRequest`] and sends
 //! [`AgentEvent`]s on a channel, ending with exactly one [`AgentEvent::Done`].
+//!
+//! The agent is pure over what it is given (the history, the setup, a ready
+//! [`Backend`]) and returns events or a report. It never reads the key (the service
+//! hands it a backend holding one), never touches the store and never writes
+//! anything: persisting is the service's.
 
+pub mod assess;
 pub mod bank;
+pub mod fence;
 pub mod heuristics;
 pub mod offline;
 pub mod openai;
 pub mod persona;
 pub mod pricing;
+pub mod probe;
 pub mod report;
+pub mod schema;
+pub mod turns;
 
 use std::panic::AssertUnwindSafe;
 
@@ -85,7 +95,7 @@ pub enum AgentError {
         "the server has no model {model:?} (404: {message}): pick another with --model, or check --api-base"
     )]
     UnknownModel { model: String, message: String },
-    #[error("the server refused the request (400): {message}")]
+    #[error("the server refused the request (400): {}", detail(.message))]
     BadRequest { message: String },
     #[error("{}", rate_limited_text(.quota, .retry_after_secs, .message))]
     RateLimited {
@@ -93,7 +103,7 @@ pub enum AgentError {
         retry_after_secs: Option<u64>,
         message: String,
     },
-    #[error("the server had a problem ({status}): {message}; try again in a moment")]
+    #[error("the server had a problem ({status}): {}; try again in a moment", detail(.message))]
     Server { status: u16, message: String },
     #[error("cannot reach {url}: {reason}; check your network and --api-base")]
     Connect { url: String, reason: String },
@@ -111,18 +121,103 @@ pub enum AgentError {
     Dropped { reason: String },
     #[error("the server closed the stream before the reply was finished; try again")]
     CutOff,
-    #[error("the server reported an error in the middle of the reply: {message}; try again")]
+    #[error("the server reported an error in the middle of the reply: {}; try again", detail(.message))]
     ServerStream { message: String },
     #[error("the server sent something unreadable: {0}")]
     Protocol(String),
-    #[error("unexpected response ({status}): {message}")]
+    #[error("unexpected response ({status}): {}", detail(.message))]
     Http { status: u16, message: String },
+}
+
+/// A server's message inside our sentence: trimmed, without its closing full stop
+/// (so "(500): Internal server error; try again" rather than "error.; try again").
+fn detail(message: &str) -> &str {
+    let t = message.trim().trim_end_matches(['.', ';', ':']).trim_end();
+    if t.is_empty() { "no details" } else { t }
+}
+
+impl AgentError {
+    /// One plain sentence for a screen: what happened and what to do, without the
+    /// server's own words or the transport's error chain (those are in `Display`,
+    /// which the command line prints and the log records).
+    pub fn summary(&self) -> String {
+        match self {
+            AgentError::NoKey => "There is no API key: add one, or practise offline.".into(),
+            AgentError::UnusableKey(_) => {
+                "The API key found cannot be used: add a valid one.".into()
+            }
+            AgentError::Internal(_) => {
+                "The request failed unexpectedly: try again; the log has the details.".into()
+            }
+            AgentError::BadKey { status, .. } => {
+                format!("The server rejected the API key ({status}): add a valid one.")
+            }
+            AgentError::UnknownModel { model, .. } => format!(
+                "The server has no model \"{}\": pick another with --model.",
+                crate::sanitize::single_line(model)
+            ),
+            AgentError::BadRequest { .. } => {
+                "The server refused the request (400): check --model and --api-base.".into()
+            }
+            AgentError::RateLimited { quota: true, .. } => {
+                "Your API quota is used up (429): check your plan and billing.".into()
+            }
+            AgentError::RateLimited {
+                retry_after_secs: Some(s),
+                ..
+            } => format!("The server is rate limiting requests (429): retry in {s}s."),
+            AgentError::RateLimited { .. } => {
+                "The server is rate limiting requests (429): wait a little, then retry.".into()
+            }
+            AgentError::Server { status, .. } => {
+                format!("The server had a problem ({status}): try again in a moment.")
+            }
+            AgentError::Connect { .. } => {
+                "Cannot reach the server: check your network and --api-base.".into()
+            }
+            AgentError::InvalidApiBase { .. } => {
+                "The API base URL is not usable: fix --api-base or OPENAI_BASE_URL.".into()
+            }
+            AgentError::Network { .. } => "The connection to the server failed: try again.".into(),
+            AgentError::Timeout { secs } => {
+                format!("The server did not answer within {secs}s: try again.")
+            }
+            AgentError::Stalled { .. } => {
+                "The server stopped sending, so the reply is cut off: try again.".into()
+            }
+            AgentError::Dropped { .. } => {
+                "The connection dropped in the middle of the reply: try again.".into()
+            }
+            AgentError::CutOff => {
+                "The server closed the stream before the reply was finished: try again.".into()
+            }
+            AgentError::ServerStream { .. } => {
+                "The server reported an error in the middle of the reply: try again.".into()
+            }
+            AgentError::Protocol(_) => "The server sent something unreadable: try again.".into(),
+            AgentError::Http { status, .. } => {
+                format!("The server gave an unexpected answer ({status}): try again.")
+            }
+        }
+    }
+
+    /// Seconds the server asked us to wait before retrying (a 429's Retry-After).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AgentError::RateLimited {
+                quota: false,
+                retry_after_secs,
+                ..
+            } => *retry_after_secs,
+            _ => None,
+        }
+    }
 }
 
 impl AgentError {
     /// The same error with the key and URL credentials taken out of every text it
     /// carries (what servers and transports say can quote them).
-    pub fn redacted(self, redactor: &crate::secrets::Redactor) -> AgentError {
+    pub fn redacted(self, redactor: &crate::redact::Redactor) -> AgentError {
         if redactor.is_empty() {
             return self;
         }
@@ -182,7 +277,7 @@ impl AgentError {
 
 impl StreamEnd {
     /// The same end with its reason redacted (see [`AgentError::redacted`]).
-    pub fn redacted(self, redactor: &crate::secrets::Redactor) -> StreamEnd {
+    pub fn redacted(self, redactor: &crate::redact::Redactor) -> StreamEnd {
         match self {
             StreamEnd::Complete => StreamEnd::Complete,
             StreamEnd::Interrupted(why) => {
@@ -204,10 +299,10 @@ fn rate_limited_text(quota: &bool, retry_after: &Option<u64>, message: &str) -> 
         (None, true) => String::new(),
         (None, false) => "; wait a little and retry".to_string(),
     };
-    let detail = if message.is_empty() {
+    let detail = if message.trim().is_empty() {
         String::new()
     } else {
-        format!(" ({message})")
+        format!(" ({})", detail(message))
     };
     format!("{what}{when}{detail}")
 }
@@ -261,7 +356,7 @@ pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".to_string());
-    let text = crate::secrets::redact(&text).into_owned();
+    let text = crate::redact::redact(&text).into_owned();
     let line = crate::sanitize::for_terminal_line(&text);
     let mut line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > 200 {
@@ -328,6 +423,47 @@ mod tests {
             assert_eq!(pieces.concat(), text);
             assert!(pieces.len() <= 5, "{pieces:?}");
         }
+    }
+
+    #[test]
+    fn server_messages_sit_inside_the_sentence_and_summaries_leave_them_out() {
+        let e = AgentError::Server {
+            status: 500,
+            message: "Internal server error.".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the server had a problem (500): Internal server error; try again in a moment"
+        );
+        assert_eq!(
+            e.summary(),
+            "The server had a problem (500): try again in a moment."
+        );
+        let dropped = AgentError::Dropped {
+            reason: "Transport error: error decoding response body".into(),
+        };
+        assert!(
+            !dropped.summary().contains("Transport"),
+            "{}",
+            dropped.summary()
+        );
+        let limited = AgentError::RateLimited {
+            quota: false,
+            retry_after_secs: Some(7),
+            message: "slow down".into(),
+        };
+        assert_eq!(limited.retry_after_secs(), Some(7));
+        assert!(!limited.summary().contains("slow down"));
+        let quota = AgentError::RateLimited {
+            quota: true,
+            retry_after_secs: Some(7),
+            message: String::new(),
+        };
+        assert_eq!(
+            quota.retry_after_secs(),
+            None,
+            "a used-up quota does not come back in 7s"
+        );
     }
 
     #[tokio::test]

@@ -42,7 +42,7 @@ use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
 use crate::domain::Role;
 use crate::domain::key::ApiKey;
-use crate::secrets::{Redactor, display_url};
+use crate::redact::{Redactor, display_url};
 
 /// After the finish reason arrives only the usage chunk and `[DONE]` are left; a
 /// server that never sends them must not hold a finished reply for the full idle time.
@@ -108,7 +108,7 @@ impl OpenAiBackend {
         let api_base = settings.api_base.trim().trim_end_matches('/').to_string();
         let redactor = Redactor::new(Some(&api_key), &api_base);
         // For the log and crash reports, whatever writes to them.
-        crate::secrets::register_redactor(&redactor);
+        crate::redact::register(&redactor);
         validate_api_base(&api_base).map_err(|e| e.redacted(&redactor))?;
         let http = reqwest::Client::builder()
             .connect_timeout(settings.timeouts.connect)
@@ -253,7 +253,10 @@ impl OpenAiBackend {
                 Outcome::Finished(reason) => finish_end(&reason),
                 // Nothing of the reply arrived: a plain failure the user can retry.
                 Outcome::Cut(err) if !reader.got_text => StreamEnd::Failed(err),
-                Outcome::Cut(err) => StreamEnd::Interrupted(err.to_string()),
+                Outcome::Cut(err) => {
+                    tracing::warn!(error = %err, "the reply was cut off");
+                    StreamEnd::Interrupted(err.to_string())
+                }
             };
             return (end, reader.usage);
         }
@@ -393,8 +396,9 @@ fn finish_end(reason: &str) -> StreamEnd {
     }
 }
 
-/// The request body: the system prompt first, then the history in order (the new
-/// user message is its last turn).
+/// The request body: the system prompt first, then the setup's documents (job
+/// description, CV) in a user message of their own, then the history in order (the
+/// new user message is its last turn).
 pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCompletionRequest {
     build_request_shaped(
         request,
@@ -415,6 +419,11 @@ fn build_request_shaped(request: &ChatRequest, shape: RequestShape) -> CreateCha
     if !request.system_prompt.trim().is_empty() {
         messages
             .push(ChatCompletionRequestSystemMessage::from(request.system_prompt.as_str()).into());
+    }
+    // The job description and CV travel in their own user message, fenced with a
+    // fresh token for this request, never inside the system prompt.
+    if let Some(documents) = super::persona::documents_message(&request.setup) {
+        messages.push(ChatCompletionRequestUserMessage::from(documents.as_str()).into());
     }
     for turn in &request.history {
         let content = turn.content.as_str();
@@ -1037,7 +1046,7 @@ pub(crate) fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// process): cutting the text short could otherwise leave a prefix of the key that
 /// no redactor recognises afterwards.
 fn quote(text: &str) -> String {
-    let text = crate::secrets::redact(text);
+    let text = crate::redact::redact(text);
     let flat = crate::sanitize::single_line(&text);
     if flat.chars().count() <= MAX_QUOTED_CHARS {
         return flat;

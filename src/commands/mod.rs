@@ -1,5 +1,10 @@
-//! Command handlers: one module per group of subcommands, all returning
-//! `anyhow::Result` so failures reach `main` as one line for the user.
+//! The CLI face: one module per group of subcommands, each a few lines over the
+//! service (`crate::service`) plus the printing, all returning `anyhow::Result` so
+//! failures reach `main` as one line for the user.
+//!
+//! Commands never touch the store, the secrets module or the agent's I/O: whatever
+//! they need, the service does, the same way it does for the TUI. `emit` writes a
+//! command's output (a closed pipe is success).
 
 mod ask;
 mod browse;

@@ -47,10 +47,13 @@ pub fn export(service: &Service, args: &ExportArgs) -> Result<ExitCode> {
     match &args.output {
         None => {
             let stdout = BufWriter::new(std::io::stdout().lock());
-            match service.export_to(&ids, shape, format, stdout) {
-                Err(e) if e.is_broken_pipe() => Ok(ExitCode::SUCCESS),
-                Err(e) => Err(e.into()),
-                Ok(()) => Ok(ExitCode::SUCCESS),
+            match service
+                .export_to(&ids, shape, format, stdout)
+                .map_err(anyhow::Error::from)
+            {
+                // The reader went away (`| head`): not a failure.
+                Err(e) if super::is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+                other => other.map(|()| ExitCode::SUCCESS),
             }
         }
         Some(path) => {

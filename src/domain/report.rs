@@ -23,13 +23,15 @@ pub const COMPETENCIES: [&str; 5] = [
     "communication",
 ];
 
-/// A feedback report.
+/// A feedback report. Fields are in the order a model is asked to write them
+/// (analysis before verdicts): each question's evidence and scores, then the
+/// competencies, then readiness, then the summary and the advice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    pub overall_summary: String,
-    pub readiness: Readiness,
-    pub competencies: Vec<CompetencyScore>,
     pub questions: Vec<QuestionFeedback>,
+    pub competencies: Vec<CompetencyScore>,
+    pub readiness: Readiness,
+    pub overall_summary: String,
     /// The two or three highest-leverage improvements, most important first.
     pub top_improvements: Vec<String>,
     /// Concrete practice steps for the coming week.
@@ -72,13 +74,56 @@ pub struct CompetencyScore {
 }
 
 /// Feedback on one main question (its follow-ups folded in).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct QuestionFeedback {
+    /// The question's number in the outline sent to the evaluator (model reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
     pub question: String,
     pub answer_summary: String,
+    /// Exact quotes from the candidate's answer that the scores rest on (model
+    /// reports; checked to be in the answers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// A 1–5 score on each competency that applies to this answer, each with a
+    /// quote (model reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<AnswerScore>,
+    /// The answer on the anchored 1–5 scale. Always in heuristic reports; in model
+    /// reports the rounded mean of its supported competency scores; absent in
+    /// reports stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
+    /// The points of a good answer this answer covered.
+    #[serde(default)]
+    pub covered: Vec<String>,
+    /// The points of a good answer it missed.
+    #[serde(default)]
+    pub missing: Vec<String>,
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
+    /// The candidate's own answer rewritten from what they said and their CV only
+    /// (model reports).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rewritten: String,
+    /// A short model answer (heuristic reports: what a good answer contains).
     pub better_answer: String,
+}
+
+/// One competency's score for one answer, with the exact quote it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerScore {
+    pub competency: String,
+    pub score: u8,
+    pub quote: String,
+    /// Whether the quote was found in the candidate's answers; an unsupported
+    /// score is shown marked and left out of the derived scores.
+    #[serde(default = "yes")]
+    pub supported: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A stored report as it can be shown: a valid report, or the raw text a model
@@ -133,12 +178,7 @@ fn json_object_in(text: &str) -> Option<&str> {
 /// case and "and" for "&", surrounding whitespace, empty list items.
 fn normalise(report: &mut Report) {
     for c in &mut report.competencies {
-        let name = c.name.trim().to_lowercase().replace(" and ", " & ");
-        c.name = match name.as_str() {
-            "structure (star)" | "star" | "structure/star" => "structure".to_string(),
-            "evidence" | "impact" | "evidence&impact" => "evidence & impact".to_string(),
-            _ => name,
-        };
+        c.name = canonical_competency(&c.name);
         c.evidence = c.evidence.trim().to_string();
     }
     let tidy = |items: &mut Vec<String>| {
@@ -154,6 +194,17 @@ fn normalise(report: &mut Report) {
         tidy(&mut q.improvements);
     }
     report.overall_summary = report.overall_summary.trim().to_string();
+}
+
+/// A competency name as models vary it ("Evidence and Impact", "STAR"), made one
+/// of [`COMPETENCIES`] where it clearly is one.
+pub fn canonical_competency(name: &str) -> String {
+    let name = name.trim().to_lowercase().replace(" and ", " & ");
+    match name.as_str() {
+        "structure (star)" | "star" | "structure/star" => "structure".to_string(),
+        "evidence" | "impact" | "evidence&impact" => "evidence & impact".to_string(),
+        _ => name,
+    }
 }
 
 /// Checks a report: every competency scored once on 1–5 with evidence, the
@@ -208,6 +259,13 @@ pub fn validate(report: &Report) -> Result<(), InvalidReport> {
         }
         if q.better_answer.trim().is_empty() {
             return invalid(format!("question {n} has no better_answer"));
+        }
+        if let Some(score) = q.score
+            && !(1..=5).contains(&score)
+        {
+            return invalid(format!(
+                "the score of question {n} is {score}, outside 1 to 5"
+            ));
         }
     }
     if report.top_improvements.is_empty() {

@@ -132,10 +132,13 @@ fn an_unreachable_keyring_means_no_key_and_says_why() {
     );
 }
 
-/// A store whose every call blocks until the test ends: a Secret Service that never
-/// answers.
+/// A store whose first call blocks until the test ends: a Secret Service that never
+/// answers. Any later call that reaches it fails at once with "reached the store",
+/// so a call that is skipped (a time-out without asking) tells itself apart from a
+/// call that asked again.
 struct Stuck {
     release: Mutex<mpsc::Receiver<()>>,
+    calls: std::sync::atomic::AtomicUsize,
 }
 
 impl CredentialStoreApi for Stuck {
@@ -151,6 +154,9 @@ impl CredentialStoreApi for Stuck {
         _user: &str,
         _mods: Option<&HashMap<&str, &str>>,
     ) -> keyring_core::Result<Entry> {
+        if self.calls.fetch_add(1, Ordering::SeqCst) > 0 {
+            return Err(KError::PlatformFailure("reached the store".into()));
+        }
         if let Ok(rx) = self.release.lock() {
             // Returns when the test drops the sender.
             let _ = rx.recv();
@@ -167,18 +173,25 @@ fn a_keyring_that_never_answers_times_out_and_is_then_skipped() {
     let (release, rx) = mpsc::channel::<()>();
     let stuck = Arc::new(Stuck {
         release: Mutex::new(rx),
+        calls: std::sync::atomic::AtomicUsize::new(0),
     });
-    let keyring = Keyring::with_store(stuck, Duration::from_millis(50));
+    let keyring = Keyring::with_store(stuck.clone(), Duration::from_millis(50));
     assert_eq!(
         keyring.get(),
         Err(SecretsError::TimedOut(Duration::from_millis(50)))
     );
-    // The second call does not queue behind the first.
-    assert!(matches!(
-        keyring.set(&key()),
-        Err(SecretsError::TimedOut(_))
-    ));
     assert!(keyring.stalled.load(Ordering::Relaxed));
+    // The second call neither queues behind the first nor asks the store again (a
+    // call that asked would fail with "reached the store"): it is refused at once.
+    assert_eq!(
+        keyring.set(&key()),
+        Err(SecretsError::TimedOut(Duration::from_millis(50)))
+    );
+    assert_eq!(
+        keyring.delete(),
+        Err(SecretsError::TimedOut(Duration::from_millis(50)))
+    );
+    assert_eq!(stuck.calls.load(Ordering::SeqCst), 1);
     drop(release);
 }
 

@@ -81,11 +81,6 @@ impl Keys {
     pub fn delete(&self) -> Result<bool, SecretsError> {
         self.keyring()?.delete()
     }
-
-    /// `Ok` when a keyring answers at all.
-    pub fn keyring_available(&self) -> Result<(), SecretsError> {
-        self.keyring()?.check()
-    }
 }
 
 /// Registers a key the program now holds, so no crash report can show it.
@@ -174,7 +169,13 @@ pub fn use_pasted_key(
             keyring_name(),
             settings.model
         ),
-        Err(e) => format!("{e}; the key is used for this session only"),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot store the pasted key in the OS keyring");
+            format!(
+                "{}, so the key is used for this session only (details in interviewer.log)",
+                e.summary()
+            )
+        }
     };
     Ok((Backend::OpenAi(online), note))
 }

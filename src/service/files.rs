@@ -29,30 +29,18 @@ pub enum ExportShape {
     Collection,
 }
 
-/// Why an export failed.
+/// Why an export failed. The I/O causes stay in the error's chain, so a caller can
+/// tell a reader that went away (`export --all | head`) from a real failure.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error(transparent)]
     Service(#[from] ServiceError),
-    #[error(transparent)]
+    #[error("{0}")]
     Write(#[from] WriteError),
-    #[error(transparent)]
+    #[error("{0}")]
     Io(#[from] std::io::Error),
-    #[error(transparent)]
+    #[error("{0}")]
     Json(#[from] serde_json::Error),
-}
-
-impl ExportError {
-    /// Whether the reader went away (`export --all | head`): not a failure.
-    pub fn is_broken_pipe(&self) -> bool {
-        let kind = match self {
-            ExportError::Io(e) => Some(e.kind()),
-            ExportError::Write(e) => Some(e.source.kind()),
-            ExportError::Json(e) => e.io_error_kind(),
-            ExportError::Service(_) => None,
-        };
-        kind == Some(std::io::ErrorKind::BrokenPipe)
-    }
 }
 
 /// Directory of the TUI's exports, inside the data directory.
@@ -85,7 +73,10 @@ impl Service {
         if many && format == ExportFormat::Json {
             out.write_all(b"[")?;
         }
-        for (i, &id) in ids.iter().enumerate() {
+        // Conversations written so far: one deleted meanwhile is skipped, and must
+        // not leave a separator behind.
+        let mut written = 0;
+        for &id in ids {
             let view = match self.get_conversation(id) {
                 Ok(view) => view,
                 // Deleted while exporting everything: nothing to say about it.
@@ -94,7 +85,7 @@ impl Service {
             };
             match format {
                 ExportFormat::Json if many => {
-                    out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                    out.write_all(if written == 0 { b"\n" } else { b",\n" })?;
                     out.write_all(
                         crate::sanitize::json_pretty(&ConversationExport::from_view(&view))?
                             .as_bytes(),
@@ -108,15 +99,16 @@ impl Service {
                     out.write_all(b"\n")?;
                 }
                 ExportFormat::Md => {
-                    if i > 0 {
+                    if written > 0 {
                         out.write_all(b"\n---\n\n")?;
                     }
                     out.write_all(export::to_markdown(&view).as_bytes())?;
                 }
             }
+            written += 1;
         }
         if many && format == ExportFormat::Json {
-            out.write_all(if ids.is_empty() { b"]\n" } else { b"\n]\n" })?;
+            out.write_all(if written == 0 { b"]\n" } else { b"\n]\n" })?;
         }
         out.flush()?;
         Ok(())

@@ -390,3 +390,235 @@ mod tests {
         ));
     }
 }
+
+/// The service's own reads and writes, on a real database file: the pieces both
+/// faces call (pages, drafts, reports, exports) without going through either face.
+#[cfg(test)]
+mod service_tests {
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::agent::Backend;
+    use crate::cli::GlobalArgs;
+    use crate::domain::{Role, Status};
+    use crate::service::files::{ExportFormat, ExportShape};
+    use crate::service::reports::ReportError;
+
+    fn service() -> (tempfile::TempDir, Service) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = Settings::from_args(&GlobalArgs {
+            data_dir: Some(dir.path().join("data")),
+            offline: true,
+            ..GlobalArgs::default()
+        })
+        .expect("settings");
+        (dir, Service::open(settings).expect("open"))
+    }
+
+    fn conversation(s: &Service, title: &str, messages: usize) -> (i64, Vec<i64>) {
+        let id = s
+            .store
+            .create_conversation(&NewConversation {
+                title: title.into(),
+                persona: "career-interviewer".into(),
+                setup: None,
+            })
+            .expect("create");
+        let ids = (0..messages)
+            .map(|i| {
+                let role = if i % 2 == 0 {
+                    Role::User
+                } else {
+                    Role::Assistant
+                };
+                s.store
+                    .insert_message(id, role, &format!("message {i}"), Status::Complete)
+                    .expect("insert")
+            })
+            .collect();
+        (id, ids)
+    }
+
+    /// A conversation with one question answered, through the offline interviewer.
+    async fn answered(s: &Service) -> i64 {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let first = s
+            .send_message(
+                &Backend::Offline,
+                SendRequest {
+                    text: "Hello, I am preparing for a backend role".into(),
+                    ..SendRequest::default()
+                },
+                &tx,
+                CancellationToken::new(),
+            )
+            .await
+            .expect("first");
+        let id = first.conversation_id;
+        s.send_message(
+            &Backend::Offline,
+            SendRequest {
+                conversation_id: Some(id),
+                text: "At my last job I led the migration of our billing service, \
+                       and we cut failed payments by 30% in three months."
+                    .into(),
+                ..SendRequest::default()
+            },
+            &tx,
+            CancellationToken::new(),
+        )
+        .await
+        .expect("answer");
+        id
+    }
+
+    #[test]
+    fn a_page_is_the_tail_or_reaches_back_to_a_jump_target() {
+        let (_dir, s) = service();
+        let (id, ids) = conversation(&s, "Long", 25);
+        let page = s
+            .conversation_page(id, 10, None, 1000)
+            .expect("page")
+            .expect("exists");
+        assert_eq!(page.messages.len(), 10);
+        assert_eq!(page.messages[0].id, ids[15]);
+        assert!(page.has_older);
+
+        let page = s
+            .conversation_page(id, 10, Some(ids[2]), 1000)
+            .expect("page")
+            .expect("exists");
+        assert_eq!(page.messages.first().map(|m| m.id), Some(ids[0]));
+        assert_eq!(page.messages.len(), 25);
+        assert!(!page.has_older);
+
+        // The jump stops at `max` messages even if the target is further back.
+        let page = s
+            .conversation_page(id, 10, Some(ids[0]), 15)
+            .expect("page")
+            .expect("exists");
+        assert_eq!(page.messages.len(), 20);
+        assert!(page.has_older);
+
+        assert!(
+            s.conversation_page(id + 1, 10, None, 1000)
+                .expect("page")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn drafts_are_kept_and_one_for_a_deleted_conversation_is_dropped() {
+        let (_dir, s) = service();
+        let (id, _) = conversation(&s, "Drafted", 1);
+        s.save_draft(Some(id), "half an answer").expect("save");
+        let page = s
+            .conversation_page(id, 10, None, 100)
+            .expect("page")
+            .expect("exists");
+        assert_eq!(page.draft, "half an answer");
+
+        assert_eq!(s.new_draft().expect("read"), None);
+        s.save_draft(None, "a new interview").expect("save");
+        assert_eq!(
+            s.new_draft().expect("read").as_deref(),
+            Some("a new interview")
+        );
+
+        s.delete(id).expect("delete");
+        s.save_draft(Some(id), "too late").expect("dropped quietly");
+    }
+
+    #[tokio::test]
+    async fn a_report_is_made_once_then_shown_as_stored_until_regenerated() {
+        let (_dir, s) = service();
+        let (unanswered, _) = conversation(&s, "Just hello", 1);
+        let err = s
+            .report(unanswered, false, || Ok::<_, ReportError>(Backend::Offline))
+            .await
+            .expect_err("nothing to assess");
+        assert!(matches!(err, ReportError::NoAnswers(_)), "{err}");
+
+        let id = answered(&s).await;
+        let mut asked = 0;
+        let made = s
+            .report(id, false, || {
+                asked += 1;
+                Ok::<_, ReportError>(Backend::Offline)
+            })
+            .await
+            .expect("made");
+        assert_eq!(made.stored.kind, crate::domain::report::KIND_HEURISTIC);
+        assert!(made.stored.valid);
+
+        let shown = s
+            .report(id, false, || {
+                asked += 1;
+                Ok::<_, ReportError>(Backend::Offline)
+            })
+            .await
+            .expect("stored");
+        assert_eq!(shown.stored.id, made.stored.id);
+        assert_eq!(asked, 1, "a stored report needs no backend");
+
+        let again = s
+            .report(id, true, || Ok::<_, ReportError>(Backend::Offline))
+            .await
+            .expect("regenerated");
+        assert_ne!(again.stored.id, made.stored.id);
+        assert!(matches!(
+            s.report(id + 100, false, || Ok::<_, ReportError>(Backend::Offline))
+                .await,
+            Err(ReportError::Store(StoreError::NoConversation(_)))
+        ));
+    }
+
+    #[test]
+    fn the_tui_export_is_a_private_markdown_file_in_the_data_directory() {
+        let (_dir, s) = service();
+        let (id, _) = conversation(&s, "Backend engineer — Technical", 2);
+        let path = s.export_markdown(id).expect("export");
+        assert_eq!(
+            path.parent(),
+            Some(s.settings.data_dir.join("exports").as_path())
+        );
+        assert_eq!(
+            path.file_name().and_then(|n| n.to_str()),
+            Some(format!("interview-{id}-backend-engineer-technical.md").as_str())
+        );
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("Backend engineer — Technical"), "{text}");
+        assert!(text.contains("message 1"), "{text}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn an_export_of_everything_is_one_json_array_without_the_deleted() {
+        let (_dir, s) = service();
+        let (a, _) = conversation(&s, "First", 2);
+        let (b, _) = conversation(&s, "Second", 2);
+        let ids = s.export_ids(None).expect("ids");
+        assert_eq!(ids, [a, b]);
+        s.delete(a).expect("delete meanwhile");
+        let mut out = Vec::new();
+        s.export_to(&ids, ExportShape::Collection, ExportFormat::Json, &mut out)
+            .expect("export");
+        let value: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        let titles: Vec<&str> = value
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|c| c["title"].as_str())
+            .collect();
+        assert_eq!(titles, ["Second"]);
+        assert!(matches!(
+            s.export_ids(Some(a)),
+            Err(ServiceError::Store(StoreError::NoConversation(_)))
+        ));
+    }
+}

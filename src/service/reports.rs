@@ -56,7 +56,6 @@ impl Service {
                 usage: None,
             });
         }
-        let backend = backend()?;
         let messages = self
             .store
             .messages(conversation_id)
@@ -65,6 +64,9 @@ impl Service {
         if !has_answers(&history) {
             return Err(ReportError::NoAnswers(conversation_id).into());
         }
+        // Only now, when there is something to assess, is the backend made (and
+        // "asking <model>…" said).
+        let backend = backend()?;
         let setup = conversation.setup.unwrap_or_default();
         let Assessment {
             kind,

@@ -394,6 +394,9 @@ impl<'a> ReplyWriter<'a> {
         usage: Option<Usage>,
         model: &str,
     ) -> Result<Option<Message>, ServiceError> {
+        if let StreamEnd::Failed(e) = end {
+            tracing::warn!(error = %e, conversation = self.conversation_id, "the reply failed");
+        }
         let (status, error) = match end {
             StreamEnd::Complete => (Status::Complete, None),
             StreamEnd::Interrupted(why) => (Status::Interrupted, Some(why.clone())),

@@ -336,19 +336,15 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<ConversationSummary>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT c.id, c.title, c.persona, c.created_at, c.updated_at, c.archived,
-                        (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
-                 FROM conversations c
-                 WHERE c.archived = ?1
-                 ORDER BY c.updated_at DESC, c.id DESC
-                 LIMIT ?2 OFFSET ?3",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![archived, limit as i64, offset as i64], |r| {
+        self.all(
+            "SELECT c.id, c.title, c.persona, c.created_at, c.updated_at, c.archived,
+                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+             FROM conversations c
+             WHERE c.archived = ?1
+             ORDER BY c.updated_at DESC, c.id DESC
+             LIMIT ?2 OFFSET ?3",
+            params![archived, limit as i64, offset as i64],
+            |r| {
                 Ok(ConversationSummary {
                     id: r.get(0)?,
                     title: r.get(1)?,
@@ -358,9 +354,8 @@ impl Store {
                     archived: r.get(5)?,
                     message_count: r.get(6)?,
                 })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            },
+        )
     }
 
     /// How many conversations there are (archived or not).
@@ -376,16 +371,7 @@ impl Store {
 
     /// Every conversation id, oldest first (for `export --all`).
     pub fn all_conversation_ids(&self) -> Result<Vec<i64>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT id FROM conversations ORDER BY id")
-            .map_err(|e| self.err(e))?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(|e| self.err(e))?
-            .collect::<Result<Vec<i64>, _>>()
-            .map_err(|e| self.err(e))?;
-        Ok(ids)
+        self.all("SELECT id FROM conversations ORDER BY id", [], |r| r.get(0))
     }
 
     pub fn rename_conversation(&self, id: i64, title: &str) -> Result<()> {
@@ -585,31 +571,25 @@ impl Store {
 
     /// All messages of a conversation, in order.
     pub fn messages(&self, conversation_id: i64) -> Result<Vec<Message>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
+        self.all(
+            &format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY id"
-            ))
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([conversation_id], message_from_row)
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            ),
+            [conversation_id],
+            message_from_row,
+        )
     }
 
     /// The last `limit` messages of a conversation, in order (what the first screen shows).
     pub fn messages_tail(&self, conversation_id: i64, limit: usize) -> Result<Vec<Message>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
+        self.all(
+            &format!(
                 "SELECT * FROM (SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1
                                 ORDER BY id DESC LIMIT ?2) ORDER BY id"
-            ))
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![conversation_id, limit as i64], message_from_row)
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            ),
+            params![conversation_id, limit as i64],
+            message_from_row,
+        )
     }
 
     /// Up to `limit` messages before message id `before_id`, in order (scrolling back).
@@ -619,21 +599,15 @@ impl Store {
         before_id: i64,
         limit: usize,
     ) -> Result<Vec<Message>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
+        self.all(
+            &format!(
                 "SELECT * FROM (SELECT {MESSAGE_COLUMNS} FROM messages
                                 WHERE conversation_id = ?1 AND id < ?2
                                 ORDER BY id DESC LIMIT ?3) ORDER BY id"
-            ))
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(
-                params![conversation_id, before_id, limit as i64],
-                message_from_row,
-            )
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            ),
+            params![conversation_id, before_id, limit as i64],
+            message_from_row,
+        )
     }
 
     pub fn count_messages(&self, conversation_id: i64) -> Result<i64> {
@@ -654,14 +628,11 @@ impl Store {
     /// Like [`Store::recover_streaming`], but leaves alone the rows for which
     /// `still_live` says another process is streaming them now.
     pub fn recover_streaming_except(&self, still_live: impl Fn(i64) -> bool) -> Result<usize> {
-        let ids: Vec<i64> = {
-            let conn = self.conn();
-            let mut stmt = conn
-                .prepare("SELECT id FROM messages WHERE status = 'streaming'")
-                .map_err(|e| self.err(e))?;
-            let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
-            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?
-        };
+        let ids: Vec<i64> = self.all(
+            "SELECT id FROM messages WHERE status = 'streaming'",
+            [],
+            |r| r.get(0),
+        )?;
         let mut recovered = 0;
         for id in ids.into_iter().filter(|id| !still_live(*id)) {
             let mut conn = self.conn();
@@ -720,21 +691,16 @@ impl Store {
     /// The newest valid report of every conversation that has one, oldest first
     /// (for progress over time).
     pub fn latest_valid_reports(&self) -> Result<Vec<StoredReport>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT r.id, r.conversation_id, r.kind, r.model, r.body, r.valid, r.created_at
-                 FROM reports r
-                 WHERE r.valid = 1 AND r.id = (SELECT r2.id FROM reports r2
-                        WHERE r2.conversation_id = r.conversation_id AND r2.valid = 1
-                        ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1)
-                 ORDER BY r.created_at, r.id",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], report_from_row)
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+        self.all(
+            "SELECT r.id, r.conversation_id, r.kind, r.model, r.body, r.valid, r.created_at
+             FROM reports r
+             WHERE r.valid = 1 AND r.id = (SELECT r2.id FROM reports r2
+                    WHERE r2.conversation_id = r.conversation_id AND r2.valid = 1
+                    ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1)
+             ORDER BY r.created_at, r.id",
+            [],
+            report_from_row,
+        )
     }
 
     // ----- drafts and app state ------------------------------------------------
@@ -790,6 +756,16 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Runs a (cached) query and collects its rows.
+    fn all<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        query_all(&self.conn(), sql, params, row).map_err(|e| self.err(e))
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (statements
         // are atomic), so a poisoned lock is still safe to use.
@@ -807,6 +783,16 @@ pub struct MessageFinish {
     pub prompt_tokens: Option<i64>,
     pub completion_tokens: Option<i64>,
     pub model: Option<String>,
+}
+
+/// Runs a cached query on `conn` and collects its rows.
+fn query_all<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    conn.prepare_cached(sql)?.query_map(params, row)?.collect()
 }
 
 fn conversation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conversation> {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{ErrorCode, params};
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, query_all};
 
 /// Set to stop a running query (the search box changed, or the app is quitting).
 pub type SearchCancel = Arc<AtomicBool>;
@@ -60,15 +60,16 @@ impl Store {
     ) -> Result<Vec<MessageMatch>, MatchError> {
         let conn = self.conn();
         let _watch = CancelWatch::install(&conn, cancel).map_err(|e| self.match_err(e))?;
-        let sql = "SELECT s.id, m.conversation_id, m.role, m.created_at, s.marked
-                   FROM (SELECT rowid AS id, highlight(messages_fts, 0, char(1), char(2)) AS marked
-                         FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?3
-                         ORDER BY rowid DESC LIMIT ?2) s
-                   JOIN messages m ON m.id = s.id
-                   ORDER BY s.id DESC";
-        let mut stmt = conn.prepare_cached(sql).map_err(|e| self.match_err(e))?;
-        let rows = stmt
-            .query_map(params![query, limit as i64, before], |r| {
+        query_all(
+            &conn,
+            "SELECT s.id, m.conversation_id, m.role, m.created_at, s.marked
+             FROM (SELECT rowid AS id, highlight(messages_fts, 0, char(1), char(2)) AS marked
+                   FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid < ?3
+                   ORDER BY rowid DESC LIMIT ?2) s
+             JOIN messages m ON m.id = s.id
+             ORDER BY s.id DESC",
+            params![query, limit as i64, before],
+            |r| {
                 Ok(MessageMatch {
                     message_id: r.get(0)?,
                     conversation_id: r.get(1)?,
@@ -76,10 +77,9 @@ impl Store {
                     created_at: r.get(3)?,
                     marked: r.get(4)?,
                 })
-            })
-            .map_err(|e| self.match_err(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.match_err(e))
+            },
+        )
+        .map_err(|e| self.match_err(e))
     }
 
     /// Conversations whose title matches `query`, best first (FTS5 rank), at most
@@ -92,18 +92,15 @@ impl Store {
     ) -> Result<Vec<(i64, String)>, MatchError> {
         let conn = self.conn();
         let _watch = CancelWatch::install(&conn, cancel).map_err(|e| self.match_err(e))?;
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT rowid, highlight(conversations_fts, 0, char(1), char(2))
-                 FROM conversations_fts WHERE conversations_fts MATCH ?1
-                 ORDER BY rank LIMIT ?2",
-            )
-            .map_err(|e| self.match_err(e))?;
-        let rows = stmt
-            .query_map(params![query, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.match_err(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.match_err(e))
+        query_all(
+            &conn,
+            "SELECT rowid, highlight(conversations_fts, 0, char(1), char(2))
+             FROM conversations_fts WHERE conversations_fts MATCH ?1
+             ORDER BY rank LIMIT ?2",
+            params![query, limit as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| self.match_err(e))
     }
 
     /// A failed FTS query: a generic SQLite error on a MATCH is the query's syntax

@@ -39,30 +39,26 @@ impl Store {
 
     /// Token usage per model over every reply that reported it, largest first.
     pub fn tokens_by_model(&self) -> Result<Vec<ModelTokens>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                // `total` (a float) rather than `sum`: an integer sum past i64::MAX
-                // (a hostile import) is an "integer overflow" error for good.
-                "SELECT coalesce(model, 'unknown model'), total(max(coalesce(prompt_tokens, 0), 0)),
-                        total(max(coalesce(completion_tokens, 0), 0))
-                 FROM messages
-                 WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
-                 GROUP BY 1
-                 ORDER BY total(max(coalesce(prompt_tokens, 0), 0))
-                        + total(max(coalesce(completion_tokens, 0), 0)) DESC, 1",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([], |r| {
-            Ok(ModelTokens {
-                model: r.get(0)?,
-                // Float to integer casts saturate.
-                prompt_tokens: r.get::<_, f64>(1)? as u64,
-                completion_tokens: r.get::<_, f64>(2)? as u64,
-            })
-        })
-        .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-        .map_err(|e| self.err(e))
+        self.all(
+            // `total` (a float) rather than `sum`: an integer sum past i64::MAX (a
+            // hostile import) is an "integer overflow" error for good.
+            "SELECT coalesce(model, 'unknown model'), total(max(coalesce(prompt_tokens, 0), 0)),
+                    total(max(coalesce(completion_tokens, 0), 0))
+             FROM messages
+             WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
+             GROUP BY 1
+             ORDER BY total(max(coalesce(prompt_tokens, 0), 0))
+                    + total(max(coalesce(completion_tokens, 0), 0)) DESC, 1",
+            [],
+            |r| {
+                Ok(ModelTokens {
+                    model: r.get(0)?,
+                    // Float to integer casts saturate.
+                    prompt_tokens: r.get::<_, f64>(1)? as u64,
+                    completion_tokens: r.get::<_, f64>(2)? as u64,
+                })
+            },
+        )
     }
 }
 

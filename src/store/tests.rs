@@ -89,8 +89,15 @@ fn messages_round_trip_in_order_and_bump_the_conversation() {
     let (_dir, store) = temp_store();
     let a = new_conv(&store, "first");
     let b = new_conv(&store, "second");
-    // Times have millisecond resolution: make "newer" unambiguous.
-    std::thread::sleep(std::time::Duration::from_millis(3));
+    // Times have millisecond resolution: date both conversations an hour back, so
+    // that the message below makes `a` the newer one without waiting for the clock.
+    store
+        .conn()
+        .execute(
+            "UPDATE conversations SET created_at = created_at - 3600000, updated_at = updated_at - 3600000",
+            [],
+        )
+        .expect("date back");
     store
         .insert_message(a, Role::User, "hello", Status::Complete)
         .expect("insert");

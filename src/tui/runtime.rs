@@ -25,7 +25,7 @@ use crate::agent::Backend;
 use crate::config::Settings;
 use crate::service::backend::{self, Keys, StartupBackend};
 use crate::service::reports::ReportError;
-use crate::service::{SendEvent, SendRequest, Service};
+use crate::service::{SendEvent, SendRequest, Service, ServiceError};
 use crate::timefmt::now_ms;
 
 use super::app::{App, Effect, Event, Mode};
@@ -85,8 +85,20 @@ struct Startup {
 
 fn choose_backend(settings: &Settings) -> Startup {
     let (choice, keyring_error) = backend::startup(settings, &Keys::platform());
+    startup_for(settings, choice, keyring_error)
+}
+
+/// What the screen shows for the service's choice of backend.
+fn startup_for(
+    settings: &Settings,
+    choice: StartupBackend,
+    keyring_error: Option<backend::SecretsError>,
+) -> Startup {
     let key_storage = match keyring_error {
-        Some(e) => KeyStorage::SessionOnly(e.to_string()),
+        Some(e) => {
+            tracing::warn!(error = %e, "the OS keyring cannot be used");
+            KeyStorage::SessionOnly(e.summary())
+        }
         None => KeyStorage::Keyring,
     };
     let offline = |reason: &str| Mode::Offline {
@@ -258,6 +270,7 @@ async fn run_loop(
     while !*quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = now_ms();
+            app.prepare_frame();
             term.draw(|frame| view::draw(frame, app))
                 .context("cannot draw on the terminal")?;
             last_draw = Instant::now();
@@ -278,8 +291,6 @@ async fn run_loop(
         let mut suspend = false;
         tokio::select! {
             event = input.next() => match event {
-                // Ctrl+Z: raw mode turns it into a key, not SIGTSTP.
-                Some(Ok(TermEvent::Key(key))) if is_suspend_key(&key) => suspend = true,
                 Some(Ok(event)) => {
                     if let Some(event) = translate(event) {
                         effects = app.update(event);
@@ -321,6 +332,12 @@ async fn run_loop(
         if std::mem::take(&mut app.draft_dirty) {
             draft_save_at = Some(Instant::now() + DRAFT_DELAY);
         }
+        // Ctrl+Z in the lists (raw mode makes it a key, not SIGTSTP) or SIGTSTP.
+        if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
+            effects.retain(|e| !matches!(e, Effect::Suspend));
+            *quit |= runner.perform(std::mem::take(&mut effects), term, app);
+            suspend = true;
+        }
         if suspend {
             // As vim and htop: give the terminal back, stop; on `fg`, take it
             // again and draw everything afresh. A fresh reader, as for the editor.
@@ -346,14 +363,6 @@ async fn run_loop(
     Ok(())
 }
 
-/// Ctrl+Z (with or without other modifiers held).
-fn is_suspend_key(key: &crossterm::event::KeyEvent) -> bool {
-    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
-    key.kind == KeyEventKind::Press
-        && key.modifiers.contains(KeyModifiers::CONTROL)
-        && matches!(key.code, KeyCode::Char('z' | 'Z'))
-}
-
 /// Terminal events the app cares about.
 fn translate(event: TermEvent) -> Option<Event> {
     match event {
@@ -368,6 +377,19 @@ fn translate(event: TermEvent) -> Option<Event> {
 impl Runner {
     fn job(&self, job: impl FnOnce(&Service, &UnboundedSender<Event>) + Send + 'static) {
         let _ = self.jobs.send(Box::new(job));
+    }
+
+    /// Store work whose only news is a failure: "cannot `what`: why".
+    fn job_or_fail(
+        &self,
+        what: &'static str,
+        work: impl FnOnce(&Service) -> Result<(), ServiceError> + Send + 'static,
+    ) {
+        self.job(move |s, tx| {
+            if let Err(e) = work(s) {
+                let _ = tx.send(Event::Failed(format!("cannot {what}: {e}")));
+            }
+        });
     }
 
     /// Performs effects; returns true when the app should quit.
@@ -463,21 +485,13 @@ impl Runner {
                     tracing::warn!(error = %e, "cannot remember the offline choice");
                 }
             }),
-            Effect::Rename { id, title } => self.job(move |s, tx| {
-                if let Err(e) = s.rename(id, &title) {
-                    let _ = tx.send(Event::Failed(format!("cannot rename: {e}")));
-                }
-            }),
-            Effect::Delete { id } => self.job(move |s, tx| {
-                if let Err(e) = s.delete(id) {
-                    let _ = tx.send(Event::Failed(format!("cannot delete: {e}")));
-                }
-            }),
-            Effect::SetArchived { id, archived } => self.job(move |s, tx| {
-                if let Err(e) = s.set_archived(id, archived) {
-                    let _ = tx.send(Event::Failed(format!("cannot archive: {e}")));
-                }
-            }),
+            Effect::Rename { id, title } => {
+                self.job_or_fail("rename", move |s| s.rename(id, &title))
+            }
+            Effect::Delete { id } => self.job_or_fail("delete", move |s| s.delete(id)),
+            Effect::SetArchived { id, archived } => {
+                self.job_or_fail("archive", move |s| s.set_archived(id, archived))
+            }
             Effect::Search { seq, query } => {
                 // A new query makes the one running (or queued) worthless.
                 self.cancel_search();
@@ -541,7 +555,7 @@ impl Runner {
                     cancel.cancel();
                 }
             }
-            Effect::Quit | Effect::OpenEditor(_) | Effect::Copy(_) => {}
+            Effect::Quit | Effect::OpenEditor(_) | Effect::Copy(_) | Effect::Suspend => {}
         }
     }
 
@@ -682,5 +696,81 @@ fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event
             }
         }
         Err(reason) => Event::KeyRejected(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::GlobalArgs;
+    use crate::service::backend::SecretsError;
+
+    fn settings() -> Settings {
+        Settings::from_args(&GlobalArgs {
+            data_dir: Some("/nonexistent/data".into()),
+            model: Some("gpt-test".into()),
+            ..GlobalArgs::default()
+        })
+        .expect("settings")
+    }
+
+    fn offline_reason(startup: &Startup) -> Option<&str> {
+        match &startup.mode {
+            Mode::Offline { reason } => Some(reason),
+            Mode::Online { .. } => None,
+        }
+    }
+
+    #[test]
+    fn the_start_screen_follows_the_service_s_choice_of_backend() {
+        let s = settings();
+        let online = startup_for(&s, StartupBackend::Online(Backend::Offline), None);
+        assert_eq!(
+            online.mode,
+            Mode::Online {
+                model: "gpt-test".into()
+            }
+        );
+        assert!(!online.welcome && online.problem.is_none());
+
+        let asked = startup_for(&s, StartupBackend::Offline, None);
+        assert_eq!(offline_reason(&asked), Some("--offline"));
+        assert!(!asked.welcome);
+
+        let no_key = startup_for(&s, StartupBackend::NoKey, None);
+        assert_eq!(offline_reason(&no_key), Some("no API key"));
+        assert!(
+            no_key.welcome,
+            "no key: the welcome screen offers to add one"
+        );
+        assert_eq!(no_key.key_storage, KeyStorage::Keyring);
+
+        let unusable = startup_for(&s, StartupBackend::Unusable("bad base URL".into()), None);
+        assert_eq!(
+            offline_reason(&unusable),
+            Some("the server settings are not usable")
+        );
+        assert_eq!(unusable.problem.as_deref(), Some("bad base URL"));
+        assert!(!unusable.welcome);
+    }
+
+    #[test]
+    fn without_a_keyring_a_pasted_key_is_for_this_session_only() {
+        let s = settings();
+        let startup = startup_for(
+            &s,
+            StartupBackend::NoKey,
+            Some(SecretsError::Unavailable("no Secret Service".into())),
+        );
+        match startup.key_storage {
+            KeyStorage::SessionOnly(why) => {
+                assert!(why.contains("no OS keyring"), "{why}");
+                assert!(
+                    !why.contains("no Secret Service"),
+                    "the error chain stays in the log: {why}"
+                );
+            }
+            KeyStorage::Keyring => panic!("expected session-only storage"),
+        }
     }
 }

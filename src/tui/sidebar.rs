@@ -84,6 +84,9 @@ pub struct Sidebar {
     /// Bumped whenever the list is reset, so pages of an older listing are ignored.
     pub generation: u64,
     pub filter: Option<Filter>,
+    /// A conversation was archived in this session (so an empty active list is
+    /// not "no interviews yet").
+    pub archived_some: bool,
 }
 
 impl Sidebar {

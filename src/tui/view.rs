@@ -3,14 +3,13 @@
 //! lines come from the per-message, per-width cache.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, BorderType, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
     Wrap,
 };
-use ratatui_textarea::WrapMode;
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Theme;
@@ -18,45 +17,35 @@ use crate::domain::Role;
 use crate::sanitize;
 use crate::timefmt;
 
-use super::app::{App, Focus, Mode, Overlay, Tone};
-use super::render::message_lines;
+use super::app::{
+    App, Focus, Mode, Overlay, Tone, input_frame, message_rows, pane_frame, text_width,
+};
+use super::keys::{self, Action, Scope};
 use super::sidebar::DateGroup;
 use super::widgets::centered;
-
-/// Most rows the input box grows to before it scrolls.
-const INPUT_MAX_ROWS: u16 = 6;
-/// Above this many bytes the input stops soft-wrapping: re-wrapping a huge paste on
-/// every key would make typing lag.
-const INPUT_WRAP_LIMIT: usize = 64 * 1024;
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-/// Draws the screen. Takes `&mut` for the layout cache and scroll clamping.
-pub fn draw(frame: &mut Frame, app: &mut App) {
+/// Draws the screen from the state, which it only reads: call
+/// [`App::prepare_frame`] first (it lays out what this frame shows).
+pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let right = if app.sidebar_visible() && main.width >= 30 {
-        let [side, right] =
-            Layout::horizontal([Constraint::Length(app.sidebar_width()), Constraint::Min(0)])
-                .areas(main);
+    let areas = app.areas(area);
+    if let Some(side) = areas.sidebar {
         draw_sidebar(frame, side, app);
-        right
-    } else {
-        main
-    };
-    let input_rows = input_rows(app, right.width.saturating_sub(4));
-    let input_height = (input_rows + 2)
-        .min(right.height / 2)
-        .max(3.min(right.height));
-    let [messages, input] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(input_height)]).areas(right);
-    draw_messages(frame, messages, app);
-    draw_input(frame, input, app);
-    draw_status(frame, status, app);
+    }
+    draw_messages(frame, areas.messages, app);
+    draw_input(frame, areas.input, app);
+    draw_status(frame, areas.status, app);
     if app.overlay.is_some() {
-        draw_overlay(frame, area, app);
+        // Windows cover the panes, never the status line.
+        let above = Rect {
+            height: area.height.saturating_sub(areas.status.height),
+            ..area
+        };
+        draw_overlay(frame, above, app);
     }
 }
 
@@ -67,8 +56,7 @@ fn pane_block(app: &App, title: Line<'static>, focused: bool) -> Block<'static> 
     } else {
         theme.fg(theme.muted)
     };
-    Block::default()
-        .borders(Borders::ALL)
+    pane_frame()
         .border_type(if focused {
             BorderType::Thick
         } else {
@@ -80,9 +68,8 @@ fn pane_block(app: &App, title: Line<'static>, focused: bool) -> Block<'static> 
 
 // ----- sidebar -------------------------------------------------------------------
 
-fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
+fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
-    app.sidebar_rows.1.clear();
     let focused = app.focus == Focus::Sidebar;
     let title = if app.sidebar.archived {
         " Archived "
@@ -105,8 +92,23 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
             )),
             Span::styled("▏", theme.fg(theme.accent)),
         ])];
+        let mut error_lines = Vec::new();
         let hint = if let Some(e) = &filter.error {
-            Line::styled(truncate(e, width), theme.fg(theme.error))
+            // An error is read whole: wrapped, never cut.
+            error_lines = crate::tui::render::wrap::wrap_spans(
+                &[Span::styled(
+                    sanitize::for_terminal_line(e),
+                    theme.fg(theme.error),
+                )],
+                &crate::tui::render::wrap::WrapOptions::new(inner.width),
+            );
+            if error_lines.is_empty() {
+                Line::default()
+            } else {
+                error_lines.remove(0)
+            }
+        } else if super::app::open_quote(&filter.query) {
+            Line::styled("close the quote to search", theme.fg(theme.muted))
         } else if filter.query.trim().is_empty() {
             Line::styled("type to search · Esc clears", theme.fg(theme.muted))
         } else if filter.searching && filter.hits.is_empty() {
@@ -120,7 +122,8 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
             )
         };
         lines.push(hint);
-        let rows = usize::from(inner.height).saturating_sub(2) / 2;
+        lines.extend(error_lines);
+        let rows = usize::from(inner.height).saturating_sub(lines.len()) / 2;
         let first = filter.selected.saturating_sub(rows.saturating_sub(1));
         for (i, hit) in filter.hits.iter().enumerate().skip(first).take(rows) {
             let selected = i == filter.selected;
@@ -142,12 +145,14 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         return;
     }
 
-    let s = &mut app.sidebar;
+    let s = &app.sidebar;
     if s.items.is_empty() {
         let text = if s.loading {
             "loading…"
         } else if s.archived {
             "No archived conversations. A shows the active ones."
+        } else if s.archived_some {
+            "No active interviews: the rest are archived, and A shows them. Type in the box to start a new one."
         } else {
             "No interviews yet. Type in the box to start one."
         };
@@ -159,49 +164,24 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         );
         return;
     }
-    let height = usize::from(inner.height);
+    // The rows were worked out by `App::prepare_frame`: a date heading before the
+    // first conversation of each day group, then the conversations from `top`.
     let now = app.now;
-    // Rows from `top` to `selected` (inclusive), counting date headings.
-    let rows_between = |items: &[crate::domain::ConversationSummary], top: usize, last: usize| {
-        let mut rows = 0;
-        let mut group = None;
-        for item in &items[top..=last] {
-            let g = DateGroup::of(item.updated_at, now);
-            if group != Some(g) {
-                rows += 1;
-                group = Some(g);
-            }
-            rows += 1;
-        }
-        rows
-    };
-    s.selected = s.selected.min(s.items.len() - 1);
-    if s.selected < s.top {
-        s.top = s.selected;
-    }
-    while s.top < s.selected && rows_between(&s.items, s.top, s.selected) > height {
-        s.top += 1;
-    }
-    let mut lines = Vec::with_capacity(height);
-    let mut rows: Vec<Option<usize>> = Vec::with_capacity(height);
-    let mut group = None;
     let open = app.transcript.conversation_id;
-    for (i, item) in s.items.iter().enumerate().skip(s.top) {
-        if lines.len() >= height {
+    let mut next = s.top;
+    let mut lines = Vec::with_capacity(app.sidebar_rows.1.len());
+    for row in &app.sidebar_rows.1 {
+        let Some(item) = s.items.get(row.unwrap_or(next)) else {
             break;
-        }
-        let g = DateGroup::of(item.updated_at, now);
-        if group != Some(g) {
-            group = Some(g);
+        };
+        let Some(i) = *row else {
             lines.push(Line::styled(
-                g.label(),
+                DateGroup::of(item.updated_at, now).label(),
                 theme.fg(theme.muted).add_modifier(Modifier::BOLD),
             ));
-            rows.push(None);
-            if lines.len() >= height {
-                break;
-            }
-        }
+            continue;
+        };
+        next = i + 1;
         let meta = format!(
             " {} · {}",
             short_when(item.updated_at, now),
@@ -221,7 +201,6 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
             }
         }
         let used = 1 + title.width() + meta.width();
-        rows.push(Some(i));
         lines.push(Line::from(vec![
             Span::styled(marker, theme.fg(theme.accent)),
             Span::styled(title, style),
@@ -230,7 +209,6 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &mut App) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    app.sidebar_rows = (inner.y, rows);
 }
 
 /// A search snippet on one line, its matches highlighted, cut to `width`.
@@ -257,7 +235,7 @@ fn snippet_line(snippet: &str, width: usize, theme: &Theme) -> Line<'static> {
 
 // ----- messages ------------------------------------------------------------------
 
-fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
+fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let focused = app.focus == Focus::Messages;
     let title = format!(
@@ -281,7 +259,7 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let (header, body) = message_rows(area);
     frame.render_widget(
         Paragraph::new(header_line(app, usize::from(inner.width))),
         header,
@@ -296,20 +274,13 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
             empty_state(app)
         };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
-        app.transcript.showing_top = true;
         return;
     }
-
-    // One column for the scrollbar.
-    let width = body.width.saturating_sub(1).max(1);
-    if let Some(target) = app.transcript.jump_to.take() {
-        jump_to_message(app, target, width, body.height);
-    }
-    let view = app
-        .layout
-        .view(&app.transcript.messages, width, body.height);
-    app.transcript.showing_top = view.at_top;
-    let mut lines = view.lines;
+    let Some(view) = &app.message_view else {
+        return;
+    };
+    let width = text_width(body);
+    let mut lines = view.lines.clone();
     if let Some((at_width, above, height)) = app.transcript.highlight_at
         && at_width == width
     {
@@ -337,8 +308,19 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
         );
     }
     if !view.following {
+        // End follows the newest lines only from the messages: in the answer box it
+        // moves the text cursor, in the list it selects the last conversation.
+        let how = match app.focus {
+            Focus::Messages => format!("{} follows", keys::key_for(Scope::Lists, Action::Last)),
+            Focus::Input | Focus::Sidebar => {
+                format!(
+                    "{} scrolls",
+                    keys::key_for(Scope::Anywhere, Action::PageDown)
+                )
+            }
+        };
         let more = Line::styled(
-            " ↓ more below · End follows ",
+            format!(" ↓ more below · {how} "),
             theme.fg(theme.accent).add_modifier(Modifier::REVERSED),
         );
         let w = more.width() as u16;
@@ -347,26 +329,6 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &mut App) {
             frame.render_widget(Paragraph::new(more), r);
         }
     }
-}
-
-/// Scrolls so that message `target` starts at the top of the pane, and remembers
-/// where, to draw it highlighted.
-fn jump_to_message(app: &mut App, target: i64, width: u16, height: u16) {
-    let messages = &app.transcript.messages;
-    let Some(index) = messages.iter().position(|m| m.id == target) else {
-        return;
-    };
-    let rt = &app.render_theme;
-    let above: usize = messages[..index]
-        .iter()
-        .map(|m| message_lines(m, width, rt).len())
-        .sum();
-    let own = message_lines(&messages[index], width, rt).len();
-    // A first view sets the pane's height, which scrolling needs.
-    let _ = app.layout.view(messages, width, height);
-    app.layout.scroll_to_top(messages);
-    app.layout.scroll_down(messages, above);
-    app.transcript.highlight_at = Some((width, above, own));
 }
 
 /// Marks the rows `first..first + height` of the pane (the search match).
@@ -398,7 +360,7 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     if let Some(n) = setup.questions {
         parts.push(match current_question(&app.transcript.messages) {
             Some(q) => format!("Q {}/{n}", q.min(n)),
-            None => format!("{n} questions"),
+            None => plural(u64::from(n), "question"),
         });
     }
     parts.push(setup.interview_type.label().to_string());
@@ -409,18 +371,20 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
         parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");
-    let mut right_parts = Vec::new();
-    if let Some(usage) = usage_summary(&app.transcript.messages) {
-        right_parts.push(usage);
-    }
-    if let Some(ms) = app.answer_timer() {
+    let usage = usage_summary(&app.transcript.messages);
+    let timer = app.answer_timer().map(|ms| {
         let s = ms / 1000;
-        right_parts.push(format!("answer {:02}:{:02}", s / 60, s % 60));
-    }
-    let mut right = right_parts.join(" · ");
-    if right.width() + 12 > width {
-        // Narrow: the timer alone.
-        right = right_parts.pop().unwrap_or_default();
+        format!("answer {:02}:{:02}", s / 60, s % 60)
+    });
+    let mut right = usage
+        .iter()
+        .chain(timer.iter())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    if left.width() + right.width() + 1 > width {
+        // Short of room, what the interview is comes before what it costs.
+        right = timer.unwrap_or_default();
     }
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
     let gap = width.saturating_sub(left.width() + right.width());
@@ -494,8 +458,16 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
         Mode::Offline { reason } => format!("Offline practice ({reason})."),
     };
     lines.push(Line::styled(mode, theme.fg(theme.muted)));
+    let k = keys::key_for;
     lines.push(Line::styled(
-        "Enter sends · Alt+Enter new line · Tab moves focus · ? or F1 help",
+        format!(
+            "{} sends · {} new line · {} moves focus · {} or {} help",
+            k(Scope::Input, Action::Send),
+            k(Scope::Input, Action::NewLine),
+            k(Scope::Anywhere, Action::FocusNext),
+            k(Scope::Lists, Action::Help),
+            k(Scope::Anywhere, Action::Help),
+        ),
         theme.fg(theme.muted),
     ));
     lines
@@ -503,20 +475,7 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
 
 // ----- input ---------------------------------------------------------------------
 
-fn input_rows(app: &App, width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let mut rows = 0usize;
-    for line in app.input.lines() {
-        rows += line.width().div_ceil(width).max(1);
-        if rows >= usize::from(INPUT_MAX_ROWS) {
-            return INPUT_MAX_ROWS;
-        }
-    }
-    rows.max(1) as u16
-}
-
-fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
-    let theme = app.theme;
+fn draw_input(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Input;
     let title = if app.pending.is_some() {
         " Your answer (the interviewer is replying) "
@@ -525,23 +484,18 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
     };
     let block = pane_block(app, Line::from(title), focused)
         .padding(ratatui::widgets::Padding::horizontal(1));
-    let big = app.input.lines().iter().map(String::len).sum::<usize>() > INPUT_WRAP_LIMIT;
-    let mode = if big {
-        WrapMode::None
+    let inner = input_frame().inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(app.input.widget(), inner);
+}
+
+/// "1 question", "2 questions".
+pub(super) fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
     } else {
-        WrapMode::WordOrGlyph
-    };
-    if app.input.wrap_mode() != mode {
-        app.input.set_wrap_mode(mode);
+        format!("{n} {noun}s")
     }
-    app.input.set_block(block);
-    app.input.set_cursor_style(if focused {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    });
-    app.input.set_placeholder_style(theme.fg(theme.muted));
-    frame.render_widget(&app.input, area);
 }
 
 // ----- status line ---------------------------------------------------------------
@@ -549,56 +503,171 @@ fn draw_input(frame: &mut Frame, area: Rect, app: &mut App) {
 fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let width = usize::from(area.width);
-    let mode = match &app.mode {
-        Mode::Online { model } => Span::styled(format!(" ● {model} "), theme.fg(theme.accent)),
-        Mode::Offline { .. } => Span::styled(" ○ offline practice ", theme.fg(theme.muted)),
+    let (mode_long, mode_short, mode_style) = match &app.mode {
+        Mode::Online { model } => (
+            format!(" ● {} ", sanitize::for_terminal_line(model)),
+            " ● ".to_string(),
+            theme.fg(theme.accent),
+        ),
+        Mode::Offline { .. } => (
+            " ○ offline ".to_string(),
+            " ○ ".to_string(),
+            theme.fg(theme.muted),
+        ),
     };
-    let (activity, style) = match (&app.pending, &app.status) {
+    let (message, style) = match (&app.pending, app.status_message()) {
         (Some(p), _) if p.cancelling => ("stopping…".to_string(), theme.fg(theme.muted)),
         (Some(p), _) if !p.started => (
             format!(
-                "{} waiting for the interviewer… (Esc stops)",
+                "{} waiting for the interviewer…",
                 SPINNER[app.spinner % SPINNER.len()]
             ),
             theme.fg(theme.accent),
         ),
         (Some(_), _) => (
-            format!(
-                "{} streaming… (Esc stops)",
-                SPINNER[app.spinner % SPINNER.len()]
-            ),
+            format!("{} streaming…", SPINNER[app.spinner % SPINNER.len()]),
             theme.fg(theme.accent),
         ),
         (None, Some((Tone::Error, text))) => (
-            format!("✗ {}", sanitize::for_terminal_line(text)),
+            format!("✗ {}", sanitize::for_terminal_line(&text)),
             theme.fg(theme.error).add_modifier(Modifier::BOLD),
         ),
-        (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(text), Style::new()),
+        (None, Some((Tone::Info, text))) => (sanitize::for_terminal_line(&text), Style::new()),
         (None, None) => (String::new(), Style::new()),
     };
-    // The longest hint that fits next to what is happening.
-    let hints: &[&str] = match app.focus {
-        Focus::Input => &["Enter send · Tab focus · F1 help", "F1 help"],
-        _ => &["? help · n new · / search · q quit", "? help"],
-    };
-    let used = mode.width() + activity.width() + 1;
-    let hints = hints
-        .iter()
-        .copied()
-        .find(|h| used + h.width() < width)
-        .unwrap_or("");
-    let activity = truncate(
-        &activity,
-        width.saturating_sub(mode.width() + hints.width() + 1),
+    let layout = status_layout(
+        width,
+        (&mode_long, &mode_short),
+        &message,
+        app.next_key().as_deref().filter(|_| app.overlay.is_none()),
+        &if app.overlay.is_some() {
+            Default::default()
+        } else {
+            status_hints(app)
+        },
     );
-    let gap = width.saturating_sub(mode.width() + activity.width() + hints.width());
-    let line = Line::from(vec![
-        mode,
-        Span::styled(activity, style),
-        Span::raw(" ".repeat(gap)),
-        Span::styled(hints, theme.fg(theme.muted)),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    let keys_width = layout.keys_width();
+    let sep = || Span::styled("│", theme.fg(theme.muted));
+    let mut spans = vec![Span::styled(layout.mode, mode_style)];
+    if !layout.message.is_empty() {
+        spans.push(sep());
+        spans.push(Span::styled(format!(" {} ", layout.message), style));
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    spans.push(Span::raw(
+        " ".repeat(width.saturating_sub(used + keys_width)),
+    ));
+    if keys_width > 0 {
+        spans.push(sep());
+        spans.push(Span::raw(" "));
+        if let Some(action) = layout.action {
+            spans.push(Span::styled(
+                action,
+                theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+            ));
+            if layout.hints.is_some() {
+                spans.push(Span::styled(" · ", theme.fg(theme.muted)));
+            }
+        }
+        if let Some(hints) = layout.hints {
+            spans.push(Span::styled(hints, theme.fg(theme.muted)));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The general keys for where the focus is, longest first.
+fn status_hints(app: &App) -> [String; 2] {
+    let k = keys::key_for;
+    match app.focus {
+        Focus::Input => [
+            format!(
+                "{} send · {} focus · {} help",
+                k(Scope::Input, Action::Send),
+                k(Scope::Anywhere, Action::FocusNext),
+                k(Scope::Anywhere, Action::Help)
+            ),
+            format!("{} help", k(Scope::Anywhere, Action::Help)),
+        ],
+        _ => [
+            format!(
+                "{} help · {} new · {} search · {} quit",
+                k(Scope::Lists, Action::Help),
+                k(Scope::Lists, Action::NewInterview),
+                k(Scope::Lists, Action::Search),
+                k(Scope::Lists, Action::Quit)
+            ),
+            format!("{} help", k(Scope::Lists, Action::Help)),
+        ],
+    }
+}
+
+/// The status line's parts once fitted to a width.
+#[derive(Debug, PartialEq)]
+struct StatusLayout {
+    mode: String,
+    message: String,
+    action: Option<String>,
+    hints: Option<String>,
+}
+
+impl StatusLayout {
+    /// Width of `│ action · hints ` (0 when there are no keys).
+    fn keys_width(&self) -> usize {
+        let parts: Vec<&str> = self
+            .action
+            .iter()
+            .chain(self.hints.iter())
+            .map(String::as_str)
+            .collect();
+        if parts.is_empty() {
+            0
+        } else {
+            parts.iter().map(|p| p.width()).sum::<usize>() + 3 * (parts.len() - 1) + 3
+        }
+    }
+}
+
+/// Fits `mode │ message │ keys` into `width`. The action key is never cut: first
+/// the general hints shorten or go, then the mode shrinks to its symbol, and the
+/// message is cut with "…" to the room left.
+fn status_layout(
+    width: usize,
+    (mode_long, mode_short): (&str, &str),
+    message: &str,
+    action: Option<&str>,
+    hints: &[String],
+) -> StatusLayout {
+    let mut layout = StatusLayout {
+        mode: mode_long.to_string(),
+        message: String::new(),
+        action: action.map(str::to_string),
+        hints: None,
+    };
+    // Room a message needs to say anything: "│ " + a few words + " ".
+    let message_room = |l: &StatusLayout| width.saturating_sub(l.mode.width() + l.keys_width() + 3);
+    if message_room(&layout) < message.width().min(24) + 1 {
+        layout.mode = mode_short.to_string();
+    }
+    // The general hints only where the whole message still fits.
+    let wanted = message.width() + 1;
+    for hint in hints.iter().filter(|h| !h.is_empty()) {
+        let trial = StatusLayout {
+            mode: layout.mode.clone(),
+            message: String::new(),
+            action: layout.action.clone(),
+            hints: Some(hint.clone()),
+        };
+        if message_room(&trial) >= wanted {
+            layout.hints = trial.hints;
+            break;
+        }
+    }
+    if !message.is_empty() {
+        layout.message = truncate(message, message_room(&layout));
+    }
+    layout
 }
 
 // ----- overlays ------------------------------------------------------------------
@@ -820,6 +889,64 @@ fn pad(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(l: &StatusLayout) -> String {
+        let mut out = l.mode.clone();
+        if !l.message.is_empty() {
+            out.push_str(&format!("│ {} ", l.message));
+        }
+        let keys: Vec<&str> = l
+            .action
+            .iter()
+            .chain(l.hints.iter())
+            .map(String::as_str)
+            .collect();
+        if !keys.is_empty() {
+            out.push_str(&format!("│ {} ", keys.join(" · ")));
+        }
+        out
+    }
+
+    #[test]
+    fn the_action_key_is_never_cut_and_the_message_is_shortened_first() {
+        let hints = [
+            "Enter send · Tab focus · ? help".to_string(),
+            "? help".to_string(),
+        ];
+        let long = "The server had a problem (500): try again in a moment. Details are in interviewer.log.";
+        for width in [30, 50, 80, 120] {
+            let l = status_layout(
+                width,
+                (" ○ offline ", " ○ "),
+                long,
+                Some("Ctrl+R retry"),
+                &hints,
+            );
+            let shown = line(&l);
+            assert_eq!(l.action.as_deref(), Some("Ctrl+R retry"), "{width}");
+            assert!(shown.width() <= width, "{width}: {shown:?}");
+            assert!(
+                l.message.ends_with('…') || l.message == long,
+                "{width}: {shown:?}"
+            );
+            assert!(
+                width < 50 || l.message.width() >= 20,
+                "{width}: the message keeps some words: {shown:?}"
+            );
+        }
+        let wide = status_layout(
+            200,
+            (" ○ offline ", " ○ "),
+            long,
+            Some("Ctrl+R retry"),
+            &hints,
+        );
+        assert_eq!(wide.message, long);
+        assert_eq!(wide.hints.as_deref(), Some(hints[0].as_str()));
+        let quiet = status_layout(50, (" ○ offline ", " ○ "), "", None, &hints);
+        assert_eq!(quiet.mode, " ○ offline ");
+        assert_eq!(quiet.hints.as_deref(), Some(hints[0].as_str()));
+    }
 
     #[test]
     fn truncation_respects_display_width() {

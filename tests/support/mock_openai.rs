@@ -353,6 +353,8 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body parsed as JSON (`Value::Null` when it is not JSON).
     pub body: Value,
+    /// The body exactly as it came, for what parsing loses (the order of keys).
+    pub raw_body: String,
 }
 
 impl RecordedRequest {
@@ -907,6 +909,7 @@ async fn read_request(socket: &mut TcpStream) -> Option<RecordedRequest> {
         method,
         path,
         headers,
+        raw_body: String::from_utf8_lossy(&body).into_owned(),
         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
     })
 }

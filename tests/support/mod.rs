@@ -11,24 +11,50 @@ use std::path::{Path, PathBuf};
 
 use mock_openai::MockOpenAi;
 
-/// Environment variables that would make a test depend on the machine it runs on.
-const HOST_ENV: &[&str] = &[
+/// Every environment variable the program reads (directly, through clap's `env =`,
+/// or through the `directories`, D-Bus and HTTP crates). A test never inherits any
+/// of them from the machine: every command starts from an empty environment
+/// ([`isolated_env`]) and gets the sandbox's own values. `every_variable_the_program_reads_is_listed`
+/// (tests/cli.rs) keeps this list in step with `src/`.
+pub const PROGRAM_ENV: &[&str] = &[
+    // The command-line contract (DESIGN.md).
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",
     "INTERVIEWER_DATA_DIR",
     "INTERVIEWER_MODEL",
+    "INTERVIEWER_CONFIG",
+    "INTERVIEWER_LOG",
+    "NO_COLOR",
+    // Knobs and hooks for tests (docs/testing.md).
     "INTERVIEWER_CONNECT_TIMEOUT_SECS",
     "INTERVIEWER_FIRST_TOKEN_TIMEOUT_SECS",
     "INTERVIEWER_IDLE_TIMEOUT_SECS",
+    "INTERVIEWER_TEST_PANIC",
+    "INTERVIEWER_KEYRING",
+    "INTERVIEWER_REAL_KEYRING",
+    // The editor for Ctrl+E.
+    "VISUAL",
+    "EDITOR",
+    // Where the OS puts config and data, and the session keyring.
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_STATE_HOME",
+    "XDG_RUNTIME_DIR",
+    "DBUS_SESSION_BUS_ADDRESS",
+    // The terminal.
+    "TERM",
+    "COLORTERM",
+    // Proxies (reqwest).
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "ALL_PROXY",
+    "NO_PROXY",
     "http_proxy",
     "https_proxy",
     "all_proxy",
-    "NO_COLOR",
-    // No OS keyring: a developer's stored key must not leak into "no key" tests.
-    "DBUS_SESSION_BUS_ADDRESS",
+    "no_proxy",
 ];
 
 /// The binary under test: cargo's (`CARGO_BIN_EXE_interviewer`), or a copy named by
@@ -38,6 +64,62 @@ pub fn binary() -> PathBuf {
     std::env::var_os("INTERVIEWER_TEST_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_interviewer")))
+}
+
+/// What a command may inherit from the test run: how to find programs and where
+/// temporary files go. Nothing the program reads as a setting.
+const PASS_THROUGH: &[&str] = &["PATH", "TMPDIR", "SYSTEMROOT", "LLVM_PROFILE_FILE"];
+
+/// Whether the tests run under CI (`CI=true`, as `.ci/run` documents): a test whose
+/// prerequisite is missing fails there instead of returning early.
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A test whose prerequisite is missing: fails under CI, and otherwise says so on
+/// stderr (the caller then returns). Use it only where the prerequisite is present
+/// on ordinary machines (`.ci/run` checks it is there); a test that needs something
+/// unusual is `#[ignore]` instead and run explicitly by `.ci/run`.
+pub fn prerequisite_missing(test: &str, why: &str) {
+    assert!(
+        !on_ci(),
+        "{test}: {why}; under CI this is a failure, not a skip"
+    );
+    eprintln!("SKIPPED {test}: {why} (under CI=true this fails)");
+}
+
+/// The environment every command of a sandbox starts from, `(name, value)`: no key,
+/// no endpoint, HOME and the XDG directories inside `root`, and the keyring
+/// replaced by a file store in `<root>/keyring` (`INTERVIEWER_KEYRING`, see
+/// docs/testing.md), so that no test can read or write the real one.
+pub fn isolated_env(root: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
+    let mut env: Vec<(&'static str, std::ffi::OsString)> = PASS_THROUGH
+        .iter()
+        .filter_map(|var| std::env::var_os(var).map(|v| (*var, v)))
+        .collect();
+    env.extend([
+        ("HOME", root.as_os_str().to_owned()),
+        ("XDG_CONFIG_HOME", root.join("config").into()),
+        ("XDG_DATA_HOME", root.join(".local/share").into()),
+        ("XDG_CACHE_HOME", root.join(".cache").into()),
+        ("XDG_STATE_HOME", root.join(".local/state").into()),
+        ("XDG_RUNTIME_DIR", root.join("run").into()),
+        (
+            "INTERVIEWER_KEYRING",
+            format!("file:{}", keyring_dir(root).display()).into(),
+        ),
+        // A second guard on Linux: even the OS store would find no session bus.
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", root.join("no-such-bus").display()).into(),
+        ),
+    ]);
+    env
+}
+
+/// Where the sandbox's test keyring (`INTERVIEWER_KEYRING=file:…`) keeps its entries.
+pub fn keyring_dir(root: &Path) -> PathBuf {
+    root.join("keyring")
 }
 
 /// A temporary data directory plus a mock server; commands run the real binary.
@@ -62,33 +144,49 @@ impl Sandbox {
         self.data_dir().join("interviewer.db")
     }
 
+    /// The file the sandbox's test keyring keeps the API key in (absent until stored).
+    pub fn stored_key_file(&self) -> PathBuf {
+        keyring_dir(self.dir.path()).join("interviewer.openai")
+    }
+
     /// `interviewer --data-dir <tmp>` with the mock as endpoint and a test key.
     pub fn cmd(&self) -> assert_cmd::Command {
         assert_cmd::Command::from_std(self.std_cmd())
     }
 
+    /// The binary in the sandbox's isolated environment ([`isolated_env`]) with no
+    /// flags, no key and no endpoint.
+    pub fn bare_std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(binary());
+        cmd.env_clear();
+        cmd.envs(isolated_env(self.dir.path()));
+        cmd
+    }
+
     /// The same as a `std::process::Command`, for tests that signal or kill the child.
     pub fn std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(binary());
-        for var in HOST_ENV {
-            cmd.env_remove(var);
-        }
+        let mut cmd = self.bare_std_cmd();
         cmd.arg("--data-dir").arg(self.data_dir());
+        cmd.envs(self.env());
+        cmd
+    }
+
+    /// The same for running under a pseudo-terminal (`portable-pty`).
+    pub fn pty_cmd(&self) -> portable_pty::CommandBuilder {
+        let mut cmd = self.bare_pty_cmd();
+        cmd.arg("--data-dir");
+        cmd.arg(self.data_dir());
         for (k, v) in self.env() {
             cmd.env(k, v);
         }
         cmd
     }
 
-    /// The same for running under a pseudo-terminal (`portable-pty`).
-    pub fn pty_cmd(&self) -> portable_pty::CommandBuilder {
+    /// [`Sandbox::bare_std_cmd`] for a pseudo-terminal, with `TERM=xterm-256color`.
+    pub fn bare_pty_cmd(&self) -> portable_pty::CommandBuilder {
         let mut cmd = portable_pty::CommandBuilder::new(binary());
-        for var in HOST_ENV {
-            cmd.env_remove(var);
-        }
-        cmd.arg("--data-dir");
-        cmd.arg(self.data_dir());
-        for (k, v) in self.env() {
+        cmd.env_clear();
+        for (k, v) in isolated_env(self.dir.path()) {
             cmd.env(k, v);
         }
         cmd.env("TERM", "xterm-256color");
@@ -99,30 +197,21 @@ impl Sandbox {
         vec![
             ("OPENAI_BASE_URL", self.mock.base_url().into()),
             ("OPENAI_API_KEY", "test-key".into()),
-            // Keep a user's config file and keyring out of the tests.
-            ("XDG_CONFIG_HOME", self.dir.path().join("config").into()),
-            ("HOME", self.dir.path().into()),
-            // Unset, the D-Bus library falls back to /run/user/UID/bus, which on a
-            // desktop is the developer's real session (and real keyring): point it at
-            // a socket that does not exist instead.
-            (
-                "DBUS_SESSION_BUS_ADDRESS",
-                format!(
-                    "unix:path={}",
-                    self.dir.path().join("no-such-bus").display()
-                )
-                .into(),
-            ),
         ]
     }
 
-    /// A read-only look at the database the binary wrote.
+    /// A read-only look at the database the binary wrote. It waits for a writer
+    /// that holds a lock (as the binary does while it streams) rather than failing
+    /// with "database is locked".
     pub fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open_with_flags(
+        let db = rusqlite::Connection::open_with_flags(
             self.db_path(),
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
         )
-        .expect("open db")
+        .expect("open db");
+        db.busy_timeout(std::time::Duration::from_secs(30))
+            .expect("busy timeout");
+        db
     }
 
     /// `(role, content, status, error)` of every message of a conversation, in order.
@@ -170,22 +259,39 @@ pub struct StoredMessage {
     pub error: Option<String>,
 }
 
-/// An API base on a loopback port nothing listens on (bound, then released).
-pub fn refused_base_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}/v1")
+/// An API base on a loopback port that refuses connections: a socket bound to it
+/// that never listens. Holding the socket keeps the port from being taken by
+/// anything else for the test's lifetime (a port bound and released could be).
+pub struct Refused {
+    _socket: tokio::net::TcpSocket,
+    pub base_url: String,
+}
+
+impl Refused {
+    pub fn new() -> Refused {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket
+            .bind("127.0.0.1:0".parse().expect("addr"))
+            .expect("bind");
+        let port = socket.local_addr().expect("addr").port();
+        Refused {
+            _socket: socket,
+            base_url: format!("http://127.0.0.1:{port}/v1"),
+        }
+    }
 }
 
 /// A loopback listener whose accept queue is full, so a new connection attempt is
-/// never answered and can only time out. Keep it alive for the test.
+/// never answered and can only time out. Keep it alive for the test. Linux only:
+/// there a full queue drops SYNs; other systems may refuse them instead.
+#[cfg(target_os = "linux")]
 pub struct Unanswered {
     _listener: std::net::TcpListener,
     _filler: std::net::TcpStream,
     pub base_url: String,
 }
 
+#[cfg(target_os = "linux")]
 impl Unanswered {
     pub fn new() -> Unanswered {
         // Backlog 0 admits one pending connection (the filler); later SYNs are dropped.
@@ -212,4 +318,294 @@ impl Unanswered {
 
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
+}
+
+/// How long a test waits for a program on a terminal before it fails: generous,
+/// because the machine is shared and debug builds are slow, but a hang still fails.
+pub const PTY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A command on a pseudo-terminal, with everything it writes collected and a
+/// deadline on every wait: a program that hangs fails the test, it does not hang it.
+pub struct PtyRun {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Option<Box<dyn std::io::Write + Send>>,
+    master: Option<Box<dyn portable_pty::MasterPty + Send>>,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    /// Closed by the reader thread at end of output.
+    done: std::sync::mpsc::Receiver<()>,
+    size: (u16, u16),
+}
+
+impl PtyRun {
+    /// Starts `cmd` on a `cols`×`rows` pseudo-terminal.
+    pub fn start(cmd: portable_pty::CommandBuilder, cols: u16, rows: u16) -> PtyRun {
+        use portable_pty::{PtySize, native_pty_system};
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let child = pair.slave.spawn_command(cmd).expect("spawn under a pty");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let (done_tx, done) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            let _done = done_tx;
+            let mut buf = [0u8; 4096];
+            // Until the child is gone (EOF, or EIO on Linux).
+            while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().expect("lock").extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().expect("writer");
+        PtyRun {
+            child,
+            writer: Some(writer),
+            master: Some(pair.master),
+            seen,
+            done,
+            size: (cols, rows),
+        }
+    }
+
+    /// The screen as a terminal shows it after everything written so far.
+    pub fn screen(&self) -> vt100::Parser {
+        let (cols, rows) = self.size;
+        let mut parser = vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).expect("rows"),
+            std::num::NonZeroU16::new(cols).expect("cols"),
+            0,
+        );
+        parser.process(&self.seen.lock().expect("lock"));
+        parser
+    }
+
+    /// Waits until the screen (not the raw output) shows `needle`.
+    pub fn wait_for_screen(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + PTY_DEADLINE;
+        loop {
+            let contents = self.screen().screen().contents();
+            if contents.contains(needle) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the screen never showed {needle:?}; it shows:\n{contents}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// The program's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("pid")
+    }
+
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.seen.lock().expect("lock")).into_owned()
+    }
+
+    /// Waits until the output contains `needle`; fails with the output otherwise.
+    pub fn wait_for(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + PTY_DEADLINE;
+        while !self.text().contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the terminal never showed {needle:?}; it shows:\n{:?}",
+                self.text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Types `input`.
+    pub fn send(&mut self, input: &str) {
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(input.as_bytes()).expect("type");
+        writer.flush().expect("flush");
+    }
+
+    /// Waits (with the deadline) for the program to exit and for its last output;
+    /// returns its exit code and everything it wrote.
+    pub fn finish(mut self) -> (u32, Vec<u8>) {
+        let deadline = std::time::Instant::now() + PTY_DEADLINE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if std::time::Instant::now() >= deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "the program did not exit within {PTY_DEADLINE:?}; it showed:\n{:?}",
+                    self.text()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        self.writer = None;
+        // The reader ends once the child's side is closed; bounded all the same.
+        let _ = self.done.recv_timeout(PTY_DEADLINE);
+        self.master = None;
+        let seen = self.seen.lock().expect("lock").clone();
+        (status.exit_code(), seen)
+    }
+}
+
+impl Drop for PtyRun {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+// ----- running the binary and explaining failures -----------------------------------
+
+/// One finished run of the binary, with what a failing assertion should show: the
+/// command, the data directory, both output streams and the data directory's files.
+pub struct Ran {
+    pub output: std::process::Output,
+    command: String,
+    data_dir: PathBuf,
+}
+
+impl Sandbox {
+    /// Runs `interviewer --data-dir <tmp> ARGS` (mock endpoint, test key) to the end.
+    pub fn run(&self, args: &[&str]) -> Ran {
+        let mut cmd = self.std_cmd();
+        cmd.args(args);
+        self.run_cmd(cmd)
+    }
+
+    /// Runs a command built from [`Sandbox::std_cmd`] or [`Sandbox::bare_std_cmd`].
+    pub fn run_cmd(&self, mut cmd: std::process::Command) -> Ran {
+        let command = format!(
+            "{} {}",
+            cmd.get_program().to_string_lossy(),
+            cmd.get_args()
+                .map(|a| format!("{:?}", a.to_string_lossy()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let output = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
+        Ran {
+            output,
+            command,
+            data_dir: self.data_dir(),
+        }
+    }
+}
+
+impl Ran {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Everything needed to understand the run, for a failure message.
+    pub fn explain(&self) -> String {
+        format!(
+            "command: {}\ndata dir: {}\nexit: {}\n--- stdout ---\n{}\n--- stderr ---\n{}\n--- data dir ---\n{}",
+            self.command,
+            self.data_dir.display(),
+            self.output.status,
+            self.stdout(),
+            self.stderr(),
+            listing(&self.data_dir)
+        )
+    }
+
+    /// Expects exit status 0.
+    pub fn success(&self) -> &Ran {
+        assert_eq!(self.output.status.code(), Some(0), "{}", self.explain());
+        self
+    }
+
+    /// Expects a failure with `code` and exactly one line on stderr (`error: …`);
+    /// returns that line.
+    pub fn one_line_failure(&self, code: i32) -> String {
+        failure_after(&self.output, code, &[], &self.explain())
+    }
+}
+
+/// The one checker of a failure as the contract has it: exit status `code`, stderr
+/// is the lines `before` (e.g. `ask`'s `conversation N`) then exactly one line,
+/// `error: …`, with no Debug dump, no `Caused by:` chain and no backtrace. Returns
+/// that line. `context` is added to the failure message.
+pub fn failure_after(
+    output: &std::process::Output,
+    code: i32,
+    before: &[&str],
+    context: &str,
+) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let why = |what: &str| format!("{what}\nstderr: {stderr:?}\n{context}");
+    assert_eq!(output.status.code(), Some(code), "{}", why("exit status"));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        before.len() + 1,
+        "{}",
+        why(&format!("{} line(s) then one error line", before.len()))
+    );
+    assert_eq!(
+        &lines[..before.len()],
+        before,
+        "{}",
+        why("the lines before")
+    );
+    let line = lines[before.len()];
+    assert!(
+        line.starts_with("error: "),
+        "{}",
+        why("starts with `error: `")
+    );
+    for sign in ["Error: ", "Caused by", "stack backtrace", "panicked"] {
+        assert!(!line.contains(sign), "{}", why(&format!("no {sign:?}")));
+    }
+    line.to_string()
+}
+
+/// The files under `dir` with their sizes, one a line (or why there are none).
+pub fn listing(dir: &Path) -> String {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.push(format!("{}/", path.display()));
+                walk(&path, out);
+            } else {
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                out.push(format!("{} ({size} bytes)", path.display()));
+            }
+        }
+    }
+    if !dir.exists() {
+        return format!("({} does not exist)", dir.display());
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    if out.is_empty() {
+        "(empty)".into()
+    } else {
+        out.join("\n")
+    }
 }

@@ -242,9 +242,8 @@ fn esc_cancels_a_reply_once_and_the_interruption_is_reported() {
         reply: Some(message(13, 1, Role::Assistant, "Part", Status::Interrupted)),
         end: StreamEnd::Interrupted("cancelled".into()),
     }));
-    assert!(
-        matches!(&app.status, Some((Tone::Info, t)) if t.contains("stopped") && t.contains("Ctrl+R"))
-    );
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("Stopped")));
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
     assert_eq!(
         app.transcript.messages.last().map(|m| m.status),
         Some(Status::Interrupted)
@@ -313,8 +312,9 @@ fn a_failed_request_keeps_the_message_and_says_what_to_do() {
     }));
     app.update(Event::SendEnded(Ok(())));
     assert!(
-        matches!(&app.status, Some((Tone::Error, t)) if t.contains("503") && t.contains("Ctrl+R"))
+        matches!(&app.status, Some((Tone::Error, t)) if t.contains("503") && !t.contains("overloaded") && t.contains("interviewer.log"))
     );
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
     assert!(
         app.transcript
             .messages
@@ -1007,8 +1007,67 @@ fn a_cut_off_reply_is_reported_as_a_problem() {
         end: StreamEnd::Interrupted("the server closed the stream early".into()),
     }));
     assert!(
-        matches!(&app.status, Some((Tone::Error, t)) if t.contains("closed the stream") && t.contains("Ctrl+R"))
+        matches!(&app.status, Some((Tone::Error, t)) if t.starts_with("The server closed the stream early.") && t.contains("kept"))
     );
+    let dropped = AgentError::Dropped {
+        reason: "Transport error: error decoding response body".into(),
+    }
+    .to_string();
+    assert_eq!(
+        super::sending::plain_reason(&dropped),
+        "the connection dropped in the middle of the reply"
+    );
+    assert_eq!(
+        super::sending::plain_reason(
+            "the server stopped sending for 1s, so the reply is cut off; try again"
+        ),
+        "the server stopped sending for 1s, so the reply is cut off"
+    );
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
+}
+
+#[test]
+fn a_rate_limit_counts_down_then_says_a_retry_can_go_now() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    type_text(&mut app, "answer");
+    app.update(key(KeyCode::Enter));
+    let now = app.now;
+    app.update(Event::Send(SendEvent::Finished {
+        reply: Some(message(13, 1, Role::Assistant, "", Status::Error)),
+        end: StreamEnd::Failed(AgentError::RateLimited {
+            quota: false,
+            retry_after_secs: Some(3),
+            message: "slow down".into(),
+        }),
+    }));
+    app.update(Event::SendEnded(Ok(())));
+    assert!(app.animating(), "the countdown ticks");
+    let said = |app: &App| app.status_message().map(|(_, t)| t).unwrap_or_default();
+    assert_eq!(said(&app), "Rate limited by the server: retry in 3s.");
+    app.update(Event::Tick { now: now + 1_500 });
+    assert_eq!(said(&app), "Rate limited by the server: retry in 2s.");
+    // A key clears ordinary messages, not the countdown.
+    app.update(key(KeyCode::Char('x')));
+    assert!(said(&app).contains("retry in 2s"), "{}", said(&app));
+    app.update(Event::Tick { now: now + 3_000 });
+    assert_eq!(said(&app), "The server can be retried now.");
+    assert!(!app.animating(), "nothing retries by itself");
+    assert!(
+        app.pending.is_none(),
+        "no silent retry when the countdown ends"
+    );
+    assert_eq!(app.next_key().as_deref(), Some("Ctrl+R retry"));
+}
+
+#[test]
+fn a_message_clears_at_the_next_key() {
+    let mut app = loaded();
+    app.focus = Focus::Input;
+    app.update(ctrl('r'));
+    assert!(app.status.is_some());
+    app.update(key(KeyCode::Char('a')));
+    assert!(app.status.is_none(), "the tip stopped applying");
 }
 
 #[test]
@@ -1131,5 +1190,439 @@ fn p_shows_progress_across_interviews_and_scrolls_until_closed() {
     app.update(Event::ProgressReady(Err("the disk is full".into())));
     assert!(
         matches!(&app.overlay, Some(Overlay::Progress(p)) if p.error.as_deref() == Some("the disk is full"))
+    );
+}
+
+// ----- every key the help lists for the answer box, against the real widget ----------
+//
+// Each key of the key map's Anywhere and Input rows is pressed with the focus in the
+// answer box, through `App::update` (the table lookup, then the widget), on a draft
+// restored at start (as after a restart). `every_input_and_anywhere_key_is_tested`
+// fails when the table gains a key that has no test here.
+
+use crate::tui::keys::{KEYMAP, Scope, Trigger};
+
+/// The app as after a restart with `draft` restored, focus in the answer box.
+fn restored(draft: &str) -> App {
+    let mut app = app();
+    app.update(Event::NewDraftLoaded(draft.into()));
+    assert_eq!(app.focus, Focus::Input);
+    assert_eq!(app.draft(), draft);
+    app
+}
+
+fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    app.update(Event::Key(KeyEvent::new(code, modifiers)))
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const ALT: KeyModifiers = KeyModifiers::ALT;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+/// One test per key, and the list of the keys tested.
+macro_rules! key_tests {
+    ($($name:ident: ($code:expr, $mods:expr) => $check:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                let check: fn(KeyCode, KeyModifiers) = $check;
+                check($code, $mods);
+            }
+        )*
+        const TESTED_KEYS: &[(KeyCode, KeyModifiers)] = &[$(($code, $mods)),*];
+    };
+}
+
+key_tests! {
+    input_enter_sends_the_draft: (KeyCode::Enter, NONE) => |code, mods| {
+        let mut app = restored("my answer");
+        let effects = press(&mut app, code, mods);
+        assert!(
+            matches!(effects.last(), Some(Effect::Send(r)) if r.text == "my answer"),
+            "{effects:?}"
+        );
+        assert!(app.input.is_empty());
+    };
+    input_alt_enter_is_a_new_line: (KeyCode::Enter, ALT) => |code, mods| {
+        let mut app = restored("a");
+        assert!(press(&mut app, code, mods).is_empty());
+        type_text(&mut app, "b");
+        assert_eq!(app.draft(), "a\nb");
+        assert!(app.pending.is_none());
+    };
+    input_shift_enter_is_a_new_line: (KeyCode::Enter, SHIFT) => |code, mods| {
+        let mut app = restored("a");
+        assert!(press(&mut app, code, mods).is_empty());
+        type_text(&mut app, "b");
+        assert_eq!(app.draft(), "a\nb");
+    };
+    input_ctrl_j_is_a_new_line: (KeyCode::Char('j'), CTRL) => |code, mods| {
+        let mut app = restored("a");
+        assert!(press(&mut app, code, mods).is_empty());
+        type_text(&mut app, "b");
+        assert_eq!(app.draft(), "a\nb");
+    };
+    input_ctrl_u_deletes_to_line_start: (KeyCode::Char('u'), CTRL) => |code, mods| {
+        // The report of issue 15: it used to undo, giving "hello w".
+        let mut app = app();
+        type_text(&mut app, "hello world");
+        for _ in 0..5 {
+            app.update(key(KeyCode::Backspace));
+        }
+        assert_eq!(app.draft(), "hello ");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "");
+        assert!(app.draft_dirty);
+        // A restored draft (no edit history) is cleared too.
+        let mut app = restored("saved draft");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "");
+        // Only what is before the cursor, on its line; at a line's start the line
+        // joins the one above, so repeating the key clears a whole draft.
+        let mut app = restored("first\none two");
+        for _ in 0..3 {
+            app.update(key(KeyCode::Left));
+        }
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "first\ntwo");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "firsttwo");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "two");
+    };
+    input_ctrl_k_deletes_to_line_end: (KeyCode::Char('k'), CTRL) => |code, mods| {
+        let mut app = restored("one two\nthree");
+        app.update(key(KeyCode::Up));
+        app.update(key(KeyCode::Home));
+        for _ in 0..3 {
+            app.update(key(KeyCode::Right));
+        }
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "one\nthree");
+    };
+    input_ctrl_w_deletes_a_word: (KeyCode::Char('w'), CTRL) => |code, mods| {
+        let mut app = restored("one two three");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "one two ");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "one ");
+    };
+    input_alt_backspace_deletes_a_word: (KeyCode::Backspace, ALT) => |code, mods| {
+        let mut app = restored("one two");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "one ");
+    };
+    input_left_moves_the_cursor: (KeyCode::Left, NONE) => |code, mods| {
+        let mut app = restored("ab");
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "aXb");
+    };
+    input_right_moves_the_cursor: (KeyCode::Right, NONE) => |code, mods| {
+        let mut app = restored("abc");
+        app.update(key(KeyCode::Home));
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "aXbc");
+    };
+    input_up_moves_the_cursor: (KeyCode::Up, NONE) => |code, mods| {
+        let mut app = restored("ab\ncd");
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "abX\ncd");
+        assert!(app.layout.is_following(), "the messages did not scroll");
+    };
+    input_down_moves_the_cursor: (KeyCode::Down, NONE) => |code, mods| {
+        let mut app = restored("ab\ncd");
+        app.update(key(KeyCode::Up));
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "ab\ncdX");
+    };
+    input_home_goes_to_line_start: (KeyCode::Home, NONE) => |code, mods| {
+        let mut app = restored("ab\ncd");
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "ab\nXcd");
+    };
+    input_end_goes_to_line_end: (KeyCode::End, NONE) => |code, mods| {
+        let mut app = restored("ab\ncd");
+        app.update(key(KeyCode::Up));
+        app.update(key(KeyCode::Home));
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "abX\ncd");
+    };
+    input_ctrl_left_moves_a_word_left: (KeyCode::Left, CTRL) => |code, mods| {
+        let mut app = restored("one two");
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "one Xtwo");
+    };
+    input_ctrl_right_moves_a_word_right: (KeyCode::Right, CTRL) => |code, mods| {
+        let mut app = restored("one two");
+        app.update(key(KeyCode::Home));
+        press(&mut app, code, mods);
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "one Xtwo");
+    };
+    input_ctrl_z_undoes: (KeyCode::Char('z'), CTRL) => |code, mods| {
+        let mut app = restored("kept");
+        type_text(&mut app, " more");
+        app.update(ctrl('u'));
+        assert_eq!(app.draft(), "");
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), "kept more");
+    };
+    // The Anywhere keys, pressed in the answer box: they act, the draft is untouched.
+    anywhere_tab_moves_focus_on: (KeyCode::Tab, NONE) => |code, mods| {
+        let mut app = restored("draft");
+        press(&mut app, code, mods);
+        assert_eq!(app.focus, Focus::Sidebar);
+        assert_eq!(app.draft(), "draft");
+    };
+    anywhere_shift_tab_moves_focus_back: (KeyCode::BackTab, NONE) => |code, mods| {
+        let mut app = restored("draft");
+        press(&mut app, code, mods);
+        assert_eq!(app.focus, Focus::Messages);
+        assert_eq!(app.draft(), "draft");
+    };
+    anywhere_esc_stops_a_reply_and_otherwise_stays: (KeyCode::Esc, NONE) => |code, mods| {
+        let mut app = restored("draft");
+        assert!(press(&mut app, code, mods).is_empty());
+        assert_eq!(app.focus, Focus::Input);
+        assert_eq!(app.draft(), "draft");
+        app.update(key(KeyCode::Enter));
+        assert!(app.pending.is_some());
+        assert!(matches!(&press(&mut app, code, mods)[..], [Effect::Cancel]));
+    };
+    anywhere_ctrl_r_retries_not_redo: (KeyCode::Char('r'), CTRL) => |code, mods| {
+        let mut app = loaded();
+        app.focus = Focus::Input;
+        type_text(&mut app, "ab");
+        app.update(ctrl('z'));
+        let before = app.draft();
+        press(&mut app, code, mods);
+        assert_eq!(app.draft(), before, "no redo in the answer box");
+        assert!(app.status.as_ref().is_some_and(|(_, s)| s.contains("nothing to retry")));
+    };
+    anywhere_ctrl_n_opens_the_setup_form: (KeyCode::Char('n'), CTRL) => |code, mods| {
+        let mut app = restored("draft");
+        press(&mut app, code, mods);
+        assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
+        assert_eq!(app.draft(), "draft");
+    };
+    anywhere_ctrl_e_opens_the_editor: (KeyCode::Char('e'), CTRL) => |code, mods| {
+        let mut app = restored("draft");
+        app.update(key(KeyCode::Home));
+        let effects = press(&mut app, code, mods);
+        assert!(matches!(&effects[..], [Effect::OpenEditor(t)] if t == "draft"));
+    };
+    anywhere_ctrl_b_toggles_the_list: (KeyCode::Char('b'), CTRL) => |code, mods| {
+        let mut app = restored("draft");
+        assert!(app.sidebar_visible());
+        press(&mut app, code, mods);
+        assert!(!app.sidebar_visible());
+        type_text(&mut app, "X");
+        assert_eq!(app.draft(), "draftX", "the cursor did not move");
+    };
+    anywhere_page_up_scrolls_the_messages: (KeyCode::PageUp, NONE) => |code, mods| {
+        let mut app = long_conversation();
+        app.focus = Focus::Input;
+        press(&mut app, code, mods);
+        assert!(!app.layout.is_following());
+        assert!(app.input.is_empty());
+    };
+    anywhere_page_down_scrolls_the_messages: (KeyCode::PageDown, NONE) => |code, mods| {
+        let mut app = long_conversation();
+        app.focus = Focus::Input;
+        app.update(key(KeyCode::PageUp));
+        app.update(key(KeyCode::PageUp));
+        for _ in 0..40 {
+            press(&mut app, code, mods);
+        }
+        assert!(app.layout.is_following());
+    };
+    anywhere_f1_opens_the_help: (KeyCode::F(1), NONE) => |code, mods| {
+        let mut app = restored("draft");
+        press(&mut app, code, mods);
+        assert!(matches!(app.overlay, Some(Overlay::Help(_))));
+    };
+    anywhere_f2_asks_for_a_hint: (KeyCode::F(2), NONE) => |code, mods| {
+        let mut app = loaded();
+        app.focus = Focus::Input;
+        type_text(&mut app, "draft");
+        let effects = press(&mut app, code, mods);
+        assert!(matches!(effects.last(), Some(Effect::Send(r)) if r.text == HINT_OFFLINE));
+        assert_eq!(app.draft(), "draft");
+    };
+    anywhere_f3_skips_the_question: (KeyCode::F(3), NONE) => |code, mods| {
+        let mut app = loaded();
+        app.focus = Focus::Input;
+        let effects = press(&mut app, code, mods);
+        assert!(matches!(effects.last(), Some(Effect::Send(r)) if r.text == SKIP_OFFLINE));
+    };
+    anywhere_ctrl_c_quits_keeping_the_draft: (KeyCode::Char('c'), CTRL) => |code, mods| {
+        let mut app = restored("draft");
+        let effects = press(&mut app, code, mods);
+        assert!(matches!(
+            &effects[..],
+            [Effect::SaveDraft { text, .. }, Effect::Quit] if text == "draft"
+        ));
+    };
+}
+
+/// Conversation 1 open with enough messages to scroll.
+fn long_conversation() -> App {
+    let mut app = loaded();
+    let messages = (0..40)
+        .map(|i| {
+            let role = if i % 2 == 0 {
+                Role::User
+            } else {
+                Role::Assistant
+            };
+            message(100 + i, 1, role, &format!("message {i}"), Status::Complete)
+        })
+        .collect();
+    app.transcript = crate::tui::transcript::Transcript::loading(1, "one".into());
+    app.update(Event::ConversationOpened {
+        conversation: conversation(1, "one"),
+        messages,
+        has_older: false,
+        draft: String::new(),
+        jump_to: None,
+    });
+    app.prepare_frame();
+    app
+}
+
+#[test]
+fn every_input_and_anywhere_key_is_tested() {
+    for row in KEYMAP
+        .iter()
+        .filter(|r| matches!(r.scope, Scope::Anywhere | Scope::Input))
+    {
+        for binding in row.keys.iter().flat_map(|g| g.iter()) {
+            if !matches!(binding.trigger, Trigger::Key(..)) {
+                continue;
+            }
+            let tested = TESTED_KEYS
+                .iter()
+                .any(|&(code, mods)| binding.trigger.matches(&KeyEvent::new(code, mods)));
+            assert!(
+                tested,
+                "{} ({:?} in {:?}) has no test with the answer box",
+                binding.trigger.name(),
+                binding.action,
+                row.scope
+            );
+        }
+    }
+}
+
+#[test]
+fn keys_the_answer_box_does_not_bind_do_nothing() {
+    let mut app = restored("draft");
+    // ratatui-textarea's own shortcuts must not be reachable.
+    for c in ['d', 'h', 'y', 'x', 'v', 'a', 'f', 'p'] {
+        press(&mut app, KeyCode::Char(c), CTRL);
+    }
+    for c in ['d', 'f', 'b', '<', '>'] {
+        press(&mut app, KeyCode::Char(c), ALT);
+    }
+    type_text(&mut app, "!");
+    assert_eq!(app.draft(), "draft!");
+}
+
+// ----- Esc never moves the focus into the answer box ---------------------------------
+
+/// Issue 15: Tab to the list, `/`, type, Esc, Esc, then `g` Enter sent "g" as an answer
+/// and created an interview titled "g".
+#[test]
+fn esc_in_the_list_never_moves_focus_into_the_answer_box() {
+    for mut app in [app(), loaded()] {
+        app.focus = Focus::Input;
+        app.update(key(KeyCode::Tab));
+        assert_eq!(app.focus, Focus::Sidebar);
+        app.update(key(KeyCode::Char('/')));
+        type_text(&mut app, "tw");
+        assert!(app.sidebar.filter.is_some());
+        app.update(key(KeyCode::Esc));
+        assert!(
+            app.sidebar.filter.is_none(),
+            "the first Esc clears the search"
+        );
+        assert_eq!(app.focus, Focus::Sidebar);
+        assert!(app.update(key(KeyCode::Esc)).is_empty());
+        assert_eq!(
+            app.focus,
+            Focus::Sidebar,
+            "the second Esc stays in the list"
+        );
+        assert!(
+            app.status
+                .as_ref()
+                .is_some_and(|(_, s)| s.contains("goes back to your answer"))
+        );
+        let mut effects = app.update(key(KeyCode::Char('g')));
+        effects.extend(app.update(key(KeyCode::Enter)));
+        assert!(
+            !effects.iter().any(|e| matches!(e, Effect::Send(_))),
+            "nothing is sent: {effects:?}"
+        );
+        assert!(app.pending.is_none());
+        assert_eq!(app.draft(), "");
+        assert!(!app.transcript.messages.iter().any(|m| m.content == "g"));
+    }
+}
+
+#[test]
+fn esc_in_the_messages_stays_there() {
+    let mut app = loaded();
+    app.focus = Focus::Messages;
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert_eq!(app.focus, Focus::Messages);
+    app.update(key(KeyCode::Char('i')));
+    assert_eq!(app.focus, Focus::Input);
+}
+
+#[test]
+fn the_setup_summary_says_the_seniority_once_and_counts_properly() {
+    let setup = InterviewSetup {
+        role: Some("Staff SRE".into()),
+        seniority: Some("staff".into()),
+        questions: Some(1),
+        ..InterviewSetup::default()
+    };
+    let said = setup_summary(&setup);
+    assert!(said.contains("for a Staff SRE, 1 question"), "{said}");
+    assert!(!said.to_lowercase().contains("staff staff"), "{said}");
+}
+
+#[test]
+fn an_open_quote_is_still_being_typed_so_nothing_is_searched() {
+    assert!(super::actions::open_quote("\"rate lim"));
+    assert!(!super::actions::open_quote("\"rate limit\" redis"));
+    let mut app = loaded();
+    app.focus = Focus::Sidebar;
+    app.update(key(KeyCode::Char('/')));
+    type_text(&mut app, "\"rate");
+    let filter = app
+        .sidebar
+        .filter
+        .as_ref()
+        .expect("the search field is open");
+    assert!(
+        filter.error.is_none() && !filter.searching,
+        "no search, no syntax error yet"
+    );
+    let effects = app.update(key(KeyCode::Char('"')));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Search { query, .. } if query == "\"rate\"")),
+        "the closed phrase is searched"
     );
 }

@@ -1,5 +1,6 @@
-//! The help overlay (`?`, F1): every key, grouped by section. The keymap owns the list;
-//! this draws whatever it is given, so the overlay can never drift from the real keys.
+//! The help overlay (`?`, F1): every key, grouped by section. The key map
+//! (`tui::keys`) owns the list and [`HelpOverlay::for_keymap`] shows it, so the
+//! overlay can never drift from the real keys; [`HelpOverlay::new`] draws any list.
 
 use std::cell::Cell;
 
@@ -34,8 +35,13 @@ pub struct HelpOverlay {
     theme: Theme,
 }
 
-/// Widest key column; longer key names wrap into the description.
-const KEY_COLUMN_MAX: usize = 18;
+/// The key column is at least this wide when keys need it; wider when the box leaves
+/// [`DESCRIPTION_MIN`] columns beside it. Longer key names take a line of their own.
+const KEY_COLUMN_MIN: usize = 18;
+/// Columns kept for the description beside the key column.
+const DESCRIPTION_MIN: usize = 50;
+/// Widest the overlay gets.
+const BOX_MAX_WIDTH: u16 = 100;
 
 impl HelpOverlay {
     /// `keys` as `(key, description, section)`, e.g. `("Ctrl+C", "quit", "General")`;
@@ -55,6 +61,16 @@ impl HelpOverlay {
             max_scroll: Cell::new(usize::MAX),
             theme: Theme::default(),
         }
+    }
+
+    /// The overlay of the real key map (`tui::keys::KEYMAP`), section by section.
+    pub fn for_keymap() -> HelpOverlay {
+        let rows = crate::tui::keys::help_rows();
+        let keys: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|(key, what, section)| (key.as_str(), *what, *section))
+            .collect();
+        HelpOverlay::new(&keys)
     }
 
     pub fn with_theme(mut self, theme: Theme) -> HelpOverlay {
@@ -115,8 +131,9 @@ impl HelpOverlay {
             .iter()
             .flat_map(|(_, rows)| rows.iter().map(|(k, _)| display_width(k)))
             .max()
-            .unwrap_or(0)
-            .min(KEY_COLUMN_MAX);
+            .unwrap_or(0);
+        let room = usize::from(width).saturating_sub(2 + DESCRIPTION_MIN);
+        let key_w = key_w.min(room.max(KEY_COLUMN_MIN));
         // In a narrow box the description goes under the key instead of beside it.
         let side_by_side = usize::from(width) >= key_w + 2 + 16;
         let mut lines = Vec::new();
@@ -165,7 +182,7 @@ impl HelpOverlay {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.theme;
-        let box_w = 72.min(area.width);
+        let box_w = BOX_MAX_WIDTH.min(area.width);
         let inner_w = box_w.saturating_sub(4);
         let lines = self.lines(inner_w.max(1));
         let want_h = u16::try_from(lines.len())

@@ -1,13 +1,166 @@
-//! A one-line text field for forms: editing keys, paste, an optional mask for secrets,
-//! and horizontal scrolling that keeps the cursor in view.
+//! The text fields: [`AnswerBox`], the multi-line answer box of the main screen, which
+//! does exactly what the key map's Input rows say (`tui::keys`); and [`LineInput`], a
+//! one-line field for forms: editing keys, paste, an optional mask for secrets, and
+//! horizontal scrolling that keeps the cursor in view.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::sanitize;
+use crate::tui::keys::{self, Action, Scope};
+
+/// Above this many bytes the answer box stops soft-wrapping: re-wrapping a huge paste
+/// on every key would make typing lag.
+const WRAP_LIMIT: usize = 64 * 1024;
+
+/// The answer box: a multi-line editor (ratatui-textarea) that knows the editing
+/// actions of the key map's Input rows, typing, Backspace and Delete, and nothing
+/// else. ratatui-textarea's own shortcuts (Ctrl+U is undo there) are never reached,
+/// so every key does what the help says.
+#[derive(Debug, Clone)]
+pub struct AnswerBox {
+    area: TextArea<'static>,
+}
+
+impl Default for AnswerBox {
+    fn default() -> AnswerBox {
+        AnswerBox::new("")
+    }
+}
+
+impl AnswerBox {
+    /// A box holding `text` (a restored draft), the cursor at its end.
+    pub fn new(text: &str) -> AnswerBox {
+        let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut area = TextArea::new(lines);
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+        area.set_placeholder_text(format!(
+            "Type here · {} sends · {} new line",
+            keys::key_for(Scope::Input, Action::Send),
+            keys::key_for(Scope::Input, Action::NewLine)
+        ));
+        area.set_cursor_line_style(Style::default());
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        let mut answer = AnswerBox { area };
+        answer.fit_wrap();
+        answer
+    }
+
+    /// The text, lines joined with `\n`.
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    pub fn lines(&self) -> &[String] {
+        self.area.lines()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.area.is_empty()
+    }
+
+    /// The cursor as (line, character) from 0.
+    pub fn cursor(&self) -> (usize, usize) {
+        let c = self.area.cursor();
+        (c.0, c.1)
+    }
+
+    /// Inserts pasted text at the cursor.
+    pub fn insert_str(&mut self, text: &str) {
+        self.area.insert_str(text);
+        self.fit_wrap();
+    }
+
+    /// Applies an editing action of the key map's Input rows; true when the text
+    /// changed. Other actions are not the box's business and do nothing.
+    pub fn edit(&mut self, action: Action) -> bool {
+        let a = &mut self.area;
+        let changed = match action {
+            Action::NewLine => {
+                a.insert_newline();
+                true
+            }
+            // At the start of a line there is nothing before the cursor on it: the
+            // line joins the one above, so repeating the key clears a whole draft.
+            Action::DeleteToLineStart => a.delete_line_by_head(),
+            Action::DeleteToLineEnd => a.delete_line_by_end(),
+            Action::DeleteWord => a.delete_word(),
+            Action::Undo => a.undo(),
+            _ => {
+                let to = match action {
+                    Action::CursorLeft => CursorMove::Back,
+                    Action::CursorRight => CursorMove::Forward,
+                    Action::CursorUp => CursorMove::Up,
+                    Action::CursorDown => CursorMove::Down,
+                    Action::LineStart => CursorMove::Head,
+                    Action::LineEnd => CursorMove::End,
+                    Action::WordLeft => CursorMove::WordBack,
+                    Action::WordRight => CursorMove::WordForward,
+                    _ => return false,
+                };
+                a.move_cursor(to);
+                false
+            }
+        };
+        if changed {
+            self.fit_wrap();
+        }
+        changed
+    }
+
+    /// A key no row of the key map binds: a character is typed, Backspace and Delete
+    /// delete one; anything else does nothing. True when the text changed.
+    pub fn type_key(&mut self, key: KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let changed = match key.code {
+            KeyCode::Char(c) if !ctrl && !alt => {
+                self.area.insert_char(c);
+                true
+            }
+            KeyCode::Backspace if !ctrl && !alt => self.area.delete_char(),
+            KeyCode::Delete if !ctrl && !alt => self.area.delete_next_char(),
+            _ => false,
+        };
+        if changed {
+            self.fit_wrap();
+        }
+        changed
+    }
+
+    /// Sets how the box looks this frame: the cursor shows only with focus.
+    pub fn set_look(&mut self, focused: bool, placeholder: Style) {
+        self.area.set_cursor_style(if focused {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        });
+        self.area.set_placeholder_style(placeholder);
+    }
+
+    /// The widget to draw (`&TextArea` renders through a shared reference).
+    pub fn widget(&self) -> &TextArea<'static> {
+        &self.area
+    }
+
+    /// Soft-wraps unless the text is huge.
+    fn fit_wrap(&mut self) {
+        let big = self.area.lines().iter().map(String::len).sum::<usize>() > WRAP_LIMIT;
+        let mode = if big {
+            WrapMode::None
+        } else {
+            WrapMode::WordOrGlyph
+        };
+        if self.area.wrap_mode() != mode {
+            self.area.set_wrap_mode(mode);
+        }
+    }
+}
 
 /// Characters of a masked value left visible at the end, so the user can tell which
 /// key they pasted.

@@ -19,7 +19,13 @@ pub(crate) use crate::tui::render::wrap::line_width;
 /// A centred rectangle of at most `width` x `height` inside `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
-    let h = height.min(area.height);
+    // A window that nearly fills the height takes all of it, so no sliver of what
+    // is under it (a pane's title, a border) shows above or below.
+    let h = if area.height.saturating_sub(height) <= 2 {
+        area.height
+    } else {
+        height
+    };
     Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,

@@ -163,7 +163,9 @@ impl WelcomeScreen {
         }
     }
 
-    fn lines(&self, width: u16) -> Vec<Line<'static>> {
+    /// The dialog's text at `width`; `compact` leaves out what a small screen can
+    /// spare (the pitch, the longer explanations) so both choices stay in view.
+    fn lines(&self, width: u16, compact: bool) -> Vec<Line<'static>> {
         let t = &self.theme;
         let para = |text: &str, style: Style| {
             wrap_spans(
@@ -180,6 +182,12 @@ impl WelcomeScreen {
         };
         let mut lines = Vec::new();
         match &self.reason {
+            WelcomeReason::NoKey if compact => {
+                lines.extend(para(
+                    "No API key was found. Paste one, or practise offline.",
+                    t.text,
+                ));
+            }
             WelcomeReason::NoKey => {
                 lines.extend(para(
                     "Practise job interviews with an AI interviewer, then get feedback you can act on.",
@@ -201,7 +209,7 @@ impl WelcomeScreen {
             }
             WelcomeReason::ChangeKey => {
                 lines.extend(para(
-                    "Paste a new API key to replace the current one.",
+                    "Paste an API key for an OpenAI-compatible service; it replaces the key in use, if any.",
                     t.text,
                 ));
             }
@@ -237,13 +245,17 @@ impl WelcomeScreen {
             lines.extend(indented(err, t.error));
         }
         let storage = match &self.storage {
+            KeyStorage::Keyring if compact => "Stored in your OS keyring.".to_string(),
+            KeyStorage::SessionOnly(_) if compact => {
+                "Kept for this session only (no OS keyring).".to_string()
+            }
             KeyStorage::Keyring => {
                 "It is stored in your OS keyring, never in a file; only its last 4 characters are shown."
                     .to_string()
             }
             KeyStorage::SessionOnly(why) => format!(
-                "No keyring is available ({why}), so the key is kept for this session only. \
-                 To keep it, set OPENAI_API_KEY."
+                "The key is kept for this session only: {why} (details in interviewer.log). \
+                 To keep a key, set OPENAI_API_KEY."
             ),
         };
         lines.extend(indented(&storage, t.muted));
@@ -261,7 +273,11 @@ impl WelcomeScreen {
             &WrapOptions::new(width),
         ));
         lines.extend(indented(
-            "Built-in question bank and heuristic feedback; no network. You can add a key later with `interviewer key set`.",
+            if compact {
+                "Built-in questions; no network."
+            } else {
+                "Built-in question bank and heuristic feedback; no network. You can add a key later with K or `interviewer key set`."
+            },
             t.muted,
         ));
         lines
@@ -271,7 +287,11 @@ impl WelcomeScreen {
         let t = &self.theme;
         let box_w = 76.min(area.width);
         // Borders and a column of padding each side, a blank row at the top.
-        let lines = self.lines(box_w.saturating_sub(4));
+        let text_w = box_w.saturating_sub(4);
+        let mut lines = self.lines(text_w, false);
+        if lines.len() + 3 > usize::from(area.height) {
+            lines = self.lines(text_w, true);
+        }
         let want_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_add(3);
@@ -293,7 +313,14 @@ impl WelcomeScreen {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border_focused)
-            .title(Span::styled(" Welcome to interviewer ", t.heading))
+            .title(Span::styled(
+                match self.reason {
+                    WelcomeReason::NoKey => " Welcome to interviewer ",
+                    WelcomeReason::Rejected(_) => " API key rejected ",
+                    WelcomeReason::ChangeKey => " API key ",
+                },
+                t.heading,
+            ))
             .title_bottom(
                 Line::from(Span::styled(fitting(hints, popup.width), t.muted)).right_aligned(),
             );

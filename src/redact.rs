@@ -1,4 +1,6 @@
-//! Removing secrets from text before it is shown, stored, exported or logged.
+//! Removing secrets from text before it is shown, stored, exported or logged. A leaf:
+//! it reads no key itself (only `secrets` does); the service hands it the key in use,
+//! and the agent, the service and the log writer run text they already have through it.
 //!
 //! A server may quote anything it was sent in an error (`Invalid header:
 //! Authorization: Bearer sk-…`), and transport errors quote the URL. A [`Redactor`]
@@ -25,7 +27,7 @@ use std::sync::{Arc, RwLock};
 
 use base64::Engine;
 
-use super::ApiKey;
+use crate::domain::key::ApiKey;
 
 /// What a secret is replaced with.
 pub const REDACTED: &str = "<redacted>";

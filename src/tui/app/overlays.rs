@@ -1,0 +1,157 @@
+//! The windows over the main screen: their keys, and opening help and the welcome screen.
+
+use super::*;
+
+impl App {
+    pub(super) fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(overlay) = self.overlay.take() else {
+            return vec![];
+        };
+        match overlay {
+            Overlay::Progress(mut p) => {
+                let page = 10;
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('P') => return vec![],
+                    KeyCode::Up | KeyCode::Char('k') => p.scroll_by(-1),
+                    KeyCode::Down | KeyCode::Char('j') => p.scroll_by(1),
+                    KeyCode::PageUp => p.scroll_by(-page),
+                    KeyCode::PageDown => p.scroll_by(page),
+                    KeyCode::Home | KeyCode::Char('g') => p.scroll = 0,
+                    _ => {}
+                }
+                self.overlay = Some(Overlay::Progress(p));
+                vec![]
+            }
+            Overlay::Help(mut help) => {
+                if help.handle_key(key) != HelpOutcome::Close {
+                    self.overlay = Some(Overlay::Help(help));
+                }
+                vec![]
+            }
+            Overlay::ConfirmDelete { id, title } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => self.delete(id, &title),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
+                    self.info("nothing deleted");
+                    vec![]
+                }
+                _ => {
+                    self.overlay = Some(Overlay::ConfirmDelete { id, title });
+                    vec![]
+                }
+            },
+            Overlay::Rename { id, mut text } => match key.code {
+                KeyCode::Esc => vec![],
+                KeyCode::Enter => match validate_title(&text) {
+                    Ok(title) => self.rename(id, title),
+                    Err(e) => {
+                        self.error(e.to_string());
+                        self.overlay = Some(Overlay::Rename { id, text });
+                        vec![]
+                    }
+                },
+                KeyCode::Backspace => {
+                    text.pop();
+                    self.overlay = Some(Overlay::Rename { id, text });
+                    vec![]
+                }
+                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    self.overlay = Some(Overlay::Rename {
+                        id,
+                        text: String::new(),
+                    });
+                    vec![]
+                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    text.push(c);
+                    self.overlay = Some(Overlay::Rename { id, text });
+                    vec![]
+                }
+                _ => {
+                    self.overlay = Some(Overlay::Rename { id, text });
+                    vec![]
+                }
+            },
+            Overlay::Setup(mut form) => match form.handle_key(key) {
+                SetupOutcome::Submit(draft) => {
+                    self.overlay = Some(Overlay::Setup(form));
+                    vec![Effect::ReadSetup(draft)]
+                }
+                SetupOutcome::Cancel => {
+                    self.focus = Focus::Input;
+                    self.info(
+                        "quick start with the default setup: say hello to begin (n opens the form again)",
+                    );
+                    vec![]
+                }
+                SetupOutcome::None | SetupOutcome::Ignored => {
+                    self.overlay = Some(Overlay::Setup(form));
+                    vec![]
+                }
+            },
+            Overlay::Report(mut r) => {
+                let outcome = match r.view.as_mut() {
+                    Some(view) => view.handle_key(key),
+                    None => match key.code {
+                        KeyCode::Esc | KeyCode::Char('q') => ReportOutcome::Close,
+                        KeyCode::Char('r') => ReportOutcome::Regenerate,
+                        _ => ReportOutcome::Ignored,
+                    },
+                };
+                match outcome {
+                    ReportOutcome::Close => vec![],
+                    ReportOutcome::Regenerate if !r.busy => {
+                        r.busy = true;
+                        r.error = None;
+                        let conversation_id = r.conversation_id;
+                        self.overlay = Some(Overlay::Report(r));
+                        self.info("making a new report…");
+                        vec![Effect::Report {
+                            conversation_id,
+                            regenerate: true,
+                        }]
+                    }
+                    _ => {
+                        self.overlay = Some(Overlay::Report(r));
+                        vec![]
+                    }
+                }
+            }
+            Overlay::Welcome(mut w) => match w.handle_key(key) {
+                WelcomeOutcome::SaveKey(text) => {
+                    self.overlay = Some(Overlay::Welcome(w));
+                    self.info("checking and saving the key…");
+                    vec![Effect::StoreKey(text)]
+                }
+                WelcomeOutcome::Offline => {
+                    self.info(offline_hint());
+                    vec![Effect::RememberOffline]
+                }
+                WelcomeOutcome::Cancel => {
+                    self.info("the key is unchanged");
+                    vec![]
+                }
+                WelcomeOutcome::Quit => self.quit(),
+                WelcomeOutcome::None => {
+                    self.overlay = Some(Overlay::Welcome(w));
+                    vec![]
+                }
+            },
+        }
+    }
+
+    pub(super) fn help(&self) -> Box<HelpOverlay> {
+        Box::new(HelpOverlay::for_keymap().with_theme(self.render_theme.clone()))
+    }
+
+    /// Said instead of the welcome screen once the user chose offline practice.
+    pub fn offline_notice(&mut self) {
+        self.info(offline_hint());
+    }
+
+    /// Shows the welcome screen: no key at start, a rejected key, or changing it.
+    pub fn welcome(&mut self, reason: WelcomeReason) {
+        let screen = WelcomeScreen::new(reason, self.key_storage.clone())
+            .with_theme(self.render_theme.clone());
+        self.overlay = Some(Overlay::Welcome(Box::new(screen)));
+    }
+}
