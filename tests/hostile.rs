@@ -97,7 +97,11 @@ fn assert_secrets_nowhere(sb: &Sandbox, outputs: &[Output], secrets: &[&str]) {
         for text in &outputs {
             assert!(!text.contains(secret), "{secret:?} was printed:\n{text}");
         }
-        let leaked = files_containing(sb.dir.path(), secret.as_bytes());
+        // The test keyring's own entry is where a key from the keyring is meant to be.
+        let leaked: Vec<PathBuf> = files_containing(sb.dir.path(), secret.as_bytes())
+            .into_iter()
+            .filter(|p| *p != sb.stored_key_file())
+            .collect();
         assert!(leaked.is_empty(), "{secret:?} was written to {leaked:?}");
     }
 }
@@ -166,6 +170,108 @@ fn a_server_echoing_the_key_leaks_it_nowhere() {
             log.len()
         );
         assert_secrets_nowhere(&sb, &[o], &[KEY]);
+    }
+}
+
+/// FAILURES.md "A server echoes the key", with the key from the keyring (the
+/// sandbox's test store, `INTERVIEWER_KEYRING=file:…`) and no `OPENAI_API_KEY`: the
+/// server sees the keyring's key and echoes it (400 JSON, 502 HTML, an error event
+/// mid-stream) to `ask` and to the TUI; the key is on no output, no screen, and in no
+/// file but the keyring's own entry: not the database, the log or an export.
+#[test]
+fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
+    const KEYRING_KEY: &str = "sk-keyring-SECRET-7d3e91a0b5c2f8e4QRST";
+    let cases: Vec<(&str, fn() -> Reply)> = vec![
+        ("400 JSON", || Reply::echo_headers(400)),
+        ("502 HTML", || Reply::echo_headers_html(502)),
+        ("error event mid-stream", || {
+            Reply::text("A partial answer that stops").echo_headers_event_after(2)
+        }),
+    ];
+    for (what, reply) in cases {
+        let sb = Sandbox::new();
+        // The sandbox's isolated environment and the mock, but no OPENAI_API_KEY.
+        let keyring_cmd = || {
+            let mut cmd = assert_cmd::Command::from_std(sb.bare_std_cmd());
+            cmd.arg("--data-dir")
+                .arg(sb.data_dir())
+                .env("OPENAI_BASE_URL", sb.mock.base_url());
+            cmd
+        };
+        let set = keyring_cmd()
+            .args(["key", "set"])
+            .write_stdin(format!("{KEYRING_KEY}\n"))
+            .output()
+            .expect("key set");
+        assert!(set.status.success(), "{what}: {}", stderr(&set));
+        assert!(
+            sb.stored_key_file().exists(),
+            "{what}: stored in the keyring"
+        );
+
+        sb.mock.push(reply());
+        let o = keyring_cmd().args(["ask", "Hello"]).output().expect("ask");
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+        assert_eq!(
+            sb.mock.chat_requests()[0].header("authorization"),
+            Some(format!("Bearer {KEYRING_KEY}").as_str()),
+            "{what}: the request carried the keyring's key, so the echo does"
+        );
+        assert!(
+            stderr(&o).contains("Authorization: Bearer <redacted>"),
+            "{what}: the server's words are shown, without the key:\n{}",
+            stderr(&o)
+        );
+
+        // The same through the TUI, whose key comes from the keyring at start-up.
+        sb.mock.push(reply());
+        let mut pty = sb.bare_pty_cmd();
+        pty.arg("--data-dir");
+        pty.arg(sb.data_dir());
+        pty.env("OPENAI_BASE_URL", sb.mock.base_url());
+        let mut tui = support::PtyRun::start(pty, 120, 30);
+        tui.wait_for_screen("Interviews");
+        for c in "Hello from the TUI".chars() {
+            tui.send(&c.to_string());
+        }
+        tui.wait_for_screen("Hello from the TUI");
+        tui.send("\r");
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let ended = sb.mock.chat_requests().len() == 2
+                && sb.db_path().exists()
+                && sb
+                    .messages(2)
+                    .get(1)
+                    .is_some_and(|m| m.status == "error" || m.status == "interrupted");
+            if ended {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: the TUI's reply never ended"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            sb.mock.chat_requests()[1].header("authorization"),
+            Some(format!("Bearer {KEYRING_KEY}").as_str()),
+            "{what}: the TUI used the keyring's key"
+        );
+        // Let the failure reach the screen, then quit.
+        std::thread::sleep(Duration::from_millis(300));
+        tui.send("\x03");
+        let (code, seen) = tui.finish();
+        assert_eq!(code, 0, "{what}");
+        let drawn = String::from_utf8_lossy(&seen);
+        assert!(
+            !drawn.contains(KEYRING_KEY),
+            "{what}: the TUI drew the key:\n{drawn}"
+        );
+
+        assert_secrets_nowhere(&sb, &[set, o], &[KEYRING_KEY]);
+        let log = log_text(&sb);
+        assert!(!log.is_empty(), "{what}: the log was written (and checked)");
     }
 }
 

@@ -471,10 +471,14 @@ fn ctrl_z_and_sigtstp_give_the_terminal_back_and_sigcont_redraws() {
     tui.type_text("draft before the pause");
     tui.wait_for("draft before the pause");
     let pid = tui.child.process_id().expect("pid");
-    for how in ["ctrl-z", "TSTP"] {
+    for (how, word) in [("ctrl-z", "alpha"), ("TSTP", "bravo")] {
         if how == "ctrl-z" {
+            // In the answer box Ctrl+Z undoes; in the lists it suspends.
+            tui.send(TAB);
+            tui.wait_for("? help · n new");
             tui.send("\x1a");
         } else {
+            // A signal suspends wherever the focus is (here, the answer box).
             kill(pid, "TSTP");
         }
         tui.wait_restored(how);
@@ -493,12 +497,73 @@ fn ctrl_z_and_sigtstp_give_the_terminal_back_and_sigcont_redraws() {
             assert!(Instant::now() < deadline, "{how}: not set up again");
             std::thread::sleep(Duration::from_millis(25));
         }
-        tui.type_text(" more");
-        tui.wait_for("more");
+        if how == "ctrl-z" {
+            tui.send("i");
+        }
+        tui.type_text(&format!(" {word}"));
+        tui.wait_for(word);
     }
     tui.send(CTRL_C);
     assert_eq!(tui.wait_exit(), 0);
     tui.wait_restored("quit");
+}
+
+/// FAILURES.md "A panic in a send task" (the TUI's side): a panic inside the TUI's
+/// send task, outside the backend's own catch (injected after the user's message is
+/// stored by `INTERVIEWER_TEST_PANIC=send:…`, honoured in debug builds only), ends
+/// the wait with one line; the message is kept and the next one can be sent (was:
+/// "waiting for the interviewer" forever, Esc "stopping…" forever, nothing could be
+/// sent).
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_in_the_send_task_ends_the_wait_with_a_message() {
+    let sb = Sandbox::new();
+    let mut cmd = sb.pty_cmd();
+    cmd.env(
+        "INTERVIEWER_TEST_PANIC",
+        "send:injected panic in the send task",
+    );
+    let mut tui = Tui::start(cmd, 120, 30);
+    tui.wait_for("Interviews");
+    tui.type_text("First try.");
+    tui.send(ENTER);
+    tui.wait_for("sending failed unexpectedly (injected panic in the send task)");
+    assert!(!tui.contents().contains("waiting for the interviewer"));
+    // Esc finds no reply to stop, rather than "stopping…" forever.
+    tui.send(ESC);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!tui.contents().contains("stopping"), "{}", tui.contents());
+    // Not stuck: a second message goes (and meets the same panic).
+    tui.type_text("Second try.");
+    tui.send(ENTER);
+    // (Typing cleared the first failure's line: this one is the second's.)
+    tui.wait_until("the second message sent and failed", |s| {
+        s.contains("You · ") && s.contains("Second try.") && s.contains("sending failed")
+    });
+    let deadline = Instant::now() + DEADLINE;
+    while sb.messages(1).len() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the second message was not stored"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let stored: Vec<(String, String)> = sb
+        .messages(1)
+        .into_iter()
+        .map(|m| (m.role, m.content))
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            ("user".to_string(), "First try.".to_string()),
+            ("user".to_string(), "Second try.".to_string())
+        ]
+    );
+    assert!(sb.mock.chat_requests().is_empty(), "no request went out");
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+    tui.wait_restored("quit after the panics");
 }
 
 /// FAILURES.md "Ctrl+E in two TUIs": every edit gets its own new private file

@@ -203,6 +203,8 @@ impl Service {
         events: &UnboundedSender<SendEvent>,
         cancel: CancellationToken,
     ) -> Result<SendOutcome, ServiceError> {
+        // Tests only (debug builds): a panic here, outside the backend's catch.
+        crate::crash::panic_in_send_if_requested();
         let model = request.model.clone();
         let (agent_tx, mut agent_rx) = tokio::sync::mpsc::unbounded_channel();
         // The writer stops the backend if the store fails under it.

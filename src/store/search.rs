@@ -219,4 +219,39 @@ mod tests {
             Err(MatchError::Syntax(_))
         ));
     }
+
+    /// The progress handler stops a query once its flag is set, and is gone after it.
+    #[test]
+    fn a_set_cancel_flag_interrupts_the_query_and_is_removed_after() {
+        let rows: Vec<(String, String)> = (0..300)
+            .map(|i| (format!("Rust {i}"), format!("rust answer number {i}")))
+            .collect();
+        let rows: Vec<(&str, &str)> = rows.iter().map(|(t, m)| (t.as_str(), m.as_str())).collect();
+        let (_dir, store, _) = store_with(&rows);
+        let cancel: SearchCancel = Arc::new(AtomicBool::new(true));
+        assert!(matches!(
+            store.match_messages("rust", i64::MAX, 1000, Some(&cancel)),
+            Err(MatchError::Cancelled)
+        ));
+        assert!(matches!(
+            store.match_titles("rust", 1000, Some(&cancel)),
+            Err(MatchError::Cancelled)
+        ));
+        // The next query on the connection runs under no handler.
+        assert_eq!(
+            store
+                .match_messages("rust", i64::MAX, 1000, None)
+                .expect("match")
+                .len(),
+            300
+        );
+        cancel.store(false, Ordering::Relaxed);
+        assert_eq!(
+            store
+                .match_titles("rust", 1000, Some(&cancel))
+                .expect("titles")
+                .len(),
+            300
+        );
+    }
 }
