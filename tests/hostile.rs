@@ -181,7 +181,8 @@ fn a_server_echoing_the_key_leaks_it_nowhere() {
 #[test]
 fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
     const KEYRING_KEY: &str = "sk-keyring-SECRET-7d3e91a0b5c2f8e4QRST";
-    let cases: Vec<(&str, fn() -> Reply)> = vec![
+    type MakeReply = fn() -> Reply;
+    let cases: Vec<(&str, MakeReply)> = vec![
         ("400 JSON", || Reply::echo_headers(400)),
         ("502 HTML", || Reply::echo_headers_html(502)),
         ("error event mid-stream", || {
