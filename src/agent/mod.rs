@@ -104,6 +104,10 @@ pub enum AgentError {
     Connect { url: String, reason: String },
     #[error("the API base URL {url:?} is not usable ({reason}): fix --api-base or OPENAI_BASE_URL")]
     InvalidApiBase { url: String, reason: String },
+    #[error(
+        "not sending the API key to {url} over plain http, where others on the network could read it: use https, or set allow_insecure_http_key = true in config.toml"
+    )]
+    InsecureKey { url: String },
     #[error("the connection to the server failed: {reason}; try again")]
     Network { reason: String },
     #[error(
@@ -167,6 +171,7 @@ impl AgentError {
                 url: r(url),
                 reason: r(reason),
             },
+            AgentError::InsecureKey { url } => AgentError::InsecureKey { url: r(url) },
             AgentError::Network { reason } => AgentError::Network { reason: r(reason) },
             AgentError::Dropped { reason } => AgentError::Dropped { reason: r(reason) },
             AgentError::ServerStream { message } => AgentError::ServerStream {
