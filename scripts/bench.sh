@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Runs every performance figure of issue 9 and prints them; BENCHMARKS.md records the
-# latest run. One optimised build (the `bench` profile, which is `release`), one
-# fixture, then each measurement. Takes a few minutes on a 2-core machine.
+# Runs every performance figure of issues 9 and 18 and prints them; BENCHMARKS.md
+# records the latest run. One optimised build (the `bench` profile, which is
+# `release`), one fixture, then each measurement. Takes a few minutes on a 2-core
+# machine.
 #
 #   scripts/bench.sh                 # 10,000 conversations x 100 messages
 #   CONVERSATIONS=1000 scripts/bench.sh   # a quicker, smaller run
+#   PEER=none scripts/bench.sh       # without the side-by-side peer column
+#
+# The peer column: when `aichat` is installed (or PEER=/path/to/aichat), it is
+# measured in the same run with the same method as interviewer's TUI (first frame,
+# stream time, CPU, memory; examples/bench_peer.rs). Install it with
+#   cargo install aichat --locked --version 0.30.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONVERSATIONS=${CONVERSATIONS:-10000}
 MESSAGES=${MESSAGES:-100}
 RUNS=${RUNS:-9}
+ROUNDS=${ROUNDS:-5}
+PEER=${PEER:-$(command -v aichat || true)}
+[ "$PEER" = none ] && PEER=
 OUT=target/release
 BIN=$PWD/$OUT/interviewer
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/interviewer-bench.XXXXXX")
@@ -26,6 +36,11 @@ echo "kernel: $(uname -sr)"
 echo "rustc:  $(rustc --version)"
 echo "load:   $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
+if [ -n "$PEER" ]; then
+    echo "peer:   $("$PEER" --version 2>/dev/null | head -1) ($PEER)"
+else
+    echo "peer:   none (install aichat for the side-by-side column)"
+fi
 
 section "build (bench profile = release: strip, thin LTO)"
 start=$(date +%s)
@@ -44,6 +59,18 @@ mkdir -p "$WORK/big/data" "$WORK/empty/data"
     "$BIN" --data-dir "$WORK/big/data" generate-fixture \
     --conversations "$CONVERSATIONS" --messages "$MESSAGES"
 echo "database: $(du -h "$WORK/big/data/interviewer.db" | cut -f1)"
+
+section "import: export --all --format json of the fixture, then import into an empty database"
+/usr/bin/time -f "export --all: %e s (peak RSS %M KB)" \
+    "$BIN" --data-dir "$WORK/big/data" export --all --format json -o "$WORK/all.json"
+echo "file: $(du -h "$WORK/all.json" | cut -f1)"
+mkdir -p "$WORK/imported/data"
+/usr/bin/time -f "import: %e s (peak RSS %M KB, CPU %U s user + %S s system)" \
+    "$BIN" --data-dir "$WORK/imported/data" import "$WORK/all.json"
+rm -rf "$WORK/imported" "$WORK/all.json"
+
+section "side by side: the TUI${PEER:+ and $(basename "$PEER")} streaming a reply in a 120x40 pty"
+"$OUT/examples/bench_peer" --bin "$BIN" ${PEER:+--peer "$PEER"} --rounds "$ROUNDS"
 
 section "streamed reply: ask vs the bare HTTP read"
 "$OUT/examples/bench_stream" --bin "$BIN" --tokens 5000 --runs "$RUNS"

@@ -685,6 +685,9 @@ fn report(rng: &mut Rng) -> serde_json::Value {
             strengths: vec![rng.pick(STRENGTHS).to_string()],
             improvements: vec![rng.pick(IMPROVEMENTS).to_string()],
             better_answer: rng.pick(IMPROVEMENTS).to_string(),
+            score: None,
+            covered: Vec::new(),
+            missing: Vec::new(),
         }],
         top_improvements: vec![
             rng.pick(IMPROVEMENTS).to_string(),

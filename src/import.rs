@@ -1,9 +1,14 @@
 //! `import`: reads back a JSON export (one conversation or an array of them) into the
 //! store, all or nothing, skipping conversations already present (by `uid`). A
 //! helper of the service (`Service::import`): it parses and checks the file, the
-//! store writes the rows (it names no SQL).
+//! store writes the rows (it names no SQL). The file is streamed: one conversation
+//! is in memory at a time, whatever the file's size.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{Deserializer as _, SeqAccess, Visitor};
 
 use crate::export::{ConversationExport, ReportExport};
 use crate::store::{
@@ -31,45 +36,74 @@ pub enum ImportError {
     Store { path: PathBuf, source: StoreError },
 }
 
-/// Imports the export at `path`.
+/// Imports the export at `path`, reading it one conversation at a time (memory does
+/// not grow with the file) inside one transaction: the first problem, in the file or
+/// in the database, rolls everything back.
 pub(crate) fn import_file(store: &Store, path: &Path) -> Result<ImportCounts, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+    let read_error = |source| ImportError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    let exports = parse(&text).map_err(|(at, message)| ImportError::Invalid {
+    };
+    let invalid = |(at, message): (String, String)| ImportError::Invalid {
         path: path.to_path_buf(),
         at,
         message,
-    })?;
-    // The parsed structs own their text now; the file's copy can go (a full
-    // backup is hundreds of megabytes), and the conversion below moves, not copies.
-    drop(text);
-    let items = exports
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| to_import(e).map_err(|(at, message)| (format!("[{i}].{at}"), message)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|(at, message)| ImportError::Invalid {
-            path: path.to_path_buf(),
-            at,
-            message,
-        })?;
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let first = first_byte(&mut reader).map_err(read_error)?;
+    let store_error = |source| ImportError::Store {
+        path: path.to_path_buf(),
+        source,
+    };
     store
-        .import_conversations(&items)
-        .map_err(|source| ImportError::Store {
-            path: path.to_path_buf(),
-            source,
+        .import_with(|sink| {
+            let write = |i: usize, e: ConversationExport| {
+                let item = to_import(e)
+                    .map_err(|(at, message)| invalid((format!("[{i}].{at}"), message)))?;
+                sink.write(&item).map_err(store_error)
+            };
+            parse(reader, first, write)
+                .map_err(|e| e.unwrap_or_else(|(at, message)| invalid((at, message))))
         })
+        .map_err(store_error)?
 }
 
-/// One object or an array of them; errors as (JSON path, message).
-fn parse(text: &str) -> Result<Vec<ConversationExport>, (String, String)> {
-    let first = text.trim_start().chars().next();
-    let located = |e: serde_path_to_error::Error<serde_json::Error>| {
-        let inner = e.inner();
-        let path = e.path().to_string();
-        let at = if path == "." {
+/// The first byte that is not JSON whitespace, left unread.
+fn first_byte(reader: &mut impl BufRead) -> std::io::Result<Option<u8>> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(n) => {
+                let b = buf[n];
+                reader.consume(n);
+                return Ok(Some(b));
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+/// Why reading stopped: the caller's own error (`Ok`), or a problem in the document
+/// as (JSON path, message).
+type Stop<E> = Result<E, (String, String)>;
+
+/// Reads one object or an array of them from `reader` (whose first non-whitespace
+/// byte is `first`), handing each conversation to `each` with its index as soon as it
+/// is read.
+fn parse<R: std::io::Read, E>(
+    reader: R,
+    first: Option<u8>,
+    mut each: impl FnMut(usize, ConversationExport) -> Result<(), E>,
+) -> Result<(), Stop<E>> {
+    let located = |path: String, inner: &serde_json::Error| {
+        let at = if path == "." || path.is_empty() {
             format!("line {} column {}", inner.line(), inner.column())
         } else {
             format!("{path} (line {} column {})", inner.line(), inner.column())
@@ -82,27 +116,70 @@ fn parse(text: &str) -> Result<Vec<ConversationExport>, (String, String)> {
         };
         (at, message)
     };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let exports = match first {
-        Some('[') => serde_path_to_error::deserialize::<_, Vec<ConversationExport>>(&mut de)
-            .map_err(located)?,
-        Some('{') => vec![
-            serde_path_to_error::deserialize::<_, ConversationExport>(&mut de).map_err(located)?,
-        ],
-        _ => {
-            return Err((
-                "the start".into(),
-                "expected a conversation object or an array of them (written by `interviewer export --format json`)".into(),
-            ));
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut stopped: Option<E> = None;
+    let mut track = serde_path_to_error::Track::new();
+    let result = {
+        let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+        match first {
+            Some(b'[') => tracked.deserialize_seq(EachVisitor {
+                each: &mut each,
+                stopped: &mut stopped,
+            }),
+            Some(b'{') => ConversationExport::deserialize(tracked).map(|e| {
+                if let Err(e) = each(0, e) {
+                    stopped = Some(e);
+                }
+            }),
+            _ => {
+                return Err(Err((
+                    "the start".into(),
+                    "expected a conversation object or an array of them (written by `interviewer export --format json`)".into(),
+                )));
+            }
         }
     };
+    if let Some(e) = stopped {
+        return Err(Ok(e));
+    }
+    if let Err(e) = result {
+        return Err(Err(located(track.path().to_string(), &e)));
+    }
     de.end().map_err(|e| {
-        (
+        Err((
             format!("line {} column {}", e.line(), e.column()),
             "unexpected text after the JSON document".to_string(),
-        )
-    })?;
-    Ok(exports)
+        ))
+    })
+}
+
+/// Visits the top-level array element by element, never holding more than one.
+struct EachVisitor<'a, F, E> {
+    each: &'a mut F,
+    stopped: &'a mut Option<E>,
+}
+
+impl<'de, F, E> Visitor<'de> for EachVisitor<'_, F, E>
+where
+    F: FnMut(usize, ConversationExport) -> Result<(), E>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of conversations")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while let Some(e) = seq.next_element::<ConversationExport>()? {
+            if let Err(e) = (self.each)(i, e) {
+                *self.stopped = Some(e);
+                return Err(serde::de::Error::custom("stopped"));
+            }
+            i += 1;
+        }
+        Ok(())
+    }
 }
 
 /// The times RFC 3339 can write (years 0000 to 9999), in Unix milliseconds.
@@ -243,29 +320,69 @@ mod tests {
         "messages": [{"role": "user", "content": "Hi", "status": "complete",
                       "created_at": "2026-01-31T09:30:00Z"}]}"#;
 
+    /// Every conversation in `text`, or the document error.
+    fn parse_all(text: &str) -> Result<Vec<ConversationExport>, (String, String)> {
+        let mut reader = text.as_bytes();
+        let first = first_byte(&mut reader).expect("read");
+        let mut all = Vec::new();
+        parse(reader, first, |_, e| {
+            all.push(e);
+            Ok::<(), ()>(())
+        })
+        .map_err(|e| e.expect_err("no stop"))?;
+        Ok(all)
+    }
+
     #[test]
     fn a_single_object_or_an_array() {
-        assert_eq!(parse(ONE).expect("one").len(), 1);
-        assert_eq!(parse(&format!("[{ONE}, {ONE}]")).expect("two").len(), 2);
+        assert_eq!(parse_all(ONE).expect("one").len(), 1);
+        assert_eq!(parse_all(&format!("[{ONE}, {ONE}]")).expect("two").len(), 2);
+        assert_eq!(
+            parse_all(&format!(" \n[{ONE},\n{ONE}, {ONE}]\n"))
+                .expect("three")
+                .len(),
+            3
+        );
+        assert_eq!(parse_all("[]").expect("none").len(), 0);
     }
 
     #[test]
     fn errors_name_the_json_path() {
         let bad = ONE.replace("\"complete\"", "\"done\"");
-        let (at, message) = parse(&format!("[{bad}]")).expect_err("bad status");
-        assert!(at.starts_with("[0].messages[0].status"), "{at}");
+        let (at, message) = parse_all(&format!("[{ONE}, {bad}]")).expect_err("bad status");
+        assert!(at.starts_with("[1].messages[0].status (line"), "{at}");
         assert!(message.contains("unknown variant `done`"), "{message}");
+        let (at, _) = parse_all(&bad).expect_err("bad status");
+        assert!(at.starts_with("messages[0].status (line"), "{at}");
 
-        let (at, _) = parse("[{\"title\": ").expect_err("truncated");
+        let (at, _) = parse_all("[{\"title\": ").expect_err("truncated");
         assert!(at.contains("line 1"), "{at}");
-        assert!(parse("hello").is_err());
-        assert!(parse(&format!("{ONE} trailing")).is_err());
+        assert!(parse_all("hello").is_err());
+        assert!(parse_all("").is_err());
+        assert!(parse_all(&format!("{ONE} trailing")).is_err());
+        assert!(parse_all(&format!("[{ONE}] trailing")).is_err());
+    }
+
+    #[test]
+    fn a_stop_from_the_caller_ends_reading_at_that_conversation() {
+        let text = format!("[{ONE}, {ONE}, {ONE}]");
+        let mut seen = 0;
+        let result = parse(text.as_bytes(), Some(b' '), |_, _| Ok::<(), ()>(()));
+        assert!(result.is_err(), "the first byte decides the shape");
+        let mut reader = text.as_bytes();
+        let first = first_byte(&mut reader).expect("read");
+        let result = parse(reader, first, |i, _| {
+            seen += 1;
+            if i == 1 { Err("stop") } else { Ok(()) }
+        });
+        assert_eq!(result, Err(Ok("stop")));
+        assert_eq!(seen, 2);
     }
 
     #[test]
     fn bad_times_are_reported_with_their_field() {
         let bad = ONE.replace("2026-01-31T09:40:00Z", "yesterday");
-        let e = &parse(&bad).expect("parse")[0];
+        let e = &parse_all(&bad).expect("parse")[0];
         let (at, message) = to_import(e.clone()).expect_err("bad time");
         assert_eq!(at, "updated_at");
         assert!(message.contains("yesterday"));
@@ -273,7 +390,7 @@ mod tests {
 
     #[test]
     fn derived_uids_are_stable_and_content_based() {
-        let e = &parse(ONE).expect("parse")[0];
+        let e = &parse_all(ONE).expect("parse")[0];
         let a = to_import(e.clone()).expect("ok").uid;
         assert_eq!(a, to_import(e.clone()).expect("ok").uid);
         assert!(a.starts_with("import-"));

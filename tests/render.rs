@@ -341,6 +341,7 @@ fn sample_report(source: ReportSource) -> ReportModel {
                      with zero incidents."
                         .into(),
                 ),
+                ..Default::default()
             },
             QuestionFeedback {
                 question: "Describe a project that failed.".into(),
@@ -348,6 +349,7 @@ fn sample_report(source: ReportSource) -> ReportModel {
                 strengths: vec![],
                 improvements: vec!["Pick a failure you owned".into()],
                 better_answer: None,
+                ..Default::default()
             },
         ],
         top_improvements: vec![

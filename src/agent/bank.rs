@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::probe::Probe;
 use crate::domain::InterviewType;
 
 /// The TOML files, shipped inside the binary.
@@ -52,9 +53,45 @@ pub struct BankQuestion {
     pub tags: Vec<String>,
     pub seniority: Seniority,
     pub question: String,
-    pub follow_ups: Vec<String>,
+    pub follow_ups: Vec<FollowUp>,
     /// What a strong answer contains (shown as a hint and in the heuristic report).
     pub good_answer: String,
+    /// The notes as 4 to 8 points, each with the words that show it in an answer.
+    pub checklist: Vec<CheckPoint>,
+    /// System design: what to assume when the candidate asks (scale, scope,
+    /// quality, data), so asking clarifying questions gets real answers.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A follow-up question and what it probes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub probe: Probe,
+    pub ask: String,
+}
+
+/// One point of what a good answer contains.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckPoint {
+    pub point: String,
+    /// The part of a good answer it is, when it is one the detectors know.
+    #[serde(default)]
+    pub probe: Option<Probe>,
+    /// Words or stems that show the point (a word in the answer starting with a cue
+    /// matches it).
+    pub cues: Vec<String>,
+}
+
+/// What to assume about one side of a design problem.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assumption {
+    /// `scale`, `scope`, `quality` or `data`.
+    pub topic: String,
+    pub answer: String,
 }
 
 #[derive(Deserialize)]
@@ -259,7 +296,26 @@ mod tests {
                 q.follow_ups.len()
             );
             for f in &q.follow_ups {
-                assert!(!f.trim().is_empty(), "{}: empty follow-up", q.id);
+                assert!(!f.ask.trim().is_empty(), "{}: empty follow-up", q.id);
+            }
+            assert!(
+                (4..=8).contains(&q.checklist.len()),
+                "{}: {} checklist points",
+                q.id,
+                q.checklist.len()
+            );
+            for p in &q.checklist {
+                assert!(!p.point.trim().is_empty(), "{}: empty point", q.id);
+                assert!(
+                    p.probe.is_some() || !p.cues.is_empty(),
+                    "{}: point {:?} has neither a probe nor cues",
+                    q.id,
+                    p.point
+                );
+            }
+            if q.interview_type == InterviewType::SystemDesign {
+                let topics: Vec<&str> = q.assumptions.iter().map(|a| a.topic.as_str()).collect();
+                assert_eq!(topics, ["scale", "scope", "quality", "data"], "{}", q.id);
             }
             for r in q.roles.iter().chain(&q.tags) {
                 assert!(!r.trim().is_empty(), "{}: empty role or tag", q.id);
@@ -311,7 +367,7 @@ mod tests {
         let bank = all();
         for a in bank {
             for b in bank {
-                for text in b.follow_ups.iter().chain([&b.good_answer]) {
+                for text in b.follow_ups.iter().map(|f| &f.ask).chain([&b.good_answer]) {
                     assert!(!text.contains(&a.question), "{} hides in {}", a.id, b.id);
                 }
             }

@@ -102,8 +102,23 @@ impl AnswerSignals {
     }
 }
 
-const I_WORDS: &[&str] = &[
-    "i", "i'm", "i've", "i'd", "i'll", "me", "my", "mine", "myself",
+/// First-person words that claim ownership. "me" is left out: it is what happens
+/// to the speaker ("they gave me"), not what the speaker did.
+const I_WORDS: &[&str] = &["i", "i'm", "i've", "i'd", "i'll", "my", "mine", "myself"];
+/// First-person phrases that hedge rather than own: "I guess", "I think"…; each
+/// takes its "I" back out of the count.
+const I_HEDGES: &[&str] = &[
+    "i guess",
+    "i think",
+    "i mean",
+    "i suppose",
+    "i don't know",
+    "i dont know",
+    "i'm not sure",
+    "i am not sure",
+    "i don't remember",
+    "i can't remember",
+    "i believe",
 ];
 const WE_WORDS: &[&str] = &["we", "we're", "we've", "we'd", "we'll", "us", "our", "ours"];
 
@@ -135,9 +150,45 @@ const SITUATION_CUES: &[&str] = &[
     "the team was",
     "the client",
     "the customer",
+    "i was the",
+    "i was a",
+    "i was an",
+    "i was on",
+    "i was one",
+    "i joined",
+    "at the start",
+    "a while ago",
+    "recently",
+    "last week",
+    "last month",
+    "last quarter",
+    "last sprint",
+    "last summer",
+    "last spring",
+    "last autumn",
+    "last fall",
+    "last winter",
+    "earlier this year",
+    "this year",
 ];
 
 const TASK_CUES: &[&str] = &[
+    "task",
+    "i owned",
+    "i own",
+    "owned the",
+    "my responsibility",
+    "i was tasked",
+    "i was in charge",
+    "my brief",
+    "i had been asked",
+    "i was brought in",
+    "i set out to",
+    "i wanted to",
+    "we wanted to",
+    "my target",
+    "the target",
+    "my job",
     "my task",
     "the task",
     "my goal",
@@ -225,11 +276,27 @@ const RESULT_CUES: &[&str] = &[
     "shipped",
     "succeeded",
     "achieved",
-    "learned",
-    "learnt",
-    "lesson",
-    "since then",
     "feedback was",
+    "ended up",
+    "went from",
+    "dropped",
+    "fell",
+    "rose",
+    "cut",
+    "on time",
+    "won",
+    "signed",
+    "renewed",
+    "kept",
+    "stuck",
+    "landed",
+    "finished",
+    "resolved",
+    "fixed",
+    "recovered",
+    "so now",
+    "now we",
+    "since then",
 ];
 
 /// From INTERVIEWING.md; "like" counts only as a filler between commas (below).
@@ -316,7 +383,6 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
     let tokens = tokens(&lower);
     let words = tokens.len();
     let count_in = |set: &[&str]| tokens.iter().filter(|t| set.contains(&t.as_str())).count();
-    let i_count = count_in(I_WORDS);
     let we_count = count_in(WE_WORDS);
 
     // Phrases are matched on the token sequence joined by single spaces, so
@@ -324,6 +390,8 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
     let joined = format!(" {} ", tokens.join(" "));
     let phrase = |p: &str| joined.contains(&format!(" {p} "));
     let phrase_count = |p: &str| joined.matches(&format!(" {p} ")).count();
+    let hedged: usize = I_HEDGES.iter().map(|h| phrase_count(h)).sum();
+    let i_count = count_in(I_WORDS).saturating_sub(hedged);
 
     let action = tokens.windows(2).any(|w| {
         (w[0] == "i" || w[0] == "we")
@@ -333,7 +401,7 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
         || phrase("i would");
     let quantities = quantities(answer);
     let star = StarCoverage {
-        situation: SITUATION_CUES.iter().any(|c| phrase(c)),
+        situation: SITUATION_CUES.iter().any(|c| phrase(c)) || time_or_place(answer).is_some(),
         task: TASK_CUES.iter().any(|c| phrase(c)),
         action,
         result: RESULT_CUES.iter().any(|c| phrase(c)),
@@ -368,6 +436,61 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
         reasoning_cues,
         sequence_cues,
     }
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A phrase that places a story in time or at an organisation: "last March",
+/// "in 2023", "in June", "at Acme". Returns the phrase as written.
+pub fn time_or_place(answer: &str) -> Option<String> {
+    let words: Vec<&str> = answer.split_whitespace().collect();
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    for pair in words.windows(2) {
+        let (a, b) = (bare(pair[0]).to_lowercase(), bare(pair[1]));
+        let b_lower = b.to_lowercase();
+        let found = match a.as_str() {
+            "last" | "early" | "late" => {
+                MONTHS.contains(&b_lower.as_str())
+                    || ["year", "quarter", "spring", "summer", "autumn", "winter"]
+                        .contains(&b_lower.as_str())
+            }
+            "in" | "during" | "since" => {
+                // "in 2023", "in March" (capitalised: "in may" is usually the verb).
+                (b.len() == 4 && matches!(b.parse::<u32>(), Ok(1970..=2099)))
+                    || (MONTHS.contains(&b_lower.as_str()) && b.starts_with(char::is_uppercase))
+                    || b_lower == "q1"
+                    || b_lower == "q2"
+                    || b_lower == "q3"
+                    || b_lower == "q4"
+            }
+            // "at Acme", "at Google": a capitalised name that is not "I".
+            "at" | "with" => {
+                pair[0] == a
+                    && b.starts_with(char::is_uppercase)
+                    && b != "I"
+                    && b.len() > 1
+                    && !pair[0].ends_with(['.', ','])
+            }
+            _ => false,
+        };
+        if found {
+            return Some(format!("{} {}", bare(pair[0]), b));
+        }
+    }
+    None
 }
 
 /// "like" as a filler: set off by a comma on either side ("I was, like, stuck"),
@@ -408,6 +531,9 @@ fn quantities(answer: &str) -> Vec<String> {
         });
         let clean = clean.trim_end_matches(['.', ',']);
         if clean.chars().any(|c| c.is_ascii_digit()) {
+            if is_identifier(clean) {
+                continue;
+            }
             let digits: String = clean.chars().filter(char::is_ascii_digit).collect();
             let is_year = clean.len() == 4
                 && digits.len() == 4
@@ -428,12 +554,87 @@ fn quantities(answer: &str) -> Vec<String> {
             found.push(quantity);
         } else {
             let lower = clean.to_lowercase();
-            if NUMBER_WORDS.contains(&lower.as_str()) {
-                found.push(lower);
+            let lower = lower.trim_matches(|c: char| !c.is_alphanumeric());
+            if NUMBER_WORDS.contains(&lower) {
+                found.push(lower.to_string());
+            } else if let Some(n) = SPELLED.iter().position(|w| *w == lower) {
+                // "two crunch weeks", "four times a year": a spelled-out count
+                // followed by what it counts. "one" alone is too common to count.
+                let counted = raw.get(i + 1).is_some_and(|next| {
+                    let next = next
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase();
+                    !next.is_empty()
+                        && !["of", "or", "and", "to", "who", "that"].contains(&next.as_str())
+                });
+                let unit_of_time = raw.get(i + 1).is_some_and(|next| {
+                    let next = next
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase();
+                    ["day", "week", "month", "year", "hour", "quarter"].contains(&next.as_str())
+                });
+                if counted && (n > 0 || unit_of_time) {
+                    let unit = raw[i + 1]
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase();
+                    found.push(format!("{lower} {unit}"));
+                }
             }
         }
     }
     found
+}
+
+/// Spelled-out numbers, "one" first (never counted alone).
+const SPELLED: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+    "ninety",
+];
+
+/// Names with digits in them are labels, not measurements: p99, Q3, v2, SEV1,
+/// N+1, EC2, S3, 2FA, 5xx, IPv6.
+fn is_identifier(word: &str) -> bool {
+    let w = word.trim_start_matches(['$', '€', '£']);
+    if w.len() != word.len() {
+        return false;
+    }
+    let starts_with_letter = w.starts_with(|c: char| c.is_ascii_alphabetic());
+    if starts_with_letter {
+        return true;
+    }
+    // Digits then letters: a quantity only with a unit suffix (10x, 3k, 2m, 200ms, 4h).
+    let tail: String = w
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
+        .to_lowercase();
+    if tail.is_empty() || tail == "%" || tail.contains('%') {
+        return false;
+    }
+    if tail.contains('+') && !tail.starts_with('+') {
+        return true;
+    }
+    !matches!(
+        tail.as_str(),
+        "x" | "k"
+            | "m"
+            | "b"
+            | "bn"
+            | "ms"
+            | "s"
+            | "h"
+            | "hrs"
+            | "min"
+            | "mins"
+            | "d"
+            | "gb"
+            | "tb"
+            | "mb"
+            | "kb"
+            | "pb"
+            | "+"
+            | "qps"
+            | "rps"
+    )
 }
 
 fn is_unit(word: &str) -> bool {

@@ -9,13 +9,16 @@
 //! hands it a backend holding one), never touches the store and never writes
 //! anything: persisting is the service's.
 
+pub mod assess;
 pub mod bank;
 pub mod heuristics;
 pub mod offline;
 pub mod openai;
 pub mod persona;
 pub mod pricing;
+pub mod probe;
 pub mod report;
+pub mod turns;
 
 use std::panic::AssertUnwindSafe;
 

@@ -13,10 +13,12 @@ use async_openai::types::chat::{
 };
 use serde::Deserialize;
 
+use super::assess::{self, Assessment as Judged};
 use super::bank::BankQuestion;
 use super::heuristics::{self, AnswerSignals};
 use super::offline::{self, AskedQuestion};
 use super::openai::OpenAiBackend;
+use super::probe::Probe;
 use super::{AgentError, Backend, Usage};
 #[cfg(test)]
 use crate::domain::report::validate;
@@ -81,13 +83,16 @@ pub fn json_schema() -> serde_json::Value {
                 "items": {
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["question", "answer_summary", "strengths", "improvements", "better_answer"],
+                    "required": ["question", "answer_summary", "strengths", "improvements", "better_answer", "score", "covered", "missing"],
                     "properties": {
                         "question": {"type": "string"},
                         "answer_summary": {"type": "string"},
                         "strengths": strings,
                         "improvements": strings,
-                        "better_answer": {"type": "string"}
+                        "better_answer": {"type": "string"},
+                        "score": {"type": "integer", "description": "the answer on the anchored 1 to 5 scale"},
+                        "covered": strings,
+                        "missing": strings
                     }
                 }
             },
@@ -456,17 +461,28 @@ pub fn has_answers(history: &[ChatTurn]) -> bool {
 
 // ----- the heuristic report -----------------------------------------------------------
 
-/// Signals of one answered question, with the scores derived from them.
+/// One answered question judged, with the competency scores derived from it.
 struct Assessed<'a> {
     item: &'a AskedQuestion,
     kind: InterviewType,
     signals: AnswerSignals,
+    judged: Judged,
     scores: [u8; 5],
 }
 
-/// The offline report: each answer's measurable signals turned into transparent
-/// scores, strengths and improvements, with the bank's notes on what a good answer
-/// contains. Honest about what it is: it measures form, not content.
+/// `n` and the noun, in the singular or plural: "1 answer", "3 answers".
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The offline report: each answer judged against its question's checklist (what
+/// it covered and missed, a 1–5 score with the words that earned it, one next
+/// step), and its measurable signals turned into transparent competency scores.
+/// Honest about what it is: matching words and counting signals, not understanding.
 pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report {
     let items = offline::outline(history);
     let assessed: Vec<Assessed<'_>> = items
@@ -474,12 +490,15 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
         .filter(|i| !i.answers.is_empty())
         .map(|item| {
             let kind = item.bank.map_or(setup.interview_type, |b| b.interview_type);
-            let signals = heuristics::analyse(&item.answer_text(), kind);
-            let scores = score(item, kind, &signals);
+            let text = item.answer_text();
+            let judged = assess::assess(item.bank, kind, &item.question, &text, &item.clarifying);
+            let signals = judged.signals.clone();
+            let scores = score(kind, &signals, &judged);
             Assessed {
                 item,
                 kind,
                 signals,
+                judged,
                 scores,
             }
         })
@@ -494,13 +513,17 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
             evidence: competency_evidence(i, &assessed),
         })
         .collect();
-    let mean =
-        competencies.iter().map(|c| f64::from(c.score)).sum::<f64>() / competencies.len() as f64;
-    // Skipping most questions is not readiness, whatever the answered ones show.
-    let skipped = items.iter().filter(|i| i.answers.is_empty()).count();
-    let readiness = if assessed.is_empty() || mean < 2.75 || skipped * 2 > items.len() {
+    // Readiness from the answers' own scores; a question left unanswered counts 1.
+    let unanswered = items.iter().filter(|i| i.answers.is_empty()).count();
+    let answer_scores: Vec<f64> = assessed
+        .iter()
+        .map(|a| f64::from(a.judged.score))
+        .chain(std::iter::repeat_n(1.0, unanswered))
+        .collect();
+    let mean = answer_scores.iter().sum::<f64>() / answer_scores.len().max(1) as f64;
+    let readiness = if assessed.is_empty() || mean < 2.75 || unanswered * 2 > items.len() {
         Readiness::NotYet
-    } else if mean < 3.75 {
+    } else if mean < 3.75 || assessed.iter().any(|a| a.judged.off_topic) {
         Readiness::Almost
     } else {
         Readiness::Ready
@@ -510,51 +533,67 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
     for item in &items {
         match assessed.iter().find(|a| std::ptr::eq(a.item, item)) {
             Some(a) => questions.push(question_feedback(a)),
-            None => questions.push(QuestionFeedback {
-                question: item.question.clone(),
-                answer_summary: "Skipped.".into(),
-                strengths: Vec::new(),
-                improvements: vec![
-                    "Practise this one out loud before the real interview: skipped questions tend to come back.".into(),
-                ],
-                better_answer: notes_for(item.bank, setup.interview_type),
-            }),
+            None => questions.push(unanswered_feedback(item, setup.interview_type)),
         }
     }
 
-    let mut ranked: Vec<&CompetencyScore> = competencies.iter().collect();
-    ranked.sort_by_key(|c| c.score);
-    // Up to three competencies below 4; at least two when any is below 5.
-    let mut weakest: Vec<&str> = ranked
-        .iter()
-        .filter(|c| c.score < 4)
-        .take(3)
-        .map(|c| c.name.as_str())
-        .collect();
-    for c in ranked.iter().filter(|c| c.score == 4) {
-        if weakest.len() >= 2 {
+    // The improvements that matter most: the next steps of the weakest answers
+    // first, then the weakest competencies.
+    let mut by_score: Vec<&Assessed<'_>> = assessed.iter().collect();
+    by_score.sort_by_key(|a| a.judged.score);
+    let mut top_improvements: Vec<String> = Vec::new();
+    if unanswered > 0 {
+        top_improvements.push(format!(
+            "Answer every question, even partly: {} had no answer, and a real interviewer scores that as a miss.",
+            count_of(unanswered, "question", "questions")
+        ));
+    }
+    for a in by_score.iter().filter(|a| a.judged.score < 4) {
+        let step = a.judged.next_step.clone();
+        if !top_improvements.contains(&step) {
+            top_improvements.push(step);
+        }
+        if top_improvements.len() == 2 {
             break;
         }
-        weakest.push(c.name.as_str());
     }
-    let mut top_improvements: Vec<String> = weakest
+    let mut ranked: Vec<&CompetencyScore> = competencies.iter().collect();
+    ranked.sort_by_key(|c| c.score);
+    let weakest: Vec<&str> = ranked
         .iter()
-        .take(3)
-        .map(|name| advice(name).to_string())
+        .filter(|c| c.score < 4)
+        .take(2)
+        .map(|c| c.name.as_str())
         .collect();
+    for name in &weakest {
+        if top_improvements.len() >= 3 {
+            break;
+        }
+        let item = advice(name).to_string();
+        if !top_improvements.contains(&item) {
+            top_improvements.push(item);
+        }
+    }
     if top_improvements.is_empty() {
         top_improvements.push(
-            "Your answers show every signal these checks look for; practise with a model (set an API key) for feedback on their content.".into(),
+            "Your answers cover what these checks look for; practise with a model (set an API key) for feedback on their content.".into(),
         );
     }
     let mut study_plan: Vec<String> = weakest
         .iter()
-        .take(2)
         .map(|name| practice(name).to_string())
         .collect();
-    study_plan.push(
-        "Read the notes on what a good answer contains, shown with each question in this report, and rewrite your weakest answer using them.".into(),
-    );
+    if let Some(worst) = by_score.first().filter(|a| a.judged.score < 4) {
+        study_plan.push(format!(
+            "Rewrite your answer to \"{}\" so it covers: {}.",
+            worst.item.question,
+            worst.judged.missing().join("; ")
+        ));
+    } else {
+        study_plan.push(
+            "Read the points a good answer contains, shown with each question in this report, and rewrite your weakest answer using them.".into(),
+        );
+    }
     study_plan.push(
         "Run another practice interview of the same type and compare this report's scores with the next one (`interviewer stats`).".into(),
     );
@@ -573,38 +612,73 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
     }
 }
 
-/// The five scores of one answer, in [`COMPETENCIES`] order.
-fn score(item: &AskedQuestion, kind: InterviewType, s: &AnswerSignals) -> [u8; 5] {
-    let technical = matches!(kind, InterviewType::Technical | InterviewType::SystemDesign);
-    let structure = if technical {
-        1 + if s.reasons() { 2 } else { 0 }
-            + u8::from(s.sequence_cues > 0)
-            + u8::from(!s.too_short && !s.rambling)
-    } else {
-        1 + s.star.count() as u8
+/// A question with no answer (skipped, or only non-answers).
+fn unanswered_feedback(item: &AskedQuestion, kind: InterviewType) -> QuestionFeedback {
+    let kind = item.bank.map_or(kind, |b| b.interview_type);
+    let judged = assess::assess(item.bank, kind, &item.question, "", &item.clarifying);
+    let answer_summary = match item.not_answers.first() {
+        Some(said) if !item.skipped => {
+            format!("Not answered (you said \"{}\").", excerpt(said, 12))
+        }
+        _ => "Skipped.".into(),
     };
-    let overlap = relevance_overlap(item, &item.answer_text());
-    let relevance = match overlap {
-        o if o >= 0.5 => 5,
-        o if o >= 0.35 => 4,
-        o if o >= 0.2 => 3,
-        o if o > 0.0 => 2,
-        _ => 1,
+    QuestionFeedback {
+        question: item.question.clone(),
+        answer_summary,
+        strengths: Vec::new(),
+        improvements: vec![
+            "Practise this one out loud before the real interview: unanswered questions tend to come back.".into(),
+        ],
+        better_answer: notes_for(item.bank, kind),
+        score: Some(1),
+        covered: Vec::new(),
+        missing: judged.missing(),
+    }
+}
+
+/// The five competency scores of one answer, in [`COMPETENCIES`] order.
+fn score(kind: InterviewType, s: &AnswerSignals, judged: &Judged) -> [u8; 5] {
+    let c = &judged.coverage;
+    let has = |p: Probe| u8::from(c.covers(p));
+    let structure = match kind {
+        InterviewType::Technical | InterviewType::SystemDesign => {
+            1 + 2 * has(Probe::Reasoning).max(has(Probe::Requirements))
+                + u8::from(s.sequence_cues > 0)
+                + u8::from(!s.too_short && !s.rambling)
+        }
+        InterviewType::Hr => {
+            // Direct and brief: an answer, a reason, and a stop.
+            1 + 2 * u8::from((25..=220).contains(&s.words))
+                + has(Probe::Reasoning)
+                + u8::from(!s.rambling)
+        }
+        _ => 1 + s.star.count() as u8,
     };
-    let depth = if s.rambling {
-        3
+    let share = if judged.points.is_empty() {
+        0.0
     } else {
-        match s.words {
-            0..40 => 1,
-            40..80 => 2,
-            80..150 => 3,
-            _ => 4 + u8::from(s.reasons() || s.star.count() == 4),
+        judged.covered().len() as f64 / judged.points.len() as f64
+    };
+    let relevance = if judged.off_topic {
+        1
+    } else {
+        match share {
+            x if x >= 0.6 => 5,
+            x if x >= 0.4 => 4,
+            x if x >= 0.25 => 3,
+            x if x > 0.0 => 2,
+            _ => 1,
         }
     };
-    let evidence = match s.quantities.len() {
-        0 => 1 + u8::from(s.star.result),
-        1 => 3,
-        _ => 4 + u8::from(s.star.result),
+    let depth = judged.score;
+    let evidence = match (
+        s.quantities.len(),
+        c.covers(Probe::Result) || c.covers(Probe::Example),
+    ) {
+        (0, false) => 1,
+        (0, true) => 2,
+        (1, _) => 3 + u8::from(c.covers(Probe::Result)),
+        _ => 4 + u8::from(c.covers(Probe::Result)),
     };
     let filler_penalty = match s.filler_rate() {
         r if r > 6.0 => 3,
@@ -626,69 +700,6 @@ fn score(item: &AskedQuestion, kind: InterviewType, s: &AnswerSignals) -> [u8; 5
     ]
 }
 
-/// Share of the question's key words (and the bank's tags) the answer uses.
-fn relevance_overlap(item: &AskedQuestion, answer: &str) -> f64 {
-    const STOP: &[&str] = &[
-        "about",
-        "after",
-        "again",
-        "could",
-        "describe",
-        "does",
-        "from",
-        "have",
-        "into",
-        "tell",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "time",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "with",
-        "would",
-        "your",
-        "yourself",
-        "how",
-        "why",
-        "you",
-        "the",
-        "and",
-        "for",
-        "did",
-        "something",
-        "someone",
-    ];
-    let words = |text: &str| -> Vec<String> {
-        text.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() >= 4 && !STOP.contains(w))
-            .map(|w| w.trim_end_matches('s').to_string())
-            .collect()
-    };
-    let mut keys = words(&item.question);
-    if let Some(bank) = item.bank {
-        keys.extend(bank.tags.iter().flat_map(|t| words(&t.replace('-', " "))));
-    }
-    keys.sort();
-    keys.dedup();
-    if keys.is_empty() {
-        return 0.0;
-    }
-    let said = words(answer);
-    let hits = keys.iter().filter(|k| said.contains(k)).count();
-    hits as f64 / keys.len() as f64
-}
-
 fn average(scores: impl Iterator<Item = u8>) -> u8 {
     let all: Vec<u8> = scores.collect();
     if all.is_empty() {
@@ -707,22 +718,25 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
     let count = |f: &dyn Fn(&Assessed<'_>) -> bool| assessed.iter().filter(|a| f(a)).count();
     match index {
         0 => {
-            let technical_kind = |a: &Assessed<'_>| {
+            let is = |k: InterviewType| move |a: &Assessed<'_>| a.kind == k;
+            let technical = count(&|a| {
                 matches!(
                     a.kind,
                     InterviewType::Technical | InterviewType::SystemDesign
                 )
-            };
-            let technical = count(&technical_kind);
-            let stories = n - technical;
-            // STAR applies to stories; technical answers are read for reasons and steps.
+            });
+            let hr = count(&is(InterviewType::Hr));
+            let stories = n - technical - hr;
             let star = |part: &dyn Fn(&Assessed<'_>) -> bool| {
-                count(&|a: &Assessed<'_>| !technical_kind(a) && part(a))
+                count(&|a: &Assessed<'_>| {
+                    matches!(a.kind, InterviewType::Behavioral | InterviewType::General) && part(a)
+                })
             };
             let mut parts = Vec::new();
             if stories > 0 {
                 parts.push(format!(
-                    "STAR cues across {stories} answer(s): situation {}, task {}, action {}, result {}",
+                    "STAR cues across {}: situation {}, task {}, action {}, result {}",
+                    count_of(stories, "story", "stories"),
                     star(&|a| a.signals.star.situation),
                     star(&|a| a.signals.star.task),
                     star(&|a| a.signals.star.action),
@@ -731,28 +745,61 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
             }
             if technical > 0 {
                 parts.push(format!(
-                    "reasons given in {} and ordered steps in {} of {technical} technical answer(s)",
-                    count(&|a| technical_kind(a) && a.signals.reasons()),
-                    count(&|a| technical_kind(a) && a.signals.sequence_cues > 0)
+                    "reasons given in {} and ordered steps in {} of {}",
+                    count(&|a| a.judged.coverage.covers(Probe::Reasoning)
+                        && matches!(
+                            a.kind,
+                            InterviewType::Technical | InterviewType::SystemDesign
+                        )),
+                    count(&|a| a.signals.sequence_cues > 0
+                        && matches!(
+                            a.kind,
+                            InterviewType::Technical | InterviewType::SystemDesign
+                        )),
+                    count_of(technical, "technical answer", "technical answers")
+                ));
+            }
+            if hr > 0 {
+                parts.push(format!(
+                    "{} of {} direct and brief (25 to 220 words)",
+                    count(&|a| a.kind == InterviewType::Hr && (25..=220).contains(&a.signals.words)),
+                    count_of(hr, "screening answer", "screening answers")
                 ));
             }
             parts.join("; ") + "."
         }
-        1 => format!(
-            "Measured as word overlap with each question's key terms: {} of {n} answer(s) use at least a fifth of them.",
-            count(&|a| relevance_overlap(a.item, &a.item.answer_text()) >= 0.2)
-        ),
-        2 => {
-            let words: Vec<String> = assessed
+        1 => {
+            let off: Vec<String> = assessed
                 .iter()
-                .map(|a| a.signals.words.to_string())
+                .filter(|a| a.judged.off_topic)
+                .map(|a| format!("\"{}\"", excerpt(&a.item.question, 8)))
+                .collect();
+            let covered: usize = assessed.iter().map(|a| a.judged.covered().len()).sum();
+            let points: usize = assessed.iter().map(|a| a.judged.points.len()).sum();
+            let mut text = format!(
+                "Your answers covered {covered} of the {} a good answer to these questions contains",
+                count_of(points, "point", "points")
+            );
+            if off.is_empty() {
+                text.push('.');
+            } else {
+                text.push_str(&format!(
+                    "; off the question's subject: {}.",
+                    off.join(", ")
+                ));
+            }
+            text
+        }
+        2 => {
+            let scores: Vec<String> = assessed
+                .iter()
+                .map(|a| format!("{}/5", a.judged.score))
                 .collect();
             format!(
-                "Answer lengths in words: {}; {} too short (under {}), {} rambling.",
-                words.join(", "),
+                "Answer scores against each question's checklist: {}; {} too short (under {} words).",
+                scores.join(", "),
                 count(&|a| a.signals.too_short),
                 heuristics::TOO_SHORT_WORDS,
-                count(&|a| a.signals.rambling),
             )
         }
         3 => {
@@ -764,15 +811,15 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                 .collect();
             let we_heavy = count(&|a| a.signals.we_heavy());
             let mut text = format!(
-                "{} of {n} answer(s) state a number",
-                count(&|a| a.signals.quantified())
+                "Answers stating a number: {} of {n}",
+                count(&|a| a.signals.quantified()),
             );
             if !found.is_empty() {
                 text.push_str(&format!(" ({})", found.join(", ")));
             }
             text.push_str(&format!(
-                "; {} describe a result; {we_heavy} lean on \"we\" more than \"I\".",
-                count(&|a| a.signals.star.result)
+                "; describing a result: {}; leaning on \"we\" more than \"I\": {we_heavy}.",
+                count(&|a| a.judged.coverage.covers(Probe::Result))
             ));
             text
         }
@@ -798,7 +845,8 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                 format!("No filler or hedge words in {words} words.")
             } else {
                 format!(
-                    "{fillers} filler or hedge word(s) in {words} words ({}).",
+                    "{} in {words} words ({}).",
+                    count_of(fillers, "filler or hedge word", "filler or hedge words"),
                     listed.join(", ")
                 )
             }
@@ -806,50 +854,48 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
     }
 }
 
+/// The first `n` words of `text`, with an ellipsis when cut.
+fn excerpt(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let cut = words.iter().take(n).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > n {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
 fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
     let s = &a.signals;
-    let technical = matches!(
-        a.kind,
-        InterviewType::Technical | InterviewType::SystemDesign
-    );
+    let j = &a.judged;
     let mut strengths = Vec::new();
-    let mut improvements = Vec::new();
+    let mut improvements = vec![format!("Next step: {}", j.next_step)];
 
+    if !j.evidence.is_empty() {
+        let quoted: Vec<String> = j.evidence.iter().map(|q| format!("\"{q}\"")).collect();
+        strengths.push(format!(
+            "{}/5, earned by your words {}.",
+            j.score,
+            quoted.join(", ")
+        ));
+    }
+    if j.off_topic {
+        improvements.push(
+            "The answer stays away from what was asked: almost none of the question's subject appears in it.".into(),
+        );
+    }
     if s.too_short {
         improvements.push(format!(
-            "At {} words the answer is too short to show much: give one concrete example with what you did and what happened.",
+            "At {} words the answer is too short to show much.",
             s.words
         ));
     } else if s.rambling {
         improvements.push(format!(
-            "At {} words the answer runs long: lead with the point, keep one example, and stop after the result.",
-            s.words
-        ));
-    } else {
-        strengths.push(format!(
-            "A substantial answer of {} words without rambling.",
+            "At {} words the answer runs long: lead with the point and stop after the result.",
             s.words
         ));
     }
-    if technical {
-        if s.reasons() {
-            strengths.push(
-                "You gave reasons for your choices (because, trade-offs, alternatives).".into(),
-            );
-        } else {
-            improvements.push(
-                "Say why: compare your choice with an alternative and name the trade-off.".into(),
-            );
-        }
-    } else if s.star.count() == 4 {
-        strengths.push("All four STAR parts are there: situation, task, action and result.".into());
-    } else {
-        improvements.push(format!(
-            "No clear {} in the story: cover each STAR part in order.",
-            s.star.missing().join(" or ")
-        ));
-    }
-    if s.quantified() {
+    if s.quantified() && a.kind != InterviewType::Hr {
         let shown: Vec<String> = s
             .quantities
             .iter()
@@ -857,19 +903,12 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
             .map(|q| format!("\"{q}\""))
             .collect();
         strengths.push(format!("You quantified it: {}.", shown.join(", ")));
-    } else if a.kind != InterviewType::Hr {
-        improvements.push(
-            "Put a number on the outcome: a percentage, money, time saved or people affected."
-                .into(),
-        );
     }
-    if s.we_heavy() {
+    if a.kind == InterviewType::Behavioral && s.we_heavy() {
         improvements.push(format!(
             "\"We\" ({}) outnumbers \"I\" ({}): say what you personally did.",
             s.we_count, s.i_count
         ));
-    } else if s.i_count > 0 && !technical {
-        strengths.push("Told in the first person: your own part is clear.".into());
     }
     if s.filler_rate() > 1.0 {
         let listed: Vec<String> = s
@@ -883,25 +922,13 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
             listed.join(", ")
         ));
     }
-
-    let excerpt: String = {
-        let text = a.item.answer_text();
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let cut = words.iter().take(25).copied().collect::<Vec<_>>().join(" ");
-        if words.len() > 25 {
-            format!("{cut}…")
-        } else {
-            cut
-        }
-    };
     let answer_summary = format!(
-        "\"{excerpt}\" ({} words; STAR cues {}/4; {} number(s); I/we {}/{}; {} filler word(s))",
+        "\"{}\" ({} words; {} of {} checklist points covered; {})",
+        excerpt(&a.item.answer_text(), 25),
         s.words,
-        s.star.count(),
-        s.quantities.len(),
-        s.i_count,
-        s.we_count,
-        s.filler_count()
+        j.covered().len(),
+        j.points.len(),
+        count_of(s.quantities.len(), "number", "numbers"),
     );
     QuestionFeedback {
         question: a.item.question.clone(),
@@ -909,6 +936,9 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
         strengths,
         improvements,
         better_answer: notes_for(a.item.bank, a.kind),
+        score: Some(j.score),
+        covered: j.covered(),
+        missing: j.missing(),
     }
 }
 
@@ -982,11 +1012,16 @@ fn summary(assessed: &[Assessed<'_>], competencies: &[CompetencyScore], asked: u
     let best = competencies.iter().max_by_key(|c| c.score);
     let worst = competencies.iter().min_by_key(|c| c.score);
     let words: usize = assessed.iter().map(|a| a.signals.words).sum();
+    let mean = assessed
+        .iter()
+        .map(|a| f64::from(a.judged.score))
+        .sum::<f64>()
+        / assessed.len() as f64;
     let mut text = format!(
-        "Heuristic report (offline): measured from {} answered question(s) of {asked} asked, {words} words in all. \
-         The scores come from countable signals (length, STAR cues, numbers, \"I\" versus \"we\", filler words, overlap with the question), \
+        "Heuristic report (offline): {} answered of {asked} asked, {words} words in all; the answers average {mean:.1}/5 against each question's checklist. \
+         The scores come from matching your words with the points a good answer contains and from countable signals (numbers, \"I\" versus \"we\", filler words), \
          not from understanding what you said, so read them as pointers.",
-        assessed.len()
+        count_of(assessed.len(), "question", "questions")
     );
     if let (Some(best), Some(worst)) = (best, worst)
         && best.score != worst.score
@@ -1045,7 +1080,16 @@ pub fn render_text(report: &Report) -> String {
     }
     for (i, q) in report.questions.iter().enumerate() {
         out.push_str(&format!("\n  {}. {}\n", i + 1, q.question));
+        if let Some(score) = q.score {
+            out.push_str(&format!("     Score: {} {score}/5\n", score_bar(score)));
+        }
         out.push_str(&format!("     Your answer: {}\n", q.answer_summary));
+        for c in &q.covered {
+            out.push_str(&format!("     ✓ {c}\n"));
+        }
+        for m in &q.missing {
+            out.push_str(&format!("     ✗ {m}\n"));
+        }
         for s in &q.strengths {
             out.push_str(&format!("     + {s}\n"));
         }
@@ -1086,7 +1130,20 @@ pub fn render_markdown(report: &Report) -> String {
     }
     for (i, q) in report.questions.iter().enumerate() {
         out.push_str(&format!("\n#### {}. {}\n\n", i + 1, q.question));
+        if let Some(score) = q.score {
+            out.push_str(&format!("**Score:** {} {score}/5\n\n", score_bar(score)));
+        }
         out.push_str(&format!("*Your answer:* {}\n\n", q.answer_summary));
+        if !q.covered.is_empty() || !q.missing.is_empty() {
+            out.push_str("**What a good answer contains**\n\n");
+            for c in &q.covered {
+                out.push_str(&format!("- [x] {c}\n"));
+            }
+            for m in &q.missing {
+                out.push_str(&format!("- [ ] {m}\n"));
+            }
+            out.push('\n');
+        }
         if !q.strengths.is_empty() {
             out.push_str("**Strengths**\n\n");
             for s in &q.strengths {

@@ -79,6 +79,16 @@ pub struct QuestionFeedback {
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
     pub better_answer: String,
+    /// The answer on the anchored 1–5 scale. Always in heuristic reports; absent in
+    /// model reports stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
+    /// The points of a good answer this answer covered.
+    #[serde(default)]
+    pub covered: Vec<String>,
+    /// The points of a good answer it missed.
+    #[serde(default)]
+    pub missing: Vec<String>,
 }
 
 /// A stored report as it can be shown: a valid report, or the raw text a model
@@ -208,6 +218,13 @@ pub fn validate(report: &Report) -> Result<(), InvalidReport> {
         }
         if q.better_answer.trim().is_empty() {
             return invalid(format!("question {n} has no better_answer"));
+        }
+        if let Some(score) = q.score
+            && !(1..=5).contains(&score)
+        {
+            return invalid(format!(
+                "the score of question {n} is {score}, outside 1 to 5"
+            ));
         }
     }
     if report.top_improvements.is_empty() {

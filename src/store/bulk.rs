@@ -187,7 +187,7 @@ impl Store {
 }
 
 /// Drops the full-text insert triggers and returns their SQL, to recreate them.
-fn drop_insert_triggers(tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
+pub(super) fn drop_insert_triggers(tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
     let mut dropped = Vec::new();
     for name in INSERT_TRIGGERS {
         let sql: Option<String> = tx

@@ -1,9 +1,10 @@
 //! Store queries for `import`: writing whole conversations with their original
-//! identity, times, messages and reports, all in one transaction.
+//! identity, times, messages and reports, all in one transaction, one conversation at
+//! a time (the caller may stream them), with the search index built once at the end.
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::bulk::{BulkMessage, insert_message_row};
+use super::bulk::{BulkMessage, drop_insert_triggers, insert_message_row};
 use super::{Result, Store};
 use crate::domain::{InterviewSetup, Role, Status};
 
@@ -70,73 +71,135 @@ pub struct ImportCounts {
     pub messages: usize,
 }
 
-impl Store {
-    /// Writes every conversation whose uid is new, in one transaction: on any error
-    /// nothing is written. A uid already present (or earlier in `items`) is skipped.
-    pub fn import_conversations(&self, items: &[ImportConversation]) -> Result<ImportCounts> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| self.err(e))?;
-        let mut counts = ImportCounts::default();
-        {
-            let mut exists = tx
-                .prepare_cached("SELECT id FROM conversations WHERE uid = ?1")
-                .map_err(|e| self.err(e))?;
-            let mut insert_conversation = tx
-                .prepare_cached(
-                    "INSERT INTO conversations (uid, title, persona, created_at, updated_at,
-                                                archived, setup)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .map_err(|e| self.err(e))?;
-            let mut insert_report = tx
+/// Writes conversations inside an import's transaction; see [`Store::import_with`].
+pub struct ImportSink<'s> {
+    store: &'s Store,
+    tx: &'s rusqlite::Transaction<'s>,
+    counts: ImportCounts,
+}
+
+impl ImportSink<'_> {
+    /// Writes `c` unless its uid is already in the database (or earlier in this
+    /// import): then it is counted as skipped.
+    pub fn write(&mut self, c: &ImportConversation) -> Result<()> {
+        let err = |e| self.store.err(e);
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM conversations WHERE uid = ?1")
+            .map_err(err)?
+            .query_row([&c.uid], |r| r.get(0))
+            .optional()
+            .map_err(err)?;
+        if found.is_some() {
+            self.counts.skipped += 1;
+            return Ok(());
+        }
+        let setup = match &c.setup {
+            Some(s) => Some(
+                serde_json::to_string(s)
+                    .map_err(|e| err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?,
+            ),
+            None => None,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conversations (uid, title, persona, created_at, updated_at,
+                                            archived, setup)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .map_err(err)?
+            .execute(params![
+                c.uid,
+                c.title,
+                c.persona,
+                c.created_at,
+                c.updated_at,
+                c.archived,
+                setup
+            ])
+            .map_err(err)?;
+        let id = self.tx.last_insert_rowid();
+        for m in &c.messages {
+            insert_message_row(self.tx, &m.row(id)).map_err(err)?;
+        }
+        if let Some(r) = &c.report {
+            self.tx
                 .prepare_cached(
                     "INSERT INTO reports (conversation_id, kind, model, body, valid, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
-                .map_err(|e| self.err(e))?;
-            for c in items {
-                let found: Option<i64> = exists
-                    .query_row([&c.uid], |r| r.get(0))
-                    .optional()
-                    .map_err(|e| self.err(e))?;
-                if found.is_some() {
-                    counts.skipped += 1;
-                    continue;
-                }
-                let setup = match &c.setup {
-                    Some(s) => Some(serde_json::to_string(s).map_err(|e| {
-                        self.err(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-                    })?),
-                    None => None,
-                };
-                insert_conversation
-                    .execute(params![
-                        c.uid,
-                        c.title,
-                        c.persona,
-                        c.created_at,
-                        c.updated_at,
-                        c.archived,
-                        setup
-                    ])
-                    .map_err(|e| self.err(e))?;
-                let id = tx.last_insert_rowid();
-                for m in &c.messages {
-                    insert_message_row(&tx, &m.row(id)).map_err(|e| self.err(e))?;
-                }
-                if let Some(r) = &c.report {
-                    insert_report
-                        .execute(params![id, r.kind, r.model, r.body, r.valid, r.created_at])
-                        .map_err(|e| self.err(e))?;
-                }
-                counts.imported += 1;
-                counts.messages += c.messages.len();
-            }
+                .map_err(err)?
+                .execute(params![id, r.kind, r.model, r.body, r.valid, r.created_at])
+                .map_err(err)?;
         }
-        tx.commit().map_err(|e| self.err(e))?;
-        Ok(counts)
+        self.counts.imported += 1;
+        self.counts.messages += c.messages.len();
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Writes every conversation whose uid is new, in one transaction: on any error
+    /// nothing is written. A uid already present (or earlier in `items`) is skipped.
+    pub fn import_conversations(&self, items: &[ImportConversation]) -> Result<ImportCounts> {
+        self.import_with(|sink| items.iter().try_for_each(|c| sink.write(c)))?
+    }
+
+    /// One import in one transaction: `feed` writes conversations one at a time
+    /// through the sink (so a caller can stream them from a file), then the new rows
+    /// are indexed for search in one pass and everything is committed. If `feed` or
+    /// the indexing fails, nothing is written: the outer error is the database's, the
+    /// inner one `feed`'s.
+    pub fn import_with<E>(
+        &self,
+        feed: impl FnOnce(&mut ImportSink<'_>) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<ImportCounts, E>> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))?;
+        let err = |e| self.err(e);
+        // Where the new rows start, to index only them at the end.
+        let (messages_from, conversations_from): (i64, i64) = tx
+            .query_row(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM messages),
+                        (SELECT COALESCE(MAX(id), 0) FROM conversations)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(err)?;
+        // The insert triggers would index row by row; the new rows are indexed in
+        // one pass at the end instead (like the fixture loader), and the triggers are
+        // back before the commit.
+        let dropped = drop_insert_triggers(&tx).map_err(err)?;
+        let mut sink = ImportSink {
+            store: self,
+            tx: &tx,
+            counts: ImportCounts::default(),
+        };
+        if let Err(e) = feed(&mut sink) {
+            return Ok(Err(e));
+        }
+        let counts = sink.counts;
+        // Ids only grow (AUTOINCREMENT or not, nothing is deleted meanwhile), so the
+        // new rows are exactly those past the old maximum.
+        tx.execute(
+            "INSERT INTO messages_fts (rowid, content)
+             SELECT id, content FROM messages WHERE id > ?1",
+            [messages_from],
+        )
+        .map_err(err)?;
+        tx.execute(
+            "INSERT INTO conversations_fts (rowid, title)
+             SELECT id, title FROM conversations WHERE id > ?1",
+            [conversations_from],
+        )
+        .map_err(err)?;
+        for sql in &dropped {
+            tx.execute_batch(sql).map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(Ok(counts))
     }
 }
 

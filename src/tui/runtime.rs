@@ -229,25 +229,23 @@ async fn run_loop(
 ) -> Result<()> {
     let mut input = EventStream::new();
     let mut dirty = true;
-    let mut last_draw = Instant::now()
-        .checked_sub(FRAME)
-        .unwrap_or_else(Instant::now);
+    let mut pacer = Pacer::new();
     let mut last_tick = Instant::now();
     let mut draft_save_at: Option<Instant> = None;
     let mut signals = Signals::new();
     while !*quit {
-        if dirty && last_draw.elapsed() >= FRAME {
+        if dirty && Instant::now() >= pacer.ready_at() {
             app.now = now_ms();
             app.prepare_frame();
             term.draw(|frame| view::draw(frame, app))
                 .context("cannot draw on the terminal")?;
-            last_draw = Instant::now();
+            pacer.drawn(Instant::now());
             dirty = false;
             // Drawing may reveal the top of the loaded messages.
             let effects = app.older_if_at_top();
             *quit |= runner.perform(effects, term, app);
         }
-        let redraw_at = dirty.then_some(last_draw + FRAME);
+        let redraw_at = dirty.then(|| pacer.ready_at());
         let tick_at = if app.pending.is_some() {
             Some(last_tick + SPIN)
         } else if app.animating() {
@@ -309,6 +307,34 @@ async fn run_loop(
         }
     }
     Ok(())
+}
+
+/// Frame pacing: on average at most one frame per [`FRAME`], but a frame after a
+/// quiet spell is drawn at once, and so is the one after it. So the first frame
+/// (drawn from what is at hand) and the one that fills it in when the start-up reads
+/// arrive a few milliseconds later never wait for the frame interval, while a stream
+/// still draws at most every [`FRAME`].
+struct Pacer {
+    /// When the last two frames were drawn, older first.
+    drawn: [Option<Instant>; 2],
+}
+
+impl Pacer {
+    fn new() -> Pacer {
+        Pacer { drawn: [None; 2] }
+    }
+
+    /// The earliest time the next frame may be drawn.
+    fn ready_at(&self) -> Instant {
+        let now = Instant::now();
+        let after_last = self.drawn[1].map_or(now, |t| t + FRAME);
+        let after_older = self.drawn[0].map_or(now, |t| t + 2 * FRAME);
+        after_last.min(after_older)
+    }
+
+    fn drawn(&mut self, at: Instant) {
+        self.drawn = [self.drawn[1], Some(at)];
+    }
 }
 
 /// SIGTERM and SIGHUP, where the platform has them.

@@ -40,7 +40,7 @@ use std::collections::HashSet;
 
 use ratatui::text::{Line, Span};
 
-use super::markdown::{markdown_lines, markdown_lines_partial};
+use super::markdown::{StreamingMarkdown, markdown_lines};
 use super::theme::Theme;
 use super::wrap::wrap_spans;
 use super::wrap::{WrapOptions, wrap_text};
@@ -98,6 +98,8 @@ struct Entry {
     /// Content length when last seen, for height estimates.
     len: usize,
     layout: Option<(Key, Vec<Line<'static>>)>,
+    /// A streaming reply's finished blocks, so each growth lays out only its tail.
+    stream: Option<StreamingMarkdown>,
 }
 
 /// Wrapped lines of the message pane, cached per message, content and width.
@@ -343,7 +345,29 @@ impl MessageLayout {
         if !stale && entry.layout.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
-        let lines = message_lines(msg, self.width, &self.theme);
+        let previous = entry.layout.take();
+        let lines = if is_streaming_reply(msg) {
+            // Only the same reply grown at the same width keeps its finished blocks;
+            // anything else starts over (and reuses the buffer).
+            let grown = !stale
+                && previous.as_ref().is_some_and(|(k, _)| {
+                    k.status == Status::Streaming
+                        && k.width == key.width
+                        && k.error_len == key.error_len
+                        && k.len <= key.len
+                });
+            let mut lines = previous.map(|(_, l)| l).unwrap_or_default();
+            let stream = entry.stream.get_or_insert_with(StreamingMarkdown::new);
+            if !grown {
+                *stream = StreamingMarkdown::new();
+                lines.clear();
+            }
+            streaming_lines(msg, self.width, &self.theme, stream, &mut lines);
+            lines
+        } else {
+            entry.stream = None;
+            message_lines(msg, self.width, &self.theme)
+        };
         self.layout_calls += 1;
         self.heights.set(index, lines.len());
         entry.len = msg.content.len();
@@ -438,6 +462,7 @@ impl Entry {
             id: msg.id,
             len: msg.content.len(),
             layout: None,
+            stream: None,
         }
     }
 
@@ -507,30 +532,13 @@ pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'stat
     if width == 0 {
         return Vec::new();
     }
-    let (who, who_style) = match msg.role {
-        Role::User => ("You", theme.user),
-        Role::Assistant => ("Interviewer", theme.assistant),
-        Role::System => ("System", theme.system),
-    };
-    let mut header = vec![
-        Span::styled(who, who_style),
-        Span::styled(
-            format!(" · {}", timefmt::clock(msg.created_at)),
-            theme.muted,
-        ),
-    ];
-    match msg.status {
-        Status::Complete => {}
-        Status::Streaming => header.push(Span::styled(" · streaming…", theme.muted)),
-        Status::Interrupted => header.push(Span::styled(" · interrupted", theme.warn)),
-        Status::Error => header.push(Span::styled(" · failed", theme.error)),
+    if is_streaming_reply(msg) {
+        let mut lines = Vec::new();
+        streaming_lines(msg, width, theme, &mut StreamingMarkdown::new(), &mut lines);
+        return lines;
     }
-    let mut lines = wrap_spans(&header, &WrapOptions::new(width));
-
+    let mut lines = header_lines(msg, width, theme);
     let body = match msg.role {
-        Role::Assistant if msg.status == Status::Streaming => {
-            markdown_lines_partial(&msg.content, width, theme)
-        }
         Role::Assistant => markdown_lines(&msg.content, width, theme),
         Role::User => wrap_text(&sanitize::for_terminal(&msg.content), theme.text, width),
         Role::System => wrap_text(&sanitize::for_terminal(&msg.content), theme.muted, width),
@@ -552,6 +560,63 @@ pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'stat
     }
     lines.push(Line::default());
     lines
+}
+
+/// An interviewer reply still arriving: laid out block by block as it grows.
+fn is_streaming_reply(msg: &Message) -> bool {
+    msg.role == Role::Assistant && msg.status == Status::Streaming
+}
+
+/// Who spoke, when, and the state of the reply.
+fn header_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let (who, who_style) = match msg.role {
+        Role::User => ("You", theme.user),
+        Role::Assistant => ("Interviewer", theme.assistant),
+        Role::System => ("System", theme.system),
+    };
+    let mut header = vec![
+        Span::styled(who, who_style),
+        Span::styled(
+            format!(" · {}", timefmt::clock(msg.created_at)),
+            theme.muted,
+        ),
+    ];
+    match msg.status {
+        Status::Complete => {}
+        Status::Streaming => header.push(Span::styled(" · streaming…", theme.muted)),
+        Status::Interrupted => header.push(Span::styled(" · interrupted", theme.warn)),
+        Status::Error => header.push(Span::styled(" · failed", theme.error)),
+    }
+    wrap_spans(&header, &WrapOptions::new(width))
+}
+
+/// A streaming reply's lines in `lines`, which holds its previous layout (header,
+/// body, trailer) when `stream` holds the matching state, or is empty with a fresh
+/// `stream`: the header is kept, the finished blocks too, and only the tail is laid
+/// out again. The same lines as a full layout of the reply as it is now.
+fn streaming_lines(
+    msg: &Message,
+    width: u16,
+    theme: &Theme,
+    stream: &mut StreamingMarkdown,
+    lines: &mut Vec<Line<'static>>,
+) {
+    if width == 0 {
+        lines.clear();
+        return;
+    }
+    let header = header_lines(msg, width, theme);
+    let base = header.len();
+    if lines.len() < base || lines[..base] != header[..] {
+        lines.clear();
+        lines.extend(header);
+        *stream = StreamingMarkdown::new();
+    }
+    stream.update(&msg.content, width, theme, lines, base);
+    if lines.len() == base {
+        lines.push(Line::styled("…", theme.muted));
+    }
+    lines.push(Line::default());
 }
 
 #[cfg(test)]
@@ -797,5 +862,65 @@ mod tests {
                 .iter()
                 .any(|l| l.starts_with("MESSAGE"))
         );
+    }
+
+    /// The layout a streaming reply would get from scratch: header, the partial
+    /// markdown of everything so far, the blank line.
+    fn from_scratch(m: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+        let mut lines = header_lines(m, width, theme);
+        let body = super::super::markdown::markdown_lines_partial(&m.content, width, theme);
+        if body.is_empty() {
+            lines.push(Line::styled("…", theme.muted));
+        }
+        lines.extend(body);
+        lines.push(Line::default());
+        lines
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// However a reply streams in, the pane shows what a full layout shows.
+        #[test]
+        fn a_streaming_reply_lays_out_like_a_full_layout(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Word", " ", "\n", "\n\n", "- ", "1. ", "# ", "> ", "```", "---",
+                    "| a | b |", "|---|---|", "`code`", "**bold**", "日本", "[x]: /u",
+                ]),
+                0..80,
+            ),
+            cuts in proptest::collection::vec(0usize..80, 0..10),
+            width in 8u16..60,
+        ) {
+            let theme = Theme::no_color();
+            let mut msgs = conversation(3);
+            msgs.push(msg(4, Role::Assistant, ""));
+            msgs[3].status = Status::Streaming;
+            let mut layout = MessageLayout::new(theme.clone());
+            let mut cuts = cuts;
+            cuts.push(pieces.len());
+            cuts.sort_unstable();
+            let mut done = 0;
+            for cut in cuts {
+                let cut = cut.clamp(done, pieces.len());
+                for p in &pieces[done..cut] {
+                    msgs[3].content.push_str(p);
+                }
+                done = cut;
+                let view = layout.view(&msgs, width, 1000);
+                let mut expected: Vec<Line<'static>> = Vec::new();
+                for m in &msgs[..3] {
+                    expected.extend(message_lines(m, width, &theme));
+                }
+                expected.extend(from_scratch(&msgs[3], width, &theme));
+                proptest::prop_assert_eq!(&view.lines, &expected);
+            }
+            // The reply completes: one full layout, the same as a fresh one.
+            msgs[3].status = Status::Complete;
+            let view = layout.view(&msgs, width, 1000);
+            let fresh = MessageLayout::new(theme.clone()).view(&msgs, width, 1000);
+            proptest::prop_assert_eq!(view.lines, fresh.lines);
+        }
     }
 }

@@ -11,7 +11,7 @@
 //! stays put as tokens arrive (an unclosed fence is a code block up to the end; a
 //! trailing line that could still turn the paragraph above into a heading is held back).
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
@@ -27,12 +27,113 @@ pub fn markdown_lines(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static
     Renderer::new(width, theme).run(&text)
 }
 
+const OPTIONS: Options = Options::ENABLE_STRIKETHROUGH
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_TABLES);
+
 /// Renders markdown that is still arriving: like [`markdown_lines`], but a trailing
 /// `---`/`===` line is held back until the next token shows whether it underlines a
 /// heading or starts something else, so the paragraph above does not flash as a heading.
 pub fn markdown_lines_partial(text: &str, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     let text = sanitize::for_terminal(text);
     Renderer::new(width, theme).run(stable_prefix(&text))
+}
+
+/// A reply being laid out while it streams, at a cost per update that does not grow
+/// with the reply: the blocks that are finished are laid out once and kept, and only
+/// the tail (the last top-level block, or the blocks still starting on an unfinished
+/// line) is parsed and wrapped again.
+///
+/// The lines are exactly those of [`markdown_lines_partial`] on the whole text, for any
+/// way the text arrives. That holds because CommonMark decides block structure line by
+/// line: once a top-level block has started on a complete line, the blocks above it are
+/// closed for good. The one thing that reaches across blocks, a link reference
+/// definition (`[label]: url`), turns the incremental path off for that reply.
+///
+/// It writes into the caller's line buffer (`out[base..]`), so the finished lines are
+/// neither rebuilt nor copied on each update.
+#[derive(Debug, Default, Clone)]
+pub struct StreamingMarkdown {
+    width: u16,
+    /// Bytes of the raw text whose complete lines are sanitised into `clean`.
+    raw_lines: usize,
+    /// The sanitised complete lines (raw `..raw_lines`).
+    clean: String,
+    /// Where the tail starts in `clean`: everything before is laid out for good.
+    done_bytes: usize,
+    /// Lines (after `base`) that belong to the finished blocks.
+    done_lines: usize,
+    /// A reference definition may be present: lay out the whole text each time.
+    whole: bool,
+    /// Reused for the tail's text.
+    scratch: String,
+}
+
+impl StreamingMarkdown {
+    pub fn new() -> StreamingMarkdown {
+        StreamingMarkdown::default()
+    }
+
+    /// Brings `out[base..]` up to date with `text`, which has grown (or is new). A
+    /// different width, or text that is shorter than before, starts over.
+    pub fn update(
+        &mut self,
+        text: &str,
+        width: u16,
+        theme: &Theme,
+        out: &mut Vec<Line<'static>>,
+        base: usize,
+    ) {
+        if width != self.width
+            || text.len() < self.raw_lines
+            || !text.is_char_boundary(self.raw_lines)
+            || out.len() < base + self.done_lines
+        {
+            *self = StreamingMarkdown {
+                width,
+                scratch: std::mem::take(&mut self.scratch),
+                clean: std::mem::take(&mut self.clean),
+                ..StreamingMarkdown::default()
+            };
+            self.clean.clear();
+        }
+        out.truncate(base + self.done_lines);
+        if self.whole {
+            out.extend(markdown_lines_partial(text, width, theme));
+            return;
+        }
+        // Sanitise newly completed lines once; the unfinished last line each time (the
+        // sanitiser's only state is the previous character, and a line start has none).
+        if let Some(nl) = text[self.raw_lines..].rfind('\n') {
+            let end = self.raw_lines + nl + 1;
+            self.clean
+                .push_str(&sanitize::for_terminal(&text[self.raw_lines..end]));
+            self.raw_lines = end;
+        }
+        self.scratch.clear();
+        self.scratch.push_str(&self.clean[self.done_bytes..]);
+        self.scratch
+            .push_str(&sanitize::for_terminal(&text[self.raw_lines..]));
+        if self.scratch.contains("]:") {
+            self.whole = true;
+            self.done_lines = 0;
+            self.done_bytes = 0;
+            out.truncate(base);
+            out.extend(markdown_lines_partial(text, width, theme));
+            return;
+        }
+        let mut renderer = Renderer::new(width, theme);
+        renderer.before = out[base..].last().map(is_blank);
+        let (lines, boundary) = renderer.run_tail(
+            stable_prefix(&self.scratch),
+            self.clean.len() - self.done_bytes,
+        );
+        out.extend(lines);
+        if let Some((bytes, lines)) = boundary {
+            self.done_bytes += bytes;
+            self.done_lines += lines;
+        }
+    }
 }
 
 /// `text` minus an unfinished last line made only of `-` or `=` that follows a
@@ -78,7 +179,14 @@ struct CodeBlock {
 struct Table {
     rows: Vec<(bool, Vec<Vec<Span<'static>>>)>,
     in_head: bool,
+    alignments: Vec<Alignment>,
 }
+
+/// Between two table columns.
+const COLUMN_GAP: &str = " │ ";
+/// A column is not made narrower than this (or its widest cell, if less) before the
+/// table turns into a list.
+const MIN_COLUMN: usize = 6;
 
 struct Renderer<'t> {
     theme: &'t Theme,
@@ -95,6 +203,10 @@ struct Renderer<'t> {
     links: Vec<(String, usize)>,
     table: Option<Table>,
     heading: Option<HeadingLevel>,
+    /// Lines drawn before this text (by an earlier render of the blocks above): `None`
+    /// when there are none, else whether the last of them is blank. Decides the gap
+    /// before the first block.
+    before: Option<bool>,
 }
 
 impl<'t> Renderer<'t> {
@@ -111,6 +223,7 @@ impl<'t> Renderer<'t> {
             links: Vec::new(),
             table: None,
             heading: None,
+            before: None,
         }
     }
 
@@ -118,11 +231,46 @@ impl<'t> Renderer<'t> {
         if self.width == 0 {
             return Vec::new();
         }
-        let options =
-            Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES;
-        for event in Parser::new_ext(text, options) {
+        for event in Parser::new_ext(text, OPTIONS) {
             self.event(event);
         }
+        self.finish()
+    }
+
+    /// Like [`Renderer::run`], and also says where the last top-level block that starts
+    /// on a complete line begins: (byte offset of its line in `text`, lines drawn
+    /// before it). Everything before that point is final, whatever text follows.
+    /// Only blocks starting before `limit` count.
+    fn run_tail(
+        mut self,
+        text: &str,
+        limit: usize,
+    ) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
+        if self.width == 0 {
+            return (Vec::new(), None);
+        }
+        // Bytes up to and including the last newline: the complete lines.
+        let complete = text.rfind('\n').map_or(0, |i| i + 1).min(limit);
+        let mut depth = 0_usize;
+        let mut boundary = None;
+        for (event, range) in Parser::new_ext(text, OPTIONS).into_offset_iter() {
+            if depth == 0 && matches!(event, Event::Start(_) | Event::Rule) {
+                let line = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                if line > 0 && range.start < complete {
+                    boundary = Some((line, self.out.len()));
+                }
+            }
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            self.event(event);
+        }
+        (self.finish(), boundary)
+    }
+
+    fn finish(mut self) -> Vec<Line<'static>> {
         // A stream cut mid-block leaves text unflushed (pulldown-cmark closes every tag
         // at the end of input, but be safe).
         self.flush_inline();
@@ -150,7 +298,9 @@ impl<'t> Renderer<'t> {
             if let Some((_, cells)) = table.rows.last_mut()
                 && let Some(cell) = cells.last_mut()
             {
-                cell.push(Span::styled(text.to_string(), style));
+                // A cell is one logical line, measured as drawn: no tab stops.
+                let text = text.replace(['\t', '\n'], " ");
+                cell.push(Span::styled(text, style));
             }
             return;
         }
@@ -282,10 +432,13 @@ impl<'t> Renderer<'t> {
                     marker_drawn: false,
                 });
             }
-            Tag::Table(_) => {
+            Tag::Table(alignments) => {
                 self.flush_inline();
                 self.block_gap();
-                self.table = Some(Table::default());
+                self.table = Some(Table {
+                    alignments,
+                    ..Table::default()
+                });
             }
             Tag::TableHead => {
                 if let Some(t) = self.table.as_mut() {
@@ -420,14 +573,17 @@ impl<'t> Renderer<'t> {
     /// A blank line between blocks, except at the start and inside list items (lists
     /// stay compact). The blank line keeps the quote bars so a quote reads as one.
     fn block_gap(&mut self) {
-        if self.out.is_empty() || self.in_item() {
+        if self.in_item() {
             return;
         }
-        if self.out.last().is_some_and(|l| {
-            l.spans
-                .iter()
-                .all(|s| s.content.trim().is_empty() || s.content.trim() == "│")
-        }) {
+        let blank = match self.out.last() {
+            Some(l) => is_blank(l),
+            None => match self.before {
+                Some(blank) => blank,
+                None => return,
+            },
+        };
+        if blank {
             return;
         }
         let bars: Vec<Span<'static>> = self
@@ -533,35 +689,198 @@ impl<'t> Renderer<'t> {
         }
     }
 
-    /// Tables: one line per row, cells separated by `│`, a rule under the header. Wide
-    /// tables wrap like prose rather than being cut.
+    /// Tables: columns aligned and separated by `│`, a rule under the header, long
+    /// cells wrapped inside their column. Columns wider than the pane are narrowed
+    /// (the widest first); when even narrow columns cannot fit, each row becomes a list
+    /// item of `header: value` lines instead.
     fn flush_table(&mut self) {
-        let Some(table) = self.table.take() else {
+        let Some(mut table) = self.table.take() else {
             return;
         };
+        let columns = table.rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+        if columns == 0 {
+            return;
+        }
+        for (_, cells) in &mut table.rows {
+            cells.resize_with(columns, Vec::new);
+        }
+        let indent = spans_width(&self.prefix_peek());
+        let room = usize::from(self.width).saturating_sub(indent);
+        match column_widths(&table, columns, room) {
+            Some(widths) => self.table_grid(table, &widths),
+            None => self.table_list(table),
+        }
+    }
+
+    /// The prefix of the next line without drawing a pending list marker.
+    fn prefix_peek(&self) -> Vec<Span<'static>> {
+        self.containers
+            .iter()
+            .map(|c| match c {
+                Container::Quote => Span::raw("│ "),
+                Container::Item { marker, .. } => Span::raw(" ".repeat(display_width(marker))),
+            })
+            .collect()
+    }
+
+    fn table_grid(&mut self, table: Table, widths: &[usize]) {
         let theme = self.theme;
-        for (head, cells) in table.rows {
-            let mut spans = Vec::new();
-            for (i, cell) in cells.into_iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::styled(" │ ", theme.muted));
+        let rows: Vec<(bool, Vec<Vec<Line<'static>>>)> = table
+            .rows
+            .iter()
+            .map(|(head, cells)| {
+                let wrapped = cells
+                    .iter()
+                    .zip(widths)
+                    .map(|(cell, &w)| wrap_spans(cell, &WrapOptions::new(w as u16)))
+                    .collect();
+                (*head, wrapped)
+            })
+            .collect();
+        // A column wrapped narrower than it was given shrinks to what it uses.
+        let widths: Vec<usize> = (0..widths.len())
+            .map(|i| {
+                rows.iter()
+                    .flat_map(|(_, cells)| cells[i].iter().map(line_width))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
+            .collect();
+        let widths = &widths[..];
+        for (head, wrapped) in rows {
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            for row in 0..height {
+                let mut spans = self.prefix(true);
+                let last = widths.len() - 1;
+                for (i, (lines, &w)) in wrapped.iter().zip(widths).enumerate() {
+                    if i > 0 {
+                        spans.push(Span::styled(COLUMN_GAP, theme.muted));
+                    }
+                    let line = lines.get(row);
+                    let used = line.map_or(0, line_width);
+                    let pad = w.saturating_sub(used);
+                    let align = if head {
+                        Alignment::None
+                    } else {
+                        table.alignments.get(i).copied().unwrap_or(Alignment::None)
+                    };
+                    let (before, after) = match align {
+                        Alignment::Right => (pad, 0),
+                        Alignment::Center => (pad / 2, pad - pad / 2),
+                        Alignment::None | Alignment::Left => (0, pad),
+                    };
+                    if before > 0 {
+                        spans.push(Span::raw(" ".repeat(before)));
+                    }
+                    if let Some(line) = line {
+                        spans.extend(line.spans.iter().cloned());
+                    }
+                    // No trailing spaces after the last column.
+                    if after > 0 && i < last {
+                        spans.push(Span::raw(" ".repeat(after)));
+                    }
                 }
-                spans.extend(cell);
+                self.out.push(Line::from(spans));
             }
-            let first = self.prefix(true);
-            let rest = self.prefix(false);
-            let opts = WrapOptions::new(self.width).prefixes(first, rest);
-            let lines = wrap_spans(&spans, &opts);
-            let rule_w = lines.iter().map(line_width).max().unwrap_or(0);
-            self.out.extend(lines);
             if head {
-                let mut prefix = self.prefix(false);
-                let w = rule_w.saturating_sub(spans_width(&prefix));
-                prefix.push(Span::styled("─".repeat(w), theme.rule));
-                self.push_fitted(prefix);
+                let mut spans = self.prefix(false);
+                let rule: Vec<String> = widths.iter().map(|&w| "─".repeat(w)).collect();
+                spans.push(Span::styled(rule.join("─┼─"), theme.rule));
+                self.push_fitted(spans);
             }
         }
     }
+
+    /// Each body row as a list item: `header: value`, one column per line.
+    fn table_list(&mut self, table: Table) {
+        let theme = self.theme;
+        let mut rows = table.rows.into_iter().peekable();
+        let head = match rows.peek() {
+            Some((true, _)) => rows.next().map(|(_, cells)| cells),
+            _ => None,
+        };
+        for (_, cells) in rows {
+            let mut marker = true;
+            for (i, cell) in cells.into_iter().enumerate() {
+                let label = head
+                    .as_ref()
+                    .and_then(|h| h.get(i))
+                    .filter(|l| spans_width(l) > 0);
+                if label.is_none() && spans_width(&cell) == 0 {
+                    continue;
+                }
+                let mut spans: Vec<Span<'static>> = Vec::new();
+                if let Some(label) = label {
+                    spans.extend(label.iter().cloned());
+                    spans.push(Span::styled(": ", theme.strong));
+                }
+                spans.extend(cell);
+                let mut first = self.prefix(true);
+                let mut rest = self.prefix(false);
+                first.push(if marker {
+                    Span::styled("• ", theme.list_marker)
+                } else {
+                    Span::raw("  ")
+                });
+                rest.push(Span::raw("  "));
+                marker = false;
+                let opts = WrapOptions::new(self.width).prefixes(first, rest);
+                self.out.extend(wrap_spans(&spans, &opts));
+            }
+        }
+    }
+}
+
+/// Column widths that fit `room` columns of text (gaps included), narrowing the widest
+/// columns first but none below [`MIN_COLUMN`] (or its widest cell); `None` when even
+/// that does not fit.
+fn column_widths(table: &Table, columns: usize, room: usize) -> Option<Vec<usize>> {
+    let mut natural = vec![0_usize; columns];
+    let mut word = vec![0_usize; columns];
+    for (_, cells) in &table.rows {
+        for (i, cell) in cells.iter().enumerate() {
+            natural[i] = natural[i].max(spans_width(cell));
+            let longest = cell
+                .iter()
+                .flat_map(|s| s.content.split(' '))
+                .map(display_width)
+                .max()
+                .unwrap_or(0);
+            word[i] = word[i].max(longest);
+        }
+    }
+    let gaps = display_width(COLUMN_GAP) * (columns - 1);
+    let text_room = room.checked_sub(gaps)?;
+    // Never below 1, so an empty column still exists.
+    let floor: Vec<usize> = natural
+        .iter()
+        .zip(&word)
+        .map(|(&n, &w)| n.min(w.clamp(MIN_COLUMN, 2 * MIN_COLUMN)).max(1))
+        .collect();
+    if floor.iter().sum::<usize>() > text_room {
+        return None;
+    }
+    let mut widths = natural.iter().map(|&n| n.max(1)).collect::<Vec<_>>();
+    let mut total: usize = widths.iter().sum();
+    while total > text_room {
+        // Narrow the widest column that can still give (the first of equals).
+        let (i, _) = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| **w > floor[*i])
+            .max_by_key(|(i, w)| (**w, std::cmp::Reverse(*i)))?;
+        widths[i] -= 1;
+        total -= 1;
+    }
+    Some(widths)
+}
+
+/// A line that separates blocks already: empty, spaces, or only quote bars.
+fn is_blank(line: &Line<'_>) -> bool {
+    line.spans
+        .iter()
+        .all(|s| s.content.trim().is_empty() || s.content.trim() == "│")
 }
 
 fn spans_width(spans: &[Span<'_>]) -> usize {
@@ -571,6 +890,7 @@ fn spans_width(spans: &[Span<'_>]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn text(lines: &[Line<'_>]) -> Vec<String> {
         lines
@@ -665,10 +985,186 @@ mod tests {
     }
 
     #[test]
-    fn tables_render_as_rows() {
+    fn tables_align_their_columns() {
         assert_eq!(
             md("| a | b |\n|---|---|\n| 1 | 2 |", 20),
-            ["a │ b", "─────", "1 │ 2"]
+            ["a │ b", "──┼──", "1 │ 2"]
         );
+        assert_eq!(
+            md(
+                "| Competency | Score |\n|---|--:|\n| Structure | 4 |\n| Depth of detail | 10 |",
+                40
+            ),
+            [
+                "Competency      │ Score",
+                "────────────────┼──────",
+                "Structure       │     4",
+                "Depth of detail │    10",
+            ]
+        );
+    }
+
+    #[test]
+    fn long_cells_wrap_inside_their_column() {
+        let table = "| Skill | Notes |\n|---|---|\n| Ownership | Took the outage end to end and wrote the review |\n| Tests | Good |";
+        assert_eq!(
+            md(table, 30),
+            [
+                "Skill     │ Notes",
+                "──────────┼─────────────────",
+                "Ownership │ Took the outage",
+                "          │ end to end and",
+                "          │ wrote the review",
+                "Tests     │ Good",
+            ]
+        );
+        for line in markdown_lines(table, 30, &Theme::no_color()) {
+            assert!(line_width(&line) <= 30);
+        }
+    }
+
+    #[test]
+    fn a_table_too_wide_for_the_pane_becomes_a_list() {
+        let table = "| Competency | Evidence | Score | Next step |\n|---|---|---|---|\n| Structure | STAR used | 4 | Quantify results |";
+        assert_eq!(
+            md(table, 24),
+            [
+                "• Competency: Structure",
+                "  Evidence: STAR used",
+                "  Score: 4",
+                "  Next step: Quantify",
+                "  results",
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_keep_the_list_indent() {
+        assert_eq!(
+            md("- item\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |", 20),
+            ["• item", "  a │ b", "  ──┼──", "  1 │ 2"]
+        );
+    }
+
+    #[test]
+    fn inline_code_is_styled_without_backticks() {
+        let t = Theme::default();
+        let lines = markdown_lines("run `cargo test` now", 40, &t);
+        assert_eq!(text(&lines), ["run cargo test now"]);
+        let code = lines[0]
+            .spans
+            .iter()
+            .find(|s| s.content == "cargo test")
+            .expect("a span of its own");
+        assert_eq!(code.style, t.text.patch(t.code_inline));
+        assert!(code.style.bg.is_some(), "code has a background");
+    }
+
+    /// Markdown-ish text made of the pieces that change block structure.
+    fn markdownish() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("\n"),
+            Just("\n\n"),
+            Just("# "),
+            Just("## "),
+            Just("#"),
+            Just("- "),
+            Just("* "),
+            Just("+ "),
+            Just("1. "),
+            Just("2) "),
+            Just("> "),
+            Just("```"),
+            Just("~~~"),
+            Just("    "),
+            Just("  "),
+            Just(" "),
+            Just("\t"),
+            Just("---"),
+            Just("==="),
+            Just("| a | b |"),
+            Just("|---|---|"),
+            Just("|"),
+            Just("word"),
+            Just("longer words that wrap around"),
+            Just("**"),
+            Just("*"),
+            Just("_"),
+            Just("`"),
+            Just("[ ] "),
+            Just("<div>"),
+            Just("<!-- "),
+            Just("-->"),
+            Just("日本語"),
+            Just("[a]"),
+            Just("]:"),
+            Just("(http://x.y)"),
+            Just("\u{2028}"),
+            Just("\u{1b}[2J"),
+            Just("\r\n"),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    fn cuts(text: &str, at: &[usize]) -> Vec<usize> {
+        let mut cuts: Vec<usize> = at
+            .iter()
+            .map(|&a| {
+                let mut a = a % (text.len() + 1);
+                while !text.is_char_boundary(a) {
+                    a -= 1;
+                }
+                a
+            })
+            .collect();
+        cuts.push(text.len());
+        cuts.sort_unstable();
+        cuts
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        /// However the text arrives, the streamed layout is the whole layout.
+        #[test]
+        fn streaming_layout_is_the_whole_layout(
+            text in markdownish(),
+            at in proptest::collection::vec(0usize..4096, 0..12),
+            width in 1u16..50,
+        ) {
+            let theme = Theme::no_color();
+            let mut stream = StreamingMarkdown::new();
+            let header = Line::from("header");
+            let mut out = vec![header.clone()];
+            for end in cuts(&text, &at) {
+                let prefix = &text[..end];
+                stream.update(prefix, width, &theme, &mut out, 1);
+                prop_assert_eq!(&out[0], &header);
+                let whole = markdown_lines_partial(prefix, width, &theme);
+                prop_assert_eq!(&out[1..], &whole[..], "text {:?}", prefix);
+            }
+        }
+    }
+
+    #[test]
+    fn streaming_keeps_finished_blocks_and_parses_only_the_tail() {
+        let theme = Theme::no_color();
+        let mut stream = StreamingMarkdown::new();
+        let mut out = Vec::new();
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&format!("Paragraph {i} with some words.\n\n"));
+            stream.update(&text, 30, &theme, &mut out, 0);
+        }
+        assert_eq!(out, markdown_lines_partial(&text, 30, &theme));
+        // Only the last paragraph is left to parse.
+        assert!(
+            stream.clean.len() - stream.done_bytes < 40,
+            "{}",
+            stream.clean.len() - stream.done_bytes
+        );
+        // A width change starts over and is still right.
+        stream.update(&text, 20, &theme, &mut out, 0);
+        assert_eq!(out, markdown_lines_partial(&text, 20, &theme));
     }
 }

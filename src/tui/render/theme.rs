@@ -86,7 +86,9 @@ impl Theme {
             emphasis: Style::new().add_modifier(Modifier::ITALIC),
             strong: bold,
             strikethrough: Style::new().add_modifier(Modifier::CROSSED_OUT),
-            code_inline: fg(Color::Yellow),
+            // Code on the code block's background, so it reads as code without the
+            // backticks.
+            code_inline: bg(Color::Indexed(236)).patch(fg(Color::Indexed(229))),
             // A light foreground with the dark background, so code stays readable on
             // light terminal themes too.
             code_block: bg(Color::Indexed(236)).patch(fg(Color::Indexed(252))),

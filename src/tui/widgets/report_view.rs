@@ -49,6 +49,11 @@ pub struct QuestionFeedback {
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
     pub better_answer: Option<String>,
+    /// The answer's own score, 1–5, when the report gives one.
+    pub score: Option<u8>,
+    /// Points of a good answer this answer covered, and those it missed.
+    pub covered: Vec<String>,
+    pub missing: Vec<String>,
 }
 
 /// What the report view shows.
@@ -103,6 +108,9 @@ impl ReportModel {
                     strengths: q.strengths.clone(),
                     improvements: q.improvements.clone(),
                     better_answer: non_empty(&q.better_answer),
+                    score: q.score,
+                    covered: q.covered.clone(),
+                    missing: q.missing.clone(),
                 })
                 .collect(),
             top_improvements: r.top_improvements.clone(),
@@ -378,8 +386,39 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
                 display_width(&num),
             );
             let indent = " ".repeat(display_width(&num));
+            if let Some(score) = q.score {
+                out.para(
+                    &[
+                        Span::styled("Score ", t.emphasis),
+                        Span::styled(
+                            format!(
+                                "{}{}",
+                                "■".repeat(usize::from(score.min(5))),
+                                "□".repeat(5 - usize::from(score.min(5)))
+                            ),
+                            t.strong,
+                        ),
+                        Span::styled(format!(" {score}/5"), t.text),
+                    ],
+                    &indent,
+                );
+            }
             if let Some(a) = &q.answer_summary {
                 out.text(&format!("*You said:* {a}"), t.muted, &indent, t);
+            }
+            for c in &q.covered {
+                out.hanging(
+                    &[Span::styled(sanitize::for_terminal_line(c), t.muted)],
+                    Span::styled(format!("{indent}☑ "), t.ok),
+                    indent.len() + 2,
+                );
+            }
+            for m in &q.missing {
+                out.hanging(
+                    &[Span::styled(sanitize::for_terminal_line(m), t.muted)],
+                    Span::styled(format!("{indent}☐ "), t.warn),
+                    indent.len() + 2,
+                );
             }
             for s in &q.strengths {
                 out.hanging(
@@ -528,6 +567,9 @@ mod tests {
                 strengths: vec!["Specific situation".into()],
                 improvements: vec!["Say what you did, not the team".into()],
                 better_answer: Some("In 2023 I…".into()),
+                score: Some(3),
+                covered: vec!["A specific situation".into()],
+                missing: vec!["A measurable result".into()],
             }],
             top_improvements: vec!["Quantify impact".into()],
             study_plan: vec!["Write three STAR stories".into()],

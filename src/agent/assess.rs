@@ -1,0 +1,630 @@
+//! One answer judged against what a good answer to its question contains: the
+//! question's checklist (from the bank, or the interview type's general one),
+//! which points the answer covers and with which words, a 1–5 score, and the one
+//! next step that would improve it most.
+//!
+//! Each interview type is judged on its own terms: behavioural answers on the
+//! STAR parts, ownership and a measurable result; technical ones on reasoning,
+//! correctness checks and trade-offs; system design on requirements, sizing,
+//! trade-offs and failure modes; HR answers on being specific, honest and brief.
+
+use super::bank::{BankQuestion, CheckPoint};
+use super::heuristics::{self, AnswerSignals};
+use super::probe::{self, Coverage, Probe, Text};
+use super::turns::{self, TurnKind};
+use crate::domain::InterviewType;
+
+/// One checklist point and whether the answer covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointCheck {
+    pub point: String,
+    pub probe: Option<Probe>,
+    /// The candidate's words that cover the point; `None` when it is missing.
+    pub quote: Option<String>,
+}
+
+impl PointCheck {
+    pub fn covered(&self) -> bool {
+        self.quote.is_some()
+    }
+}
+
+/// An answer judged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub kind: InterviewType,
+    pub signals: AnswerSignals,
+    pub coverage: Coverage,
+    pub points: Vec<PointCheck>,
+    /// 1 to 5.
+    pub score: u8,
+    /// The quoted words that earned the score, best first.
+    pub evidence: Vec<String>,
+    /// The answer shares almost nothing with the question's subject.
+    pub off_topic: bool,
+    /// The one change that would improve this answer most.
+    pub next_step: String,
+}
+
+impl Assessment {
+    pub fn covered(&self) -> Vec<String> {
+        self.points
+            .iter()
+            .filter(|p| p.covered())
+            .map(|p| p.point.clone())
+            .collect()
+    }
+
+    pub fn missing(&self) -> Vec<String> {
+        self.points
+            .iter()
+            .filter(|p| !p.covered())
+            .map(|p| p.point.clone())
+            .collect()
+    }
+}
+
+/// The general checklist of an interview type, for questions not from the bank.
+fn generic_checklist(kind: InterviewType) -> Vec<CheckPoint> {
+    let points: &[(&str, Probe)] = match kind {
+        InterviewType::Behavioral => &[
+            (
+                "The situation: when, where, what was at stake",
+                Probe::Situation,
+            ),
+            ("Your own part, told in the first person", Probe::OwnRole),
+            ("What you did, step by step", Probe::Action),
+            ("A concrete result of what you did", Probe::Result),
+            ("A number on the result", Probe::Numbers),
+            ("What you learned from it", Probe::Lesson),
+        ],
+        InterviewType::Technical => &[
+            ("Reasoning said aloud: why each step", Probe::Reasoning),
+            (
+                "Alternatives weighed and the trade-off named",
+                Probe::Tradeoffs,
+            ),
+            (
+                "How you would check it is correct (tests, edge cases)",
+                Probe::Correctness,
+            ),
+            ("A concrete example from your own work", Probe::Example),
+        ],
+        InterviewType::SystemDesign => &[
+            (
+                "Clarified requirements and stated assumptions",
+                Probe::Requirements,
+            ),
+            (
+                "A sizing of the problem: users, requests per second, storage",
+                Probe::Scale,
+            ),
+            (
+                "A high-level design: the main components and the flow",
+                Probe::Action,
+            ),
+            ("Choices justified against an alternative", Probe::Tradeoffs),
+            (
+                "Failure modes and how the design survives them",
+                Probe::FailureModes,
+            ),
+        ],
+        InterviewType::Hr => &[
+            (
+                "Specific to this role and company, not generic",
+                Probe::Example,
+            ),
+            ("The reasons behind your answer", Probe::Reasoning),
+            ("A concrete example from your experience", Probe::Example),
+            ("Said briefly and plainly", Probe::Reasoning),
+        ],
+        InterviewType::General => &[
+            ("A concrete example from your own work", Probe::Example),
+            ("Why: the reasons behind your choices", Probe::Reasoning),
+            ("A concrete result", Probe::Result),
+            ("What you learned from it", Probe::Lesson),
+        ],
+    };
+    points
+        .iter()
+        .map(|(point, probe)| CheckPoint {
+            point: (*point).to_string(),
+            probe: Some(*probe),
+            cues: Vec::new(),
+        })
+        .collect()
+}
+
+/// The probes each type is judged on, besides its checklist.
+fn key_probes(kind: InterviewType) -> &'static [Probe] {
+    match kind {
+        InterviewType::Behavioral => &[
+            Probe::Situation,
+            Probe::OwnRole,
+            Probe::Action,
+            Probe::Result,
+            Probe::Numbers,
+            Probe::Lesson,
+        ],
+        InterviewType::Technical => &[
+            Probe::Reasoning,
+            Probe::Tradeoffs,
+            Probe::Correctness,
+            Probe::Action,
+        ],
+        InterviewType::SystemDesign => &[
+            Probe::Requirements,
+            Probe::Scale,
+            Probe::Tradeoffs,
+            Probe::FailureModes,
+            Probe::Reasoning,
+        ],
+        InterviewType::Hr => &[Probe::Example, Probe::Reasoning],
+        InterviewType::General => &[
+            Probe::Example,
+            Probe::Result,
+            Probe::Reasoning,
+            Probe::Lesson,
+        ],
+    }
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Stock phrases that say nothing about this candidate.
+const CLICHES: &[&str] = &[
+    "perfectionist",
+    "i work too hard",
+    "work too hard",
+    "team player",
+    "passionate",
+    "hard worker",
+    "hard-working",
+    "hardworking",
+    "go-getter",
+    "synergy",
+    "rockstar",
+    "ninja",
+    "people person",
+    "think outside the box",
+    "outside the box",
+    "give 110",
+    "great company",
+    "amazing company",
+    "great culture",
+    "i love the culture",
+    "dream job",
+    "any company",
+    "innovative company",
+    "leader in your industry",
+    "industry leader",
+    "heard great things",
+    "great opportunity",
+    "grow and develop",
+    "develop my skills",
+    "new challenges",
+    "exciting opportunity",
+];
+
+/// Words an interviewer hears as a red flag whatever the question: contempt for
+/// others, evasion, promises nobody can keep, plans to break an agreement.
+const RED_FLAGS: &[&str] = &[
+    "terrible",
+    "nightmare",
+    "lazy",
+    "i hate",
+    "awful",
+    "incompetent",
+    "toxic",
+    "idiot",
+    "useless",
+    "micromanag",
+    "takes credit",
+    "had enough",
+    "can't stand",
+    "stupid",
+    "their fault",
+    "not my fault",
+    "wasn't my fault",
+    "blame them",
+    "rather not get into",
+    "rather not say",
+    "it's complicated",
+    "leave it at that",
+    "figure that out later",
+    "have to check my",
+    "off the top of my head",
+    "whatever it takes",
+    "any time",
+    "anytime",
+    "always available",
+    "evenings and weekends",
+    "thrive on",
+    "i love working hard",
+    "eighty-hour",
+    "80-hour",
+    "24/7",
+    "just stop going",
+    "can't really do anything",
+    "they can't do anything",
+    "whatever you want",
+    "whatever you need",
+    "whenever you need",
+    "whenever, really",
+    "any salary",
+    "anything is fine",
+    "i'll take anything",
+    "desperate",
+    "ridiculous",
+    "frankly",
+    "proven right",
+    "i was right",
+    "that's how it goes",
+    "should have been caught",
+    "wasn't really my",
+    "wasn't really a single",
+    "not really my",
+    "not my job",
+    "any load",
+    "infinitely",
+    "web scale",
+    "never fails",
+    "can't fail",
+];
+
+/// Judges `answer` (all the candidate said to one question, follow-ups included)
+/// against the question's checklist. `clarifying` are the clarifying questions
+/// the candidate asked first (they show the requirements were explored).
+pub fn assess(
+    bank: Option<&BankQuestion>,
+    kind: InterviewType,
+    question: &str,
+    answer: &str,
+    clarifying: &[String],
+) -> Assessment {
+    let signals = heuristics::analyse(answer, kind);
+    let mut coverage = probe::detect_with(answer, &signals);
+    if let Some(first) = clarifying.first() {
+        coverage.add(Probe::Requirements, first.trim().to_string());
+    }
+    let text = Text::new(answer);
+    let checklist = bank.map_or_else(|| generic_checklist(kind), |q| q.checklist.clone());
+    let points: Vec<PointCheck> = checklist
+        .iter()
+        .map(|p| PointCheck {
+            point: p.point.clone(),
+            probe: p.probe,
+            quote: point_quote(p, &coverage, &text),
+        })
+        .collect();
+
+    let off_topic = off_topic(bank, question, &checklist, &text);
+    let covered = points.iter().filter(|p| p.covered()).count();
+    let share = covered as f64 / points.len().max(1) as f64;
+    let keys = key_probes(kind);
+    let mut quality =
+        keys.iter().filter(|p| coverage.covers(**p)).count() as f64 / keys.len() as f64;
+    let words = signals.words;
+    let lower = answer.to_lowercase();
+    let cliches = CLICHES.iter().filter(|c| lower.contains(*c)).count();
+    if kind == InterviewType::Hr {
+        // Specific (numbers, names, places, examples), honest (no stock phrases),
+        // brief (40 to 220 words).
+        let names_a_date = answer.split_whitespace().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.starts_with(char::is_uppercase)
+                && MONTHS.contains(&w.to_lowercase().as_str())
+                && w != "May"
+        });
+        // Asking about this team's reality is specific to this role.
+        let asks_about_role = [
+            "could you tell me",
+            "can i ask",
+            "can you tell me",
+            "i'd want to understand",
+            "i'd like to understand",
+            "how often",
+        ]
+        .iter()
+        .any(|p| lower.contains(p));
+        let specific = signals.quantified()
+            || names_a_date
+            || asks_about_role
+            || heuristics::time_or_place(answer).is_some()
+            || coverage.covers(Probe::Example);
+        let brief = (25..=220).contains(&words);
+        quality = (f64::from(u8::from(specific))
+            + f64::from(u8::from(brief))
+            + f64::from(u8::from(cliches == 0))
+            + f64::from(u8::from(coverage.covers(Probe::Reasoning))))
+            / 4.0;
+    }
+    let mut raw = 0.5 * share + 0.5 * quality;
+    let rate = signals.filler_rate();
+    if rate > 6.0 {
+        raw -= 0.2;
+    } else if rate > 3.0 {
+        raw -= 0.1;
+    }
+    if signals.rambling {
+        raw -= 0.1;
+    }
+    if kind == InterviewType::Behavioral && signals.we_heavy() {
+        raw -= 0.1;
+    }
+    raw -= 0.1 * cliches.min(2) as f64;
+    let flags = RED_FLAGS.iter().filter(|f| lower.contains(*f)).count();
+    raw -= 0.2 * flags.min(3) as f64;
+    let mut score = (1.0 + (raw.clamp(0.0, 1.0) * 4.0)).round() as u8;
+    let non_answer = turns::classify(answer, kind) == TurnKind::NonAnswer;
+    let thin = match kind {
+        InterviewType::Hr => 20,
+        _ => heuristics::TOO_SHORT_WORDS,
+    };
+    if non_answer || words < 10 {
+        score = 1;
+    } else if words < thin || off_topic {
+        score = score.min(2);
+    } else if words < 2 * thin && kind != InterviewType::Hr {
+        score = score.min(3);
+    }
+    let score = score.clamp(1, 5);
+
+    let mut evidence: Vec<String> = Vec::new();
+    for p in &points {
+        if let Some(q) = &p.quote
+            && !q.is_empty()
+            && !evidence.contains(q)
+        {
+            evidence.push(q.clone());
+        }
+    }
+    evidence.truncate(3);
+    let next_step = next_step(kind, &points, &coverage, &signals, off_topic, score);
+    Assessment {
+        kind,
+        signals,
+        coverage,
+        points,
+        score,
+        evidence,
+        off_topic,
+        next_step,
+    }
+}
+
+/// The words that cover a checklist point: the detector's for its probe, else
+/// its own cues (one for a short list, two for a long one).
+fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<String> {
+    if let Some(probe) = p.probe
+        && let Some(q) = coverage.quote(probe)
+    {
+        return Some(q.to_string());
+    }
+    if p.cues.is_empty() {
+        return None;
+    }
+    let found: Vec<String> = p
+        .cues
+        .iter()
+        .filter_map(|c| text.find(&format!("{}*", c.to_lowercase())))
+        .collect();
+    let needed = if p.cues.len() <= 4 { 1 } else { 2 };
+    (found.len() >= needed).then(|| found[0].clone())
+}
+
+/// Whether the answer misses the question's subject: it uses almost none of the
+/// subject words of the question and its checklist.
+fn off_topic(
+    bank: Option<&BankQuestion>,
+    question: &str,
+    checklist: &[CheckPoint],
+    text: &Text<'_>,
+) -> bool {
+    // Stories can be told about anything; technical and design questions have a
+    // subject an answer can miss.
+    let Some(q) = bank else {
+        return false;
+    };
+    if !matches!(
+        q.interview_type,
+        InterviewType::Technical | InterviewType::SystemDesign
+    ) {
+        return false;
+    }
+    if text.word_count() < 25 {
+        return false;
+    }
+    let found = |words: &[String]| {
+        words
+            .iter()
+            .filter(|c| text.find(&format!("{c}*")).is_some())
+            .count()
+    };
+    let mut cues: Vec<String> = checklist
+        .iter()
+        .flat_map(|p| p.cues.iter().map(|c| c.to_lowercase()))
+        .filter(|c| c.len() >= 4)
+        .collect();
+    cues.sort();
+    cues.dedup();
+    let mut asked: Vec<String> = question
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 5 && !QUESTION_WORDS.contains(w))
+        .map(|w| w.trim_end_matches('s').to_string())
+        .collect();
+    asked.sort();
+    asked.dedup();
+    if cues.len() < 4 {
+        return false;
+    }
+    // Neither the question's own words nor a tenth of the checklist's.
+    found(&asked) <= 1 && (found(&cues) as f64) < cues.len() as f64 * 0.1
+}
+
+const QUESTION_WORDS: &[&str] = &[
+    "about",
+    "after",
+    "again",
+    "could",
+    "describe",
+    "would",
+    "which",
+    "where",
+    "their",
+    "there",
+    "these",
+    "those",
+    "while",
+    "something",
+    "someone",
+    "yourself",
+    "explain",
+    "design",
+    "think",
+    "happened",
+    "handle",
+    "approach",
+    "thing",
+    "things",
+    "other",
+    "people",
+    "first",
+    "really",
+];
+
+/// The one change that would improve the answer most.
+fn next_step(
+    kind: InterviewType,
+    points: &[PointCheck],
+    coverage: &Coverage,
+    signals: &AnswerSignals,
+    off_topic: bool,
+    score: u8,
+) -> String {
+    if off_topic {
+        return "Answer the question that was asked: name its subject in your first sentence and stay on it.".into();
+    }
+    if signals.too_short && kind != InterviewType::Hr {
+        return match kind {
+            InterviewType::Behavioral | InterviewType::General => {
+                "Tell one specific story: where you were, what you did, and what changed because of it.".into()
+            }
+            _ => "Think aloud: say what you would do first, why, and how you would check it.".into(),
+        };
+    }
+    for probe in Probe::priorities(kind) {
+        if !coverage.covers(*probe)
+            && points
+                .iter()
+                .any(|p| p.probe == Some(*probe) && !p.covered())
+        {
+            return probe_step(*probe).to_string();
+        }
+    }
+    if let Some(p) = points.iter().find(|p| !p.covered()) {
+        return format!("Add the missing point: {}.", lower_first(&p.point));
+    }
+    for probe in Probe::priorities(kind) {
+        if !coverage.covers(*probe) {
+            return probe_step(*probe).to_string();
+        }
+    }
+    if kind == InterviewType::Hr && signals.words > 220 {
+        return "Keep it brief: two or three sentences, then stop and let the interviewer ask."
+            .into();
+    }
+    if signals.filler_rate() > 3.0 {
+        return "Cut the filler words: pause instead, and state each point plainly.".into();
+    }
+    if score >= 4 {
+        "Keep this answer: rehearse it aloud once more and time it to under two minutes.".into()
+    } else {
+        "Go one level deeper: the specific detail of what you did and why.".into()
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What to add when `probe` is missing, as an instruction.
+pub fn probe_step(probe: Probe) -> &'static str {
+    match probe {
+        Probe::Situation => {
+            "Open with one sentence of context: when, where, and what was at stake."
+        }
+        Probe::OwnRole => {
+            "Say what you personally did: \"I\" for your own actions, \"we\" only for the team's."
+        }
+        Probe::Action => "Walk through the actions you took, step by step.",
+        Probe::Result => "End with the result: what changed because of what you did.",
+        Probe::Numbers => {
+            "Put a number on the result: before and after, time or money saved, people affected."
+        }
+        Probe::Reasoning => "Say why: the reason behind each choice.",
+        Probe::Tradeoffs => "Name the alternative you rejected and what your choice costs.",
+        Probe::Stakeholders => "Say who else was involved and how you brought them along.",
+        Probe::Lesson => "Close with what you learned and where you have applied it since.",
+        Probe::Example => "Back it with one concrete example from your own experience.",
+        Probe::Scale => "Size the problem: users, requests per second, data volume.",
+        Probe::FailureModes => "Say what can fail and how the design copes when it does.",
+        Probe::Correctness => "Say how you would check it works: the tests and edge cases.",
+        Probe::Requirements => "Start by clarifying the requirements and stating your assumptions.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::bank;
+
+    #[test]
+    fn a_strong_story_outscores_a_thin_one() {
+        let q = bank::by_id("beh-failure").expect("bank question");
+        let strong = "Last March I was the release owner for our mobile app at Acme. My task was \
+            to ship before a partner launch. I underestimated the app store review time, so the \
+            release slipped by two weeks, and that was my mistake. I told the partner the same \
+            day, rebuilt the plan with a review buffer, and shipped a web fallback so their \
+            launch still went ahead. As a result the partner stayed, and the next three releases \
+            shipped on time. I learned to plan for the review queue, and I now add a buffer to \
+            every release plan.";
+        let thin = "We missed a deadline once but it was fine in the end.";
+        let a = assess(Some(q), q.interview_type, &q.question, strong, &[]);
+        let b = assess(Some(q), q.interview_type, &q.question, thin, &[]);
+        assert!(a.score >= 4, "{a:#?}");
+        assert!(b.score <= 2, "{b:#?}");
+        assert!(!a.evidence.is_empty());
+        assert!(a.missing().len() < b.missing().len());
+    }
+
+    #[test]
+    fn an_off_topic_answer_scores_low() {
+        let q = bank::by_id("tech-sw-slow-endpoint").expect("bank question");
+        let answer = "Consistent hashing places nodes and keys on a ring, so when a node joins \
+            or leaves only the keys next to it move. I would use virtual nodes to even out the \
+            distribution, because without them some nodes get far more keys than others, and \
+            replicate each key to the next two nodes on the ring for availability.";
+        let a = assess(Some(q), q.interview_type, &q.question, answer, &[]);
+        assert!(a.off_topic, "{a:#?}");
+        assert!(a.score <= 2, "{a:#?}");
+    }
+}

@@ -1,0 +1,1060 @@
+//! Probes: the things a follow-up asks for (a result, the candidate's own role, the
+//! reasoning, the trade-offs…) and the detectors that tell whether an answer
+//! already covers each, with the words that show it.
+//!
+//! The offline interviewer never asks for a probe the answer covers, and the
+//! heuristic report quotes the words that covered each point. Detectors lean
+//! towards "covered": asking for something already said is the worse mistake.
+
+use serde::{Deserialize, Serialize};
+
+use super::heuristics::{self, AnswerSignals};
+use crate::domain::InterviewType;
+
+/// What a follow-up probes, or what part of a good answer a checklist point is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Probe {
+    Situation,
+    OwnRole,
+    Action,
+    Result,
+    Numbers,
+    Reasoning,
+    Tradeoffs,
+    Stakeholders,
+    Lesson,
+    Example,
+    Scale,
+    FailureModes,
+    Correctness,
+    Requirements,
+}
+
+impl Probe {
+    pub const ALL: [Probe; 14] = [
+        Probe::Situation,
+        Probe::OwnRole,
+        Probe::Action,
+        Probe::Result,
+        Probe::Numbers,
+        Probe::Reasoning,
+        Probe::Tradeoffs,
+        Probe::Stakeholders,
+        Probe::Lesson,
+        Probe::Example,
+        Probe::Scale,
+        Probe::FailureModes,
+        Probe::Correctness,
+        Probe::Requirements,
+    ];
+
+    /// The name used in the bank and the evaluation set, e.g. `own_role`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Probe::Situation => "situation",
+            Probe::OwnRole => "own_role",
+            Probe::Action => "action",
+            Probe::Result => "result",
+            Probe::Numbers => "numbers",
+            Probe::Reasoning => "reasoning",
+            Probe::Tradeoffs => "tradeoffs",
+            Probe::Stakeholders => "stakeholders",
+            Probe::Lesson => "lesson",
+            Probe::Example => "example",
+            Probe::Scale => "scale",
+            Probe::FailureModes => "failure_modes",
+            Probe::Correctness => "correctness",
+            Probe::Requirements => "requirements",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Probe> {
+        Probe::ALL.into_iter().find(|p| p.name() == name.trim())
+    }
+
+    /// The probes that matter most for an interview type, most important first:
+    /// the order in which missing ones are followed up.
+    pub fn priorities(kind: InterviewType) -> &'static [Probe] {
+        match kind {
+            InterviewType::Behavioral => &[
+                Probe::OwnRole,
+                Probe::Result,
+                Probe::Numbers,
+                Probe::Action,
+                Probe::Situation,
+                Probe::Lesson,
+                Probe::Stakeholders,
+                Probe::Reasoning,
+            ],
+            InterviewType::Technical => &[
+                Probe::Reasoning,
+                Probe::Tradeoffs,
+                Probe::Correctness,
+                Probe::Example,
+                Probe::FailureModes,
+                Probe::Scale,
+            ],
+            InterviewType::SystemDesign => &[
+                Probe::Requirements,
+                Probe::Scale,
+                Probe::Action,
+                Probe::Tradeoffs,
+                Probe::FailureModes,
+                Probe::Correctness,
+            ],
+            InterviewType::Hr => &[Probe::Example, Probe::Reasoning],
+            InterviewType::General => &[
+                Probe::Example,
+                Probe::Result,
+                Probe::Reasoning,
+                Probe::Lesson,
+            ],
+        }
+    }
+}
+
+/// One answer prepared for matching: lower-case words with their place in the
+/// original text, so a match can be quoted as the candidate wrote it.
+pub struct Text<'a> {
+    original: &'a str,
+    words: Vec<(String, usize, usize)>,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(original: &'a str) -> Text<'a> {
+        let mut words = Vec::new();
+        let mut start = None;
+        let is_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '%' | '$');
+        for (i, c) in original.char_indices() {
+            match (is_word(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    words.push(word_at(original, s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push(word_at(original, s, original.len()));
+        }
+        words.retain(|(w, _, _)| !w.is_empty());
+        Text { original, words }
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Finds `cue`: words separated by spaces, each matched whole, or as a prefix
+    /// when it ends with `*` ("reduc*" matches "reduced"). Returns the matched
+    /// words as written, with a little context either side.
+    pub fn find(&self, cue: &str) -> Option<String> {
+        let parts: Vec<&str> = cue.split_whitespace().collect();
+        if parts.is_empty() || parts.len() > self.words.len() {
+            return None;
+        }
+        let matches = |word: &str, part: &str| match part.strip_suffix('*') {
+            Some(prefix) => word.starts_with(prefix),
+            None => word == part,
+        };
+        (0..=self.words.len() - parts.len())
+            .find(|&i| {
+                parts
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| matches(&self.words[i + k].0, p))
+            })
+            .map(|i| self.quote(i, i + parts.len()))
+    }
+
+    /// The first of `cues` found, quoted.
+    pub fn find_any(&self, cues: &[&str]) -> Option<String> {
+        cues.iter().find_map(|c| self.find(c))
+    }
+
+    /// Words `from..to` quoted with one word of context either side.
+    fn quote(&self, from: usize, to: usize) -> String {
+        let a = from.saturating_sub(1);
+        let b = (to + 1).min(self.words.len());
+        let start = self.words[a].1;
+        let end = self.words[b - 1].2;
+        self.original[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn original(&self) -> &str {
+        self.original
+    }
+}
+
+fn word_at(original: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let raw = &original[start..end];
+    let trimmed = raw.trim_matches(|c| matches!(c, '\'' | '’' | '-'));
+    let offset = raw.find(trimmed).unwrap_or(0);
+    (
+        trimmed.to_lowercase().replace('’', "'"),
+        start + offset,
+        start + offset + trimmed.len(),
+    )
+}
+
+/// Which probes an answer covers, each with the words that show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    found: Vec<(Probe, String)>,
+}
+
+impl Coverage {
+    pub fn covers(&self, probe: Probe) -> bool {
+        self.found.iter().any(|(p, _)| *p == probe)
+    }
+
+    /// The words that showed `probe`.
+    pub fn quote(&self, probe: Probe) -> Option<&str> {
+        self.found
+            .iter()
+            .find(|(p, _)| *p == probe)
+            .map(|(_, q)| q.as_str())
+    }
+
+    pub fn probes(&self) -> impl Iterator<Item = Probe> + '_ {
+        self.found.iter().map(|(p, _)| *p)
+    }
+
+    /// Marks `probe` covered (e.g. requirements, by clarifying questions asked).
+    pub fn add(&mut self, probe: Probe, quote: String) {
+        if !self.covers(probe) {
+            self.found.push((probe, quote));
+        }
+    }
+}
+
+const SITUATION: &[&str] = &[
+    "at the time",
+    "at my previous",
+    "at my last",
+    "at my current",
+    "at my first",
+    "in my previous",
+    "in my last",
+    "in my current",
+    "in my first",
+    "when i was",
+    "while i was",
+    "i was working",
+    "i was the",
+    "i was a",
+    "i was an",
+    "i was on",
+    "i joined",
+    "years ago",
+    "months ago",
+    "weeks ago",
+    "a while ago",
+    "our team",
+    "my team",
+    "the company",
+    "the project",
+    "we had a",
+    "there was a",
+    "context",
+    "background",
+    "situation",
+    "last year",
+    "recently",
+];
+
+const OWN_ROLE: &[&str] = &[
+    "i owned",
+    "i own",
+    "i was responsible",
+    "i'm responsible",
+    "i am responsible",
+    "my role",
+    "my job",
+    "my part",
+    "my responsibility",
+    "i led",
+    "i lead",
+    "i personally",
+    "i myself",
+    "myself",
+    "i was asked",
+    "i was tasked",
+    "i was in charge",
+    "i took",
+    "i decided",
+    "i drove",
+    "i made the call",
+    "my decision",
+    "my call",
+    "my fault",
+    "my mistake",
+    "i messed up",
+    "i got it wrong",
+    "i was wrong",
+    "on me",
+];
+
+const RESULT: &[&str] = &[
+    "as a result",
+    "result*",
+    "outcome*",
+    "in the end",
+    "ended up",
+    "end up",
+    "went from",
+    "dropped",
+    "fell",
+    "rose",
+    "reduc*",
+    "increas*",
+    "improv*",
+    "saved",
+    "saving*",
+    "cut",
+    "grew",
+    "doubl*",
+    "halv*",
+    "tripl*",
+    "launched",
+    "shipped",
+    "delivered",
+    "on time",
+    "succeed*",
+    "success*",
+    "achiev*",
+    "afterwards",
+    "after that",
+    "which meant",
+    "led to",
+    "stuck",
+    "won",
+    "signed",
+    "renewed",
+    "landed",
+    "recovered",
+    "resolved",
+    "fixed",
+    "finished",
+    "stopped",
+    "no longer",
+    "never happened again",
+    "hasn't happened",
+    "has not happened",
+    "zero",
+    "so now",
+    "now we",
+    "now the",
+    "since then",
+    "promoted",
+    "adopted",
+    "went live",
+    "got better",
+    "was better",
+    "worked",
+    "paid off",
+    "faster",
+    "quicker",
+    "happier",
+    "easier",
+    "fewer",
+];
+
+const REASONING: &[&str] = &[
+    "because",
+    "as long as",
+    "provided that",
+    "with notice",
+    "depending on",
+    "on condition",
+    "since",
+    "so that",
+    "the reason",
+    "reason*",
+    "which is why",
+    "that's why",
+    "that is why",
+    "why",
+    "given that",
+    "therefore",
+    "in order to",
+    "so i",
+    "so we",
+    "so the",
+    "assum*",
+    "depends",
+    "it depends",
+    "my thinking",
+    "i chose",
+    "i picked",
+    "i prefer",
+    "i'd prefer",
+    "i'd choose",
+    "i would choose",
+    "i'd pick",
+    "i would pick",
+    "i'd start",
+    "i would start",
+    "first i'd",
+    "which means",
+    "that means",
+    "otherwise",
+    "hypothes*",
+    "to rule out",
+    "to find out",
+    "to see whether",
+    "to see if",
+    "to check",
+];
+
+const TRADEOFFS: &[&str] = &[
+    "trade-off*",
+    "tradeoff*",
+    "trade off*",
+    "instead of",
+    "rather than",
+    "alternative*",
+    "downside*",
+    "drawback*",
+    "the cost",
+    "at the cost",
+    "costs more",
+    "versus",
+    "vs",
+    "on the other hand",
+    "pros",
+    "cons",
+    "the catch",
+    "cheaper",
+    "simpler",
+    "compared",
+    "compare",
+    "considered",
+    "weigh*",
+    "option*",
+    "either",
+    "whereas",
+    "but it",
+    "but that",
+    "but the",
+    "at the expense",
+    "gave up",
+    "give up",
+    "sacrific*",
+    "the price",
+    "overkill",
+    "worth it",
+    "not worth",
+    "eventual consistency",
+    "consistency over",
+    "availability over",
+    "latency over",
+    "i'd rather",
+    "would rather",
+    "prefer",
+    "accepting",
+    "extra cost",
+    "cost*",
+];
+
+const STAKEHOLDERS: &[&str] = &[
+    "stakeholder*",
+    "manager*",
+    "customer*",
+    "client*",
+    "director*",
+    "vp",
+    "cto",
+    "ceo",
+    "cfo",
+    "founder*",
+    "leadership",
+    "head of",
+    "product manager",
+    "pm",
+    "designer*",
+    "support team",
+    "support",
+    "sales",
+    "legal",
+    "finance",
+    "partner*",
+    "users",
+    "user",
+    "team lead",
+    "colleague*",
+    "teammate*",
+    "peer*",
+    "engineers",
+    "the team",
+    "the other team",
+    "my boss",
+    "boss",
+    "told",
+    "tell",
+    "inform*",
+    "explain*",
+    "updat*",
+    "aligned",
+    "agreed",
+    "1:1",
+    "one-on-one",
+    "meeting*",
+    "incident commander",
+    "commander",
+    "communicat*",
+    "on-call",
+    "responder*",
+    "status page",
+    "buyer*",
+    "champion",
+    "recruiter",
+    "hiring manager",
+    "interviewer*",
+];
+
+const LESSON: &[&str] = &[
+    "learn*",
+    "lesson*",
+    "taught me",
+    "since then",
+    "now i",
+    "today i",
+    "these days",
+    "next time",
+    "differently",
+    "in hindsight",
+    "hindsight",
+    "looking back",
+    "ever since",
+    "i still",
+    "would have",
+    "should have",
+    "i'd have",
+    "takeaway*",
+    "i realised",
+    "i realized",
+    "realis*",
+    "realiz*",
+    "i now",
+    "i always",
+    "from then on",
+    "going forward",
+    "i changed how",
+    "i've changed",
+];
+
+const EXAMPLE: &[&str] = &[
+    "for example",
+    "for instance",
+    "e.g",
+    "such as",
+    "one time",
+    "i remember",
+    "in my last",
+    "in my current",
+    "in my previous",
+    "at my last",
+    "at my current",
+    "at my previous",
+    "when i was",
+    "i once",
+    "once i",
+    "last year",
+    "last month",
+    "last week",
+    "last quarter",
+    "recently",
+    "years ago",
+    "months ago",
+    "i built",
+    "i led",
+    "i worked",
+    "i've worked",
+    "i have worked",
+    "i did",
+    "i ran",
+    "i shipped",
+    "i wrote",
+    "i used",
+    "i've used",
+    "we used",
+    "in practice",
+    "on my team",
+    "at work",
+    "in production",
+    "i spent",
+    "i've spent",
+    "i have spent",
+    "my current",
+    "my last",
+    "my previous",
+];
+
+const SCALE: &[&str] = &[
+    "per second",
+    "a second",
+    "per day",
+    "a day",
+    "per month",
+    "a month",
+    "qps",
+    "rps",
+    "tps",
+    "requests",
+    "users",
+    "daily",
+    "dau",
+    "mau",
+    "million*",
+    "billion*",
+    "thousand*",
+    "hundreds",
+    "tb",
+    "gb",
+    "pb",
+    "terabyte*",
+    "petabyte*",
+    "peak*",
+    "throughput",
+    "traffic",
+    "load",
+    "estimat*",
+    "back-of-the-envelope",
+    "back of the envelope",
+    "shard*",
+    "partition*",
+    "horizontal*",
+    "replica*",
+    "scale",
+    "scal*",
+    "growth",
+    "grow*",
+    "capacity",
+    "volume",
+    "bandwidth",
+    "storage",
+    "large",
+    "huge",
+    "hot key*",
+    "hot spot*",
+    "hotspot*",
+    "bottleneck*",
+    "read-heavy",
+    "write-heavy",
+    "reads",
+    "writes",
+];
+
+const FAILURE_MODES: &[&str] = &[
+    "fail*",
+    "outage*",
+    "down",
+    "crash*",
+    "retry",
+    "retries",
+    "retried",
+    "retrying",
+    "timeout*",
+    "time out",
+    "times out",
+    "fallback*",
+    "fall back",
+    "falls back",
+    "degrad*",
+    "redundan*",
+    "backup*",
+    "circuit breaker*",
+    "idempoten*",
+    "single point",
+    "data loss",
+    "dead letter",
+    "dead-letter",
+    "lose",
+    "lost",
+    "loses",
+    "losing",
+    "recover*",
+    "rollback*",
+    "roll back",
+    "what if",
+    "goes wrong",
+    "go wrong",
+    "went wrong",
+    "disaster",
+    "replicat*",
+    "failover",
+    "dies",
+    "died",
+    "unavailable",
+    "partition*",
+    "split brain",
+    "split-brain",
+    "poison",
+    "thundering herd",
+    "stampede",
+    "overload*",
+    "back-pressure",
+    "backpressure",
+    "rate limit*",
+    "error*",
+    "alert*",
+    "page",
+    "paged",
+    "incident*",
+    "risk*",
+    "bug*",
+    "broke",
+    "broken",
+    "breaks",
+];
+
+const CORRECTNESS: &[&str] = &[
+    "test*",
+    "edge case*",
+    "corner case*",
+    "verif*",
+    "validat*",
+    "invariant*",
+    "assert*",
+    "correct*",
+    "complexity",
+    "o(n",
+    "o(1",
+    "o(log",
+    "o(n log n",
+    "big-o",
+    "big o",
+    "benchmark*",
+    "check*",
+    "proof",
+    "prove",
+    "race*",
+    "null*",
+    "empty",
+    "boundary",
+    "boundaries",
+    "reproduc*",
+    "measur*",
+    "profil*",
+    "explain analyze",
+    "explain",
+    "monitor*",
+    "metric*",
+    "exactly once",
+    "exactly-once",
+    "at least once",
+    "at-least-once",
+    "consisten*",
+    "lock*",
+    "transaction*",
+    "atomic*",
+    "compare-and-set",
+    "cas",
+    "deterministic",
+    "duplicate*",
+    "dedup*",
+    "sanity",
+    "confirm*",
+    "baseline",
+    "regression*",
+    "canary",
+    "staging",
+    "review*",
+    "a/b",
+    "significan*",
+    "confidence interval*",
+    "p-value*",
+    "holdout",
+    "cross-validation",
+    "cross validation",
+    "unique constraint",
+    "constraint*",
+    "overflow",
+    "off-by-one",
+];
+
+const REQUIREMENTS: &[&str] = &[
+    "requirement*",
+    "ask whether",
+    "ask if",
+    "i'd ask",
+    "i would ask",
+    "first ask",
+    "want to know",
+    "first question",
+    "i'd want to understand",
+    "how big",
+    "how large",
+    "how often",
+    "functional",
+    "non-functional",
+    "clarif*",
+    "assum*",
+    "scope",
+    "use case*",
+    "should support",
+    "must support",
+    "need to support",
+    "needs to support",
+    "sla",
+    "slo*",
+    "latency",
+    "read-heavy",
+    "write-heavy",
+    "read heavy",
+    "write heavy",
+    "how many",
+    "do we need",
+    "constraint*",
+    "budget",
+    "mvp",
+    "first version",
+    "out of scope",
+    "in scope",
+    "the goal",
+    "goals",
+    "must",
+    "need to",
+    "needs to",
+    "has to",
+    "what kind",
+    "who are",
+    "are we",
+    "do we",
+    "does it",
+    "is it",
+    "we need",
+    "availability",
+    "durab*",
+    "consisten*",
+    "real-time",
+    "real time",
+];
+
+/// The probes `answer` covers. `signals` are the answer's measured signals (for
+/// numbers, actions and ownership).
+pub fn detect(answer: &str, kind: InterviewType) -> Coverage {
+    let signals = heuristics::analyse(answer, kind);
+    detect_with(answer, &signals)
+}
+
+pub fn detect_with(answer: &str, s: &AnswerSignals) -> Coverage {
+    let text = Text::new(answer);
+    let mut c = Coverage::default();
+    let mut add = |probe: Probe, quote: Option<String>| {
+        if let Some(q) = quote {
+            c.add(probe, q);
+        }
+    };
+    add(
+        Probe::Situation,
+        heuristics::time_or_place(answer).or_else(|| text.find_any(SITUATION)),
+    );
+    let owns = text.find_any(OWN_ROLE).or_else(|| {
+        // Told in the first person throughout: "I" clearly outweighs "we".
+        (s.i_count >= 3 && s.ownership().is_some_and(|r| r >= 0.5))
+            .then(|| text.find("i").unwrap_or_default())
+    });
+    add(Probe::OwnRole, owns);
+    add(Probe::Action, action_quote(&text));
+    add(Probe::Result, text.find_any(RESULT));
+    add(Probe::Numbers, s.quantities.first().map(|q| q.to_string()));
+    add(Probe::Reasoning, text.find_any(REASONING));
+    add(Probe::Tradeoffs, text.find_any(TRADEOFFS));
+    add(Probe::Stakeholders, text.find_any(STAKEHOLDERS));
+    add(Probe::Lesson, text.find_any(LESSON));
+    add(
+        Probe::Example,
+        text.find_any(EXAMPLE)
+            .or_else(|| heuristics::time_or_place(answer)),
+    );
+    add(Probe::Scale, text.find_any(SCALE));
+    add(Probe::FailureModes, text.find_any(FAILURE_MODES));
+    add(Probe::Correctness, text.find_any(CORRECTNESS));
+    let asks = answer.contains('?').then(|| {
+        let q = answer
+            .split_inclusive(['.', '!', '\n'])
+            .find(|p| p.contains('?'));
+        q.unwrap_or(answer).trim().to_string()
+    });
+    add(Probe::Requirements, text.find_any(REQUIREMENTS).or(asks));
+    c
+}
+
+/// An action told with a subject: "I profiled", "I'd add", "we rolled back", or a
+/// walk-through ("first", "then", "step").
+fn action_quote(text: &Text<'_>) -> Option<String> {
+    let words = &text.words;
+    for i in 0..words.len().saturating_sub(1) {
+        let subject = words[i].0.as_str();
+        if !matches!(
+            subject,
+            "i" | "we" | "i'd" | "we'd" | "i'll" | "we'll" | "i've" | "we've"
+        ) {
+            continue;
+        }
+        let mut verb = words[i + 1].0.as_str();
+        let mut end = i + 2;
+        // "I would add", "I then rewrote", "I also added", "I have moved".
+        if matches!(
+            verb,
+            "would"
+                | "will"
+                | "then"
+                | "also"
+                | "first"
+                | "have"
+                | "had"
+                | "just"
+                | "quickly"
+                | "immediately"
+                | "personally"
+        ) && let Some(next) = words.get(i + 2)
+        {
+            verb = next.0.as_str();
+            end = i + 3;
+        }
+        let modal = matches!(subject, "i'd" | "we'd" | "i'll" | "we'll")
+            || matches!(words[i + 1].0.as_str(), "would" | "will");
+        let past = (verb.len() > 4 && verb.ends_with("ed") && !NOT_ACTIONS.contains(&verb))
+            || IRREGULAR.contains(&verb);
+        let planned = modal && verb.len() > 2 && !NOT_ACTIONS.contains(&verb);
+        if past || planned {
+            return Some(text.quote(i, end));
+        }
+    }
+    text.find_any(&[
+        "first",
+        "step*",
+        "start by",
+        "then i",
+        "then we",
+        "my approach",
+    ])
+}
+
+const NOT_ACTIONS: &[&str] = &[
+    "needed", "wanted", "supposed", "seemed", "guessed", "liked", "loved", "hoped", "tried", "be",
+    "not", "say", "think", "guess", "like", "love", "probably", "maybe",
+];
+
+const IRREGULAR: &[&str] = &[
+    "built",
+    "wrote",
+    "led",
+    "ran",
+    "made",
+    "took",
+    "set",
+    "spoke",
+    "met",
+    "went",
+    "brought",
+    "chose",
+    "drove",
+    "gave",
+    "sent",
+    "found",
+    "began",
+    "told",
+    "taught",
+    "got",
+    "held",
+    "kept",
+    "put",
+    "sold",
+    "shipped",
+    "sat",
+    "rewrote",
+    "drew",
+    "did",
+    "fought",
+    "cut",
+    "split",
+    "undertook",
+    "overcame",
+    "sought",
+    "paid",
+    "rolled",
+    "moved",
+    "added",
+    "started",
+    "asked",
+    "called",
+    "fixed",
+    "wrote",
+    "read",
+    "dug",
+    "rebuilt",
+    "spent",
+    "flagged",
+    "raised",
+    "stopped",
+    "paired",
+    "proposed",
+    "pushed",
+    "pulled",
+    "opened",
+    "owned",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn covers(answer: &str, kind: InterviewType) -> Vec<&'static str> {
+        let c = detect(answer, kind);
+        let mut names: Vec<&str> = c.probes().map(Probe::name).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for p in Probe::ALL {
+            assert_eq!(Probe::from_name(p.name()), Some(p));
+        }
+        assert_eq!(Probe::from_name("outcome"), None);
+    }
+
+    #[test]
+    fn the_issue_examples_are_covered() {
+        let c = detect(
+            "I moved the reports to a read replica, and primary CPU fell from 85% to 40%, saving roughly $120k a year.",
+            InterviewType::Behavioral,
+        );
+        assert!(c.covers(Probe::Result), "{c:?}");
+        assert!(c.covers(Probe::Numbers), "{c:?}");
+        let c = detect(
+            "The incident commander coordinates, a communicator updates the status page and support, and responders fix.",
+            InterviewType::Technical,
+        );
+        assert!(c.covers(Probe::Stakeholders), "{c:?}");
+        let c = detect(
+            "Last March I was the on-call lead for our payments API at Acme.",
+            InterviewType::Behavioral,
+        );
+        assert!(c.covers(Probe::Situation), "{c:?}");
+        assert_eq!(c.quote(Probe::Situation), Some("Last March"));
+    }
+
+    #[test]
+    fn a_bare_answer_covers_little() {
+        let names = covers("Not really.", InterviewType::Behavioral);
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn quotes_keep_the_candidates_words() {
+        let t = Text::new("Latency dropped from 2 s to 200 ms, because we cached it.");
+        assert_eq!(t.find("dropped").as_deref(), Some("Latency dropped from"));
+        assert_eq!(t.find("reduc*"), None);
+        assert_eq!(t.find("we cach*").as_deref(), Some("because we cached it"));
+    }
+}
