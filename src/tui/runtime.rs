@@ -234,7 +234,7 @@ async fn run_loop(
     let mut draft_save_at: Option<Instant> = None;
     let mut signals = Signals::new();
     while !*quit {
-        if dirty && Instant::now() >= pacer.ready_at() {
+        if dirty && pacer.ready_at() <= Instant::now() {
             app.now = now_ms();
             app.prepare_frame();
             term.draw(|frame| view::draw(frame, app))
@@ -324,7 +324,8 @@ impl Pacer {
         Pacer { drawn: [None; 2] }
     }
 
-    /// The earliest time the next frame may be drawn.
+    /// The earliest time the next frame may be drawn (now when nothing limits it,
+    /// so compare it with a clock read after this call).
     fn ready_at(&self) -> Instant {
         let now = Instant::now();
         let after_last = self.drawn[1].map_or(now, |t| t + FRAME);
