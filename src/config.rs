@@ -155,6 +155,9 @@ pub struct Settings {
     pub api_base: String,
     pub model: String,
     pub offline: bool,
+    /// Whether the API key may go to a plain `http://` address that is not on this
+    /// machine (`allow_insecure_http_key` in the file; off by default).
+    pub allow_insecure_http_key: bool,
     pub persona: String,
     pub timeouts: Timeouts,
     /// Colours off (NO_COLOR or `color = false` in the file); same as `!theme.color`.
@@ -354,6 +357,8 @@ impl Settings {
             false
         };
 
+        let allow_insecure_http_key = file.allow_insecure_http_key.unwrap_or(false);
+
         let defaults = Timeouts::default();
         let timeouts = Timeouts {
             connect: file.timeouts.connect.unwrap_or(defaults.connect),
@@ -430,6 +435,7 @@ impl Settings {
             api_base,
             model,
             offline,
+            allow_insecure_http_key,
             persona,
             timeouts,
             no_color: !theme.color,

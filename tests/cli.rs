@@ -440,6 +440,7 @@ fn no_key_says_how_to_set_one() {
     let output = sb
         .cmd()
         .env_remove("OPENAI_API_KEY")
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hello"])
         .output()
         .expect("run");
@@ -451,6 +452,27 @@ fn no_key_says_how_to_set_one() {
         "{stderr}"
     );
     assert!(sb.mock.requests().is_empty());
+}
+
+#[test]
+fn a_local_server_is_asked_without_a_key_and_without_authorization() {
+    let sb = Sandbox::new();
+    sb.mock.push(Reply::text("Hello from a local model."));
+    let output = sb
+        .cmd()
+        .env_remove("OPENAI_API_KEY")
+        .args(["ask", "Hello"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Hello from a local model."));
+    let requests = sb.mock.chat_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("authorization"), None);
 }
 
 #[test]

@@ -200,6 +200,7 @@ fn without_a_key_the_report_is_heuristic_and_says_why() {
     let output = sb
         .cmd()
         .env_remove("OPENAI_API_KEY")
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["report", "1"])
         .output()
         .expect("run");

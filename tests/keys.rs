@@ -168,7 +168,7 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
 
     // `ask` with no key names the keyring's problem, in one line.
     let o = run(bin(&sb, Keyring::None)
-        .env("OPENAI_BASE_URL", sb.mock.base_url())
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hello"]));
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -630,7 +630,7 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     assert!(o.status.success(), "deleting nothing exits 0");
     assert!(stdout(&o).contains("nothing to remove"));
     let o = run(real()
-        .env("OPENAI_BASE_URL", sb.mock.base_url())
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hi"]));
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no API key"), "{}", stderr(&o));

@@ -109,6 +109,10 @@ pub enum AgentError {
     Connect { url: String, reason: String },
     #[error("the API base URL {url:?} is not usable ({reason}): fix --api-base or OPENAI_BASE_URL")]
     InvalidApiBase { url: String, reason: String },
+    #[error(
+        "not sending the API key to {url} over plain http, where others on the network could read it: use https, or set allow_insecure_http_key = true in config.toml"
+    )]
+    InsecureKey { url: String },
     #[error("the connection to the server failed: {reason}; try again")]
     Network { reason: String },
     #[error(
@@ -177,6 +181,10 @@ impl AgentError {
             }
             AgentError::InvalidApiBase { .. } => {
                 "The API base URL is not usable: fix --api-base or OPENAI_BASE_URL.".into()
+            }
+            AgentError::InsecureKey { .. } => {
+                "Not sending the API key over plain http: use https, or allow it in config.toml."
+                    .into()
             }
             AgentError::Network { .. } => "The connection to the server failed: try again.".into(),
             AgentError::Timeout { secs } => {
@@ -257,6 +265,7 @@ impl AgentError {
                 url: r(url),
                 reason: r(reason),
             },
+            AgentError::InsecureKey { url } => AgentError::InsecureKey { url: r(url) },
             AgentError::Network { reason } => AgentError::Network { reason: r(reason) },
             AgentError::Dropped { reason } => AgentError::Dropped { reason: r(reason) },
             AgentError::ServerStream { message } => AgentError::ServerStream {
