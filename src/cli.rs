@@ -179,6 +179,10 @@ pub struct SetupArgs {
     /// CV / resume file
     #[arg(long, value_name = "FILE")]
     pub cv: Option<PathBuf>,
+    /// Offline practice: bring back questions you answered weakly before, instead of
+    /// ones new to you
+    #[arg(long)]
+    pub retry_weak: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

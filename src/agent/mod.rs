@@ -30,7 +30,7 @@ use tokio_util::sync::CancellationToken;
 
 #[cfg(test)]
 use crate::domain::Role;
-use crate::domain::{ChatTurn, InterviewSetup};
+use crate::domain::{ChatTurn, InterviewSetup, QuestionChoice};
 
 /// What a backend is asked to continue.
 #[derive(Debug, Clone)]
@@ -41,6 +41,9 @@ pub struct ChatRequest {
     /// Earlier turns in order, then the new user message last.
     pub history: Vec<ChatTurn>,
     pub setup: InterviewSetup,
+    /// The bank questions an offline interview avoids and brings back (fixed when
+    /// the conversation was created). Model backends ignore it.
+    pub choice: QuestionChoice,
 }
 
 /// Token counts when the server reports them.
@@ -486,6 +489,7 @@ mod tests {
                 content: "Hello".into(),
             }],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         Backend::Offline
             .stream(request.clone(), tx, CancellationToken::new())

@@ -1071,6 +1071,7 @@ mod tests {
                 },
             ],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         let body = serde_json::to_value(build_request(&request, true)).expect("json");
         let roles: Vec<_> = body["messages"]
@@ -1111,6 +1112,7 @@ mod tests {
                 content: "Hi".into(),
             }],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         let body = serde_json::to_value(build_request(&request, false)).expect("json");
         assert_eq!(body["messages"].as_array().map(Vec::len), Some(1));
