@@ -85,6 +85,10 @@ const GENERIC_FOLLOW_UPS: &[(Probe, &str)] = &[
     ),
 ];
 
+/// The sizing follow-up once the interviewer has given the numbers (the candidate
+/// asked): the candidate works out what they mean rather than being asked for them.
+const FOLLOW_UP_SIZE_FROM_ASSUMPTIONS: &str = "Given those numbers, what do they mean for the design: peak requests per second, how much data a year, and where the load concentrates?";
+
 /// The system design phase after requirements and sizing: the design itself.
 const FOLLOW_UP_HIGH_LEVEL: &str = "Sketch the high-level design for me: the main components, and how a request flows through them.";
 
@@ -234,7 +238,13 @@ fn respond(
                 &answers,
                 &clarifying,
             );
-            match follow_up(current, &assessment, &position.probes_asked) {
+            let assumptions_given = !clarifying.is_empty();
+            match follow_up(
+                current,
+                &assessment,
+                &position.probes_asked,
+                assumptions_given,
+            ) {
                 Some(text) => text,
                 None => {
                     let acks = [
@@ -402,10 +412,14 @@ fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
 /// answer is thin, one when it is partial, none when it is complete; system
 /// design goes through its phases (requirements, sizing, high-level design, a
 /// deep dive, trade-offs and failure modes) with up to four.
+///
+/// `assumptions_given`: the candidate asked clarifying questions and got the
+/// problem's numbers, so sizing asks what they imply.
 pub fn follow_up(
     current: &BankQuestion,
     a: &assess::Assessment,
     asked: &[Probe],
+    assumptions_given: bool,
 ) -> Option<String> {
     let kind = current.interview_type;
     let sd = kind == InterviewType::SystemDesign;
@@ -428,6 +442,9 @@ pub fn follow_up(
     let generic_for = |p: Probe| {
         if sd && p == Probe::Action {
             return Some(FOLLOW_UP_HIGH_LEVEL);
+        }
+        if sd && p == Probe::Scale && assumptions_given {
+            return Some(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS);
         }
         GENERIC_FOLLOW_UPS
             .iter()
@@ -629,6 +646,9 @@ fn follow_up_in(current: Option<&BankQuestion>, text: &str) -> Option<(Probe, St
     }
     if text.contains(FOLLOW_UP_HIGH_LEVEL) {
         return Some((Probe::Action, FOLLOW_UP_HIGH_LEVEL.to_string()));
+    }
+    if text.contains(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS) {
+        return Some((Probe::Scale, FOLLOW_UP_SIZE_FROM_ASSUMPTIONS.to_string()));
     }
     GENERIC_FOLLOW_UPS
         .iter()
@@ -1183,6 +1203,11 @@ mod tests {
             Some(Probe::Requirements),
             "clarifying questions covered it: {f1}"
         );
+        // The numbers were given: sizing asks what they mean, not for them again.
+        assert!(
+            !f1.contains("Let's size it"),
+            "the numbers were given: {f1}"
+        );
     }
 
     #[test]
@@ -1239,7 +1264,7 @@ mod tests {
         let q = bank::by_id("beh-tight-deadline").expect("bank question");
         let ask = |answer: &str| {
             let a = assess::assess(Some(q), q.interview_type, &q.question, answer, &[]);
-            follow_up(q, &a, &[]).and_then(|f| probe_of(q, &f))
+            follow_up(q, &a, &[], false).and_then(|f| probe_of(q, &f))
         };
         let we = "So we had this project where we needed to migrate our database. We looked at a \
             few options and we decided to go with Postgres. We planned it over a couple of sprints \
@@ -1260,7 +1285,34 @@ mod tests {
             the first month. I learned to agree the cut list on day one; next time I would plan \
             a buffer for the security review.";
         let a = assess::assess(Some(q), q.interview_type, &q.question, complete, &[]);
-        assert_eq!(follow_up(q, &a, &[]), None, "{a:#?}");
+        assert_eq!(follow_up(q, &a, &[], false), None, "{a:#?}");
+    }
+
+    #[test]
+    fn once_the_numbers_are_given_sizing_asks_what_they_mean() {
+        // Every design question without a sizing follow-up of its own.
+        let design = "I'd put a service in front with a database behind it and a queue for \
+            the slow work, because that keeps the request path short.";
+        let mut checked = 0;
+        for q in bank::all().iter().filter(|q| {
+            q.interview_type == InterviewType::SystemDesign
+                && !q.follow_ups.iter().any(|f| f.probe == Probe::Scale)
+        }) {
+            let asked = ["How many users should I plan for?".to_string()];
+            let a = assess::assess(Some(q), q.interview_type, &q.question, design, &asked);
+            if a.coverage.covers(Probe::Scale) {
+                continue;
+            }
+            // Requirements were asked about, so sizing is the next phase.
+            let with = follow_up(q, &a, &[Probe::Requirements], true).expect("a follow-up");
+            let without = follow_up(q, &a, &[Probe::Requirements], false).expect("a follow-up");
+            if probe_of(q, &without) == Some(Probe::Scale) {
+                assert_eq!(with, FOLLOW_UP_SIZE_FROM_ASSUMPTIONS, "{}", q.id);
+                assert_eq!(probe_of(q, &with), Some(Probe::Scale));
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "no design question reached the sizing phase");
     }
 
     fn ids(plan: &[&BankQuestion]) -> Vec<String> {
