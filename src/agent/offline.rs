@@ -228,7 +228,10 @@ fn respond(
         TurnKind::NonAnswer if position.nudges_in_row >= 1 => {
             next_or_invite(plan, position, MOVE_ON)
         }
-        TurnKind::NonAnswer => format!("{NUDGE_MARK} {}", rephrase(kind, prompt)),
+        TurnKind::NonAnswer => format!(
+            "{NUDGE_MARK} {}",
+            rephrase(kind, prompt, !position.probes_asked.is_empty())
+        ),
         TurnKind::Answer => {
             let (answers, clarifying) = answers_since_question(&request.history, current);
             let assessment = assess::assess(
@@ -262,8 +265,13 @@ fn respond(
 }
 
 /// A neutral second way into the question after a non-answer, then the question.
-fn rephrase(kind: InterviewType, prompt: &str) -> String {
+/// `follow_up`: the prompt is a follow-up, not the main question, so the way in is
+/// about that point rather than the whole problem.
+fn rephrase(kind: InterviewType, prompt: &str, follow_up: bool) -> String {
     let way_in = match kind {
+        InterviewType::SystemDesign | InterviewType::Technical if follow_up => {
+            "Think aloud: what is your first guess, and what would you check to confirm it? A partial answer is fine."
+        }
         InterviewType::Behavioral => {
             "Think of one specific time, even a small one: where were you, and what did you do?"
         }
@@ -1154,6 +1162,29 @@ mod tests {
         let items = outline(&s.request.history);
         assert!(items[0].answers.is_empty(), "{items:#?}");
         assert_eq!(items[0].not_answers.len(), 2);
+    }
+
+    #[test]
+    fn a_non_answer_to_a_design_follow_up_is_nudged_about_that_point() {
+        let mut s = Session::new(setup(
+            InterviewType::SystemDesign,
+            "Backend engineer",
+            "",
+            1,
+        ));
+        let hello = s.say("Hello");
+        let q = bank::find_in(&hello).expect("a question");
+        let opening = s.say("Not sure.");
+        assert!(opening.contains("name the first component"), "{opening}");
+        let follow = s.say(
+            "I'd put an API service behind a load balancer with a database and a cache, \
+             because reads dominate.",
+        );
+        assert!(probe_of(q, &follow).is_some(), "{follow}");
+        let nudge = s.say("No idea.");
+        assert!(nudge.starts_with(NUDGE_MARK), "{nudge}");
+        assert!(!nudge.contains("name the first component"), "{nudge}");
+        assert!(nudge.contains("first guess"), "{nudge}");
     }
 
     #[test]
