@@ -11,6 +11,7 @@ mod browse;
 mod config_cmd;
 mod fixture;
 mod key;
+mod models;
 mod report;
 mod review;
 
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => report::report(settings, id, regenerate, json),
         Command::Stats { json } => report::stats(&open(settings)?, json),
+        Command::Models { json } => models::run(&settings, json),
         Command::Show { id, format } => review::show(&open(settings)?, id, format),
         Command::Export(args) => review::export(&open(settings)?, &args),
         Command::Search { query, json } => review::search(&open(settings)?, &query, json),
@@ -87,7 +89,7 @@ fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
 /// Whether the command needs an API key to do anything (`report` does not: a stored
 /// report shows without one).
 fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
-    !settings.offline && matches!(command, Some(Command::Ask(_)))
+    !settings.offline && matches!(command, Some(Command::Ask(_) | Command::Models { .. }))
 }
 
 /// Without `OPENAI_API_KEY` the key must come from the keyring; when the keyring
