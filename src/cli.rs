@@ -103,6 +103,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The models the configured server offers (GET /models), the one in use marked
+    Models {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Interviews held and score trends
     Stats {
         /// Print JSON
@@ -179,6 +185,10 @@ pub struct SetupArgs {
     /// CV / resume file
     #[arg(long, value_name = "FILE")]
     pub cv: Option<PathBuf>,
+    /// Offline practice: bring back questions you answered weakly before, instead of
+    /// ones new to you
+    #[arg(long)]
+    pub retry_weak: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

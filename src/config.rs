@@ -175,6 +175,9 @@ pub struct Settings {
     pub api_base: String,
     pub model: String,
     pub offline: bool,
+    /// Whether the API key may go to a plain `http://` address that is not on this
+    /// machine (`allow_insecure_http_key` in the file; off by default).
+    pub allow_insecure_http_key: bool,
     pub persona: String,
     pub timeouts: Timeouts,
     /// Bounds on one reply.
@@ -376,6 +379,8 @@ impl Settings {
             false
         };
 
+        let allow_insecure_http_key = file.allow_insecure_http_key.unwrap_or(false);
+
         let defaults = Timeouts::default();
         let timeouts = Timeouts {
             connect: file.timeouts.connect.unwrap_or(defaults.connect),
@@ -469,6 +474,7 @@ impl Settings {
             api_base,
             model,
             offline,
+            allow_insecure_http_key,
             persona,
             timeouts,
             limits,

@@ -202,8 +202,19 @@ fn a_key_pasted_on_the_welcome_screen_is_stored_and_used() {
     let sb = Sandbox::new();
     let mut cmd = sb.pty_cmd();
     cmd.env_remove("OPENAI_API_KEY");
+    // The mock is on this machine, so the session starts online without a key;
+    // the server wants one after all, and its 401 opens the key dialog.
+    sb.mock.push(Reply::status(401, "Missing API key"));
     let mut tui = PtyRun::start(cmd, 100, 30);
-    tui.wait_for_screen("Welcome");
+    tui.wait_for_screen("Your answer");
+    tui.send("Hi");
+    tui.send(ENTER);
+    tui.wait_for_screen("API key rejected");
+    assert_eq!(
+        sb.mock.chat_requests()[0].header("authorization"),
+        None,
+        "no key, no Authorization header"
+    );
     // A terminal's bracketed paste.
     tui.send(&format!("\x1b[200~{KEY}\x1b[201~"));
     tui.send(ENTER);
@@ -223,7 +234,7 @@ fn a_key_pasted_on_the_welcome_screen_is_stored_and_used() {
     assert_eq!(code, 0);
     let auth = format!("Bearer {KEY}");
     assert_eq!(
-        sb.mock.chat_requests()[0].header("authorization"),
+        sb.mock.chat_requests()[1].header("authorization"),
         Some(auth.as_str())
     );
 
@@ -240,7 +251,7 @@ fn a_key_pasted_on_the_welcome_screen_is_stored_and_used() {
     tui.send(CTRL_C);
     assert_eq!(tui.finish().0, 0);
     assert_eq!(
-        sb.mock.chat_requests()[1].header("authorization"),
+        sb.mock.chat_requests()[2].header("authorization"),
         Some(auth.as_str())
     );
 }

@@ -239,6 +239,7 @@ fn with_no_key_the_welcome_screen_leads_to_offline_practice_search_report_and_ex
     let sb = Sandbox::new();
     let mut cmd = sb.pty_cmd();
     cmd.env_remove("OPENAI_API_KEY");
+    cmd.env("OPENAI_BASE_URL", support::REMOTE_API_BASE);
     let mut tui = Tui::start(cmd, 80, 24);
     tui.wait_for("Welcome");
     tui.send(ESC);
@@ -285,6 +286,7 @@ fn with_no_key_the_welcome_screen_leads_to_offline_practice_search_report_and_ex
     // The choice is remembered: no welcome screen at the next start.
     let mut cmd = sb.pty_cmd();
     cmd.env_remove("OPENAI_API_KEY");
+    cmd.env("OPENAI_BASE_URL", support::REMOTE_API_BASE);
     let mut tui = Tui::start(cmd, 80, 24);
     tui.wait_for("K adds one");
     assert!(!tui.contents().contains("Welcome"));

@@ -18,6 +18,7 @@
 //! [`display_url`], without credentials.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -56,7 +57,9 @@ const MAX_QUOTED_CHARS: usize = 300;
 pub struct OpenAiBackend {
     http: reqwest::Client,
     api_base: String,
-    api_key: ApiKey,
+    /// `None` for a server on this machine or the local network that needs none:
+    /// requests then go without an `Authorization` header.
+    api_key: Option<ApiKey>,
     timeouts: Timeouts,
     redactor: Redactor,
     /// Sent with every streamed request (`[limits] max_tokens`).
@@ -105,11 +108,29 @@ impl OpenAiCall {
 impl OpenAiBackend {
     /// Builds the HTTP client for `settings.api_base` with the connect timeout set.
     pub fn new(settings: &Settings, api_key: ApiKey) -> Result<OpenAiBackend, AgentError> {
+        OpenAiBackend::with_key(settings, Some(api_key))
+    }
+
+    /// [`OpenAiBackend::new`] with the key optional: without one, requests carry no
+    /// `Authorization` header (a local server). A key is refused for a plain
+    /// `http://` address off this machine unless `allow_insecure_http_key` is set.
+    pub fn with_key(
+        settings: &Settings,
+        api_key: Option<ApiKey>,
+    ) -> Result<OpenAiBackend, AgentError> {
         let api_base = settings.api_base.trim().trim_end_matches('/').to_string();
-        let redactor = Redactor::new(Some(&api_key), &api_base);
+        let redactor = Redactor::new(api_key.as_ref(), &api_base);
         // For the log and crash reports, whatever writes to them.
         crate::redact::register(&redactor);
         validate_api_base(&api_base).map_err(|e| e.redacted(&redactor))?;
+        if api_key.is_some()
+            && !settings.allow_insecure_http_key
+            && key_would_travel_in_clear(&api_base)
+        {
+            return Err(AgentError::InsecureKey {
+                url: display_url(&api_base),
+            });
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(settings.timeouts.connect)
             .build()
@@ -152,13 +173,15 @@ impl OpenAiBackend {
         let probe = ResponseProbe::default();
         let config = OpenAIConfig::new()
             .with_api_base(self.api_base.clone())
-            .with_api_key(self.api_key.expose());
+            .with_api_key(self.api_key.as_ref().map_or("", |k| k.expose()));
         // `build` with our client, not `with_config`: that one makes a fresh
         // `reqwest::Client`, which reads every system root certificate (~300 files,
         // 4-8 ms) only to be replaced. `with_http_service` must come last: it replaces
         // the default executor, which carries the retry layer.
         let client = Client::build(self.http.clone(), config).with_http_service(ProbedService {
             inner: ReqwestService::new(self.http.clone()),
+            http: self.http.clone(),
+            keyless: self.api_key.is_none(),
             probe: probe.clone(),
             streaming,
         });
@@ -169,6 +192,32 @@ impl OpenAiBackend {
             connect_timeout: self.timeouts.connect,
             redactor: self.redactor.clone(),
         }
+    }
+
+    /// The models the server offers (`GET …/models`), sorted by id. Waits at most
+    /// the first-token bound: a server that lists nothing in that time is reported
+    /// like one that does not answer a chat request.
+    pub async fn list_models(&self) -> Result<Vec<ServerModel>, AgentError> {
+        let call = self.call();
+        let limit = self.timeouts.first_token;
+        let listed = tokio::time::timeout(limit, call.client.models().list_byot::<ModelList>())
+            .await
+            .map_err(|_| AgentError::Timeout {
+                secs: limit.as_secs(),
+            })?
+            .map_err(|e| call.error(e, ""))?;
+        let mut models: Vec<ServerModel> = listed
+            .data
+            .into_iter()
+            .filter(|m| !m.id.trim().is_empty())
+            .map(|m| ServerModel {
+                id: m.id,
+                owned_by: m.owned_by.unwrap_or_default(),
+            })
+            .collect();
+        models.sort_by(|a, b| a.id.cmp(&b.id));
+        models.dedup_by(|a, b| a.id == b.id);
+        Ok(models)
     }
 
     /// Streams one reply: sends [`AgentEvent::Delta`]s for the text as it arrives and
@@ -458,6 +507,72 @@ fn mentions_stream_options(message: &str) -> bool {
     m.contains("stream_options") || m.contains("include_usage")
 }
 
+/// Whether `api_base` names this machine or a private network (127.0.0.0/8, ::1,
+/// `localhost`, 10/8, 172.16/12, 192.168/16, fc00::/7): a server there may need no key.
+pub fn key_optional(api_base: &str) -> bool {
+    match host_of(api_base) {
+        Some(Host::Name(d)) => is_localhost(&d),
+        Some(Host::Ip(IpAddr::V4(ip))) => ip.is_loopback() || ip.is_private(),
+        Some(Host::Ip(IpAddr::V6(ip))) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        None => false,
+    }
+}
+
+enum Host {
+    Name(String),
+    Ip(IpAddr),
+}
+
+fn host_of(api_base: &str) -> Option<Host> {
+    let url = reqwest::Url::parse(api_base.trim()).ok()?;
+    let host = url.host_str()?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    Some(match bare.parse::<IpAddr>() {
+        Ok(ip) => Host::Ip(ip),
+        Err(_) => Host::Name(host.to_string()),
+    })
+}
+
+fn is_localhost(domain: &str) -> bool {
+    let d = domain.trim_end_matches('.').to_ascii_lowercase();
+    d == "localhost" || d.ends_with(".localhost")
+}
+
+/// Whether a key sent to `api_base` would cross a network unencrypted: plain
+/// `http://` to anything but this machine.
+fn key_would_travel_in_clear(api_base: &str) -> bool {
+    let plain = reqwest::Url::parse(api_base.trim()).is_ok_and(|u| u.scheme() == "http");
+    let on_this_machine = match host_of(api_base) {
+        Some(Host::Name(d)) => is_localhost(&d),
+        Some(Host::Ip(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    plain && !on_this_machine
+}
+
+/// One model a server offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerModel {
+    pub id: String,
+    /// Who the server says owns it ("" when it does not say).
+    pub owned_by: String,
+}
+
+/// `GET /models` as servers really answer it: OpenAI's shape, but local servers
+/// leave out `created` or `owned_by`, so only `id` is required.
+#[derive(Debug, Deserialize)]
+struct ModelList {
+    #[serde(default)]
+    data: Vec<ListedModel>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ListedModel {
+    id: String,
+    #[serde(default)]
+    owned_by: Option<String>,
+}
+
 /// Refuses a base URL reqwest could never use, before any request is made.
 fn validate_api_base(api_base: &str) -> Result<(), AgentError> {
     let invalid = |reason: String| AgentError::InvalidApiBase {
@@ -560,6 +675,10 @@ impl ResponseProbe {
 #[derive(Clone)]
 struct ProbedService {
     inner: ReqwestService,
+    /// The same client as `inner`'s, for requests sent without a key.
+    http: reqwest::Client,
+    /// No key: the `Authorization` header async-openai always adds is taken off.
+    keyless: bool,
     probe: ResponseProbe,
     streaming: bool,
 }
@@ -577,7 +696,16 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
     }
 
     fn call(&mut self, request: HttpRequestFactory) -> Self::Future {
-        let response = self.inner.call(request);
+        let response: ProbedFuture = if self.keyless {
+            let http = self.http.clone();
+            Box::pin(async move {
+                let mut request = request.build().await?;
+                request.headers_mut().remove(reqwest::header::AUTHORIZATION);
+                http.execute(request).await.map_err(OpenAIError::Reqwest)
+            })
+        } else {
+            self.inner.call(request)
+        };
         let probe = self.probe.clone();
         let streaming = self.streaming;
         Box::pin(async move {
@@ -1107,6 +1235,7 @@ mod tests {
                 },
             ],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         let body = serde_json::to_value(build_request(&request, true)).expect("json");
         let roles: Vec<_> = body["messages"]
@@ -1147,6 +1276,7 @@ mod tests {
                 content: "Hi".into(),
             }],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         let body = serde_json::to_value(build_request(&request, false)).expect("json");
         assert_eq!(body["messages"].as_array().map(Vec::len), Some(1));
@@ -1384,6 +1514,73 @@ mod tests {
         assert!(line.take(&vec![b'c'; MAX_SSE_LINE_BYTES]));
         assert!(line.take(b"\r\ndata: x"));
         assert_eq!(line.current, 7);
+    }
+
+    #[test]
+    fn local_and_private_addresses_need_no_key() {
+        for base in [
+            "http://127.0.0.1:11434/v1",
+            "http://127.8.9.10/v1",
+            "http://localhost:8080/v1",
+            "http://LocalHost./v1",
+            "http://[::1]:1234/v1",
+            "http://10.1.2.3:8000/v1",
+            "http://172.16.0.1/v1",
+            "http://172.31.255.255/v1",
+            "https://192.168.1.20/v1",
+            "http://[fd12:3456::1]/v1",
+        ] {
+            assert!(key_optional(base), "{base}");
+        }
+        for base in [
+            "https://api.openai.com/v1",
+            "http://172.32.0.1/v1",
+            "http://8.8.8.8/v1",
+            "http://[2001:db8::1]/v1",
+            "http://localhost.example.com/v1",
+            "not a url",
+        ] {
+            assert!(!key_optional(base), "{base}");
+        }
+    }
+
+    fn settings_for(api_base: &str, allow: bool) -> Settings {
+        let mut s = Settings::from_args(&crate::cli::GlobalArgs {
+            data_dir: Some("/nonexistent/data".into()),
+            api_base: Some(api_base.into()),
+            ..Default::default()
+        })
+        .expect("settings");
+        s.allow_insecure_http_key = allow;
+        s
+    }
+
+    #[test]
+    fn a_key_never_goes_over_plain_http_off_this_machine_unless_allowed() {
+        let key = || Some(ApiKey::new("sk-test-0123456789".into()));
+        for base in ["http://192.168.1.20:8000/v1", "http://gateway.example/v1"] {
+            let err =
+                OpenAiBackend::with_key(&settings_for(base, false), key()).expect_err("refused");
+            assert!(matches!(err, AgentError::InsecureKey { .. }), "{err:?}");
+            assert!(
+                err.to_string().contains("allow_insecure_http_key = true"),
+                "{err}"
+            );
+            assert!(OpenAiBackend::with_key(&settings_for(base, true), key()).is_ok());
+            // Without a key there is nothing to protect.
+            assert!(OpenAiBackend::with_key(&settings_for(base, false), None).is_ok());
+        }
+        for base in [
+            "http://127.0.0.1:11434/v1",
+            "http://localhost:1234/v1",
+            "http://[::1]:8080/v1",
+            "https://gateway.example/v1",
+        ] {
+            assert!(
+                OpenAiBackend::with_key(&settings_for(base, false), key()).is_ok(),
+                "{base}"
+            );
+        }
     }
 
     #[test]

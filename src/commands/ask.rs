@@ -234,6 +234,7 @@ fn setup_given(s: &SetupArgs) -> bool {
         || s.questions.is_some()
         || s.jd.is_some()
         || s.cv.is_some()
+        || s.retry_weak
 }
 
 /// The interview setup from the flags (`None` when none but `--persona` is given),
@@ -244,7 +245,8 @@ fn read_setup(s: &SetupArgs) -> Result<Option<InterviewSetup>> {
         && s.interview_type.is_none()
         && s.questions.is_none()
         && s.jd.is_none()
-        && s.cv.is_none();
+        && s.cv.is_none()
+        && !s.retry_weak;
     if persona_only {
         return Ok(None);
     }
@@ -269,6 +271,7 @@ fn read_setup(s: &SetupArgs) -> Result<Option<InterviewSetup>> {
             .as_deref()
             .map(|p| read_text_file(p, "CV"))
             .transpose()?,
+        retry_weak: s.retry_weak,
     }))
 }
 

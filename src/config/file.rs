@@ -20,6 +20,9 @@ pub struct ConfigFile {
     pub persona: Option<String>,
     pub offline: Option<bool>,
     pub data_dir: Option<PathBuf>,
+    /// `allow_insecure_http_key`: send the API key to a plain `http://` address
+    /// that is not on this machine.
+    pub allow_insecure_http_key: Option<bool>,
     pub timeouts: TimeoutsFile,
     pub theme: ThemeFile,
     pub interview: InterviewFile,
@@ -132,6 +135,9 @@ impl Parser<'_> {
                 "persona" => file.persona = Some(persona(value)?),
                 "offline" => file.offline = Some(boolean(value, "offline")?),
                 "data_dir" => file.data_dir = Some(self.path(value)?),
+                "allow_insecure_http_key" => {
+                    file.allow_insecure_http_key = Some(boolean(value, "allow_insecure_http_key")?)
+                }
                 "timeouts" => {
                     for (k, v) in table(value, "timeouts")? {
                         let slot = match k.get_ref().as_ref() {

@@ -13,10 +13,13 @@ pub mod files;
 pub mod reports;
 mod send;
 
+use crate::agent::offline;
 use crate::config::Settings;
 use crate::domain::persona::UnknownPersona;
+use crate::domain::report::ParsedReport;
 use crate::domain::{
     Conversation, ConversationSummary, ConversationView, InterviewSetup, Message, NewConversation,
+    QuestionChoice,
 };
 use crate::progress::Progress;
 use crate::search::{SearchError, SearchHit};
@@ -113,19 +116,51 @@ impl Service {
         })
     }
 
-    /// Creates a conversation titled from its first message.
+    /// Creates a conversation titled from its first message, with the offline
+    /// question choice fixed now: questions asked lately are avoided, and weak
+    /// answers come back when the setup asks for that.
     pub fn create_conversation(
         &self,
         first_message: &str,
         persona: &str,
         setup: Option<InterviewSetup>,
     ) -> Result<i64, ServiceError> {
+        let choice = self.question_choice_for_new(setup.as_ref())?;
         let title = title_from_message(first_message, setup.as_ref());
-        Ok(self.store.create_conversation(&NewConversation {
+        let id = self.store.create_conversation(&NewConversation {
             title,
             persona: persona.to_string(),
             setup,
-        })?)
+        })?;
+        if let Err(e) = self.store.set_question_choice(id, &choice) {
+            // Do not leave a conversation without its choice behind.
+            let _ = self.store.delete_conversation(id);
+            return Err(e.into());
+        }
+        Ok(id)
+    }
+
+    /// What a new interview avoids and brings back, from the recent conversations
+    /// and, with `retry_weak`, the newest reports.
+    fn question_choice_for_new(
+        &self,
+        setup: Option<&InterviewSetup>,
+    ) -> Result<QuestionChoice, ServiceError> {
+        let since = crate::timefmt::now_ms() - offline::RECENT_DAYS * 24 * 60 * 60 * 1000;
+        let turns = self
+            .store
+            .recent_interviewer_turns(offline::RECENT_CONVERSATIONS, since)?;
+        let retry_weak = setup.is_some_and(|s| s.retry_weak);
+        let mut reports = Vec::new();
+        if retry_weak {
+            // Newest first.
+            for stored in self.store.latest_valid_reports()?.iter().rev().take(20) {
+                if let ParsedReport::Valid(report) = crate::domain::report::parse_stored(stored) {
+                    reports.push(report);
+                }
+            }
+        }
+        Ok(offline::choose_questions(&turns, &reports, retry_weak))
     }
 
     pub fn rename(&self, id: i64, title: &str) -> Result<(), ServiceError> {

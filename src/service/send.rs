@@ -144,6 +144,7 @@ impl Service {
             system_prompt: persona::system_prompt(persona, &setup),
             history: history_for_model(&self.store.messages(conversation_id)?),
             setup,
+            choice: self.store.question_choice(conversation_id)?,
         };
         self.stream_reply(backend, conversation_id, request, events, cancel)
             .await
@@ -181,6 +182,7 @@ impl Service {
             system_prompt: persona::system_prompt(persona, &setup),
             history: history_for_model(&messages),
             setup,
+            choice: self.store.question_choice(conversation_id)?,
         };
         self.stream_reply(backend, conversation_id, request, events, cancel)
             .await

@@ -24,7 +24,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
 use crate::domain::{
-    Conversation, ConversationSummary, Message, NewConversation, Role, Status, StoredReport,
+    Conversation, ConversationSummary, Message, NewConversation, QuestionChoice, Role, Status,
+    StoredReport,
 };
 use crate::timefmt::now_ms;
 pub use bulk::{BulkConversation, BulkLoader, BulkMessage, FtsLoad};
@@ -48,7 +49,8 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_search.sql")),
     M::up(include_str!("migrations/0006_app_state.sql")),
     M::up(include_str!("migrations/0007_streaming_index.sql")),
-    M::up(include_str!("migrations/0008_message_chunks.sql")),
+    M::up(include_str!("migrations/0008_question_choice.sql")),
+    M::up(include_str!("migrations/0009_message_chunks.sql")),
 ];
 
 /// The schema version this build writes.
@@ -367,6 +369,55 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
+    }
+
+    /// Stores the offline question choice of a conversation (fixed at creation).
+    pub fn set_question_choice(&self, id: i64, choice: &QuestionChoice) -> Result<()> {
+        let json = serde_json::to_string(choice).unwrap_or_default();
+        self.expect_one(
+            self.conn().execute(
+                "UPDATE conversations SET question_choice = ?2 WHERE id = ?1",
+                params![id, json],
+            ),
+            id,
+        )
+    }
+
+    /// A conversation's offline question choice (empty when none was stored, as
+    /// for conversations from before it existed or imported ones).
+    pub fn question_choice(&self, id: i64) -> Result<QuestionChoice> {
+        let json: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT question_choice FROM conversations WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .flatten();
+        Ok(json
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+
+    /// The interviewer's turns in the `conversations` most recently active
+    /// conversations (archived ones too) active since `since_ms`, newest
+    /// conversation first: what the candidate was asked lately.
+    pub fn recent_interviewer_turns(
+        &self,
+        conversations: usize,
+        since_ms: i64,
+    ) -> Result<Vec<String>> {
+        self.all(
+            "SELECT m.content FROM messages m
+             JOIN (SELECT id, updated_at FROM conversations WHERE updated_at >= ?2
+                   ORDER BY updated_at DESC, id DESC LIMIT ?1) c ON c.id = m.conversation_id
+             WHERE m.role = 'assistant'
+             ORDER BY c.updated_at DESC, c.id DESC, m.id",
+            params![i64::try_from(conversations).unwrap_or(i64::MAX), since_ms],
+            |r| r.get(0),
+        )
     }
 
     /// Every conversation id, oldest first (for `export --all`).

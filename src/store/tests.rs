@@ -373,3 +373,53 @@ fn a_full_database_keeps_what_it_has_and_says_to_free_space() {
         .insert_message(id, Role::Assistant, &big, Status::Complete)
         .expect("fits now");
 }
+
+#[test]
+fn a_question_choice_is_stored_with_its_conversation() {
+    let (_dir, store) = temp_store();
+    let id = new_conv(&store, "one");
+    assert_eq!(
+        store.question_choice(id).expect("none yet"),
+        QuestionChoice::default()
+    );
+    let choice = QuestionChoice {
+        avoid: vec!["beh-conflict".into()],
+        retry: vec!["tech-debug-latency".into()],
+    };
+    store.set_question_choice(id, &choice).expect("set");
+    assert_eq!(store.question_choice(id).expect("read"), choice);
+    assert!(store.set_question_choice(id + 1, &choice).is_err());
+}
+
+#[test]
+fn recent_interviewer_turns_come_from_the_latest_conversations_only() {
+    let (_dir, store) = temp_store();
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let id = new_conv(&store, &format!("c{n}"));
+        store
+            .insert_message(id, Role::User, "Hi", Status::Complete)
+            .expect("user");
+        store
+            .insert_message(
+                id,
+                Role::Assistant,
+                &format!("question {n}"),
+                Status::Complete,
+            )
+            .expect("assistant");
+        ids.push(id);
+    }
+    // The two most recent conversations, newest first; user turns left out.
+    assert_eq!(
+        store.recent_interviewer_turns(2, 0).expect("recent"),
+        vec!["question 2".to_string(), "question 1".to_string()]
+    );
+    // Nothing active since a time after every message.
+    assert!(
+        store
+            .recent_interviewer_turns(10, now_ms() + 60_000)
+            .expect("none")
+            .is_empty()
+    );
+}

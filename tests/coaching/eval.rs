@@ -123,6 +123,7 @@ fn next_turn(setup: &InterviewSetup, history: &[ChatTurn]) -> String {
         system_prompt: String::new(),
         history: history.to_vec(),
         setup: setup.clone(),
+        choice: Default::default(),
     })
 }
 

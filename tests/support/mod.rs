@@ -57,6 +57,11 @@ pub const PROGRAM_ENV: &[&str] = &[
     "no_proxy",
 ];
 
+/// An API base off this machine and off any private network (the `.invalid`
+/// top-level domain never resolves): where a missing key is an error, not a local
+/// server that needs none. Nothing is ever sent there.
+pub const REMOTE_API_BASE: &str = "https://interviewer-test.invalid/v1";
+
 /// The binary under test: cargo's (`CARGO_BIN_EXE_interviewer`), or a copy named by
 /// `INTERVIEWER_TEST_BIN`. Helpers sharing one target directory overwrite each
 /// other's binary while tests run; a copy taken right after the build stays put.
