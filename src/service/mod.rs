@@ -23,6 +23,8 @@ use crate::domain::{
 };
 use crate::progress::Progress;
 use crate::search::{SearchError, SearchHit};
+/// Set to stop a running [`Service::search_cancellable`] (the faces name it here).
+pub use crate::store::SearchCancel;
 use crate::store::{Store, StoreError};
 pub use send::{FLUSH_INTERVAL, OFFLINE_MODEL, SendEvent, SendOutcome, SendRequest};
 
@@ -257,7 +259,7 @@ impl Service {
         &self,
         query: &str,
         limit: usize,
-        cancel: &crate::store::SearchCancel,
+        cancel: &SearchCancel,
     ) -> Result<Vec<SearchHit>, SearchError> {
         crate::search::search_cancellable(&self.store, query, limit, Some(cancel))
     }

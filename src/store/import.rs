@@ -326,6 +326,66 @@ mod tests {
     }
 
     #[test]
+    fn a_newer_version_adds_its_new_messages_and_a_different_one_is_counted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open_in(dir.path()).expect("open");
+        store
+            .import_conversations(&[item("a", "model")])
+            .expect("first");
+        let mut newer = item("a", "model");
+        newer.updated_at = 3_000;
+        newer.messages.push(ImportMessage {
+            role: Role::Assistant,
+            content: "a Zanzibar reply".into(),
+            status: Status::Complete,
+            created_at: 2_500,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        });
+        let counts = store
+            .import_conversations(std::slice::from_ref(&newer))
+            .expect("newer");
+        assert_eq!(
+            counts,
+            ImportCounts {
+                messages: 1,
+                extended: 1,
+                added: 1,
+                ..ImportCounts::default()
+            }
+        );
+        let id = store
+            .conversation_by_uid("a")
+            .expect("query")
+            .expect("there");
+        let messages = store.messages(id).expect("messages");
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[1].content, "a Zanzibar reply");
+        assert_eq!(store.require_conversation(id).expect("c").updated_at, 3_000);
+        // Indexed with the rest of the import.
+        assert_eq!(
+            store
+                .match_messages("zanzibar", i64::MAX, 10, None)
+                .expect("match")
+                .len(),
+            1
+        );
+
+        // The same again: nothing new.
+        let counts = store.import_conversations(&[newer]).expect("again");
+        assert_eq!((counts.skipped, counts.messages), (1, 0));
+
+        // Edited elsewhere: counted, left as it is.
+        let mut edited = item("a", "model");
+        edited.messages[0].content = "hello, edited".into();
+        let counts = store.import_conversations(&[edited]).expect("edited");
+        assert_eq!((counts.differ, counts.messages), (1, 0));
+        assert_eq!(store.messages(id).expect("messages")[0].content, "hello");
+    }
+
+    #[test]
     fn a_failure_part_way_writes_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open_in(dir.path()).expect("open");

@@ -148,7 +148,7 @@ struct Runner {
     jobs: std::sync::mpsc::Sender<Job>,
     send: Option<(CancellationToken, JoinHandle<()>)>,
     /// Stops the newest search (older ones are stopped already).
-    search_cancel: Option<crate::store::SearchCancel>,
+    search_cancel: Option<crate::service::SearchCancel>,
 }
 
 impl Runner {
@@ -495,7 +495,7 @@ impl Runner {
             Effect::Search { seq, query } => {
                 // A new query makes the one running (or queued) worthless.
                 self.cancel_search();
-                let cancel = crate::store::SearchCancel::default();
+                let cancel = crate::service::SearchCancel::default();
                 self.search_cancel = Some(cancel.clone());
                 self.job(move |s, tx| {
                     let result = search(s, &query, &cancel);
@@ -640,7 +640,7 @@ const SEARCH_LIMIT: usize = 200;
 fn search(
     s: &Service,
     query: &str,
-    cancel: &crate::store::SearchCancel,
+    cancel: &crate::service::SearchCancel,
 ) -> Result<Vec<super::sidebar::Hit>, String> {
     let hits = s
         .search_cancellable(query, SEARCH_LIMIT, cancel)
