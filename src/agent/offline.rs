@@ -85,6 +85,10 @@ const GENERIC_FOLLOW_UPS: &[(Probe, &str)] = &[
     ),
 ];
 
+/// The sizing follow-up once the interviewer has given the numbers (the candidate
+/// asked): the candidate works out what they mean rather than being asked for them.
+const FOLLOW_UP_SIZE_FROM_ASSUMPTIONS: &str = "Given those numbers, what do they mean for the design: peak requests per second, how much data a year, and where the load concentrates?";
+
 /// The system design phase after requirements and sizing: the design itself.
 const FOLLOW_UP_HIGH_LEVEL: &str = "Sketch the high-level design for me: the main components, and how a request flows through them.";
 
@@ -224,7 +228,10 @@ fn respond(
         TurnKind::NonAnswer if position.nudges_in_row >= 1 => {
             next_or_invite(plan, position, MOVE_ON)
         }
-        TurnKind::NonAnswer => format!("{NUDGE_MARK} {}", rephrase(kind, prompt)),
+        TurnKind::NonAnswer => format!(
+            "{NUDGE_MARK} {}",
+            rephrase(kind, prompt, !position.probes_asked.is_empty())
+        ),
         TurnKind::Answer => {
             let (answers, clarifying) = answers_since_question(&request.history, current);
             let assessment = assess::assess(
@@ -234,7 +241,13 @@ fn respond(
                 &answers,
                 &clarifying,
             );
-            match follow_up(current, &assessment, &position.probes_asked) {
+            let assumptions_given = !clarifying.is_empty();
+            match follow_up(
+                current,
+                &assessment,
+                &position.probes_asked,
+                assumptions_given,
+            ) {
                 Some(text) => text,
                 None => {
                     let acks = [
@@ -252,8 +265,13 @@ fn respond(
 }
 
 /// A neutral second way into the question after a non-answer, then the question.
-fn rephrase(kind: InterviewType, prompt: &str) -> String {
+/// `follow_up`: the prompt is a follow-up, not the main question, so the way in is
+/// about that point rather than the whole problem.
+fn rephrase(kind: InterviewType, prompt: &str, follow_up: bool) -> String {
     let way_in = match kind {
+        InterviewType::SystemDesign | InterviewType::Technical if follow_up => {
+            "Think aloud: what is your first guess, and what would you check to confirm it? A partial answer is fine."
+        }
         InterviewType::Behavioral => {
             "Think of one specific time, even a small one: where were you, and what did you do?"
         }
@@ -402,10 +420,14 @@ fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
 /// answer is thin, one when it is partial, none when it is complete; system
 /// design goes through its phases (requirements, sizing, high-level design, a
 /// deep dive, trade-offs and failure modes) with up to four.
+///
+/// `assumptions_given`: the candidate asked clarifying questions and got the
+/// problem's numbers, so sizing asks what they imply.
 pub fn follow_up(
     current: &BankQuestion,
     a: &assess::Assessment,
     asked: &[Probe],
+    assumptions_given: bool,
 ) -> Option<String> {
     let kind = current.interview_type;
     let sd = kind == InterviewType::SystemDesign;
@@ -428,6 +450,9 @@ pub fn follow_up(
     let generic_for = |p: Probe| {
         if sd && p == Probe::Action {
             return Some(FOLLOW_UP_HIGH_LEVEL);
+        }
+        if sd && p == Probe::Scale && assumptions_given {
+            return Some(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS);
         }
         GENERIC_FOLLOW_UPS
             .iter()
@@ -629,6 +654,9 @@ fn follow_up_in(current: Option<&BankQuestion>, text: &str) -> Option<(Probe, St
     }
     if text.contains(FOLLOW_UP_HIGH_LEVEL) {
         return Some((Probe::Action, FOLLOW_UP_HIGH_LEVEL.to_string()));
+    }
+    if text.contains(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS) {
+        return Some((Probe::Scale, FOLLOW_UP_SIZE_FROM_ASSUMPTIONS.to_string()));
     }
     GENERIC_FOLLOW_UPS
         .iter()
@@ -1137,6 +1165,29 @@ mod tests {
     }
 
     #[test]
+    fn a_non_answer_to_a_design_follow_up_is_nudged_about_that_point() {
+        let mut s = Session::new(setup(
+            InterviewType::SystemDesign,
+            "Backend engineer",
+            "",
+            1,
+        ));
+        let hello = s.say("Hello");
+        let q = bank::find_in(&hello).expect("a question");
+        let opening = s.say("Not sure.");
+        assert!(opening.contains("name the first component"), "{opening}");
+        let follow = s.say(
+            "I'd put an API service behind a load balancer with a database and a cache, \
+             because reads dominate.",
+        );
+        assert!(probe_of(q, &follow).is_some(), "{follow}");
+        let nudge = s.say("No idea.");
+        assert!(nudge.starts_with(NUDGE_MARK), "{nudge}");
+        assert!(!nudge.contains("name the first component"), "{nudge}");
+        assert!(nudge.contains("first guess"), "{nudge}");
+    }
+
+    #[test]
     fn meta_turns_keep_the_question() {
         let mut s = Session::new(setup(InterviewType::Technical, "Backend engineer", "", 2));
         let hello = s.say("Hello");
@@ -1182,6 +1233,11 @@ mod tests {
             p1,
             Some(Probe::Requirements),
             "clarifying questions covered it: {f1}"
+        );
+        // The numbers were given: sizing asks what they mean, not for them again.
+        assert!(
+            !f1.contains("Let's size it"),
+            "the numbers were given: {f1}"
         );
     }
 
@@ -1239,7 +1295,7 @@ mod tests {
         let q = bank::by_id("beh-tight-deadline").expect("bank question");
         let ask = |answer: &str| {
             let a = assess::assess(Some(q), q.interview_type, &q.question, answer, &[]);
-            follow_up(q, &a, &[]).and_then(|f| probe_of(q, &f))
+            follow_up(q, &a, &[], false).and_then(|f| probe_of(q, &f))
         };
         let we = "So we had this project where we needed to migrate our database. We looked at a \
             few options and we decided to go with Postgres. We planned it over a couple of sprints \
@@ -1260,7 +1316,34 @@ mod tests {
             the first month. I learned to agree the cut list on day one; next time I would plan \
             a buffer for the security review.";
         let a = assess::assess(Some(q), q.interview_type, &q.question, complete, &[]);
-        assert_eq!(follow_up(q, &a, &[]), None, "{a:#?}");
+        assert_eq!(follow_up(q, &a, &[], false), None, "{a:#?}");
+    }
+
+    #[test]
+    fn once_the_numbers_are_given_sizing_asks_what_they_mean() {
+        // Every design question without a sizing follow-up of its own.
+        let design = "I'd put a service in front with a database behind it and a queue for \
+            the slow work, because that keeps the request path short.";
+        let mut checked = 0;
+        for q in bank::all().iter().filter(|q| {
+            q.interview_type == InterviewType::SystemDesign
+                && !q.follow_ups.iter().any(|f| f.probe == Probe::Scale)
+        }) {
+            let asked = ["How many users should I plan for?".to_string()];
+            let a = assess::assess(Some(q), q.interview_type, &q.question, design, &asked);
+            if a.coverage.covers(Probe::Scale) {
+                continue;
+            }
+            // Requirements were asked about, so sizing is the next phase.
+            let with = follow_up(q, &a, &[Probe::Requirements], true).expect("a follow-up");
+            let without = follow_up(q, &a, &[Probe::Requirements], false).expect("a follow-up");
+            if probe_of(q, &without) == Some(Probe::Scale) {
+                assert_eq!(with, FOLLOW_UP_SIZE_FROM_ASSUMPTIONS, "{}", q.id);
+                assert_eq!(probe_of(q, &with), Some(Probe::Scale));
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "no design question reached the sizing phase");
     }
 
     fn ids(plan: &[&BankQuestion]) -> Vec<String> {
