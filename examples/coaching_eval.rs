@@ -3,7 +3,7 @@
 //! strong-above-weak per question, follow-ups and non-answer turns.
 //! `--set tuning` (the default) or `--set heldout` picks the set; `--gap` prints
 //! instead the comparison of the two; `--details` also lists every answer's score
-//! and reply.
+//! and reply; `--manifest-dir` prints the checkout it was built from.
 
 #[path = "../tests/coaching/eval.rs"]
 mod eval;
@@ -12,6 +12,11 @@ use eval::{Figures, Set};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--manifest-dir") {
+        // Lets scripts/coaching-eval check which checkout this binary was built from.
+        println!("{}", env!("CARGO_MANIFEST_DIR"));
+        return;
+    }
     let details = args.iter().any(|a| a == "--details");
     let set = match args
         .iter()
