@@ -357,7 +357,9 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     let mut parts: Vec<String> = Vec::new();
     let setup = app.transcript.setup.clone().unwrap_or_default();
     // Most useful first: what is cut at narrow widths is the end.
-    if let Some(n) = setup.questions {
+    if app.interview_finished() {
+        parts.push("finished".to_string());
+    } else if let Some(n) = setup.questions {
         parts.push(match current_question(&app.transcript.messages) {
             Some(q) => format!("Q {}/{n}", q.min(n)),
             None => plural(u64::from(n), "question"),
@@ -448,11 +450,40 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Line::default(),
-        Line::from("Say hello, or tell the interviewer the role you are preparing for."),
-        Line::from("The interviewer asks one question at a time and follows up on your answers."),
-        Line::from("Ctrl+N sets up an interview for a specific role, level and job description."),
-        Line::default(),
     ];
+    let new_key = keys::key_for(Scope::Anywhere, Action::NewInterview);
+    // Once the role is set (the form, the config file), it is not asked for again.
+    match app
+        .transcript
+        .setup
+        .as_ref()
+        .and_then(|s| s.role.as_deref())
+    {
+        Some(role) => {
+            lines.push(Line::from(format!(
+                "Say hello and the interviewer begins: questions for {}.",
+                sanitize::for_terminal_line(role)
+            )));
+            lines.push(Line::from(
+                "The interviewer asks one question at a time and follows up on your answers.",
+            ));
+            lines.push(Line::from(format!(
+                "{new_key} sets up a different interview."
+            )));
+        }
+        None => {
+            lines.push(Line::from(
+                "Say hello, or tell the interviewer the role you are preparing for.",
+            ));
+            lines.push(Line::from(
+                "The interviewer asks one question at a time and follows up on your answers.",
+            ));
+            lines.push(Line::from(format!(
+                "{new_key} sets up an interview for a specific role, level and job description."
+            )));
+        }
+    }
+    lines.push(Line::default());
     let mode = match &app.mode {
         Mode::Online { model } => format!("Online with {model}."),
         Mode::Offline { reason } => format!("Offline practice ({reason})."),

@@ -322,6 +322,8 @@ pub struct App {
     pub key_storage: KeyStorage,
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
+    /// Where the focus was when the setup form opened (Esc puts it back).
+    pub setup_return_focus: Focus,
     pub quitting: bool,
     /// Set by [`App::prepare_frame`]: the screen row of the sidebar's first line, and
     /// which conversation (index into the list) each line shows (`None`: a date heading).
@@ -357,6 +359,7 @@ impl App {
             default_persona: crate::domain::persona::DEFAULT_PERSONA.to_string(),
             key_storage: KeyStorage::Keyring,
             draft_dirty: false,
+            setup_return_focus: Focus::Input,
             quitting: false,
             sidebar_rows: (0, Vec::new()),
             message_view: None,
@@ -434,9 +437,7 @@ impl App {
     /// The interview shown has been closed by the interviewer.
     pub fn interview_finished(&self) -> bool {
         self.transcript.last_message().is_some_and(|m| {
-            m.role == Role::Assistant
-                && m.status == Status::Complete
-                && crate::agent::offline::closes_interview(&m.content)
+            m.role == Role::Assistant && m.status == Status::Complete && closes(&m.content)
         })
     }
 
@@ -444,10 +445,14 @@ impl App {
     /// stop", "Ctrl+R retry", "F report", "K add key"); never cut from the line.
     pub fn next_key(&self) -> Option<String> {
         use crate::tui::keys::{Action, Scope, key_for};
+        // From the answer box a list key needs Tab first: said in words.
         let lists = |action: Action, what: &str| {
             let key = key_for(Scope::Lists, action);
             if self.focus == Focus::Input {
-                format!("Tab, {key} {what}")
+                format!(
+                    "{} then {key}: {what}",
+                    key_for(Scope::Anywhere, Action::FocusNext)
+                )
             } else {
                 format!("{key} {what}")
             }
@@ -478,7 +483,7 @@ impl App {
         // An old question in a past conversation is not being answered now.
         (last.role == Role::Assistant
             && last.status == Status::Complete
-            && !crate::agent::offline::closes_interview(&last.content)
+            && !closes(&last.content)
             && elapsed < ANSWER_TIMER_LIMIT_MS)
             .then_some(elapsed)
     }
@@ -520,6 +525,31 @@ fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
         completion_tokens: None,
         model: None,
     }
+}
+
+/// The interviewer's turn closes the interview: the offline engine's close, or a
+/// model's (the interview rules have it say the interview is over and the feedback
+/// report is ready, and ask nothing more).
+pub fn closes(text: &str) -> bool {
+    if crate::agent::offline::closes_interview(text) {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    let over = [
+        "interview is over",
+        "interview is now over",
+        "end of the interview",
+        "end of our interview",
+        "interview has ended",
+        "interview is complete",
+        "concludes the interview",
+        "concludes our interview",
+        "wraps up the interview",
+        "wraps up our interview",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    over && lower.contains("report") && !lower.trim_end().ends_with('?')
 }
 
 /// "a technical interview for a senior backend engineer, 5 questions".

@@ -77,10 +77,24 @@ impl App {
                     vec![Effect::ReadSetup(draft)]
                 }
                 SetupOutcome::Cancel => {
-                    self.focus = Focus::Input;
-                    self.info(
-                        "quick start with the default setup: say hello to begin (n opens the form again)",
+                    let new_key = crate::tui::keys::key_for(
+                        crate::tui::keys::Scope::Anywhere,
+                        crate::tui::keys::Action::NewInterview,
                     );
+                    if self.transcript.conversation_id.is_some()
+                        || !self.transcript.messages.is_empty()
+                    {
+                        self.focus = self.setup_return_focus;
+                        self.info(format!(
+                            "no new interview: back to “{}” ({new_key} opens the form again)",
+                            sanitize::for_terminal_line(&self.transcript.title)
+                        ));
+                    } else {
+                        self.focus = Focus::Input;
+                        self.info(format!(
+                            "quick start with the default setup: say hello to begin ({new_key} opens the form again)"
+                        ));
+                    }
                     vec![]
                 }
                 SetupOutcome::None | SetupOutcome::Ignored => {

@@ -486,18 +486,40 @@ fn home_end_and_paging_in_the_sidebar() {
 fn n_and_ctrl_n_open_the_setup_form_for_a_new_interview() {
     let mut app = loaded();
     app.focus = Focus::Messages;
-    let effects = app.update(key(KeyCode::Char('n')));
+    let shown = app.transcript.conversation_id;
+    assert!(shown.is_some());
+    // Issue 15: Esc returns to the conversation the form was opened from, focus and
+    // draft where they were.
+    assert!(app.update(key(KeyCode::Char('n'))).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.overlay.is_none());
+    assert_eq!(app.transcript.conversation_id, shown);
+    assert_eq!(app.focus, Focus::Messages);
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("back to")));
+    // Filled in, the form leaves the conversation for a new one.
+    app.update(key(KeyCode::Char('n')));
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadSetup(draft)) = effects.first() else {
+        panic!("no ReadSetup: {effects:?}");
+    };
+    let effects = app.update(Event::SetupRead {
+        persona: draft.persona.clone(),
+        result: Ok(InterviewSetup::default()),
+    });
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveOpen(None))));
     assert!(
         effects.iter().any(|e| matches!(e, Effect::LoadNewDraft)),
         "the new-interview draft comes back"
     );
     assert_eq!(app.transcript.conversation_id, None);
-    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
-    // Esc: quick start with the defaults.
+    assert_eq!(app.focus, Focus::Input);
+    // Esc on a new interview: quick start with the defaults.
+    app.update(ctrl('n'));
     assert!(app.update(key(KeyCode::Esc)).is_empty());
     assert!(app.overlay.is_none());
     assert_eq!(app.focus, Focus::Input);
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("quick start")));
     // Ctrl+N on a new interview opens the form again, nothing to save.
     assert!(app.update(ctrl('n')).is_empty());
     type_text(&mut app, "Backend engineer");
@@ -1625,4 +1647,36 @@ fn an_open_quote_is_still_being_typed_so_nothing_is_searched() {
             .any(|e| matches!(e, Effect::Search { query, .. } if query == "\"rate\"")),
         "the closed phrase is searched"
     );
+}
+
+/// Issue 15: a model's closing turn ends the interview as the offline engine's does
+/// (F for the report, no answer timer), and the status line says plainly that a list
+/// key needs Tab first.
+#[test]
+fn a_closing_turn_offers_the_report_in_plain_words() {
+    let model_close = "Thank you, that's all my questions. The interview is over: your feedback report is available now.";
+    assert!(closes(model_close));
+    assert!(closes(
+        "That's the end of the interview. Thank you for your time."
+    ));
+    assert!(!closes(
+        "Feedback comes in the report at the end of the interview. What did you do next?"
+    ));
+    assert!(!closes(
+        "Tell me about a time you disagreed with a colleague."
+    ));
+    let mut app = loaded();
+    app.transcript.messages.push(message(
+        99,
+        1,
+        Role::Assistant,
+        model_close,
+        Status::Complete,
+    ));
+    assert!(app.interview_finished());
+    assert!(app.answer_timer().is_none());
+    app.focus = Focus::Input;
+    assert_eq!(app.next_key().as_deref(), Some("Tab then F: report"));
+    app.focus = Focus::Messages;
+    assert_eq!(app.next_key().as_deref(), Some("F report"));
 }

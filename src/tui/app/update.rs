@@ -118,20 +118,19 @@ impl App {
             }
             Event::SetupRead { persona, result } => {
                 match (result, self.overlay.as_mut()) {
-                    (Ok(setup), _) => {
-                        if matches!(self.overlay, Some(Overlay::Setup(_))) {
-                            self.overlay = None;
-                        }
-                        if self.transcript.conversation_id.is_none() {
-                            let what = setup_summary(&setup);
-                            self.transcript.setup = Some(setup);
-                            self.transcript.persona = Some(persona);
-                            self.focus = Focus::Input;
-                            self.info(format!(
-                                "ready: {what}. Say hello (Enter sends) and the interviewer begins"
-                            ));
-                        }
+                    (Ok(setup), Some(Overlay::Setup(_))) => {
+                        self.overlay = None;
+                        let effects = self.start_new();
+                        let what = setup_summary(&setup);
+                        self.transcript.setup = Some(setup);
+                        self.transcript.persona = Some(persona);
+                        self.info(format!(
+                            "ready: {what}. Say hello (Enter sends) and the interviewer begins"
+                        ));
+                        return effects;
                     }
+                    // The form was closed meanwhile: nothing to start.
+                    (Ok(_), _) => {}
                     (Err(e), Some(Overlay::Setup(form))) => form.set_file_error(&e),
                     (Err(e), _) => self.error(e.to_string()),
                 }

@@ -330,14 +330,28 @@ impl LineInput {
                 Line::from(Span::styled(cut(placeholder, 0, width), dim))
             };
         }
+        if !focused && shown.width() > width {
+            // A field without focus shows its beginning, and "…" where it is cut.
+            return Line::from(vec![
+                Span::styled(cut(&shown, 0, width - 1), style),
+                Span::styled("…", style),
+            ]);
+        }
         // Scroll so that the cursor cell is the last visible one at most; a field
         // without focus shows its beginning.
-        let start = if focused {
+        let mut start = if focused {
             (cursor_col + 1).saturating_sub(width)
         } else {
             0
         };
         let mut spans = Vec::new();
+        // Scrolled: "…" in the first column says the text goes on to the left.
+        let mut width = width;
+        if start > 0 && width >= 2 {
+            width -= 1;
+            start = (cursor_col + 1).saturating_sub(width);
+            spans.push(Span::styled("…", style));
+        }
         let mut col = 0;
         let mut before = String::new();
         let mut at: Option<String> = None;
@@ -453,7 +467,9 @@ mod tests {
     fn long_text_scrolls_to_keep_the_cursor_visible() {
         let i = LineInput::new("abcdefghijklmnopqrstuvwxyz");
         let l = i.line(10, Style::new(), true, "");
-        assert_eq!(shown(&l), "rstuvwxyz ");
+        assert_eq!(shown(&l), "…stuvwxyz ");
+        let l = i.line(10, Style::new(), false, "");
+        assert_eq!(shown(&l), "abcdefghi…");
         assert_eq!(super::super::line_width(&l), 10);
         assert_eq!(
             shown(&LineInput::new("日本語").line(1, Style::new(), true, "")),
