@@ -200,6 +200,7 @@ async fn event_loop(
     app.new_setup = service.settings.interview.complete(None, false);
     app.default_persona = service.settings.persona.clone();
     app.key_storage = startup.key_storage;
+    app.env_key_set = Keys::platform().env_key().is_some();
     if startup.welcome {
         // Once the user chose offline practice, do not ask again at every start.
         match service.ui_state(STATE_OFFLINE_CHOSEN) {
@@ -686,9 +687,12 @@ async fn report(
 /// Stores a pasted key and switches to the online backend.
 fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event {
     match backend::use_pasted_key(settings, &Keys::platform(), text) {
-        Ok((online, note)) => {
+        Ok((online, mut note)) => {
             if let Ok(mut b) = backend.lock() {
                 *b = online;
+            }
+            if Keys::platform().env_key().is_some() {
+                note.push_str("; OPENAI_API_KEY is set, so the next start uses that key instead");
             }
             Event::KeyAccepted {
                 model: settings.model.clone(),

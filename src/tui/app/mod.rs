@@ -320,6 +320,8 @@ pub struct App {
     pub default_persona: String,
     /// Where a key pasted on the welcome screen would be kept.
     pub key_storage: KeyStorage,
+    /// `OPENAI_API_KEY` is set (it wins over a stored key at the next start).
+    pub env_key_set: bool,
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     /// Where the focus was when the setup form opened (Esc puts it back).
@@ -358,6 +360,7 @@ impl App {
             new_setup: None,
             default_persona: crate::domain::persona::DEFAULT_PERSONA.to_string(),
             key_storage: KeyStorage::Keyring,
+            env_key_set: false,
             draft_dirty: false,
             setup_return_focus: Focus::Input,
             quitting: false,

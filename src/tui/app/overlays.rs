@@ -165,6 +165,7 @@ impl App {
     /// Shows the welcome screen: no key at start, a rejected key, or changing it.
     pub fn welcome(&mut self, reason: WelcomeReason) {
         let screen = WelcomeScreen::new(reason, self.key_storage.clone())
+            .with_env_key(self.env_key_set)
             .with_theme(self.render_theme.clone());
         self.overlay = Some(Overlay::Welcome(Box::new(screen)));
     }
