@@ -444,6 +444,12 @@ impl Runner {
                 };
                 let _ = tx.send(event);
             }),
+            Effect::CheckArchived => self.job(move |s, tx| {
+                // A failure here only leaves the empty list's wording as it was.
+                if let Ok(page) = s.list_conversations(true, 1, 0) {
+                    let _ = tx.send(Event::ArchivedExist(!page.is_empty()));
+                }
+            }),
             Effect::OpenConversation { id, jump_to } => self.job(move |s, tx| {
                 let _ = tx.send(open_conversation(s, id, jump_to));
             }),

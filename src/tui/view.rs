@@ -676,9 +676,10 @@ fn status_layout(
         action: action.map(str::to_string),
         hints: None,
     };
-    // Room a message needs to say anything: "│ " + a few words + " ".
+    // Room a message needs: "│ " + the message + " ". The mode gives way to the
+    // message (down to its symbol) before the message is cut.
     let message_room = |l: &StatusLayout| width.saturating_sub(l.mode.width() + l.keys_width() + 3);
-    if message_room(&layout) < message.width().min(24) + 1 {
+    if message_room(&layout) < message.width() + 1 {
         layout.mode = mode_short.to_string();
     }
     // The general hints only where the whole message still fits.
@@ -944,7 +945,8 @@ mod tests {
             "Enter send · Tab focus · ? help".to_string(),
             "? help".to_string(),
         ];
-        let long = "The server had a problem (500): try again in a moment. Details are in interviewer.log.";
+        let long =
+            "The server had a problem (500): try again in a moment. Details: interviewer.log.";
         for width in [30, 50, 80, 120] {
             let l = status_layout(
                 width,

@@ -212,6 +212,8 @@ pub enum Event {
     },
     /// Progress across interviews as text, or why it could not be read.
     ProgressReady(Result<String, String>),
+    /// Whether any conversation is archived (asked when the active list is empty).
+    ArchivedExist(bool),
     /// The API key was stored (or kept for this session); `note` says where.
     KeyAccepted {
         model: String,
@@ -262,6 +264,9 @@ pub enum Effect {
     },
     /// Read progress across interviews (answered by [`Event::ProgressReady`]).
     LoadProgress,
+    /// Find out whether any conversation is archived (answered by
+    /// [`Event::ArchivedExist`]), so an empty list can say so after a restart.
+    CheckArchived,
     Delete {
         id: i64,
     },

@@ -1680,3 +1680,33 @@ fn a_closing_turn_offers_the_report_in_plain_words() {
     app.focus = Focus::Messages;
     assert_eq!(app.next_key().as_deref(), Some("F report"));
 }
+
+/// Issue 15: after a restart, an empty active list whose interviews are archived
+/// says so (it used to say "No interviews yet" once the app was restarted).
+#[test]
+fn an_empty_list_after_a_restart_asks_whether_interviews_are_archived() {
+    let mut app = app();
+    app.start(None);
+    let generation = app.sidebar.generation;
+    let effects = app.update(Event::ConversationsLoaded {
+        generation,
+        offset: 0,
+        page: vec![],
+    });
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::CheckArchived)),
+        "{effects:?}"
+    );
+    assert!(!app.sidebar.archived_some);
+    app.update(Event::ArchivedExist(true));
+    assert!(app.sidebar.archived_some);
+    // A list with conversations asks nothing.
+    let mut app = loaded();
+    let generation = app.sidebar.generation;
+    let effects = app.update(Event::ConversationsLoaded {
+        generation,
+        offset: app.sidebar.items.len(),
+        page: vec![],
+    });
+    assert!(!effects.iter().any(|e| matches!(e, Effect::CheckArchived)));
+}

@@ -27,14 +27,24 @@ impl App {
                 offset,
                 page,
             } => {
-                self.sidebar.page_loaded(generation, offset, page);
+                let fresh = self.sidebar.page_loaded(generation, offset, page);
                 if let (Some(id), None) = (self.transcript.conversation_id, self.pending.as_ref())
                     && offset == 0
                     && let Some(pos) = self.sidebar.position(id)
                 {
                     self.sidebar.selected = pos;
                 }
-                self.more_conversations()
+                let mut effects = self.more_conversations();
+                // An empty active list: "no interviews yet", or are they archived?
+                if fresh
+                    && offset == 0
+                    && self.sidebar.items.is_empty()
+                    && !self.sidebar.archived
+                    && !self.sidebar.archived_some
+                {
+                    effects.push(Effect::CheckArchived);
+                }
+                effects
             }
             Event::ConversationOpened {
                 conversation,
@@ -199,6 +209,10 @@ impl App {
             Event::Failed(e) => {
                 self.transcript.loading = false;
                 self.error(e);
+                vec![]
+            }
+            Event::ArchivedExist(some) => {
+                self.sidebar.archived_some |= some;
                 vec![]
             }
             Event::Notice(text) => {

@@ -346,6 +346,7 @@ impl LineInput {
         };
         let mut spans = Vec::new();
         // Scrolled: "…" in the first column says the text goes on to the left.
+        let full_width = width;
         let mut width = width;
         if start > 0 && width >= 2 {
             width -= 1;
@@ -384,7 +385,7 @@ impl LineInput {
         spans.push(Span::styled(after, style));
         let mut line = Line::from(spans);
         // The cursor cell past the end may push the line one column over: trim it.
-        while super::line_width(&line) > width {
+        while super::line_width(&line) > full_width {
             if line.spans.pop().is_none() {
                 break;
             }

@@ -427,13 +427,21 @@ mod tests {
         // Changing a key, the second choice keeps things as they are (it used to say
         // "offline" while the key in use stayed).
         change.handle_key(key(KeyCode::Tab));
-        assert_eq!(change.handle_key(key(KeyCode::Enter)), WelcomeOutcome::Cancel);
+        assert_eq!(
+            change.handle_key(key(KeyCode::Enter)),
+            WelcomeOutcome::Cancel
+        );
     }
 
     fn text(s: &WelcomeScreen, compact: bool) -> String {
         s.lines(70, compact)
             .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>())
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
