@@ -392,7 +392,9 @@ pub fn assess(
 }
 
 /// The words that cover a checklist point: the detector's for its probe, else
-/// its own cues (one for a short list, two for a long one).
+/// the first of its own cues found. The bank's cues are curated to be specific to
+/// the point (never a word of the question or a generic one; `bank`'s tests check
+/// it), so any one of them in the answer shows the point.
 fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<String> {
     if let Some(probe) = p.probe
         && let Some(q) = coverage.quote(probe)
@@ -402,17 +404,13 @@ fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<S
     if p.cues.is_empty() {
         return None;
     }
-    let found: Vec<String> = p
-        .cues
+    p.cues
         .iter()
-        .filter_map(|c| text.find(&format!("{}*", c.to_lowercase())))
-        .collect();
-    let needed = if p.cues.len() <= 4 { 1 } else { 2 };
-    (found.len() >= needed).then(|| found[0].clone())
+        .find_map(|c| text.find(&format!("{}*", c.to_lowercase())))
 }
 
 /// Whether the answer misses the question's subject: it uses almost none of the
-/// subject words of the question and its checklist.
+/// question's subject words and shows at most one checklist point by its cues.
 fn off_topic(
     bank: Option<&BankQuestion>,
     question: &str,
@@ -430,35 +428,32 @@ fn off_topic(
     ) {
         return false;
     }
-    if text.word_count() < 25 {
+    if text.word_count() < 25 || checklist.iter().all(|p| p.cues.is_empty()) {
         return false;
     }
-    let found = |words: &[String]| {
-        words
-            .iter()
-            .filter(|c| text.find(&format!("{c}*")).is_some())
-            .count()
-    };
-    let mut cues: Vec<String> = checklist
-        .iter()
-        .flat_map(|p| p.cues.iter().map(|c| c.to_lowercase()))
-        .filter(|c| c.len() >= 4)
-        .collect();
-    cues.sort();
-    cues.dedup();
+    // The question's subject words, as stems ("limiter" is found as "limit").
     let mut asked: Vec<String> = question
         .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() >= 5 && !QUESTION_WORDS.contains(w))
-        .map(|w| w.trim_end_matches('s').to_string())
+        .map(|w| w.chars().take(5).collect())
         .collect();
     asked.sort();
     asked.dedup();
-    if cues.len() < 4 {
-        return false;
-    }
-    // Neither the question's own words nor a tenth of the checklist's.
-    found(&asked) <= 1 && (found(&cues) as f64) < cues.len() as f64 * 0.1
+    let said = asked
+        .iter()
+        .filter(|w| text.find(&format!("{w}*")).is_some())
+        .count();
+    // The cues are specific to their point, so one found shows the point.
+    let shown = checklist
+        .iter()
+        .filter(|p| {
+            p.cues
+                .iter()
+                .any(|c| text.find(&format!("{}*", c.to_lowercase())).is_some())
+        })
+        .count();
+    said <= 1 && shown <= 1
 }
 
 const QUESTION_WORDS: &[&str] = &[
