@@ -538,11 +538,23 @@ fn next_step(
     }
 }
 
+/// `text` with its first letter in lower case, to follow a colon, unless the first
+/// word is an acronym or "I" ("PCI scope…", "A/B tests…", "SDKs…", "O(n) space…").
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    let plain_word = chars
+        .clone()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_whitespace())
+        && first_word != "I";
+    if plain_word {
+        first.to_lowercase().chain(chars).collect()
+    } else {
+        text.to_string()
     }
 }
 
@@ -594,6 +606,42 @@ mod tests {
         assert!(b.score <= 2, "{b:#?}");
         assert!(!a.evidence.is_empty());
         assert!(a.missing().len() < b.missing().len());
+    }
+
+    #[test]
+    fn a_point_after_a_colon_keeps_its_acronyms() {
+        assert_eq!(lower_first("A key-value store"), "a key-value store");
+        assert_eq!(lower_first("Caches hot links"), "caches hot links");
+        assert_eq!(
+            lower_first("PCI scope kept small by tokenising card details"),
+            "PCI scope kept small by tokenising card details"
+        );
+        assert_eq!(
+            lower_first("SDKs evaluate locally"),
+            "SDKs evaluate locally"
+        );
+        assert_eq!(
+            lower_first("A/B tests on business metrics"),
+            "A/B tests on business metrics"
+        );
+        assert_eq!(lower_first("O(n) extra space"), "O(n) extra space");
+        assert_eq!(lower_first("I owned it"), "I owned it");
+        assert_eq!(lower_first(""), "");
+    }
+
+    #[test]
+    fn a_missing_acronym_point_reads_as_written() {
+        let q = bank::by_id("sd-payments").expect("bank question");
+        let answer = "Correctness comes first: we must never charge twice. I'd store each \
+            charge with an idempotency key, persist a pending state before calling out, and \
+            query the status on a timeout. I'd keep a double-entry ledger, audit every change \
+            and reconcile daily against the settlement report.";
+        let a = assess(Some(q), q.interview_type, &q.question, answer, &[]);
+        assert_eq!(a.missing().len(), 1, "{a:#?}");
+        assert_eq!(
+            a.next_step,
+            "Add the missing point: PCI scope kept small by tokenising card details."
+        );
     }
 
     #[test]
