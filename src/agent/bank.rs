@@ -260,30 +260,68 @@ fn contains_word(text: &str, word: &str) -> bool {
 /// contains them. A cue is a prefix, so it may not be the start of one of these.
 #[cfg(test)]
 const GENERIC_CUES: &[&str] = &[
-    "user", "users", "problem", "data", "system", "team", "work", "time", "thing",
-    "people", "person", "good", "great", "make", "use", "way", "process", "issue",
-    "project", "company", "question", "answer", "example", "stuff", "something",
-    "really", "important", "approach", "solution", "handle", "help", "part", "level",
-    "need", "get", "have", "know", "think", "want", "better", "right", "new", "different",
+    "user",
+    "users",
+    "problem",
+    "data",
+    "system",
+    "team",
+    "work",
+    "time",
+    "thing",
+    "people",
+    "person",
+    "good",
+    "great",
+    "make",
+    "use",
+    "way",
+    "process",
+    "issue",
+    "project",
+    "company",
+    "question",
+    "answer",
+    "example",
+    "stuff",
+    "something",
+    "really",
+    "important",
+    "approach",
+    "solution",
+    "handle",
+    "help",
+    "part",
+    "level",
+    "need",
+    "get",
+    "have",
+    "know",
+    "think",
+    "want",
+    "better",
+    "right",
+    "new",
+    "different",
 ];
 
 /// Words that carry no meaning of their own inside a cue phrase.
 #[cfg(test)]
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "the", "of", "to", "in", "on", "for", "by", "with", "and", "or", "at", "from",
-    "as", "is", "it", "its", "i", "we", "my", "our", "be", "per", "each", "every", "what", "how",
-    "if", "that", "this", "their", "they", "you", "your", "me", "them", "than", "into", "not",
-    "no", "so", "up", "out", "was", "were", "are", "do", "did",
+    "a", "an", "the", "of", "to", "in", "on", "for", "by", "with", "and", "or", "at", "from", "as",
+    "is", "it", "its", "i", "we", "my", "our", "be", "per", "each", "every", "what", "how", "if",
+    "that", "this", "their", "they", "you", "your", "me", "them", "than", "into", "not", "no",
+    "so", "up", "out", "was", "were", "are", "do", "did",
 ];
 
 /// Words that frame a question ("tell me about a time when…") rather than say its
 /// subject.
 #[cfg(test)]
 const FRAMING_WORDS: &[&str] = &[
-    "over", "when", "would", "which", "about", "does", "some", "then", "there", "where",
-    "after", "before", "other", "one", "two", "three", "ten", "time", "tell", "describe",
-    "could", "should", "why", "who", "while", "many", "most", "more", "very", "have", "make",
-    "made", "walk", "through", "step", "steps",
+    "over", "when", "would", "which", "about", "does", "some", "then", "there", "where", "after",
+    "before", "other", "one", "two", "three", "ten", "time", "tell", "describe", "could", "should",
+    "why", "who", "while", "many", "most", "more", "very", "have", "make", "made", "walk",
+    "through", "step", "steps",
 ];
 
 /// What reads badly or scores wrongly in a question's checklist: 4 to 8 points,
@@ -431,7 +469,11 @@ mod tests {
                 q.id,
                 q.checklist.len()
             );
-            lint.extend(checklist_problems(q).into_iter().map(|p| format!("{}: {p}", q.id)));
+            lint.extend(
+                checklist_problems(q)
+                    .into_iter()
+                    .map(|p| format!("{}: {p}", q.id)),
+            );
             if q.interview_type == InterviewType::SystemDesign {
                 let topics: Vec<&str> = q.assumptions.iter().map(|a| a.topic.as_str()).collect();
                 assert_eq!(topics, ["scale", "scope", "quality", "data"], "{}", q.id);
