@@ -103,6 +103,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The models the configured server offers (GET /models), the one in use marked
+    Models {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Interviews held and score trends
     Stats {
         /// Print JSON

@@ -191,6 +191,32 @@ impl OpenAiBackend {
         }
     }
 
+    /// The models the server offers (`GET …/models`), sorted by id. Waits at most
+    /// the first-token bound: a server that lists nothing in that time is reported
+    /// like one that does not answer a chat request.
+    pub async fn list_models(&self) -> Result<Vec<ServerModel>, AgentError> {
+        let call = self.call();
+        let limit = self.timeouts.first_token;
+        let listed = tokio::time::timeout(limit, call.client.models().list_byot::<ModelList>())
+            .await
+            .map_err(|_| AgentError::Timeout {
+                secs: limit.as_secs(),
+            })?
+            .map_err(|e| call.error(e, ""))?;
+        let mut models: Vec<ServerModel> = listed
+            .data
+            .into_iter()
+            .filter(|m| !m.id.trim().is_empty())
+            .map(|m| ServerModel {
+                id: m.id,
+                owned_by: m.owned_by.unwrap_or_default(),
+            })
+            .collect();
+        models.sort_by(|a, b| a.id.cmp(&b.id));
+        models.dedup_by(|a, b| a.id == b.id);
+        Ok(models)
+    }
+
     /// Streams one reply: sends [`AgentEvent::Delta`]s for the text as it arrives and
     /// returns how the stream ended (the caller sends the final `Done`), its reason
     /// redacted.
@@ -475,6 +501,29 @@ fn key_would_travel_in_clear(api_base: &str) -> bool {
         None => false,
     };
     plain && !on_this_machine
+}
+
+/// One model a server offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerModel {
+    pub id: String,
+    /// Who the server says owns it ("" when it does not say).
+    pub owned_by: String,
+}
+
+/// `GET /models` as servers really answer it: OpenAI's shape, but local servers
+/// leave out `created` or `owned_by`, so only `id` is required.
+#[derive(Debug, Deserialize)]
+struct ModelList {
+    #[serde(default)]
+    data: Vec<ListedModel>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ListedModel {
+    id: String,
+    #[serde(default)]
+    owned_by: Option<String>,
 }
 
 /// Refuses a base URL reqwest could never use, before any request is made.

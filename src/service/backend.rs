@@ -6,7 +6,7 @@
 //! [`backend`], the TUI through [`startup`] and [`use_pasted_key`]; `key` and
 //! `config show` read and change the keyring through [`Keys`].
 
-use crate::agent::openai::{OpenAiBackend, key_optional};
+use crate::agent::openai::{OpenAiBackend, ServerModel, key_optional};
 use crate::agent::{AgentError, Backend};
 use crate::config::Settings;
 use crate::domain::key::ApiKey;
@@ -116,6 +116,15 @@ pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> 
         "using the OpenAI-compatible backend"
     );
     Ok(Backend::OpenAi(OpenAiBackend::with_key(settings, key)?))
+}
+
+/// The models the server in `backend` offers, sorted by id; `None` offline, where
+/// the question bank plays the interviewer and there is no server to ask.
+pub async fn models(backend: &Backend) -> Result<Option<Vec<ServerModel>>, AgentError> {
+    match backend {
+        Backend::Offline => Ok(None),
+        Backend::OpenAi(server) => server.list_models().await.map(Some),
+    }
 }
 
 /// How an interactive session starts.
