@@ -7,8 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, BorderType, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-    Wrap,
+    Block, BorderType, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -766,11 +765,14 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
 /// Progress across interviews: the text of `interviewer stats`, scrollable.
 fn draw_progress(frame: &mut Frame, area: Rect, app: &App, p: &super::app::ProgressOverlay) {
     let theme = app.theme;
+    let r = centered(area, 96, area.height.saturating_sub(2).max(3));
+    // Borders and a column of padding each side; a cut line ends in "…".
+    let text_width = usize::from(r.width.saturating_sub(4));
     let mut lines: Vec<Line> = match (&p.text, &p.error) {
         (Some(text), _) => text
             .lines()
             .skip(usize::from(p.scroll))
-            .map(|l| Line::from(sanitize::for_terminal_line(l)))
+            .map(|l| Line::from(truncate(&sanitize::for_terminal_line(l), text_width)))
             .collect(),
         (None, Some(e)) => vec![Line::styled(
             format!("✗ {}", sanitize::for_terminal_line(e)),
@@ -778,14 +780,13 @@ fn draw_progress(frame: &mut Frame, area: Rect, app: &App, p: &super::app::Progr
         )],
         (None, None) => vec![Line::from("Reading your reports…")],
     };
-    let r = centered(area, 96, area.height.saturating_sub(2).max(3));
     let body_rows = usize::from(r.height.saturating_sub(3));
     lines.truncate(body_rows);
     while lines.len() < body_rows {
         lines.push(Line::default());
     }
     lines.push(Line::styled(
-        "↑↓ PgUp PgDn scroll · Esc closes",
+        truncate("↑↓ PgUp PgDn scroll · Esc closes", text_width),
         theme.fg(theme.muted),
     ));
     frame.render_widget(Clear, r);
@@ -839,14 +840,10 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, r: &super::app::ReportO
 }
 
 fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(app.theme.fg(app.theme.accent))
-        .title(Line::styled(
-            title,
-            Style::new().add_modifier(Modifier::BOLD),
-        ))
+    super::widgets::dialog_block(&app.render_theme).title(Line::styled(
+        title,
+        Style::new().add_modifier(Modifier::BOLD),
+    ))
 }
 
 // ----- text helpers --------------------------------------------------------------

@@ -108,17 +108,27 @@ impl App {
                     None => match key.code {
                         KeyCode::Esc | KeyCode::Char('q') => ReportOutcome::Close,
                         KeyCode::Char('r') => ReportOutcome::Regenerate,
+                        KeyCode::Char('P') => ReportOutcome::Progress,
                         _ => ReportOutcome::Ignored,
                     },
                 };
                 match outcome {
                     ReportOutcome::Close => vec![],
+                    // One key from the report: progress across interviews (Esc there
+                    // comes back to the conversation; F opens the report again).
+                    ReportOutcome::Progress => {
+                        self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
+                        vec![Effect::LoadProgress]
+                    }
                     ReportOutcome::Regenerate if !r.busy => {
                         r.busy = true;
                         r.error = None;
+                        if let Some(view) = r.view.as_mut() {
+                            view.set_busy(true);
+                        }
                         let conversation_id = r.conversation_id;
                         self.overlay = Some(Overlay::Report(r));
-                        self.info("making a new report…");
+                        self.info("making a new report; the one shown stays until it is ready");
                         vec![Effect::Report {
                             conversation_id,
                             regenerate: true,

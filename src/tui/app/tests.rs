@@ -995,8 +995,32 @@ fn f_shows_the_report_and_r_makes_a_new_one() {
         },
     });
     assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.view.is_some() && !r.busy));
+    // Issue 15: while r makes a new report, the view shown says so.
+    let effects = app.update(key(KeyCode::Char('r')));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Report {
+            regenerate: true,
+            ..
+        }]
+    ));
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r))
+        if r.busy && r.view.as_ref().is_some_and(|v| v.busy())));
+    app.update(Event::ReportFailed {
+        conversation_id: 1,
+        reason: "the server had a problem".into(),
+    });
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r))
+        if !r.busy && r.view.as_ref().is_some_and(|v| !v.busy())));
     app.update(key(KeyCode::Char('j')));
     assert!(matches!(app.overlay, Some(Overlay::Report(_))), "j scrolls");
+    // Issue 15: progress is one key from the report.
+    let effects = app.update(key(KeyCode::Char('P')));
+    assert!(matches!(&effects[..], [Effect::LoadProgress]));
+    assert!(matches!(app.overlay, Some(Overlay::Progress(_))));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('F')));
+    assert!(matches!(app.overlay, Some(Overlay::Report(_))));
     app.update(key(KeyCode::Esc));
     assert!(app.overlay.is_none());
     // A late failure after closing goes to the status line.

@@ -186,6 +186,9 @@ impl App {
                     }
                     Some(Overlay::Report(r)) if r.conversation_id == conversation_id => {
                         r.busy = false;
+                        if let Some(view) = r.view.as_mut() {
+                            view.set_busy(false);
+                        }
                         self.error(reason);
                     }
                     _ => self.error(reason),

@@ -13,6 +13,41 @@ pub mod setup_form;
 pub mod welcome;
 
 use ratatui::layout::Rect;
+use ratatui::widgets::{Block, BorderType, Borders};
+
+/// The frame of every window over the screen (forms, dialogs, help, the report): one
+/// border style for all of them, distinct from the panes' (rounded when idle, thick
+/// with focus).
+pub fn dialog_block(theme: &crate::tui::render::Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Plain)
+        .border_style(theme.border_focused)
+}
+
+/// `s` cut to `width` columns, with "…" where it is cut.
+pub fn ellipsis(s: &str, width: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let w = crate::tui::render::wrap::display_width;
+    if w(s) <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let gw = w(g);
+        if used + gw + 1 > width {
+            break;
+        }
+        out.push_str(g);
+        used += gw;
+    }
+    out.push('…');
+    out
+}
 
 pub(crate) use crate::tui::render::wrap::line_width;
 

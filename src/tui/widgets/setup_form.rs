@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::input::LineInput;
 use super::{centered, fitting};
@@ -589,9 +589,7 @@ impl SetupForm {
             " Enter start · Tab next · Esc cancel ",
             " Enter · Tab · Esc ",
         ];
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border_focused)
+        let block = super::dialog_block(t)
             .title(Span::styled(" New interview ", t.heading))
             .title_bottom(
                 Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::input::LineInput;
 use super::{centered, fitting};
@@ -347,9 +347,7 @@ impl WelcomeScreen {
                 " Esc offline ",
             ]
         };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border_focused)
+        let block = super::dialog_block(t)
             .title(Span::styled(
                 match self.reason {
                     WelcomeReason::NoKey => " Welcome to interviewer ",
