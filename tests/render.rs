@@ -210,7 +210,7 @@ fn draw(width: u16, height: u16, f: impl Fn(Rect, &mut Buffer)) -> Terminal<Test
     term
 }
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (50, 20)];
+const SIZES: [(u16, u16); 3] = [(80, 24), (50, 20), (120, 40)];
 
 /// Draws at every size including degenerate ones (which must not panic) and
 /// snapshots the two real sizes.

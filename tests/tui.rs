@@ -22,7 +22,7 @@ const NOW: i64 = 1_750_000_000_000;
 const MIN: i64 = 60_000;
 const DAY: i64 = 86_400_000;
 
-const SIZES: [(u16, u16); 3] = [(80, 24), (50, 20), (200, 50)];
+const SIZES: [(u16, u16); 4] = [(80, 24), (50, 20), (120, 40), (200, 50)];
 
 fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))

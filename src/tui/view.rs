@@ -155,16 +155,27 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             "No interviews yet. Type in the box to start one."
         };
+        let padded = Rect {
+            width: inner.width.saturating_sub(1).max(1),
+            ..inner
+        };
         frame.render_widget(
             Paragraph::new(text)
                 .style(theme.fg(theme.muted))
                 .wrap(Wrap { trim: true }),
-            inner,
+            padded,
         );
         return;
     }
     // The rows were worked out by `App::prepare_frame`: a date heading before the
     // first conversation of each day group, then the conversations from `top`.
+    // A list longer than the pane has a scroll indicator in its last column, with a
+    // column of space before it.
+    let last_shown = app.sidebar_rows.1.iter().rev().find_map(|r| *r);
+    let scrolls =
+        !s.exhausted || s.top > 0 || last_shown.is_some_and(|last| last + 1 < s.items.len());
+    // A column of padding on the right too (the scrollbar's gap when it shows).
+    let width = width.saturating_sub(if scrolls { 2 } else { 1 });
     let now = app.now;
     let open = app.transcript.conversation_id;
     let mut next = s.top;
@@ -208,6 +219,27 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    if scrolls {
+        // Where the selection is in the whole list (more may be loaded on the way).
+        let total = if s.exhausted {
+            s.items.len()
+        } else {
+            s.items.len() + 1
+        };
+        let mut state = ScrollbarState::new(total.saturating_sub(1))
+            .position(s.selected)
+            .viewport_content_length(usize::from(inner.height));
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None)
+                .track_symbol(Some(" "))
+                .thumb_symbol("▐")
+                .thumb_style(theme.fg(theme.muted)),
+            inner,
+            &mut state,
+        );
+    }
 }
 
 /// A search snippet on one line, its matches highlighted, cut to `width`.
@@ -260,7 +292,8 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
     }
     let (header, body) = message_rows(area);
     frame.render_widget(
-        Paragraph::new(header_line(app, usize::from(inner.width))),
+        // As wide as the text below it (a column of padding on the right).
+        Paragraph::new(header_line(app, usize::from(inner.width.saturating_sub(1)))),
         header,
     );
     if body.height == 0 {
@@ -272,7 +305,11 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             empty_state(app)
         };
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+        let padded = Rect {
+            width: body.width.saturating_sub(1).max(1),
+            ..body
+        };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), padded);
         return;
     }
     let Some(view) = &app.message_view else {
@@ -840,10 +877,12 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, r: &super::app::ReportO
 }
 
 fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
-    super::widgets::dialog_block(&app.render_theme).title(Line::styled(
-        title,
-        Style::new().add_modifier(Modifier::BOLD),
-    ))
+    super::widgets::dialog_block(&app.render_theme)
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .title(Line::styled(
+            title,
+            Style::new().add_modifier(Modifier::BOLD),
+        ))
 }
 
 // ----- text helpers --------------------------------------------------------------

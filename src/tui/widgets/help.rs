@@ -255,17 +255,21 @@ impl HelpOverlay {
         let want_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_add(2);
-        let popup = centered(area, box_w, want_h);
+        let popup = super::fill_if_full_width(centered(area, box_w, want_h), area);
         Clear.render(popup, buf);
         let inner_h = usize::from(popup.height.saturating_sub(2));
         let max = lines.len().saturating_sub(inner_h);
         self.max_scroll.set(max);
         let scroll = self.scroll.min(max);
-        let hints = [" Esc close · ↑↓ scroll ", " Esc close "];
+        let hints: &[&str] = if max > 0 {
+            &[" Esc close · ↑↓ scroll ", " Esc close "]
+        } else {
+            &[" Esc close "]
+        };
         let mut block = super::dialog_block(t)
             .title(Span::styled(" Keys ", t.heading))
             .title_bottom(
-                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
+                Line::from(Span::styled(fitting(hints, popup.width), t.muted)).right_aligned(),
             );
         // Say there is more, so a cut-off list is not mistaken for the whole.
         if scroll < max && popup.width >= 34 {

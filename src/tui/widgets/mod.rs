@@ -69,6 +69,20 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
+/// A window as wide as the screen is made as tall too, so no border of what is
+/// under it shows above or below as a second title.
+pub fn fill_if_full_width(popup: Rect, area: Rect) -> Rect {
+    if popup.width == area.width {
+        Rect {
+            y: area.y,
+            height: area.height,
+            ..popup
+        }
+    } else {
+        popup
+    }
+}
+
 /// The first of `options` (longest first) that fits on a border `width` columns wide
 /// next to its corners, or nothing: key hints shrink with the terminal instead of
 /// being cut mid-word.

@@ -576,13 +576,7 @@ impl SetupForm {
         let want_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_add(3);
-        let mut popup = centered(area, box_w, want_h);
-        if popup.width == area.width {
-            // As wide as the screen: as tall too, so no border of what is under it
-            // shows above or below as a second title.
-            popup.y = area.y;
-            popup.height = area.height;
-        }
+        let popup = super::fill_if_full_width(centered(area, box_w, want_h), area);
         Clear.render(popup, buf);
         let hints = [
             " Enter start · Tab next · ←/→ choose · Esc cancel ",

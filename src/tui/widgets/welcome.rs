@@ -332,7 +332,7 @@ impl WelcomeScreen {
         let want_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_add(3);
-        let popup = centered(area, box_w, want_h);
+        let popup = super::fill_if_full_width(centered(area, box_w, want_h), area);
         Clear.render(popup, buf);
         let hints: &[&str] = if self.reason == WelcomeReason::ChangeKey {
             &[
