@@ -1734,3 +1734,83 @@ fn an_empty_list_after_a_restart_asks_whether_interviews_are_archived() {
     });
     assert!(!effects.iter().any(|e| matches!(e, Effect::CheckArchived)));
 }
+
+/// Every key of the key map's list rows (the help's "Conversations and messages"
+/// section), pressed in the messages with a draft in the answer box: it does what its
+/// row says, and the answer box never sees it (nothing is typed, nothing is sent as
+/// text). Keys the answer box's rows bind are tested one by one above.
+#[test]
+fn every_list_key_does_what_the_help_says_and_never_types() {
+    use crate::tui::keys::Action as A;
+    for row in KEYMAP.iter().filter(|r| r.scope == Scope::Lists) {
+        for binding in row.keys.iter().flat_map(|g| g.iter()) {
+            let Trigger::Key(code, mods) = binding.trigger else {
+                continue;
+            };
+            let mut app = loaded();
+            app.focus = Focus::Input;
+            type_text(&mut app, "draft");
+            app.focus = Focus::Messages;
+            let sidebar_was = app.sidebar_visible();
+            let effects = press(&mut app, code, mods);
+            let name = binding.trigger.name();
+            let status = app
+                .status
+                .as_ref()
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            let did = match binding.action {
+                A::Up | A::Down | A::First | A::Last => app.focus == Focus::Messages,
+                A::Open | A::FocusInput => app.focus == Focus::Input,
+                A::NewInterview => matches!(app.overlay, Some(Overlay::Setup(_))),
+                A::Search => app.sidebar.filter.is_some() && app.focus == Focus::Sidebar,
+                A::Rename => matches!(app.overlay, Some(Overlay::Rename { id: 1, .. })),
+                A::Delete => matches!(app.overlay, Some(Overlay::ConfirmDelete { id: 1, .. })),
+                A::Archive => effects.iter().any(|e| {
+                    matches!(
+                        e,
+                        Effect::SetArchived {
+                            id: 1,
+                            archived: true
+                        }
+                    )
+                }),
+                A::ShowArchived => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::LoadConversations { archived: true, .. })),
+                A::Retry => status.contains("nothing to retry"),
+                A::Report => matches!(app.overlay, Some(Overlay::Report(_))),
+                A::Progress => matches!(app.overlay, Some(Overlay::Progress(_))),
+                A::Export => matches!(&effects[..], [Effect::Export { conversation_id: 1 }]),
+                A::Copy => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Copy(t) if t == "Tell me about yourself.")),
+                A::Editor => matches!(&effects[..], [Effect::OpenEditor(t)] if t == "draft"),
+                A::ToggleSidebar => app.sidebar_visible() != sidebar_was,
+                A::Hint => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Send(r) if r.text == HINT_OFFLINE)),
+                A::Skip => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Send(r) if r.text == SKIP_OFFLINE)),
+                A::ChangeKey => matches!(app.overlay, Some(Overlay::Welcome(_))),
+                A::Help => matches!(app.overlay, Some(Overlay::Help(_))),
+                A::Quit => effects.iter().any(|e| matches!(e, Effect::Quit)),
+                A::Suspend => matches!(&effects[..], [Effect::Suspend]),
+                other => panic!("{name}: {other:?} is not a list action"),
+            };
+            assert!(
+                did,
+                "{name} ({:?}) did not {:?}: {effects:?} / {status}",
+                binding.action, row.help
+            );
+            assert_eq!(app.draft(), "draft", "{name} reached the answer box");
+            assert!(
+                !effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Send(r) if r.text.len() == 1)),
+                "{name} was sent as an answer"
+            );
+        }
+    }
+}

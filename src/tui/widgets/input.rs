@@ -320,11 +320,16 @@ impl LineInput {
         let cursor_style = style.add_modifier(Modifier::REVERSED);
         if shown.is_empty() {
             let dim = style.add_modifier(Modifier::DIM);
+            // The cursor sits on the placeholder's first character, so the text
+            // starts in the same column with and without focus.
             return if focused {
-                let hint = cut(placeholder, 0, width - 1);
+                let hint = cut(placeholder, 0, width);
+                let mut graphemes = hint.graphemes(true);
+                let first = graphemes.next().unwrap_or(" ").to_string();
+                let rest: String = graphemes.collect();
                 Line::from(vec![
-                    Span::styled(" ", cursor_style),
-                    Span::styled(hint, dim),
+                    Span::styled(first, cursor_style.add_modifier(Modifier::DIM)),
+                    Span::styled(rest, dim),
                 ])
             } else {
                 Line::from(Span::styled(cut(placeholder, 0, width), dim))
