@@ -699,7 +699,7 @@ fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event
                 *b = online;
             }
             if Keys::platform().env_key().is_some() {
-                note.push_str("; OPENAI_API_KEY is set, so the next start uses that key instead");
+                note.push_str("; the next start uses OPENAI_API_KEY");
             }
             Event::KeyAccepted {
                 model: settings.model.clone(),

@@ -197,6 +197,8 @@ impl App {
             }
             Event::KeyAccepted { model, note } => {
                 self.mode = Mode::Online { model };
+                // The server's wait concerned the key before; the note says what now.
+                self.retry_at = None;
                 self.overlay = None;
                 self.info(note);
                 vec![]

@@ -283,9 +283,9 @@ impl WelcomeScreen {
                 "Used now; OPENAI_API_KEY wins at the next start.".to_string()
             }
             KeyStorage::Keyring if self.env_key => {
-                "It is used from now on and stored in your OS keyring; only its last 4 \
-                 characters are shown. OPENAI_API_KEY is set, though, and the next start uses \
-                 that key instead (unset it to use this one)."
+                "It is used from now on, and stored in your OS keyring if one is reachable \
+                 (the keyring is not read while OPENAI_API_KEY is set). OPENAI_API_KEY wins at \
+                 the next start: unset it to use this key."
                     .to_string()
             }
             _ => storage,
