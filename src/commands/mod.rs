@@ -9,6 +9,7 @@
 mod ask;
 mod browse;
 mod config_cmd;
+mod drill;
 mod fixture;
 mod key;
 mod report;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => report::report(settings, id, regenerate, json),
         Command::Stats { json } => report::stats(&open(settings)?, json),
+        Command::Drill(args) => drill::run(settings, &args),
         Command::Show { id, format } => review::show(&open(settings)?, id, format),
         Command::Export(args) => review::export(&open(settings)?, &args),
         Command::Search { query, json } => review::search(&open(settings)?, &query, json),

@@ -1,7 +1,8 @@
 //! The SQLite store: one `Store` per connection, one method per query. Every SQL
 //! statement of the program and the schema live under `src/store/`: conversations,
 //! messages, reports, drafts and state here; full-text queries in `search.rs`,
-//! aggregates in `stats.rs`, import in `import.rs`, the fixture's bulk loader in
+//! aggregates in `stats.rs`, drills and the review schedule in `drill.rs`, import
+//! in `import.rs`, the fixture's bulk loader in
 //! `bulk.rs`. The connection never leaves this module.
 //!
 //! It knows the domain types and nothing above them: no agent, no service, no
@@ -12,6 +13,7 @@
 //! it. The schema comes from append-only migrations in `store/migrations/`.
 
 mod bulk;
+mod drill;
 mod import;
 mod search;
 mod stats;
@@ -28,6 +30,7 @@ use crate::domain::{
 };
 use crate::timefmt::now_ms;
 pub use bulk::{BulkConversation, BulkLoader, BulkMessage, FtsLoad};
+pub use drill::DrillRow;
 pub use import::{ImportConversation, ImportCounts, ImportMessage, ImportReport};
 pub use search::{MATCH_END, MATCH_START, MatchError, MessageMatch};
 pub use stats::ModelTokens;
@@ -48,6 +51,9 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_search.sql")),
     M::up(include_str!("migrations/0006_app_state.sql")),
     M::up(include_str!("migrations/0007_streaming_index.sql")),
+    // 0008 (message chunks) is on another branch; 0009 stands alone, so the two
+    // merge in either order (the lead places 0008 before it).
+    M::up(include_str!("migrations/0009_practice.sql")),
 ];
 
 /// The schema version this build writes.
