@@ -111,6 +111,16 @@ pub fn choose(kind: Option<InterviewType>, competency: Option<&str>, seed: u64) 
     }
 }
 
+/// What picks among questions when a drill is planned at `now_ms`: the time in
+/// whole seconds mixed with `salt` (the weak spot's id, or 0), so a pinned clock
+/// picks the same question every time.
+pub fn seed(now_ms: i64, salt: i64) -> u64 {
+    let secs = (now_ms / 1000).unsigned_abs();
+    secs.wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(salt.unsigned_abs())
+        .rotate_right(17)
+}
+
 /// The drill question for a weak spot: its own question, from the bank when it
 /// came from there.
 pub fn for_question(question: &str, bank_id: Option<&str>, kind: InterviewType) -> DrillQuestion {

@@ -164,11 +164,14 @@ fn schedule_line(item: Option<&ReviewItem>, feedback: &DrillFeedback) -> String 
             "Schedule: well answered at every step, so this weak spot is retired.".to_string()
         }
         Some(i) => format!(
-            "Schedule: this comes back on {} (wait {} of {}: {} days); a good answer (4 or 5) then moves it on, a poor one starts it again.",
+            "Schedule: this comes back on {} (wait {} of {}: {}); a good answer (4 or 5) then moves it on, a poor one starts it again.",
             date_time(i.due_at),
             usize::from(i.step) + 1,
             INTERVALS_DAYS.len(),
-            INTERVALS_DAYS[usize::from(i.step).min(INTERVALS_DAYS.len() - 1)]
+            match INTERVALS_DAYS[usize::from(i.step).min(INTERVALS_DAYS.len() - 1)] {
+                1 => "1 day".to_string(),
+                n => format!("{n} days"),
+            }
         ),
         None => format!(
             "Schedule: at {}/5 this is not a weak spot, so nothing is scheduled.",

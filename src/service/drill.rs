@@ -104,7 +104,7 @@ impl Service {
                     coach::for_question(&item.question, item.bank_id.as_deref(), item_kind)
                 }
                 ReviewKind::Competency => {
-                    coach::choose(Some(item_kind), Some(&item.subject), seed(now, item.id))
+                    coach::choose(Some(item_kind), Some(&item.subject), coach::seed(now, item.id))
                 }
             };
             return Ok(DrillPlan {
@@ -119,7 +119,7 @@ impl Service {
             None => self.store.open_review_items()?.first().map(|i| i.due_at),
         };
         Ok(DrillPlan {
-            question: coach::choose(kind, competency, seed(now, 0)),
+            question: coach::choose(kind, competency, coach::seed(now, 0)),
             review: None,
             due: due.len(),
             next_due,
@@ -321,14 +321,6 @@ impl Service {
     pub fn is_drill(&self, conversation_id: i64) -> Result<bool, ServiceError> {
         Ok(self.store.drill(conversation_id)?.is_some())
     }
-}
-
-/// Picks among questions: the time in whole seconds, mixed with the item.
-fn seed(now_ms: i64, salt: i64) -> u64 {
-    let secs = (now_ms / 1000).unsigned_abs();
-    secs.wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(salt.unsigned_abs())
-        .rotate_right(17)
 }
 
 #[cfg(test)]
