@@ -150,6 +150,7 @@ impl App {
                 self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
                 vec![Effect::LoadProgress]
             }
+            Action::Drill => self.start_drill(),
             Action::Export => match self.transcript.conversation_id {
                 Some(conversation_id) => vec![Effect::Export { conversation_id }],
                 None => {
@@ -271,6 +272,10 @@ impl App {
                 text.push_str(&sanitize::for_terminal_line(&clean));
                 return vec![];
             }
+            Some(Overlay::Drill(d)) => {
+                d.view.handle_paste(&clean);
+                return vec![];
+            }
             Some(_) => return vec![],
             None => {}
         }
@@ -303,6 +308,10 @@ impl App {
             }
             Some(Overlay::Progress(p)) => {
                 p.scroll_by(wheel);
+                return vec![];
+            }
+            Some(Overlay::Drill(d)) => {
+                d.view.scroll_by(wheel);
                 return vec![];
             }
             Some(_) => return vec![],
