@@ -103,6 +103,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The models the configured server offers (GET /models), the one in use marked
+    Models {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Practise one question: answer, get feedback, try again (weak spots first)
     #[command(long_about = DRILL_LONG_ABOUT)]
     Drill(DrillArgs),
@@ -210,6 +216,10 @@ pub struct SetupArgs {
     /// CV / resume file
     #[arg(long, value_name = "FILE")]
     pub cv: Option<PathBuf>,
+    /// Offline practice: bring back questions you answered weakly before, instead of
+    /// ones new to you
+    #[arg(long)]
+    pub retry_weak: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

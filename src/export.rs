@@ -443,6 +443,7 @@ mod tests {
                     questions: Some(5),
                     job_description: Some("We build payments.\nSecond line".into()),
                     cv: None,
+                    retry_weak: false,
                 }),
             },
             messages: vec![

@@ -504,6 +504,7 @@ fn interview_setup(rng: &mut Rng) -> InterviewSetup {
         questions: Some(5 + rng.below(6) as u32),
         job_description: None,
         cv: None,
+        retry_weak: false,
     }
 }
 

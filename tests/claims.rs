@@ -141,14 +141,21 @@ fn an_export_killed_half_way_leaves_the_earlier_file_whole() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn export");
-    let temp = out
-        .parent()
-        .expect("parent")
-        .join(format!(".all.json.{}.tmp", child.id()));
+    // The temporary file: `.all.json.<random>.tmp` beside FILE.
+    let dir = out.parent().expect("parent").to_path_buf();
+    let temp_written = || {
+        std::fs::read_dir(&dir).expect("ls").any(|e| {
+            let e = e.expect("entry");
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(".all.json.")
+                && name.ends_with(".tmp")
+                && e.metadata().is_ok_and(|m| m.len() > 0)
+        })
+    };
     // Kill it once the temporary file has some of the export in it.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        if std::fs::metadata(&temp).is_ok_and(|m| m.len() > 0) {
+        if temp_written() {
             break;
         }
         if let Some(status) = child.try_wait().expect("try_wait") {
@@ -195,8 +202,19 @@ fn a_key_pasted_on_the_welcome_screen_is_stored_and_used() {
     let sb = Sandbox::new();
     let mut cmd = sb.pty_cmd();
     cmd.env_remove("OPENAI_API_KEY");
+    // The mock is on this machine, so the session starts online without a key;
+    // the server wants one after all, and its 401 opens the key dialog.
+    sb.mock.push(Reply::status(401, "Missing API key"));
     let mut tui = PtyRun::start(cmd, 100, 30);
-    tui.wait_for_screen("Welcome");
+    tui.wait_for_screen("Your answer");
+    tui.send("Hi");
+    tui.send(ENTER);
+    tui.wait_for_screen("API key rejected");
+    assert_eq!(
+        sb.mock.chat_requests()[0].header("authorization"),
+        None,
+        "no key, no Authorization header"
+    );
     // A terminal's bracketed paste.
     tui.send(&format!("\x1b[200~{KEY}\x1b[201~"));
     tui.send(ENTER);
@@ -216,7 +234,7 @@ fn a_key_pasted_on_the_welcome_screen_is_stored_and_used() {
     assert_eq!(code, 0);
     let auth = format!("Bearer {KEY}");
     assert_eq!(
-        sb.mock.chat_requests()[0].header("authorization"),
+        sb.mock.chat_requests()[1].header("authorization"),
         Some(auth.as_str())
     );
 
@@ -233,7 +251,7 @@ fn a_key_pasted_on_the_welcome_screen_is_stored_and_used() {
     tui.send(CTRL_C);
     assert_eq!(tui.finish().0, 0);
     assert_eq!(
-        sb.mock.chat_requests()[1].header("authorization"),
+        sb.mock.chat_requests()[2].header("authorization"),
         Some(auth.as_str())
     );
 }

@@ -440,6 +440,7 @@ fn no_key_says_how_to_set_one() {
     let output = sb
         .cmd()
         .env_remove("OPENAI_API_KEY")
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hello"])
         .output()
         .expect("run");
@@ -451,6 +452,27 @@ fn no_key_says_how_to_set_one() {
         "{stderr}"
     );
     assert!(sb.mock.requests().is_empty());
+}
+
+#[test]
+fn a_local_server_is_asked_without_a_key_and_without_authorization() {
+    let sb = Sandbox::new();
+    sb.mock.push(Reply::text("Hello from a local model."));
+    let output = sb
+        .cmd()
+        .env_remove("OPENAI_API_KEY")
+        .args(["ask", "Hello"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Hello from a local model."));
+    let requests = sb.mock.chat_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("authorization"), None);
 }
 
 #[test]
@@ -577,4 +599,84 @@ fn every_variable_the_program_reads_is_listed() {
         missing.is_empty(),
         "read by the program but not isolated by tests/support: {missing:?}"
     );
+}
+
+#[test]
+fn models_lists_what_the_server_offers_with_the_one_in_use_marked() {
+    let sb = Sandbox::new();
+    sb.mock.set_models(Reply::json(serde_json::json!({
+        "object": "list",
+        // A local server's shape: no `created`, one without `owned_by`, unsorted,
+        // and a hostile id with an escape sequence.
+        "data": [
+            {"id": "qwen2.5:7b", "owned_by": "library"},
+            {"id": "gpt-4o-mini"},
+            {"id": "evil\u{1b}]0;pwned\u{7}"}
+        ]
+    })));
+    let output = sb
+        .cmd()
+        .args(["--model", "qwen2.5:7b", "models"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let out = stdout_of(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[1].starts_with("  gpt-4o-mini"), "{out}");
+    assert_eq!(lines[2], "* qwen2.5:7b  (library)", "{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "an escape reached the terminal: {out:?}"
+    );
+    assert_eq!(stderr_of(&output), "");
+    let request = &sb.mock.requests()[0];
+    assert_eq!(request.method, "GET");
+    assert!(request.path.ends_with("/models"), "{}", request.path);
+    assert_eq!(request.header("authorization"), Some("Bearer test-key"));
+
+    let output = sb.cmd().args(["models", "--json"]).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let listed: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let ids: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|m| m["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(listed[1]["current"], true, "{listed}"); // gpt-4o-mini, the default
+    assert_eq!(listed[2]["owned_by"], "library");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn models_says_when_the_model_in_use_is_not_offered_and_when_the_server_refuses() {
+    let sb = Sandbox::new();
+    let output = sb
+        .cmd()
+        .args(["--model", "gpt-9", "models"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("gpt-9, is not in this list: pick one with --model"),
+        "{}",
+        stderr_of(&output)
+    );
+
+    sb.mock.set_models(Reply::status(401, "Invalid API key"));
+    let output = sb.cmd().args(["models"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr_of(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("rejected (401)"), "{err}");
+
+    let output = sb
+        .cmd()
+        .args(["--offline", "models"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr_of(&output).contains("offline practice has no models to list"));
 }

@@ -251,7 +251,7 @@ fn connection_refused() {
 #[test]
 fn unknown_host() {
     let sb = Sandbox::new();
-    let url = "http://nonexistent.invalid/v1";
+    let url = "https://nonexistent.invalid/v1";
     let output = ask(
         &sb,
         &[

@@ -200,6 +200,7 @@ fn without_a_key_the_report_is_heuristic_and_says_why() {
     let output = sb
         .cmd()
         .env_remove("OPENAI_API_KEY")
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["report", "1"])
         .output()
         .expect("run");
@@ -572,4 +573,119 @@ fn a_model_interview_sends_the_personas_prompt_with_the_setup() {
         .query_row("SELECT persona FROM conversations", [], |r| r.get(0))
         .expect("persona");
     assert_eq!(persona, "bar-raiser");
+}
+
+/// The text after "Question N of M: " in an interviewer turn.
+fn question_in(turn: &str) -> String {
+    let at = turn.find(" of ").expect("a numbered question");
+    let rest = &turn[at..];
+    let colon = rest.find(": ").expect("the question after the number");
+    rest[colon + 2..].trim().to_string()
+}
+
+fn start_behavioural(sb: &Sandbox, extra: &[&str]) -> String {
+    let mut args = vec![
+        "--offline",
+        "ask",
+        "--type",
+        "behavioral",
+        "--role",
+        "Backend engineer",
+        "--seniority",
+        "senior",
+        "--questions",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    args.push("Hello, I'm ready.");
+    run_ok(sb, &args)
+}
+
+fn transcript(sb: &Sandbox, id: &str) -> Vec<String> {
+    let shown: Value =
+        serde_json::from_str(&run_ok(sb, &["show", id, "--format", "json"])).expect("show JSON");
+    shown["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["content"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_new_offline_interview_asks_new_questions_and_an_old_one_keeps_its_own() {
+    let answers = [STORY, STORY, STORY];
+    // One sandbox holds a single interview...
+    let alone = Sandbox::new();
+    let first = start_behavioural(&alone, &[]);
+    for a in answers {
+        run_ok(&alone, &["--offline", "ask", "--conversation", "1", a]);
+    }
+
+    // ... the other the same one, with a second interview started in between.
+    let sb = Sandbox::new();
+    assert_eq!(start_behavioural(&sb, &[]), first, "same setup, same start");
+    let second = start_behavioural(&sb, &[]);
+    assert_ne!(
+        question_in(&second),
+        question_in(&first),
+        "the second interview repeats the first one's question"
+    );
+    for a in answers {
+        run_ok(&sb, &["--offline", "ask", "--conversation", "1", a]);
+    }
+    // The first interview went on exactly as it would have alone.
+    assert_eq!(transcript(&sb, "1"), transcript(&alone, "1"));
+    let asked_first: Vec<String> = transcript(&sb, "1")
+        .iter()
+        .filter(|t| t.contains(" of 2: "))
+        .map(|t| question_in(t))
+        .collect();
+    assert_eq!(asked_first.len(), 2, "{asked_first:?}");
+    // Once the first interview has asked both, a third asks neither.
+    let third = start_behavioural(&sb, &[]);
+    assert!(!asked_first.contains(&question_in(&third)), "{third}");
+}
+
+#[test]
+fn retry_weak_brings_back_the_question_answered_worst() {
+    let sb = Sandbox::new();
+    offline_interview(
+        &sb,
+        1,
+        [
+            "We fixed it.",
+            "It was fine in the end.",
+            STORY,
+            "No, thank you.",
+        ],
+    );
+    let report: Value = serde_json::from_str(&run_ok(&sb, &["--offline", "report", "1", "--json"]))
+        .expect("report --json");
+    let scored: Vec<(u64, String)> = report["report"]["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .map(|q| {
+            (
+                q["score"].as_u64().expect("score"),
+                q["question"].as_str().expect("question").to_string(),
+            )
+        })
+        .collect();
+    let weakest = scored.iter().min_by_key(|(s, _)| *s).expect("a question");
+    assert!(weakest.0 <= 2, "no weak answer to retry: {scored:?}");
+
+    // Without asking, the weak question is not asked again...
+    let fresh = start_behavioural(&sb, &[]);
+    assert!(
+        scored.iter().all(|(_, q)| question_in(&fresh) != *q),
+        "{fresh}"
+    );
+    // ... and with --retry-weak it comes first.
+    let retry = start_behavioural(&sb, &["--retry-weak"]);
+    assert_eq!(question_in(&retry), weakest.1, "{scored:?}");
+    let shown: Value =
+        serde_json::from_str(&run_ok(&sb, &["show", "3", "--format", "json"])).expect("show");
+    assert_eq!(shown["setup"]["retry_weak"], true, "{shown}");
 }

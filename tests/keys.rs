@@ -168,7 +168,7 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
 
     // `ask` with no key names the keyring's problem, in one line.
     let o = run(bin(&sb, Keyring::None)
-        .env("OPENAI_BASE_URL", sb.mock.base_url())
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hello"]));
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -178,6 +178,16 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
         "{err}"
     );
     assert!(sb.mock.requests().is_empty());
+
+    // A server on this machine is asked without a key, keyring or not (Ollama).
+    sb.mock.push(Reply::text("Hello from a local model."));
+    let o = run(bin(&sb, Keyring::None)
+        .env("OPENAI_BASE_URL", sb.mock.base_url())
+        .args(["ask", "Hello"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Hello from a local model."));
+    let chats = sb.mock.chat_requests();
+    assert_eq!(chats.last().and_then(|r| r.header("authorization")), None);
 
     // With the key in the environment everything works and the keyring is not even
     // mentioned.
@@ -192,7 +202,10 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
     assert!(!stderr(&o).contains("keyring"), "{}", stderr(&o));
     let auth = format!("Bearer {KEY}");
     assert_eq!(
-        sb.mock.chat_requests()[0].header("authorization"),
+        sb.mock
+            .chat_requests()
+            .last()
+            .and_then(|r| r.header("authorization")),
         Some(auth.as_str())
     );
     let ask_output = o;
@@ -630,7 +643,7 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     assert!(o.status.success(), "deleting nothing exits 0");
     assert!(stdout(&o).contains("nothing to remove"));
     let o = run(real()
-        .env("OPENAI_BASE_URL", sb.mock.base_url())
+        .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hi"]));
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no API key"), "{}", stderr(&o));

@@ -79,6 +79,7 @@ fn rich_conversation(store: &Store) -> i64 {
                 questions: Some(5),
                 job_description: Some("We build payment systems.".into()),
                 cv: None,
+                retry_weak: false,
             }),
         })
         .expect("create");
@@ -512,6 +513,7 @@ fn generate_history(store: &Store, count: usize) {
             questions: Some((i % 7 + 1) as u32),
             job_description: (i % 5 == 0).then(|| format!("Job description {i}\nwith lines")),
             cv: (i % 4 == 0).then(|| format!("CV {i}")),
+            retry_weak: false,
         });
         let id = store
             .create_conversation(&NewConversation {

@@ -214,8 +214,9 @@ const TASK_CUES: &[&str] = &[
 ];
 
 /// Verbs that carry a story's action when "I" is their subject; regular past tenses
-/// ("I analysed") are recognised by their ending.
-const IRREGULAR_ACTIONS: &[&str] = &[
+/// ("I analysed") are recognised by their ending. Shared with `probe` (what an
+/// answer already covers), so the two agree on what counts as an action.
+pub(super) const IRREGULAR_ACTIONS: &[&str] = &[
     "built",
     "wrote",
     "led",
@@ -251,7 +252,11 @@ const IRREGULAR_ACTIONS: &[&str] = &[
     "undertook",
     "overcame",
     "sought",
-    "thought",
+    "paid",
+    "read",
+    "dug",
+    "rebuilt",
+    "spent",
 ];
 
 const RESULT_CUES: &[&str] = &[

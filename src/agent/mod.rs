@@ -31,7 +31,7 @@ use tokio_util::sync::CancellationToken;
 
 #[cfg(test)]
 use crate::domain::Role;
-use crate::domain::{ChatTurn, InterviewSetup};
+use crate::domain::{ChatTurn, InterviewSetup, QuestionChoice};
 
 /// What a backend is asked to continue.
 #[derive(Debug, Clone)]
@@ -42,6 +42,9 @@ pub struct ChatRequest {
     /// Earlier turns in order, then the new user message last.
     pub history: Vec<ChatTurn>,
     pub setup: InterviewSetup,
+    /// The bank questions an offline interview avoids and brings back (fixed when
+    /// the conversation was created). Model backends ignore it.
+    pub choice: QuestionChoice,
 }
 
 /// Token counts when the server reports them.
@@ -110,6 +113,10 @@ pub enum AgentError {
     Connect { url: String, reason: String },
     #[error("the API base URL {url:?} is not usable ({reason}): fix --api-base or OPENAI_BASE_URL")]
     InvalidApiBase { url: String, reason: String },
+    #[error(
+        "not sending the API key to {url} over plain http, where others on the network could read it: use https, or set allow_insecure_http_key = true in config.toml"
+    )]
+    InsecureKey { url: String },
     #[error("the connection to the server failed: {reason}; try again")]
     Network { reason: String },
     #[error(
@@ -178,6 +185,10 @@ impl AgentError {
             }
             AgentError::InvalidApiBase { .. } => {
                 "The API base URL is not usable: fix --api-base or OPENAI_BASE_URL.".into()
+            }
+            AgentError::InsecureKey { .. } => {
+                "Not sending the API key over plain http: use https, or allow it in config.toml."
+                    .into()
             }
             AgentError::Network { .. } => "The connection to the server failed: try again.".into(),
             AgentError::Timeout { secs } => {
@@ -258,6 +269,7 @@ impl AgentError {
                 url: r(url),
                 reason: r(reason),
             },
+            AgentError::InsecureKey { url } => AgentError::InsecureKey { url: r(url) },
             AgentError::Network { reason } => AgentError::Network { reason: r(reason) },
             AgentError::Dropped { reason } => AgentError::Dropped { reason: r(reason) },
             AgentError::ServerStream { message } => AgentError::ServerStream {
@@ -478,6 +490,7 @@ mod tests {
                 content: "Hello".into(),
             }],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         Backend::Offline
             .stream(request.clone(), tx, CancellationToken::new())

@@ -12,7 +12,8 @@ use super::bank::{self, BankQuestion, Seniority};
 use super::probe::Probe;
 use super::turns::{self, TurnKind};
 use super::{ChatRequest, ChatTurn};
-use crate::domain::{InterviewSetup, InterviewType, Role};
+use crate::domain::report::Report;
+use crate::domain::{InterviewSetup, InterviewType, QuestionChoice, Role};
 
 /// Main questions when the setup does not say.
 pub const DEFAULT_QUESTIONS: u32 = 5;
@@ -83,6 +84,10 @@ const GENERIC_FOLLOW_UPS: &[(Probe, &str)] = &[
         "Before going further: which requirements would you pin down first, and what would you assume?",
     ),
 ];
+
+/// The sizing follow-up once the interviewer has given the numbers (the candidate
+/// asked): the candidate works out what they mean rather than being asked for them.
+const FOLLOW_UP_SIZE_FROM_ASSUMPTIONS: &str = "Given those numbers, what do they mean for the design: peak requests per second, how much data a year, and where the load concentrates?";
 
 /// The system design phase after requirements and sizing: the design itself.
 const FOLLOW_UP_HIGH_LEVEL: &str = "Sketch the high-level design for me: the main components, and how a request flows through them.";
@@ -159,7 +164,7 @@ pub fn command(message: &str) -> Option<Command> {
 /// The interviewer's next turn for this conversation, with no network.
 pub fn next_turn(request: &ChatRequest) -> String {
     let setup = &request.setup;
-    let plan = plan(setup, &seed(request));
+    let plan = plan(setup, &request.choice, &seed(request));
     let position = replay(&request.history);
     let last = request
         .history
@@ -223,7 +228,10 @@ fn respond(
         TurnKind::NonAnswer if position.nudges_in_row >= 1 => {
             next_or_invite(plan, position, MOVE_ON)
         }
-        TurnKind::NonAnswer => format!("{NUDGE_MARK} {}", rephrase(kind, prompt)),
+        TurnKind::NonAnswer => format!(
+            "{NUDGE_MARK} {}",
+            rephrase(kind, prompt, !position.probes_asked.is_empty())
+        ),
         TurnKind::Answer => {
             let (answers, clarifying) = answers_since_question(&request.history, current);
             let assessment = assess::assess(
@@ -233,7 +241,13 @@ fn respond(
                 &answers,
                 &clarifying,
             );
-            match follow_up(current, &assessment, &position.probes_asked) {
+            let assumptions_given = !clarifying.is_empty();
+            match follow_up(
+                current,
+                &assessment,
+                &position.probes_asked,
+                assumptions_given,
+            ) {
                 Some(text) => text,
                 None => {
                     let acks = [
@@ -251,8 +265,13 @@ fn respond(
 }
 
 /// A neutral second way into the question after a non-answer, then the question.
-fn rephrase(kind: InterviewType, prompt: &str) -> String {
+/// `follow_up`: the prompt is a follow-up, not the main question, so the way in is
+/// about that point rather than the whole problem.
+fn rephrase(kind: InterviewType, prompt: &str, follow_up: bool) -> String {
     let way_in = match kind {
+        InterviewType::SystemDesign | InterviewType::Technical if follow_up => {
+            "Think aloud: what is your first guess, and what would you check to confirm it? A partial answer is fine."
+        }
         InterviewType::Behavioral => {
             "Think of one specific time, even a small one: where were you, and what did you do?"
         }
@@ -401,10 +420,14 @@ fn clarify(current: &BankQuestion, message: &str, prompt: &str) -> String {
 /// answer is thin, one when it is partial, none when it is complete; system
 /// design goes through its phases (requirements, sizing, high-level design, a
 /// deep dive, trade-offs and failure modes) with up to four.
+///
+/// `assumptions_given`: the candidate asked clarifying questions and got the
+/// problem's numbers, so sizing asks what they imply.
 pub fn follow_up(
     current: &BankQuestion,
     a: &assess::Assessment,
     asked: &[Probe],
+    assumptions_given: bool,
 ) -> Option<String> {
     let kind = current.interview_type;
     let sd = kind == InterviewType::SystemDesign;
@@ -427,6 +450,9 @@ pub fn follow_up(
     let generic_for = |p: Probe| {
         if sd && p == Probe::Action {
             return Some(FOLLOW_UP_HIGH_LEVEL);
+        }
+        if sd && p == Probe::Scale && assumptions_given {
+            return Some(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS);
         }
         GENERIC_FOLLOW_UPS
             .iter()
@@ -628,6 +654,9 @@ fn follow_up_in(current: Option<&BankQuestion>, text: &str) -> Option<(Probe, St
     }
     if text.contains(FOLLOW_UP_HIGH_LEVEL) {
         return Some((Probe::Action, FOLLOW_UP_HIGH_LEVEL.to_string()));
+    }
+    if text.contains(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS) {
+        return Some((Probe::Scale, FOLLOW_UP_SIZE_FROM_ASSUMPTIONS.to_string()));
     }
     GENERIC_FOLLOW_UPS
         .iter()
@@ -871,14 +900,68 @@ fn hash(text: &str) -> u64 {
     })
 }
 
-/// The main questions for this setup, in the order they will be asked: questions
-/// of the interview type, those for the candidate's role family and level first,
-/// ties broken by the seed.
-pub fn plan_for(setup: &InterviewSetup, seed_text: &str) -> Vec<&'static BankQuestion> {
-    plan(setup, seed_text)
+/// How many of the latest conversations count as "recent" for variety.
+pub const RECENT_CONVERSATIONS: usize = 10;
+/// ... and how many days back.
+pub const RECENT_DAYS: i64 = 60;
+/// An answer scored this or lower (1 to 5) is worth another try.
+pub const WEAK_SCORE: u8 = 2;
+
+/// The question choice for a new interview: the bank questions found in the recent
+/// interviewer turns are avoided; with `retry_weak`, the bank questions whose
+/// answers scored [`WEAK_SCORE`] or lower in `reports` (newest report first) come
+/// back, weakest first, and are not avoided.
+pub fn choose_questions(
+    recent_interviewer_turns: &[String],
+    reports: &[Report],
+    retry_weak: bool,
+) -> QuestionChoice {
+    let mut retry: Vec<(u8, usize, String)> = Vec::new();
+    if retry_weak {
+        let answers = reports.iter().flat_map(|r| r.questions.iter());
+        for (order, feedback) in answers.enumerate() {
+            let (Some(score), Some(q)) = (feedback.score, bank::find_in(&feedback.question)) else {
+                continue;
+            };
+            if score <= WEAK_SCORE && !retry.iter().any(|(_, _, id)| *id == q.id) {
+                retry.push((score, order, q.id.clone()));
+            }
+        }
+        retry.sort();
+    }
+    let retry: Vec<String> = retry.into_iter().map(|(_, _, id)| id).collect();
+    let mut avoid: Vec<String> = Vec::new();
+    for turn in recent_interviewer_turns {
+        if let Some(q) = bank::find_in(turn)
+            && !avoid.contains(&q.id)
+            && !retry.contains(&q.id)
+        {
+            avoid.push(q.id.clone());
+        }
+    }
+    QuestionChoice { avoid, retry }
 }
 
-fn plan(setup: &InterviewSetup, seed: &str) -> Vec<&'static BankQuestion> {
+/// The main questions for this setup, in the order they will be asked: questions
+/// to retry first, then questions of the interview type, those for the candidate's
+/// role family and level first and those asked recently last, ties broken by the
+/// seed.
+pub fn plan_for(
+    setup: &InterviewSetup,
+    choice: &QuestionChoice,
+    seed_text: &str,
+) -> Vec<&'static BankQuestion> {
+    plan(setup, choice, seed_text)
+}
+
+/// How far a recently asked question falls: below every question that fits the role
+/// (3) or suits any role (1), above those for other roles (-3, -5), so a plan still
+/// fits the candidate when the bank runs short of new questions.
+const RECENTLY_ASKED: i32 = -4;
+/// How far a question to retry rises: above every other question of its type.
+const TO_RETRY: i32 = 20;
+
+fn plan(setup: &InterviewSetup, choice: &QuestionChoice, seed: &str) -> Vec<&'static BankQuestion> {
     let wanted = setup.questions.unwrap_or(DEFAULT_QUESTIONS).clamp(1, 30) as usize;
     let families = setup
         .role
@@ -920,15 +1003,23 @@ fn plan(setup: &InterviewSetup, seed: &str) -> Vec<&'static BankQuestion> {
                 .count()
                 .min(2) as i32;
             let tie = hash(&format!("{seed}/{}", q.id));
-            (role_score + level_score + tag_score, tie, q)
+            let history_score = match choice.retry.iter().position(|id| *id == q.id) {
+                // Weakest and newest first, as the choice lists them.
+                Some(rank) => TO_RETRY - rank.min(TO_RETRY as usize - 1) as i32,
+                None if choice.avoid.contains(&q.id) => RECENTLY_ASKED,
+                None => 0,
+            };
+            (role_score + level_score + tag_score + history_score, tie, q)
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut chosen: Vec<&'static BankQuestion> =
         scored.into_iter().take(wanted).map(|(_, _, q)| q).collect();
-    // A general conversation opens with the candidate's story when the bank has one.
+    // A general conversation opens with the candidate's story when the bank has one
+    // (unless the candidate told it lately).
     if setup.interview_type == InterviewType::General
         && let Some(opener) = bank::by_id("gen-tell-me-about-yourself")
+        && !choice.avoid.contains(&opener.id)
     {
         chosen.retain(|q| q.id != opener.id);
         chosen.insert(0, opener);
@@ -949,6 +1040,7 @@ mod tests {
             questions: Some(n),
             job_description: None,
             cv: None,
+            retry_weak: false,
         }
     }
 
@@ -965,6 +1057,7 @@ mod tests {
                     system_prompt: String::new(),
                     history: Vec::new(),
                     setup,
+                    choice: Default::default(),
                 },
             }
         }
@@ -1005,6 +1098,7 @@ mod tests {
         ));
         let plan = plan(
             &s.request.setup,
+            &QuestionChoice::default(),
             &seed(&{
                 let mut r = s.request.clone();
                 r.history.push(ChatTurn {
@@ -1071,6 +1165,29 @@ mod tests {
     }
 
     #[test]
+    fn a_non_answer_to_a_design_follow_up_is_nudged_about_that_point() {
+        let mut s = Session::new(setup(
+            InterviewType::SystemDesign,
+            "Backend engineer",
+            "",
+            1,
+        ));
+        let hello = s.say("Hello");
+        let q = bank::find_in(&hello).expect("a question");
+        let opening = s.say("Not sure.");
+        assert!(opening.contains("name the first component"), "{opening}");
+        let follow = s.say(
+            "I'd put an API service behind a load balancer with a database and a cache, \
+             because reads dominate.",
+        );
+        assert!(probe_of(q, &follow).is_some(), "{follow}");
+        let nudge = s.say("No idea.");
+        assert!(nudge.starts_with(NUDGE_MARK), "{nudge}");
+        assert!(!nudge.contains("name the first component"), "{nudge}");
+        assert!(nudge.contains("first guess"), "{nudge}");
+    }
+
+    #[test]
     fn meta_turns_keep_the_question() {
         let mut s = Session::new(setup(InterviewType::Technical, "Backend engineer", "", 2));
         let hello = s.say("Hello");
@@ -1116,6 +1233,11 @@ mod tests {
             p1,
             Some(Probe::Requirements),
             "clarifying questions covered it: {f1}"
+        );
+        // The numbers were given: sizing asks what they mean, not for them again.
+        assert!(
+            !f1.contains("Let's size it"),
+            "the numbers were given: {f1}"
         );
     }
 
@@ -1173,7 +1295,7 @@ mod tests {
         let q = bank::by_id("beh-tight-deadline").expect("bank question");
         let ask = |answer: &str| {
             let a = assess::assess(Some(q), q.interview_type, &q.question, answer, &[]);
-            follow_up(q, &a, &[]).and_then(|f| probe_of(q, &f))
+            follow_up(q, &a, &[], false).and_then(|f| probe_of(q, &f))
         };
         let we = "So we had this project where we needed to migrate our database. We looked at a \
             few options and we decided to go with Postgres. We planned it over a couple of sprints \
@@ -1194,7 +1316,126 @@ mod tests {
             the first month. I learned to agree the cut list on day one; next time I would plan \
             a buffer for the security review.";
         let a = assess::assess(Some(q), q.interview_type, &q.question, complete, &[]);
-        assert_eq!(follow_up(q, &a, &[]), None, "{a:#?}");
+        assert_eq!(follow_up(q, &a, &[], false), None, "{a:#?}");
+    }
+
+    #[test]
+    fn once_the_numbers_are_given_sizing_asks_what_they_mean() {
+        // Every design question without a sizing follow-up of its own.
+        let design = "I'd put a service in front with a database behind it and a queue for \
+            the slow work, because that keeps the request path short.";
+        let mut checked = 0;
+        for q in bank::all().iter().filter(|q| {
+            q.interview_type == InterviewType::SystemDesign
+                && !q.follow_ups.iter().any(|f| f.probe == Probe::Scale)
+        }) {
+            let asked = ["How many users should I plan for?".to_string()];
+            let a = assess::assess(Some(q), q.interview_type, &q.question, design, &asked);
+            if a.coverage.covers(Probe::Scale) {
+                continue;
+            }
+            // Requirements were asked about, so sizing is the next phase.
+            let with = follow_up(q, &a, &[Probe::Requirements], true).expect("a follow-up");
+            let without = follow_up(q, &a, &[Probe::Requirements], false).expect("a follow-up");
+            if probe_of(q, &without) == Some(Probe::Scale) {
+                assert_eq!(with, FOLLOW_UP_SIZE_FROM_ASSUMPTIONS, "{}", q.id);
+                assert_eq!(probe_of(q, &with), Some(Probe::Scale));
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "no design question reached the sizing phase");
+    }
+
+    fn ids(plan: &[&BankQuestion]) -> Vec<String> {
+        plan.iter().map(|q| q.id.clone()).collect()
+    }
+
+    #[test]
+    fn questions_asked_lately_give_way_to_new_ones_that_fit() {
+        let s = setup(InterviewType::Behavioral, "Backend engineer", "senior", 3);
+        let first = plan(&s, &QuestionChoice::default(), "Hi");
+        let recent = QuestionChoice {
+            avoid: ids(&first),
+            retry: Vec::new(),
+        };
+        let second = plan(&s, &recent, "Hi");
+        assert_eq!(second.len(), 3);
+        assert!(
+            second.iter().all(|q| !recent.avoid.contains(&q.id)),
+            "{:?} repeats {:?}",
+            ids(&second),
+            recent.avoid
+        );
+        // Still a plan for this candidate: the type, and no other role's questions.
+        let families = bank::role_families("Backend engineer");
+        assert!(second.iter().all(|q| {
+            q.interview_type == InterviewType::Behavioral
+                && q.roles
+                    .iter()
+                    .any(|r| r == "any" || families.contains(&r.as_str()))
+        }));
+        // The same choice always gives the same plan.
+        assert_eq!(ids(&plan(&s, &recent, "Hi")), ids(&second));
+    }
+
+    #[test]
+    fn when_every_question_was_asked_lately_the_plan_is_still_full() {
+        let s = setup(InterviewType::SystemDesign, "", "", 4);
+        let every = QuestionChoice {
+            avoid: bank::all()
+                .iter()
+                .filter(|q| q.interview_type == InterviewType::SystemDesign)
+                .map(|q| q.id.clone())
+                .collect(),
+            retry: Vec::new(),
+        };
+        assert_eq!(plan(&s, &every, "Hi").len(), 4);
+    }
+
+    fn feedback(q: &BankQuestion, score: u8) -> crate::domain::report::QuestionFeedback {
+        crate::domain::report::QuestionFeedback {
+            question: q.question.clone(),
+            score: Some(score),
+            ..Default::default()
+        }
+    }
+
+    fn report(questions: Vec<crate::domain::report::QuestionFeedback>) -> Report {
+        Report {
+            questions,
+            competencies: Vec::new(),
+            readiness: crate::domain::report::Readiness::NotYet,
+            overall_summary: String::new(),
+            top_improvements: Vec::new(),
+            study_plan: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn weak_answers_come_back_first_only_when_asked_for() {
+        let s = setup(InterviewType::Behavioral, "Backend engineer", "senior", 3);
+        let asked = plan(&s, &QuestionChoice::default(), "Hi");
+        let turns: Vec<String> = asked
+            .iter()
+            .map(|q| format!("Question: {}", q.question))
+            .collect();
+        // Newest report first: the 1 in it outranks the 2 of the older one, and a
+        // 4 is not weak.
+        let reports = [
+            report(vec![feedback(asked[0], 4), feedback(asked[2], 1)]),
+            report(vec![feedback(asked[1], 2)]),
+        ];
+
+        let fresh = choose_questions(&turns, &reports, false);
+        assert!(fresh.retry.is_empty());
+        assert_eq!(fresh.avoid, ids(&asked));
+
+        let retry = choose_questions(&turns, &reports, true);
+        assert_eq!(retry.retry, vec![asked[2].id.clone(), asked[1].id.clone()]);
+        assert_eq!(retry.avoid, vec![asked[0].id.clone()]);
+        let again = plan(&s, &retry, "Hi");
+        assert_eq!(ids(&again[..2]), retry.retry);
+        assert!(!ids(&again).contains(&asked[0].id));
     }
 
     #[test]
@@ -1205,7 +1446,7 @@ mod tests {
             "senior",
             5,
         );
-        let plan = plan(&s, "x");
+        let plan = plan(&s, &QuestionChoice::default(), "x");
         assert_eq!(plan.len(), 5);
         assert!(
             plan.iter()
@@ -1221,10 +1462,10 @@ mod tests {
         assert!(plan.iter().all(|q| !q.roles.iter().all(|r| r == "sales")));
 
         let data = setup(InterviewType::Technical, "Data scientist", "", 4);
-        let plan = plan_for(&data, "y");
+        let plan = plan_for(&data, &QuestionChoice::default(), "y");
         assert!(plan.iter().all(|q| q.roles.iter().any(|r| r == "data")));
         // Different seeds vary the choice among equally good questions.
-        let other = plan_for(&data, "z");
+        let other = plan_for(&data, &QuestionChoice::default(), "z");
         assert_eq!(other.len(), 4);
     }
 

@@ -18,6 +18,7 @@
 //! [`display_url`], without credentials.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -56,9 +57,13 @@ const MAX_QUOTED_CHARS: usize = 300;
 pub struct OpenAiBackend {
     http: reqwest::Client,
     api_base: String,
-    api_key: ApiKey,
+    /// `None` for a server on this machine or the local network that needs none:
+    /// requests then go without an `Authorization` header.
+    api_key: Option<ApiKey>,
     timeouts: Timeouts,
     redactor: Redactor,
+    /// Sent with every streamed request (`[limits] max_tokens`).
+    max_tokens: u32,
 }
 
 impl std::fmt::Debug for OpenAiBackend {
@@ -103,11 +108,29 @@ impl OpenAiCall {
 impl OpenAiBackend {
     /// Builds the HTTP client for `settings.api_base` with the connect timeout set.
     pub fn new(settings: &Settings, api_key: ApiKey) -> Result<OpenAiBackend, AgentError> {
+        OpenAiBackend::with_key(settings, Some(api_key))
+    }
+
+    /// [`OpenAiBackend::new`] with the key optional: without one, requests carry no
+    /// `Authorization` header (a local server). A key is refused for a plain
+    /// `http://` address off this machine unless `allow_insecure_http_key` is set.
+    pub fn with_key(
+        settings: &Settings,
+        api_key: Option<ApiKey>,
+    ) -> Result<OpenAiBackend, AgentError> {
         let api_base = settings.api_base.trim().trim_end_matches('/').to_string();
-        let redactor = Redactor::new(Some(&api_key), &api_base);
+        let redactor = Redactor::new(api_key.as_ref(), &api_base);
         // For the log and crash reports, whatever writes to them.
         crate::redact::register(&redactor);
         validate_api_base(&api_base).map_err(|e| e.redacted(&redactor))?;
+        if api_key.is_some()
+            && !settings.allow_insecure_http_key
+            && key_would_travel_in_clear(&api_base)
+        {
+            return Err(AgentError::InsecureKey {
+                url: display_url(&api_base),
+            });
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(settings.timeouts.connect)
             .build()
@@ -124,6 +147,7 @@ impl OpenAiBackend {
             api_key,
             timeouts: settings.timeouts,
             redactor,
+            max_tokens: settings.limits.max_tokens,
         })
     }
 
@@ -149,13 +173,15 @@ impl OpenAiBackend {
         let probe = ResponseProbe::default();
         let config = OpenAIConfig::new()
             .with_api_base(self.api_base.clone())
-            .with_api_key(self.api_key.expose());
+            .with_api_key(self.api_key.as_ref().map_or("", |k| k.expose()));
         // `build` with our client, not `with_config`: that one makes a fresh
         // `reqwest::Client`, which reads every system root certificate (~300 files,
         // 4-8 ms) only to be replaced. `with_http_service` must come last: it replaces
         // the default executor, which carries the retry layer.
         let client = Client::build(self.http.clone(), config).with_http_service(ProbedService {
             inner: ReqwestService::new(self.http.clone()),
+            http: self.http.clone(),
+            keyless: self.api_key.is_none(),
             probe: probe.clone(),
             streaming,
         });
@@ -166,6 +192,32 @@ impl OpenAiBackend {
             connect_timeout: self.timeouts.connect,
             redactor: self.redactor.clone(),
         }
+    }
+
+    /// The models the server offers (`GET …/models`), sorted by id. Waits at most
+    /// the first-token bound: a server that lists nothing in that time is reported
+    /// like one that does not answer a chat request.
+    pub async fn list_models(&self) -> Result<Vec<ServerModel>, AgentError> {
+        let call = self.call();
+        let limit = self.timeouts.first_token;
+        let listed = tokio::time::timeout(limit, call.client.models().list_byot::<ModelList>())
+            .await
+            .map_err(|_| AgentError::Timeout {
+                secs: limit.as_secs(),
+            })?
+            .map_err(|e| call.error(e, ""))?;
+        let mut models: Vec<ServerModel> = listed
+            .data
+            .into_iter()
+            .filter(|m| !m.id.trim().is_empty())
+            .map(|m| ServerModel {
+                id: m.id,
+                owned_by: m.owned_by.unwrap_or_default(),
+            })
+            .collect();
+        models.sort_by(|a, b| a.id.cmp(&b.id));
+        models.dedup_by(|a, b| a.id == b.id);
+        Ok(models)
     }
 
     /// Streams one reply: sends [`AgentEvent::Delta`]s for the text as it arrives and
@@ -260,39 +312,61 @@ impl OpenAiBackend {
     }
 
     /// Sends the request and waits for the response head. Asks for usage in the
-    /// stream; a server that rejects `stream_options` (400 naming it) is asked once
-    /// more without it, since that is a capability probe, not a retry.
+    /// stream and bounds the reply with `max_tokens`. A server that rejects
+    /// `stream_options` (400 naming it) is asked once more without it, and one that
+    /// rejects `max_tokens` in favour of `max_completion_tokens` (OpenAI's reasoning
+    /// models) once more with that: capability probes, not retries.
     async fn open(&self, request: &ChatRequest) -> Result<(ChunkStream, OpenAiCall), AgentError> {
-        let call = self.call_with(true);
-        let body = build_request(request, true);
-        match call
-            .client
-            .chat()
-            .create_stream_byot::<_, Chunk>(body)
-            .await
-        {
-            Ok(stream) => return Ok((stream, call)),
-            Err(err) => {
-                let err = call.error(err, &request.model);
-                if !matches!(&err, AgentError::BadRequest { message } if mentions_stream_options(message))
-                {
-                    return Err(err);
-                }
+        let mut shape = RequestShape {
+            include_usage: true,
+            max_tokens: Some(TokenBound::MaxTokens(self.max_tokens)),
+        };
+        // At most one probe for each of the two parameters.
+        for _ in 0..3 {
+            let call = self.call_with(true);
+            let body = build_request_shaped(request, shape);
+            let err = match call
+                .client
+                .chat()
+                .create_stream_byot::<_, Chunk>(body)
+                .await
+            {
+                Ok(stream) => return Ok((stream, call)),
+                Err(err) => call.error(err, &request.model),
+            };
+            let AgentError::BadRequest { message } = &err else {
+                return Err(err);
+            };
+            if shape.include_usage && mentions_stream_options(message) {
                 tracing::info!("server rejected stream_options; asking again without it");
+                shape.include_usage = false;
+            } else if matches!(shape.max_tokens, Some(TokenBound::MaxTokens(_)))
+                && message.contains("max_completion_tokens")
+            {
+                tracing::info!("server wants max_completion_tokens; asking again with it");
+                shape.max_tokens = Some(TokenBound::MaxCompletionTokens(self.max_tokens));
+            } else {
+                return Err(err);
             }
         }
-        let call = self.call_with(true);
-        let body = build_request(request, false);
-        match call
-            .client
-            .chat()
-            .create_stream_byot::<_, Chunk>(body)
-            .await
-        {
-            Ok(stream) => Ok((stream, call)),
-            Err(err) => Err(call.error(err, &request.model)),
-        }
+        Err(AgentError::Protocol(
+            "the server refused every form of the request".into(),
+        ))
     }
+}
+
+/// Which optional parameters a streamed request carries.
+#[derive(Debug, Clone, Copy)]
+struct RequestShape {
+    include_usage: bool,
+    max_tokens: Option<TokenBound>,
+}
+
+/// The bound on a reply's tokens, under the name the server accepts.
+#[derive(Debug, Clone, Copy)]
+enum TokenBound {
+    MaxTokens(u32),
+    MaxCompletionTokens(u32),
 }
 
 type ChunkStream = async_openai::types::stream::StreamResponse<Chunk>;
@@ -375,6 +449,20 @@ fn finish_end(reason: &str) -> StreamEnd {
 /// description, CV) in a user message of their own, then the history in order (the
 /// new user message is its last turn).
 pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCompletionRequest {
+    build_request_shaped(
+        request,
+        RequestShape {
+            include_usage,
+            max_tokens: None,
+        },
+    )
+}
+
+// `max_tokens` is deprecated by OpenAI in favour of `max_completion_tokens`, but it is
+// the name every compatible server knows; `open` switches when a server asks.
+#[allow(deprecated)]
+fn build_request_shaped(request: &ChatRequest, shape: RequestShape) -> CreateChatCompletionRequest {
+    let include_usage = shape.include_usage;
     let mut messages: Vec<ChatCompletionRequestMessage> =
         Vec::with_capacity(request.history.len() + 1);
     if !request.system_prompt.trim().is_empty() {
@@ -402,6 +490,14 @@ pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCo
             include_usage: Some(true),
             include_obfuscation: None,
         }),
+        max_tokens: match shape.max_tokens {
+            Some(TokenBound::MaxTokens(n)) => Some(n),
+            _ => None,
+        },
+        max_completion_tokens: match shape.max_tokens {
+            Some(TokenBound::MaxCompletionTokens(n)) => Some(n),
+            _ => None,
+        },
         ..Default::default()
     }
 }
@@ -409,6 +505,72 @@ pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCo
 fn mentions_stream_options(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     m.contains("stream_options") || m.contains("include_usage")
+}
+
+/// Whether `api_base` names this machine or a private network (127.0.0.0/8, ::1,
+/// `localhost`, 10/8, 172.16/12, 192.168/16, fc00::/7): a server there may need no key.
+pub fn key_optional(api_base: &str) -> bool {
+    match host_of(api_base) {
+        Some(Host::Name(d)) => is_localhost(&d),
+        Some(Host::Ip(IpAddr::V4(ip))) => ip.is_loopback() || ip.is_private(),
+        Some(Host::Ip(IpAddr::V6(ip))) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        None => false,
+    }
+}
+
+enum Host {
+    Name(String),
+    Ip(IpAddr),
+}
+
+fn host_of(api_base: &str) -> Option<Host> {
+    let url = reqwest::Url::parse(api_base.trim()).ok()?;
+    let host = url.host_str()?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    Some(match bare.parse::<IpAddr>() {
+        Ok(ip) => Host::Ip(ip),
+        Err(_) => Host::Name(host.to_string()),
+    })
+}
+
+fn is_localhost(domain: &str) -> bool {
+    let d = domain.trim_end_matches('.').to_ascii_lowercase();
+    d == "localhost" || d.ends_with(".localhost")
+}
+
+/// Whether a key sent to `api_base` would cross a network unencrypted: plain
+/// `http://` to anything but this machine.
+fn key_would_travel_in_clear(api_base: &str) -> bool {
+    let plain = reqwest::Url::parse(api_base.trim()).is_ok_and(|u| u.scheme() == "http");
+    let on_this_machine = match host_of(api_base) {
+        Some(Host::Name(d)) => is_localhost(&d),
+        Some(Host::Ip(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    plain && !on_this_machine
+}
+
+/// One model a server offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerModel {
+    pub id: String,
+    /// Who the server says owns it ("" when it does not say).
+    pub owned_by: String,
+}
+
+/// `GET /models` as servers really answer it: OpenAI's shape, but local servers
+/// leave out `created` or `owned_by`, so only `id` is required.
+#[derive(Debug, Deserialize)]
+struct ModelList {
+    #[serde(default)]
+    data: Vec<ListedModel>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ListedModel {
+    id: String,
+    #[serde(default)]
+    owned_by: Option<String>,
 }
 
 /// Refuses a base URL reqwest could never use, before any request is made.
@@ -485,15 +647,25 @@ pub(crate) struct ResponseMeta {
 }
 
 #[derive(Debug, Clone, Default)]
-struct ResponseProbe(Arc<Mutex<Option<ResponseMeta>>>);
+struct ResponseProbe {
+    meta: Arc<Mutex<Option<ResponseMeta>>>,
+    /// Set when the stream was ended for a line past [`MAX_SSE_LINE_BYTES`] (the
+    /// SSE reader passes on only a generic body error).
+    overlong_line: Arc<std::sync::atomic::AtomicBool>,
+}
 
 impl ResponseProbe {
     fn record(&self, meta: ResponseMeta) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(meta);
+        *self.meta.lock().unwrap_or_else(|e| e.into_inner()) = Some(meta);
     }
 
     fn get(&self) -> Option<ResponseMeta> {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        *self.meta.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn saw_overlong_line(&self) -> bool {
+        self.overlong_line
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -503,6 +675,10 @@ impl ResponseProbe {
 #[derive(Clone)]
 struct ProbedService {
     inner: ReqwestService,
+    /// The same client as `inner`'s, for requests sent without a key.
+    http: reqwest::Client,
+    /// No key: the `Authorization` header async-openai always adds is taken off.
+    keyless: bool,
     probe: ResponseProbe,
     streaming: bool,
 }
@@ -520,7 +696,16 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
     }
 
     fn call(&mut self, request: HttpRequestFactory) -> Self::Future {
-        let response = self.inner.call(request);
+        let response: ProbedFuture = if self.keyless {
+            let http = self.http.clone();
+            Box::pin(async move {
+                let mut request = request.build().await?;
+                request.headers_mut().remove(reqwest::header::AUTHORIZATION);
+                http.execute(request).await.map_err(OpenAIError::Reqwest)
+            })
+        } else {
+            self.inner.call(request)
+        };
         let probe = self.probe.clone();
         let streaming = self.streaming;
         Box::pin(async move {
@@ -534,7 +719,7 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
                     .and_then(parse_retry_after),
             });
             if streaming && response.status().is_success() {
-                return Ok(mend_stream(response).await);
+                return Ok(mend_stream(response, probe.overlong_line.clone()).await);
             }
             Ok(response)
         })
@@ -550,7 +735,10 @@ const MAX_JSON_REPLY_BYTES: usize = 16 * 1024 * 1024;
 /// - bytes that are not UTF-8 become U+FFFD (the SSE reader would otherwise end
 ///   the whole reply at the first bad byte), and a character split across network
 ///   packets is put back together.
-async fn mend_stream(response: reqwest::Response) -> reqwest::Response {
+async fn mend_stream(
+    response: reqwest::Response,
+    overlong_line: Arc<std::sync::atomic::AtomicBool>,
+) -> reqwest::Response {
     let is_json = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
@@ -571,7 +759,7 @@ async fn mend_stream(response: reqwest::Response) -> reqwest::Response {
             })),
         }
     } else {
-        reqwest::Body::wrap_stream(repair_utf8(response.bytes_stream()))
+        reqwest::Body::wrap_stream(repair_utf8(response.bytes_stream(), overlong_line))
     };
     let mut mended = http::Response::new(body);
     *mended.status_mut() = status;
@@ -624,33 +812,75 @@ fn json_reply_as_events(body: &[u8]) -> Vec<u8> {
     format!("data: {event}\n\ndata: [DONE]\n\n").into_bytes()
 }
 
+/// The longest line of an event stream accepted. One chunk event is a few hundred
+/// bytes; a line that never ends would otherwise grow in memory while a core spins
+/// looking for its end.
+pub const MAX_SSE_LINE_BYTES: usize = 1024 * 1024;
+
+/// What [`repair_utf8`]'s stream fails with when a line passes [`MAX_SSE_LINE_BYTES`];
+/// [`stream_failure`] recognises it.
+const LINE_TOO_LONG: &str = "one line of the event stream passed";
+
 /// `bytes` with invalid UTF-8 replaced by U+FFFD, as [`String::from_utf8_lossy`]
-/// does, across chunk boundaries.
+/// does, across chunk boundaries; an error (and the end of the body) once a line
+/// passes [`MAX_SSE_LINE_BYTES`].
 fn repair_utf8<S, B, E>(
     bytes: S,
-) -> impl futures::Stream<Item = Result<Vec<u8>, E>> + Send + 'static
+    overlong_line: Arc<std::sync::atomic::AtomicBool>,
+) -> impl futures::Stream<Item = Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>>
++ Send
++ 'static
 where
     S: futures::Stream<Item = Result<B, E>> + Send + 'static,
     B: AsRef<[u8]>,
-    E: Send + 'static,
+    E: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
 {
     let bytes = Box::pin(bytes);
     futures::stream::unfold(
-        (bytes, Utf8Repair::default(), false),
-        |(mut bytes, mut repair, done)| async move {
-            if done {
-                return None;
-            }
-            match bytes.next().await {
-                Some(Ok(chunk)) => Some((Ok(repair.push(chunk.as_ref())), (bytes, repair, false))),
-                Some(Err(e)) => Some((Err(e), (bytes, repair, true))),
-                None => {
-                    let tail = repair.finish();
-                    (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, true)))
+        (bytes, Utf8Repair::default(), LineBound::default(), false),
+        move |(mut bytes, mut repair, mut line, done)| {
+            let overlong_line = overlong_line.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                match bytes.next().await {
+                    Some(Ok(chunk)) => {
+                        let out = repair.push(chunk.as_ref());
+                        if line.take(&out) {
+                            Some((Ok(out), (bytes, repair, line, false)))
+                        } else {
+                            overlong_line.store(true, std::sync::atomic::Ordering::Relaxed);
+                            let e = format!("{LINE_TOO_LONG} {} MB", MAX_SSE_LINE_BYTES >> 20);
+                            Some((Err(e.into()), (bytes, repair, line, true)))
+                        }
+                    }
+                    Some(Err(e)) => Some((Err(e.into()), (bytes, repair, line, true))),
+                    None => {
+                        let tail = repair.finish();
+                        (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, line, true)))
+                    }
                 }
             }
         },
     )
+}
+
+/// The length of the line being read, across chunks.
+#[derive(Debug, Default)]
+struct LineBound {
+    current: usize,
+}
+
+impl LineBound {
+    /// Counts `bytes`; false once the current line is longer than allowed.
+    fn take(&mut self, bytes: &[u8]) -> bool {
+        match bytes.iter().rposition(|&b| b == b'\n' || b == b'\r') {
+            Some(end) => self.current = bytes.len() - end - 1,
+            None => self.current += bytes.len(),
+        }
+        self.current <= MAX_SSE_LINE_BYTES
+    }
 }
 
 /// Incremental lossy UTF-8 decoding: what [`repair_utf8`] keeps between chunks.
@@ -768,13 +998,26 @@ fn map_stream_error(err: OpenAIError, call: &OpenAiCall, model: &str) -> AgentEr
                 ))
             }
         }
+        OpenAIError::StreamError(_) if call.probe.saw_overlong_line() => overlong_line(),
         OpenAIError::StreamError(e) => stream_failure(&e),
+        other if call.probe.saw_overlong_line() => {
+            tracing::debug!(error = %other, "stream ended for an overlong line");
+            overlong_line()
+        }
         other => call.error(other, model),
     }
 }
 
+fn overlong_line() -> AgentError {
+    AgentError::Protocol(format!(
+        "one line of the stream passed {} MB without ending, so the reply was cut off there",
+        MAX_SSE_LINE_BYTES >> 20
+    ))
+}
+
 fn stream_failure(e: &StreamError) -> AgentError {
     match e {
+        StreamError::EventStream(reason) if reason.contains(LINE_TOO_LONG) => overlong_line(),
         StreamError::EventStream(reason) => AgentError::Dropped {
             reason: quote(reason),
         },
@@ -992,6 +1235,7 @@ mod tests {
                 },
             ],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         let body = serde_json::to_value(build_request(&request, true)).expect("json");
         let roles: Vec<_> = body["messages"]
@@ -1032,6 +1276,7 @@ mod tests {
                 content: "Hi".into(),
             }],
             setup: InterviewSetup::default(),
+            choice: Default::default(),
         };
         let body = serde_json::to_value(build_request(&request, false)).expect("json");
         assert_eq!(body["messages"].as_array().map(Vec::len), Some(1));
@@ -1256,6 +1501,86 @@ mod tests {
         let mut r = Utf8Repair::default();
         assert_eq!(r.push("plain é".as_bytes()), "plain é".as_bytes());
         assert!(r.finish().is_empty());
+    }
+
+    #[test]
+    fn lines_are_bounded_across_chunks() {
+        let mut line = LineBound::default();
+        assert!(line.take(&vec![b'a'; MAX_SSE_LINE_BYTES - 1]));
+        assert!(line.take(b"a\n"));
+        assert!(line.take(&vec![b'b'; MAX_SSE_LINE_BYTES]));
+        assert!(!line.take(b"b"));
+        let mut line = LineBound::default();
+        assert!(line.take(&vec![b'c'; MAX_SSE_LINE_BYTES]));
+        assert!(line.take(b"\r\ndata: x"));
+        assert_eq!(line.current, 7);
+    }
+
+    #[test]
+    fn local_and_private_addresses_need_no_key() {
+        for base in [
+            "http://127.0.0.1:11434/v1",
+            "http://127.8.9.10/v1",
+            "http://localhost:8080/v1",
+            "http://LocalHost./v1",
+            "http://[::1]:1234/v1",
+            "http://10.1.2.3:8000/v1",
+            "http://172.16.0.1/v1",
+            "http://172.31.255.255/v1",
+            "https://192.168.1.20/v1",
+            "http://[fd12:3456::1]/v1",
+        ] {
+            assert!(key_optional(base), "{base}");
+        }
+        for base in [
+            "https://api.openai.com/v1",
+            "http://172.32.0.1/v1",
+            "http://8.8.8.8/v1",
+            "http://[2001:db8::1]/v1",
+            "http://localhost.example.com/v1",
+            "not a url",
+        ] {
+            assert!(!key_optional(base), "{base}");
+        }
+    }
+
+    fn settings_for(api_base: &str, allow: bool) -> Settings {
+        let mut s = Settings::from_args(&crate::cli::GlobalArgs {
+            data_dir: Some("/nonexistent/data".into()),
+            api_base: Some(api_base.into()),
+            ..Default::default()
+        })
+        .expect("settings");
+        s.allow_insecure_http_key = allow;
+        s
+    }
+
+    #[test]
+    fn a_key_never_goes_over_plain_http_off_this_machine_unless_allowed() {
+        let key = || Some(ApiKey::new("sk-test-0123456789".into()));
+        for base in ["http://192.168.1.20:8000/v1", "http://gateway.example/v1"] {
+            let err =
+                OpenAiBackend::with_key(&settings_for(base, false), key()).expect_err("refused");
+            assert!(matches!(err, AgentError::InsecureKey { .. }), "{err:?}");
+            assert!(
+                err.to_string().contains("allow_insecure_http_key = true"),
+                "{err}"
+            );
+            assert!(OpenAiBackend::with_key(&settings_for(base, true), key()).is_ok());
+            // Without a key there is nothing to protect.
+            assert!(OpenAiBackend::with_key(&settings_for(base, false), None).is_ok());
+        }
+        for base in [
+            "http://127.0.0.1:11434/v1",
+            "http://localhost:1234/v1",
+            "http://[::1]:8080/v1",
+            "https://gateway.example/v1",
+        ] {
+            assert!(
+                OpenAiBackend::with_key(&settings_for(base, false), key()).is_ok(),
+                "{base}"
+            );
+        }
     }
 
     #[test]

@@ -185,6 +185,7 @@ mod tests {
             questions: Some(4),
             job_description: Some("Own our Kubernetes fleet".into()),
             cv: None,
+            retry_weak: false,
         }
     }
 

@@ -923,7 +923,7 @@ fn action_quote(text: &Text<'_>) -> Option<String> {
         let modal = matches!(subject, "i'd" | "we'd" | "i'll" | "we'll")
             || matches!(words[i + 1].0.as_str(), "would" | "will");
         let past = (verb.len() > 4 && verb.ends_with("ed") && !NOT_ACTIONS.contains(&verb))
-            || IRREGULAR.contains(&verb);
+            || heuristics::IRREGULAR_ACTIONS.contains(&verb);
         let planned = modal && verb.len() > 2 && !NOT_ACTIONS.contains(&verb);
         if past || planned {
             return Some(text.quote(i, end));
@@ -942,66 +942,6 @@ fn action_quote(text: &Text<'_>) -> Option<String> {
 const NOT_ACTIONS: &[&str] = &[
     "needed", "wanted", "supposed", "seemed", "guessed", "liked", "loved", "hoped", "tried", "be",
     "not", "say", "think", "guess", "like", "love", "probably", "maybe",
-];
-
-const IRREGULAR: &[&str] = &[
-    "built",
-    "wrote",
-    "led",
-    "ran",
-    "made",
-    "took",
-    "set",
-    "spoke",
-    "met",
-    "went",
-    "brought",
-    "chose",
-    "drove",
-    "gave",
-    "sent",
-    "found",
-    "began",
-    "told",
-    "taught",
-    "got",
-    "held",
-    "kept",
-    "put",
-    "sold",
-    "shipped",
-    "sat",
-    "rewrote",
-    "drew",
-    "did",
-    "fought",
-    "cut",
-    "split",
-    "undertook",
-    "overcame",
-    "sought",
-    "paid",
-    "rolled",
-    "moved",
-    "added",
-    "started",
-    "asked",
-    "called",
-    "fixed",
-    "wrote",
-    "read",
-    "dug",
-    "rebuilt",
-    "spent",
-    "flagged",
-    "raised",
-    "stopped",
-    "paired",
-    "proposed",
-    "pushed",
-    "pulled",
-    "opened",
-    "owned",
 ];
 
 #[cfg(test)]

@@ -659,14 +659,16 @@ fn mean(scores: &[u8]) -> Option<u8> {
 /// docs/practice-and-feedback.md: ready when the average is at least 4 and no
 /// competency is below 3; almost when the average is at least 3 and none is below
 /// 2; otherwise not yet. No answered question, or more than half of them skipped
-/// or unscored, is always not yet.
+/// or unscored, is always not yet; fewer than [`MIN_ANSWERS_FOR_READY`] answered
+/// questions are at most almost (too little evidence to call anyone ready). Both
+/// the model's and the offline report use it.
 pub fn readiness_rule(scores: &[u8], asked: usize, skipped: usize) -> Readiness {
-    if scores.is_empty() || asked == 0 || skipped == asked || skipped * 2 > asked {
+    if scores.is_empty() || asked == 0 || skipped >= asked || skipped * 2 > asked {
         return Readiness::NotYet;
     }
     let avg = scores.iter().map(|s| f64::from(*s)).sum::<f64>() / scores.len() as f64;
     let min = scores.iter().copied().min().unwrap_or(1);
-    if avg >= 4.0 && min >= 3 {
+    if avg >= 4.0 && min >= 3 && asked - skipped >= MIN_ANSWERS_FOR_READY {
         Readiness::Ready
     } else if avg >= 3.0 && min >= 2 {
         Readiness::Almost
@@ -674,6 +676,9 @@ pub fn readiness_rule(scores: &[u8], asked: usize, skipped: usize) -> Readiness 
         Readiness::NotYet
     }
 }
+
+/// Answered questions needed before a report can say "ready".
+pub const MIN_ANSWERS_FOR_READY: usize = 2;
 
 /// The checks a model's report gets on top of [`validate`]: every answered
 /// question scored on at least one competency, each score on 1–5 with a quote, no
@@ -910,20 +915,13 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
             evidence: competency_evidence(i, &assessed),
         })
         .collect();
-    // Readiness from the answers' own scores; a question left unanswered counts 1.
+    // Readiness by the written rule, as for a model's report; an answer that
+    // missed its question also keeps it from "ready".
     let unanswered = items.iter().filter(|i| i.answers.is_empty()).count();
-    let answer_scores: Vec<f64> = assessed
-        .iter()
-        .map(|a| f64::from(a.judged.score))
-        .chain(std::iter::repeat_n(1.0, unanswered))
-        .collect();
-    let mean = answer_scores.iter().sum::<f64>() / answer_scores.len().max(1) as f64;
-    let readiness = if assessed.is_empty() || mean < 2.75 || unanswered * 2 > items.len() {
-        Readiness::NotYet
-    } else if mean < 3.75 || assessed.iter().any(|a| a.judged.off_topic) {
-        Readiness::Almost
-    } else {
-        Readiness::Ready
+    let competency_scores: Vec<u8> = competencies.iter().map(|c| c.score).collect();
+    let readiness = match readiness_rule(&competency_scores, items.len(), unanswered) {
+        Readiness::Ready if assessed.iter().any(|a| a.judged.off_topic) => Readiness::Almost,
+        band => band,
     };
 
     let mut questions: Vec<QuestionFeedback> = Vec::new();
@@ -1806,6 +1804,12 @@ mod tests {
             "most skipped"
         );
         assert_eq!(readiness_rule(&[5, 5, 5, 5, 5], 0, 0), Readiness::NotYet);
+        assert_eq!(
+            readiness_rule(&[5, 5, 5, 5, 5], 1, 0),
+            Readiness::Almost,
+            "one answer is too little evidence"
+        );
+        assert_eq!(readiness_rule(&[5, 5, 5, 5, 5], 3, 1), Readiness::Ready);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod config_cmd;
 mod drill;
 mod fixture;
 mod key;
+mod models;
 mod report;
 mod review;
 
@@ -40,7 +41,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
     }
-    if needs_key(cli.command.as_ref(), &settings) {
+    if needs_key(cli.command.as_ref(), &settings)
+        && !crate::agent::openai::key_optional(&settings.api_base)
+    {
         check_keyring_when_no_env_key()?;
     }
     let Some(command) = cli.command else {
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         } => report::report(settings, id, regenerate, json),
         Command::Stats { json } => report::stats(&open(settings)?, json),
         Command::Drill(args) => drill::run(settings, &args),
+        Command::Models { json } => models::run(&settings, json),
         Command::Show { id, format } => review::show(&open(settings)?, id, format),
         Command::Export(args) => review::export(&open(settings)?, &args),
         Command::Search { query, json } => review::search(&open(settings)?, &query, json),
@@ -89,14 +93,15 @@ fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
 /// Whether the command needs an API key to do anything (`report` does not: a stored
 /// report shows without one).
 fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
-    !settings.offline && matches!(command, Some(Command::Ask(_)))
+    !settings.offline && matches!(command, Some(Command::Ask(_) | Command::Models { .. }))
 }
 
 /// Without `OPENAI_API_KEY` the key must come from the keyring; when the keyring
 /// cannot be read, stop with one line that says why, instead of a bare "no API key".
 /// A key that is not usable (a control character in `OPENAI_API_KEY`) stops here
 /// too, before any request could panic on it. The TUI shows the same on its own
-/// screen instead.
+/// screen instead. Not asked for a server on this machine or a private network,
+/// which is asked without a key when there is none.
 fn check_keyring_when_no_env_key() -> Result<()> {
     let lookup = crate::service::backend::Keys::platform().lookup();
     if let Some(unusable) = lookup.unusable {

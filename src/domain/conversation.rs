@@ -138,6 +138,25 @@ pub struct InterviewSetup {
     /// CV / resume text (read from a file at setup).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cv: Option<String>,
+    /// Bring back questions the candidate answered weakly in earlier interviews
+    /// (offline practice), instead of questions new to them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retry_weak: bool,
+}
+
+/// Which bank questions an offline interview steers away from and which it brings
+/// back, fixed when the conversation is created (and stored with it), so the
+/// question plan of a conversation never changes, whatever happens later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct QuestionChoice {
+    /// Bank question ids asked in the candidate's recent interviews: asked again
+    /// only when the bank has nothing else that fits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avoid: Vec<String>,
+    /// Bank question ids answered weakly before, asked first (the candidate asked
+    /// to retry weak ones), weakest and newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry: Vec<String>,
 }
 
 /// One conversation's header row.
@@ -217,12 +236,14 @@ pub struct ChatTurn {
 }
 
 /// The turns a model sees: user and assistant messages in order, without failed
-/// requests (error rows) or replies that never got any text.
+/// requests (error rows), replies that never got any text, or replies still
+/// `streaming` (another process is writing them: half a reply is not a turn).
 pub fn history_for_model(messages: &[Message]) -> Vec<ChatTurn> {
     messages
         .iter()
         .filter(|m| m.role != Role::System)
-        .filter(|m| m.status != Status::Error && !m.content.trim().is_empty())
+        .filter(|m| !matches!(m.status, Status::Error | Status::Streaming))
+        .filter(|m| !m.content.trim().is_empty())
         .map(|m| ChatTurn {
             role: m.role,
             content: m.content.clone(),

@@ -6,7 +6,7 @@
 //! [`backend`], the TUI through [`startup`] and [`use_pasted_key`]; `key` and
 //! `config show` read and change the keyring through [`Keys`].
 
-use crate::agent::openai::OpenAiBackend;
+use crate::agent::openai::{OpenAiBackend, ServerModel, key_optional};
 use crate::agent::{AgentError, Backend};
 use crate::config::Settings;
 use crate::domain::key::ApiKey;
@@ -95,7 +95,8 @@ pub fn scrub_env_key() {
 }
 
 /// The backend for `settings`: the question bank with `--offline`, else the server
-/// with the key in effect ([`AgentError::NoKey`] when there is none).
+/// with the key in effect. Without a key, a server on this machine or a private
+/// network is asked without one; anywhere else that is [`AgentError::NoKey`].
 pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> {
     if settings.offline {
         return Ok(Backend::Offline);
@@ -104,13 +105,26 @@ pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> 
     if let Some(unusable) = lookup.unusable {
         return Err(AgentError::UnusableKey(unusable.to_string()));
     }
-    let (key, source) = lookup.key.ok_or(AgentError::NoKey)?;
+    let (key, source) = match lookup.key {
+        Some((key, source)) => (Some(key), Some(source)),
+        None if key_optional(&settings.api_base) => (None, None),
+        None => return Err(AgentError::NoKey),
+    };
     tracing::debug!(
         ?source,
         api_base = %secrets::display_url(&settings.api_base),
         "using the OpenAI-compatible backend"
     );
-    Ok(Backend::OpenAi(OpenAiBackend::new(settings, key)?))
+    Ok(Backend::OpenAi(OpenAiBackend::with_key(settings, key)?))
+}
+
+/// The models the server in `backend` offers, sorted by id; `None` offline, where
+/// the question bank plays the interviewer and there is no server to ask.
+pub async fn models(backend: &Backend) -> Result<Option<Vec<ServerModel>>, AgentError> {
+    match backend {
+        Backend::Offline => Ok(None),
+        Backend::OpenAi(server) => server.list_models().await.map(Some),
+    }
 }
 
 /// How an interactive session starts.
@@ -118,7 +132,8 @@ pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> 
 pub enum StartupBackend {
     /// `--offline` was asked for.
     Offline,
-    /// A key was found and the server settings are usable.
+    /// A key was found (or none is needed: a local server) and the server
+    /// settings are usable.
     Online(Backend),
     /// A key was found but the server settings are not usable (why, for the user).
     Unusable(String),
@@ -144,6 +159,10 @@ pub fn startup(settings: &Settings, keys: &Keys) -> (StartupBackend, Option<Secr
     }
     let choice = match lookup.key {
         Some((key, _source)) => match OpenAiBackend::new(settings, key) {
+            Ok(backend) => StartupBackend::Online(Backend::OpenAi(backend)),
+            Err(e) => StartupBackend::Unusable(e.to_string()),
+        },
+        None if key_optional(&settings.api_base) => match OpenAiBackend::with_key(settings, None) {
             Ok(backend) => StartupBackend::Online(Backend::OpenAi(backend)),
             Err(e) => StartupBackend::Unusable(e.to_string()),
         },
@@ -178,4 +197,61 @@ pub fn use_pasted_key(
         }
     };
     Ok((Backend::OpenAi(online), note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::GlobalArgs;
+    use std::time::Duration;
+
+    fn settings(api_base: &str) -> Settings {
+        Settings::from_args(&GlobalArgs {
+            data_dir: Some("/nonexistent/data".into()),
+            api_base: Some(api_base.into()),
+            ..GlobalArgs::default()
+        })
+        .expect("settings")
+    }
+
+    fn no_key() -> Keys {
+        let store = keyring_core::mock::Store::new().expect("mock store");
+        Keys::given(None, Keyring::with_store(store, Duration::from_secs(5)))
+    }
+
+    #[test]
+    fn a_local_server_needs_no_key_and_a_remote_one_does() {
+        let local = settings("http://127.0.0.1:11434/v1");
+        assert!(matches!(backend(&local, &no_key()), Ok(Backend::OpenAi(_))));
+        assert!(matches!(
+            startup(&local, &no_key()).0,
+            StartupBackend::Online(Backend::OpenAi(_))
+        ));
+        let remote = settings("https://api.openai.com/v1");
+        assert!(matches!(
+            backend(&remote, &no_key()),
+            Err(AgentError::NoKey)
+        ));
+        assert!(matches!(
+            startup(&remote, &no_key()).0,
+            StartupBackend::NoKey
+        ));
+    }
+
+    #[test]
+    fn a_key_for_plain_http_on_the_network_is_refused_at_startup() {
+        let keys = Keys::given(
+            Some(ApiKey::new("sk-test-0123456789".into())),
+            no_key().keyring().expect("keyring"),
+        );
+        let lan = settings("http://192.168.1.20:8000/v1");
+        match startup(&lan, &keys).0 {
+            StartupBackend::Unusable(why) => assert!(why.contains("plain http"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            backend(&lan, &keys),
+            Err(AgentError::InsecureKey { .. })
+        ));
+    }
 }

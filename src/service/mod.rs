@@ -15,13 +15,18 @@ pub mod files;
 pub mod reports;
 mod send;
 
+use crate::agent::offline;
 use crate::config::Settings;
 use crate::domain::persona::UnknownPersona;
+use crate::domain::report::ParsedReport;
 use crate::domain::{
     Conversation, ConversationSummary, ConversationView, InterviewSetup, Message, NewConversation,
+    QuestionChoice,
 };
 use crate::progress::Progress;
 use crate::search::{SearchError, SearchHit};
+/// Set to stop a running [`Service::search_cancellable`] (the faces name it here).
+pub use crate::store::SearchCancel;
 use crate::store::{Store, StoreError};
 pub use send::{FLUSH_INTERVAL, OFFLINE_MODEL, SendEvent, SendOutcome, SendRequest};
 
@@ -56,6 +61,10 @@ pub enum ServiceError {
         "conversation {0} has no failed or interrupted reply to regenerate; send a new message instead"
     )]
     NothingToRegenerate(i64),
+    #[error(
+        "conversation {0} was deleted (in another window or process) while its reply was arriving, so the reply was not saved"
+    )]
+    DeletedWhileStreaming(i64),
 }
 
 /// The service: one store connection plus the settings in effect, and the clock
@@ -123,19 +132,51 @@ impl Service {
         })
     }
 
-    /// Creates a conversation titled from its first message.
+    /// Creates a conversation titled from its first message, with the offline
+    /// question choice fixed now: questions asked lately are avoided, and weak
+    /// answers come back when the setup asks for that.
     pub fn create_conversation(
         &self,
         first_message: &str,
         persona: &str,
         setup: Option<InterviewSetup>,
     ) -> Result<i64, ServiceError> {
+        let choice = self.question_choice_for_new(setup.as_ref())?;
         let title = title_from_message(first_message, setup.as_ref());
-        Ok(self.store.create_conversation(&NewConversation {
+        let id = self.store.create_conversation(&NewConversation {
             title,
             persona: persona.to_string(),
             setup,
-        })?)
+        })?;
+        if let Err(e) = self.store.set_question_choice(id, &choice) {
+            // Do not leave a conversation without its choice behind.
+            let _ = self.store.delete_conversation(id);
+            return Err(e.into());
+        }
+        Ok(id)
+    }
+
+    /// What a new interview avoids and brings back, from the recent conversations
+    /// and, with `retry_weak`, the newest reports.
+    fn question_choice_for_new(
+        &self,
+        setup: Option<&InterviewSetup>,
+    ) -> Result<QuestionChoice, ServiceError> {
+        let since = crate::timefmt::now_ms() - offline::RECENT_DAYS * 24 * 60 * 60 * 1000;
+        let turns = self
+            .store
+            .recent_interviewer_turns(offline::RECENT_CONVERSATIONS, since)?;
+        let retry_weak = setup.is_some_and(|s| s.retry_weak);
+        let mut reports = Vec::new();
+        if retry_weak {
+            // Newest first.
+            for stored in self.store.latest_valid_reports()?.iter().rev().take(20) {
+                if let ParsedReport::Valid(report) = crate::domain::report::parse_stored(stored) {
+                    reports.push(report);
+                }
+            }
+        }
+        Ok(offline::choose_questions(&turns, &reports, retry_weak))
     }
 
     pub fn rename(&self, id: i64, title: &str) -> Result<(), ServiceError> {
@@ -224,6 +265,17 @@ impl Service {
     /// The conversations matching `query`, best first (see `crate::search`).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
         crate::search::search(&self.store, query, limit)
+    }
+
+    /// [`Service::search`] that stops soon after `cancel` is set (the query changed,
+    /// or the app is quitting): a long search never holds the database for long.
+    pub fn search_cancellable(
+        &self,
+        query: &str,
+        limit: usize,
+        cancel: &SearchCancel,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        crate::search::search_cancellable(&self.store, query, limit, Some(cancel))
     }
 
     /// Progress across interviews (see `crate::progress`), by the service's clock.

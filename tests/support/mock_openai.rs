@@ -250,6 +250,15 @@ impl Reply {
         self
     }
 
+    /// A `GET /models` answer listing these model ids, in OpenAI's shape.
+    pub fn models(ids: &[&str]) -> Reply {
+        let data: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": id, "object": "model", "created": 0, "owned_by": "mock"}))
+            .collect();
+        Reply::json(json!({"object": "list", "data": data}))
+    }
+
     /// A non-streaming 200 response with exactly this JSON body.
     pub fn json(body: Value) -> Reply {
         Reply {
@@ -387,6 +396,8 @@ impl RecordedRequest {
 struct State {
     queue: VecDeque<Reply>,
     default: Reply,
+    /// The answer to `GET …/models`.
+    models: Reply,
     requests: Vec<RecordedRequest>,
 }
 
@@ -415,6 +426,7 @@ impl MockOpenAi {
         let state = Arc::new(Mutex::new(State {
             queue: VecDeque::new(),
             default: Reply::text("Tell me about a project you are proud of."),
+            models: Reply::models(&["mock-model", "gpt-4o-mini"]),
             requests: Vec::new(),
         }));
         let accept_state = state.clone();
@@ -445,6 +457,11 @@ impl MockOpenAi {
     /// Queues a reply for the next request that has none.
     pub fn push(&self, reply: Reply) {
         self.lock().queue.push_back(reply);
+    }
+
+    /// What `GET …/models` answers (by default: mock-model and gpt-4o-mini).
+    pub fn set_models(&self, reply: Reply) {
+        self.lock().models = reply;
     }
 
     /// The reply used when the queue is empty.
@@ -497,12 +514,15 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
         return;
     };
     let is_chat = request.method == "POST" && request.path.ends_with("/chat/completions");
+    let is_models = request.method == "GET" && request.path.ends_with("/models");
     let reply = {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.requests.push(request.clone());
         if is_chat {
             let next = s.queue.pop_front();
             Some(next.unwrap_or_else(|| s.default.clone()))
+        } else if is_models {
+            Some(s.models.clone())
         } else {
             None
         }

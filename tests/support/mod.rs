@@ -58,6 +58,11 @@ pub const PROGRAM_ENV: &[&str] = &[
     "no_proxy",
 ];
 
+/// An API base off this machine and off any private network (the `.invalid`
+/// top-level domain never resolves): where a missing key is an error, not a local
+/// server that needs none. Nothing is ever sent there.
+pub const REMOTE_API_BASE: &str = "https://interviewer-test.invalid/v1";
+
 /// The binary under test: cargo's (`CARGO_BIN_EXE_interviewer`), or a copy named by
 /// `INTERVIEWER_TEST_BIN`. Helpers sharing one target directory overwrite each
 /// other's binary while tests run; a copy taken right after the build stays put.
@@ -216,11 +221,18 @@ impl Sandbox {
     }
 
     /// `(role, content, status, error)` of every message of a conversation, in order.
+    /// A `streaming` reply's content is its row's text plus the pieces appended so
+    /// far (`message_chunks`), as the program reads it.
     pub fn messages(&self, conversation: i64) -> Vec<StoredMessage> {
         let db = self.db();
         let mut stmt = db
             .prepare(
-                "SELECT role, content, status, error FROM messages
+                "SELECT role,
+                        CASE WHEN status = 'streaming' THEN content || coalesce(
+                            (SELECT group_concat(c.text, '' ORDER BY c.seq) FROM message_chunks c
+                             WHERE c.message_id = messages.id), '')
+                        ELSE content END,
+                        status, error FROM messages
                  WHERE conversation_id = ?1 ORDER BY id",
             )
             .expect("prepare");

@@ -1,5 +1,5 @@
 //! The new-interview form: role, seniority, interview type, number of questions, job
-//! description and CV files, interviewer persona.
+//! description and CV files, interviewer persona, and whether to retry weak answers.
 //!
 //! Key handling is pure and returns a [`SetupDraft`] holding the file *paths*; the
 //! runtime then calls [`read_setup_files`] (the only I/O here) and, if a file is
@@ -37,6 +37,8 @@ pub const DEFAULT_QUESTIONS: u32 = 5;
 /// A job description or CV longer than this is not a CV (and would crowd the prompt).
 pub const MAX_FILE_BYTES: u64 = 200 * 1024;
 const MAX_ROLE_CHARS: usize = 120;
+/// The two values of the "Which questions" field.
+const RETRY_CHOICES: [&str; 2] = ["new to you", "retry weak answers"];
 const MAX_SENIORITY_CHARS: usize = 60;
 
 /// One field of the form.
@@ -49,10 +51,11 @@ pub enum Field {
     JobDescription,
     Cv,
     Persona,
+    Retry,
 }
 
 impl Field {
-    const ALL: [Field; 7] = [
+    const ALL: [Field; 8] = [
         Field::Role,
         Field::Seniority,
         Field::Type,
@@ -60,6 +63,7 @@ impl Field {
         Field::JobDescription,
         Field::Cv,
         Field::Persona,
+        Field::Retry,
     ];
 
     fn label(self) -> &'static str {
@@ -68,6 +72,7 @@ impl Field {
             Field::Seniority => "Seniority",
             Field::Type => "Interview type",
             Field::Questions => "Questions",
+            Field::Retry => "Which questions",
             Field::JobDescription => "Job description",
             Field::Cv => "CV / résumé",
             Field::Persona => "Interviewer",
@@ -80,6 +85,7 @@ impl Field {
             Field::Seniority => "←/→ choose, or type your own",
             Field::Type => "←/→ choose",
             Field::Questions => "←/→ or type 1–15: main questions, follow-ups come on top",
+            Field::Retry => "←/→ new to you, or ones you answered weakly before (offline)",
             Field::JobDescription => "Path to a text file with the job ad (optional)",
             Field::Cv => "Path to your CV as a text file (optional)",
             Field::Persona => "←/→ choose who interviews you",
@@ -94,6 +100,8 @@ pub struct SetupDraft {
     pub seniority: Option<String>,
     pub interview_type: InterviewType,
     pub questions: u32,
+    /// Bring back questions answered weakly before.
+    pub retry_weak: bool,
     pub job_description: Option<PathBuf>,
     pub cv: Option<PathBuf>,
     pub persona: String,
@@ -122,6 +130,8 @@ pub struct SetupForm {
     seniority_text: LineInput,
     kind: usize,
     questions: u32,
+    /// 0: questions new to the candidate; 1: retry weak answers.
+    retry: usize,
     jd: LineInput,
     cv: LineInput,
     /// `(name, description)` of the personas to choose from.
@@ -144,6 +154,7 @@ impl SetupForm {
                 .position(|t| *t == InterviewType::Behavioral)
                 .unwrap_or(0),
             questions: DEFAULT_QUESTIONS,
+            retry: 0,
             jd: LineInput::default(),
             cv: LineInput::default(),
             personas,
@@ -225,6 +236,7 @@ impl SetupForm {
             Field::Type => cycle(&mut self.kind, InterviewType::ALL.len(), key),
             Field::Persona => cycle(&mut self.persona, self.personas.len(), key),
             Field::Questions => self.questions_key(key),
+            Field::Retry => cycle(&mut self.retry, RETRY_CHOICES.len(), key),
         };
         if handled {
             self.errors.retain(|(f, _)| *f != field);
@@ -332,6 +344,7 @@ impl SetupForm {
             seniority,
             interview_type: InterviewType::ALL[self.kind.min(InterviewType::ALL.len() - 1)],
             questions: self.questions,
+            retry_weak: self.retry == 1,
             job_description: path(&self.jd),
             cv: path(&self.cv),
             persona: persona.unwrap_or_default(),
@@ -372,6 +385,7 @@ impl SetupForm {
             }
             Field::Type => choice(InterviewType::ALL[self.kind.min(4)].label().to_string()),
             Field::Questions => choice(self.questions.to_string()),
+            Field::Retry => choice(RETRY_CHOICES[self.retry.min(1)].to_string()),
             Field::Persona => choice(
                 self.personas
                     .get(self.persona)
@@ -562,6 +576,7 @@ pub fn read_setup_files(draft: &SetupDraft) -> Result<InterviewSetup, SetupFileE
             "job description",
         )?,
         cv: read(&draft.cv, Field::Cv, "CV")?,
+        retry_weak: draft.retry_weak,
     })
 }
 
@@ -641,11 +656,24 @@ mod tests {
                 seniority: None,
                 interview_type: InterviewType::Behavioral,
                 questions: 5,
+                retry_weak: false,
                 job_description: None,
                 cv: None,
                 persona: "career-interviewer".into(),
             }
         );
+    }
+
+    #[test]
+    fn the_question_choice_field_turns_retrying_weak_answers_on_and_off() {
+        let mut f = form();
+        while f.focus() != Field::Retry {
+            f.handle_key(key(KeyCode::Tab));
+        }
+        f.handle_key(key(KeyCode::Right));
+        assert!(submit(&mut f).retry_weak);
+        f.handle_key(key(KeyCode::Left));
+        assert!(!submit(&mut f).retry_weak);
     }
 
     #[test]
@@ -666,7 +694,10 @@ mod tests {
         f.handle_paste("/tmp/cv.md\n");
         f.handle_key(key(KeyCode::Tab));
         f.handle_key(key(KeyCode::Left));
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_key(key(KeyCode::Right));
         let d = submit(&mut f);
+        assert!(d.retry_weak);
         assert_eq!(d.role.as_deref(), Some("Data engineer"));
         assert_eq!(d.seniority.as_deref(), Some("senior"));
         assert_eq!(d.interview_type, InterviewType::Technical);
@@ -706,7 +737,7 @@ mod tests {
     fn focus_wraps_and_escape_cancels() {
         let mut f = form();
         f.handle_key(key(KeyCode::BackTab));
-        assert_eq!(f.focus(), Field::Persona);
+        assert_eq!(f.focus(), Field::Retry);
         f.handle_key(key(KeyCode::Down));
         assert_eq!(f.focus(), Field::Role);
         assert_eq!(f.handle_key(key(KeyCode::Esc)), SetupOutcome::Cancel);

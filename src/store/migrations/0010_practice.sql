@@ -1,7 +1,7 @@
 -- The practice loop: drills (a conversation that is one drilled question) and the
--- spaced-repetition schedule of weak spots. Numbered 0009 and written to stand
--- alone: it creates only its own tables (IF NOT EXISTS), touches no other
--- migration's, so it applies the same before or after 0008.
+-- spaced-repetition schedule of weak spots. Written to stand
+-- alone: it creates only its own tables (IF NOT EXISTS) and touches no other
+-- migration's, so it does not depend on 0008 or 0009.
 CREATE TABLE IF NOT EXISTS review_items (
     id                     INTEGER PRIMARY KEY,
     kind                   TEXT    NOT NULL CHECK (kind IN ('question', 'competency')),
