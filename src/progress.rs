@@ -134,28 +134,33 @@ impl Progress {
 
     /// Weak spots due now.
     pub fn due(&self) -> usize {
-        self.weak_spots.iter().filter(|i| i.is_due(self.now)).count()
+        self.weak_spots
+            .iter()
+            .filter(|i| i.is_due(self.now))
+            .count()
     }
 }
 
 /// Each competency's scores across `sessions`, in their order.
-fn trends_of<'a>(sessions: impl Iterator<Item = &'a Session> + Clone) -> Vec<(&'static str, Vec<u8>)> {
+fn trends_of<'a>(
+    sessions: impl Iterator<Item = &'a Session> + Clone,
+) -> Vec<(&'static str, Vec<u8>)> {
     COMPETENCIES
         .iter()
         .map(|name| {
             let scores = sessions
                 .clone()
                 .filter_map(|s| {
-                        s.report
-                            .competencies
-                            .iter()
-                            .find(|c| c.name == *name)
-                            .map(|c| c.score)
-                    })
-                    .collect();
-                (*name, scores)
-            })
-            .collect()
+                    s.report
+                        .competencies
+                        .iter()
+                        .find(|c| c.name == *name)
+                        .map(|c| c.score)
+                })
+                .collect();
+            (*name, scores)
+        })
+        .collect()
 }
 
 /// Competency trends as `stats --json` writes them.

@@ -118,7 +118,11 @@ fn a_weak_drill_is_scheduled_comes_back_after_a_day_and_a_good_review_waits_thre
     let (list, _) = run_at(&sb, t0, &["list", "--json"], "", 0);
     let list = json(&list);
     assert_eq!(list[0]["message_count"], 5, "{list}");
-    assert!(list[0]["title"].as_str().is_some_and(|t| t.starts_with("Drill")));
+    assert!(
+        list[0]["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Drill"))
+    );
     let (report, _) = run_at(&sb, t0, &["--offline", "report", "1"], "", 1);
     assert!(report.is_empty());
 
@@ -191,8 +195,12 @@ fn the_drill_json_has_both_attempts_and_the_change() {
     assert!(before <= 2 && after >= 4, "{v}");
     assert_eq!(v["before_after"]["score_change"], after - before);
     assert!(
-        v["before_after"]["after"]["covered"].as_array().map(Vec::len)
-            > v["before_after"]["before"]["covered"].as_array().map(Vec::len)
+        v["before_after"]["after"]["covered"]
+            .as_array()
+            .map(Vec::len)
+            > v["before_after"]["before"]["covered"]
+                .as_array()
+                .map(Vec::len)
     );
     assert_eq!(v["schedule"]["kind"], "question");
 }
@@ -251,12 +259,23 @@ fn online_the_model_judges_the_answer_with_quotes_checked_and_the_answer_fenced(
     assert_eq!(first["source"], "model", "{v}");
     assert_eq!(first["model"], "gpt-4o-mini");
     assert_eq!(first["score"], 2);
-    assert_eq!(first["quotes"], serde_json::json!(["it was fine in the end"]));
-    assert!(first["note"].as_str().is_some_and(|n| n.contains("not in your answer")));
+    assert_eq!(
+        first["quotes"],
+        serde_json::json!(["it was fine in the end"])
+    );
+    assert!(
+        first["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("not in your answer"))
+    );
     assert!(first["covered"].is_array() && first["missing"].is_array());
     assert_eq!(v["attempts"][1]["score"], 5);
     assert_eq!(v["before_after"]["score_change"], 3);
-    assert_eq!(schedule_rows(&sb).len(), 1, "a weak first attempt is scheduled");
+    assert_eq!(
+        schedule_rows(&sb).len(),
+        1,
+        "a weak first attempt is scheduled"
+    );
 
     let requests = sb.mock.chat_requests();
     assert_eq!(requests.len(), 2);
@@ -281,7 +300,10 @@ fn a_server_failure_keeps_the_answer_and_says_what_to_do() {
         &format!("{STRONG}\n.\n"),
         1,
     );
-    assert!(err.contains("your answer is kept in conversation 1"), "{err}");
+    assert!(
+        err.contains("your answer is kept in conversation 1"),
+        "{err}"
+    );
     assert!(err.contains("--offline"), "{err}");
     let messages = sb.messages(1);
     assert_eq!(messages.len(), 2, "the question and the answer");
@@ -326,7 +348,14 @@ fn stats_split_by_interview_type() {
     let (out, _) = run_at(&sb, t0, &["stats", "--json"], "", 0);
     let v = json(&out);
     // The fields that were there are still there.
-    for key in ["interviews", "reports", "assessed_interviews", "competencies", "readiness", "usage"] {
+    for key in [
+        "interviews",
+        "reports",
+        "assessed_interviews",
+        "competencies",
+        "readiness",
+        "usage",
+    ] {
         assert!(v.get(key).is_some(), "{key} missing: {v}");
     }
     assert_eq!(v["interviews"], 1, "the drill is not an interview: {v}");

@@ -124,7 +124,9 @@ pub fn seed(now_ms: i64, salt: i64) -> u64 {
 /// The drill question for a weak spot: its own question, from the bank when it
 /// came from there.
 pub fn for_question(question: &str, bank_id: Option<&str>, kind: InterviewType) -> DrillQuestion {
-    let bank = bank_id.and_then(bank::by_id).or_else(|| bank::find_in(question));
+    let bank = bank_id
+        .and_then(bank::by_id)
+        .or_else(|| bank::find_in(question));
     DrillQuestion {
         question: bank.map_or_else(|| question.to_string(), |q| q.question.clone()),
         bank_id: bank.map(|q| q.id.clone()),
@@ -189,7 +191,12 @@ struct Reply {
 
 /// The user message: the question, the checklist as checked on our side, and the
 /// answer fenced as data.
-pub fn drill_input(q: &DrillQuestion, answer: &str, heuristic: &DrillFeedback, token: &str) -> String {
+pub fn drill_input(
+    q: &DrillQuestion,
+    answer: &str,
+    heuristic: &DrillFeedback,
+    token: &str,
+) -> String {
     let mut text = format!(
         "Interview type: {}\nQuestion: {}\nCompetency this drill works on: {}\n",
         q.kind.label(),
@@ -237,7 +244,8 @@ async fn model_feedback(
         match report::complete(backend, model, &messages, asking).await {
             Ok((text, _usage)) => break text,
             Err(AgentError::BadRequest { message })
-                if report::mentions_response_format(&message) && asking.format.weaker().is_some() =>
+                if report::mentions_response_format(&message)
+                    && asking.format.weaker().is_some() =>
             {
                 asking.format = asking.format.weaker().unwrap_or(FormatAsk::PromptOnly);
             }
@@ -269,7 +277,10 @@ fn read_reply(
     let reply = match serde_json::from_str::<Reply>(json) {
         Ok(r) if (1..=5).contains(&r.score) => r,
         Ok(r) => {
-            return fallback(heuristic, &format!("its score {} is outside 1 to 5", r.score));
+            return fallback(
+                heuristic,
+                &format!("its score {} is outside 1 to 5", r.score),
+            );
         }
         Err(e) => return fallback(heuristic, &e.to_string()),
     };
@@ -334,7 +345,10 @@ pub fn render_feedback(fb: &DrillFeedback) -> String {
         fb.score
     ));
     if let Some(c) = fb.competency_score {
-        out.push_str(&format!("Drilled competency: {} {c}/5\n", report::score_bar(c)));
+        out.push_str(&format!(
+            "Drilled competency: {} {c}/5\n",
+            report::score_bar(c)
+        ));
     }
     if fb.quotes.is_empty() {
         out.push_str("Earned by: no words of yours matched a point of a good answer.\n");
@@ -417,7 +431,11 @@ mod tests {
         I learned to plan for the review queue, and I now add a buffer to every release plan.";
 
     fn failure_question() -> DrillQuestion {
-        for_question("Tell me about a failure", Some("beh-failure"), InterviewType::Behavioral)
+        for_question(
+            "Tell me about a failure",
+            Some("beh-failure"),
+            InterviewType::Behavioral,
+        )
     }
 
     #[test]
@@ -440,7 +458,11 @@ mod tests {
 
     #[test]
     fn a_competency_drill_asks_a_question_that_exercises_it() {
-        let q = choose(Some(InterviewType::Behavioral), Some("evidence & impact"), 7);
+        let q = choose(
+            Some(InterviewType::Behavioral),
+            Some("evidence & impact"),
+            7,
+        );
         let bank = bank::by_id(q.bank_id.as_deref().expect("bank")).expect("exists");
         assert!(
             bank.checklist
@@ -481,7 +503,10 @@ mod tests {
         let fb = read_reply(reply, &q, STRONG, heuristic.clone(), "gpt-4o-mini");
         assert_eq!(fb.score, 4);
         assert_eq!(fb.quotes, ["the next three releases shipped on time"]);
-        assert!(fb.note.as_deref().is_some_and(|n| n.contains("1 quote")), "{fb:?}");
+        assert!(
+            fb.note.as_deref().is_some_and(|n| n.contains("1 quote")),
+            "{fb:?}"
+        );
         assert_eq!(fb.source, SOURCE_MODEL);
         assert_eq!(fb.covered, heuristic.covered);
 

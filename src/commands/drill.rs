@@ -44,13 +44,21 @@ pub fn run(settings: Settings, args: &DrillArgs) -> Result<ExitCode> {
         Box::new(std::io::stdout())
     };
     let now = service.now_ms();
-    write!(say, "{}", header(&plan.review, plan.due, plan.next_due, now))?;
+    write!(
+        say,
+        "{}",
+        header(&plan.review, plan.due, plan.next_due, now)
+    )?;
     let q = &plan.question;
     let mut what = q.kind.label().to_string();
     if let Some(c) = &q.competency {
         what.push_str(&format!(", working on {c}"));
     }
-    writeln!(say, "Drill ({what})\n\n  {}\n", for_terminal_line(&q.question))?;
+    writeln!(
+        say,
+        "Drill ({what})\n\n  {}\n",
+        for_terminal_line(&q.question)
+    )?;
     writeln!(
         say,
         "Your answer (end it with a line holding only '{END_MARK}', or Ctrl+D):"
@@ -81,7 +89,11 @@ pub fn run(settings: Settings, args: &DrillArgs) -> Result<ExitCode> {
         };
         let n = session.attempts.len();
         writeln!(say, "\nFeedback on attempt {n}\n")?;
-        write!(say, "{}", indent(&for_terminal(&coach::render_feedback(&feedback))))?;
+        write!(
+            say,
+            "{}",
+            indent(&for_terminal(&coach::render_feedback(&feedback)))
+        )?;
         if let (Some(first), true) = (session.attempts.first(), n > 1) {
             writeln!(say)?;
             write!(
@@ -91,7 +103,11 @@ pub fn run(settings: Settings, args: &DrillArgs) -> Result<ExitCode> {
             )?;
         }
         if n == 1 {
-            writeln!(say, "\n{}", schedule_line(session.schedule.as_ref(), &feedback))?;
+            writeln!(
+                say,
+                "\n{}",
+                schedule_line(session.schedule.as_ref(), &feedback)
+            )?;
         }
         if n < MAX_ATTEMPTS {
             writeln!(
@@ -151,7 +167,10 @@ fn header(review: &Option<ReviewItem>, due: usize, next_due: Option<i64>, now: i
             )
         }
         None => match next_due {
-            Some(at) => format!("No weak spot is due now (the next is due {}).\n", date_time(at)),
+            Some(at) => format!(
+                "No weak spot is due now (the next is due {}).\n",
+                date_time(at)
+            ),
             None => String::new(),
         },
     }
@@ -249,7 +268,10 @@ mod tests {
     #[test]
     fn answers_end_at_a_dot_line_or_the_end_of_input() {
         let mut input = std::io::Cursor::new("First line\n\nsecond paragraph\n.\nRetry\n .\n");
-        assert_eq!(read_answer(&mut input).expect("read"), "First line\n\nsecond paragraph");
+        assert_eq!(
+            read_answer(&mut input).expect("read"),
+            "First line\n\nsecond paragraph"
+        );
         assert_eq!(read_answer(&mut input).expect("read"), "Retry");
         assert_eq!(read_answer(&mut input).expect("read"), "");
         let mut unterminated = std::io::Cursor::new("no end mark");

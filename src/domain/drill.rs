@@ -210,7 +210,14 @@ mod tests {
     #[test]
     fn a_weak_spot_comes_back_after_one_day() {
         let s = first_schedule(T0);
-        assert_eq!(s, Schedule { step: 0, due_at: T0 + DAY_MS, done: false });
+        assert_eq!(
+            s,
+            Schedule {
+                step: 0,
+                due_at: T0 + DAY_MS,
+                done: false
+            }
+        );
     }
 
     #[test]
@@ -232,7 +239,10 @@ mod tests {
         assert_eq!(after_review(2, 2, now), first_schedule(now));
         assert_eq!(after_review(1, 1, now), first_schedule(now));
         let same = after_review(1, 3, now);
-        assert_eq!((same.step, same.due_at - now, same.done), (1, 3 * DAY_MS, false));
+        assert_eq!(
+            (same.step, same.due_at - now, same.done),
+            (1, 3 * DAY_MS, false)
+        );
         // A step out of range (a hand-edited row) is read as the last one.
         assert_eq!(after_review(9, 3, now).step, 2);
     }
@@ -256,8 +266,17 @@ mod tests {
         };
         assert!(!item.is_due(T0 - 1));
         assert!(item.is_due(T0));
-        assert!(!ReviewItem { done: true, ..item.clone() }.is_due(T0 + DAY_MS));
+        assert!(
+            !ReviewItem {
+                done: true,
+                ..item.clone()
+            }
+            .is_due(T0 + DAY_MS)
+        );
         assert_eq!(item.label(), "Tell me about a failure.");
-        assert_eq!(ReviewKind::parse("competency"), Some(ReviewKind::Competency));
+        assert_eq!(
+            ReviewKind::parse("competency"),
+            Some(ReviewKind::Competency)
+        );
     }
 }

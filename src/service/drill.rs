@@ -103,9 +103,11 @@ impl Service {
                 ReviewKind::Question => {
                     coach::for_question(&item.question, item.bank_id.as_deref(), item_kind)
                 }
-                ReviewKind::Competency => {
-                    coach::choose(Some(item_kind), Some(&item.subject), coach::seed(now, item.id))
-                }
+                ReviewKind::Competency => coach::choose(
+                    Some(item_kind),
+                    Some(&item.subject),
+                    coach::seed(now, item.id),
+                ),
             };
             return Ok(DrillPlan {
                 question,
@@ -174,7 +176,8 @@ impl Service {
         self.store
             .record_drill_attempt(conversation_id, feedback.score)?;
         if session.attempts.is_empty() {
-            session.schedule = self.schedule_after_drill(&session.plan, conversation_id, &feedback)?;
+            session.schedule =
+                self.schedule_after_drill(&session.plan, conversation_id, &feedback)?;
         }
         session.attempts.push(feedback.clone());
         Ok(feedback)
@@ -287,8 +290,10 @@ impl Service {
                 &NewReviewItem {
                     kind: ReviewKind::Question,
                     interview_type: kind.as_str().to_string(),
-                    subject: from_bank.map_or_else(|| q.question.trim().to_string(), |b| b.id.clone()),
-                    question: from_bank.map_or_else(|| q.question.trim().to_string(), |b| b.question.clone()),
+                    subject: from_bank
+                        .map_or_else(|| q.question.trim().to_string(), |b| b.id.clone()),
+                    question: from_bank
+                        .map_or_else(|| q.question.trim().to_string(), |b| b.question.clone()),
                     bank_id: from_bank.map(|b| b.id.clone()),
                     score,
                     source_conversation_id: Some(conversation_id),
@@ -351,7 +356,9 @@ mod tests {
         })
         .expect("settings");
         let clock = Arc::new(FixedClock::new(T0));
-        let s = Service::open(settings).expect("open").with_clock(clock.clone());
+        let s = Service::open(settings)
+            .expect("open")
+            .with_clock(clock.clone());
         (dir, clock, s)
     }
 
@@ -384,7 +391,11 @@ mod tests {
         assert!(s.is_drill(id).expect("drill"));
         let messages = s.messages(id).expect("messages");
         assert_eq!(messages.len(), 5, "question, two answers, two feedbacks");
-        assert!(messages[4].content.contains("Before and after"), "{}", messages[4].content);
+        assert!(
+            messages[4].content.contains("Before and after"),
+            "{}",
+            messages[4].content
+        );
         // The retry did not move the schedule: still due after one day.
         assert!(s.due_reviews().expect("due").is_empty());
         clock.advance(DAY_MS);
@@ -429,10 +440,9 @@ mod tests {
     #[test]
     fn a_report_s_weak_questions_and_competencies_go_on_the_schedule() {
         let (_dir, _clock, s) = service();
-        let mut report = crate::domain::report::parse(
-            &crate::domain::report::good_json().to_string(),
-        )
-        .expect("report");
+        let mut report =
+            crate::domain::report::parse(&crate::domain::report::good_json().to_string())
+                .expect("report");
         report.questions[0].score = Some(2);
         report.competencies[2].score = 1;
         let setup = InterviewSetup {
@@ -442,7 +452,11 @@ mod tests {
         let id = s
             .create_conversation("hello", "career-interviewer", Some(setup.clone()))
             .expect("conversation");
-        assert_eq!(s.schedule_weak_spots(id, &setup, &report).expect("schedule"), 2);
+        assert_eq!(
+            s.schedule_weak_spots(id, &setup, &report)
+                .expect("schedule"),
+            2
+        );
         let open = s.open_reviews().expect("open");
         assert_eq!(open.len(), 2);
         assert!(open.iter().any(|i| i.kind == ReviewKind::Competency

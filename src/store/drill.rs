@@ -216,9 +216,7 @@ impl Store {
     /// Every open item, soonest due first.
     pub fn open_review_items(&self) -> Result<Vec<ReviewItem>> {
         self.all(
-            &format!(
-                "SELECT {ITEM_COLUMNS} FROM review_items WHERE done = 0 ORDER BY due_at, id"
-            ),
+            &format!("SELECT {ITEM_COLUMNS} FROM review_items WHERE done = 0 ORDER BY due_at, id"),
             [],
             item_from_row,
         )
@@ -304,7 +302,10 @@ mod tests {
         store.record_drill_attempt(id, 2).expect("first");
         store.record_drill_attempt(id, 4).expect("retry");
         let row = store.drill(id).expect("read").expect("a drill");
-        assert_eq!((row.attempts, row.first_score, row.last_score), (2, Some(2), Some(4)));
+        assert_eq!(
+            (row.attempts, row.first_score, row.last_score),
+            (2, Some(2), Some(4))
+        );
         assert_eq!(row.competency.as_deref(), Some("depth"));
         // The drill goes with its conversation.
         store.delete_conversation(id).expect("delete");
@@ -342,7 +343,10 @@ mod tests {
             .schedule_review_item(&weak("beh-failure", None), first_schedule(later), later)
             .expect("again");
         assert_eq!(again, id);
-        assert_eq!(store.review_item(id).expect("read").expect("exists").due_at, T0 + DAY_MS);
+        assert_eq!(
+            store.review_item(id).expect("read").expect("exists").due_at,
+            T0 + DAY_MS
+        );
 
         // Retired, then weak again: reopened at the first wait.
         store
@@ -354,7 +358,10 @@ mod tests {
             .expect("back");
         assert_eq!(back, id);
         let item = store.review_item(id).expect("read").expect("exists");
-        assert_eq!((item.step, item.due_at, item.done), (0, later + DAY_MS, false));
+        assert_eq!(
+            (item.step, item.due_at, item.done),
+            (0, later + DAY_MS, false)
+        );
     }
 
     #[test]
@@ -368,13 +375,20 @@ mod tests {
             .review_item_reviewed(id, after_review(0, 4, now), 4, "", now)
             .expect("review");
         let item = store.review_item(id).expect("read").expect("exists");
-        assert_eq!((item.step, item.due_at, item.last_score), (1, now + 3 * DAY_MS, Some(4)));
+        assert_eq!(
+            (item.step, item.due_at, item.last_score),
+            (1, now + 3 * DAY_MS, Some(4))
+        );
         assert_eq!(item.question, "Question q?");
         store
             .review_item_reviewed(id, after_review(1, 3, now), 3, "Another?", now)
             .expect("review");
         assert_eq!(
-            store.review_item(id).expect("read").expect("exists").question,
+            store
+                .review_item(id)
+                .expect("read")
+                .expect("exists")
+                .question,
             "Another?"
         );
     }
@@ -393,8 +407,14 @@ mod tests {
             .expect("c");
         let ids = |items: Vec<ReviewItem>| items.iter().map(|i| i.id).collect::<Vec<_>>();
         assert!(store.due_review_items(T0, 10).expect("due").is_empty());
-        assert_eq!(ids(store.due_review_items(T0 + 2 * DAY_MS, 10).expect("due")), [b, a]);
-        assert_eq!(ids(store.due_review_items(T0 + 2 * DAY_MS, 1).expect("due")), [b]);
+        assert_eq!(
+            ids(store.due_review_items(T0 + 2 * DAY_MS, 10).expect("due")),
+            [b, a]
+        );
+        assert_eq!(
+            ids(store.due_review_items(T0 + 2 * DAY_MS, 1).expect("due")),
+            [b]
+        );
         assert_eq!(ids(store.open_review_items().expect("open")), [b, a, c]);
     }
 }

@@ -23,7 +23,10 @@ impl App {
     pub(super) fn on_drill_key(&mut self, mut d: Box<DrillOverlay>, key: KeyEvent) -> Vec<Effect> {
         match d.view.handle_key(key) {
             DrillOutcome::Close => {
-                if d.session.as_ref().is_some_and(|s| s.conversation_id.is_some()) {
+                if d.session
+                    .as_ref()
+                    .is_some_and(|s| s.conversation_id.is_some())
+                {
                     self.info("the drill is kept in your conversations");
                 }
                 // The list shows the drill, and the first screen what is still due.
@@ -39,7 +42,8 @@ impl App {
                 }
                 None => {
                     // Still being judged (cannot happen: the box is closed meanwhile).
-                    d.view.fail("the last answer is still being judged", Some(&answer));
+                    d.view
+                        .fail("the last answer is still being judged", Some(&answer));
                     self.overlay = Some(Overlay::Drill(d));
                     vec![]
                 }
@@ -108,7 +112,8 @@ impl App {
         };
         match result {
             Ok(feedback) => {
-                let note = (session.attempts.len() == 1).then(|| schedule_note(&session, &feedback));
+                let note =
+                    (session.attempts.len() == 1).then(|| schedule_note(&session, &feedback));
                 d.view.judged(feedback, note);
             }
             Err(reason) => d.view.fail(&reason, Some(&answer)),
@@ -129,9 +134,11 @@ impl App {
 /// What the first attempt did to the schedule, in a sentence.
 fn schedule_note(session: &DrillSession, feedback: &DrillFeedback) -> String {
     match &session.schedule {
-        Some(i) if i.done => "Schedule: answered well at every step, so this weak spot is retired.".into(),
+        Some(i) if i.done => {
+            "Schedule: answered well at every step, so this weak spot is retired.".into()
+        }
         Some(i) => format!(
-            "Schedule: this comes back on {} (wait {} of {}); answer it well (4 or 5) then to move it on.",
+            "Schedule: this comes back on {} (wait {} of {}); a good answer (4 or 5) then moves it on.",
             crate::timefmt::date_time(i.due_at),
             usize::from(i.step) + 1,
             INTERVALS_DAYS.len()

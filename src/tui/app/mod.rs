@@ -26,9 +26,9 @@ use crossterm::event::{
 
 use crate::agent::{AgentError, StreamEnd};
 use crate::config::Theme;
+use crate::domain::drill::{DrillFeedback, ReviewItem};
 use crate::domain::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 use crate::sanitize;
-use crate::domain::drill::{DrillFeedback, ReviewItem};
 use crate::service::drill::{DrillPlan, DrillSession};
 use crate::service::{SendEvent, SendRequest, validate_message, validate_title};
 

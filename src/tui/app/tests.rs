@@ -1665,7 +1665,11 @@ fn drill_plan(review: bool) -> crate::service::drill::DrillPlan {
     }
 }
 
-fn drill_feedback(score: u8, covered: &[&str], missing: &[&str]) -> crate::domain::drill::DrillFeedback {
+fn drill_feedback(
+    score: u8,
+    covered: &[&str],
+    missing: &[&str],
+) -> crate::domain::drill::DrillFeedback {
     crate::domain::drill::DrillFeedback {
         score,
         competency_score: None,
@@ -1743,7 +1747,13 @@ fn d_drills_a_due_weak_spot_answer_feedback_try_again_before_and_after() {
     // Closing reloads the list (the drill is in it) and what is still due.
     let effects = app.update(key(KeyCode::Esc));
     assert!(app.overlay.is_none());
-    assert!(matches!(effects[..], [Effect::LoadConversations { .. }, Effect::LoadDue]), "{effects:?}");
+    assert!(
+        matches!(
+            effects[..],
+            [Effect::LoadConversations { .. }, Effect::LoadDue]
+        ),
+        "{effects:?}"
+    );
 }
 
 #[test]
@@ -1764,7 +1774,11 @@ fn a_failed_judging_keeps_the_answer_and_a_failed_plan_says_why() {
     });
     let view = drill_view(&app);
     assert_eq!(view.input.text(), "my answer");
-    assert!(view.error.as_deref().is_some_and(|e| e.contains("HTTP 500")));
+    assert!(
+        view.error
+            .as_deref()
+            .is_some_and(|e| e.contains("HTTP 500"))
+    );
     // And it can be sent again.
     let effects = app.update(key(KeyCode::Enter));
     assert!(matches!(effects.last(), Some(Effect::DrillAnswer { .. })));
@@ -1772,7 +1786,12 @@ fn a_failed_judging_keeps_the_answer_and_a_failed_plan_says_why() {
     let mut app = loaded();
     app.update(key(KeyCode::F(4)));
     app.update(Event::DrillPlanned(Err("the database is busy".into())));
-    assert!(drill_view(&app).error.as_deref().is_some_and(|e| e.contains("busy")));
+    assert!(
+        drill_view(&app)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("busy"))
+    );
     assert!(app.update(key(KeyCode::Esc)).len() == 2);
     assert!(app.overlay.is_none());
 }
@@ -1781,7 +1800,10 @@ fn a_failed_judging_keeps_the_answer_and_a_failed_plan_says_why() {
 fn due_weak_spots_are_read_at_start_and_offered_on_the_first_screen() {
     let mut app = app();
     let effects = app.start(None);
-    assert!(effects.iter().any(|e| matches!(e, Effect::LoadDue)), "{effects:?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadDue)),
+        "{effects:?}"
+    );
     app.welcome(WelcomeReason::NoKey);
     let plan = drill_plan(true);
     app.update(Event::DueLoaded(vec![plan.review.clone().expect("item")]));
@@ -1801,6 +1823,9 @@ fn due_weak_spots_are_read_at_start_and_offered_on_the_first_screen() {
         .iter()
         .map(|c| c.symbol())
         .collect();
-    assert!(screen.contains("1 weak spot is due for a drill"), "{screen}");
+    assert!(
+        screen.contains("1 weak spot is due for a drill"),
+        "{screen}"
+    );
     assert!(screen.contains("F4"), "{screen}");
 }

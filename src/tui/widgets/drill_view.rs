@@ -110,7 +110,9 @@ impl DrillView {
     /// Scrolls the feedback by `delta` lines (negative is up), e.g. for the wheel.
     pub fn scroll_by(&mut self, delta: isize) {
         if self.stage == Stage::Feedback {
-            self.scroll = self.scroll.saturating_add_signed(delta.clamp(-100, 100) as i16);
+            self.scroll = self
+                .scroll
+                .saturating_add_signed(delta.clamp(-100, 100) as i16);
         }
     }
 
@@ -134,7 +136,9 @@ impl DrillView {
                         self.scroll = 0;
                     }
                     KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-                    KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        self.scroll = self.scroll.saturating_add(1)
+                    }
                     KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
                     KeyCode::PageDown | KeyCode::Char(' ') => {
                         self.scroll = self.scroll.saturating_add(10);
@@ -248,16 +252,21 @@ impl DrillView {
         let text_h = inner.height.saturating_sub(box_h + error_h);
         let body = sanitize::for_terminal(&self.body());
         // While answering, the end of the text (the question, the last feedback)
-        // stays in view above the box.
+        // stays in view above the box; the feedback scrolls no further than its end.
+        let w = usize::from(inner.width.max(1));
+        let wrapped: usize = body
+            .lines()
+            .map(|l| {
+                crate::tui::render::wrap::display_width(l)
+                    .div_ceil(w)
+                    .max(1)
+            })
+            .sum();
+        let last = u16::try_from(wrapped.saturating_sub(usize::from(text_h))).unwrap_or(u16::MAX);
         let scroll = if self.stage == Stage::Answering {
-            let w = usize::from(inner.width.max(1));
-            let wrapped: usize = body
-                .lines()
-                .map(|l| crate::tui::render::wrap::display_width(l).div_ceil(w).max(1))
-                .sum();
-            u16::try_from(wrapped.saturating_sub(usize::from(text_h))).unwrap_or(u16::MAX)
+            last
         } else {
-            self.scroll
+            self.scroll.min(last)
         };
         Paragraph::new(body)
             .style(t.text)
@@ -346,7 +355,11 @@ mod tests {
     fn answer_feedback_try_again_then_before_and_after() {
         let mut v = DrillView::planning(Theme::no_color());
         assert_eq!(v.handle_key(key(KeyCode::Char('x'))), DrillOutcome::None);
-        v.ask(String::new(), "Behavioural".into(), "Tell me about a failure.".into());
+        v.ask(
+            String::new(),
+            "Behavioural".into(),
+            "Tell me about a failure.".into(),
+        );
         assert_eq!(v.handle_key(key(KeyCode::Enter)), DrillOutcome::None);
         assert!(v.error.is_some(), "an empty answer is refused");
         v.handle_paste("We missed it");
@@ -355,7 +368,10 @@ mod tests {
             DrillOutcome::Submit("We missed it".into())
         );
         assert_eq!(v.stage, Stage::Judging);
-        v.judged(feedback(2, &[], &["A number"]), Some("Schedule: back tomorrow.".into()));
+        v.judged(
+            feedback(2, &[], &["A number"]),
+            Some("Schedule: back tomorrow.".into()),
+        );
         assert_eq!(v.stage, Stage::Feedback);
         let shown = screen(&v, 100, 30);
         assert!(shown.contains("Score: ■■□□□ 2/5"), "{shown}");
@@ -365,7 +381,10 @@ mod tests {
         for c in "We shipped 3 releases on time".chars() {
             v.handle_key(key(KeyCode::Char(c)));
         }
-        assert!(matches!(v.handle_key(key(KeyCode::Enter)), DrillOutcome::Submit(_)));
+        assert!(matches!(
+            v.handle_key(key(KeyCode::Enter)),
+            DrillOutcome::Submit(_)
+        ));
         v.judged(feedback(4, &["A number"], &[]), None);
         let shown = screen(&v, 100, 30);
         assert!(shown.contains("Before and after"), "{shown}");

@@ -643,7 +643,12 @@ mod tests {
         let mut m = sample();
         m.questions[0].rewritten = Some("In March I mediated between…".into());
         m.questions[0].scores = vec![
-            ("structure".into(), 4, "First I met each of them".into(), true),
+            (
+                "structure".into(),
+                4,
+                "First I met each of them".into(),
+                true,
+            ),
             ("depth".into(), 2, "made up".into(), false),
         ];
         let lines = text(&report_lines(&m, 100, &Theme::no_color()));

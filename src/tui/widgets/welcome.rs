@@ -298,7 +298,11 @@ impl WelcomeScreen {
                     crate::tui::keys::Scope::Anywhere,
                     crate::tui::keys::Action::Drill
                 ),
-                if self.due == 1 { "it" } else { "the most overdue" }
+                if self.due == 1 {
+                    "it"
+                } else {
+                    "the most overdue"
+                }
             );
             lines.extend(para(&text, t.accent));
         }
@@ -426,13 +430,22 @@ mod tests {
         let text = |s: &WelcomeScreen| {
             s.lines(70, false)
                 .iter()
-                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>())
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         };
         assert!(!text(&s).contains("weak spot"));
         s.set_due(2);
-        assert!(text(&s).contains("2 weak spots are due for a drill"), "{}", text(&s));
+        assert!(
+            text(&s).contains("2 weak spots are due for a drill"),
+            "{}",
+            text(&s)
+        );
         assert!(text(&s).contains("press F4"), "{}", text(&s));
     }
 
