@@ -370,10 +370,10 @@ impl Progress {
         let due = self.due();
         writeln!(
             out,
-            "\nWeak spots to practise: {} on the schedule, {due} due now{}",
+            "\nWeak spots: {} scheduled, {due} due now{}",
             self.weak_spots.len(),
             if due > 0 {
-                " (`interviewer drill`, or D in the interface)"
+                " (`interviewer drill`, or F4)"
             } else {
                 ""
             }
@@ -386,7 +386,7 @@ impl Progress {
             };
             writeln!(
                 out,
-                "  {when:<22} {}",
+                "  {when:<18} {}",
                 crate::sanitize::for_terminal_line(&item.label())
             )?;
         }
