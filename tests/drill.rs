@@ -379,6 +379,14 @@ fn stats_split_by_interview_type() {
         assert!(c["first"].is_u64() && c["latest"].is_u64() && c["average"].is_f64());
     }
 
+    // The report's weak competencies went on the schedule, under its type.
+    let weak = v["weak_spots"].as_array().expect("weak spots");
+    assert!(
+        weak.iter()
+            .any(|w| w["kind"] == "competency" && w["type"] == "technical" && w["due"] == false),
+        "{v}"
+    );
+
     let (text, _) = run_at(&sb, t0, &["stats"], "", 0);
     assert!(text.contains("By interview type"), "{text}");
     assert!(text.contains("Technical: 1 assessed, 0 drills"), "{text}");
