@@ -256,6 +256,170 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Words that show nothing about a point whatever the question: almost any answer
+/// contains them. A cue is a prefix, so it may not be the start of one of these.
+#[cfg(test)]
+const GENERIC_CUES: &[&str] = &[
+    "user",
+    "users",
+    "problem",
+    "data",
+    "system",
+    "team",
+    "work",
+    "time",
+    "thing",
+    "people",
+    "person",
+    "good",
+    "great",
+    "make",
+    "use",
+    "way",
+    "process",
+    "issue",
+    "project",
+    "company",
+    "question",
+    "answer",
+    "example",
+    "stuff",
+    "something",
+    "really",
+    "important",
+    "approach",
+    "solution",
+    "handle",
+    "help",
+    "part",
+    "level",
+    "need",
+    "get",
+    "have",
+    "know",
+    "think",
+    "want",
+    "better",
+    "right",
+    "new",
+    "different",
+];
+
+/// Words that carry no meaning of their own inside a cue phrase.
+#[cfg(test)]
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "for", "by", "with", "and", "or", "at", "from", "as",
+    "is", "it", "its", "i", "we", "my", "our", "be", "per", "each", "every", "what", "how", "if",
+    "that", "this", "their", "they", "you", "your", "me", "them", "than", "into", "not", "no",
+    "so", "up", "out", "was", "were", "are", "do", "did",
+];
+
+/// Words that frame a question ("tell me about a time when…") rather than say its
+/// subject.
+#[cfg(test)]
+const FRAMING_WORDS: &[&str] = &[
+    "over", "when", "would", "which", "about", "does", "some", "then", "there", "where", "after",
+    "before", "other", "one", "two", "three", "ten", "time", "tell", "describe", "could", "should",
+    "why", "who", "while", "many", "most", "more", "very", "have", "make", "made", "walk",
+    "through", "step", "steps",
+];
+
+/// What reads badly or scores wrongly in a question's checklist: 4 to 8 points,
+/// each one point (no `;`), acronyms as written, at least two cues, none of them a
+/// word of the question itself or a generic word.
+#[cfg(test)]
+fn checklist_problems(q: &BankQuestion) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !(4..=8).contains(&q.checklist.len()) {
+        problems.push(format!(
+            "{} checklist points, not 4 to 8 points",
+            q.checklist.len()
+        ));
+    }
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .map(|w| w.trim_matches('\'').to_string())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    // The question's own words, less the ones that only frame it.
+    let asked: Vec<String> = words(&q.question)
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !FRAMING_WORDS.contains(&w.as_str()))
+        .collect();
+    // A cue word shows the question's own subject when it is a question word, a
+    // stem of one, or shares its stem ("caching" for "cache").
+    let of_question = |w: &str| {
+        asked.iter().any(|a| {
+            let common = a.chars().zip(w.chars()).take_while(|(x, y)| x == y).count();
+            a == w
+                || (w.len() >= 3 && a.starts_with(w))
+                || (a.len() >= 4 && w.starts_with(a.as_str()) && w.len() <= a.len() + 3)
+                || (common >= 4 && a.len() <= common + 3 && w.len() <= common + 3)
+        })
+    };
+    // The last word of a cue is matched as a prefix, the others whole.
+    let generic = |w: &str, last: bool| {
+        GENERIC_CUES
+            .iter()
+            .any(|g| *g == w || (last && g.starts_with(w)))
+    };
+    for p in &q.checklist {
+        let point = p.point.trim();
+        if point.is_empty() {
+            problems.push("an empty point".into());
+        }
+        if point.contains(';') {
+            problems.push(format!("{point:?} contains ';': split it into points"));
+        }
+        let chars: Vec<char> = point.chars().collect();
+        for i in 0..chars.len().saturating_sub(2) {
+            let boundary = i == 0 || !chars[i - 1].is_alphanumeric();
+            if boundary
+                && chars[i].is_ascii_lowercase()
+                && chars[i + 1].is_ascii_uppercase()
+                && chars[i + 2].is_ascii_uppercase()
+            {
+                problems.push(format!("{point:?} has a lower-cased acronym"));
+            }
+        }
+        if p.cues.len() < 2 {
+            problems.push(format!("{point:?} has only {} cue(s)", p.cues.len()));
+        }
+        for cue in &p.cues {
+            if cue.trim().is_empty() || cue.contains('*') || cue.to_lowercase() != *cue {
+                problems.push(format!("cue {cue:?}: lower case, no '*'"));
+                continue;
+            }
+            // An answer's words are letters, digits and ' - % $ (see `probe::Text`).
+            if cue
+                .chars()
+                .any(|c| !(c.is_alphanumeric() || " '-%$".contains(c)))
+            {
+                problems.push(format!("cue {cue:?} can never match an answer's words"));
+                continue;
+            }
+            let all = words(cue);
+            let meaningful: Vec<(&String, bool)> = all
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| !STOP_WORDS.contains(&w.as_str()))
+                .map(|(i, w)| (w, i + 1 == all.len()))
+                .collect();
+            if meaningful.iter().all(|(w, last)| generic(w, *last)) {
+                problems.push(format!("cue {cue:?} is too generic"));
+            } else if meaningful
+                .iter()
+                .all(|(w, last)| of_question(w) || generic(w, *last))
+            {
+                problems.push(format!("cue {cue:?} is a word of the question"));
+            }
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -276,6 +440,7 @@ mod tests {
         assert!(bank.len() >= 150, "only {} questions", bank.len());
         let mut ids = HashSet::new();
         let mut texts = HashSet::new();
+        let mut lint = Vec::new();
         for q in bank {
             assert!(ids.insert(q.id.as_str()), "duplicate id {}", q.id);
             assert!(
@@ -304,15 +469,11 @@ mod tests {
                 q.id,
                 q.checklist.len()
             );
-            for p in &q.checklist {
-                assert!(!p.point.trim().is_empty(), "{}: empty point", q.id);
-                assert!(
-                    p.probe.is_some() || !p.cues.is_empty(),
-                    "{}: point {:?} has neither a probe nor cues",
-                    q.id,
-                    p.point
-                );
-            }
+            lint.extend(
+                checklist_problems(q)
+                    .into_iter()
+                    .map(|p| format!("{}: {p}", q.id)),
+            );
             if q.interview_type == InterviewType::SystemDesign {
                 let topics: Vec<&str> = q.assumptions.iter().map(|a| a.topic.as_str()).collect();
                 assert_eq!(topics, ["scale", "scope", "quality", "data"], "{}", q.id);
@@ -337,10 +498,66 @@ mod tests {
                 );
             }
         }
+        assert!(lint.is_empty(), "{lint:#?}");
         for t in InterviewType::ALL {
             let n = bank.iter().filter(|q| q.interview_type == t).count();
             assert!(n >= 15, "{} has only {n} questions", t.as_str());
         }
+    }
+
+    #[test]
+    fn the_checklist_lint_catches_what_reads_badly() {
+        let mut q = by_id("sd-payments").expect("bank question").clone();
+        q.checklist = vec![
+            CheckPoint {
+                point: "Audit logs; pCI scope minimised by tokenisation".into(),
+                probe: None,
+                cues: vec!["audit".into(), "tokeni".into()],
+            },
+            CheckPoint {
+                point: "A payment state machine persisted before calling the provider".into(),
+                probe: None,
+                cues: vec![
+                    "payment".into(),
+                    "state machine".into(),
+                    "provider".into(),
+                    "user".into(),
+                    "the team".into(),
+                ],
+            },
+            CheckPoint {
+                point: "Reconciliation".into(),
+                probe: None,
+                cues: vec!["reconcil".into()],
+            },
+            CheckPoint {
+                point: "Rate limits shared in Redis".into(),
+                probe: None,
+                cues: vec!["pub/sub".into(), "redis".into()],
+            },
+        ];
+        let problems = checklist_problems(&q).join("\n");
+        for expected in [
+            "contains ';'",
+            "lower-cased acronym",
+            "\"payment\" is a word of the question",
+            "\"provider\" is a word of the question",
+            "\"user\" is too generic",
+            "\"the team\" is too generic",
+            "only 1 cue",
+            "\"pub/sub\" can never match",
+        ] {
+            assert!(problems.contains(expected), "{expected} not in\n{problems}");
+        }
+        assert!(!problems.contains("\"state machine\""), "{problems}");
+        assert!(!problems.contains("\"audit\""), "{problems}");
+        assert!(!problems.contains("checklist points"), "{problems}");
+        q.checklist.truncate(3);
+        let problems = checklist_problems(&q).join("\n");
+        assert!(
+            problems.contains("3 checklist points, not 4 to 8"),
+            "{problems}"
+        );
     }
 
     #[test]
