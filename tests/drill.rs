@@ -277,6 +277,27 @@ fn online_the_model_judges_the_answer_with_quotes_checked_and_the_answer_fenced(
         "a weak first attempt is scheduled"
     );
 
+    // The feedback rows say which model judged them and the tokens it used.
+    let judged: Vec<(String, i64, i64)> = {
+        let db = sb.db();
+        let mut stmt = db
+            .prepare(
+                "SELECT model, prompt_tokens, completion_tokens FROM messages
+                 WHERE role = 'assistant' AND model IS NOT NULL ORDER BY id",
+            )
+            .expect("prepare");
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    assert_eq!(judged.len(), 2, "{judged:?}");
+    assert!(
+        judged
+            .iter()
+            .all(|(m, p, c)| m == "gpt-4o-mini" && *p > 0 && *c > 0)
+    );
+
     let requests = sb.mock.chat_requests();
     assert_eq!(requests.len(), 2);
     let messages = requests[0].messages();

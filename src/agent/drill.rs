@@ -16,7 +16,7 @@ use super::fence;
 use super::openai::OpenAiBackend;
 use super::probe::Probe;
 use super::report::{self, Asking, FormatAsk};
-use super::{AgentError, Backend};
+use super::{AgentError, Backend, Usage};
 use crate::domain::InterviewType;
 use crate::domain::drill::{DrillFeedback, DrillQuestion};
 use crate::domain::report::{COMPETENCIES, canonical_competency};
@@ -161,16 +161,17 @@ pub fn heuristic_feedback(q: &DrillQuestion, answer: &str) -> DrillFeedback {
 
 /// Feedback on one answer: the model's when the backend is a server (the checklist
 /// still checked on our side, the quotes checked to be in the answer), the
-/// heuristics' offline. A network or server failure is an `Err`; a reply that
-/// cannot be read falls back to the heuristic feedback, saying so.
+/// heuristics' offline; with the tokens the model used, when it said. A network or
+/// server failure is an `Err`; a reply that cannot be read falls back to the
+/// heuristic feedback, saying so.
 pub async fn feedback(
     backend: &Backend,
     model: &str,
     q: &DrillQuestion,
     answer: &str,
-) -> Result<DrillFeedback, AgentError> {
+) -> Result<(DrillFeedback, Option<Usage>), AgentError> {
     match backend {
-        Backend::Offline => Ok(heuristic_feedback(q, answer)),
+        Backend::Offline => Ok((heuristic_feedback(q, answer), None)),
         Backend::OpenAi(openai) => model_feedback(openai, model, q, answer).await,
     }
 }
@@ -228,7 +229,7 @@ async fn model_feedback(
     model: &str,
     q: &DrillQuestion,
     answer: &str,
-) -> Result<DrillFeedback, AgentError> {
+) -> Result<(DrillFeedback, Option<Usage>), AgentError> {
     let heuristic = heuristic_feedback(q, answer);
     let token = fence::token();
     let messages: Vec<ChatCompletionRequestMessage> = vec![
@@ -240,9 +241,9 @@ async fn model_feedback(
         format: FormatAsk::JsonObject,
         temperature: true,
     };
-    let text = loop {
+    let (text, usage) = loop {
         match report::complete(backend, model, &messages, asking).await {
-            Ok((text, _usage)) => break text,
+            Ok(reply) => break reply,
             Err(AgentError::BadRequest { message })
                 if report::mentions_response_format(&message)
                     && asking.format.weaker().is_some() =>
@@ -257,7 +258,7 @@ async fn model_feedback(
             Err(e) => return Err(e),
         }
     };
-    Ok(read_reply(&text, q, answer, heuristic, model))
+    Ok((read_reply(&text, q, answer, heuristic, model), usage))
 }
 
 /// The model's reply made feedback: its score, quotes found in the answer, next

@@ -14,7 +14,7 @@ use crate::domain::drill::{
 };
 use crate::domain::report::Report;
 use crate::domain::{InterviewSetup, InterviewType, NewConversation, Role, Status};
-use crate::store::{DrillRow, StoreError};
+use crate::store::{DrillRow, MessageFinish, StoreError};
 
 /// Most weak spots listed as due at once (the welcome screen, `drill`).
 pub const MAX_DUE_LISTED: usize = 50;
@@ -161,7 +161,7 @@ impl Service {
         self.store
             .insert_message(conversation_id, Role::User, answer, Status::Complete)?;
         let q = &session.plan.question;
-        let feedback = coach::feedback(backend, &self.settings.model, q, answer).await?;
+        let (feedback, usage) = coach::feedback(backend, &self.settings.model, q, answer).await?;
         let mut text = format!(
             "Feedback on attempt {}\n\n{}",
             session.attempts.len() + 1,
@@ -171,8 +171,23 @@ impl Service {
             text.push('\n');
             text.push_str(&coach::render_compare(first, &feedback));
         }
-        self.store
-            .insert_message(conversation_id, Role::Assistant, &text, Status::Complete)?;
+        let reply =
+            self.store
+                .insert_message(conversation_id, Role::Assistant, &text, Status::Complete)?;
+        if let Some(model) = &feedback.model {
+            // Which model judged it and the tokens it used, for `stats` and costs.
+            self.store.finish_message(
+                reply,
+                &MessageFinish {
+                    content: text.clone(),
+                    status: Status::Complete,
+                    error: None,
+                    prompt_tokens: usage.map(|u| i64::from(u.prompt_tokens)),
+                    completion_tokens: usage.map(|u| i64::from(u.completion_tokens)),
+                    model: Some(model.clone()),
+                },
+            )?;
+        }
         self.store
             .record_drill_attempt(conversation_id, feedback.score)?;
         if session.attempts.is_empty() {
