@@ -311,6 +311,58 @@ fn online_the_model_judges_the_answer_with_quotes_checked_and_the_answer_fenced(
 }
 
 #[test]
+fn an_unreadable_model_reply_is_asked_again_once_then_the_heuristics_say_so() {
+    let sb = Sandbox::new();
+    let t0 = time_for_failure_question();
+    // First drill: unreadable, then a good reply to the corrective request.
+    sb.mock.push(Reply::text("Great answer!"));
+    sb.mock.push(Reply::text(
+        r#"{"quotes": [], "score": 2, "competency_score": null, "next_step": "Add a number.", "model_answer": ""}"#,
+    ));
+    let (out, _) = run_at(
+        &sb,
+        t0,
+        &["drill", "--type", "behavioral", "--json"],
+        &format!("{WEAK}\n"),
+        0,
+    );
+    let v = json(&out);
+    assert_eq!(v["attempts"][0]["source"], "model", "{v}");
+    assert_eq!(v["attempts"][0]["next_step"], "Add a number.");
+    let requests = sb.mock.chat_requests();
+    assert_eq!(requests.len(), 2);
+    let retry = requests[1].messages();
+    assert!(
+        retry
+            .last()
+            .is_some_and(|(role, text)| role == "user" && text.contains("could not be used"))
+    );
+
+    // Second drill: unreadable twice, so the heuristic feedback, saying why.
+    sb.mock.push(Reply::text("still not json"));
+    sb.mock.push(Reply::text("nope"));
+    let (out, _) = run_at(
+        &sb,
+        t0,
+        &["drill", "--type", "technical", "--json"],
+        &format!("{STRONG}\n"),
+        0,
+    );
+    let v = json(&out);
+    assert_eq!(v["attempts"][0]["source"], "heuristic", "{v}");
+    assert!(
+        v["attempts"][0]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("could not be read"))
+    );
+    assert_eq!(
+        sb.mock.chat_requests().len(),
+        4,
+        "one corrective request each, no more"
+    );
+}
+
+#[test]
 fn a_server_failure_keeps_the_answer_and_says_what_to_do() {
     let sb = Sandbox::new();
     sb.mock.push(Reply::status(500, "boom"));

@@ -5,8 +5,8 @@
 //! nothing: the service stores the drill and schedules weak spots.
 
 use async_openai::types::chat::{
-    ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
-    ChatCompletionRequestUserMessage,
+    ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
+    ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
 };
 use serde::Deserialize;
 
@@ -258,7 +258,56 @@ async fn model_feedback(
             Err(e) => return Err(e),
         }
     };
-    Ok((read_reply(&text, q, answer, heuristic, model), usage))
+    let Err(why) = parse_reply(&text) else {
+        return Ok((read_reply(&text, q, answer, heuristic, model), usage));
+    };
+    // One corrective request, as for the report; then the heuristics, saying so.
+    tracing::info!(%why, "the drill feedback was unreadable; asking once more");
+    let mut messages = messages;
+    messages.push(ChatCompletionRequestAssistantMessage::from(text.as_str()).into());
+    messages.push(
+        ChatCompletionRequestUserMessage::from(
+            format!(
+                "That reply could not be used: {why}. Reply again with only the JSON object \
+                 described above."
+            )
+            .as_str(),
+        )
+        .into(),
+    );
+    match report::complete(backend, model, &messages, asking).await {
+        Ok((second, more)) => Ok((
+            read_reply(&second, q, answer, heuristic, model),
+            add_usage(usage, more),
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e, "the corrective request failed");
+            Ok((fallback(heuristic, &why), usage))
+        }
+    }
+}
+
+fn add_usage(a: Option<Usage>, b: Option<Usage>) -> Option<Usage> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(Usage {
+            prompt_tokens: a.prompt_tokens.saturating_add(b.prompt_tokens),
+            completion_tokens: a.completion_tokens.saturating_add(b.completion_tokens),
+        }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The model's reply read as JSON with a score on 1–5, or why not.
+fn parse_reply(text: &str) -> Result<Reply, String> {
+    let json = match (text.find('{'), text.rfind('}')) {
+        (Some(a), Some(b)) if a < b => &text[a..=b],
+        _ => return Err("there is no JSON object in the reply".into()),
+    };
+    match serde_json::from_str::<Reply>(json) {
+        Ok(r) if (1..=5).contains(&r.score) => Ok(r),
+        Ok(r) => Err(format!("the score {} is outside 1 to 5", r.score)),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// The model's reply made feedback: its score, quotes found in the answer, next
@@ -271,19 +320,9 @@ fn read_reply(
     heuristic: DrillFeedback,
     model: &str,
 ) -> DrillFeedback {
-    let json = match (text.find('{'), text.rfind('}')) {
-        (Some(a), Some(b)) if a < b => &text[a..=b],
-        _ => "",
-    };
-    let reply = match serde_json::from_str::<Reply>(json) {
-        Ok(r) if (1..=5).contains(&r.score) => r,
-        Ok(r) => {
-            return fallback(
-                heuristic,
-                &format!("its score {} is outside 1 to 5", r.score),
-            );
-        }
-        Err(e) => return fallback(heuristic, &e.to_string()),
+    let reply = match parse_reply(text) {
+        Ok(r) => r,
+        Err(why) => return fallback(heuristic, &why),
     };
     let haystack = report::normalise_for_quotes(answer);
     let (quotes, invented): (Vec<String>, Vec<String>) = reply
