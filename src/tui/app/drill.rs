@@ -90,7 +90,13 @@ impl App {
                         };
                         format!("Weak spot due: {about}{more}.")
                     }
-                    None => "No weak spot is due: a question from the bank.".to_string(),
+                    None => match plan.next_due {
+                        Some(at) => format!(
+                            "No weak spot is due (the next is due {}): a question from the bank.",
+                            crate::timefmt::date_time(at)
+                        ),
+                        None => "No weak spot is due: a question from the bank.".to_string(),
+                    },
                 };
                 d.view.ask(header, what, q.question.clone());
                 d.session = Some(DrillSession::new(plan));
