@@ -420,6 +420,151 @@ fn checklist_problems(q: &BankQuestion) -> Vec<String> {
     problems
 }
 
+/// Words in a follow-up that settle what it asks for, with the probes it may then
+/// carry. Only wordings with one reading: "why that" asks for reasoning, "how did
+/// you check" for correctness, "differently" for the lesson. Most follow-ups
+/// (design mechanics, "what happened next") have no such words and are left to
+/// the author.
+#[cfg(test)]
+const PROBE_WORDINGS: &[(Cue, &[Probe], &str)] = &[
+    (
+        Cue::Start(&["why "]),
+        &[Probe::Reasoning, Probe::Tradeoffs],
+        "asks why",
+    ),
+    (
+        Cue::Anywhere(&[
+            "why that",
+            "why there",
+            "why us",
+            "what made you choose",
+            "how did you decide",
+            "how do you decide",
+            "how would you decide",
+            "would you choose",
+        ]),
+        &[Probe::Reasoning, Probe::Tradeoffs],
+        "asks how the choice was made",
+    ),
+    (
+        Cue::Anywhere(&["assumption"]),
+        &[Probe::Reasoning, Probe::Lesson],
+        "asks for the assumptions",
+    ),
+    (
+        Cue::Start(&[
+            "how would you check",
+            "how did you check",
+            "how do you check",
+            "what would you check",
+            "what checks",
+            "how would you test",
+            "how do you test",
+            "how would you verify",
+            "how would you validate",
+        ]),
+        &[Probe::Correctness],
+        "asks how it is checked",
+    ),
+    (
+        Cue::Anywhere(&["differently", "hindsight"]),
+        &[Probe::Lesson],
+        "asks what hindsight taught",
+    ),
+    (
+        Cue::Anywhere(&[
+            " is down",
+            " goes down",
+            " dies ",
+            " fails",
+            " times out",
+            "outage",
+            "single point of failure",
+        ]),
+        &[Probe::FailureModes],
+        "asks what happens when a part fails",
+    ),
+    (
+        Cue::Anywhere(&[
+            "personally",
+            "you specifically",
+            "yours alone",
+            "your specific contribution",
+        ]),
+        &[Probe::OwnRole],
+        "asks for the candidate's own part",
+    ),
+    (
+        Cue::Anywhere(&[
+            "who did you tell",
+            "who did you talk to",
+            "who did you go to",
+            "how did they react",
+            "who would you want to meet",
+        ]),
+        &[Probe::Stakeholders],
+        "asks about the other people",
+    ),
+    (
+        Cue::Start(&[
+            "give me an example",
+            "give me a recent example",
+            "tell me about a time",
+        ]),
+        &[Probe::Example],
+        "asks for an example",
+    ),
+    (
+        Cue::Anywhere(&["in numbers", "what did it cost", "how many "]),
+        &[Probe::Numbers],
+        "asks for a number",
+    ),
+    (
+        Cue::Anywhere(&[
+            "become a weakness",
+            "be better",
+            "acceptable",
+            "make things slower",
+            "does it get wrong",
+            "is that a mistake",
+        ]),
+        &[Probe::Tradeoffs],
+        "asks for the downside or the alternative",
+    ),
+];
+
+/// Where a wording must be for it to settle what a follow-up asks.
+#[cfg(test)]
+enum Cue {
+    /// At the start of the follow-up.
+    Start(&'static [&'static str]),
+    /// Anywhere in it.
+    Anywhere(&'static [&'static str]),
+}
+
+/// Why `f`'s probe does not match what its words ask for, if they settle it.
+#[cfg(test)]
+fn probe_mismatches(f: &FollowUp) -> Vec<String> {
+    let ask = f.ask.to_lowercase();
+    PROBE_WORDINGS
+        .iter()
+        .filter(|(cue, _, _)| match cue {
+            Cue::Start(words) => words.iter().any(|w| ask.starts_with(w)),
+            Cue::Anywhere(words) => words.iter().any(|w| ask.contains(w)),
+        })
+        .filter(|(_, allowed, _)| !allowed.contains(&f.probe))
+        .map(|(_, allowed, what)| {
+            let names: Vec<&str> = allowed.iter().map(|p| p.name()).collect();
+            format!(
+                "{:?} {what}, so it probes {}, not {}",
+                f.ask,
+                names.join(" or "),
+                f.probe.name()
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -557,6 +702,98 @@ mod tests {
         assert!(
             problems.contains("3 checklist points, not 4 to 8"),
             "{problems}"
+        );
+    }
+
+    #[test]
+    fn every_follow_up_probes_what_it_asks() {
+        let wrong: Vec<String> = all()
+            .iter()
+            .flat_map(|q| {
+                q.follow_ups
+                    .iter()
+                    .flat_map(probe_mismatches)
+                    .map(move |m| format!("{}: {m}", q.id))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_probe_lint_catches_what_the_words_contradict() {
+        let f = |probe, ask: &str| FollowUp {
+            probe,
+            ask: ask.into(),
+        };
+        // Tags the bank once carried.
+        for wrong in [
+            f(
+                Probe::Result,
+                "What assumptions did you make, and how did you check them?",
+            ),
+            f(
+                Probe::Reasoning,
+                "When can that strength become a weakness?",
+            ),
+            f(Probe::Numbers, "Why is accuracy a poor metric here?"),
+            f(
+                Probe::Correctness,
+                "How do you decide which duplicate to keep?",
+            ),
+            f(
+                Probe::Result,
+                "How did you check that the change had worked?",
+            ),
+            f(Probe::Tradeoffs, "What happens if the provider times out?"),
+            f(Probe::Action, "With hindsight, was it right?"),
+            f(
+                Probe::Reasoning,
+                "What was your specific contribution to that project?",
+            ),
+            f(
+                Probe::Stakeholders,
+                "Tell me about a time one of those words was really tested.",
+            ),
+        ] {
+            assert!(!probe_mismatches(&wrong).is_empty(), "{wrong:?} passed");
+        }
+        for right in [
+            f(
+                Probe::Reasoning,
+                "What assumptions did you make, and how did you check them?",
+            ),
+            f(
+                Probe::Tradeoffs,
+                "When can that strength become a weakness?",
+            ),
+            f(
+                Probe::Tradeoffs,
+                "Which algorithm would you choose, and what does it get wrong?",
+            ),
+            f(
+                Probe::Correctness,
+                "How would you check that a query actually uses the index?",
+            ),
+            f(
+                Probe::Lesson,
+                "What would you do differently if it came up again?",
+            ),
+            // Only the wording's place settles it: a closing "and why" asks about
+            // the people, and "how do you now test" about what changed since.
+            f(Probe::Stakeholders, "Who resisted the change, and why?"),
+            f(Probe::Lesson, "How do you now test your own assumptions?"),
+            // Nothing in the words settles a design mechanic.
+            f(
+                Probe::Action,
+                "How does a message reach a recipient who is online right now?",
+            ),
+        ] {
+            assert_eq!(probe_mismatches(&right), Vec::<String>::new(), "{right:?}");
+        }
+        let message = probe_mismatches(&f(Probe::Result, "Why that one?")).join("\n");
+        assert!(
+            message.contains("probes reasoning or tradeoffs, not result"),
+            "{message}"
         );
     }
 

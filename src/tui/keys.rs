@@ -62,6 +62,8 @@ pub enum Action {
     ShowArchived,
     Report,
     Progress,
+    /// Drill one question (weak spots that are due first).
+    Drill,
     Export,
     Copy,
     ChangeKey,
@@ -213,6 +215,11 @@ pub const KEYMAP: &[Row] = &[
     },
     Row {
         scope: Anywhere,
+        keys: &[&[key(K::F(4), A::Drill)]],
+        help: "drill one question: feedback at once, then try again (weak spots due first)",
+    },
+    Row {
+        scope: Anywhere,
         keys: &[&[ctrl(K::Char('c'), A::Quit)]],
         help: "quit (drafts are kept)",
     },
@@ -350,6 +357,11 @@ pub const KEYMAP: &[Row] = &[
         scope: Lists,
         keys: &[&[ch('P', A::Progress)]],
         help: "progress across interviews (scores over time)",
+    },
+    Row {
+        scope: Lists,
+        keys: &[&[ch('D', A::Drill)]],
+        help: "drill one question (weak spots due first)",
     },
     Row {
         scope: Lists,

@@ -520,6 +520,24 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
         }
     }
     lines.push(Line::default());
+    if let Some(first) = app.due.first() {
+        let n = app.due.len();
+        lines.push(Line::styled(
+            format!(
+                "{n} weak spot{} due for a drill · {} (or {} from the list) practises {}",
+                if n == 1 { " is" } else { "s are" },
+                keys::key_for(Scope::Anywhere, Action::Drill),
+                keys::key_for(Scope::Lists, Action::Drill),
+                if n == 1 { "it" } else { "the most overdue" },
+            ),
+            theme.fg(theme.accent),
+        ));
+        lines.push(Line::styled(
+            format!("  {}", sanitize::for_terminal_line(&first.label())),
+            theme.fg(theme.muted),
+        ));
+        lines.push(Line::default());
+    }
     let mode = match &app.mode {
         Mode::Online { model } => format!("Online with {model}."),
         Mode::Offline { reason } => format!("Offline practice ({reason})."),
@@ -795,6 +813,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
         Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         Some(Overlay::Progress(p)) => draw_progress(frame, area, app, p),
+        Some(Overlay::Drill(d)) => d.view.render(area, frame.buffer_mut()),
         None => {}
     }
 }

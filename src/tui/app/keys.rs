@@ -151,6 +151,7 @@ impl App {
                 self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
                 vec![Effect::LoadProgress]
             }
+            Action::Drill => self.start_drill(),
             Action::Export => match self.transcript.conversation_id {
                 Some(conversation_id) => vec![Effect::Export { conversation_id }],
                 None => {
@@ -272,6 +273,10 @@ impl App {
                 text.push_str(&sanitize::for_terminal_line(&clean));
                 return vec![];
             }
+            Some(Overlay::Drill(d)) => {
+                d.view.handle_paste(&clean);
+                return vec![];
+            }
             Some(_) => return vec![],
             None => {}
         }
@@ -304,6 +309,10 @@ impl App {
             }
             Some(Overlay::Progress(p)) => {
                 p.scroll_by(wheel);
+                return vec![];
+            }
+            Some(Overlay::Drill(d)) => {
+                d.view.scroll_by(wheel);
                 return vec![];
             }
             Some(_) => return vec![],

@@ -22,6 +22,7 @@ impl App {
                 self.overlay = Some(Overlay::Progress(p));
                 vec![]
             }
+            Overlay::Drill(d) => self.on_drill_key(d, key),
             Overlay::Help(mut help) => {
                 if help.handle_key(key) != HelpOutcome::Close {
                     self.overlay = Some(Overlay::Help(help));
