@@ -453,6 +453,12 @@ impl Settings {
         self.data_dir.join("logs")
     }
 
+    /// Whether the model was named on the command line for this run (`--model`),
+    /// which then beats a conversation's own model.
+    pub fn model_given(&self) -> bool {
+        self.source_of("model") == Source::CommandLine
+    }
+
     /// Where a setting (by its name in the file) came from.
     pub fn source_of(&self, name: &str) -> Source {
         self.sources.get(name).copied().unwrap_or(Source::Default)

@@ -54,12 +54,16 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
             .complete(setup, args.setup.interview_type.is_some());
     }
     let backend = backend::backend(&settings, &Keys::platform())?;
+    // `--model` starts a new conversation with that model, or switches an existing
+    // one to it; otherwise a conversation keeps the model it has.
+    let model = settings.model_given().then(|| settings.model.clone());
     let service = super::open(settings)?;
     let request = SendRequest {
         conversation_id: args.conversation,
         text,
         persona: args.setup.persona.clone(),
         setup,
+        model,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

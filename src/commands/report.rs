@@ -23,8 +23,13 @@ use crate::timefmt::rfc3339;
 /// one first when there is none (or `--regenerate`): by the model when a key is
 /// set, from the offline heuristics with `--offline` or no key.
 pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Result<ExitCode> {
-    let model = settings.model.clone();
     let service = super::open(settings)?;
+    // The conversation's model makes its report unless `--model` names another
+    // (see `Service::report`).
+    let model = match service.conversation(id)?.and_then(|c| c.model) {
+        Some(model) if !service.settings.model_given() => model,
+        _ => service.settings.model.clone(),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -275,6 +275,7 @@ mod tests {
                     title: "Terraform later".into(),
                     persona: "career-interviewer".into(),
                     setup: None,
+                    model: None,
                 })
                 .expect("create");
             assert_eq!(store.match_titles("terraform", 5).expect("fts")[0].0, later);

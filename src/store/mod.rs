@@ -50,6 +50,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_app_state.sql")),
     M::up(include_str!("migrations/0007_streaming_index.sql")),
     M::up(include_str!("migrations/0008_question_choice.sql")),
+    M::up(include_str!("migrations/0009_conversation_model.sql")),
 ];
 
 /// The schema version this build writes.
@@ -141,7 +142,7 @@ impl std::fmt::Debug for Store {
 }
 
 const CONVERSATION_COLUMNS: &str =
-    "id, uid, title, persona, created_at, updated_at, archived, setup";
+    "id, uid, title, persona, created_at, updated_at, archived, setup, model";
 const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, status, created_at, error, \
      prompt_tokens, completion_tokens, model";
 
@@ -279,14 +280,15 @@ impl Store {
             .map(|s| serde_json::to_string(s).unwrap_or_default());
         self.conn()
             .execute(
-                "INSERT INTO conversations (uid, title, persona, created_at, updated_at, setup)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                "INSERT INTO conversations (uid, title, persona, created_at, updated_at, setup, model)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
                 params![
                     uuid::Uuid::new_v4().to_string(),
                     new.title,
                     new.persona,
                     now,
-                    setup
+                    setup,
+                    new.model
                 ],
             )
             .map_err(|e| self.err(e))?;
@@ -329,7 +331,7 @@ impl Store {
     ) -> Result<Vec<ConversationSummary>> {
         self.all(
             "SELECT c.id, c.title, c.persona, c.created_at, c.updated_at, c.archived,
-                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.model
              FROM conversations c
              WHERE c.archived = ?1
              ORDER BY c.updated_at DESC, c.id DESC
@@ -344,6 +346,7 @@ impl Store {
                     updated_at: r.get(4)?,
                     archived: r.get(5)?,
                     message_count: r.get(6)?,
+                    model: r.get(7)?,
                 })
             },
         )
@@ -358,6 +361,19 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
+    }
+
+    /// Switches the model a conversation talks to (`None`: none recorded, as for
+    /// offline practice). The conversation's activity time is left alone: choosing a
+    /// model is not a turn.
+    pub fn set_conversation_model(&self, id: i64, model: Option<&str>) -> Result<()> {
+        self.expect_one(
+            self.conn().execute(
+                "UPDATE conversations SET model = ?2 WHERE id = ?1",
+                params![id, model],
+            ),
+            id,
+        )
     }
 
     /// Stores the offline question choice of a conversation (fixed at creation).
@@ -771,6 +787,7 @@ fn conversation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conversation
         updated_at: r.get(5)?,
         archived: r.get(6)?,
         setup: setup.and_then(|s| serde_json::from_str(&s).ok()),
+        model: r.get(8)?,
     })
 }
 

@@ -376,15 +376,26 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
         let s = ms / 1000;
         format!("answer {:02}:{:02}", s / 60, s % 60)
     });
-    let mut right = usage
+    let model = app.shown_model().map(sanitize::for_terminal_line);
+    let mut right = model
         .iter()
+        .chain(usage.iter())
         .chain(timer.iter())
         .cloned()
         .collect::<Vec<_>>()
         .join(" · ");
     if left.width() + right.width() + 1 > width {
-        // Short of room, what the interview is comes before what it costs.
-        right = timer.unwrap_or_default();
+        // Short of room, what the interview is comes before what it costs, and
+        // which model answers before that.
+        right = model
+            .iter()
+            .chain(timer.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        if left.width() + right.width() + 1 > width {
+            right = timer.unwrap_or_default();
+        }
     }
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
     let gap = width.saturating_sub(left.width() + right.width());

@@ -380,6 +380,19 @@ impl App {
         effects
     }
 
+    /// The model the open conversation talks to, for the header: its own, or for
+    /// a new one the session's (nothing offline, where the question bank answers).
+    pub fn shown_model(&self) -> Option<&str> {
+        match (&self.mode, &self.transcript.model) {
+            (Mode::Offline { .. }, _) => None,
+            (_, Some(model)) => Some(model),
+            (Mode::Online { model }, None) if self.transcript.conversation_id.is_none() => {
+                Some(model)
+            }
+            (Mode::Online { .. }, None) => None,
+        }
+    }
+
     pub fn is_offline(&self) -> bool {
         matches!(self.mode, Mode::Offline { .. })
     }

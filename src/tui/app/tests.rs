@@ -47,6 +47,7 @@ fn summary(id: i64, title: &str) -> ConversationSummary {
         updated_at: NOW - id * 1000,
         message_count: 2,
         archived: false,
+        model: None,
     }
 }
 
@@ -75,6 +76,7 @@ fn conversation(id: i64, title: &str) -> Conversation {
         updated_at: NOW,
         archived: false,
         setup: None,
+        model: None,
     }
 }
 

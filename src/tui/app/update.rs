@@ -49,6 +49,7 @@ impl App {
                 let t = &mut self.transcript;
                 t.title = conversation.title;
                 t.setup = conversation.setup;
+                t.model = conversation.model;
                 t.messages = messages;
                 t.has_older = has_older;
                 t.loading = false;
