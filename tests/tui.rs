@@ -618,3 +618,41 @@ fn the_header_shows_the_conversations_model_and_prices_only_known_models() {
     let known = header("gpt-4o-mini");
     assert!(known.contains("gpt-4o-mini · 1.5k tok ~$"), "{known}");
 }
+
+/// The model picker over a conversation on a local server: the list, the model
+/// in use marked and highlighted, the filter line and the keys.
+#[test]
+fn the_model_picker() {
+    snapshot_at_sizes("model_picker", |size| {
+        let mut app = opened_with_model(
+            online(),
+            size,
+            conversation_messages(),
+            None,
+            Some("qwen2.5:7b"),
+        );
+        let effects = app.update(Event::Key(KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE)));
+        assert!(matches!(effects[..], [Effect::LoadModels]));
+        app.update(Event::ModelsLoaded(Ok(vec![
+            "gpt-4o-mini".into(),
+            "llama3.1:8b".into(),
+            "mistral-nemo:12b-instruct-2407-q4_K_M".into(),
+            "qwen2.5:7b".into(),
+            "qwen2.5-coder:32b".into(),
+        ])));
+        app.update(key(KeyCode::Char('q')));
+        app.update(key(KeyCode::Char('w')));
+        app
+    });
+}
+
+/// The picker when the server cannot list its models: one sentence, in the window.
+#[test]
+fn the_model_picker_with_an_error() {
+    let mut app = with_conversation(online(), (50, 20));
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE)));
+    app.update(Event::ModelsLoaded(Err(
+        "Cannot reach the server at http://127.0.0.1:11434/v1: is it running?".into(),
+    )));
+    insta::assert_snapshot!("model_picker_error_50x20", render(&mut app));
+}

@@ -29,6 +29,8 @@ pub enum Action {
     Help,
     Hint,
     Skip,
+    /// Open the model picker.
+    PickModel,
     Quit,
     // The answer box.
     Send,
@@ -211,6 +213,11 @@ pub const KEYMAP: &[Row] = &[
     },
     Row {
         scope: Anywhere,
+        keys: &[&[key(K::F(4), A::PickModel)]],
+        help: "pick the model (this conversation, or the next new one)",
+    },
+    Row {
+        scope: Anywhere,
         keys: &[&[ctrl(K::Char('c'), A::Quit)]],
         help: "quit (drafts are kept)",
     },
@@ -373,6 +380,11 @@ pub const KEYMAP: &[Row] = &[
         scope: Lists,
         keys: &[&[ch('h', A::Hint)], &[ch('s', A::Skip)]],
         help: "hint / skip the question",
+    },
+    Row {
+        scope: Lists,
+        keys: &[&[ch('m', A::PickModel)]],
+        help: "pick the model",
     },
     Row {
         scope: Lists,

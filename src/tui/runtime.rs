@@ -526,6 +526,28 @@ impl Runner {
                     let _ = tx.send(Event::ProgressReady(result));
                 });
             }
+            Effect::LoadModels => {
+                let backend = self.current_backend();
+                let tx = self.events.clone();
+                // A network call with its own time limit: on a task, never the loop.
+                tokio::spawn(async move {
+                    let result = match backend::models(&backend).await {
+                        Ok(Some(models)) => Ok(models.into_iter().map(|m| m.id).collect()),
+                        Ok(None) => Err(
+                            "Offline practice has no models: the built-in question bank plays the interviewer."
+                                .to_string(),
+                        ),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Event::ModelsLoaded(result));
+                });
+            }
+            Effect::SetConversationModel {
+                conversation_id,
+                model,
+            } => self.job_or_fail("switch the model", move |s| {
+                s.set_conversation_model(conversation_id, &model)
+            }),
             Effect::Send(request) => self.spawn_send(Some(request), None),
             Effect::Regenerate { conversation_id } => self.spawn_send(None, Some(conversation_id)),
             Effect::Cancel => {

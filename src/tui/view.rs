@@ -515,8 +515,12 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let width = usize::from(area.width);
     let (mode_long, mode_short, mode_style) = match &app.mode {
+        // The model of the conversation shown (the session's for a new one).
         Mode::Online { model } => (
-            format!(" ● {} ", sanitize::for_terminal_line(model)),
+            format!(
+                " ● {} ",
+                sanitize::for_terminal_line(app.shown_model().unwrap_or(model))
+            ),
             " ● ".to_string(),
             theme.fg(theme.accent),
         ),
@@ -738,6 +742,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
         Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         Some(Overlay::Progress(p)) => draw_progress(frame, area, app, p),
+        Some(Overlay::ModelPicker(p)) => p.render(area, frame.buffer_mut()),
         None => {}
     }
 }

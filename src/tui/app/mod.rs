@@ -34,6 +34,7 @@ use super::sidebar::{Filter, Hit, Sidebar};
 use super::transcript::Transcript;
 use super::widgets::help::{HelpOutcome, HelpOverlay};
 use super::widgets::input::AnswerBox;
+use super::widgets::model_picker::{ModelPicker, PickerOutcome};
 use super::widgets::report_view::{ReportModel, ReportOutcome, ReportView};
 use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
 use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
@@ -101,6 +102,8 @@ pub enum Overlay {
     Setup(Box<SetupForm>),
     /// Progress across interviews (the text of `interviewer stats`).
     Progress(ProgressOverlay),
+    /// The server's models, to pick the one a conversation talks to.
+    ModelPicker(Box<ModelPicker>),
 }
 
 /// Progress across interviews, once it is read.
@@ -212,6 +215,8 @@ pub enum Event {
     },
     /// Progress across interviews as text, or why it could not be read.
     ProgressReady(Result<String, String>),
+    /// The server's model names (for the picker), or why they cannot be listed.
+    ModelsLoaded(Result<Vec<String>, String>),
     /// The API key was stored (or kept for this session); `note` says where.
     KeyAccepted {
         model: String,
@@ -262,6 +267,13 @@ pub enum Effect {
     },
     /// Read progress across interviews (answered by [`Event::ProgressReady`]).
     LoadProgress,
+    /// Ask the server for its models (answered by [`Event::ModelsLoaded`]).
+    LoadModels,
+    /// Store the model a conversation talks to from its next turn on.
+    SetConversationModel {
+        conversation_id: i64,
+        model: String,
+    },
     Delete {
         id: i64,
     },

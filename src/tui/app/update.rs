@@ -156,6 +156,12 @@ impl App {
                 }
                 vec![]
             }
+            Event::ModelsLoaded(result) => {
+                if let Some(Overlay::ModelPicker(p)) = self.overlay.as_mut() {
+                    p.loaded(result);
+                }
+                vec![]
+            }
             Event::ProgressReady(result) => {
                 if let Some(Overlay::Progress(p)) = self.overlay.as_mut() {
                     match result {

@@ -8,6 +8,7 @@
 
 pub mod help;
 pub mod input;
+pub mod model_picker;
 pub mod report_view;
 pub mod setup_form;
 pub mod welcome;
