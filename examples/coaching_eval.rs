@@ -1,36 +1,99 @@
 //! Prints the coaching evaluation's figures as markdown (for COACHING.md, written
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
-//! Add `--details` to list every answer's score and reply.
+//! `--set tuning` (the default) or `--set heldout` picks the set; `--gap` prints
+//! instead the comparison of the two; `--details` also lists every answer's score
+//! and reply; `--manifest-dir` prints the checkout it was built from.
 
 #[path = "../tests/coaching/eval.rs"]
 mod eval;
 
+use eval::{Figures, Set};
+
 fn main() {
-    let details = std::env::args().any(|a| a == "--details");
-    let f = eval::run();
-    let count = |label: &str| f.answers.iter().filter(|a| a.label == label).count();
-    let mean = |label: &str| {
-        let s: Vec<f64> = f
-            .answers
-            .iter()
-            .filter(|a| a.label == label)
-            .map(|a| f64::from(a.score))
-            .collect();
-        s.iter().sum::<f64>() / s.len().max(1) as f64
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--manifest-dir") {
+        // Lets scripts/coaching-eval check which checkout this binary was built from.
+        println!("{}", env!("CARGO_MANIFEST_DIR"));
+        return;
+    }
+    let details = args.iter().any(|a| a == "--details");
+    let set = match args
+        .iter()
+        .position(|a| a == "--set")
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+    {
+        None | Some("tuning") => Set::Tuning,
+        Some("heldout") => Set::Heldout,
+        Some(other) => {
+            eprintln!("Unknown set {other:?}: use --set tuning or --set heldout.");
+            std::process::exit(2);
+        }
+    };
+    if args.iter().any(|a| a == "--gap") {
+        gap(&eval::run(Set::Tuning), &eval::run(Set::Heldout));
+        return;
+    }
+    let f = eval::run(set);
+    table(&f);
+    if details {
+        println!();
+        for a in &f.answers {
+            println!(
+                "{:<44} {:<8} {}  follow-up: {}  ({})",
+                a.id,
+                a.label,
+                a.score,
+                a.follow_up.map_or("-", |p| p.name()),
+                a.note
+            );
+        }
+        for t in &f.turns {
+            println!(
+                "{:<40} {:<16} right {} praised {} scored {}  {}",
+                t.id, t.kind, t.right_kind, t.praised, t.scored_as_answer, t.reply
+            );
+        }
+    }
+}
+
+fn count(f: &Figures, label: &str) -> usize {
+    f.answers.iter().filter(|a| a.label == label).count()
+}
+
+fn mean(f: &Figures, label: &str) -> f64 {
+    let s: Vec<f64> = f
+        .answers
+        .iter()
+        .filter(|a| a.label == label)
+        .map(|a| f64::from(a.score))
+        .collect();
+    s.iter().sum::<f64>() / s.len().max(1) as f64
+}
+
+fn right_turns(f: &Figures) -> usize {
+    f.turns.iter().filter(|t| t.right_kind).count()
+}
+
+fn table(f: &Figures) {
+    // The targets are asserted on the tuning set only; on the held-out set they
+    // are shown for comparison and never asserted.
+    let target = match f.set {
+        Set::Tuning => "target",
+        Set::Heldout => "tuning-set target (not asserted here)",
     };
     let ordered = f.questions - f.order_failures.len();
-    let right = f.turns.iter().filter(|t| t.right_kind).count();
     let praised = f.turns.iter().filter(|t| t.praised).count();
     let scored = f.turns.iter().filter(|t| t.scored_as_answer).count();
-    println!("| figure | value | target |");
+    println!("| figure | value | {target} |");
     println!("|---|---|---|");
     println!(
         "| answers (strong / adequate / weak) | {} ({} / {} / {}) over {} questions | ≥ 60 over ≥ 15 |",
         f.answers.len(),
-        count("strong"),
-        count("adequate"),
-        count("weak"),
+        count(f, "strong"),
+        count(f, "adequate"),
+        count(f, "weak"),
         f.questions
     );
     println!(
@@ -41,11 +104,20 @@ fn main() {
         "| Spearman rank agreement, scores vs labels | {:.3} | ≥ 0.8 |",
         f.spearman
     );
+    let by_type: Vec<String> = f
+        .by_type
+        .iter()
+        .map(|(t, n, r)| format!("{} {r:.2} ({n})", t.as_str()))
+        .collect();
+    println!(
+        "| Spearman by interview type (answers) | {} | |",
+        by_type.join(", ")
+    );
     println!(
         "| mean score: strong / adequate / weak | {:.2} / {:.2} / {:.2} | strong > adequate > weak |",
-        mean("strong"),
-        mean("adequate"),
-        mean("weak")
+        mean(f, "strong"),
+        mean(f, "adequate"),
+        mean(f, "weak")
     );
     println!(
         "| questions where every strong answer outscores every weak one | {ordered} of {} | all |",
@@ -62,30 +134,136 @@ fn main() {
         f.answers.len()
     );
     println!(
-        "| turns given the right kind of reply | {right} of {} | all |",
+        "| turns given the right kind of reply | {} of {} | all |",
+        right_turns(f),
         f.turns.len()
     );
     println!("| turns thanked or praised | {praised} | 0 |");
     println!("| turns scored as answers | {scored} | 0 |");
-    for failure in f.order_failures.iter().chain(&f.covered_asked) {
-        println!("\n- {failure}");
-    }
-    if details {
+    let wrong_turns = f
+        .turns
+        .iter()
+        .filter(|t| !t.right_kind || t.praised || t.scored_as_answer);
+    let misses: Vec<String> = f
+        .order_failures
+        .iter()
+        .cloned()
+        .chain(f.covered_asked.iter().cloned())
+        .chain(wrong_turns.map(|t| format!("{} ({}): {}", t.id, t.kind, t.reply)))
+        .collect();
+    if !misses.is_empty() {
         println!();
-        for a in &f.answers {
-            println!(
-                "{:<40} {:<8} {}  follow-up: {}",
-                a.id,
-                a.label,
-                a.score,
-                a.follow_up.map_or("-", |p| p.name())
-            );
-        }
-        for t in &f.turns {
-            println!(
-                "{:<40} {:<16} right {} praised {} scored {}  {}",
-                t.id, t.kind, t.right_kind, t.praised, t.scored_as_answer, t.reply
-            );
+        for miss in misses {
+            println!("- {miss}");
         }
     }
+}
+
+/// The held-out figures beside the tuning set's, and the answers the coach
+/// misjudges most on the held-out set (a strong answer scored 1 or 2, a weak one
+/// scored 4 or 5).
+fn gap(tuning: &Figures, heldout: &Figures) {
+    let row = |name: &str, t: String, h: String| println!("| {name} | {t} | {h} |");
+    println!("| figure | tuning set | held-out set |");
+    println!("|---|---|---|");
+    row(
+        "Spearman rank agreement",
+        format!("{:.3}", tuning.spearman),
+        format!("{:.3}", heldout.spearman),
+    );
+    let (tl, th) = interval(tuning);
+    let (hl, hh) = interval(heldout);
+    row(
+        "Spearman, 95% bootstrap interval over answers",
+        format!("{tl:.2} to {th:.2}"),
+        format!("{hl:.2} to {hh:.2}"),
+    );
+    for label in ["strong", "adequate", "weak"] {
+        row(
+            &format!("mean score of {label} answers"),
+            format!("{:.2}", mean(tuning, label)),
+            format!("{:.2}", mean(heldout, label)),
+        );
+    }
+    row(
+        "questions with every strong above every weak",
+        format!(
+            "{} of {}",
+            tuning.questions - tuning.order_failures.len(),
+            tuning.questions
+        ),
+        format!(
+            "{} of {}",
+            heldout.questions - heldout.order_failures.len(),
+            heldout.questions
+        ),
+    );
+    row(
+        "follow-ups asking for a covered probe",
+        format!(
+            "{} of {}",
+            tuning.covered_asked.len(),
+            tuning.follow_ups_checked
+        ),
+        format!(
+            "{} of {}",
+            heldout.covered_asked.len(),
+            heldout.follow_ups_checked
+        ),
+    );
+    row(
+        "turns given the right kind of reply",
+        format!("{} of {}", right_turns(tuning), tuning.turns.len()),
+        format!("{} of {}", right_turns(heldout), heldout.turns.len()),
+    );
+    let far: Vec<String> = heldout
+        .answers
+        .iter()
+        .filter(|a| (a.label == "strong" && a.score <= 2) || (a.label == "weak" && a.score >= 4))
+        .map(|a| format!("`{}` ({})", a.id, a.score))
+        .collect();
+    println!();
+    if far.is_empty() {
+        println!("No held-out answer is two or more bands from its label.");
+    } else {
+        println!(
+            "Held-out answers scored furthest from their label (strong scored 1 or 2, weak scored 4 or 5): {}.",
+            far.join(", ")
+        );
+    }
+}
+
+/// A 95% percentile bootstrap interval for the Spearman correlation, resampling
+/// answers with replacement (2,000 resamples, a fixed seed so the figures are
+/// reproducible). It shows how much the figure could move with another set of
+/// the same size.
+fn interval(f: &Figures) -> (f64, f64) {
+    let label = |l: &str| match l {
+        "strong" => 2.0,
+        "adequate" => 1.0,
+        _ => 0.0,
+    };
+    let pairs: Vec<(f64, f64)> = f
+        .answers
+        .iter()
+        .map(|a| (f64::from(a.score), label(&a.label)))
+        .collect();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let n = pairs.len();
+    let mut rs: Vec<f64> = (0..2000)
+        .map(|_| {
+            let (x, y): (Vec<f64>, Vec<f64>) =
+                (0..n).map(|_| pairs[(next() % n as u64) as usize]).unzip();
+            eval::spearman(&x, &y)
+        })
+        .collect();
+    rs.sort_by(f64::total_cmp);
+    (rs[rs.len() * 25 / 1000], rs[rs.len() * 975 / 1000 - 1])
 }

@@ -49,6 +49,26 @@ impl Default for Timeouts {
     }
 }
 
+/// Bounds on one reply (`[limits]` in the file): what a server may send before the
+/// reply is cut off, so memory, disk and CPU stay bounded whatever it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Sent as `max_tokens`: the most tokens the model may write in one reply.
+    pub max_tokens: u32,
+    /// The most bytes of one reply kept; past it the reply is cut off and kept as
+    /// `interrupted`.
+    pub max_reply_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_tokens: 4096,
+            max_reply_bytes: 1_000_000,
+        }
+    }
+}
+
 /// Defaults for setting up a new interview (`[interview]` in the file); the setup
 /// flags of `ask` and the TUI's setup form take precedence.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -160,6 +180,8 @@ pub struct Settings {
     pub allow_insecure_http_key: bool,
     pub persona: String,
     pub timeouts: Timeouts,
+    /// Bounds on one reply.
+    pub limits: Limits,
     /// Colours off (NO_COLOR or `color = false` in the file); same as `!theme.color`.
     pub no_color: bool,
     /// Colours of the terminal interface.
@@ -373,6 +395,23 @@ impl Settings {
         };
         sources.insert("timeouts", timeouts_source);
 
+        let default_limits = Limits::default();
+        let limits = Limits {
+            max_tokens: file.limits.max_tokens.unwrap_or(default_limits.max_tokens),
+            max_reply_bytes: file
+                .limits
+                .max_reply_bytes
+                .unwrap_or(default_limits.max_reply_bytes),
+        };
+        sources.insert(
+            "limits",
+            if file.limits != file::LimitsFile::default() {
+                Source::File
+            } else {
+                Source::Default
+            },
+        );
+
         let base = Theme::default();
         let t = &file.theme;
         let mut theme = Theme {
@@ -438,6 +477,7 @@ impl Settings {
             allow_insecure_http_key,
             persona,
             timeouts,
+            limits,
             no_color: !theme.color,
             theme,
             interview,

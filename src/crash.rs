@@ -53,7 +53,10 @@
 //! a non-empty value, [`panic_if_requested`] (called by `main` after [`install`])
 //! panics with that value as the message, so the whole path can be checked on the
 //! real binary (see `docs/testing.md`); with a `thread:` prefix it panics on a
-//! background thread instead.
+//! background thread instead. With a `send:` prefix, and in debug builds only,
+//! [`panic_in_send_if_requested`] panics instead, inside the service's send of a
+//! reply (after the user's message is stored), so tests can check that a panic in
+//! the TUI's send task ends the wait with a message.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -163,6 +166,10 @@ pub fn panic_if_requested() {
         return;
     };
     let message = value.to_string_lossy().into_owned();
+    if message.starts_with(SEND_PREFIX) {
+        // Not now: inside a send ([`panic_in_send_if_requested`]).
+        return;
+    }
     if message.starts_with("thread:") {
         let joined = std::thread::Builder::new()
             .name("test-panic".into())
@@ -175,6 +182,23 @@ pub fn panic_if_requested() {
         return;
     }
     panic!("{message}");
+}
+
+/// The [`TEST_PANIC_ENV`] prefix that makes a send panic.
+const SEND_PREFIX: &str = "send:";
+
+/// Panics when [`TEST_PANIC_ENV`] is `send:<message>`, in debug builds only (tests;
+/// see the module docs): the service calls it where a reply is about to be
+/// requested, so the panic happens inside whatever runs the send (the TUI's send
+/// task, `ask`'s main thread) and outside the backend's own catch.
+pub fn panic_in_send_if_requested() {
+    #[cfg(debug_assertions)]
+    if let Some(message) = std::env::var(TEST_PANIC_ENV)
+        .ok()
+        .and_then(|v| v.strip_prefix(SEND_PREFIX).map(str::to_string))
+    {
+        panic!("{message}");
+    }
 }
 
 fn hook(info: &PanicHookInfo<'_>) {

@@ -24,6 +24,7 @@ pub mod sanitize;
 pub mod search;
 pub mod secrets;
 pub mod service;
+pub mod signals;
 pub mod store;
 pub mod stream_lock;
 pub mod timefmt;

@@ -30,7 +30,11 @@ use crate::domain::Role;
 use crate::sanitize::for_terminal_line;
 /// The marks around each matched run in [`SearchHit::snippet`].
 pub use crate::store::{MATCH_END, MATCH_START};
-use crate::store::{MatchError, MessageMatch, Store, StoreError};
+use crate::store::{MatchError, MessageMatch, SearchCancel, Store, StoreError};
+
+/// The most distinct words a query may have. Each term is one more index walk per
+/// candidate page; a thousand repeated terms took over a minute on 200k messages.
+pub const MAX_TERMS: usize = 32;
 
 /// How many matching messages one page of candidates holds (see the module docs).
 pub const CANDIDATES: usize = 1000;
@@ -81,6 +85,13 @@ pub enum SearchError {
     Empty,
     #[error("search syntax: {detail}; put words in quotes to search them literally")]
     Syntax { detail: String },
+    #[error(
+        "the search has {count} different words; at most {max} are searched at once: use fewer words"
+    )]
+    TooManyTerms { count: usize, max: usize },
+    /// Stopped because the query changed or the app is quitting.
+    #[error("the search was cancelled")]
+    Cancelled,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -89,8 +100,42 @@ impl SearchError {
     /// Whether the user's query was at fault (show the message, keep the input)
     /// rather than the database.
     pub fn is_syntax_error(&self) -> bool {
-        matches!(self, SearchError::Syntax { .. } | SearchError::Empty)
+        matches!(
+            self,
+            SearchError::Syntax { .. } | SearchError::Empty | SearchError::TooManyTerms { .. }
+        )
     }
+}
+
+/// `query` with repeated words dropped (a repeated term of an implicit AND adds
+/// nothing but cost), and refused past [`MAX_TERMS`] words. Queries with
+/// operators or parentheses keep every word (repeating one may change what they
+/// mean) but are bounded the same way.
+pub fn bound_terms(query: &str) -> Result<String, SearchError> {
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let has_operators = query.contains(['(', ')'])
+        || words
+            .iter()
+            .any(|w| matches!(*w, "AND" | "OR" | "NOT") || w.starts_with("NEAR"));
+    // Inside a quoted phrase a repeated word is part of the phrase.
+    let in_phrases =
+        query.matches('"').count() > 0 && words.iter().any(|w| w.matches('"').count() == 1);
+    let kept: Vec<&str> = if has_operators || in_phrases {
+        words
+    } else {
+        let mut seen = std::collections::HashSet::new();
+        words
+            .into_iter()
+            .filter(|w| seen.insert(w.to_lowercase()))
+            .collect()
+    };
+    if kept.len() > MAX_TERMS {
+        return Err(SearchError::TooManyTerms {
+            count: kept.len(),
+            max: MAX_TERMS,
+        });
+    }
+    Ok(kept.join(" "))
 }
 
 /// Splits a snippet into `(text, matched)` runs, for drawing the matches highlighted.
@@ -168,21 +213,35 @@ pub(crate) fn search(
     query: &str,
     limit: usize,
 ) -> Result<Vec<SearchHit>, SearchError> {
+    search_cancellable(store, query, limit, None)
+}
+
+/// [`search`], stopped with [`SearchError::Cancelled`] soon after `cancel` is set.
+pub(crate) fn search_cancellable(
+    store: &Store,
+    query: &str,
+    limit: usize,
+    cancel: Option<&SearchCancel>,
+) -> Result<Vec<SearchHit>, SearchError> {
     if query.trim().is_empty() {
         return Err(SearchError::Empty);
     }
     if limit == 0 {
         return Ok(Vec::new());
     }
-    match run(store, query, limit) {
+    let bounded = bound_terms(query)?;
+    let query = bounded.as_str();
+    match run(store, query, limit, cancel) {
         Err(MatchError::Syntax(detail)) => match literal_query(query) {
-            Some(literal) => run(store, &literal, limit).map_err(|e| match e {
+            Some(literal) => run(store, &literal, limit, cancel).map_err(|e| match e {
                 // The quoted form is always valid FTS5; report the user's own error.
                 MatchError::Syntax(_) => SearchError::Syntax { detail },
+                MatchError::Cancelled => SearchError::Cancelled,
                 MatchError::Store(e) => SearchError::Store(e),
             }),
             None => Err(SearchError::Syntax { detail }),
         },
+        Err(MatchError::Cancelled) => Err(SearchError::Cancelled),
         Err(MatchError::Store(e)) => Err(SearchError::Store(e)),
         Ok(hits) => Ok(hits),
     }
@@ -215,12 +274,21 @@ fn literal_query(query: &str) -> Option<String> {
     )
 }
 
-fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, MatchError> {
+fn run(
+    store: &Store,
+    query: &str,
+    limit: usize,
+    cancel: Option<&SearchCancel>,
+) -> Result<Vec<SearchHit>, MatchError> {
     let mut candidates = Vec::new();
     let mut conversations = std::collections::HashSet::new();
     let mut before = i64::MAX;
+    let cancelled = || cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
     for _ in 0..MAX_PAGES {
-        let page = store.match_messages(query, before, CANDIDATES)?;
+        if cancelled() {
+            return Err(MatchError::Cancelled);
+        }
+        let page = store.match_messages(query, before, CANDIDATES, cancel)?;
         let full = page.len() == CANDIDATES;
         for c in &page {
             conversations.insert(c.conversation_id);
@@ -233,7 +301,7 @@ fn run(store: &Store, query: &str, limit: usize) -> Result<Vec<SearchHit>, Match
     }
     // The message query already accepted the syntax; a column filter such as
     // `content:word` only exists there, so the title index may refuse it.
-    let titles = match store.match_titles(query, limit) {
+    let titles = match store.match_titles(query, limit, cancel) {
         Err(MatchError::Syntax(_)) => Vec::new(),
         other => other?,
     };
@@ -471,6 +539,43 @@ mod tests {
     fn snippets_are_sanitised_but_keep_their_markers() {
         let s = snippet("evil \u{1}\u{1b}[2Jterm\u{2}\nnext");
         assert_eq!(s, "evil \u{1}␛[2Jterm\u{2} next");
+    }
+
+    #[test]
+    fn repeated_words_are_dropped_and_too_many_refused() {
+        assert_eq!(
+            bound_terms(&"rust ".repeat(1000)).expect("one term"),
+            "rust"
+        );
+        assert_eq!(bound_terms("Rust rust go").expect("two"), "Rust go");
+        assert_eq!(bound_terms("\"a b\" a").expect("phrase kept"), "\"a b\" a");
+        assert_eq!(bound_terms("a OR a").expect("operators kept"), "a OR a");
+        let many: String = (0..2000).map(|i| format!("w{i} ")).collect();
+        assert!(matches!(
+            bound_terms(&many),
+            Err(SearchError::TooManyTerms {
+                count: 2000,
+                max: MAX_TERMS
+            })
+        ));
+    }
+
+    #[test]
+    fn a_cancelled_search_stops() {
+        let (_dir, store) = temp_store();
+        conversation(&store, "Rust", &["rust and more rust"]);
+        let cancel: SearchCancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        assert!(matches!(
+            search_cancellable(&store, "rust", 10, Some(&cancel)),
+            Err(SearchError::Cancelled)
+        ));
+        cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(
+            search_cancellable(&store, "rust", 10, Some(&cancel))
+                .expect("search")
+                .len(),
+            1
+        );
     }
 
     #[test]

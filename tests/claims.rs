@@ -141,14 +141,21 @@ fn an_export_killed_half_way_leaves_the_earlier_file_whole() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn export");
-    let temp = out
-        .parent()
-        .expect("parent")
-        .join(format!(".all.json.{}.tmp", child.id()));
+    // The temporary file: `.all.json.<random>.tmp` beside FILE.
+    let dir = out.parent().expect("parent").to_path_buf();
+    let temp_written = || {
+        std::fs::read_dir(&dir).expect("ls").any(|e| {
+            let e = e.expect("entry");
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(".all.json.")
+                && name.ends_with(".tmp")
+                && e.metadata().is_ok_and(|m| m.len() > 0)
+        })
+    };
     // Kill it once the temporary file has some of the export in it.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        if std::fs::metadata(&temp).is_ok_and(|m| m.len() > 0) {
+        if temp_written() {
             break;
         }
         if let Some(status) = child.try_wait().expect("try_wait") {

@@ -97,7 +97,11 @@ fn assert_secrets_nowhere(sb: &Sandbox, outputs: &[Output], secrets: &[&str]) {
         for text in &outputs {
             assert!(!text.contains(secret), "{secret:?} was printed:\n{text}");
         }
-        let leaked = files_containing(sb.dir.path(), secret.as_bytes());
+        // The test keyring's own entry is where a key from the keyring is meant to be.
+        let leaked: Vec<PathBuf> = files_containing(sb.dir.path(), secret.as_bytes())
+            .into_iter()
+            .filter(|p| *p != sb.stored_key_file())
+            .collect();
         assert!(leaked.is_empty(), "{secret:?} was written to {leaked:?}");
     }
 }
@@ -166,6 +170,109 @@ fn a_server_echoing_the_key_leaks_it_nowhere() {
             log.len()
         );
         assert_secrets_nowhere(&sb, &[o], &[KEY]);
+    }
+}
+
+/// FAILURES.md "A server echoes the key", with the key from the keyring (the
+/// sandbox's test store, `INTERVIEWER_KEYRING=file:…`) and no `OPENAI_API_KEY`: the
+/// server sees the keyring's key and echoes it (400 JSON, 502 HTML, an error event
+/// mid-stream) to `ask` and to the TUI; the key is on no output, no screen, and in no
+/// file but the keyring's own entry: not the database, the log or an export.
+#[test]
+fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
+    const KEYRING_KEY: &str = "sk-keyring-SECRET-7d3e91a0b5c2f8e4QRST";
+    type MakeReply = fn() -> Reply;
+    let cases: Vec<(&str, MakeReply)> = vec![
+        ("400 JSON", || Reply::echo_headers(400)),
+        ("502 HTML", || Reply::echo_headers_html(502)),
+        ("error event mid-stream", || {
+            Reply::text("A partial answer that stops").echo_headers_event_after(2)
+        }),
+    ];
+    for (what, reply) in cases {
+        let sb = Sandbox::new();
+        // The sandbox's isolated environment and the mock, but no OPENAI_API_KEY.
+        let keyring_cmd = || {
+            let mut cmd = assert_cmd::Command::from_std(sb.bare_std_cmd());
+            cmd.arg("--data-dir")
+                .arg(sb.data_dir())
+                .env("OPENAI_BASE_URL", sb.mock.base_url());
+            cmd
+        };
+        let set = keyring_cmd()
+            .args(["key", "set"])
+            .write_stdin(format!("{KEYRING_KEY}\n"))
+            .output()
+            .expect("key set");
+        assert!(set.status.success(), "{what}: {}", stderr(&set));
+        assert!(
+            sb.stored_key_file().exists(),
+            "{what}: stored in the keyring"
+        );
+
+        sb.mock.push(reply());
+        let o = keyring_cmd().args(["ask", "Hello"]).output().expect("ask");
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+        assert_eq!(
+            sb.mock.chat_requests()[0].header("authorization"),
+            Some(format!("Bearer {KEYRING_KEY}").as_str()),
+            "{what}: the request carried the keyring's key, so the echo does"
+        );
+        assert!(
+            stderr(&o).contains("Authorization: Bearer <redacted>"),
+            "{what}: the server's words are shown, without the key:\n{}",
+            stderr(&o)
+        );
+
+        // The same through the TUI, whose key comes from the keyring at start-up.
+        sb.mock.push(reply());
+        let mut pty = sb.bare_pty_cmd();
+        pty.arg("--data-dir");
+        pty.arg(sb.data_dir());
+        pty.env("OPENAI_BASE_URL", sb.mock.base_url());
+        let mut tui = support::PtyRun::start(pty, 120, 30);
+        tui.wait_for_screen("Interviews");
+        for c in "Hello from the TUI".chars() {
+            tui.send(&c.to_string());
+        }
+        tui.wait_for_screen("Hello from the TUI");
+        tui.send("\r");
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let ended = sb.mock.chat_requests().len() == 2
+                && sb.db_path().exists()
+                && sb
+                    .messages(2)
+                    .get(1)
+                    .is_some_and(|m| m.status == "error" || m.status == "interrupted");
+            if ended {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: the TUI's reply never ended"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            sb.mock.chat_requests()[1].header("authorization"),
+            Some(format!("Bearer {KEYRING_KEY}").as_str()),
+            "{what}: the TUI used the keyring's key"
+        );
+        // Let the failure reach the screen, then quit.
+        std::thread::sleep(Duration::from_millis(300));
+        tui.send("\x03");
+        let (code, seen) = tui.finish();
+        assert_eq!(code, 0, "{what}");
+        let drawn = String::from_utf8_lossy(&seen);
+        assert!(
+            !drawn.contains(KEYRING_KEY),
+            "{what}: the TUI drew the key:\n{drawn}"
+        );
+
+        assert_secrets_nowhere(&sb, &[set, o], &[KEYRING_KEY]);
+        let log = log_text(&sb);
+        assert!(!log.is_empty(), "{what}: the log was written (and checked)");
     }
 }
 
@@ -697,4 +804,448 @@ mod pty {
         }
         assert!(sb.mock.requests().is_empty(), "the bad key was never sent");
     }
+}
+
+// ----- bounded replies, signals, files, searches (issue 17, items 4 and 6 to 10) -----
+
+/// Writes `config.toml` where the sandbox's binary reads it (`XDG_CONFIG_HOME`).
+fn write_config(sb: &Sandbox, text: &str) {
+    let dir = sb.dir.path().join("config/interviewer");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(dir.join("config.toml"), text).expect("config");
+}
+
+/// `ask` started in the background, for tests that signal it or act while it streams.
+fn spawn_ask(sb: &Sandbox, args: &[&str]) -> std::process::Child {
+    sb.std_cmd()
+        .env("OPENAI_API_KEY", KEY)
+        .arg("ask")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn ask")
+}
+
+/// Polls the database until `query` (one integer) is at least `at_least`.
+fn wait_for_count(sb: &Sandbox, query: &str, at_least: i64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let n: i64 = if sb.db_path().exists() {
+            sb.db().query_row(query, [], |r| r.get(0)).unwrap_or(0)
+        } else {
+            0
+        };
+        if n >= at_least {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{query} never reached {at_least}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The child's output once it ends (with a generous deadline: a hang fails).
+fn finish(mut child: std::process::Child) -> Output {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("try_wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the process never ended");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn kill(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+/// FAILURES.md "A reply that never ends": the reply is cut at `max_reply_bytes`,
+/// kept as `interrupted` with a reason naming the limit, and every request carries
+/// `max_tokens` (was: an endless stream was never cut, and memory grew with it).
+#[test]
+fn an_endless_reply_is_cut_at_the_byte_limit_and_max_tokens_is_sent() {
+    let sb = Sandbox::new();
+    write_config(&sb, "[limits]\nmax_tokens = 321\nmax_reply_bytes = 20000\n");
+    sb.mock.push(
+        Reply::text("All work and no play. ".repeat(20))
+            .chunk_size(50)
+            .endless(),
+    );
+    let o = sb
+        .cmd()
+        .env("OPENAI_API_KEY", KEY)
+        .args(["ask", "Hello"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("ask");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("limit of 20000 bytes (max_reply_bytes"),
+        "{}",
+        stderr(&o)
+    );
+    let reply = &sb.messages(1)[1];
+    assert_eq!(reply.status, "interrupted");
+    assert_eq!(reply.content.len(), 20000);
+    assert!(reply.content.starts_with("All work and no play."));
+    assert_eq!(stdout(&o).trim_end_matches('\n').len(), 20000);
+    let body = &sb.mock.chat_requests()[0].body;
+    assert_eq!(body["max_tokens"], 321, "{body}");
+}
+
+/// FAILURES.md "One SSE line that never ends": cut at 1 MB with a reason that says
+/// so (was: one core spun while memory grew without end).
+#[test]
+fn an_endless_line_is_cut_with_a_clear_reason() {
+    let sb = Sandbox::new();
+    sb.mock.push(Reply::endless_line());
+    let o = sb
+        .cmd()
+        .env("OPENAI_API_KEY", KEY)
+        .args(["ask", "Hello"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("ask");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("one line of the stream passed 1 MB without ending"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(sb.messages(1)[1].status, "error");
+}
+
+/// FAILURES.md "Flushes append, the index is written once": while a reply streams
+/// its text is appended in pieces (`message_chunks`), `messages.content` is not
+/// rewritten and the search index does not hold it; at the end it is folded and
+/// indexed once (was: each 200 ms flush rewrote and re-indexed the whole reply).
+#[test]
+fn a_streaming_reply_is_appended_and_indexed_once_at_its_end() {
+    let sb = Sandbox::new();
+    sb.mock.push(
+        Reply::text("Zanzibar questions come in many small pieces today.")
+            .chunk_size(4)
+            .delay(Duration::from_millis(120)),
+    );
+    let child = spawn_ask(&sb, &["Hello"]);
+    wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 3);
+    let (raw, status): (String, String) = sb
+        .db()
+        .query_row(
+            "SELECT content, status FROM messages WHERE id = 2",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("row");
+    assert_eq!((raw.as_str(), status.as_str()), ("", "streaming"));
+    let indexed: i64 = sb
+        .db()
+        .query_row(
+            "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zanzibar'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("fts");
+    assert_eq!(indexed, 0, "a streaming reply is not indexed yet");
+    // Readers see the text so far.
+    let shown = run(&sb, &["show", "1"]);
+    assert!(stdout(&shown).contains("Zanz"), "{}", stdout(&shown));
+
+    let o = finish(child);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (content, pieces, indexed): (String, i64, i64) = sb
+        .db()
+        .query_row(
+            "SELECT (SELECT content FROM messages WHERE id = 2),
+                    (SELECT count(*) FROM message_chunks),
+                    (SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zanzibar')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("row");
+    assert_eq!(
+        content,
+        "Zanzibar questions come in many small pieces today."
+    );
+    assert_eq!((pieces, indexed), (0, 1));
+}
+
+/// FAILURES.md "A quit signal during `ask`": TERM and HUP (as INT already did) stop
+/// the reply, keep what arrived as `interrupted` and exit 128 + signal (was: the
+/// reply was left `streaming`).
+#[test]
+fn ask_keeps_the_partial_reply_on_term_and_hup_and_exits_128_plus_signal() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("QUIT", 131)] {
+        let sb = Sandbox::new();
+        sb.mock.push(
+            Reply::text("A long answer that will not finish before the signal arrives.")
+                .chunk_size(3)
+                .delay(Duration::from_millis(150)),
+        );
+        let child = spawn_ask(&sb, &["Hello"]);
+        wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 2);
+        kill(child.id(), signal);
+        let o = finish(child);
+        assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("interrupted: what arrived"),
+            "{}",
+            stderr(&o)
+        );
+        let reply = &sb.messages(1)[1];
+        assert_eq!(reply.status, "interrupted", "{signal}");
+        assert!(reply.content.starts_with("A l"), "{signal}: {reply:?}");
+    }
+}
+
+/// FAILURES.md "A conversation deleted while its reply streams": `ask` says so in
+/// one line and exits 1 (was: the reply "finished" and nothing was stored).
+#[test]
+fn a_conversation_deleted_while_its_reply_streams_is_reported() {
+    let sb = Sandbox::new();
+    sb.mock.push(
+        Reply::text("This reply is still arriving when its conversation goes away.")
+            .chunk_size(3)
+            .delay(Duration::from_millis(100)),
+    );
+    let child = spawn_ask(&sb, &["Hello"]);
+    wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 2);
+    let deleted = run(&sb, &["delete", "1", "--yes"]);
+    assert!(deleted.status.success(), "{}", stderr(&deleted));
+    let o = finish(child);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "conversation 1 was deleted (in another window or process) while its reply was arriving"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let left: i64 = sb
+        .db()
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(left, 0);
+}
+
+/// FAILURES.md "Continuing a conversation whose reply streams elsewhere": the
+/// unfinished reply is not sent as history (was: half a reply went to the model).
+#[test]
+fn a_reply_streaming_in_another_process_is_not_sent_as_history() {
+    let sb = Sandbox::new();
+    sb.mock.push(
+        Reply::text("Half of this reply arrives and then the server goes quiet.")
+            .chunk_size(8)
+            .stall_after(2),
+    );
+    let first = spawn_ask(&sb, &["Hello"]);
+    wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 1);
+    sb.mock.push(Reply::text("Second answer."));
+    let o = ask(&sb, &["--conversation", "1", "Another question"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let turns = sb.mock.chat_requests()[1].messages();
+    let roles: Vec<&str> = turns
+        .iter()
+        .filter(|(role, _)| role != "system")
+        .map(|(role, _)| role.as_str())
+        .collect();
+    assert_eq!(roles, ["user", "user"], "{turns:?}");
+    kill(first.id(), "TERM");
+    let _ = finish(first);
+}
+
+/// FAILURES.md "`export -o` and its files": a new export is 0600, an existing file
+/// keeps its mode, a symlink is written through, `/dev/stdout` is written in place
+/// (was: 0644, modes reset, links replaced, "Permission denied").
+#[cfg(unix)]
+#[test]
+fn exports_are_private_keep_modes_follow_links_and_write_devices() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    sb.mock.push(Reply::text("An answer to export."));
+    assert!(ask(&sb, &["Hello"]).status.success());
+    let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    let export = |out: &Path| run(&sb, &["export", "1", "-o", out.to_str().expect("utf-8")]);
+
+    let new = sb.dir.path().join("new.md");
+    assert!(export(&new).status.success());
+    assert_eq!(mode(&new), 0o600);
+
+    let shared = sb.dir.path().join("shared.md");
+    std::fs::write(&shared, "old").expect("seed");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    assert!(export(&shared).status.success());
+    assert_eq!(mode(&shared), 0o640);
+    assert!(
+        std::fs::read_to_string(&shared)
+            .expect("read")
+            .contains("An answer to export.")
+    );
+
+    let target = sb.dir.path().join("target.md");
+    let link = sb.dir.path().join("link.md");
+    std::os::unix::fs::symlink("target.md", &link).expect("symlink");
+    assert!(export(&link).status.success());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("read")
+            .contains("An answer to export.")
+    );
+
+    let o = export(Path::new("/dev/stdout"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("An answer to export."),
+        "{}",
+        stdout(&o)
+    );
+
+    let leftovers: Vec<_> = std::fs::read_dir(sb.dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// FAILURES.md "A search with a thousand terms": repeated words count once, more
+/// than 32 different words are refused in one line (was: minutes of CPU).
+#[test]
+fn searches_drop_repeated_words_and_refuse_too_many() {
+    let sb = Sandbox::new();
+    sb.mock
+        .push(Reply::text("Kubernetes is a container orchestrator."));
+    assert!(ask(&sb, &["Tell me about kubernetes"]).status.success());
+    let repeated = "kubernetes ".repeat(1000);
+    let o = run(&sb, &["search", repeated.trim()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("kubernetes") || stdout(&o).contains("Kubernetes"));
+    let many: String = (0..2000).map(|i| format!("word{i} ")).collect();
+    let o = run(&sb, &["search", many.trim()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the search has 2000 different words; at most 32"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// FAILURES.md "Importing a newer export of a conversation already here": the new
+/// messages are added and said so; one that differs otherwise is named and left
+/// alone (was: "skipped 1 already here", and the newer messages were dropped).
+#[test]
+fn a_newer_export_adds_its_new_messages_and_a_different_one_is_reported() {
+    let sb = Sandbox::new();
+    sb.mock.push(Reply::text("First answer."));
+    assert!(ask(&sb, &["First question"]).status.success());
+    let old = sb.dir.path().join("old.json");
+    assert!(
+        run(
+            &sb,
+            &[
+                "export",
+                "1",
+                "--format",
+                "json",
+                "-o",
+                old.to_str().expect("utf-8")
+            ]
+        )
+        .status
+        .success()
+    );
+    sb.mock.push(Reply::text("Second answer."));
+    assert!(
+        ask(&sb, &["--conversation", "1", "Second question"])
+            .status
+            .success()
+    );
+    let new = sb.dir.path().join("new.json");
+    assert!(
+        run(
+            &sb,
+            &[
+                "export",
+                "1",
+                "--format",
+                "json",
+                "-o",
+                new.to_str().expect("utf-8")
+            ]
+        )
+        .status
+        .success()
+    );
+
+    // Another machine that only has the old export gets the newer one.
+    let other = Sandbox::new();
+    assert!(
+        run(&other, &["import", old.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    assert_eq!(other.messages(1).len(), 2);
+    let o = run(&other, &["import", new.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "skipped 0 already here; added 2 new messages to 1 conversation already here"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let contents: Vec<String> = other.messages(1).into_iter().map(|m| m.content).collect();
+    assert_eq!(
+        contents,
+        [
+            "First question",
+            "First answer.",
+            "Second question",
+            "Second answer."
+        ]
+    );
+    // Again: nothing new (import stays idempotent).
+    let o = run(&other, &["import", new.to_str().expect("utf-8")]);
+    assert!(
+        stderr(&o).contains("skipped 1 already here"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("added"), "{}", stderr(&o));
+
+    // A version that differs other than by new messages at the end is reported.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&new).expect("read")).expect("json");
+    let first = if doc.is_array() {
+        &mut doc[0]
+    } else {
+        &mut doc
+    };
+    first["messages"][1]["content"] = serde_json::Value::from("Edited elsewhere.");
+    let edited = sb.dir.path().join("edited.json");
+    std::fs::write(&edited, doc.to_string()).expect("write");
+    let o = run(&other, &["import", edited.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("1 conversation already here differs from the file's and was left as it is"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(other.messages(1)[1].content, "First answer.");
 }

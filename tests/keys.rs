@@ -179,6 +179,16 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
     );
     assert!(sb.mock.requests().is_empty());
 
+    // A server on this machine is asked without a key, keyring or not (Ollama).
+    sb.mock.push(Reply::text("Hello from a local model."));
+    let o = run(bin(&sb, Keyring::None)
+        .env("OPENAI_BASE_URL", sb.mock.base_url())
+        .args(["ask", "Hello"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Hello from a local model."));
+    let chats = sb.mock.chat_requests();
+    assert_eq!(chats.last().and_then(|r| r.header("authorization")), None);
+
     // With the key in the environment everything works and the keyring is not even
     // mentioned.
     sb.mock
@@ -192,7 +202,10 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
     assert!(!stderr(&o).contains("keyring"), "{}", stderr(&o));
     let auth = format!("Bearer {KEY}");
     assert_eq!(
-        sb.mock.chat_requests()[0].header("authorization"),
+        sb.mock
+            .chat_requests()
+            .last()
+            .and_then(|r| r.header("authorization")),
         Some(auth.as_str())
     );
     let ask_output = o;

@@ -62,6 +62,8 @@ pub struct OpenAiBackend {
     api_key: Option<ApiKey>,
     timeouts: Timeouts,
     redactor: Redactor,
+    /// Sent with every streamed request (`[limits] max_tokens`).
+    max_tokens: u32,
 }
 
 impl std::fmt::Debug for OpenAiBackend {
@@ -145,6 +147,7 @@ impl OpenAiBackend {
             api_key,
             timeouts: settings.timeouts,
             redactor,
+            max_tokens: settings.limits.max_tokens,
         })
     }
 
@@ -309,39 +312,61 @@ impl OpenAiBackend {
     }
 
     /// Sends the request and waits for the response head. Asks for usage in the
-    /// stream; a server that rejects `stream_options` (400 naming it) is asked once
-    /// more without it, since that is a capability probe, not a retry.
+    /// stream and bounds the reply with `max_tokens`. A server that rejects
+    /// `stream_options` (400 naming it) is asked once more without it, and one that
+    /// rejects `max_tokens` in favour of `max_completion_tokens` (OpenAI's reasoning
+    /// models) once more with that: capability probes, not retries.
     async fn open(&self, request: &ChatRequest) -> Result<(ChunkStream, OpenAiCall), AgentError> {
-        let call = self.call_with(true);
-        let body = build_request(request, true);
-        match call
-            .client
-            .chat()
-            .create_stream_byot::<_, Chunk>(body)
-            .await
-        {
-            Ok(stream) => return Ok((stream, call)),
-            Err(err) => {
-                let err = call.error(err, &request.model);
-                if !matches!(&err, AgentError::BadRequest { message } if mentions_stream_options(message))
-                {
-                    return Err(err);
-                }
+        let mut shape = RequestShape {
+            include_usage: true,
+            max_tokens: Some(TokenBound::MaxTokens(self.max_tokens)),
+        };
+        // At most one probe for each of the two parameters.
+        for _ in 0..3 {
+            let call = self.call_with(true);
+            let body = build_request_shaped(request, shape);
+            let err = match call
+                .client
+                .chat()
+                .create_stream_byot::<_, Chunk>(body)
+                .await
+            {
+                Ok(stream) => return Ok((stream, call)),
+                Err(err) => call.error(err, &request.model),
+            };
+            let AgentError::BadRequest { message } = &err else {
+                return Err(err);
+            };
+            if shape.include_usage && mentions_stream_options(message) {
                 tracing::info!("server rejected stream_options; asking again without it");
+                shape.include_usage = false;
+            } else if matches!(shape.max_tokens, Some(TokenBound::MaxTokens(_)))
+                && message.contains("max_completion_tokens")
+            {
+                tracing::info!("server wants max_completion_tokens; asking again with it");
+                shape.max_tokens = Some(TokenBound::MaxCompletionTokens(self.max_tokens));
+            } else {
+                return Err(err);
             }
         }
-        let call = self.call_with(true);
-        let body = build_request(request, false);
-        match call
-            .client
-            .chat()
-            .create_stream_byot::<_, Chunk>(body)
-            .await
-        {
-            Ok(stream) => Ok((stream, call)),
-            Err(err) => Err(call.error(err, &request.model)),
-        }
+        Err(AgentError::Protocol(
+            "the server refused every form of the request".into(),
+        ))
     }
+}
+
+/// Which optional parameters a streamed request carries.
+#[derive(Debug, Clone, Copy)]
+struct RequestShape {
+    include_usage: bool,
+    max_tokens: Option<TokenBound>,
+}
+
+/// The bound on a reply's tokens, under the name the server accepts.
+#[derive(Debug, Clone, Copy)]
+enum TokenBound {
+    MaxTokens(u32),
+    MaxCompletionTokens(u32),
 }
 
 type ChunkStream = async_openai::types::stream::StreamResponse<Chunk>;
@@ -424,6 +449,20 @@ fn finish_end(reason: &str) -> StreamEnd {
 /// description, CV) in a user message of their own, then the history in order (the
 /// new user message is its last turn).
 pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCompletionRequest {
+    build_request_shaped(
+        request,
+        RequestShape {
+            include_usage,
+            max_tokens: None,
+        },
+    )
+}
+
+// `max_tokens` is deprecated by OpenAI in favour of `max_completion_tokens`, but it is
+// the name every compatible server knows; `open` switches when a server asks.
+#[allow(deprecated)]
+fn build_request_shaped(request: &ChatRequest, shape: RequestShape) -> CreateChatCompletionRequest {
+    let include_usage = shape.include_usage;
     let mut messages: Vec<ChatCompletionRequestMessage> =
         Vec::with_capacity(request.history.len() + 1);
     if !request.system_prompt.trim().is_empty() {
@@ -451,6 +490,14 @@ pub fn build_request(request: &ChatRequest, include_usage: bool) -> CreateChatCo
             include_usage: Some(true),
             include_obfuscation: None,
         }),
+        max_tokens: match shape.max_tokens {
+            Some(TokenBound::MaxTokens(n)) => Some(n),
+            _ => None,
+        },
+        max_completion_tokens: match shape.max_tokens {
+            Some(TokenBound::MaxCompletionTokens(n)) => Some(n),
+            _ => None,
+        },
         ..Default::default()
     }
 }
@@ -600,15 +647,25 @@ pub(crate) struct ResponseMeta {
 }
 
 #[derive(Debug, Clone, Default)]
-struct ResponseProbe(Arc<Mutex<Option<ResponseMeta>>>);
+struct ResponseProbe {
+    meta: Arc<Mutex<Option<ResponseMeta>>>,
+    /// Set when the stream was ended for a line past [`MAX_SSE_LINE_BYTES`] (the
+    /// SSE reader passes on only a generic body error).
+    overlong_line: Arc<std::sync::atomic::AtomicBool>,
+}
 
 impl ResponseProbe {
     fn record(&self, meta: ResponseMeta) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(meta);
+        *self.meta.lock().unwrap_or_else(|e| e.into_inner()) = Some(meta);
     }
 
     fn get(&self) -> Option<ResponseMeta> {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        *self.meta.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn saw_overlong_line(&self) -> bool {
+        self.overlong_line
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -662,7 +719,7 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
                     .and_then(parse_retry_after),
             });
             if streaming && response.status().is_success() {
-                return Ok(mend_stream(response).await);
+                return Ok(mend_stream(response, probe.overlong_line.clone()).await);
             }
             Ok(response)
         })
@@ -678,7 +735,10 @@ const MAX_JSON_REPLY_BYTES: usize = 16 * 1024 * 1024;
 /// - bytes that are not UTF-8 become U+FFFD (the SSE reader would otherwise end
 ///   the whole reply at the first bad byte), and a character split across network
 ///   packets is put back together.
-async fn mend_stream(response: reqwest::Response) -> reqwest::Response {
+async fn mend_stream(
+    response: reqwest::Response,
+    overlong_line: Arc<std::sync::atomic::AtomicBool>,
+) -> reqwest::Response {
     let is_json = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
@@ -699,7 +759,7 @@ async fn mend_stream(response: reqwest::Response) -> reqwest::Response {
             })),
         }
     } else {
-        reqwest::Body::wrap_stream(repair_utf8(response.bytes_stream()))
+        reqwest::Body::wrap_stream(repair_utf8(response.bytes_stream(), overlong_line))
     };
     let mut mended = http::Response::new(body);
     *mended.status_mut() = status;
@@ -752,33 +812,75 @@ fn json_reply_as_events(body: &[u8]) -> Vec<u8> {
     format!("data: {event}\n\ndata: [DONE]\n\n").into_bytes()
 }
 
+/// The longest line of an event stream accepted. One chunk event is a few hundred
+/// bytes; a line that never ends would otherwise grow in memory while a core spins
+/// looking for its end.
+pub const MAX_SSE_LINE_BYTES: usize = 1024 * 1024;
+
+/// What [`repair_utf8`]'s stream fails with when a line passes [`MAX_SSE_LINE_BYTES`];
+/// [`stream_failure`] recognises it.
+const LINE_TOO_LONG: &str = "one line of the event stream passed";
+
 /// `bytes` with invalid UTF-8 replaced by U+FFFD, as [`String::from_utf8_lossy`]
-/// does, across chunk boundaries.
+/// does, across chunk boundaries; an error (and the end of the body) once a line
+/// passes [`MAX_SSE_LINE_BYTES`].
 fn repair_utf8<S, B, E>(
     bytes: S,
-) -> impl futures::Stream<Item = Result<Vec<u8>, E>> + Send + 'static
+    overlong_line: Arc<std::sync::atomic::AtomicBool>,
+) -> impl futures::Stream<Item = Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>>
++ Send
++ 'static
 where
     S: futures::Stream<Item = Result<B, E>> + Send + 'static,
     B: AsRef<[u8]>,
-    E: Send + 'static,
+    E: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
 {
     let bytes = Box::pin(bytes);
     futures::stream::unfold(
-        (bytes, Utf8Repair::default(), false),
-        |(mut bytes, mut repair, done)| async move {
-            if done {
-                return None;
-            }
-            match bytes.next().await {
-                Some(Ok(chunk)) => Some((Ok(repair.push(chunk.as_ref())), (bytes, repair, false))),
-                Some(Err(e)) => Some((Err(e), (bytes, repair, true))),
-                None => {
-                    let tail = repair.finish();
-                    (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, true)))
+        (bytes, Utf8Repair::default(), LineBound::default(), false),
+        move |(mut bytes, mut repair, mut line, done)| {
+            let overlong_line = overlong_line.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                match bytes.next().await {
+                    Some(Ok(chunk)) => {
+                        let out = repair.push(chunk.as_ref());
+                        if line.take(&out) {
+                            Some((Ok(out), (bytes, repair, line, false)))
+                        } else {
+                            overlong_line.store(true, std::sync::atomic::Ordering::Relaxed);
+                            let e = format!("{LINE_TOO_LONG} {} MB", MAX_SSE_LINE_BYTES >> 20);
+                            Some((Err(e.into()), (bytes, repair, line, true)))
+                        }
+                    }
+                    Some(Err(e)) => Some((Err(e.into()), (bytes, repair, line, true))),
+                    None => {
+                        let tail = repair.finish();
+                        (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, line, true)))
+                    }
                 }
             }
         },
     )
+}
+
+/// The length of the line being read, across chunks.
+#[derive(Debug, Default)]
+struct LineBound {
+    current: usize,
+}
+
+impl LineBound {
+    /// Counts `bytes`; false once the current line is longer than allowed.
+    fn take(&mut self, bytes: &[u8]) -> bool {
+        match bytes.iter().rposition(|&b| b == b'\n' || b == b'\r') {
+            Some(end) => self.current = bytes.len() - end - 1,
+            None => self.current += bytes.len(),
+        }
+        self.current <= MAX_SSE_LINE_BYTES
+    }
 }
 
 /// Incremental lossy UTF-8 decoding: what [`repair_utf8`] keeps between chunks.
@@ -896,13 +998,26 @@ fn map_stream_error(err: OpenAIError, call: &OpenAiCall, model: &str) -> AgentEr
                 ))
             }
         }
+        OpenAIError::StreamError(_) if call.probe.saw_overlong_line() => overlong_line(),
         OpenAIError::StreamError(e) => stream_failure(&e),
+        other if call.probe.saw_overlong_line() => {
+            tracing::debug!(error = %other, "stream ended for an overlong line");
+            overlong_line()
+        }
         other => call.error(other, model),
     }
 }
 
+fn overlong_line() -> AgentError {
+    AgentError::Protocol(format!(
+        "one line of the stream passed {} MB without ending, so the reply was cut off there",
+        MAX_SSE_LINE_BYTES >> 20
+    ))
+}
+
 fn stream_failure(e: &StreamError) -> AgentError {
     match e {
+        StreamError::EventStream(reason) if reason.contains(LINE_TOO_LONG) => overlong_line(),
         StreamError::EventStream(reason) => AgentError::Dropped {
             reason: quote(reason),
         },
@@ -1386,6 +1501,19 @@ mod tests {
         let mut r = Utf8Repair::default();
         assert_eq!(r.push("plain é".as_bytes()), "plain é".as_bytes());
         assert!(r.finish().is_empty());
+    }
+
+    #[test]
+    fn lines_are_bounded_across_chunks() {
+        let mut line = LineBound::default();
+        assert!(line.take(&vec![b'a'; MAX_SSE_LINE_BYTES - 1]));
+        assert!(line.take(b"a\n"));
+        assert!(line.take(&vec![b'b'; MAX_SSE_LINE_BYTES]));
+        assert!(!line.take(b"b"));
+        let mut line = LineBound::default();
+        assert!(line.take(&vec![b'c'; MAX_SSE_LINE_BYTES]));
+        assert!(line.take(b"\r\ndata: x"));
+        assert_eq!(line.current, 7);
     }
 
     #[test]

@@ -27,9 +27,6 @@ use crate::domain::InterviewSetup;
 use crate::service::backend::{self, Keys};
 use crate::service::{MAX_MESSAGE_BYTES, SendEvent, SendRequest, Service, validate_message};
 
-/// Exit code after Ctrl+C, as shells report a SIGINT death.
-const EXIT_INTERRUPTED: u8 = 130;
-
 pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
     if args.conversation.is_some() && setup_given(&args.setup) {
         Cli::command()
@@ -84,10 +81,9 @@ async fn send(
     let mut printer = Printer::new(raw);
     let sending = service.send_message(backend, request, &tx, cancel.clone());
     tokio::pin!(sending);
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let mut ctrl_c_armed = true;
-    let mut interrupted = false;
+    // Ctrl+C (INT), QUIT, TERM and HUP: stop the reply, keep what arrived.
+    let mut signals = crate::signals::QuitSignals::new();
+    let mut interrupted: Option<i32> = None;
     let result = loop {
         tokio::select! {
             result = &mut sending => break result,
@@ -99,13 +95,9 @@ async fn send(
                 drain(&mut rx, &mut printer);
                 printer.flush();
             }
-            signal = &mut ctrl_c, if ctrl_c_armed => {
-                ctrl_c_armed = false;
-                // Err: no handler could be installed; Ctrl+C then kills as usual.
-                if signal.is_ok() {
-                    interrupted = true;
-                    cancel.cancel();
-                }
+            signal = signals.recv(), if interrupted.is_none() => {
+                interrupted = Some(signal);
+                cancel.cancel();
             }
         }
     };
@@ -114,16 +106,18 @@ async fn send(
     printer.flush();
     let outcome = result?;
     let id = outcome.conversation_id;
-    match outcome.end {
-        StreamEnd::Complete => Ok(ExitCode::SUCCESS),
-        _ if interrupted => {
+    match (outcome.end, interrupted) {
+        (StreamEnd::Complete, _) => Ok(ExitCode::SUCCESS),
+        (_, Some(signal)) => {
             eprintln!("interrupted: what arrived of the reply is saved in conversation {id}");
-            Ok(ExitCode::from(EXIT_INTERRUPTED))
+            Ok(ExitCode::from(crate::signals::exit_code(signal)))
         }
-        StreamEnd::Interrupted(why) => {
+        (StreamEnd::Interrupted(why), None) => {
             bail!("{why} (the partial reply is saved in conversation {id})")
         }
-        StreamEnd::Failed(err) => bail!("{err} (your message is saved in conversation {id})"),
+        (StreamEnd::Failed(err), None) => {
+            bail!("{err} (your message is saved in conversation {id})")
+        }
     }
 }
 

@@ -75,6 +75,20 @@ pub(crate) fn render(s: &Settings, key: &KeyLookup) -> String {
         line(&mut out, name, seconds(d), None);
     }
 
+    let _ = writeln!(out, "\n[limits]{:<36} # {}", "", s.source_of("limits"));
+    line(
+        &mut out,
+        "max_tokens",
+        s.limits.max_tokens.to_string(),
+        None,
+    );
+    line(
+        &mut out,
+        "max_reply_bytes",
+        s.limits.max_reply_bytes.to_string(),
+        None,
+    );
+
     let t = &s.theme;
     let _ = writeln!(out, "\n[theme]{:<37} # {}", "", s.source_of("theme"));
     line(&mut out, "color", t.color.to_string(), None);

@@ -40,7 +40,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
     }
-    if needs_key(cli.command.as_ref(), &settings) {
+    if needs_key(cli.command.as_ref(), &settings)
+        && !crate::agent::openai::key_optional(&settings.api_base)
+    {
         check_keyring_when_no_env_key()?;
     }
     let Some(command) = cli.command else {
@@ -96,7 +98,8 @@ fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
 /// cannot be read, stop with one line that says why, instead of a bare "no API key".
 /// A key that is not usable (a control character in `OPENAI_API_KEY`) stops here
 /// too, before any request could panic on it. The TUI shows the same on its own
-/// screen instead.
+/// screen instead. Not asked for a server on this machine or a private network,
+/// which is asked without a key when there is none.
 fn check_keyring_when_no_env_key() -> Result<()> {
     let lookup = crate::service::backend::Keys::platform().lookup();
     if let Some(unusable) = lookup.unusable {

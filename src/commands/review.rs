@@ -57,8 +57,9 @@ pub fn export(service: &Service, args: &ExportArgs) -> Result<ExitCode> {
             }
         }
         Some(path) => {
-            // A file the user named: the umask decides who may read it.
-            service.export_to_file(&ids, shape, format, path, Access::Umask)?;
+            // Interview text: a new file is the owner's only (0600), an existing one
+            // keeps its mode, a symlink is written through, `/dev/stdout` in place.
+            service.export_to_file(&ids, shape, format, path, Access::Private)?;
             let what = match (args.all, ids.len()) {
                 (false, _) => format!("conversation {}", ids[0]),
                 (true, 1) => "1 conversation".to_string(),
@@ -142,12 +143,31 @@ fn hit_json(hit: &SearchHit) -> serde_json::Value {
 pub fn import(service: &Service, file: &Path) -> Result<ExitCode> {
     let counts = service.import(file)?;
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    eprintln!(
+    let mut line = format!(
         "imported {} ({}) from {}; skipped {} already here",
         plural(counts.imported, "conversation"),
         plural(counts.messages, "message"),
         file.display(),
         counts.skipped
     );
+    // A newer export of a conversation already here: what it adds, and what differs.
+    if counts.extended > 0 {
+        line.push_str(&format!(
+            "; added {} to {} already here",
+            plural(counts.added, "new message"),
+            plural(counts.extended, "conversation"),
+        ));
+    }
+    if counts.differ > 0 {
+        line.push_str(&format!(
+            "; {} already here {} from the file's and {} left as {} (delete {} first to take the file's version)",
+            plural(counts.differ, "conversation"),
+            if counts.differ == 1 { "differs" } else { "differ" },
+            if counts.differ == 1 { "was" } else { "were" },
+            if counts.differ == 1 { "it is" } else { "they are" },
+            if counts.differ == 1 { "it" } else { "them" },
+        ));
+    }
+    eprintln!("{}", crate::sanitize::for_terminal_line(&line));
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ pub struct ConfigFile {
     pub timeouts: TimeoutsFile,
     pub theme: ThemeFile,
     pub interview: InterviewFile,
+    pub limits: LimitsFile,
     /// Keys this version does not know, e.g. `theme.acent`: warned about, not fatal,
     /// so a config written for a newer version still loads.
     pub unknown: Vec<UnknownKey>,
@@ -58,6 +59,18 @@ pub struct InterviewFile {
     pub seniority: Option<String>,
     pub questions: Option<u32>,
 }
+
+/// `[limits]`: bounds on one reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LimitsFile {
+    pub max_tokens: Option<u32>,
+    pub max_reply_bytes: Option<usize>,
+}
+
+/// The largest `limits.max_tokens` accepted.
+pub const MAX_MAX_TOKENS: u32 = 1_000_000;
+/// The bounds of `limits.max_reply_bytes`: 1 KB to 100 MB.
+pub const REPLY_BYTES_RANGE: std::ops::RangeInclusive<usize> = 1_000..=100_000_000;
 
 /// A key the file sets that this version ignores.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +182,27 @@ impl Parser<'_> {
                             }
                             "questions" => file.interview.questions = Some(questions(v)?),
                             _ => file.unknown.push(self.unknown("interview", (k, v))),
+                        }
+                    }
+                }
+                "limits" => {
+                    for (k, v) in table(value, "limits")? {
+                        match k.get_ref().as_ref() {
+                            "max_tokens" => {
+                                file.limits.max_tokens = Some(whole(
+                                    v,
+                                    "limits.max_tokens",
+                                    1..=u64::from(MAX_MAX_TOKENS),
+                                )?
+                                    as u32)
+                            }
+                            "max_reply_bytes" => {
+                                let range = *REPLY_BYTES_RANGE.start() as u64
+                                    ..=*REPLY_BYTES_RANGE.end() as u64;
+                                file.limits.max_reply_bytes =
+                                    Some(whole(v, "limits.max_reply_bytes", range)? as usize)
+                            }
+                            _ => file.unknown.push(self.unknown("limits", (k, v))),
                         }
                     }
                 }
@@ -350,6 +384,30 @@ fn interview_type(value: &Spanned<DeValue<'_>>) -> Result<InterviewType, Bad> {
             format!(
                 "{s:?} is not an interview type; choose one of: {}",
                 known.join(", ")
+            ),
+        )
+    })
+}
+
+/// A whole number within `range`.
+fn whole(
+    value: &Spanned<DeValue<'_>>,
+    name: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, Bad> {
+    let n = match value.get_ref() {
+        DeValue::Integer(i) => {
+            u64::from_str_radix(i.as_str().replace('_', "").as_str(), i.radix()).ok()
+        }
+        _ => None,
+    };
+    n.filter(|n| range.contains(n)).ok_or_else(|| {
+        bad(
+            value,
+            format!(
+                "`{name}` must be a whole number from {} to {}",
+                range.start(),
+                range.end()
             ),
         )
     })

@@ -243,12 +243,14 @@ pub struct ChatTurn {
 }
 
 /// The turns a model sees: user and assistant messages in order, without failed
-/// requests (error rows) or replies that never got any text.
+/// requests (error rows), replies that never got any text, or replies still
+/// `streaming` (another process is writing them: half a reply is not a turn).
 pub fn history_for_model(messages: &[Message]) -> Vec<ChatTurn> {
     messages
         .iter()
         .filter(|m| m.role != Role::System)
-        .filter(|m| m.status != Status::Error && !m.content.trim().is_empty())
+        .filter(|m| !matches!(m.status, Status::Error | Status::Streaming))
+        .filter(|m| !m.content.trim().is_empty())
         .map(|m| ChatTurn {
             role: m.role,
             content: m.content.clone(),

@@ -23,6 +23,8 @@ use crate::domain::{
 };
 use crate::progress::Progress;
 use crate::search::{SearchError, SearchHit};
+/// Set to stop a running [`Service::search_cancellable`] (the faces name it here).
+pub use crate::store::SearchCancel;
 use crate::store::{Store, StoreError};
 pub use send::{FLUSH_INTERVAL, OFFLINE_MODEL, SendEvent, SendOutcome, SendRequest};
 
@@ -65,6 +67,10 @@ pub enum ServiceError {
         "conversation {0} has no failed or interrupted reply to regenerate; send a new message instead"
     )]
     NothingToRegenerate(i64),
+    #[error(
+        "conversation {0} was deleted (in another window or process) while its reply was arriving, so the reply was not saved"
+    )]
+    DeletedWhileStreaming(i64),
 }
 
 /// The service: one store connection plus the settings in effect.
@@ -263,6 +269,17 @@ impl Service {
     /// The conversations matching `query`, best first (see `crate::search`).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, SearchError> {
         crate::search::search(&self.store, query, limit)
+    }
+
+    /// [`Service::search`] that stops soon after `cancel` is set (the query changed,
+    /// or the app is quitting): a long search never holds the database for long.
+    pub fn search_cancellable(
+        &self,
+        query: &str,
+        limit: usize,
+        cancel: &SearchCancel,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        crate::search::search_cancellable(&self.store, query, limit, Some(cancel))
     }
 
     /// Progress across interviews (see `crate::progress`).

@@ -14,7 +14,7 @@ use super::{Service, ServiceError, validate_message};
 use crate::agent::{AgentEvent, Backend, ChatRequest, StreamEnd, Usage, persona};
 use crate::domain::persona::{DEFAULT_PERSONA, find as find_persona};
 use crate::domain::{InterviewSetup, Message, Role, Status, history_for_model};
-use crate::store::{MessageFinish, Store};
+use crate::store::{MessageFinish, Store, StoreError};
 use crate::stream_lock::StreamLock;
 
 /// How often, at most, a streaming reply's text is written to the database: a crash
@@ -239,6 +239,8 @@ impl Service {
         events: &UnboundedSender<SendEvent>,
         cancel: CancellationToken,
     ) -> Result<SendOutcome, ServiceError> {
+        // Tests only (debug builds): a panic here, outside the backend's catch.
+        crate::crash::panic_in_send_if_requested();
         let model = request.model.clone();
         let (agent_tx, mut agent_rx) = tokio::sync::mpsc::unbounded_channel();
         // The writer stops the backend if the store fails under it.
@@ -246,17 +248,30 @@ impl Service {
         let producer = backend.stream(request, agent_tx, backend_cancel.clone());
 
         let writer = async {
-            let mut reply = ReplyWriter::new(&self.store, &self.settings.data_dir, conversation_id);
+            let mut reply = ReplyWriter::new(
+                &self.store,
+                &self.settings.data_dir,
+                conversation_id,
+                self.settings.limits.max_reply_bytes,
+            );
             let result = loop {
                 let flush_at = reply.flush_due();
                 tokio::select! {
                     event = agent_rx.recv() => match event {
-                        Some(AgentEvent::Delta(text)) => {
-                            if let Err(e) = reply.push(&text, events) {
-                                break Err(e);
+                        Some(AgentEvent::Delta(text)) => match reply.push(&text, events) {
+                            Ok(Pushed::All) => {
+                                let _ = events.send(SendEvent::Delta(text));
                             }
-                            let _ = events.send(SendEvent::Delta(text));
-                        }
+                            Ok(Pushed::UpToLimit(kept)) => {
+                                if !kept.is_empty() {
+                                    let _ = events.send(SendEvent::Delta(kept));
+                                }
+                                // Stop the server; its own end ("cancelled") is not the reason.
+                                backend_cancel.cancel();
+                                break Ok((StreamEnd::Interrupted(reply.over_limit_reason()), None));
+                            }
+                            Err(e) => break Err(e),
+                        },
                         Some(AgentEvent::Done { end, usage }) => break Ok((end, usage)),
                         // The backend always ends with Done; if it vanished, say so.
                         None => break Ok((StreamEnd::Interrupted("the reply stopped unexpectedly".into()), None)),
@@ -300,12 +315,20 @@ async fn sleep_until_opt(at: Option<Instant>) {
     }
 }
 
-/// The reply row of one stream and the text not yet written to it.
+/// The reply row of one stream and the text not yet written to it. Memory and
+/// database work per flush are proportional to the text since the last flush, not
+/// to the reply: each flush appends (`Store::append_message_text`), and the reply
+/// is folded and indexed once, at its end.
 struct ReplyWriter<'a> {
     store: &'a Store,
     conversation_id: i64,
     id: Option<i64>,
-    content: String,
+    /// Text not yet in the database.
+    pending: String,
+    /// Bytes of the reply so far, written or not.
+    len: usize,
+    /// The most bytes kept (`[limits] max_reply_bytes`).
+    max_bytes: usize,
     /// When the text last reached the database, if anything is waiting.
     dirty_since_flush: Option<Instant>,
     data_dir: &'a Path,
@@ -313,45 +336,73 @@ struct ReplyWriter<'a> {
     _lock: Option<StreamLock>,
 }
 
+/// What [`ReplyWriter::push`] kept of a piece of text.
+enum Pushed {
+    All,
+    /// The reply reached its byte limit: only this start of the piece was kept.
+    UpToLimit(String),
+}
+
 impl<'a> ReplyWriter<'a> {
-    fn new(store: &'a Store, data_dir: &'a Path, conversation_id: i64) -> Self {
+    fn new(store: &'a Store, data_dir: &'a Path, conversation_id: i64, max_bytes: usize) -> Self {
         ReplyWriter {
             store,
             conversation_id,
             id: None,
-            content: String::new(),
+            pending: String::new(),
+            len: 0,
+            max_bytes,
             dirty_since_flush: None,
             data_dir,
             _lock: None,
         }
     }
 
-    /// Adds text; the first text creates the row (status `streaming`).
+    /// Adds text up to the byte limit; the first text creates the row (status
+    /// `streaming`) and is written at once.
     fn push(
         &mut self,
         text: &str,
         events: &UnboundedSender<SendEvent>,
-    ) -> Result<(), ServiceError> {
-        self.content.push_str(text);
-        match self.id {
-            None => {
-                let id = self.store.insert_message(
-                    self.conversation_id,
-                    Role::Assistant,
-                    &self.content,
-                    Status::Streaming,
-                )?;
-                self.id = Some(id);
-                self._lock = StreamLock::acquire(self.data_dir, id);
-                let _ = events.send(SendEvent::ReplyStarted { message_id: id });
+    ) -> Result<Pushed, ServiceError> {
+        let room = self.max_bytes.saturating_sub(self.len);
+        let kept = if text.len() <= room {
+            text
+        } else {
+            let mut cut = room;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
             }
-            Some(_) => {
-                if self.dirty_since_flush.is_none() {
-                    self.dirty_since_flush = Some(Instant::now());
-                }
-            }
+            &text[..cut]
+        };
+        self.pending.push_str(kept);
+        self.len += kept.len();
+        if self.id.is_none() && self.len > 0 {
+            let id = self
+                .store
+                .insert_message(self.conversation_id, Role::Assistant, "", Status::Streaming)
+                .map_err(|e| gone(e, self.conversation_id))?;
+            self.id = Some(id);
+            self._lock = StreamLock::acquire(self.data_dir, id);
+            let _ = events.send(SendEvent::ReplyStarted { message_id: id });
+            self.dirty_since_flush = Some(Instant::now());
+            self.flush()?;
+        } else if self.dirty_since_flush.is_none() && !kept.is_empty() {
+            self.dirty_since_flush = Some(Instant::now());
         }
-        Ok(())
+        Ok(if kept.len() == text.len() {
+            Pushed::All
+        } else {
+            Pushed::UpToLimit(kept.to_string())
+        })
+    }
+
+    /// Why a reply that reached the byte limit was cut off.
+    fn over_limit_reason(&self) -> String {
+        format!(
+            "the reply reached the limit of {} bytes (max_reply_bytes in the [limits] section of config.toml), so the rest was not kept",
+            self.max_bytes
+        )
     }
 
     /// When the waiting text must be written, if any waits.
@@ -360,11 +411,13 @@ impl<'a> ReplyWriter<'a> {
     }
 
     fn flush(&mut self) -> Result<(), ServiceError> {
-        if let (Some(id), Some(_)) = (self.id, self.dirty_since_flush) {
-            // Rewriting `streaming` also undoes a recovery that raced the lock (the
-            // row exists a moment before its stream lock does).
+        if let (Some(id), Some(_)) = (self.id, self.dirty_since_flush)
+            && !self.pending.is_empty()
+        {
             self.store
-                .update_message(id, &self.content, Status::Streaming)?;
+                .append_message_text(id, &self.pending)
+                .map_err(|e| gone(e, self.conversation_id))?;
+            self.pending.clear();
         }
         self.dirty_since_flush = None;
         Ok(())
@@ -385,30 +438,40 @@ impl<'a> ReplyWriter<'a> {
         let (status, error) = match end {
             StreamEnd::Complete => (Status::Complete, None),
             StreamEnd::Interrupted(why) => (Status::Interrupted, Some(why.clone())),
-            StreamEnd::Failed(e) if self.content.is_empty() => (Status::Error, Some(e.to_string())),
+            StreamEnd::Failed(e) if self.len == 0 => (Status::Error, Some(e.to_string())),
             StreamEnd::Failed(e) => (Status::Interrupted, Some(e.to_string())),
         };
         let id = match self.id {
             Some(id) => id,
-            None => self.store.insert_message(
-                self.conversation_id,
-                Role::Assistant,
-                "",
-                Status::Streaming,
-            )?,
+            None => self
+                .store
+                .insert_message(self.conversation_id, Role::Assistant, "", Status::Streaming)
+                .map_err(|e| gone(e, self.conversation_id))?,
         };
-        self.store.finish_message(
-            id,
-            &MessageFinish {
-                content: self.content,
-                status,
-                error,
-                prompt_tokens: usage.map(|u| i64::from(u.prompt_tokens)),
-                completion_tokens: usage.map(|u| i64::from(u.completion_tokens)),
-                model: Some(model.to_string()),
-            },
-        )?;
+        self.store
+            .finish_streamed(
+                id,
+                &MessageFinish {
+                    content: self.pending,
+                    status,
+                    error,
+                    prompt_tokens: usage.map(|u| i64::from(u.prompt_tokens)),
+                    completion_tokens: usage.map(|u| i64::from(u.completion_tokens)),
+                    model: Some(model.to_string()),
+                },
+            )
+            .map_err(|e| gone(e, self.conversation_id))?;
         Ok(self.store.message(id)?)
+    }
+}
+
+/// A reply whose conversation (or row) vanished under it: deleted elsewhere.
+fn gone(e: StoreError, conversation_id: i64) -> ServiceError {
+    match e {
+        StoreError::NoConversation(_) | StoreError::NoMessage(_) => {
+            ServiceError::DeletedWhileStreaming(conversation_id)
+        }
+        other => other.into(),
     }
 }
 

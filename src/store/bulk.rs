@@ -264,12 +264,18 @@ mod tests {
             // Indexed by the rebuild or the triggers, and the triggers are back.
             assert_eq!(
                 store
-                    .match_messages("terraform", i64::MAX, 5)
+                    .match_messages("terraform", i64::MAX, 5, None)
                     .expect("fts")
                     .len(),
                 1
             );
-            assert_eq!(store.match_titles("kubernetes", 5).expect("fts").len(), 1);
+            assert_eq!(
+                store
+                    .match_titles("kubernetes", 5, None)
+                    .expect("fts")
+                    .len(),
+                1
+            );
             let later = store
                 .create_conversation(&crate::domain::NewConversation {
                     title: "Terraform later".into(),
@@ -278,7 +284,10 @@ mod tests {
                     model: None,
                 })
                 .expect("create");
-            assert_eq!(store.match_titles("terraform", 5).expect("fts")[0].0, later);
+            assert_eq!(
+                store.match_titles("terraform", 5, None).expect("fts")[0].0,
+                later
+            );
         }
     }
 }

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::bulk::{BulkMessage, drop_insert_triggers, insert_message_row};
-use super::{Result, Store};
+use super::{Result, Store, query_all};
 use crate::domain::{InterviewSetup, Role, Status};
 
 /// A conversation to restore, exactly as it was exported.
@@ -67,10 +67,18 @@ pub struct ImportReport {
 pub struct ImportCounts {
     /// Conversations written.
     pub imported: usize,
-    /// Conversations whose uid was already here (left as they are).
+    /// Conversations whose uid was already here with the same messages.
     pub skipped: usize,
     /// Messages written.
     pub messages: usize,
+    /// Conversations already here that the file continues (a newer export of them):
+    /// the messages past what is here were added.
+    pub extended: usize,
+    /// Of [`ImportCounts::messages`], those added to conversations already here.
+    pub added: usize,
+    /// Conversations already here whose messages differ from the file's other than
+    /// by new ones at the end: left as they are.
+    pub differ: usize,
 }
 
 /// Writes conversations inside an import's transaction; see [`Store::import_with`].
@@ -82,7 +90,10 @@ pub struct ImportSink<'s> {
 
 impl ImportSink<'_> {
     /// Writes `c` unless its uid is already in the database (or earlier in this
-    /// import): then it is counted as skipped.
+    /// import). Then the messages here are compared with the file's: the same ones
+    /// are skipped; a file that continues them (the messages here, then more) adds
+    /// the new ones at the end; anything else is counted as differing and left as
+    /// it is.
     pub fn write(&mut self, c: &ImportConversation) -> Result<()> {
         let err = |e| self.store.err(e);
         let found: Option<i64> = self
@@ -92,9 +103,8 @@ impl ImportSink<'_> {
             .query_row([&c.uid], |r| r.get(0))
             .optional()
             .map_err(err)?;
-        if found.is_some() {
-            self.counts.skipped += 1;
-            return Ok(());
+        if let Some(id) = found {
+            return self.extend(id, c);
         }
         let setup = match &c.setup {
             Some(s) => Some(
@@ -139,11 +149,54 @@ impl ImportSink<'_> {
         self.counts.messages += c.messages.len();
         Ok(())
     }
+
+    /// `c` is conversation `id`, already here: skipped, extended by its new
+    /// messages, or counted as differing.
+    fn extend(&mut self, id: i64, c: &ImportConversation) -> Result<()> {
+        let err = |e| self.store.err(e);
+        let here: Vec<(String, String, i64)> = query_all(
+            self.tx,
+            "SELECT role, content, created_at FROM messages
+             WHERE conversation_id = ?1 ORDER BY id",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(err)?;
+        let continues = here.len() <= c.messages.len()
+            && here
+                .iter()
+                .zip(&c.messages)
+                .all(|(h, m)| h.0 == m.role.as_str() && h.1 == m.content && h.2 == m.created_at);
+        if !continues {
+            self.counts.differ += 1;
+            return Ok(());
+        }
+        if here.len() == c.messages.len() {
+            self.counts.skipped += 1;
+            return Ok(());
+        }
+        for m in &c.messages[here.len()..] {
+            insert_message_row(self.tx, &m.row(id)).map_err(err)?;
+        }
+        self.tx
+            .prepare_cached(
+                "UPDATE conversations SET updated_at = max(updated_at, ?2) WHERE id = ?1",
+            )
+            .map_err(err)?
+            .execute(params![id, c.updated_at])
+            .map_err(err)?;
+        let added = c.messages.len() - here.len();
+        self.counts.extended += 1;
+        self.counts.added += added;
+        self.counts.messages += added;
+        Ok(())
+    }
 }
 
 impl Store {
     /// Writes every conversation whose uid is new, in one transaction: on any error
-    /// nothing is written. A uid already present (or earlier in `items`) is skipped.
+    /// nothing is written. A uid already present (or earlier in `items`) is
+    /// compared, as [`ImportSink::write`] says.
     pub fn import_conversations(&self, items: &[ImportConversation]) -> Result<ImportCounts> {
         self.import_with(|sink| items.iter().try_for_each(|c| sink.write(c)))?
     }
@@ -256,7 +309,8 @@ mod tests {
             ImportCounts {
                 imported: 2,
                 skipped: 1,
-                messages: 2
+                messages: 2,
+                ..ImportCounts::default()
             }
         );
         let id = store
@@ -273,6 +327,66 @@ mod tests {
         assert_eq!(m.error.as_deref(), Some("cut off"));
         let r = store.latest_report(id).expect("query").expect("report");
         assert_eq!(r.created_at, 1_900);
+    }
+
+    #[test]
+    fn a_newer_version_adds_its_new_messages_and_a_different_one_is_counted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open_in(dir.path()).expect("open");
+        store
+            .import_conversations(&[item("a", "model")])
+            .expect("first");
+        let mut newer = item("a", "model");
+        newer.updated_at = 3_000;
+        newer.messages.push(ImportMessage {
+            role: Role::Assistant,
+            content: "a Zanzibar reply".into(),
+            status: Status::Complete,
+            created_at: 2_500,
+            error: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            model: None,
+        });
+        let counts = store
+            .import_conversations(std::slice::from_ref(&newer))
+            .expect("newer");
+        assert_eq!(
+            counts,
+            ImportCounts {
+                messages: 1,
+                extended: 1,
+                added: 1,
+                ..ImportCounts::default()
+            }
+        );
+        let id = store
+            .conversation_by_uid("a")
+            .expect("query")
+            .expect("there");
+        let messages = store.messages(id).expect("messages");
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[1].content, "a Zanzibar reply");
+        assert_eq!(store.require_conversation(id).expect("c").updated_at, 3_000);
+        // Indexed with the rest of the import.
+        assert_eq!(
+            store
+                .match_messages("zanzibar", i64::MAX, 10, None)
+                .expect("match")
+                .len(),
+            1
+        );
+
+        // The same again: nothing new.
+        let counts = store.import_conversations(&[newer]).expect("again");
+        assert_eq!((counts.skipped, counts.messages), (1, 0));
+
+        // Edited elsewhere: counted, left as it is.
+        let mut edited = item("a", "model");
+        edited.messages[0].content = "hello, edited".into();
+        let counts = store.import_conversations(&[edited]).expect("edited");
+        assert_eq!((counts.differ, counts.messages), (1, 0));
+        assert_eq!(store.messages(id).expect("messages")[0].content, "hello");
     }
 
     #[test]

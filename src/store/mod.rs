@@ -30,7 +30,7 @@ use crate::domain::{
 use crate::timefmt::now_ms;
 pub use bulk::{BulkConversation, BulkLoader, BulkMessage, FtsLoad};
 pub use import::{ImportConversation, ImportCounts, ImportMessage, ImportReport};
-pub use search::{MATCH_END, MATCH_START, MatchError, MessageMatch};
+pub use search::{MATCH_END, MATCH_START, MatchError, MessageMatch, SearchCancel};
 pub use stats::ModelTokens;
 
 /// How long a statement waits for another process's lock before giving up. Writes
@@ -50,7 +50,8 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_app_state.sql")),
     M::up(include_str!("migrations/0007_streaming_index.sql")),
     M::up(include_str!("migrations/0008_question_choice.sql")),
-    M::up(include_str!("migrations/0009_conversation_model.sql")),
+    M::up(include_str!("migrations/0009_message_chunks.sql")),
+    M::up(include_str!("migrations/0010_conversation_model.sql")),
 ];
 
 /// The schema version this build writes.
@@ -114,6 +115,9 @@ pub enum StoreError {
     },
     #[error("conversation {0} does not exist (see `interviewer list`)")]
     NoConversation(i64),
+    /// The message was deleted (with its conversation, in another process, say).
+    #[error("message {0} no longer exists")]
+    NoMessage(i64),
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -143,8 +147,15 @@ impl std::fmt::Debug for Store {
 
 const CONVERSATION_COLUMNS: &str =
     "id, uid, title, persona, created_at, updated_at, archived, setup, model";
-const MESSAGE_COLUMNS: &str = "id, conversation_id, role, content, status, created_at, error, \
-     prompt_tokens, completion_tokens, model";
+/// A `streaming` reply's text is its row's content followed by the pieces appended
+/// to it so far (see [`Store::append_message_text`]).
+const MESSAGE_COLUMNS: &str = "id, conversation_id, role, \
+     CASE WHEN status = 'streaming' THEN content || coalesce((SELECT group_concat(c.text, '' ORDER BY c.seq) \
+     FROM message_chunks c WHERE c.message_id = messages.id), '') ELSE content END AS content, \
+     status, created_at, error, prompt_tokens, completion_tokens, model";
+
+/// The text appended to a streaming reply, in order (for folding into `content`).
+const CHUNKS_OF_1: &str = "coalesce((SELECT group_concat(text, '' ORDER BY seq) FROM message_chunks WHERE message_id = ?1), '')";
 
 impl Store {
     /// Opens (creating if needed) `<data_dir>/interviewer.db`.
@@ -538,6 +549,74 @@ impl Store {
         Ok(())
     }
 
+    /// Appends text to a `streaming` reply: one small row, whatever the reply's
+    /// length, and nothing indexed until [`Store::finish_streamed`]. A reply that
+    /// start-up recovery in another process ended in a race with its stream lock is
+    /// made `streaming` again. [`StoreError::NoMessage`] when the row is gone (its
+    /// conversation was deleted).
+    pub fn append_message_text(&self, id: i64, text: &str) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.err(e))?;
+        let revived = tx
+            .execute(
+                &format!(
+                    "UPDATE messages SET content = content || {CHUNKS_OF_1}, status = 'streaming'
+                     WHERE id = ?1 AND status != 'streaming'"
+                ),
+                [id],
+            )
+            .map_err(|e| self.err(e))?;
+        if revived > 0 {
+            tx.execute("DELETE FROM message_chunks WHERE message_id = ?1", [id])
+                .map_err(|e| self.err(e))?;
+        }
+        let added = tx
+            .execute(
+                "INSERT INTO message_chunks (message_id, seq, text)
+                 SELECT ?1, coalesce((SELECT max(seq) FROM message_chunks WHERE message_id = ?1), 0) + 1, ?2
+                 WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?1)",
+                params![id, text],
+            )
+            .map_err(|e| self.err(e))?;
+        if added == 0 {
+            return Err(StoreError::NoMessage(id));
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Ends a reply written with [`Store::append_message_text`]: its pieces and
+    /// `finish.content` (the text not appended yet) become its content, indexed for
+    /// search once, with the final status, reason, usage and model.
+    /// [`StoreError::NoMessage`] when the row is gone.
+    pub fn finish_streamed(&self, id: i64, finish: &MessageFinish) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.err(e))?;
+        let changed = tx
+            .execute(
+                &format!(
+                    "UPDATE messages SET content = content || {CHUNKS_OF_1} || ?2, status = ?3,
+                            error = ?4, prompt_tokens = ?5, completion_tokens = ?6, model = ?7
+                     WHERE id = ?1"
+                ),
+                params![
+                    id,
+                    finish.content,
+                    finish.status.as_str(),
+                    finish.error,
+                    finish.prompt_tokens,
+                    finish.completion_tokens,
+                    finish.model
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        if changed == 0 {
+            return Err(StoreError::NoMessage(id));
+        }
+        tx.execute("DELETE FROM message_chunks WHERE message_id = ?1", [id])
+            .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
     /// Deletes one message (used when regenerating a failed or interrupted reply).
     pub fn delete_message(&self, id: i64) -> Result<()> {
         self.conn()
@@ -623,15 +702,22 @@ impl Store {
         )?;
         let mut recovered = 0;
         for id in ids.into_iter().filter(|id| !still_live(*id)) {
-            recovered += self
-                .conn()
+            let mut conn = self.conn();
+            let tx = conn.transaction().map_err(|e| self.err(e))?;
+            // The appended pieces become the content (and are indexed) now.
+            recovered += tx
                 .execute(
-                    "UPDATE messages SET status = 'interrupted',
-                            error = coalesce(error, 'the app stopped while this reply was streaming')
-                     WHERE id = ?1 AND status = 'streaming'",
+                    &format!(
+                        "UPDATE messages SET content = content || {CHUNKS_OF_1}, status = 'interrupted',
+                                error = coalesce(error, 'the app stopped while this reply was streaming')
+                         WHERE id = ?1 AND status = 'streaming'"
+                    ),
                     [id],
                 )
                 .map_err(|e| self.err(e))?;
+            tx.execute("DELETE FROM message_chunks WHERE message_id = ?1", [id])
+                .map_err(|e| self.err(e))?;
+            tx.commit().map_err(|e| self.err(e))?;
         }
         Ok(recovered)
     }

@@ -47,7 +47,8 @@ impl Store {
              FROM messages
              WHERE prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL
              GROUP BY 1
-             ORDER BY 2 + 3 DESC, 1",
+             ORDER BY total(max(coalesce(prompt_tokens, 0), 0))
+                    + total(max(coalesce(completion_tokens, 0), 0)) DESC, 1",
             [],
             |r| {
                 Ok(ModelTokens {

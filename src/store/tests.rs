@@ -465,3 +465,109 @@ fn a_conversation_keeps_its_model_and_switching_it_leaves_its_activity_time() {
         Err(StoreError::NoConversation(999))
     ));
 }
+
+/// How many messages the full-text index finds for `word`.
+fn indexed(store: &Store, word: &str) -> usize {
+    store
+        .match_messages(word, i64::MAX, 100, None)
+        .expect("match")
+        .len()
+}
+
+#[test]
+fn appended_text_is_read_back_and_indexed_once_when_the_reply_ends() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "stream");
+    let m = store
+        .insert_message(c, Role::Assistant, "", Status::Streaming)
+        .expect("insert");
+    store
+        .append_message_text(m, "Zanzibar is ")
+        .expect("append");
+    store.append_message_text(m, "far ").expect("append");
+    // Readers see the pieces; the row's own content and the index are untouched.
+    let msg = store.message(m).expect("get").expect("exists");
+    assert_eq!(msg.content, "Zanzibar is far ");
+    assert_eq!(
+        store.messages(c).expect("all")[0].content,
+        "Zanzibar is far "
+    );
+    let raw: String = store
+        .conn()
+        .query_row("SELECT content FROM messages WHERE id = ?1", [m], |r| {
+            r.get(0)
+        })
+        .expect("raw");
+    assert_eq!(raw, "");
+    assert_eq!(indexed(&store, "zanzibar"), 0);
+
+    store
+        .finish_streamed(
+            m,
+            &MessageFinish {
+                content: "away.".into(),
+                status: Status::Complete,
+                error: None,
+                prompt_tokens: Some(1),
+                completion_tokens: Some(2),
+                model: Some("m".into()),
+            },
+        )
+        .expect("finish");
+    let msg = store.message(m).expect("get").expect("exists");
+    assert_eq!(
+        (msg.content.as_str(), msg.status),
+        ("Zanzibar is far away.", Status::Complete)
+    );
+    let pieces: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM message_chunks", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(pieces, 0);
+    assert_eq!(indexed(&store, "zanzibar"), 1);
+}
+
+#[test]
+fn recovery_folds_appended_text_and_a_deleted_reply_is_no_message() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "crash");
+    let m = store
+        .insert_message(c, Role::Assistant, "", Status::Streaming)
+        .expect("insert");
+    store.append_message_text(m, "half a ").expect("append");
+    store.append_message_text(m, "reply").expect("append");
+    assert_eq!(store.recover_streaming().expect("recover"), 1);
+    let msg = store.message(m).expect("get").expect("exists");
+    assert_eq!(
+        (msg.content.as_str(), msg.status),
+        ("half a reply", Status::Interrupted)
+    );
+    assert_eq!(indexed(&store, "reply"), 1);
+
+    // Appending to a recovered row makes it `streaming` again (a recovery that
+    // raced the stream lock), keeping its text.
+    store.append_message_text(m, " and more").expect("revive");
+    let msg = store.message(m).expect("get").expect("exists");
+    assert_eq!(
+        (msg.content.as_str(), msg.status),
+        ("half a reply and more", Status::Streaming)
+    );
+
+    store.delete_conversation(c).expect("delete");
+    assert!(matches!(
+        store.append_message_text(m, "x"),
+        Err(StoreError::NoMessage(id)) if id == m
+    ));
+    let finish = MessageFinish {
+        content: String::new(),
+        status: Status::Complete,
+        error: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        model: None,
+    };
+    assert!(matches!(
+        store.finish_streamed(m, &finish),
+        Err(StoreError::NoMessage(id)) if id == m
+    ));
+}

@@ -32,6 +32,8 @@ pub enum Action {
     /// Open the model picker.
     PickModel,
     Quit,
+    /// Give the terminal back and stop (the shell's `fg` resumes), as vim does.
+    Suspend,
     // The answer box.
     Send,
     NewLine,
@@ -400,6 +402,12 @@ pub const KEYMAP: &[Row] = &[
         scope: Lists,
         keys: &[&[ch('q', A::Quit)]],
         help: "quit",
+    },
+    Row {
+        scope: Lists,
+        // In the answer box Ctrl+Z undoes; `kill -TSTP` suspends from anywhere.
+        keys: &[&[ctrl(K::Char('z'), A::Suspend)]],
+        help: "suspend to the shell (`fg` comes back)",
     },
 ];
 

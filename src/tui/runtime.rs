@@ -147,6 +147,17 @@ struct Runner {
     events: UnboundedSender<Event>,
     jobs: std::sync::mpsc::Sender<Job>,
     send: Option<(CancellationToken, JoinHandle<()>)>,
+    /// Stops the newest search (older ones are stopped already).
+    search_cancel: Option<crate::service::SearchCancel>,
+}
+
+impl Runner {
+    /// Stops the search in progress, if any: its query changed, or the app quits.
+    fn cancel_search(&mut self) {
+        if let Some(cancel) = self.search_cancel.take() {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 async fn event_loop(
@@ -174,6 +185,7 @@ async fn event_loop(
         events: events_tx,
         jobs: jobs_tx,
         send: None,
+        search_cancel: None,
     };
 
     let mut screen = terminal::Screen::enter().context("cannot set up the terminal")?;
@@ -204,13 +216,24 @@ async fn event_loop(
     }
     let mut quit = runner.perform(effects, term, &mut app);
 
-    let result = run_loop(&mut runner, term, &mut app, &mut events_rx, &mut quit).await;
+    let mut quit_signal = None;
+    let result = run_loop(
+        &mut runner,
+        term,
+        &mut app,
+        &mut events_rx,
+        &mut quit,
+        &mut quit_signal,
+    )
+    .await;
     // However the loop ended (quit, a signal, the terminal gone), keep the draft.
     runner.perform_background(Effect::SaveDraft {
         conversation_id: app.transcript.conversation_id,
         text: app.draft(),
     });
 
+    // Quitting never waits on a search.
+    runner.cancel_search();
     // Stop a reply in flight so its text is stored as interrupted, then let the
     // store thread finish the last writes (the draft).
     if let Some((cancel, handle)) = runner.send.take() {
@@ -220,7 +243,11 @@ async fn event_loop(
     drop(runner);
     drop(screen);
     let _ = store_thread.join();
-    result.map(|()| ExitCode::SUCCESS)
+    // Quit by a signal: 128 + its number, as a shell reports a death by it.
+    result.map(|()| match quit_signal {
+        Some(signal) => ExitCode::from(crate::signals::exit_code(signal)),
+        None => ExitCode::SUCCESS,
+    })
 }
 
 async fn run_loop(
@@ -229,6 +256,7 @@ async fn run_loop(
     app: &mut App,
     events_rx: &mut UnboundedReceiver<Event>,
     quit: &mut bool,
+    quit_signal: &mut Option<i32>,
 ) -> Result<()> {
     let mut input = EventStream::new();
     let mut dirty = true;
@@ -237,7 +265,8 @@ async fn run_loop(
         .unwrap_or_else(Instant::now);
     let mut last_tick = Instant::now();
     let mut draft_save_at: Option<Instant> = None;
-    let mut signals = Signals::new();
+    let mut signals = crate::signals::QuitSignals::new();
+    let mut stop = crate::signals::StopSignal::new();
     while !*quit {
         if dirty && last_draw.elapsed() >= FRAME {
             app.now = now_ms();
@@ -259,6 +288,7 @@ async fn run_loop(
             None
         };
         let mut effects = Vec::new();
+        let mut suspend = false;
         tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => {
@@ -284,11 +314,13 @@ async fn run_loop(
                 dirty = true;
             },
             () = sleep_until(redraw_at.unwrap_or_else(Instant::now)), if redraw_at.is_some() => {},
-            () = signals.recv() => {
-                // SIGTERM or SIGHUP: leave as on quit (reply stopped and stored, draft
-                // kept, terminal restored).
+            signal = signals.recv() => {
+                // INT, QUIT, TERM or HUP: leave as on quit (reply stopped and stored
+                // as interrupted, draft kept, terminal restored), exit 128 + signal.
+                *quit_signal = Some(signal);
                 effects = app.quit();
             },
+            () = stop.recv() => suspend = true,
             () = sleep_until(draft_save_at.unwrap_or_else(Instant::now)), if draft_save_at.is_some() => {
                 draft_save_at = None;
                 effects.push(Effect::SaveDraft {
@@ -299,6 +331,23 @@ async fn run_loop(
         }
         if std::mem::take(&mut app.draft_dirty) {
             draft_save_at = Some(Instant::now() + DRAFT_DELAY);
+        }
+        // Ctrl+Z in the lists (raw mode makes it a key, not SIGTSTP) or SIGTSTP.
+        if effects.iter().any(|e| matches!(e, Effect::Suspend)) {
+            effects.retain(|e| !matches!(e, Effect::Suspend));
+            *quit |= runner.perform(std::mem::take(&mut effects), term, app);
+            suspend = true;
+        }
+        if suspend {
+            // As vim and htop: give the terminal back, stop; on `fg`, take it
+            // again and draw everything afresh. A fresh reader, as for the editor.
+            drop(input);
+            if let Err(e) = crate::tui::terminal::suspend(term) {
+                tracing::error!(error = %e, "cannot suspend or resume the interface");
+            }
+            input = EventStream::new();
+            dirty = true;
+            continue;
         }
         if effects.iter().any(|e| matches!(e, Effect::OpenEditor(_))) {
             // The editor owns the terminal for a while: start a fresh reader after
@@ -312,39 +361,6 @@ async fn run_loop(
         }
     }
     Ok(())
-}
-
-/// SIGTERM and SIGHUP, where the platform has them.
-struct Signals {
-    #[cfg(unix)]
-    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
-}
-
-impl Signals {
-    fn new() -> Signals {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let streams = signal(SignalKind::terminate())
-                .and_then(|term| Ok((term, signal(SignalKind::hangup())?)))
-                .ok();
-            Signals { streams }
-        }
-        #[cfg(not(unix))]
-        Signals {}
-    }
-
-    /// Waits for the next signal (forever when none can be received).
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        if let Some((term, hup)) = self.streams.as_mut() {
-            tokio::select! {
-                _ = term.recv() => return,
-                _ = hup.recv() => return,
-            }
-        }
-        std::future::pending::<()>().await
-    }
 }
 
 /// Terminal events the app cares about.
@@ -476,10 +492,16 @@ impl Runner {
             Effect::SetArchived { id, archived } => {
                 self.job_or_fail("archive", move |s| s.set_archived(id, archived))
             }
-            Effect::Search { seq, query } => self.job(move |s, tx| {
-                let result = search(s, &query);
-                let _ = tx.send(Event::SearchResults { seq, result });
-            }),
+            Effect::Search { seq, query } => {
+                // A new query makes the one running (or queued) worthless.
+                self.cancel_search();
+                let cancel = crate::service::SearchCancel::default();
+                self.search_cancel = Some(cancel.clone());
+                self.job(move |s, tx| {
+                    let result = search(s, &query, &cancel);
+                    let _ = tx.send(Event::SearchResults { seq, result });
+                })
+            }
             Effect::Export { conversation_id } => self.job(move |s, tx| {
                 let event = match s.export_markdown(conversation_id) {
                     Ok(path) => Event::Notice(format!("exported to {}", home_short(&path))),
@@ -555,7 +577,7 @@ impl Runner {
                     cancel.cancel();
                 }
             }
-            Effect::Quit | Effect::OpenEditor(_) | Effect::Copy(_) => {}
+            Effect::Quit | Effect::OpenEditor(_) | Effect::Copy(_) | Effect::Suspend => {}
         }
     }
 
@@ -637,8 +659,14 @@ fn home_short(path: &std::path::Path) -> String {
 const SEARCH_LIMIT: usize = 200;
 
 /// Full-text search for the sidebar filter.
-fn search(s: &Service, query: &str) -> Result<Vec<super::sidebar::Hit>, String> {
-    let hits = s.search(query, SEARCH_LIMIT).map_err(|e| e.to_string())?;
+fn search(
+    s: &Service,
+    query: &str,
+    cancel: &crate::service::SearchCancel,
+) -> Result<Vec<super::sidebar::Hit>, String> {
+    let hits = s
+        .search_cancellable(query, SEARCH_LIMIT, cancel)
+        .map_err(|e| e.to_string())?;
     Ok(hits
         .into_iter()
         .map(|h| super::sidebar::Hit {

@@ -68,6 +68,17 @@ pub fn leave() {
     let _ = crossterm::terminal::disable_raw_mode();
 }
 
+/// Ctrl+Z or SIGTSTP: gives the terminal back as it was, stops the process (the
+/// shell shows the job as stopped), and once continued (`fg`) sets the terminal up
+/// again and clears it, so the next frame is drawn whole.
+pub fn suspend(terminal: &mut DefaultTerminal) -> io::Result<()> {
+    leave();
+    let stopped = crate::signals::stop_self();
+    *terminal = enter()?;
+    terminal.clear()?;
+    stopped
+}
+
 /// Copies `text` to the clipboard of the terminal (works over SSH when the terminal
 /// allows OSC 52), sanitised first: a reply carrying `\e[201~` (the end of a
 /// bracketed paste) and `\r` would otherwise run commands when pasted into a
@@ -111,12 +122,15 @@ pub fn edit_in_editor(
     dir: &Path,
     text: &str,
 ) -> Result<String, EditorError> {
-    let path = dir.join("draft-edit.md");
-    let shown = path.display().to_string();
-    crate::fsutil::write_private(&path, text.as_bytes()).map_err(|source| EditorError::Write {
-        path: shown.clone(),
+    // A new private file for each edit: two interfaces editing at once never share
+    // one, and nothing planted at a known name (a symlink) is followed.
+    let written = crate::fsutil::create_private_temp(dir, "draft-edit-", ".md")
+        .and_then(|(mut file, path)| file.write_all(text.as_bytes()).map(|()| path));
+    let path = written.map_err(|source| EditorError::Write {
+        path: dir.join("draft-edit-*.md").display().to_string(),
         source,
     })?;
+    let shown = path.display().to_string();
     let editor = editor_command();
     leave();
     // `$EDITOR` may carry arguments ("code --wait").

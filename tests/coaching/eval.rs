@@ -1,8 +1,12 @@
-//! The coaching evaluation: runs the labelled set in `tests/coaching/` through
+//! The coaching evaluation: runs a labelled set in `tests/coaching/` through
 //! the public offline engine (`agent::offline::next_turn`) and the heuristic
 //! report (`agent::report::heuristic_report`), and measures how well they agree
-//! with the labels. Shared by `tests/coaching.rs` (which asserts the targets) and
-//! `examples/coaching_eval.rs` (which prints the figures for COACHING.md).
+//! with the labels. Two sets: the tuning set (`answers.toml`, `turns.toml`), which
+//! the scorer was tuned on, and the held-out set (`heldout.toml`,
+//! `heldout_turns.toml`), written blind and never tuned on. Shared by
+//! `tests/coaching.rs` (which asserts the targets on the tuning set and only the
+//! held-out set's integrity) and `examples/coaching_eval.rs` (which prints the
+//! figures of both for COACHING.md).
 
 use std::collections::BTreeMap;
 
@@ -11,11 +15,33 @@ use interviewer::agent::bank::{self, BankQuestion};
 use interviewer::agent::offline;
 use interviewer::agent::probe::Probe;
 use interviewer::agent::report::heuristic_report;
-use interviewer::domain::{ChatTurn, InterviewSetup, Role};
+use interviewer::domain::{ChatTurn, InterviewSetup, InterviewType, Role};
 use serde::Deserialize;
 
-const ANSWERS: &str = include_str!("answers.toml");
-const TURNS: &str = include_str!("turns.toml");
+/// Which labelled set to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Set {
+    /// `answers.toml` and `turns.toml`: the scorer was tuned on its misses here.
+    Tuning,
+    /// `heldout.toml` and `heldout_turns.toml`: written blind, never tuned on.
+    Heldout,
+}
+
+impl Set {
+    /// The answers file's name and text, then the turns file's.
+    fn files(self) -> [(&'static str, &'static str); 2] {
+        match self {
+            Set::Tuning => [
+                ("answers.toml", include_str!("answers.toml")),
+                ("turns.toml", include_str!("turns.toml")),
+            ],
+            Set::Heldout => [
+                ("heldout.toml", include_str!("heldout.toml")),
+                ("heldout_turns.toml", include_str!("heldout_turns.toml")),
+            ],
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct AnswerFile {
@@ -29,6 +55,7 @@ pub struct Answer {
     pub label: String,
     #[serde(default)]
     pub covers: Vec<String>,
+    pub note: String,
     pub text: String,
 }
 
@@ -50,7 +77,10 @@ pub struct Turn {
 pub struct Scored {
     pub id: String,
     pub question: String,
+    pub interview_type: InterviewType,
     pub label: String,
+    /// The labeller's reason for the label.
+    pub note: String,
     pub score: u8,
     /// The engine's reply to the answer.
     pub reply: String,
@@ -77,10 +107,14 @@ pub struct Handled {
 /// Everything measured.
 #[derive(Debug, Clone)]
 pub struct Figures {
+    pub set: Set,
     pub answers: Vec<Scored>,
     pub turns: Vec<Handled>,
     pub questions: usize,
     pub spearman: f64,
+    /// Spearman within each interview type present: the type, its answer count
+    /// and the correlation.
+    pub by_type: Vec<(InterviewType, usize, f64)>,
     /// Questions where some strong answer does not score above every weak one.
     pub order_failures: Vec<String>,
     /// Answers whose follow-up asks for a probe the label says they cover.
@@ -141,13 +175,30 @@ const PRAISE: &[&str] = &[
     "impressive",
 ];
 
-pub fn run() -> Figures {
-    let answers: Vec<Answer> = toml::from_str::<AnswerFile>(ANSWERS)
-        .expect("tests/coaching/answers.toml reads")
+/// The set's answers and turns as written, parsed but not run.
+pub fn load(set: Set) -> Result<(Vec<Answer>, Vec<Turn>), String> {
+    let [(answers_name, answers), (turns_name, turns)] = set.files();
+    let answers = toml::from_str::<AnswerFile>(answers)
+        .map_err(|e| format!("tests/coaching/{answers_name}: {e}"))?
         .answer;
-    let turns: Vec<Turn> = toml::from_str::<TurnFile>(TURNS)
-        .expect("tests/coaching/turns.toml reads")
+    let turns = toml::from_str::<TurnFile>(turns)
+        .map_err(|e| format!("tests/coaching/{turns_name}: {e}"))?
         .turn;
+    Ok((answers, turns))
+}
+
+/// The label as a rank: weak 0, adequate 1, strong 2.
+fn label_rank(id: &str, label: &str) -> f64 {
+    match label {
+        "strong" => 2.0,
+        "adequate" => 1.0,
+        "weak" => 0.0,
+        other => panic!("{id}: unknown label {other}"),
+    }
+}
+
+pub fn run(set: Set) -> Figures {
+    let (answers, turns) = load(set).unwrap_or_else(|e| panic!("{e}"));
 
     let mut scored = Vec::new();
     for a in &answers {
@@ -169,7 +220,9 @@ pub fn run() -> Figures {
         scored.push(Scored {
             id: a.id.clone(),
             question: a.question.clone(),
+            interview_type: q.interview_type,
             label: a.label.clone(),
+            note: a.note.clone(),
             score,
             reply,
             follow_up,
@@ -195,7 +248,9 @@ pub fn run() -> Figures {
             }
             other => panic!("{}: unknown turn kind {other}", t.id),
         };
-        let lower = reply.to_lowercase();
+        // The question repeated in the reply is not praise ("What is your
+        // greatest strength?" contains "great").
+        let lower = reply.replace(&q.question, "").to_lowercase();
         let praised = PRAISE.iter().any(|p| lower.contains(p));
         let outline = offline::outline(&history);
         let scored_as_answer = outline.iter().any(|i| !i.answers.is_empty());
@@ -230,17 +285,19 @@ pub fn run() -> Figures {
             ));
         }
     }
-    let labels: Vec<f64> = scored
+    let agreement = |items: &[&Scored]| {
+        let labels: Vec<f64> = items.iter().map(|s| label_rank(&s.id, &s.label)).collect();
+        let scores: Vec<f64> = items.iter().map(|s| f64::from(s.score)).collect();
+        spearman(&scores, &labels)
+    };
+    let spearman = agreement(&scored.iter().collect::<Vec<_>>());
+    let by_type = InterviewType::ALL
         .iter()
-        .map(|s| match s.label.as_str() {
-            "strong" => 2.0,
-            "adequate" => 1.0,
-            "weak" => 0.0,
-            other => panic!("{}: unknown label {other}", s.id),
+        .filter_map(|t| {
+            let items: Vec<&Scored> = scored.iter().filter(|s| s.interview_type == *t).collect();
+            (!items.is_empty()).then(|| (*t, items.len(), agreement(&items)))
         })
         .collect();
-    let scores: Vec<f64> = scored.iter().map(|s| f64::from(s.score)).collect();
-    let spearman = spearman(&scores, &labels);
     let covered_asked = scored
         .iter()
         .filter(|s| s.follow_up.is_some_and(|p| s.covers.contains(&p)))
@@ -254,6 +311,8 @@ pub fn run() -> Figures {
         })
         .collect();
     Figures {
+        set,
+        by_type,
         questions: by_question.len(),
         follow_ups_checked: scored.iter().filter(|s| s.follow_up.is_some()).count(),
         answers: scored,

@@ -220,11 +220,18 @@ impl Sandbox {
     }
 
     /// `(role, content, status, error)` of every message of a conversation, in order.
+    /// A `streaming` reply's content is its row's text plus the pieces appended so
+    /// far (`message_chunks`), as the program reads it.
     pub fn messages(&self, conversation: i64) -> Vec<StoredMessage> {
         let db = self.db();
         let mut stmt = db
             .prepare(
-                "SELECT role, content, status, error FROM messages
+                "SELECT role,
+                        CASE WHEN status = 'streaming' THEN content || coalesce(
+                            (SELECT group_concat(c.text, '' ORDER BY c.seq) FROM message_chunks c
+                             WHERE c.message_id = messages.id), '')
+                        ELSE content END,
+                        status, error FROM messages
                  WHERE conversation_id = ?1 ORDER BY id",
             )
             .expect("prepare");

@@ -71,6 +71,7 @@ impl App {
             Action::Hint => self.hint_or_skip(true),
             Action::Skip => self.hint_or_skip(false),
             Action::Quit => self.quit(),
+            Action::Suspend => vec![Effect::Suspend],
             Action::Send => self.send(),
             Action::NewLine
             | Action::DeleteToLineStart

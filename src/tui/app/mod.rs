@@ -300,6 +300,9 @@ pub enum Effect {
         regenerate: bool,
     },
     Quit,
+    /// Give the terminal back and stop the process until it is continued (Ctrl+Z in
+    /// the lists; SIGTSTP comes to the runtime directly).
+    Suspend,
 }
 
 /// The whole interface state.

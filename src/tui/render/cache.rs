@@ -526,8 +526,47 @@ impl Fenwick {
     }
 }
 
+/// The most bytes of one message the pane lays out. Laid-out lines cost many times
+/// the text they show, so a huge message (a reply allowed to grow past it by a large
+/// `max_reply_bytes`, an import, an old database) shows its start and a note saying
+/// how to read it whole, and the pane's memory stays bounded whatever it holds. A
+/// real interview reply (`max_tokens` 4096, about 16 KB) is far below it.
+pub const MAX_SHOWN_BYTES: usize = 256 * 1024;
+
+/// The start of `text` the pane lays out (at most [`MAX_SHOWN_BYTES`], ending at a
+/// line end when one is near), and how many bytes after it are not shown. The cut
+/// only depends on the first [`MAX_SHOWN_BYTES`], so a reply growing past it keeps
+/// the same shown part.
+pub fn shown_part(text: &str) -> (&str, usize) {
+    if text.len() <= MAX_SHOWN_BYTES {
+        return (text, 0);
+    }
+    let mut cut = MAX_SHOWN_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let cut = text[..cut]
+        .rfind('\n')
+        .filter(|&nl| nl >= cut / 2)
+        .map_or(cut, |nl| nl + 1);
+    (&text[..cut], text.len() - cut)
+}
+
+/// The note under a message cut by [`shown_part`].
+fn not_shown_note(msg: &Message, hidden: usize, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    wrap_text(
+        &format!(
+            "… {hidden} more bytes of this message are not shown here; `interviewer show {}` prints it whole",
+            msg.conversation_id
+        ),
+        theme.muted,
+        width,
+    )
+}
+
 /// One message as the pane shows it: a header (who, when, state), the body (markdown
-/// for the interviewer, plain text as typed for the user), any error, a blank line.
+/// for the interviewer, plain text as typed for the user; at most
+/// [`MAX_SHOWN_BYTES`] of it), any error, a blank line.
 pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
     if width == 0 {
         return Vec::new();
@@ -538,15 +577,19 @@ pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'stat
         return lines;
     }
     let mut lines = header_lines(msg, width, theme);
+    let (text, hidden) = shown_part(&msg.content);
     let body = match msg.role {
-        Role::Assistant => markdown_lines(&msg.content, width, theme),
-        Role::User => wrap_text(&sanitize::for_terminal(&msg.content), theme.text, width),
-        Role::System => wrap_text(&sanitize::for_terminal(&msg.content), theme.muted, width),
+        Role::Assistant => markdown_lines(text, width, theme),
+        Role::User => wrap_text(&sanitize::for_terminal(text), theme.text, width),
+        Role::System => wrap_text(&sanitize::for_terminal(text), theme.muted, width),
     };
     if body.is_empty() && msg.status == Status::Streaming {
         lines.push(Line::styled("…", theme.muted));
     }
     lines.extend(body);
+    if hidden > 0 {
+        lines.extend(not_shown_note(msg, hidden, width, theme));
+    }
 
     let note = match (msg.status, &msg.error) {
         (Status::Error, Some(e)) => Some((format!("✗ {e}"), theme.error)),
@@ -612,9 +655,14 @@ fn streaming_lines(
         lines.extend(header);
         *stream = StreamingMarkdown::new();
     }
-    stream.update(&msg.content, width, theme, lines, base);
+    // `update` drops what follows its own lines (the trailer below) each time.
+    let (text, hidden) = shown_part(&msg.content);
+    stream.update(text, width, theme, lines, base);
     if lines.len() == base {
         lines.push(Line::styled("…", theme.muted));
+    }
+    if hidden > 0 {
+        lines.extend(not_shown_note(msg, hidden, width, theme));
     }
     lines.push(Line::default());
 }
@@ -636,6 +684,77 @@ mod tests {
             completion_tokens: None,
             model: None,
         }
+    }
+
+    #[test]
+    fn a_huge_message_shows_its_start_and_a_note() {
+        assert_eq!(shown_part("short"), ("short", 0));
+        // A cut never splits a character, and prefers a line end nearby.
+        let text = format!(
+            "{}\n{}",
+            "é".repeat(MAX_SHOWN_BYTES / 3),
+            "x".repeat(MAX_SHOWN_BYTES)
+        );
+        let (shown, hidden) = shown_part(&text);
+        assert!(shown.len() <= MAX_SHOWN_BYTES && shown.ends_with('\n'));
+        assert_eq!(shown.len() + hidden, text.len());
+        let odd = format!("a{}", "é".repeat(MAX_SHOWN_BYTES));
+        let (shown, _) = shown_part(&odd);
+        assert_eq!(shown.len(), MAX_SHOWN_BYTES - 1);
+
+        // Ten times the limit lays out as many lines as the limit (plus the note).
+        let line = "A line of a very long reply, with **bold** words in it.\n\n";
+        let at_limit = msg(
+            1,
+            Role::Assistant,
+            &line.repeat(MAX_SHOWN_BYTES / line.len()),
+        );
+        let huge = msg(
+            1,
+            Role::Assistant,
+            &line.repeat(10 * MAX_SHOWN_BYTES / line.len()),
+        );
+        let theme = Theme::default();
+        let small = message_lines(&at_limit, 80, &theme);
+        let big = message_lines(&huge, 80, &theme);
+        assert!(
+            big.len() <= small.len() + 4,
+            "{} vs {}",
+            big.len(),
+            small.len()
+        );
+        let text = |l: &Line<'_>| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        };
+        let tail: String = big[big.len() - 4..].iter().map(text).collect();
+        assert!(
+            tail.contains("more bytes of this message are not shown here")
+                && tail.contains("interviewer show 1"),
+            "{tail}"
+        );
+
+        // The same while it streams past the limit: the cache's lines stay bounded
+        // and match a layout from scratch.
+        let mut layout = MessageLayout::new(Theme::default());
+        let mut streaming = msg(1, Role::Assistant, "");
+        streaming.status = Status::Streaming;
+        let mut msgs = vec![streaming];
+        for _ in 0..(12 * MAX_SHOWN_BYTES / line.len() / 500) {
+            msgs[0].content.push_str(&line.repeat(500));
+            layout.view(&msgs, 80, 20);
+        }
+        assert!(msgs[0].content.len() > 10 * MAX_SHOWN_BYTES);
+        let cached = layout.entries[0]
+            .layout
+            .as_ref()
+            .expect("laid out")
+            .1
+            .clone();
+        assert_eq!(cached, message_lines(&msgs[0], 80, &theme));
+        assert!(cached.len() <= small.len() + 6, "{}", cached.len());
     }
 
     fn conversation(n: i64) -> Vec<Message> {

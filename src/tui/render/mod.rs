@@ -5,6 +5,6 @@ pub mod markdown;
 pub mod theme;
 pub mod wrap;
 
-pub use cache::{MessageLayout, View, message_lines};
+pub use cache::{MAX_SHOWN_BYTES, MessageLayout, View, message_lines, shown_part};
 pub use markdown::{markdown_lines, markdown_lines_partial};
 pub use theme::Theme;
