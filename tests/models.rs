@@ -155,3 +155,182 @@ fn a_report_is_made_by_the_conversations_model() {
     assert!(models.len() > 2, "{models:?}");
     assert!(models.iter().all(|m| m == "llama3.1:8b"), "{models:?}");
 }
+
+// ----- profiles ----------------------------------------------------------------------
+
+/// A config file with two profiles on the mock: `local` needs no key, `work`
+/// requires one; the top level (the default profile) names another model.
+fn profiles_config(sb: &Sandbox) -> std::path::PathBuf {
+    let base = sb.mock.base_url();
+    sb.write_file(
+        "config.toml",
+        &format!(
+            "model = \"top-model\"\napi_base = \"{base}\"\n\n\
+             [profiles.local]\napi_base = \"{base}\"\nmodel = \"llama3.1:8b\"\nkey = \"none\"\n\n\
+             [profiles.work]\napi_base = \"{base}\"\nmodel = \"gpt-4o\"\nkey = \"required\"\n"
+        ),
+    )
+}
+
+/// The binary with the sandbox's data directory and config file, and no endpoint or
+/// key from the environment (which would beat a profile's).
+fn profile_cmd(sb: &Sandbox, config: &std::path::Path) -> std::process::Command {
+    let mut cmd = sb.bare_std_cmd();
+    cmd.arg("--data-dir").arg(sb.data_dir());
+    cmd.env("INTERVIEWER_CONFIG", config);
+    cmd
+}
+
+#[test]
+fn a_profile_chooses_endpoint_model_and_whether_a_key_is_sent() {
+    let sb = Sandbox::new();
+    let config = profiles_config(&sb);
+    sb.mock.set_default(Reply::text("Hello."));
+    // key = "none": no Authorization header even with OPENAI_API_KEY set.
+    let output = profile_cmd(&sb, &config)
+        .env("OPENAI_API_KEY", "sk-should-not-be-sent-123")
+        .args(["--profile", "local", "ask", "Hi"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let request = sb.mock.chat_requests().pop().expect("a request");
+    assert_eq!(request.header("authorization"), None);
+    assert_eq!(request.body["model"], "llama3.1:8b");
+
+    // INTERVIEWER_PROFILE chooses it too; the conversation records the profile's model.
+    let output = profile_cmd(&sb, &config)
+        .env("INTERVIEWER_PROFILE", "local")
+        .args(["list", "--json"])
+        .output()
+        .expect("run");
+    let list: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(list[0]["model"], "llama3.1:8b");
+
+    // key = "required" on a loopback server: no key is an error, nothing is sent.
+    let before = sb.mock.chat_requests().len();
+    let output = profile_cmd(&sb, &config)
+        .args(["--profile", "work", "ask", "Hi"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let err = stderr_of(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.to_lowercase().contains("key"), "{err}");
+    assert_eq!(sb.mock.chat_requests().len(), before);
+}
+
+#[test]
+fn a_profiles_key_is_kept_under_its_name_and_sent_only_for_it() {
+    let sb = Sandbox::new();
+    let config = profiles_config(&sb);
+    sb.mock.set_default(Reply::text("Hello."));
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = profile_cmd(&sb, &config);
+        cmd.args(args);
+        cmd.stdin(std::process::Stdio::piped());
+        cmd.stdout(std::process::Stdio::piped());
+        cmd.stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        {
+            use std::io::Write;
+            let mut pipe = child.stdin.take().expect("stdin");
+            if let Some(text) = stdin {
+                pipe.write_all(text.as_bytes()).expect("write");
+            }
+        }
+        child.wait_with_output().expect("wait")
+    };
+    let output = run(
+        &["key", "set", "--profile", "work"],
+        Some("sk-work-key-0123456789\n"),
+    );
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        out.contains("of profile work") && out.contains("profile:work"),
+        "{out}"
+    );
+    assert!(!out.contains("sk-work-key-0123456789"), "{out}");
+
+    let status = run(&["key", "status", "--profile", "work"], None);
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(
+        text.contains("profile: work") && text.contains("key stored"),
+        "{text}"
+    );
+    // The default profile's entry is another one.
+    let status = run(&["key", "status"], None);
+    let text = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(text.contains("no key stored"), "{text}");
+
+    let output = run(&["--profile", "work", "ask", "Hi"], None);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let request = sb.mock.chat_requests().pop().expect("a request");
+    assert_eq!(
+        request.header("authorization"),
+        Some("Bearer sk-work-key-0123456789")
+    );
+    assert_eq!(request.body["model"], "gpt-4o");
+
+    let output = run(&["key", "delete", "--profile", "work"], None);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = run(&["--profile", "work", "ask", "Hi"], None);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+}
+
+#[test]
+fn an_unknown_profile_is_one_line_naming_the_profiles_that_exist() {
+    let sb = Sandbox::new();
+    let config = profiles_config(&sb);
+    let output = profile_cmd(&sb, &config)
+        .args(["--profile", "lcoal", "list"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+    let err = stderr_of(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("`lcoal`") && err.contains("local, work"),
+        "{err}"
+    );
+
+    let output = profile_cmd(&sb, &config)
+        .env("INTERVIEWER_PROFILE", "lcoal")
+        .args(["list"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "from the environment");
+    assert!(stderr_of(&output).contains("local, work"));
+}
+
+#[test]
+fn config_show_names_the_active_profile() {
+    let sb = Sandbox::new();
+    let config = profiles_config(&sb);
+    let output = profile_cmd(&sb, &config)
+        .args(["--profile", "local", "config", "show"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        out.contains("# profile: local (command line; key none)"),
+        "{out}"
+    );
+    assert!(out.contains("# profiles: local, work"), "{out}");
+    let model_line = out
+        .lines()
+        .find(|l| l.starts_with("model = "))
+        .expect("a model line");
+    assert!(
+        model_line.contains("\"llama3.1:8b\"") && model_line.ends_with("# profile"),
+        "{model_line}"
+    );
+    let output = profile_cmd(&sb, &config)
+        .args(["config", "show"])
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(out.contains("# profile: default"), "{out}");
+    assert!(out.contains("model = \"top-model\""), "{out}");
+}

@@ -106,6 +106,11 @@ impl OpenAiCall {
 }
 
 impl OpenAiBackend {
+    /// Whether requests carry an API key (`Authorization`).
+    pub fn has_key(&self) -> bool {
+        self.api_key.is_some()
+    }
+
     /// Builds the HTTP client for `settings.api_base` with the connect timeout set.
     pub fn new(settings: &Settings, api_key: ApiKey) -> Result<OpenAiBackend, AgentError> {
         OpenAiBackend::with_key(settings, Some(api_key))

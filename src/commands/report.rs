@@ -98,7 +98,7 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
 /// The backend a new report is made with: the model when a key is set, the offline
 /// heuristics with `--offline` or no key. Says which on stderr.
 fn report_backend(settings: &Settings, model: &str) -> Result<Backend> {
-    let backend = match backend::backend(settings, &Keys::platform()) {
+    let backend = match backend::backend(settings, &Keys::for_settings(settings)) {
         Ok(b) => b,
         Err(AgentError::NoKey) => Backend::Offline,
         Err(e) => bail!("{e}"),

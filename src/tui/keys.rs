@@ -216,7 +216,7 @@ pub const KEYMAP: &[Row] = &[
     Row {
         scope: Anywhere,
         keys: &[&[key(K::F(4), A::PickModel)]],
-        help: "pick the model (this conversation, or the next new one)",
+        help: "pick the model (this conversation or new ones)",
     },
     Row {
         scope: Anywhere,

@@ -84,7 +84,7 @@ struct Startup {
 }
 
 fn choose_backend(settings: &Settings) -> Startup {
-    let (choice, keyring_error) = backend::startup(settings, &Keys::platform());
+    let (choice, keyring_error) = backend::startup(settings, &Keys::for_settings(settings));
     startup_for(settings, choice, keyring_error)
 }
 
@@ -707,7 +707,7 @@ async fn report(
 
 /// Stores a pasted key and switches to the online backend.
 fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event {
-    match backend::use_pasted_key(settings, &Keys::platform(), text) {
+    match backend::use_pasted_key(settings, &Keys::for_settings(settings), text) {
         Ok((online, note)) => {
             if let Ok(mut b) = backend.lock() {
                 *b = online;
