@@ -56,7 +56,9 @@
 //! background thread instead. With a `send:` prefix, and in debug builds only,
 //! [`panic_in_send_if_requested`] panics instead, inside the service's send of a
 //! reply (after the user's message is stored), so tests can check that a panic in
-//! the TUI's send task ends the wait with a message.
+//! the TUI's send task ends the wait with a message. With a `tui:` prefix, also in
+//! debug builds only, [`panic_in_tui_if_requested`] panics on the main thread right
+//! after the interface's first frame, so tests can check the terminal is given back.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -166,8 +168,9 @@ pub fn panic_if_requested() {
         return;
     };
     let message = value.to_string_lossy().into_owned();
-    if message.starts_with(SEND_PREFIX) {
-        // Not now: inside a send ([`panic_in_send_if_requested`]).
+    if message.starts_with(SEND_PREFIX) || message.starts_with(TUI_PREFIX) {
+        // Not now: inside a send or the interface ([`panic_in_send_if_requested`],
+        // [`panic_in_tui_if_requested`]).
         return;
     }
     if message.starts_with("thread:") {
@@ -186,6 +189,21 @@ pub fn panic_if_requested() {
 
 /// The [`TEST_PANIC_ENV`] prefix that makes a send panic.
 const SEND_PREFIX: &str = "send:";
+/// The [`TEST_PANIC_ENV`] prefix that makes the interface's main loop panic.
+const TUI_PREFIX: &str = "tui:";
+
+/// Panics when [`TEST_PANIC_ENV`] is `tui:<message>`, in debug builds only (tests;
+/// see the module docs): the interface calls it after drawing its first frame, on
+/// the main thread, in raw mode on the alternate screen.
+pub fn panic_in_tui_if_requested() {
+    #[cfg(debug_assertions)]
+    if let Some(message) = std::env::var(TEST_PANIC_ENV)
+        .ok()
+        .and_then(|v| v.strip_prefix(TUI_PREFIX).map(str::to_string))
+    {
+        panic!("{message}");
+    }
+}
 
 /// Panics when [`TEST_PANIC_ENV`] is `send:<message>`, in debug builds only (tests;
 /// see the module docs): the service calls it where a reply is about to be

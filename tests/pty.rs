@@ -568,6 +568,33 @@ fn a_panic_in_the_send_task_ends_the_wait_with_a_message() {
     tui.wait_restored("quit after the panics");
 }
 
+/// FAILURES.md "A panic on the main thread": a panic inside the interface (injected
+/// after the first frame by `INTERVIEWER_TEST_PANIC=tui:…`, debug builds only)
+/// gives the terminal back (main screen, cursor, no mouse reporting, no bracketed
+/// paste), says in one line where the crash report is, and exits 101.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_inside_the_interface_gives_the_terminal_back() {
+    let sb = Sandbox::new();
+    let mut cmd = sb.pty_cmd();
+    cmd.env(
+        "INTERVIEWER_TEST_PANIC",
+        "tui:injected panic in the interface",
+    );
+    let mut tui = Tui::start(cmd, 100, 30);
+    assert_eq!(tui.wait_exit(), 101);
+    tui.wait_restored("after a panic in the interface");
+    let screen = tui.contents();
+    assert!(
+        screen.contains("interviewer crashed; a report was written to"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("injected panic"),
+        "the message is in the report only: {screen}"
+    );
+}
+
 /// FAILURES.md "Ctrl+E in two TUIs": every edit gets its own new private file
 /// (was: one shared `<data-dir>/draft-edit.md`, so two interfaces lost a draft).
 #[test]

@@ -392,7 +392,9 @@ pub fn assess(
 }
 
 /// The words that cover a checklist point: the detector's for its probe, else
-/// its own cues (one for a short list, two for a long one).
+/// the first of its own cues found. The bank's cues are curated to be specific to
+/// the point (never a word of the question or a generic one; `bank`'s tests check
+/// it), so any one of them in the answer shows the point.
 fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<String> {
     if let Some(probe) = p.probe
         && let Some(q) = coverage.quote(probe)
@@ -402,17 +404,13 @@ fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<S
     if p.cues.is_empty() {
         return None;
     }
-    let found: Vec<String> = p
-        .cues
+    p.cues
         .iter()
-        .filter_map(|c| text.find(&format!("{}*", c.to_lowercase())))
-        .collect();
-    let needed = if p.cues.len() <= 4 { 1 } else { 2 };
-    (found.len() >= needed).then(|| found[0].clone())
+        .find_map(|c| text.find(&format!("{}*", c.to_lowercase())))
 }
 
 /// Whether the answer misses the question's subject: it uses almost none of the
-/// subject words of the question and its checklist.
+/// question's subject words and shows at most one checklist point by its cues.
 fn off_topic(
     bank: Option<&BankQuestion>,
     question: &str,
@@ -430,35 +428,32 @@ fn off_topic(
     ) {
         return false;
     }
-    if text.word_count() < 25 {
+    if text.word_count() < 25 || checklist.iter().all(|p| p.cues.is_empty()) {
         return false;
     }
-    let found = |words: &[String]| {
-        words
-            .iter()
-            .filter(|c| text.find(&format!("{c}*")).is_some())
-            .count()
-    };
-    let mut cues: Vec<String> = checklist
-        .iter()
-        .flat_map(|p| p.cues.iter().map(|c| c.to_lowercase()))
-        .filter(|c| c.len() >= 4)
-        .collect();
-    cues.sort();
-    cues.dedup();
+    // The question's subject words, as stems ("limiter" is found as "limit").
     let mut asked: Vec<String> = question
         .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() >= 5 && !QUESTION_WORDS.contains(w))
-        .map(|w| w.trim_end_matches('s').to_string())
+        .map(|w| w.chars().take(5).collect())
         .collect();
     asked.sort();
     asked.dedup();
-    if cues.len() < 4 {
-        return false;
-    }
-    // Neither the question's own words nor a tenth of the checklist's.
-    found(&asked) <= 1 && (found(&cues) as f64) < cues.len() as f64 * 0.1
+    let said = asked
+        .iter()
+        .filter(|w| text.find(&format!("{w}*")).is_some())
+        .count();
+    // The cues are specific to their point, so one found shows the point.
+    let shown = checklist
+        .iter()
+        .filter(|p| {
+            p.cues
+                .iter()
+                .any(|c| text.find(&format!("{}*", c.to_lowercase())).is_some())
+        })
+        .count();
+    said <= 1 && shown <= 1
 }
 
 const QUESTION_WORDS: &[&str] = &[
@@ -543,11 +538,23 @@ fn next_step(
     }
 }
 
+/// `text` with its first letter in lower case, to follow a colon, unless the first
+/// word is an acronym or "I" ("PCI scope…", "A/B tests…", "SDKs…", "O(n) space…").
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let first_word = text.split_whitespace().next().unwrap_or_default();
+    let plain_word = chars
+        .clone()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_whitespace())
+        && first_word != "I";
+    if plain_word {
+        first.to_lowercase().chain(chars).collect()
+    } else {
+        text.to_string()
     }
 }
 
@@ -599,6 +606,42 @@ mod tests {
         assert!(b.score <= 2, "{b:#?}");
         assert!(!a.evidence.is_empty());
         assert!(a.missing().len() < b.missing().len());
+    }
+
+    #[test]
+    fn a_point_after_a_colon_keeps_its_acronyms() {
+        assert_eq!(lower_first("A key-value store"), "a key-value store");
+        assert_eq!(lower_first("Caches hot links"), "caches hot links");
+        assert_eq!(
+            lower_first("PCI scope kept small by tokenising card details"),
+            "PCI scope kept small by tokenising card details"
+        );
+        assert_eq!(
+            lower_first("SDKs evaluate locally"),
+            "SDKs evaluate locally"
+        );
+        assert_eq!(
+            lower_first("A/B tests on business metrics"),
+            "A/B tests on business metrics"
+        );
+        assert_eq!(lower_first("O(n) extra space"), "O(n) extra space");
+        assert_eq!(lower_first("I owned it"), "I owned it");
+        assert_eq!(lower_first(""), "");
+    }
+
+    #[test]
+    fn a_missing_acronym_point_reads_as_written() {
+        let q = bank::by_id("sd-payments").expect("bank question");
+        let answer = "Correctness comes first: we must never charge twice. I'd store each \
+            charge with an idempotency key, persist a pending state before calling out, and \
+            query the status on a timeout. I'd keep a double-entry ledger, audit every change \
+            and reconcile daily against the settlement report.";
+        let a = assess(Some(q), q.interview_type, &q.question, answer, &[]);
+        assert_eq!(a.missing().len(), 1, "{a:#?}");
+        assert_eq!(
+            a.next_step,
+            "Add the missing point: PCI scope kept small by tokenising card details."
+        );
     }
 
     #[test]

@@ -256,6 +256,315 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Words that show nothing about a point whatever the question: almost any answer
+/// contains them. A cue is a prefix, so it may not be the start of one of these.
+#[cfg(test)]
+const GENERIC_CUES: &[&str] = &[
+    "user",
+    "users",
+    "problem",
+    "data",
+    "system",
+    "team",
+    "work",
+    "time",
+    "thing",
+    "people",
+    "person",
+    "good",
+    "great",
+    "make",
+    "use",
+    "way",
+    "process",
+    "issue",
+    "project",
+    "company",
+    "question",
+    "answer",
+    "example",
+    "stuff",
+    "something",
+    "really",
+    "important",
+    "approach",
+    "solution",
+    "handle",
+    "help",
+    "part",
+    "level",
+    "need",
+    "get",
+    "have",
+    "know",
+    "think",
+    "want",
+    "better",
+    "right",
+    "new",
+    "different",
+];
+
+/// Words that carry no meaning of their own inside a cue phrase.
+#[cfg(test)]
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "for", "by", "with", "and", "or", "at", "from", "as",
+    "is", "it", "its", "i", "we", "my", "our", "be", "per", "each", "every", "what", "how", "if",
+    "that", "this", "their", "they", "you", "your", "me", "them", "than", "into", "not", "no",
+    "so", "up", "out", "was", "were", "are", "do", "did",
+];
+
+/// Words that frame a question ("tell me about a time when…") rather than say its
+/// subject.
+#[cfg(test)]
+const FRAMING_WORDS: &[&str] = &[
+    "over", "when", "would", "which", "about", "does", "some", "then", "there", "where", "after",
+    "before", "other", "one", "two", "three", "ten", "time", "tell", "describe", "could", "should",
+    "why", "who", "while", "many", "most", "more", "very", "have", "make", "made", "walk",
+    "through", "step", "steps",
+];
+
+/// What reads badly or scores wrongly in a question's checklist: 4 to 8 points,
+/// each one point (no `;`), acronyms as written, at least two cues, none of them a
+/// word of the question itself or a generic word.
+#[cfg(test)]
+fn checklist_problems(q: &BankQuestion) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !(4..=8).contains(&q.checklist.len()) {
+        problems.push(format!(
+            "{} checklist points, not 4 to 8 points",
+            q.checklist.len()
+        ));
+    }
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .map(|w| w.trim_matches('\'').to_string())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    // The question's own words, less the ones that only frame it.
+    let asked: Vec<String> = words(&q.question)
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !FRAMING_WORDS.contains(&w.as_str()))
+        .collect();
+    // A cue word shows the question's own subject when it is a question word, a
+    // stem of one, or shares its stem ("caching" for "cache").
+    let of_question = |w: &str| {
+        asked.iter().any(|a| {
+            let common = a.chars().zip(w.chars()).take_while(|(x, y)| x == y).count();
+            a == w
+                || (w.len() >= 3 && a.starts_with(w))
+                || (a.len() >= 4 && w.starts_with(a.as_str()) && w.len() <= a.len() + 3)
+                || (common >= 4 && a.len() <= common + 3 && w.len() <= common + 3)
+        })
+    };
+    // The last word of a cue is matched as a prefix, the others whole.
+    let generic = |w: &str, last: bool| {
+        GENERIC_CUES
+            .iter()
+            .any(|g| *g == w || (last && g.starts_with(w)))
+    };
+    for p in &q.checklist {
+        let point = p.point.trim();
+        if point.is_empty() {
+            problems.push("an empty point".into());
+        }
+        if point.contains(';') {
+            problems.push(format!("{point:?} contains ';': split it into points"));
+        }
+        let chars: Vec<char> = point.chars().collect();
+        for i in 0..chars.len().saturating_sub(2) {
+            let boundary = i == 0 || !chars[i - 1].is_alphanumeric();
+            if boundary
+                && chars[i].is_ascii_lowercase()
+                && chars[i + 1].is_ascii_uppercase()
+                && chars[i + 2].is_ascii_uppercase()
+            {
+                problems.push(format!("{point:?} has a lower-cased acronym"));
+            }
+        }
+        if p.cues.len() < 2 {
+            problems.push(format!("{point:?} has only {} cue(s)", p.cues.len()));
+        }
+        for cue in &p.cues {
+            if cue.trim().is_empty() || cue.contains('*') || cue.to_lowercase() != *cue {
+                problems.push(format!("cue {cue:?}: lower case, no '*'"));
+                continue;
+            }
+            // An answer's words are letters, digits and ' - % $ (see `probe::Text`).
+            if cue
+                .chars()
+                .any(|c| !(c.is_alphanumeric() || " '-%$".contains(c)))
+            {
+                problems.push(format!("cue {cue:?} can never match an answer's words"));
+                continue;
+            }
+            let all = words(cue);
+            let meaningful: Vec<(&String, bool)> = all
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| !STOP_WORDS.contains(&w.as_str()))
+                .map(|(i, w)| (w, i + 1 == all.len()))
+                .collect();
+            if meaningful.iter().all(|(w, last)| generic(w, *last)) {
+                problems.push(format!("cue {cue:?} is too generic"));
+            } else if meaningful
+                .iter()
+                .all(|(w, last)| of_question(w) || generic(w, *last))
+            {
+                problems.push(format!("cue {cue:?} is a word of the question"));
+            }
+        }
+    }
+    problems
+}
+
+/// Words in a follow-up that settle what it asks for, with the probes it may then
+/// carry. Only wordings with one reading: "why that" asks for reasoning, "how did
+/// you check" for correctness, "differently" for the lesson. Most follow-ups
+/// (design mechanics, "what happened next") have no such words and are left to
+/// the author.
+#[cfg(test)]
+const PROBE_WORDINGS: &[(Cue, &[Probe], &str)] = &[
+    (
+        Cue::Start(&["why "]),
+        &[Probe::Reasoning, Probe::Tradeoffs],
+        "asks why",
+    ),
+    (
+        Cue::Anywhere(&[
+            "why that",
+            "why there",
+            "why us",
+            "what made you choose",
+            "how did you decide",
+            "how do you decide",
+            "how would you decide",
+            "would you choose",
+        ]),
+        &[Probe::Reasoning, Probe::Tradeoffs],
+        "asks how the choice was made",
+    ),
+    (
+        Cue::Anywhere(&["assumption"]),
+        &[Probe::Reasoning, Probe::Lesson],
+        "asks for the assumptions",
+    ),
+    (
+        Cue::Start(&[
+            "how would you check",
+            "how did you check",
+            "how do you check",
+            "what would you check",
+            "what checks",
+            "how would you test",
+            "how do you test",
+            "how would you verify",
+            "how would you validate",
+        ]),
+        &[Probe::Correctness],
+        "asks how it is checked",
+    ),
+    (
+        Cue::Anywhere(&["differently", "hindsight"]),
+        &[Probe::Lesson],
+        "asks what hindsight taught",
+    ),
+    (
+        Cue::Anywhere(&[
+            " is down",
+            " goes down",
+            " dies ",
+            " fails",
+            " times out",
+            "outage",
+            "single point of failure",
+        ]),
+        &[Probe::FailureModes],
+        "asks what happens when a part fails",
+    ),
+    (
+        Cue::Anywhere(&[
+            "personally",
+            "you specifically",
+            "yours alone",
+            "your specific contribution",
+        ]),
+        &[Probe::OwnRole],
+        "asks for the candidate's own part",
+    ),
+    (
+        Cue::Anywhere(&[
+            "who did you tell",
+            "who did you talk to",
+            "who did you go to",
+            "how did they react",
+            "who would you want to meet",
+        ]),
+        &[Probe::Stakeholders],
+        "asks about the other people",
+    ),
+    (
+        Cue::Start(&[
+            "give me an example",
+            "give me a recent example",
+            "tell me about a time",
+        ]),
+        &[Probe::Example],
+        "asks for an example",
+    ),
+    (
+        Cue::Anywhere(&["in numbers", "what did it cost", "how many "]),
+        &[Probe::Numbers],
+        "asks for a number",
+    ),
+    (
+        Cue::Anywhere(&[
+            "become a weakness",
+            "be better",
+            "acceptable",
+            "make things slower",
+            "does it get wrong",
+            "is that a mistake",
+        ]),
+        &[Probe::Tradeoffs],
+        "asks for the downside or the alternative",
+    ),
+];
+
+/// Where a wording must be for it to settle what a follow-up asks.
+#[cfg(test)]
+enum Cue {
+    /// At the start of the follow-up.
+    Start(&'static [&'static str]),
+    /// Anywhere in it.
+    Anywhere(&'static [&'static str]),
+}
+
+/// Why `f`'s probe does not match what its words ask for, if they settle it.
+#[cfg(test)]
+fn probe_mismatches(f: &FollowUp) -> Vec<String> {
+    let ask = f.ask.to_lowercase();
+    PROBE_WORDINGS
+        .iter()
+        .filter(|(cue, _, _)| match cue {
+            Cue::Start(words) => words.iter().any(|w| ask.starts_with(w)),
+            Cue::Anywhere(words) => words.iter().any(|w| ask.contains(w)),
+        })
+        .filter(|(_, allowed, _)| !allowed.contains(&f.probe))
+        .map(|(_, allowed, what)| {
+            let names: Vec<&str> = allowed.iter().map(|p| p.name()).collect();
+            format!(
+                "{:?} {what}, so it probes {}, not {}",
+                f.ask,
+                names.join(" or "),
+                f.probe.name()
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -276,6 +585,7 @@ mod tests {
         assert!(bank.len() >= 150, "only {} questions", bank.len());
         let mut ids = HashSet::new();
         let mut texts = HashSet::new();
+        let mut lint = Vec::new();
         for q in bank {
             assert!(ids.insert(q.id.as_str()), "duplicate id {}", q.id);
             assert!(
@@ -304,15 +614,11 @@ mod tests {
                 q.id,
                 q.checklist.len()
             );
-            for p in &q.checklist {
-                assert!(!p.point.trim().is_empty(), "{}: empty point", q.id);
-                assert!(
-                    p.probe.is_some() || !p.cues.is_empty(),
-                    "{}: point {:?} has neither a probe nor cues",
-                    q.id,
-                    p.point
-                );
-            }
+            lint.extend(
+                checklist_problems(q)
+                    .into_iter()
+                    .map(|p| format!("{}: {p}", q.id)),
+            );
             if q.interview_type == InterviewType::SystemDesign {
                 let topics: Vec<&str> = q.assumptions.iter().map(|a| a.topic.as_str()).collect();
                 assert_eq!(topics, ["scale", "scope", "quality", "data"], "{}", q.id);
@@ -337,10 +643,158 @@ mod tests {
                 );
             }
         }
+        assert!(lint.is_empty(), "{lint:#?}");
         for t in InterviewType::ALL {
             let n = bank.iter().filter(|q| q.interview_type == t).count();
             assert!(n >= 15, "{} has only {n} questions", t.as_str());
         }
+    }
+
+    #[test]
+    fn the_checklist_lint_catches_what_reads_badly() {
+        let mut q = by_id("sd-payments").expect("bank question").clone();
+        q.checklist = vec![
+            CheckPoint {
+                point: "Audit logs; pCI scope minimised by tokenisation".into(),
+                probe: None,
+                cues: vec!["audit".into(), "tokeni".into()],
+            },
+            CheckPoint {
+                point: "A payment state machine persisted before calling the provider".into(),
+                probe: None,
+                cues: vec![
+                    "payment".into(),
+                    "state machine".into(),
+                    "provider".into(),
+                    "user".into(),
+                    "the team".into(),
+                ],
+            },
+            CheckPoint {
+                point: "Reconciliation".into(),
+                probe: None,
+                cues: vec!["reconcil".into()],
+            },
+            CheckPoint {
+                point: "Rate limits shared in Redis".into(),
+                probe: None,
+                cues: vec!["pub/sub".into(), "redis".into()],
+            },
+        ];
+        let problems = checklist_problems(&q).join("\n");
+        for expected in [
+            "contains ';'",
+            "lower-cased acronym",
+            "\"payment\" is a word of the question",
+            "\"provider\" is a word of the question",
+            "\"user\" is too generic",
+            "\"the team\" is too generic",
+            "only 1 cue",
+            "\"pub/sub\" can never match",
+        ] {
+            assert!(problems.contains(expected), "{expected} not in\n{problems}");
+        }
+        assert!(!problems.contains("\"state machine\""), "{problems}");
+        assert!(!problems.contains("\"audit\""), "{problems}");
+        assert!(!problems.contains("checklist points"), "{problems}");
+        q.checklist.truncate(3);
+        let problems = checklist_problems(&q).join("\n");
+        assert!(
+            problems.contains("3 checklist points, not 4 to 8"),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn every_follow_up_probes_what_it_asks() {
+        let wrong: Vec<String> = all()
+            .iter()
+            .flat_map(|q| {
+                q.follow_ups
+                    .iter()
+                    .flat_map(probe_mismatches)
+                    .map(move |m| format!("{}: {m}", q.id))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_probe_lint_catches_what_the_words_contradict() {
+        let f = |probe, ask: &str| FollowUp {
+            probe,
+            ask: ask.into(),
+        };
+        // Tags the bank once carried.
+        for wrong in [
+            f(
+                Probe::Result,
+                "What assumptions did you make, and how did you check them?",
+            ),
+            f(
+                Probe::Reasoning,
+                "When can that strength become a weakness?",
+            ),
+            f(Probe::Numbers, "Why is accuracy a poor metric here?"),
+            f(
+                Probe::Correctness,
+                "How do you decide which duplicate to keep?",
+            ),
+            f(
+                Probe::Result,
+                "How did you check that the change had worked?",
+            ),
+            f(Probe::Tradeoffs, "What happens if the provider times out?"),
+            f(Probe::Action, "With hindsight, was it right?"),
+            f(
+                Probe::Reasoning,
+                "What was your specific contribution to that project?",
+            ),
+            f(
+                Probe::Stakeholders,
+                "Tell me about a time one of those words was really tested.",
+            ),
+        ] {
+            assert!(!probe_mismatches(&wrong).is_empty(), "{wrong:?} passed");
+        }
+        for right in [
+            f(
+                Probe::Reasoning,
+                "What assumptions did you make, and how did you check them?",
+            ),
+            f(
+                Probe::Tradeoffs,
+                "When can that strength become a weakness?",
+            ),
+            f(
+                Probe::Tradeoffs,
+                "Which algorithm would you choose, and what does it get wrong?",
+            ),
+            f(
+                Probe::Correctness,
+                "How would you check that a query actually uses the index?",
+            ),
+            f(
+                Probe::Lesson,
+                "What would you do differently if it came up again?",
+            ),
+            // Only the wording's place settles it: a closing "and why" asks about
+            // the people, and "how do you now test" about what changed since.
+            f(Probe::Stakeholders, "Who resisted the change, and why?"),
+            f(Probe::Lesson, "How do you now test your own assumptions?"),
+            // Nothing in the words settles a design mechanic.
+            f(
+                Probe::Action,
+                "How does a message reach a recipient who is online right now?",
+            ),
+        ] {
+            assert_eq!(probe_mismatches(&right), Vec::<String>::new(), "{right:?}");
+        }
+        let message = probe_mismatches(&f(Probe::Result, "Why that one?")).join("\n");
+        assert!(
+            message.contains("probes reasoning or tradeoffs, not result"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -644,7 +644,8 @@ pub fn derive_scores(report: &mut Report) {
         .iter()
         .filter(|q| q.answer_summary.trim().eq_ignore_ascii_case("skipped.") || q.scores.is_empty())
         .count();
-    report.readiness = readiness_rule(&scores, asked, skipped);
+    let answer_scores: Vec<u8> = report.questions.iter().filter_map(|q| q.score).collect();
+    report.readiness = readiness_rule(&scores, &answer_scores, asked, skipped);
 }
 
 fn mean(scores: &[u8]) -> Option<u8> {
@@ -660,15 +661,25 @@ fn mean(scores: &[u8]) -> Option<u8> {
 /// competency is below 3; almost when the average is at least 3 and none is below
 /// 2; otherwise not yet. No answered question, or more than half of them skipped
 /// or unscored, is always not yet; fewer than [`MIN_ANSWERS_FOR_READY`] answered
-/// questions are at most almost (too little evidence to call anyone ready). Both
-/// the model's and the offline report use it.
-pub fn readiness_rule(scores: &[u8], asked: usize, skipped: usize) -> Readiness {
+/// questions are at most almost (too little evidence to call anyone ready), and so
+/// is an interview whose answers' own 1-5 scores (`answer_scores`, where answers
+/// are scored) average under [`READY_ANSWER_MEAN`]. Both the model's and the
+/// offline report use it.
+pub fn readiness_rule(
+    scores: &[u8],
+    answer_scores: &[u8],
+    asked: usize,
+    skipped: usize,
+) -> Readiness {
     if scores.is_empty() || asked == 0 || skipped >= asked || skipped * 2 > asked {
         return Readiness::NotYet;
     }
     let avg = scores.iter().map(|s| f64::from(*s)).sum::<f64>() / scores.len() as f64;
     let min = scores.iter().copied().min().unwrap_or(1);
-    if avg >= 4.0 && min >= 3 && asked - skipped >= MIN_ANSWERS_FOR_READY {
+    let answers_hold = answer_scores.is_empty()
+        || answer_scores.iter().map(|s| f64::from(*s)).sum::<f64>() / answer_scores.len() as f64
+            >= READY_ANSWER_MEAN;
+    if avg >= 4.0 && min >= 3 && asked - skipped >= MIN_ANSWERS_FOR_READY && answers_hold {
         Readiness::Ready
     } else if avg >= 3.0 && min >= 2 {
         Readiness::Almost
@@ -679,6 +690,9 @@ pub fn readiness_rule(scores: &[u8], asked: usize, skipped: usize) -> Readiness 
 
 /// Answered questions needed before a report can say "ready".
 pub const MIN_ANSWERS_FOR_READY: usize = 2;
+/// The answers' mean score (1-5) a report needs to say "ready": most answers
+/// complete (4), none far off.
+pub const READY_ANSWER_MEAN: f64 = 3.5;
 
 /// The checks a model's report gets on top of [`validate`]: every answered
 /// question scored on at least one competency, each score on 1–5 with a quote, no
@@ -919,10 +933,12 @@ pub fn heuristic_report(setup: &InterviewSetup, history: &[ChatTurn]) -> Report 
     // missed its question also keeps it from "ready".
     let unanswered = items.iter().filter(|i| i.answers.is_empty()).count();
     let competency_scores: Vec<u8> = competencies.iter().map(|c| c.score).collect();
-    let readiness = match readiness_rule(&competency_scores, items.len(), unanswered) {
-        Readiness::Ready if assessed.iter().any(|a| a.judged.off_topic) => Readiness::Almost,
-        band => band,
-    };
+    let answer_scores: Vec<u8> = assessed.iter().map(|a| a.judged.score).collect();
+    let readiness =
+        match readiness_rule(&competency_scores, &answer_scores, items.len(), unanswered) {
+            Readiness::Ready if assessed.iter().any(|a| a.judged.off_topic) => Readiness::Almost,
+            band => band,
+        };
 
     let mut questions: Vec<QuestionFeedback> = Vec::new();
     for item in &items {
@@ -1781,35 +1797,56 @@ mod tests {
 
     #[test]
     fn readiness_follows_the_written_rule() {
-        assert_eq!(readiness_rule(&[4, 4, 4, 4, 4], 3, 0), Readiness::Ready);
         assert_eq!(
-            readiness_rule(&[5, 5, 5, 5, 2], 3, 0),
+            readiness_rule(&[4, 4, 4, 4, 4], &[], 3, 0),
+            Readiness::Ready
+        );
+        assert_eq!(
+            readiness_rule(&[5, 5, 5, 5, 2], &[], 3, 0),
             Readiness::Almost,
             "one below 3"
         );
-        assert_eq!(readiness_rule(&[3, 3, 3, 3, 3], 3, 0), Readiness::Almost);
         assert_eq!(
-            readiness_rule(&[4, 4, 4, 4, 1], 3, 0),
+            readiness_rule(&[3, 3, 3, 3, 3], &[], 3, 0),
+            Readiness::Almost
+        );
+        assert_eq!(
+            readiness_rule(&[4, 4, 4, 4, 1], &[], 3, 0),
             Readiness::NotYet,
             "one below 2"
         );
         assert_eq!(
-            readiness_rule(&[3, 3, 2, 3, 3], 3, 0),
+            readiness_rule(&[3, 3, 2, 3, 3], &[], 3, 0),
             Readiness::NotYet,
             "average under 3"
         );
         assert_eq!(
-            readiness_rule(&[5, 5, 5, 5, 5], 3, 2),
+            readiness_rule(&[5, 5, 5, 5, 5], &[], 3, 2),
             Readiness::NotYet,
             "most skipped"
         );
-        assert_eq!(readiness_rule(&[5, 5, 5, 5, 5], 0, 0), Readiness::NotYet);
         assert_eq!(
-            readiness_rule(&[5, 5, 5, 5, 5], 1, 0),
+            readiness_rule(&[5, 5, 5, 5, 5], &[], 0, 0),
+            Readiness::NotYet
+        );
+        assert_eq!(
+            readiness_rule(&[5, 5, 5, 5, 5], &[], 1, 0),
             Readiness::Almost,
             "one answer is too little evidence"
         );
-        assert_eq!(readiness_rule(&[5, 5, 5, 5, 5], 3, 1), Readiness::Ready);
+        assert_eq!(
+            readiness_rule(&[5, 5, 5, 5, 5], &[], 3, 1),
+            Readiness::Ready
+        );
+        assert_eq!(
+            readiness_rule(&[5, 4, 4, 4, 4], &[3, 4, 3], 3, 0),
+            Readiness::Almost,
+            "answers averaging 3.3 are not ready"
+        );
+        assert_eq!(
+            readiness_rule(&[5, 4, 4, 4, 4], &[4, 4, 3], 3, 0),
+            Readiness::Ready
+        );
     }
 
     #[test]

@@ -275,6 +275,7 @@ async fn run_loop(
                 .context("cannot draw on the terminal")?;
             last_draw = Instant::now();
             dirty = false;
+            crate::crash::panic_in_tui_if_requested();
             // Drawing may reveal the top of the loaded messages.
             let effects = app.older_if_at_top();
             *quit |= runner.perform(effects, term, app);
