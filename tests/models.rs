@@ -334,3 +334,51 @@ fn config_show_names_the_active_profile() {
     assert!(out.contains("# profile: default"), "{out}");
     assert!(out.contains("model = \"top-model\""), "{out}");
 }
+
+// ----- what reasoning models send ----------------------------------------------------
+
+#[test]
+fn a_leading_think_block_is_neither_shown_nor_stored_nor_sent_back() {
+    let sb = Sandbox::new();
+    sb.mock.push(
+        Reply::text(
+            "<think>\nThe candidate said hello. Ask about the role first.\n</think>\n\nHello! Which role are you preparing for?",
+        )
+        .chunk_size(4),
+    );
+    let output = sb.cmd().args(["ask", "Hello"]).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(printed, "Hello! Which role are you preparing for?\n");
+    let stored = sb.messages(1);
+    assert_eq!(
+        stored[1].content,
+        "Hello! Which role are you preparing for?"
+    );
+    assert_eq!(stored[1].status, "complete");
+
+    sb.mock.push(Reply::text("Tell me more."));
+    ask(&sb, &["ask", "--conversation", "1", "A backend role"]);
+    let history = sb.mock.chat_requests()[1].messages();
+    assert!(
+        history.iter().all(|(_, content)| !content.contains("think")
+            && !content.contains("Ask about the role first")),
+        "{history:?}"
+    );
+    assert!(
+        history
+            .iter()
+            .any(|(role, content)| role == "assistant" && content.starts_with("Hello! Which role"))
+    );
+}
+
+#[test]
+fn a_think_block_in_a_non_streamed_answer_is_kept_apart_too() {
+    let sb = Sandbox::new();
+    sb.mock
+        .push(Reply::text("<think>Plan: greet.</think>Hello there.").not_streamed());
+    let output = sb.cmd().args(["ask", "Hi"]).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "Hello there.\n");
+    assert_eq!(sb.messages(1)[1].content, "Hello there.");
+}
