@@ -114,6 +114,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Practise one question: answer, get feedback, try again (weak spots first)
+    #[command(long_about = DRILL_LONG_ABOUT)]
+    Drill(DrillArgs),
     /// Interviews held and score trends
     Stats {
         /// Print JSON
@@ -145,6 +148,34 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         messages: usize,
     },
+}
+
+const DRILL_LONG_ABOUT: &str = "Practise one question: answer it, get feedback on that \
+    answer at once (the points a good answer covers and misses, a 1-5 score with the words \
+    that earned it, one next step), then try again and see before and after side by side.\n\n\
+    With no options, the most overdue weak spot comes first: a question answered poorly \
+    (score 2 or less in a report or a drill) or a competency scored low comes back after 1, \
+    3 and 7 days; a good answer (4 or 5) moves it on, a poor one starts it again. Otherwise, \
+    or with --type and --competency, a question from the built-in bank.\n\n\
+    Type the answer, then a line holding only '.' (or Ctrl+D). After the feedback, type a \
+    better answer the same way to try again, or just '.' (or Ctrl+D) to finish. Piped \
+    input works the same way: answers separated by lines holding only '.'.\n\n\
+    With a key the model judges the answer; offline (or with no key) the heuristic scorer \
+    does. The drill is kept as a conversation (see `list`).";
+
+/// `drill`: which question to practise.
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// Interview type of the question
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub interview_type: Option<TypeArg>,
+    /// Competency to work on: structure, relevance, depth, "evidence & impact",
+    /// communication
+    #[arg(long, value_name = "NAME")]
+    pub competency: Option<String>,
+    /// Print the feedback as JSON when the drill ends (prompts go to stderr)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -690,3 +690,73 @@ fn esc_in_the_conversation_list_never_moves_focus_into_the_answer_box() {
         .expect("count conversations");
     assert_eq!(conversations, 0, "no interview was created");
 }
+
+/// The drill entry: a weak spot due is offered on the first screen, F4 drills it,
+/// the answer is judged in the window and the schedule moves on.
+#[test]
+fn a_due_weak_spot_is_offered_and_f4_drills_it() {
+    use interviewer::agent::drill::{choose, seed};
+    use interviewer::domain::InterviewType;
+    const DAY: i64 = 86_400;
+    let strong = "Last March I was the release owner for our mobile app at Acme. My task was \
+        to ship before a partner launch. I underestimated the app store review time, so the \
+        release slipped by two weeks, and that was my mistake. I told the partner the same day, \
+        rebuilt the plan with a review buffer, and shipped a web fallback so their launch still \
+        went ahead. As a result the partner stayed, and the next three releases shipped on time. \
+        I learned to plan for the review queue, and I now add a buffer to every release plan.";
+    let sb = Sandbox::new();
+    // A weak drill of the failure question schedules it for the next day.
+    let t0 = (1_800_000_000i64..1_800_010_000)
+        .find(|s| {
+            choose(Some(InterviewType::Behavioral), None, seed(s * 1000, 0))
+                .bank_id
+                .as_deref()
+                == Some("beh-failure")
+        })
+        .expect("a second that picks the failure question");
+    let mut drill = sb.std_cmd();
+    drill
+        .env("INTERVIEWER_NOW", t0.to_string())
+        .args(["--offline", "drill", "--type", "behavioral"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null());
+    let mut child = drill.spawn().expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"We missed a deadline once but it was fine in the end.\n")
+        .expect("answer");
+    assert!(child.wait().expect("wait").success());
+
+    let mut cmd = sb.pty_cmd();
+    cmd.arg("--offline");
+    cmd.env("INTERVIEWER_NOW", (t0 + DAY).to_string());
+    let mut tui = Tui::start(cmd, 100, 30);
+    tui.wait_for("1 weak spot is due for a drill");
+    tui.send("\x1bOS"); // F4
+    tui.wait_for("Weak spot due: a question you answered poorly");
+    tui.wait_for("did not go to plan");
+    tui.type_text(strong);
+    tui.send(ENTER);
+    tui.wait_for("Feedback on attempt 1");
+    tui.wait_for("Schedule: this comes back on");
+    tui.send("t");
+    tui.type_text("We missed it.");
+    tui.send(ENTER);
+    tui.wait_for("Before and after");
+    tui.send(ESC);
+    tui.wait_until("the drill closed", |s| !s.contains("Before and after"));
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+
+    // The review was good: the next wait is three days.
+    let (step, due): (i64, i64) = sb
+        .db()
+        .query_row("SELECT step, due_at FROM review_items", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the weak spot");
+    assert_eq!((step, due / 1000), (1, t0 + DAY + 3 * DAY));
+    assert_eq!(sb.messages(2).len(), 5, "the TUI's drill is a conversation");
+}

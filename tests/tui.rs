@@ -631,7 +631,7 @@ fn the_model_picker() {
             None,
             Some("qwen2.5:7b"),
         );
-        let effects = app.update(Event::Key(KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE)));
+        let effects = app.update(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)));
         assert!(matches!(effects[..], [Effect::LoadModels]));
         app.update(Event::ModelsLoaded(Ok(vec![
             "gpt-4o-mini".into(),
@@ -650,7 +650,7 @@ fn the_model_picker() {
 #[test]
 fn the_model_picker_with_an_error() {
     let mut app = with_conversation(online(), (50, 20));
-    app.update(Event::Key(KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE)));
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)));
     app.update(Event::ModelsLoaded(Err(
         "Cannot reach the server at http://127.0.0.1:11434/v1: is it running?".into(),
     )));

@@ -11,6 +11,7 @@
 
 pub mod assess;
 pub mod bank;
+pub mod drill;
 pub mod fence;
 pub mod heuristics;
 pub mod offline;

@@ -69,14 +69,14 @@ pub const EVALUATOR_TEMPERATURE: f32 = 0.2;
 /// How the reply's format is asked for; servers that reject one are asked with the
 /// next (a capability probe, not a retry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FormatAsk {
+pub(super) enum FormatAsk {
     Schema,
     JsonObject,
     PromptOnly,
 }
 
 impl FormatAsk {
-    fn weaker(self) -> Option<FormatAsk> {
+    pub(super) fn weaker(self) -> Option<FormatAsk> {
         match self {
             FormatAsk::Schema => Some(FormatAsk::JsonObject),
             FormatAsk::JsonObject => Some(FormatAsk::PromptOnly),
@@ -332,9 +332,9 @@ fn report_timeout(backend: &OpenAiBackend) -> Duration {
 
 /// How a request is asked: the reply format and whether a temperature is sent.
 #[derive(Debug, Clone, Copy)]
-struct Asking {
-    format: FormatAsk,
-    temperature: bool,
+pub(super) struct Asking {
+    pub(super) format: FormatAsk,
+    pub(super) temperature: bool,
 }
 
 /// Asks the model for the report. Uses a strict JSON schema where the server takes
@@ -474,13 +474,13 @@ fn add_usage(a: Option<Usage>, b: Option<Usage>) -> Option<Usage> {
     }
 }
 
-fn mentions_response_format(message: &str) -> bool {
+pub(super) fn mentions_response_format(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     m.contains("response_format") || m.contains("json_schema") || m.contains("response format")
 }
 
 /// One non-streaming completion: the reply's text and usage.
-async fn complete(
+pub(super) async fn complete(
     backend: &OpenAiBackend,
     model: &str,
     messages: &[ChatCompletionRequestMessage],
@@ -534,7 +534,7 @@ fn candidate_text(history: &[ChatTurn]) -> String {
 /// Text as quotes are compared: HTML-ish tags defused as in the prompt, double
 /// quotation marks dropped, curly apostrophes and dashes made plain, case and runs
 /// of whitespace ignored.
-fn normalise_for_quotes(text: &str) -> String {
+pub(super) fn normalise_for_quotes(text: &str) -> String {
     let defused = super::fence::defuse(text, "");
     let plain: String = defused
         .chars()
@@ -1049,7 +1049,7 @@ fn unanswered_feedback(item: &AskedQuestion, kind: InterviewType) -> QuestionFee
 }
 
 /// The five competency scores of one answer, in [`COMPETENCIES`] order.
-fn score(kind: InterviewType, s: &AnswerSignals, judged: &Judged) -> [u8; 5] {
+pub(super) fn score(kind: InterviewType, s: &AnswerSignals, judged: &Judged) -> [u8; 5] {
     let c = &judged.coverage;
     let has = |p: Probe| u8::from(c.covers(p));
     let structure = match kind {

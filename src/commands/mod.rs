@@ -9,6 +9,7 @@
 mod ask;
 mod browse;
 mod config_cmd;
+mod drill;
 mod fixture;
 mod key;
 mod models;
@@ -73,6 +74,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => report::report(settings, id, regenerate, json),
         Command::Stats { json } => report::stats(&open(settings)?, json),
+        Command::Drill(args) => drill::run(settings, &args),
         Command::Models { json } => models::run(&settings, json),
         Command::Show { id, format } => review::show(&open(settings)?, id, format),
         Command::Export(args) => review::export(&open(settings)?, &args),

@@ -1,7 +1,8 @@
 //! The one API of the program, shared by its two faces (the TUI and the CLI):
 //! conversations and messages, sending and regenerating (`send.rs`), feedback
-//! reports (`reports.rs`), search and progress, export and import (`files.rs`),
-//! drafts and UI state, and the API key and backend (`backend.rs`).
+//! reports (`reports.rs`), drills and the weak-spot schedule (`drill.rs`), search
+//! and progress, export and import (`files.rs`), drafts and UI state, and the API
+//! key and backend (`backend.rs`).
 //!
 //! It owns the store (private: nothing above it touches the database) and is the
 //! only caller of the secrets module. Input is validated here, before anything is
@@ -9,6 +10,7 @@
 //! layer persists them. It never draws, prints or reads the terminal.
 
 pub mod backend;
+pub mod drill;
 pub mod files;
 pub mod reports;
 mod send;
@@ -73,11 +75,13 @@ pub enum ServiceError {
     DeletedWhileStreaming(i64),
 }
 
-/// The service: one store connection plus the settings in effect.
+/// The service: one store connection plus the settings in effect, and the clock
+/// the practice schedule goes by.
 #[derive(Debug)]
 pub struct Service {
     store: Store,
     pub settings: Settings,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
 }
 
 /// The first screen of a conversation: its newest messages (or enough older ones to
@@ -103,7 +107,17 @@ impl Service {
         if recovered > 0 {
             tracing::info!(recovered, "marked replies left streaming as interrupted");
         }
-        Ok(Service { store, settings })
+        Ok(Service {
+            store,
+            settings,
+            clock: crate::clock::from_env(),
+        })
+    }
+
+    /// The same service going by `clock` (tests pin the time with it).
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Service {
+        self.clock = clock;
+        self
     }
 
     pub fn list_conversations(
@@ -282,9 +296,9 @@ impl Service {
         crate::search::search_cancellable(&self.store, query, limit, Some(cancel))
     }
 
-    /// Progress across interviews (see `crate::progress`).
+    /// Progress across interviews (see `crate::progress`), by the service's clock.
     pub fn progress(&self) -> Result<Progress, ServiceError> {
-        Ok(Progress::load(&self.store)?)
+        Ok(Progress::load(&self.store, self.now_ms())?)
     }
 
     // ----- drafts and UI state ------------------------------------------------------
@@ -389,7 +403,7 @@ pub fn title_from_message(message: &str, setup: Option<&InterviewSetup>) -> Stri
     truncate_words(&flat, AUTO_TITLE_CHARS)
 }
 
-fn truncate_words(s: &str, max: usize) -> String {
+pub(crate) fn truncate_words(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }

@@ -1,6 +1,7 @@
 //! Feedback reports: the stored one, or a new one made by the agent from the
-//! conversation's transcript and stored here. The one implementation behind
-//! `interviewer report` and the TUI's report view.
+//! conversation's transcript and stored here, its weak spots put on the practice
+//! schedule. The one implementation behind `interviewer report` and the TUI's
+//! report view.
 
 use super::Service;
 use crate::agent::report::{Assessment, assess, has_answers};
@@ -15,6 +16,10 @@ pub enum ReportError {
         "conversation {0} has no answers to assess yet: answer at least one question, then ask for the report"
     )]
     NoAnswers(i64),
+    #[error(
+        "conversation {0} is a drill: its feedback is in the conversation itself (`interviewer show {0}`); run `interviewer drill` to practise again"
+    )]
+    Drill(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -56,6 +61,14 @@ impl Service {
                 usage: None,
             });
         }
+        if self
+            .store
+            .drill(conversation_id)
+            .map_err(ReportError::from)?
+            .is_some()
+        {
+            return Err(ReportError::Drill(conversation_id).into());
+        }
         let messages = self
             .store
             .messages(conversation_id)
@@ -87,6 +100,15 @@ impl Service {
             .store
             .insert_report(conversation_id, kind, model.as_deref(), &body, valid)
             .map_err(ReportError::from)?;
+        // The newest report's weak spots go on the practice schedule. A failure here
+        // loses nothing of the report, which is stored: it is logged, not shown.
+        if valid && let Ok(report) = crate::domain::report::parse(&body) {
+            match self.schedule_weak_spots(conversation_id, &setup, &report) {
+                Ok(n) if n > 0 => tracing::info!(conversation_id, n, "weak spots scheduled"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(conversation_id, error = %e, "cannot schedule weak spots"),
+            }
+        }
         let stored = self
             .store
             .latest_report(conversation_id)

@@ -1,7 +1,8 @@
 //! The SQLite store: one `Store` per connection, one method per query. Every SQL
 //! statement of the program and the schema live under `src/store/`: conversations,
 //! messages, reports, drafts and state here; full-text queries in `search.rs`,
-//! aggregates in `stats.rs`, import in `import.rs`, the fixture's bulk loader in
+//! aggregates in `stats.rs`, drills and the review schedule in `drill.rs`, import
+//! in `import.rs`, the fixture's bulk loader in
 //! `bulk.rs`. The connection never leaves this module.
 //!
 //! It knows the domain types and nothing above them: no agent, no service, no
@@ -12,6 +13,7 @@
 //! it. The schema comes from append-only migrations in `store/migrations/`.
 
 mod bulk;
+mod drill;
 mod import;
 mod search;
 mod stats;
@@ -29,6 +31,7 @@ use crate::domain::{
 };
 use crate::timefmt::now_ms;
 pub use bulk::{BulkConversation, BulkLoader, BulkMessage, FtsLoad};
+pub use drill::DrillRow;
 pub use import::{ImportConversation, ImportCounts, ImportMessage, ImportReport};
 pub use search::{MATCH_END, MATCH_START, MatchError, MessageMatch, SearchCancel};
 pub use stats::ModelTokens;
@@ -51,7 +54,10 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/0007_streaming_index.sql")),
     M::up(include_str!("migrations/0008_question_choice.sql")),
     M::up(include_str!("migrations/0009_message_chunks.sql")),
-    M::up(include_str!("migrations/0010_conversation_model.sql")),
+    // The practice loop's own tables only (IF NOT EXISTS), so its place after
+    // 0008 and 0009 does not matter to it.
+    M::up(include_str!("migrations/0010_practice.sql")),
+    M::up(include_str!("migrations/0011_conversation_model.sql")),
 ];
 
 /// The schema version this build writes.

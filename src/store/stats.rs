@@ -15,11 +15,13 @@ pub struct ModelTokens {
 
 impl Store {
     /// Conversations where the candidate answered something the interviewer said: a
-    /// user message after the first assistant one.
+    /// user message after the first assistant one. Drills are not interviews.
     pub fn count_held_interviews(&self) -> Result<i64> {
         self.conn()
             .query_row(
-                "SELECT count(*) FROM conversations c WHERE EXISTS (
+                "SELECT count(*) FROM conversations c
+                 WHERE NOT EXISTS (SELECT 1 FROM drills d WHERE d.conversation_id = c.id)
+                   AND EXISTS (
                      SELECT 1 FROM messages u
                      WHERE u.conversation_id = c.id AND u.role = 'user'
                        AND u.id > (SELECT min(a.id) FROM messages a
@@ -99,6 +101,23 @@ mod tests {
         conversation(&store, &[Role::User]);
         assert_eq!(store.count_held_interviews().expect("count"), 0);
         conversation(&store, &[Role::User, Role::Assistant, Role::User]);
+        assert_eq!(store.count_held_interviews().expect("count"), 1);
+        // A drill is not an interview.
+        let drill = conversation(&store, &[Role::Assistant, Role::User]);
+        store
+            .insert_drill(&crate::store::DrillRow {
+                conversation_id: drill,
+                review_item_id: None,
+                interview_type: "behavioral".into(),
+                question: "q".into(),
+                bank_id: None,
+                competency: None,
+                attempts: 0,
+                first_score: None,
+                last_score: None,
+                created_at: 0,
+            })
+            .expect("drill");
         assert_eq!(store.count_held_interviews().expect("count"), 1);
     }
 

@@ -64,6 +64,8 @@ pub enum Action {
     ShowArchived,
     Report,
     Progress,
+    /// Drill one question (weak spots that are due first).
+    Drill,
     Export,
     Copy,
     ChangeKey,
@@ -215,7 +217,12 @@ pub const KEYMAP: &[Row] = &[
     },
     Row {
         scope: Anywhere,
-        keys: &[&[key(K::F(4), A::PickModel)]],
+        keys: &[&[key(K::F(4), A::Drill)]],
+        help: "drill one question: feedback at once, then try again (weak spots due first)",
+    },
+    Row {
+        scope: Anywhere,
+        keys: &[&[key(K::F(5), A::PickModel)]],
         help: "pick the model (this conversation or new ones)",
     },
     Row {
@@ -357,6 +364,11 @@ pub const KEYMAP: &[Row] = &[
         scope: Lists,
         keys: &[&[ch('P', A::Progress)]],
         help: "progress across interviews (scores over time)",
+    },
+    Row {
+        scope: Lists,
+        keys: &[&[ch('D', A::Drill)]],
+        help: "drill one question (weak spots due first)",
     },
     Row {
         scope: Lists,

@@ -571,6 +571,33 @@ impl Runner {
             } => self.job_or_fail("switch the model", move |s| {
                 s.set_conversation_model(conversation_id, &model)
             }),
+            Effect::PlanDrill => self.job(|s, tx| {
+                let result = s.plan_drill(None, None).map_err(|e| e.to_string());
+                let _ = tx.send(Event::DrillPlanned(result));
+            }),
+            Effect::DrillAnswer { session, answer } => {
+                let service = self.service.clone();
+                let backend = self.current_backend();
+                let tx = self.events.clone();
+                tokio::spawn(async move {
+                    let mut session = session;
+                    let result = service
+                        .drill_attempt(&mut session, &answer, &backend)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Event::DrillJudged {
+                        session,
+                        answer,
+                        result,
+                    });
+                });
+            }
+            Effect::LoadDue => self.job(|s, tx| match s.due_reviews() {
+                Ok(due) => {
+                    let _ = tx.send(Event::DueLoaded(due));
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the weak spots due"),
+            }),
             Effect::Send(request) => self.spawn_send(Some(request), None),
             Effect::Regenerate { conversation_id } => self.spawn_send(None, Some(conversation_id)),
             Effect::Cancel => {

@@ -464,6 +464,24 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
         Line::from("Ctrl+N sets up an interview for a specific role, level and job description."),
         Line::default(),
     ];
+    if let Some(first) = app.due.first() {
+        let n = app.due.len();
+        lines.push(Line::styled(
+            format!(
+                "{n} weak spot{} due for a drill · {} (or {} from the list) practises {}",
+                if n == 1 { " is" } else { "s are" },
+                keys::key_for(Scope::Anywhere, Action::Drill),
+                keys::key_for(Scope::Lists, Action::Drill),
+                if n == 1 { "it" } else { "the most overdue" },
+            ),
+            theme.fg(theme.accent),
+        ));
+        lines.push(Line::styled(
+            format!("  {}", sanitize::for_terminal_line(&first.label())),
+            theme.fg(theme.muted),
+        ));
+        lines.push(Line::default());
+    }
     let mode = match &app.mode {
         Mode::Online { model } => format!("Online with {model}."),
         Mode::Offline { reason } => format!("Offline practice ({reason})."),
@@ -743,6 +761,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         Some(Overlay::Progress(p)) => draw_progress(frame, area, app, p),
         Some(Overlay::ModelPicker(p)) => p.render(area, frame.buffer_mut()),
+        Some(Overlay::Drill(d)) => d.view.render(area, frame.buffer_mut()),
         None => {}
     }
 }

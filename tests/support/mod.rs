@@ -33,6 +33,7 @@ pub const PROGRAM_ENV: &[&str] = &[
     "INTERVIEWER_TEST_PANIC",
     "INTERVIEWER_KEYRING",
     "INTERVIEWER_REAL_KEYRING",
+    "INTERVIEWER_NOW",
     // The editor for Ctrl+E.
     "VISUAL",
     "EDITOR",

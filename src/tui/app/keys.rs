@@ -151,6 +151,7 @@ impl App {
                 self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
                 vec![Effect::LoadProgress]
             }
+            Action::Drill => self.start_drill(),
             Action::Export => match self.transcript.conversation_id {
                 Some(conversation_id) => vec![Effect::Export { conversation_id }],
                 None => {
@@ -277,6 +278,10 @@ impl App {
                 picker.handle_paste(&clean);
                 return vec![];
             }
+            Some(Overlay::Drill(d)) => {
+                d.view.handle_paste(&clean);
+                return vec![];
+            }
             Some(_) => return vec![],
             None => {}
         }
@@ -309,6 +314,10 @@ impl App {
             }
             Some(Overlay::Progress(p)) => {
                 p.scroll_by(wheel);
+                return vec![];
+            }
+            Some(Overlay::Drill(d)) => {
+                d.view.scroll_by(wheel);
                 return vec![];
             }
             Some(_) => return vec![],

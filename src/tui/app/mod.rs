@@ -12,6 +12,7 @@
 //!   rename, archive, delete, report, copy);
 //! - `sending.rs`: sending an answer, a hint or skip, retrying; the reply as it streams;
 //! - `overlays.rs`: the windows over the screen (help, report, forms, dialogs);
+//! - `drill.rs`: the drill window: planning, answers judged, try again;
 //! - `frame.rs`: what the next frame shows, worked out before drawing (the view only
 //!   reads the app);
 //! - `tests.rs`: unit tests of all of it through `App::update`.
@@ -25,13 +26,16 @@ use crossterm::event::{
 
 use crate::agent::{AgentError, StreamEnd};
 use crate::config::Theme;
+use crate::domain::drill::{DrillFeedback, ReviewItem};
 use crate::domain::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 use crate::sanitize;
+use crate::service::drill::{DrillPlan, DrillSession};
 use crate::service::{SendEvent, SendRequest, validate_message, validate_title};
 
 use super::render::{MessageLayout, Theme as RenderTheme, View};
 use super::sidebar::{Filter, Hit, Sidebar};
 use super::transcript::Transcript;
+use super::widgets::drill_view::{DrillOutcome, DrillView};
 use super::widgets::help::{HelpOutcome, HelpOverlay};
 use super::widgets::input::AnswerBox;
 use super::widgets::model_picker::{ModelPicker, PickerOutcome};
@@ -40,6 +44,7 @@ use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOut
 use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
 
 mod actions;
+mod drill;
 mod frame;
 mod keys;
 mod overlays;
@@ -104,6 +109,16 @@ pub enum Overlay {
     Progress(ProgressOverlay),
     /// The server's models, to pick the one a conversation talks to.
     ModelPicker(Box<ModelPicker>),
+    /// A drill: one question, feedback on the answer, try again.
+    Drill(Box<DrillOverlay>),
+}
+
+/// A drill under way: the window, and the drill's state while it is not with the
+/// runtime being judged.
+#[derive(Debug)]
+pub struct DrillOverlay {
+    pub view: DrillView,
+    pub session: Option<DrillSession>,
 }
 
 /// Progress across interviews, once it is read.
@@ -217,6 +232,16 @@ pub enum Event {
     ProgressReady(Result<String, String>),
     /// The server's model names (for the picker), or why they cannot be listed.
     ModelsLoaded(Result<Vec<String>, String>),
+    /// The drill's question was chosen, or why not.
+    DrillPlanned(Result<DrillPlan, String>),
+    /// An answer of the drill was judged (or not): the drill comes back with it.
+    DrillJudged {
+        session: Box<DrillSession>,
+        answer: String,
+        result: Result<DrillFeedback, String>,
+    },
+    /// The weak spots due now, most overdue first.
+    DueLoaded(Vec<ReviewItem>),
     /// The API key was stored (or kept for this session); `note` says where.
     KeyAccepted {
         model: String,
@@ -274,6 +299,15 @@ pub enum Effect {
         conversation_id: i64,
         model: String,
     },
+    /// Choose a drill's question (answered by [`Event::DrillPlanned`]).
+    PlanDrill,
+    /// Store and judge one answer of a drill (answered by [`Event::DrillJudged`]).
+    DrillAnswer {
+        session: Box<DrillSession>,
+        answer: String,
+    },
+    /// Read the weak spots due (answered by [`Event::DueLoaded`]).
+    LoadDue,
     Delete {
         id: i64,
     },
@@ -332,6 +366,8 @@ pub struct App {
     pub default_persona: String,
     /// Where a key pasted on the welcome screen would be kept.
     pub key_storage: KeyStorage,
+    /// Weak spots due for a drill, most overdue first (shown on the first screen).
+    pub due: Vec<ReviewItem>,
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
     pub quitting: bool,
@@ -368,6 +404,7 @@ impl App {
             new_setup: None,
             default_persona: crate::domain::persona::DEFAULT_PERSONA.to_string(),
             key_storage: KeyStorage::Keyring,
+            due: Vec::new(),
             draft_dirty: false,
             quitting: false,
             sidebar_rows: (0, Vec::new()),
@@ -392,6 +429,8 @@ impl App {
             self.show(Transcript::loading(id, String::new()));
             effects.push(Effect::OpenConversation { id, jump_to: None });
         }
+        // The weak spots due, for the first screen.
+        effects.push(Effect::LoadDue);
         effects
     }
 

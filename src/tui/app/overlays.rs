@@ -30,6 +30,7 @@ impl App {
                 PickerOutcome::Close => vec![],
                 PickerOutcome::Choose(model) => self.choose_model(picker.conversation_id, &model),
             },
+            Overlay::Drill(d) => self.on_drill_key(d, key),
             Overlay::Help(mut help) => {
                 if help.handle_key(key) != HelpOutcome::Close {
                     self.overlay = Some(Overlay::Help(help));

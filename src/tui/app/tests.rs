@@ -1252,7 +1252,7 @@ fn for_a_new_interview_the_choice_is_the_model_it_starts_with() {
     app.update(ctrl('n'));
     app.update(key(KeyCode::Esc));
     assert_eq!(app.transcript.conversation_id, None);
-    app.update(key(KeyCode::F(4)));
+    app.update(key(KeyCode::F(5)));
     app.update(Event::ModelsLoaded(Ok(vec![
         "llama3.1:8b".into(),
         "gpt-4o-mini".into(),
@@ -1275,7 +1275,7 @@ fn for_a_new_interview_the_choice_is_the_model_it_starts_with() {
 #[test]
 fn the_model_picker_says_why_there_is_no_list_and_esc_changes_nothing() {
     let mut app = online_loaded();
-    app.update(key(KeyCode::F(4)));
+    app.update(key(KeyCode::F(5)));
     app.update(Event::ModelsLoaded(Err(
         "The server refused the API key (401).".into(),
     )));
@@ -1289,7 +1289,7 @@ fn the_model_picker_says_why_there_is_no_list_and_esc_changes_nothing() {
 
     // Offline, a typed name is refused in words: the question bank answers.
     let mut offline = loaded();
-    offline.update(key(KeyCode::F(4)));
+    offline.update(key(KeyCode::F(5)));
     offline.update(Event::ModelsLoaded(Err(
         "Offline practice has no models.".into()
     )));
@@ -1571,11 +1571,18 @@ key_tests! {
         let effects = press(&mut app, code, mods);
         assert!(matches!(effects.last(), Some(Effect::Send(r)) if r.text == SKIP_OFFLINE));
     };
-    anywhere_f4_opens_the_model_picker: (KeyCode::F(4), NONE) => |code, mods| {
+    anywhere_f5_opens_the_model_picker: (KeyCode::F(5), NONE) => |code, mods| {
         let mut app = restored("draft");
         let effects = press(&mut app, code, mods);
         assert!(matches!(effects[..], [Effect::LoadModels]));
         assert!(matches!(app.overlay, Some(Overlay::ModelPicker(_))));
+        assert_eq!(app.draft(), "draft");
+    };
+    anywhere_f4_opens_a_drill_keeping_the_draft: (KeyCode::F(4), NONE) => |code, mods| {
+        let mut app = restored("draft");
+        let effects = press(&mut app, code, mods);
+        assert!(matches!(effects[..], [Effect::PlanDrill]), "{effects:?}");
+        assert!(matches!(app.overlay, Some(Overlay::Drill(_))));
         assert_eq!(app.draft(), "draft");
     };
     anywhere_ctrl_c_quits_keeping_the_draft: (KeyCode::Char('c'), CTRL) => |code, mods| {
@@ -1740,4 +1747,200 @@ fn an_open_quote_is_still_being_typed_so_nothing_is_searched() {
             .any(|e| matches!(e, Effect::Search { query, .. } if query == "\"rate\"")),
         "the closed phrase is searched"
     );
+}
+
+// ----- the drill window ----------------------------------------------------------------
+
+fn drill_plan(review: bool) -> crate::service::drill::DrillPlan {
+    use crate::domain::drill::{DrillQuestion, ReviewItem, ReviewKind};
+    crate::service::drill::DrillPlan {
+        question: DrillQuestion {
+            question: "Tell me about a time something did not go to plan.".into(),
+            bank_id: Some("beh-failure".into()),
+            kind: crate::domain::InterviewType::Behavioral,
+            competency: None,
+        },
+        review: review.then(|| ReviewItem {
+            id: 7,
+            kind: ReviewKind::Question,
+            interview_type: "behavioral".into(),
+            subject: "beh-failure".into(),
+            question: "Tell me about a time something did not go to plan.".into(),
+            bank_id: Some("beh-failure".into()),
+            step: 0,
+            due_at: NOW,
+            last_score: Some(2),
+            source_conversation_id: None,
+            done: false,
+            created_at: NOW,
+            updated_at: NOW,
+        }),
+        due: usize::from(review),
+        next_due: None,
+    }
+}
+
+fn drill_feedback(
+    score: u8,
+    covered: &[&str],
+    missing: &[&str],
+) -> crate::domain::drill::DrillFeedback {
+    crate::domain::drill::DrillFeedback {
+        score,
+        competency_score: None,
+        covered: covered.iter().map(|s| s.to_string()).collect(),
+        missing: missing.iter().map(|s| s.to_string()).collect(),
+        quotes: vec![],
+        next_step: "Put a number on the result.".into(),
+        model_answer: String::new(),
+        source: "heuristic".into(),
+        model: None,
+        note: None,
+    }
+}
+
+fn drill_view(app: &App) -> &crate::tui::widgets::drill_view::DrillView {
+    match &app.overlay {
+        Some(Overlay::Drill(d)) => &d.view,
+        other => panic!("no drill window: {other:?}"),
+    }
+}
+
+#[test]
+fn d_drills_a_due_weak_spot_answer_feedback_try_again_before_and_after() {
+    use crate::tui::widgets::drill_view::Stage;
+    let mut app = loaded();
+    app.focus = Focus::Sidebar;
+    let effects = app.update(key(KeyCode::Char('D')));
+    assert!(matches!(effects[..], [Effect::PlanDrill]), "{effects:?}");
+    assert_eq!(drill_view(&app).stage, Stage::Planning);
+
+    app.update(Event::DrillPlanned(Ok(drill_plan(true))));
+    assert_eq!(drill_view(&app).stage, Stage::Answering);
+    assert!(drill_view(&app).header.contains("Weak spot due"));
+    // Keys type into the drill's answer box, not the main one; Enter sends it.
+    type_text(&mut app, "We missed it");
+    assert_eq!(app.draft(), "");
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::DrillAnswer { session, answer }) = effects.last().cloned() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(answer, "We missed it");
+    assert_eq!(drill_view(&app).stage, Stage::Judging);
+
+    // The runtime stores and judges it, and gives the drill back.
+    let mut session = *session;
+    session.conversation_id = Some(42);
+    session.attempts.push(drill_feedback(2, &[], &["A number"]));
+    app.update(Event::DrillJudged {
+        session: Box::new(session.clone()),
+        answer,
+        result: Ok(drill_feedback(2, &[], &["A number"])),
+    });
+    assert_eq!(drill_view(&app).stage, Stage::Feedback);
+    assert!(drill_view(&app).body().contains("Score: ■■□□□ 2/5"));
+
+    // Try again, then before and after.
+    app.update(key(KeyCode::Char('t')));
+    type_text(&mut app, "We shipped 3 releases on time");
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::DrillAnswer { session, answer }) = effects.last().cloned() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(session.conversation_id, Some(42), "the same drill");
+    let mut session = *session;
+    session.attempts.push(drill_feedback(4, &["A number"], &[]));
+    app.update(Event::DrillJudged {
+        session: Box::new(session),
+        answer,
+        result: Ok(drill_feedback(4, &["A number"], &[])),
+    });
+    let body = drill_view(&app).body();
+    assert!(body.contains("Before and after"), "{body}");
+    assert!(body.contains("✗  →  ✓   A number"), "{body}");
+
+    // Closing reloads the list (the drill is in it) and what is still due.
+    let effects = app.update(key(KeyCode::Esc));
+    assert!(app.overlay.is_none());
+    assert!(
+        matches!(
+            effects[..],
+            [Effect::LoadConversations { .. }, Effect::LoadDue]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_failed_judging_keeps_the_answer_and_a_failed_plan_says_why() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(4)));
+    app.update(Event::DrillPlanned(Ok(drill_plan(false))));
+    assert!(drill_view(&app).header.contains("No weak spot is due"));
+    type_text(&mut app, "my answer");
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::DrillAnswer { session, answer }) = effects.last().cloned() else {
+        panic!("{effects:?}");
+    };
+    app.update(Event::DrillJudged {
+        session,
+        answer,
+        result: Err("the server failed (HTTP 500); try again".into()),
+    });
+    let view = drill_view(&app);
+    assert_eq!(view.input.text(), "my answer");
+    assert!(
+        view.error
+            .as_deref()
+            .is_some_and(|e| e.contains("HTTP 500"))
+    );
+    // And it can be sent again.
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(matches!(effects.last(), Some(Effect::DrillAnswer { .. })));
+
+    let mut app = loaded();
+    app.update(key(KeyCode::F(4)));
+    app.update(Event::DrillPlanned(Err("the database is busy".into())));
+    assert!(
+        drill_view(&app)
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("busy"))
+    );
+    assert!(app.update(key(KeyCode::Esc)).len() == 2);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn due_weak_spots_are_read_at_start_and_offered_on_the_first_screen() {
+    let mut app = app();
+    let effects = app.start(None);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::LoadDue)),
+        "{effects:?}"
+    );
+    app.welcome(WelcomeReason::NoKey);
+    let plan = drill_plan(true);
+    app.update(Event::DueLoaded(vec![plan.review.clone().expect("item")]));
+    assert_eq!(app.due.len(), 1);
+    // The new-interview screen says so, with the key.
+    app.overlay = None;
+    let backend = ratatui::backend::TestBackend::new(100, 30);
+    let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
+    app.prepare_frame();
+    terminal
+        .draw(|f| crate::tui::view::draw(f, &app))
+        .expect("draw");
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        screen.contains("1 weak spot is due for a drill"),
+        "{screen}"
+    );
+    assert!(screen.contains("F4"), "{screen}");
 }

@@ -162,6 +162,13 @@ impl App {
                 }
                 vec![]
             }
+            Event::DrillPlanned(result) => self.on_drill_planned(result),
+            Event::DrillJudged {
+                session,
+                answer,
+                result,
+            } => self.on_drill_judged(*session, answer, result),
+            Event::DueLoaded(due) => self.on_due_loaded(due),
             Event::ProgressReady(result) => {
                 if let Some(Overlay::Progress(p)) = self.overlay.as_mut() {
                     match result {

@@ -6,6 +6,7 @@
 //! Every widget fits an 80x24 terminal, stays usable at 50x20, and draws nothing
 //! harmful (only clips) down to 1x1.
 
+pub mod drill_view;
 pub mod help;
 pub mod input;
 pub mod model_picker;

@@ -1,4 +1,4 @@
-//! The model picker (F4, or `m` outside the input): the server's models in a list
+//! The model picker (F5, or `m` outside the input): the server's models in a list
 //! filtered as you type, the model in use marked. Enter picks the highlighted one
 //! (or, when nothing matches, the name as typed: some servers list fewer models
 //! than they serve), Esc closes. While the list is on its way it says so; when the

@@ -49,6 +49,11 @@ pub struct QuestionFeedback {
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
     pub better_answer: Option<String>,
+    /// The candidate's own answer rewritten (model reports).
+    pub rewritten: Option<String>,
+    /// Per-competency scores of this answer with the quote each rests on (model
+    /// reports): `(competency, score, quote, supported)`.
+    pub scores: Vec<(String, u8, String, bool)>,
     /// The answer's own score, 1–5, when the report gives one.
     pub score: Option<u8>,
     /// Points of a good answer this answer covered, and those it missed.
@@ -108,6 +113,12 @@ impl ReportModel {
                     strengths: q.strengths.clone(),
                     improvements: q.improvements.clone(),
                     better_answer: non_empty(&q.better_answer),
+                    rewritten: non_empty(&q.rewritten),
+                    scores: q
+                        .scores
+                        .iter()
+                        .map(|s| (s.competency.clone(), s.score, s.quote.clone(), s.supported))
+                        .collect(),
                     score: q.score,
                     covered: q.covered.clone(),
                     missing: q.missing.clone(),
@@ -434,8 +445,43 @@ pub fn report_lines(model: &ReportModel, width: u16, t: &Theme) -> Vec<Line<'sta
                     indent.len() + 2,
                 );
             }
+            for (competency, score, quote, supported) in &q.scores {
+                let mut spans = vec![Span::styled(
+                    format!("{score}/5 {} ", sanitize::for_terminal_line(competency)),
+                    t.text,
+                )];
+                spans.push(Span::styled(
+                    format!("“{}”", sanitize::for_terminal_line(quote)),
+                    t.quote,
+                ));
+                if !supported {
+                    spans.push(Span::styled(
+                        crate::agent::report::UNSUPPORTED.to_string(),
+                        t.warn,
+                    ));
+                }
+                out.hanging(
+                    &spans,
+                    Span::styled(format!("{indent}◆ "), t.list_marker),
+                    indent.len() + 2,
+                );
+            }
+            if let Some(r) = &q.rewritten {
+                out.para(
+                    &[Span::styled("Your answer, rewritten:", t.emphasis)],
+                    &indent,
+                );
+                out.text(r, t.quote, &format!("{indent}│ "), t);
+            }
             if let Some(b) = &q.better_answer {
-                out.para(&[Span::styled("A stronger answer:", t.emphasis)], &indent);
+                // Beside a rewritten answer, the model's own is a model answer; in a
+                // heuristic report it is what a good answer contains.
+                let label = if q.rewritten.is_some() {
+                    "A model answer:"
+                } else {
+                    "A stronger answer:"
+                };
+                out.para(&[Span::styled(label, t.emphasis)], &indent);
                 out.text(b, t.quote, &format!("{indent}│ "), t);
             }
         }
@@ -567,6 +613,8 @@ mod tests {
                 strengths: vec!["Specific situation".into()],
                 improvements: vec!["Say what you did, not the team".into()],
                 better_answer: Some("In 2023 I…".into()),
+                rewritten: None,
+                scores: Vec::new(),
                 score: Some(3),
                 covered: vec!["A specific situation".into()],
                 missing: vec!["A measurable result".into()],
@@ -588,6 +636,36 @@ mod tests {
         assert!(lines.contains(&"1. Tell me about a conflict.".to_string()));
         assert!(lines.contains(&"   ✓ Specific situation".to_string()));
         assert!(lines.contains(&"   │ In 2023 I…".to_string()));
+    }
+
+    #[test]
+    fn a_model_report_shows_the_rewritten_answer_the_model_answer_and_the_quotes() {
+        let mut m = sample();
+        m.questions[0].rewritten = Some("In March I mediated between…".into());
+        m.questions[0].scores = vec![
+            (
+                "structure".into(),
+                4,
+                "First I met each of them".into(),
+                true,
+            ),
+            ("depth".into(), 2, "made up".into(), false),
+        ];
+        let lines = text(&report_lines(&m, 100, &Theme::no_color()));
+        let at = |needle: &str| {
+            lines
+                .iter()
+                .position(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("{needle:?} not in {lines:#?}"))
+        };
+        assert!(at("Your answer, rewritten:") < at("│ In March I mediated between…"));
+        assert!(at("A model answer:") < at("│ In 2023 I…"));
+        assert!(at("4/5 structure “First I met each of them”") > 0);
+        assert!(lines[at("“made up”")].contains("unsupported"), "{lines:#?}");
+        // Without a rewritten answer (heuristic reports) the label stays as it was.
+        let plain = text(&report_lines(&sample(), 100, &Theme::no_color()));
+        assert!(plain.iter().any(|l| l.contains("A stronger answer:")));
+        assert!(!plain.iter().any(|l| l.contains("rewritten")));
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub struct WelcomeScreen {
     focus: Focus,
     error: Option<String>,
     theme: Theme,
+    /// Weak spots due for a drill.
+    due: usize,
 }
 
 /// Indent of the text under a choice, lined up with the choice's words.
@@ -82,12 +84,18 @@ impl WelcomeScreen {
             focus: Focus::Key,
             error: None,
             theme: Theme::default(),
+            due: 0,
         }
     }
 
     pub fn with_theme(mut self, theme: Theme) -> WelcomeScreen {
         self.theme = theme;
         self
+    }
+
+    /// How many weak spots are due for a drill (offered under the choices).
+    pub fn set_due(&mut self, due: usize) {
+        self.due = due;
     }
 
     /// Shows why saving the key failed (e.g. the keyring refused it), under the field.
@@ -280,6 +288,24 @@ impl WelcomeScreen {
             },
             t.muted,
         ));
+        if self.due > 0 {
+            lines.push(Line::default());
+            let text = format!(
+                "{} weak spot{} due for a drill: after choosing, press {} to practise {}.",
+                self.due,
+                if self.due == 1 { " is" } else { "s are" },
+                crate::tui::keys::key_for(
+                    crate::tui::keys::Scope::Anywhere,
+                    crate::tui::keys::Action::Drill
+                ),
+                if self.due == 1 {
+                    "it"
+                } else {
+                    "the most overdue"
+                }
+            );
+            lines.extend(para(&text, t.accent));
+        }
         lines
     }
 
@@ -396,6 +422,31 @@ mod tests {
         s.set_error("the keyring refused the key\u{1b}[2J");
         assert_eq!(s.focus, Focus::Key);
         assert_eq!(s.error.as_deref(), Some("the keyring refused the key␛[2J"));
+    }
+
+    #[test]
+    fn due_weak_spots_are_offered() {
+        let mut s = screen();
+        let text = |s: &WelcomeScreen| {
+            s.lines(70, false)
+                .iter()
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(!text(&s).contains("weak spot"));
+        s.set_due(2);
+        assert!(
+            text(&s).contains("2 weak spots are due for a drill"),
+            "{}",
+            text(&s)
+        );
+        assert!(text(&s).contains("press F4"), "{}", text(&s));
     }
 
     #[test]
