@@ -84,7 +84,7 @@ struct Startup {
 }
 
 fn choose_backend(settings: &Settings) -> Startup {
-    let (choice, keyring_error) = backend::startup(settings, &Keys::platform());
+    let (choice, keyring_error) = backend::startup(settings, &Keys::for_settings(settings));
     startup_for(settings, choice, keyring_error)
 }
 
@@ -549,6 +549,28 @@ impl Runner {
                     let _ = tx.send(Event::ProgressReady(result));
                 });
             }
+            Effect::LoadModels => {
+                let backend = self.current_backend();
+                let tx = self.events.clone();
+                // A network call with its own time limit: on a task, never the loop.
+                tokio::spawn(async move {
+                    let result = match backend::models(&backend).await {
+                        Ok(Some(models)) => Ok(models.into_iter().map(|m| m.id).collect()),
+                        Ok(None) => Err(
+                            "Offline practice has no models: the built-in question bank plays the interviewer."
+                                .to_string(),
+                        ),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Event::ModelsLoaded(result));
+                });
+            }
+            Effect::SetConversationModel {
+                conversation_id,
+                model,
+            } => self.job_or_fail("switch the model", move |s| {
+                s.set_conversation_model(conversation_id, &model)
+            }),
             Effect::PlanDrill => self.job(|s, tx| {
                 let result = s.plan_drill(None, None).map_err(|e| e.to_string());
                 let _ = tx.send(Event::DrillPlanned(result));
@@ -713,7 +735,7 @@ async fn report(
 
 /// Stores a pasted key and switches to the online backend.
 fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event {
-    match backend::use_pasted_key(settings, &Keys::platform(), text) {
+    match backend::use_pasted_key(settings, &Keys::for_settings(settings), text) {
         Ok((online, note)) => {
             if let Ok(mut b) = backend.lock() {
                 *b = online;
