@@ -41,6 +41,11 @@ pub struct GlobalArgs {
     /// Never touch the network: the built-in question bank plays the interviewer
     #[arg(long, global = true)]
     pub offline: bool,
+
+    /// Use the endpoint `[profiles.NAME]` of the config file (its API base, model
+    /// and key)
+    #[arg(long, global = true, env = "INTERVIEWER_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

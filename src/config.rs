@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use file::{ConfigFile, FileError, UnknownKey};
+pub use file::{ConfigFile, FileError, KeyNeed, ProfileFile, UnknownKey, valid_profile_name};
 pub use theme::{Theme, color_name, parse_color};
 
 use crate::cli::GlobalArgs;
@@ -116,6 +116,8 @@ pub enum Source {
     /// The named environment variable.
     Environment(&'static str),
     CommandLine,
+    /// The active profile's table in the config file (`[profiles.NAME]`).
+    Profile,
 }
 
 impl std::fmt::Display for Source {
@@ -125,6 +127,7 @@ impl std::fmt::Display for Source {
             Source::File => f.write_str("config file"),
             Source::Environment(var) => write!(f, "environment {var}"),
             Source::CommandLine => f.write_str("command line"),
+            Source::Profile => f.write_str("profile"),
         }
     }
 }
@@ -174,6 +177,13 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub api_base: String,
     pub model: String,
+    /// The active profile (`--profile`, `INTERVIEWER_PROFILE`); `None`: the
+    /// default one, the file's top-level settings.
+    pub profile: Option<String>,
+    /// Whether the endpoint needs an API key (the profile's `key`).
+    pub key_need: KeyNeed,
+    /// The profiles the config file defines, by name.
+    pub profiles: Vec<String>,
     pub offline: bool,
     /// Whether the API key may go to a plain `http://` address that is not on this
     /// machine (`allow_insecure_http_key` in the file; off by default).
@@ -218,6 +228,35 @@ pub enum ConfigError {
     Malformed { path: PathBuf, error: FileError },
     #[error("{var}={value:?} is not a number of seconds greater than zero")]
     BadTimeout { var: &'static str, value: String },
+    #[error("{}", unknown_profile(name, known, path.as_deref()))]
+    UnknownProfile {
+        name: String,
+        /// The profiles that exist.
+        known: Vec<String>,
+        /// The config file looked in.
+        path: Option<PathBuf>,
+        /// Named on the command line (a usage error) rather than by
+        /// `INTERVIEWER_PROFILE`.
+        from_command_line: bool,
+    },
+}
+
+fn unknown_profile(name: &str, known: &[String], path: Option<&Path>) -> String {
+    let file = path.map_or_else(
+        || "the config file".to_string(),
+        |p| p.display().to_string(),
+    );
+    let name = crate::sanitize::for_terminal_line(name);
+    if known.is_empty() {
+        format!(
+            "there is no profile `{name}`: {file} defines no profiles (add a [profiles.{name}] table, see docs/configuration.md)"
+        )
+    } else {
+        format!(
+            "there is no profile `{name}` in {file}; the profiles are: {}",
+            known.join(", ")
+        )
+    }
 }
 
 /// The OS data directory for this program (e.g. `~/.local/share/interviewer`).
@@ -308,13 +347,43 @@ impl Settings {
                 (name, v, source)
             })
         };
+        // The active profile: its table beats the file's top level.
+        let (profile, chosen) = match given(
+            "profile",
+            "INTERVIEWER_PROFILE",
+            non_empty(global.profile.clone()),
+        ) {
+            Some((_, name, source)) => match file.profiles.get(&name) {
+                Some(p) => {
+                    sources.insert("profile", source);
+                    (Some(name), p.clone())
+                }
+                None => {
+                    return Err(ConfigError::UnknownProfile {
+                        name,
+                        known: file.profiles.keys().cloned().collect(),
+                        path: config_path,
+                        from_command_line: source == Source::CommandLine,
+                    });
+                }
+            },
+            None => {
+                sources.insert("profile", Source::Default);
+                (None, ProfileFile::default())
+            }
+        };
+        let from_file = |profile_value: Option<String>, top: Option<String>| {
+            profile_value
+                .map(|v| (v, Source::Profile))
+                .or(top.map(|v| (v, Source::File)))
+        };
         let mut pick = |name: &'static str,
                         flag: Option<(&'static str, String, Source)>,
-                        from_file: Option<String>,
+                        from_file: Option<(String, Source)>,
                         default: &str| {
             let (value, source) = match (flag, from_file) {
                 (Some((_, v, s)), _) => (v, s),
-                (None, Some(v)) => (v, Source::File),
+                (None, Some((v, s))) => (v, s),
                 (None, None) => (default.to_string(), Source::Default),
             };
             sources.insert(name, source);
@@ -328,7 +397,7 @@ impl Settings {
                 "OPENAI_BASE_URL",
                 non_empty(global.api_base.clone()),
             ),
-            file.api_base,
+            from_file(chosen.api_base.clone(), file.api_base),
             DEFAULT_API_BASE,
         );
         let model = pick(
@@ -338,10 +407,17 @@ impl Settings {
                 "INTERVIEWER_MODEL",
                 non_empty(global.model.clone()),
             ),
-            file.model,
+            from_file(chosen.model.clone(), file.model),
             DEFAULT_MODEL,
         );
-        let persona = pick("persona", None, file.persona, DEFAULT_PERSONA);
+        let persona = pick(
+            "persona",
+            None,
+            file.persona.map(|p| (p, Source::File)),
+            DEFAULT_PERSONA,
+        );
+        let key_need = chosen.key.unwrap_or_default();
+        let profiles: Vec<String> = file.profiles.keys().cloned().collect();
 
         let data_dir = match (&global.data_dir, file.data_dir) {
             (Some(d), _) if !d.as_os_str().is_empty() => {
@@ -473,6 +549,9 @@ impl Settings {
             data_dir,
             api_base,
             model,
+            profile,
+            key_need,
+            profiles,
             offline,
             allow_insecure_http_key,
             persona,
@@ -491,6 +570,12 @@ impl Settings {
     /// Where logs and crash reports go.
     pub fn logs_dir(&self) -> PathBuf {
         self.data_dir.join("logs")
+    }
+
+    /// Whether the model was named on the command line for this run (`--model`),
+    /// which then beats a conversation's own model.
+    pub fn model_given(&self) -> bool {
+        self.source_of("model") == Source::CommandLine
     }
 
     /// Where a setting (by its name in the file) came from.
@@ -594,6 +679,7 @@ mod tests {
             api_base: Some("http://env/v1".into()),
             model: Some("flag-model".into()),
             offline: false,
+            profile: None,
         };
         let env = |var: &str| (var == "OPENAI_BASE_URL").then(|| "http://env/v1".to_string());
         let s = merge(&global, Some(f), &env);
@@ -606,6 +692,122 @@ mod tests {
             Source::Environment("OPENAI_BASE_URL")
         );
         assert_eq!(s.source_of("data_dir"), Source::CommandLine);
+    }
+
+    const PROFILES: &str = "model = \"top-model\"\napi_base = \"https://top/v1\"\n\
+        [profiles.local]\napi_base = \"http://127.0.0.1:11434/v1\"\nmodel = \"llama3.1:8b\"\nkey = \"none\"\n\
+        [profiles.work]\napi_base = \"https://gateway.example/v1\"\nkey = \"required\"\n";
+
+    fn with_profile(name: &str) -> GlobalArgs {
+        GlobalArgs {
+            profile: Some(name.into()),
+            ..GlobalArgs::default()
+        }
+    }
+
+    #[test]
+    fn a_profile_fills_what_flags_and_environment_leave_unset_before_the_top_level() {
+        // No profile: the top level is the default profile.
+        let s = merge(&GlobalArgs::default(), Some(file(PROFILES)), &no_env);
+        assert_eq!(s.profile, None);
+        assert_eq!(s.api_base, "https://top/v1");
+        assert_eq!(s.key_need, KeyNeed::Auto);
+        assert_eq!(s.profiles, ["local", "work"]);
+
+        let s = merge(&with_profile("local"), Some(file(PROFILES)), &no_env);
+        assert_eq!(s.profile.as_deref(), Some("local"));
+        assert_eq!(s.api_base, "http://127.0.0.1:11434/v1");
+        assert_eq!(s.model, "llama3.1:8b");
+        assert_eq!(s.key_need, KeyNeed::None);
+        assert_eq!(s.source_of("api_base"), Source::Profile);
+        assert_eq!(s.source_of("profile"), Source::CommandLine);
+
+        // What the profile leaves out comes from the top level.
+        let s = merge(&with_profile("work"), Some(file(PROFILES)), &no_env);
+        assert_eq!(s.api_base, "https://gateway.example/v1");
+        assert_eq!(s.model, "top-model");
+        assert_eq!(s.source_of("model"), Source::File);
+        assert_eq!(s.key_need, KeyNeed::Required);
+
+        // Flags and their variables beat the profile; INTERVIEWER_PROFILE chooses it.
+        let env = |var: &str| match var {
+            "INTERVIEWER_PROFILE" => Some("local".to_string()),
+            "INTERVIEWER_MODEL" => Some("qwen2.5:7b".to_string()),
+            _ => None,
+        };
+        let global = GlobalArgs {
+            model: Some("qwen2.5:7b".into()),
+            ..with_profile("local")
+        };
+        let s = merge(&global, Some(file(PROFILES)), &env);
+        assert_eq!(s.model, "qwen2.5:7b");
+        assert_eq!(
+            s.source_of("model"),
+            Source::Environment("INTERVIEWER_MODEL")
+        );
+        assert_eq!(s.api_base, "http://127.0.0.1:11434/v1");
+        assert_eq!(
+            s.source_of("profile"),
+            Source::Environment("INTERVIEWER_PROFILE")
+        );
+    }
+
+    #[test]
+    fn an_unknown_profile_names_the_ones_that_exist() {
+        let r = Settings::merge(
+            &with_profile("lcoal"),
+            Some(PathBuf::from("/cfg/config.toml")),
+            Some(file(PROFILES)),
+            &no_env,
+            os_dir,
+        );
+        match r {
+            Err(
+                e @ ConfigError::UnknownProfile {
+                    from_command_line: true,
+                    ..
+                },
+            ) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("`lcoal`") && text.contains("local, work"),
+                    "{text}"
+                );
+                assert!(!text.contains('\n'));
+            }
+            other => panic!("{other:?}"),
+        }
+        let env = |var: &str| (var == "INTERVIEWER_PROFILE").then(|| "x".to_string());
+        let r = Settings::merge(&with_profile("x"), None, None, &env, os_dir);
+        match r {
+            Err(
+                e @ ConfigError::UnknownProfile {
+                    from_command_line: false,
+                    ..
+                },
+            ) => assert!(e.to_string().contains("defines no profiles"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn profiles_in_the_file_are_checked() {
+        for (text, wanted) in [
+            (
+                "[profiles.a]\nkey = \"maybe\"\n",
+                "\"required\" or \"none\"",
+            ),
+            ("[profiles.\"a b\"]\nmodel = \"m\"\n", "letters, digits"),
+            ("[profiles.a]\napi_base = \"ftp://x\"\n", "api_base"),
+            ("profiles = 3\n", "table"),
+        ] {
+            match file::parse(text, Path::new("/cfg")) {
+                Err(e) => assert!(e.message.contains(wanted), "{text}: {}", e.message),
+                Ok(f) => panic!("{text} accepted: {f:?}"),
+            }
+        }
+        let f = file("[profiles.a]\nmodle = \"m\"\n");
+        assert_eq!(f.unknown[0].key, "profiles.a.modle");
     }
 
     #[test]

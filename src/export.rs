@@ -5,7 +5,7 @@
 //!
 //! The JSON shape is the set of serde structs below — the one source of truth for
 //! `show --format json`, `export --format json` and `import`. The contract's fields
-//! are always present; the others (`uid`, `archived`, `setup`, `report`, per-message
+//! are always present; the others (`uid`, `archived`, `setup`, `model`, `report`, per-message
 //! `error`/usage/`model`, and the `*_ms` exact times) are additions the contract
 //! allows, and make an export a lossless backup.
 
@@ -43,6 +43,10 @@ pub struct ConversationExport {
     /// The interview's setup (role, seniority, type, questions, job description, CV).
     #[serde(default)]
     pub setup: Option<InterviewSetup>,
+    /// The model the conversation talks to (`null` for offline practice and for
+    /// conversations from before models were recorded).
+    #[serde(default)]
+    pub model: Option<String>,
     pub messages: Vec<MessageExport>,
     /// The newest feedback report, if any.
     #[serde(default)]
@@ -101,6 +105,7 @@ impl ConversationExport {
             updated_at_ms: Some(c.updated_at),
             archived: c.archived,
             setup: c.setup.clone(),
+            model: c.model.clone(),
             messages: view
                 .messages
                 .iter()
@@ -445,6 +450,7 @@ mod tests {
                     cv: None,
                     retry_weak: false,
                 }),
+                model: None,
             },
             messages: vec![
                 Message {

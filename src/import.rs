@@ -264,6 +264,7 @@ fn to_import(e: ConversationExport) -> Result<ImportConversation, (String, Strin
         updated_at,
         archived: e.archived,
         setup: e.setup,
+        model: e.model.filter(|m| !m.trim().is_empty()),
         messages,
         report,
     })
@@ -296,6 +297,9 @@ fn derived_uid(e: &ConversationExport) -> String {
     }
     // Serialising our own structs cannot fail; an empty string would still hash.
     let text = serde_json::to_string(&canonical).unwrap_or_default();
+    // Files written before conversations had a model hash as they always did. The
+    // pattern is the top-level field (in a string its quotes would be escaped).
+    let text = text.replacen(r#","model":null,"messages":["#, r#","messages":["#, 1);
     let a = fnv1a64(text.as_bytes(), 0xcbf2_9ce4_8422_2325);
     let b = fnv1a64(text.as_bytes(), 0x6c62_272e_07bb_0142);
     format!("import-{a:016x}{b:016x}")

@@ -643,6 +643,7 @@ mod tests {
                 title: title.into(),
                 persona: "career-interviewer".into(),
                 setup: None,
+                model: None,
             })
             .expect("create");
         let ids = messages

@@ -36,6 +36,15 @@ use crate::domain::key::ApiKey;
 pub const SERVICE: &str = "interviewer";
 pub const USER: &str = "openai";
 
+/// The keyring user under which a profile's key is kept: `profile:NAME` (the
+/// default profile's is [`USER`]).
+pub fn profile_user(profile: Option<&str>) -> String {
+    match profile {
+        Some(name) => format!("profile:{name}"),
+        None => USER.to_string(),
+    }
+}
+
 /// The environment variable that takes precedence over the keyring.
 pub const KEY_ENV: &str = "OPENAI_API_KEY";
 
@@ -118,6 +127,8 @@ pub fn keyring_name() -> &'static str {
 #[derive(Clone)]
 pub struct Keyring {
     store: Arc<CredentialStore>,
+    /// The entry's user: [`USER`], or a profile's (see [`profile_user`]).
+    user: Arc<str>,
     timeout: Duration,
     /// Set after a time-out: later calls fail at once instead of queueing behind a
     /// call that never returns.
@@ -128,6 +139,7 @@ impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Keyring")
             .field("store", &self.store.vendor())
+            .field("user", &self.user)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -165,8 +177,18 @@ impl Keyring {
     pub fn with_store(store: Arc<CredentialStore>, timeout: Duration) -> Keyring {
         Keyring {
             store,
+            user: Arc::from(USER),
             timeout,
             stalled: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The same store, for the entry of `profile` (`None`: the default entry). A
+    /// stalled store stays stalled.
+    pub fn for_profile(&self, profile: Option<&str>) -> Keyring {
+        Keyring {
+            user: Arc::from(profile_user(profile)),
+            ..self.clone()
         }
     }
 
@@ -225,8 +247,9 @@ impl Keyring {
             return Err(SecretsError::TimedOut(self.timeout));
         }
         let store = self.store.clone();
+        let user = self.user.clone();
         let result = bounded(self.timeout, move || {
-            Entry::new_in_store(&store, SERVICE, USER)
+            Entry::new_in_store(&store, SERVICE, &user)
                 .map(|entry| op(&entry))
                 .map_err(|e| classify(&e))
         });

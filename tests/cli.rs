@@ -279,11 +279,14 @@ fn list_json_has_the_contract_keys_and_types() {
                 "created_at",
                 "id",
                 "message_count",
+                // An addition the contract allows (issue 16): the conversation's model.
+                "model",
                 "persona",
                 "title",
                 "updated_at"
             ]
         );
+        assert_eq!(row["model"], "gpt-4o-mini");
         assert!(row["id"].is_i64());
         assert!(row["title"].is_string());
         assert_eq!(row["persona"], "career-interviewer");

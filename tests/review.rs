@@ -28,6 +28,7 @@ fn conversation(store: &Store, title: &str, messages: &[(Role, &str)]) -> (i64, 
             title: title.into(),
             persona: "career-interviewer".into(),
             setup: None,
+            model: None,
         })
         .expect("create");
     let ids = messages
@@ -81,6 +82,7 @@ fn rich_conversation(store: &Store) -> i64 {
                 cv: None,
                 retry_weak: false,
             }),
+            model: None,
         })
         .expect("create");
     store
@@ -520,6 +522,7 @@ fn generate_history(store: &Store, count: usize) {
                 title: format!("Interview {i} — “quotes” and ünïcode"),
                 persona: "career-interviewer".into(),
                 setup,
+                model: None,
             })
             .expect("create");
         for turn in 0..(i % 6 + 1) {

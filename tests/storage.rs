@@ -150,6 +150,7 @@ fn seed(data_dir: &Path, conversations: usize, messages: usize) {
                 title: format!("Interview {c}"),
                 persona: "career-interviewer".to_string(),
                 setup: None,
+                model: None,
             })
             .expect("create");
         for m in 0..messages {
@@ -575,6 +576,7 @@ fn separate_stores_on_threads_interleave_writes_without_busy_errors() {
                 title: "Shared".to_string(),
                 persona: "career-interviewer".to_string(),
                 setup: None,
+                model: None,
             })
             .expect("create")
     };

@@ -53,6 +53,7 @@ fn summary(id: i64, title: &str, ago: i64, count: i64) -> ConversationSummary {
         updated_at: NOW - ago,
         message_count: count,
         archived: false,
+        model: None,
     }
 }
 
@@ -138,6 +139,17 @@ fn with_conversation(mode: Mode, size: (u16, u16)) -> App {
 /// start-up as the one open last time (`App::start`), then the sidebar's first page
 /// and the conversation arrive. `jump_to` is a search match's message.
 fn opened(mode: Mode, size: (u16, u16), messages: Vec<Message>, jump_to: Option<i64>) -> App {
+    opened_with_model(mode, size, messages, jump_to, None)
+}
+
+/// [`opened`], for a conversation that talks to `model`.
+fn opened_with_model(
+    mode: Mode,
+    size: (u16, u16),
+    messages: Vec<Message>,
+    jump_to: Option<i64>,
+    model: Option<&str>,
+) -> App {
     let mut app = new_app(mode, size);
     let effects = app.start(Some(1));
     assert!(
@@ -164,6 +176,7 @@ fn opened(mode: Mode, size: (u16, u16), messages: Vec<Message>, jump_to: Option<
             updated_at: NOW - 5 * MIN,
             archived: false,
             setup: Some(setup),
+            model: model.map(str::to_string),
         },
         messages,
         has_older: false,
@@ -600,4 +613,64 @@ fn the_status_line_keeps_the_next_key_and_shortens_the_message() {
         }
     }
     insta::assert_snapshot!("status_line_long_messages", out);
+}
+
+/// The header names the conversation's model; tokens of a model whose price is
+/// unknown (a local one) show without a price, a known one's with it.
+#[test]
+fn the_header_shows_the_conversations_model_and_prices_only_known_models() {
+    let header = |model: &str| {
+        let mut messages = conversation_messages();
+        for m in &mut messages {
+            if m.model.is_some() {
+                m.model = Some(model.to_string());
+            }
+        }
+        let mut app = opened_with_model(online(), (180, 30), messages, None, Some(model));
+        let screen = render(&mut app);
+        screen.lines().nth(1).expect("header row").to_string()
+    };
+    let local = header("llama3.1:8b");
+    assert!(local.contains("llama3.1:8b · 1.5k tok"), "{local}");
+    assert!(!local.contains('$'), "{local}");
+    let known = header("gpt-4o-mini");
+    assert!(known.contains("gpt-4o-mini · 1.5k tok ~$"), "{known}");
+}
+
+/// The model picker over a conversation on a local server: the list, the model
+/// in use marked and highlighted, the filter line and the keys.
+#[test]
+fn the_model_picker() {
+    snapshot_at_sizes("model_picker", |size| {
+        let mut app = opened_with_model(
+            online(),
+            size,
+            conversation_messages(),
+            None,
+            Some("qwen2.5:7b"),
+        );
+        let effects = app.update(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)));
+        assert!(matches!(effects[..], [Effect::LoadModels]));
+        app.update(Event::ModelsLoaded(Ok(vec![
+            "gpt-4o-mini".into(),
+            "llama3.1:8b".into(),
+            "mistral-nemo:12b-instruct-2407-q4_K_M".into(),
+            "qwen2.5:7b".into(),
+            "qwen2.5-coder:32b".into(),
+        ])));
+        app.update(key(KeyCode::Char('q')));
+        app.update(key(KeyCode::Char('w')));
+        app
+    });
+}
+
+/// The picker when the server cannot list its models: one sentence, in the window.
+#[test]
+fn the_model_picker_with_an_error() {
+    let mut app = with_conversation(online(), (50, 20));
+    app.update(Event::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)));
+    app.update(Event::ModelsLoaded(Err(
+        "Cannot reach the server at http://127.0.0.1:11434/v1: is it running?".into(),
+    )));
+    insta::assert_snapshot!("model_picker_error_50x20", render(&mut app));
 }

@@ -21,6 +21,7 @@ pub mod pricing;
 pub mod probe;
 pub mod report;
 pub mod schema;
+pub mod think;
 pub mod turns;
 
 use std::panic::AssertUnwindSafe;

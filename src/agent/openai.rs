@@ -106,6 +106,11 @@ impl OpenAiCall {
 }
 
 impl OpenAiBackend {
+    /// Whether requests carry an API key (`Authorization`).
+    pub fn has_key(&self) -> bool {
+        self.api_key.is_some()
+    }
+
     /// Builds the HTTP client for `settings.api_base` with the connect timeout set.
     pub fn new(settings: &Settings, api_key: ApiKey) -> Result<OpenAiBackend, AgentError> {
         OpenAiBackend::with_key(settings, Some(api_key))
@@ -298,6 +303,7 @@ impl OpenAiBackend {
                     Err(err) => Outcome::Cut(err),
                 },
             };
+            reader.end(events);
             let end = match outcome {
                 Outcome::Finished(reason) => finish_end(&reason),
                 // Nothing of the reply arrived: a plain failure the user can retry.
@@ -379,6 +385,8 @@ enum Outcome {
 /// What has been read of one streamed reply so far.
 #[derive(Default)]
 struct ReplyReader {
+    /// Keeps a leading `<think>` block out of the answer.
+    think: super::think::ThinkSplitter,
     got_text: bool,
     /// A reasoning model's thinking arrived (not shown, but proof of progress).
     got_reasoning: bool,
@@ -389,6 +397,24 @@ struct ReplyReader {
 impl ReplyReader {
     fn alive(&self) -> bool {
         self.got_text || self.got_reasoning
+    }
+
+    /// Sends the answer's text on; thinking only counts as progress.
+    fn forward(&mut self, split: super::think::Split, events: &UnboundedSender<AgentEvent>) {
+        if !split.reasoning.is_empty() {
+            self.got_reasoning = true;
+        }
+        if !split.answer.is_empty() {
+            self.got_text = true;
+            // The receiver going away must not stop the reply being read.
+            let _ = events.send(AgentEvent::Delta(split.answer));
+        }
+    }
+
+    /// The stream is over: sends what the think splitter held back.
+    fn end(&mut self, events: &UnboundedSender<AgentEvent>) {
+        let split = self.think.finish();
+        self.forward(split, events);
     }
 
     /// Takes one chunk: forwards its text, remembers its finish reason and usage.
@@ -421,9 +447,8 @@ impl ReplyReader {
             if let Some(text) = delta.content
                 && !text.is_empty()
             {
-                self.got_text = true;
-                // The receiver going away must not stop the reply being read.
-                let _ = events.send(AgentEvent::Delta(text));
+                let split = self.think.push(&text);
+                self.forward(split, events);
             }
             if let Some(reason) = choice.finish_reason.filter(|r| !r.is_empty()) {
                 self.finish = Some(reason);

@@ -50,13 +50,17 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
             .interview
             .complete(setup, args.setup.interview_type.is_some());
     }
-    let backend = backend::backend(&settings, &Keys::platform())?;
+    let backend = backend::backend(&settings, &Keys::for_settings(&settings))?;
+    // `--model` starts a new conversation with that model, or switches an existing
+    // one to it; otherwise a conversation keeps the model it has.
+    let model = settings.model_given().then(|| settings.model.clone());
     let service = super::open(settings)?;
     let request = SendRequest {
         conversation_id: args.conversation,
         text,
         persona: args.setup.persona.clone(),
         setup,
+        model,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

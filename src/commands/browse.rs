@@ -24,6 +24,7 @@ pub fn list(service: &Service, json: bool, archived: bool) -> Result<ExitCode> {
                     "updated_at": rfc3339(c.updated_at),
                     "message_count": c.message_count,
                     "archived": c.archived,
+                    "model": c.model,
                 })
             })
             .collect();

@@ -22,7 +22,10 @@ pub fn path() -> Result<ExitCode> {
 
 /// `config show`.
 pub fn show(settings: &Settings) -> Result<ExitCode> {
-    print!("{}", render(settings, &Keys::platform().lookup()));
+    print!(
+        "{}",
+        render(settings, &Keys::for_settings(settings).lookup())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -36,6 +39,23 @@ pub(crate) fn render(s: &Settings, key: &KeyLookup) -> String {
         (None, _) => "none".to_string(),
     };
     let _ = writeln!(out, "# config file: {file}");
+    // The active profile: a comment, since `--profile` chooses it, not the file.
+    match &s.profile {
+        Some(name) => {
+            let _ = writeln!(
+                out,
+                "# profile: {name} ({}; key {}); [profiles.{name}] fills what flags and environment leave unset",
+                s.source_of("profile"),
+                s.key_need.as_str()
+            );
+        }
+        None => {
+            let _ = writeln!(out, "# profile: default (the settings below)");
+        }
+    }
+    if !s.profiles.is_empty() {
+        let _ = writeln!(out, "# profiles: {}", s.profiles.join(", "));
+    }
     let line = |out: &mut String, name: &str, value: String, source: Option<String>| {
         let entry = format!("{name} = {value}");
         match source {

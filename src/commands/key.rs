@@ -12,14 +12,24 @@ use anyhow::{Context, Result, anyhow};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::stdin_is_terminal;
+use crate::config::{KeyNeed, Settings};
 use crate::domain::key::ApiKey;
-use crate::service::backend::{KEY_ENV, Keys, SERVICE, SecretsError, USER, keyring_name};
+use crate::service::backend::{KEY_ENV, Keys, SERVICE, SecretsError, keyring_name};
 
 /// More than any key; stops `key set < big-file` from reading it all.
 const STDIN_LIMIT: u64 = 64 * 1024;
 
-/// `key set`.
-pub fn set() -> Result<ExitCode> {
+/// Whose key: "" for the default profile, " of profile NAME" for a named one.
+fn whose(settings: &Settings) -> String {
+    settings
+        .profile
+        .as_deref()
+        .map(|p| format!(" of profile {p}"))
+        .unwrap_or_default()
+}
+
+/// `key set` (with `--profile NAME`: that profile's key).
+pub fn set(settings: &Settings) -> Result<ExitCode> {
     let input = if stdin_is_terminal() {
         match prompt_hidden("OpenAI API key (input hidden, Enter to save, Esc to cancel): ")? {
             Some(input) => input,
@@ -40,16 +50,22 @@ pub fn set() -> Result<ExitCode> {
         anyhow!("{e}; nothing was stored (pipe the key in, e.g. `interviewer key set < keyfile`, or run it in a terminal to be prompted)")
     })?;
     drop(input);
-    let keys = Keys::platform();
+    let keys = Keys::for_settings(settings);
     keys.save(&key)
         .map_err(|e| anyhow!("the key was not stored: {e}"))?;
     println!(
-        "API key {} stored in the OS keyring ({}, service \"{}\", user \"{}\")",
+        "API key{} {} stored in the OS keyring ({}, service \"{}\", user \"{}\")",
+        whose(settings),
         key.masked(),
         keyring_name(),
         SERVICE,
-        USER
+        keys.user()
     );
+    if settings.key_need == KeyNeed::None {
+        eprintln!(
+            "note: this profile says key = \"none\", so the key is kept but not sent; change it to \"required\" to use it"
+        );
+    }
     if keys.env_key().is_some() {
         eprintln!(
             "note: {KEY_ENV} is set in this environment and takes precedence over the keyring"
@@ -59,8 +75,19 @@ pub fn set() -> Result<ExitCode> {
 }
 
 /// `key status`: always exits 0; it reports, it does not judge.
-pub fn status() -> Result<ExitCode> {
-    let keys = Keys::platform();
+pub fn status(settings: &Settings) -> Result<ExitCode> {
+    let keys = Keys::for_settings(settings);
+    if let Some(profile) = &settings.profile {
+        let need = match settings.key_need {
+            KeyNeed::None => "none (no key is sent)",
+            KeyNeed::Required => "required",
+            KeyNeed::Auto => "needed except on this machine or a private network",
+        };
+        println!(
+            "profile: {profile} (key: {need}; kept as user \"{}\")",
+            keys.user()
+        );
+    }
     let stored = keys.stored();
     print!("{}", status_report(keys.env_key().as_ref(), &stored));
     Ok(ExitCode::SUCCESS)
@@ -98,16 +125,21 @@ pub(crate) fn status_report(
 }
 
 /// `key delete`.
-pub fn delete() -> Result<ExitCode> {
-    let keys = Keys::platform();
+pub fn delete(settings: &Settings) -> Result<ExitCode> {
+    let keys = Keys::for_settings(settings);
     let removed = keys
         .delete()
         .map_err(|e| anyhow!("the key was not removed: {e}"))?;
     if removed {
-        println!("API key removed from the OS keyring ({})", keyring_name());
+        println!(
+            "API key{} removed from the OS keyring ({})",
+            whose(settings),
+            keyring_name()
+        );
     } else {
         println!(
-            "no API key is stored in the OS keyring ({}); nothing to remove",
+            "no API key{} is stored in the OS keyring ({}); nothing to remove",
+            whose(settings),
             keyring_name()
         );
     }

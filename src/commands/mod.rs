@@ -37,14 +37,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }) => return config_cmd::path(),
         _ => {}
     }
-    let settings = Settings::resolve(&cli.global)?;
+    let settings = match Settings::resolve(&cli.global) {
+        Ok(settings) => settings,
+        // `--profile NAME` naming no profile is a usage error (DESIGN.md: exit 2).
+        Err(
+            e @ crate::config::ConfigError::UnknownProfile {
+                from_command_line: true,
+                ..
+            },
+        ) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
     }
     if needs_key(cli.command.as_ref(), &settings)
-        && !crate::agent::openai::key_optional(&settings.api_base)
+        && !crate::service::backend::key_not_needed(&settings)
     {
-        check_keyring_when_no_env_key()?;
+        check_keyring_when_no_env_key(&settings)?;
     }
     let Some(command) = cli.command else {
         return crate::tui::run(settings);
@@ -68,9 +81,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search { query, json } => review::search(&open(settings)?, &query, json),
         Command::Import { file } => review::import(&open(settings)?, &file),
         Command::Key { action } => match action {
-            KeyAction::Set => key::set(),
-            KeyAction::Status => key::status(),
-            KeyAction::Delete => key::delete(),
+            KeyAction::Set => key::set(&settings),
+            KeyAction::Status => key::status(&settings),
+            KeyAction::Delete => key::delete(&settings),
         },
         Command::Config { action } => match action {
             ConfigAction::Path => config_cmd::path(),
@@ -102,8 +115,8 @@ fn needs_key(command: Option<&Command>, settings: &Settings) -> bool {
 /// too, before any request could panic on it. The TUI shows the same on its own
 /// screen instead. Not asked for a server on this machine or a private network,
 /// which is asked without a key when there is none.
-fn check_keyring_when_no_env_key() -> Result<()> {
-    let lookup = crate::service::backend::Keys::platform().lookup();
+fn check_keyring_when_no_env_key(settings: &Settings) -> Result<()> {
+    let lookup = crate::service::backend::Keys::for_settings(settings).lookup();
     if let Some(unusable) = lookup.unusable {
         anyhow::bail!("{unusable}");
     }

@@ -12,7 +12,7 @@ use crate::sanitize::for_terminal_line;
 use crate::service::backend::{self, Keys};
 
 pub fn run(settings: &Settings, json: bool) -> Result<ExitCode> {
-    let backend = backend::backend(settings, &Keys::platform())?;
+    let backend = backend::backend(settings, &Keys::for_settings(settings))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -23,8 +23,13 @@ use crate::timefmt::rfc3339;
 /// one first when there is none (or `--regenerate`): by the model when a key is
 /// set, from the offline heuristics with `--offline` or no key.
 pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Result<ExitCode> {
-    let model = settings.model.clone();
     let service = super::open(settings)?;
+    // The conversation's model makes its report unless `--model` names another
+    // (see `Service::report`).
+    let model = match service.conversation(id)?.and_then(|c| c.model) {
+        Some(model) if !service.settings.model_given() => model,
+        _ => service.settings.model.clone(),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -93,7 +98,7 @@ pub fn report(settings: Settings, id: i64, regenerate: bool, json: bool) -> Resu
 /// The backend a new report is made with: the model when a key is set, the offline
 /// heuristics with `--offline` or no key. Says which on stderr.
 fn report_backend(settings: &Settings, model: &str) -> Result<Backend> {
-    let backend = match backend::backend(settings, &Keys::platform()) {
+    let backend = match backend::backend(settings, &Keys::for_settings(settings)) {
         Ok(b) => b,
         Err(AgentError::NoKey) => Backend::Offline,
         Err(e) => bail!("{e}"),

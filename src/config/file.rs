@@ -27,6 +27,8 @@ pub struct ConfigFile {
     pub theme: ThemeFile,
     pub interview: InterviewFile,
     pub limits: LimitsFile,
+    /// `[profiles.NAME]`: named endpoints, by name.
+    pub profiles: std::collections::BTreeMap<String, ProfileFile>,
     /// Keys this version does not know, e.g. `theme.acent`: warned about, not fatal,
     /// so a config written for a newer version still loads.
     pub unknown: Vec<UnknownKey>,
@@ -71,6 +73,39 @@ pub struct LimitsFile {
 pub const MAX_MAX_TOKENS: u32 = 1_000_000;
 /// The bounds of `limits.max_reply_bytes`: 1 KB to 100 MB.
 pub const REPLY_BYTES_RANGE: std::ops::RangeInclusive<usize> = 1_000..=100_000_000;
+
+/// `[profiles.NAME]`: one named endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileFile {
+    pub api_base: Option<String>,
+    pub model: Option<String>,
+    /// `key = "required" | "none"`; absent: needed except on this machine or a
+    /// private network.
+    pub key: Option<KeyNeed>,
+}
+
+/// Whether an endpoint needs an API key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeyNeed {
+    /// Needed, except for a server on this machine or a private network, which is
+    /// asked without one when there is none.
+    #[default]
+    Auto,
+    /// Always needed (`key = "required"`).
+    Required,
+    /// Never sent, even when one is set (`key = "none"`).
+    None,
+}
+
+impl KeyNeed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyNeed::Auto => "auto",
+            KeyNeed::Required => "required",
+            KeyNeed::None => "none",
+        }
+    }
+}
 
 /// A key the file sets that this version ignores.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +241,30 @@ impl Parser<'_> {
                         }
                     }
                 }
+                "profiles" => {
+                    for (name, v) in table(value, "profiles")? {
+                        let name_str = name.get_ref().as_ref();
+                        if !valid_profile_name(name_str) {
+                            return Err(Bad {
+                                span: name.span(),
+                                message: format!(
+                                    "profile name `{name_str}` may only hold letters, digits, `-` and `_`"
+                                ),
+                            });
+                        }
+                        let section = format!("profiles.{name_str}");
+                        let mut profile = ProfileFile::default();
+                        for (k, v) in table(v, &section)? {
+                            match k.get_ref().as_ref() {
+                                "api_base" => profile.api_base = Some(url(v)?),
+                                "model" => profile.model = Some(text(v, "model")?),
+                                "key" => profile.key = Some(key_need(v)?),
+                                _ => file.unknown.push(self.unknown(&section, (k, v))),
+                            }
+                        }
+                        file.profiles.insert(name_str.to_string(), profile);
+                    }
+                }
                 _ => file.unknown.push(self.unknown("", (key, value))),
             }
         }
@@ -263,6 +322,28 @@ impl Parser<'_> {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
         (line, column)
+    }
+}
+
+/// Letters, digits, `-` and `_`: a name that is safe in a keyring entry, a file
+/// name and a command line.
+pub fn valid_profile_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `key = "required"` or `"none"`.
+fn key_need(value: &Spanned<DeValue<'_>>) -> Result<KeyNeed, Bad> {
+    match text(value, "key")?.as_str() {
+        "required" => Ok(KeyNeed::Required),
+        "none" => Ok(KeyNeed::None),
+        other => Err(bad(
+            value,
+            format!("`key` must be \"required\" or \"none\", not \"{other}\""),
+        )),
     }
 }
 

@@ -176,6 +176,9 @@ pub struct Conversation {
     pub updated_at: i64,
     pub archived: bool,
     pub setup: Option<InterviewSetup>,
+    /// The model this conversation talks to; `None` for offline practice and for
+    /// conversations from before models were recorded.
+    pub model: Option<String>,
 }
 
 /// A conversation as the sidebar and `list` show it.
@@ -188,6 +191,8 @@ pub struct ConversationSummary {
     pub updated_at: i64,
     pub message_count: i64,
     pub archived: bool,
+    /// The conversation's model (see [`Conversation::model`]).
+    pub model: Option<String>,
 }
 
 /// One stored message.
@@ -212,6 +217,8 @@ pub struct NewConversation {
     pub title: String,
     pub persona: String,
     pub setup: Option<InterviewSetup>,
+    /// The model it starts with (`None` offline).
+    pub model: Option<String>,
 }
 
 /// A stored feedback report (the body is the report JSON, or raw text when invalid).

@@ -8,11 +8,13 @@
 
 use crate::agent::openai::{OpenAiBackend, ServerModel, key_optional};
 use crate::agent::{AgentError, Backend};
+use crate::config::KeyNeed;
 use crate::config::Settings;
 use crate::domain::key::ApiKey;
 use crate::secrets::{self, Keyring};
 pub use crate::secrets::{
     KEY_ENV, KeyLookup, KeySource, SERVICE, SecretsError, USER, display_url, keyring_name,
+    profile_user,
 };
 
 /// Where the key is looked for and kept: the environment and the OS keyring, or
@@ -20,28 +22,52 @@ pub use crate::secrets::{
 #[derive(Debug, Clone, Default)]
 pub struct Keys {
     given: Option<(Option<ApiKey>, Keyring)>,
+    /// The profile whose keyring entry is used (`None`: the default entry).
+    profile: Option<String>,
 }
 
 impl Keys {
-    /// `OPENAI_API_KEY`, then the OS keyring.
+    /// `OPENAI_API_KEY`, then the OS keyring's default entry.
     pub fn platform() -> Keys {
         Keys::default()
+    }
+
+    /// `OPENAI_API_KEY`, then the OS keyring's entry of the active profile.
+    pub fn for_settings(settings: &Settings) -> Keys {
+        Keys::platform().with_profile(settings.profile.as_deref())
+    }
+
+    /// The same place, for `profile`'s keyring entry.
+    pub fn with_profile(mut self, profile: Option<&str>) -> Keys {
+        self.profile = profile.map(str::to_string);
+        self
     }
 
     /// A given environment key and keyring instead of the process's (tests).
     pub fn given(env: Option<ApiKey>, keyring: Keyring) -> Keys {
         Keys {
             given: Some((env, keyring)),
+            profile: None,
         }
+    }
+
+    /// The keyring entry's user name (for messages).
+    pub fn user(&self) -> String {
+        profile_user(self.profile.as_deref())
     }
 
     /// The key in effect (the environment's, else the keyring's), with the
     /// keyring's problem when it could not be read. A key found is registered for
     /// scrubbing.
     pub fn lookup(&self) -> KeyLookup {
+        let profile = self.profile.as_deref();
         let lookup = match &self.given {
-            None => secrets::lookup_key(),
-            Some((env, keyring)) => secrets::lookup_key_in(env.clone(), || Ok(keyring.clone())),
+            None => secrets::lookup_key_in(secrets::env_key(), || {
+                Keyring::platform().map(|k| k.for_profile(profile))
+            }),
+            Some((env, keyring)) => {
+                secrets::lookup_key_in(env.clone(), || Ok(keyring.for_profile(profile)))
+            }
         };
         if let Some((key, _)) = &lookup.key {
             scrub(key);
@@ -59,9 +85,10 @@ impl Keys {
     }
 
     fn keyring(&self) -> Result<Keyring, SecretsError> {
+        let profile = self.profile.as_deref();
         match &self.given {
-            None => Keyring::platform().cloned(),
-            Some((_, keyring)) => Ok(keyring.clone()),
+            None => Keyring::platform().map(|k| k.for_profile(profile)),
+            Some((_, keyring)) => Ok(keyring.for_profile(profile)),
         }
     }
 
@@ -101,13 +128,16 @@ pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> 
     if settings.offline {
         return Ok(Backend::Offline);
     }
+    if settings.key_need == KeyNeed::None {
+        return Ok(Backend::OpenAi(OpenAiBackend::with_key(settings, None)?));
+    }
     let lookup = keys.lookup();
     if let Some(unusable) = lookup.unusable {
         return Err(AgentError::UnusableKey(unusable.to_string()));
     }
     let (key, source) = match lookup.key {
         Some((key, source)) => (Some(key), Some(source)),
-        None if key_optional(&settings.api_base) => (None, None),
+        None if key_not_needed(settings) => (None, None),
         None => return Err(AgentError::NoKey),
     };
     tracing::debug!(
@@ -116,6 +146,17 @@ pub fn backend(settings: &Settings, keys: &Keys) -> Result<Backend, AgentError> 
         "using the OpenAI-compatible backend"
     );
     Ok(Backend::OpenAi(OpenAiBackend::with_key(settings, key)?))
+}
+
+/// Whether the endpoint of `settings` is asked without a key when there is none:
+/// a profile with `key = "none"`, or (unless its `key = "required"`) a server on
+/// this machine or a private network.
+pub fn key_not_needed(settings: &Settings) -> bool {
+    match settings.key_need {
+        KeyNeed::None => true,
+        KeyNeed::Required => false,
+        KeyNeed::Auto => key_optional(&settings.api_base),
+    }
 }
 
 /// The models the server in `backend` offers, sorted by id; `None` offline, where
@@ -150,6 +191,12 @@ pub fn startup(settings: &Settings, keys: &Keys) -> (StartupBackend, Option<Secr
     if settings.offline {
         return (StartupBackend::Offline, None);
     }
+    if settings.key_need == KeyNeed::None {
+        return match OpenAiBackend::with_key(settings, None) {
+            Ok(backend) => (StartupBackend::Online(Backend::OpenAi(backend)), None),
+            Err(e) => (StartupBackend::Unusable(e.to_string()), None),
+        };
+    }
     let lookup = keys.lookup();
     if let Some(unusable) = lookup.unusable {
         return (
@@ -162,7 +209,7 @@ pub fn startup(settings: &Settings, keys: &Keys) -> (StartupBackend, Option<Secr
             Ok(backend) => StartupBackend::Online(Backend::OpenAi(backend)),
             Err(e) => StartupBackend::Unusable(e.to_string()),
         },
-        None if key_optional(&settings.api_base) => match OpenAiBackend::with_key(settings, None) {
+        None if key_not_needed(settings) => match OpenAiBackend::with_key(settings, None) {
             Ok(backend) => StartupBackend::Online(Backend::OpenAi(backend)),
             Err(e) => StartupBackend::Unusable(e.to_string()),
         },
@@ -236,6 +283,52 @@ mod tests {
             startup(&remote, &no_key()).0,
             StartupBackend::NoKey
         ));
+    }
+
+    #[test]
+    fn a_profile_says_whether_a_key_is_needed() {
+        let with_env_key = || {
+            Keys::given(
+                Some(ApiKey::new("sk-test-0123456789".into())),
+                no_key().keyring().expect("keyring"),
+            )
+        };
+        // key = "none": never looked up, so never sent, even with one in the environment.
+        let mut none = settings("https://gateway.example/v1");
+        none.key_need = KeyNeed::None;
+        assert!(key_not_needed(&none));
+        match backend(&none, &with_env_key()) {
+            Ok(Backend::OpenAi(b)) => assert!(!b.has_key()),
+            other => panic!("{other:?}"),
+        }
+        // key = "required": even a server on this machine needs one.
+        let mut required = settings("http://127.0.0.1:11434/v1");
+        required.key_need = KeyNeed::Required;
+        assert!(!key_not_needed(&required));
+        assert!(matches!(
+            backend(&required, &no_key()),
+            Err(AgentError::NoKey)
+        ));
+        assert!(matches!(
+            startup(&required, &no_key()).0,
+            StartupBackend::NoKey
+        ));
+    }
+
+    #[test]
+    fn a_profiles_key_is_its_own_keyring_entry() {
+        let keys = no_key();
+        let work = keys.clone().with_profile(Some("work"));
+        assert_eq!(work.user(), "profile:work");
+        work.save(&ApiKey::new("sk-work-0123456789".into()))
+            .expect("save");
+        assert!(
+            keys.stored().expect("read").is_none(),
+            "the default entry is apart"
+        );
+        let found = work.lookup().key.expect("found").0;
+        assert_eq!(found.expose(), "sk-work-0123456789");
+        assert!(work.delete().expect("delete"));
     }
 
     #[test]

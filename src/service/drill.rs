@@ -212,6 +212,8 @@ impl Service {
                 interview_type: q.kind,
                 ..InterviewSetup::default()
             }),
+            // A drill is judged one answer at a time, not a conversation with a model.
+            model: None,
         })?;
         self.store.insert_drill(&DrillRow {
             conversation_id: id,
@@ -465,7 +467,7 @@ mod tests {
             ..InterviewSetup::default()
         };
         let id = s
-            .create_conversation("hello", "career-interviewer", Some(setup.clone()))
+            .create_conversation("hello", "career-interviewer", Some(setup.clone()), None)
             .expect("conversation");
         assert_eq!(
             s.schedule_weak_spots(id, &setup, &report)

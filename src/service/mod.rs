@@ -35,6 +35,8 @@ pub use send::{FLUSH_INTERVAL, OFFLINE_MODEL, SendEvent, SendOutcome, SendReques
 pub const MAX_MESSAGE_BYTES: usize = 100_000;
 /// Longest title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
+/// Longest model name accepted, in characters.
+pub const MAX_MODEL_CHARS: usize = 200;
 /// Titles derived from the first message are cut to this many characters.
 pub const AUTO_TITLE_CHARS: usize = 60;
 
@@ -51,6 +53,12 @@ pub enum ServiceError {
     EmptyTitle,
     #[error("the title is too long ({len} characters; the limit is {max})")]
     TitleTooLong { len: usize, max: usize },
+    #[error(
+        "the model name is empty: give the name of a model the server offers (see `interviewer models`)"
+    )]
+    EmptyModel,
+    #[error("the model name is too long ({len} characters; the limit is {max})")]
+    ModelTooLong { len: usize, max: usize },
     #[error(transparent)]
     UnknownPersona(#[from] UnknownPersona),
     #[error(
@@ -132,14 +140,16 @@ impl Service {
         })
     }
 
-    /// Creates a conversation titled from its first message, with the offline
-    /// question choice fixed now: questions asked lately are avoided, and weak
-    /// answers come back when the setup asks for that.
+    /// Creates a conversation titled from its first message, talking to `model`
+    /// (`None` offline), with the offline question choice fixed now: questions
+    /// asked lately are avoided, and weak answers come back when the setup asks
+    /// for that.
     pub fn create_conversation(
         &self,
         first_message: &str,
         persona: &str,
         setup: Option<InterviewSetup>,
+        model: Option<String>,
     ) -> Result<i64, ServiceError> {
         let choice = self.question_choice_for_new(setup.as_ref())?;
         let title = title_from_message(first_message, setup.as_ref());
@@ -147,6 +157,7 @@ impl Service {
             title,
             persona: persona.to_string(),
             setup,
+            model,
         })?;
         if let Err(e) = self.store.set_question_choice(id, &choice) {
             // Do not leave a conversation without its choice behind.
@@ -190,6 +201,13 @@ impl Service {
 
     pub fn set_archived(&self, id: i64, archived: bool) -> Result<(), ServiceError> {
         Ok(self.store.set_archived(id, archived)?)
+    }
+
+    /// Switches the model conversation `id` talks to from its next turn on. The
+    /// name is one line of at most [`MAX_MODEL_CHARS`] characters.
+    pub fn set_conversation_model(&self, id: i64, model: &str) -> Result<(), ServiceError> {
+        let model = validate_model(model)?;
+        Ok(self.store.set_conversation_model(id, Some(&model))?)
     }
 
     // ----- reading ------------------------------------------------------------------
@@ -317,6 +335,23 @@ impl Service {
     pub fn set_ui_state(&self, key: &str, value: &str) -> Result<(), ServiceError> {
         Ok(self.store.set_state(key, value)?)
     }
+}
+
+/// Checks a model name: one line, not empty, not absurdly long (servers name their
+/// models `llama3.1:8b`, `openai/gpt-4o`, `Qwen/Qwen2.5-7B-Instruct-GGUF`…).
+pub fn validate_model(model: &str) -> Result<String, ServiceError> {
+    let cleaned = crate::sanitize::single_line(model);
+    if cleaned.is_empty() {
+        return Err(ServiceError::EmptyModel);
+    }
+    let len = cleaned.chars().count();
+    if len > MAX_MODEL_CHARS {
+        return Err(ServiceError::ModelTooLong {
+            len,
+            max: MAX_MODEL_CHARS,
+        });
+    }
+    Ok(cleaned)
 }
 
 /// Checks a message before anything is stored or sent.
@@ -473,6 +508,7 @@ mod service_tests {
                 title: title.into(),
                 persona: "career-interviewer".into(),
                 setup: None,
+                model: None,
             })
             .expect("create");
         let ids = (0..messages)

@@ -81,13 +81,19 @@ impl Service {
         // "asking <model>…" said).
         let backend = backend()?;
         let setup = conversation.setup.unwrap_or_default();
+        // The conversation's own model assesses it (a local server may offer
+        // nothing else), unless `--model` names another for this run.
+        let evaluator = match conversation.model {
+            Some(model) if !self.settings.model_given() => model,
+            _ => self.settings.model.clone(),
+        };
         let Assessment {
             kind,
             model,
             body,
             valid,
             usage,
-        } = assess(&backend, &self.settings.model, &setup, &history)
+        } = assess(&backend, &evaluator, &setup, &history)
             .await
             .map_err(ReportError::from)?;
         let id = self

@@ -35,6 +35,10 @@ pub struct SendRequest {
     pub persona: Option<String>,
     /// Interview setup for a new conversation. Must be `None` when continuing one.
     pub setup: Option<InterviewSetup>,
+    /// The model to talk to: a new conversation starts with it (default: the
+    /// configured one), an existing one switches to it from this turn on (default:
+    /// the conversation's own). Ignored offline, where the question bank answers.
+    pub model: Option<String>,
 }
 
 /// Progress of one send, in order: `UserStored`, then (if any text arrives)
@@ -110,11 +114,37 @@ impl Service {
             Err(e) => return Err(e.into()),
         };
 
-        let (conversation_id, setup, created) = match existing {
-            Some(c) => (c.id, c.setup.unwrap_or_default(), false),
+        let asked_model = req
+            .model
+            .as_deref()
+            .map(super::validate_model)
+            .transpose()?;
+        let online = matches!(backend, Backend::OpenAi(_));
+        let (conversation_id, setup, created, model) = match existing {
+            Some(c) => {
+                // Switched when asked; a conversation with no model yet (offline
+                // practice, or from before models were recorded) takes the
+                // configured one the first time a server answers it.
+                let model = match (online, asked_model, c.model) {
+                    (false, _, stored) => stored,
+                    (true, asked, stored) => match asked
+                        .or_else(|| stored.is_none().then(|| self.settings.model.clone()))
+                    {
+                        Some(new) if stored.as_deref() != Some(new.as_str()) => {
+                            self.store.set_conversation_model(c.id, Some(&new))?;
+                            Some(new)
+                        }
+                        _ => stored,
+                    },
+                };
+                (c.id, c.setup.unwrap_or_default(), false, model)
+            }
             None => {
-                let id = self.create_conversation(text, persona.name, req.setup.clone())?;
-                (id, req.setup.unwrap_or_default(), true)
+                let model =
+                    online.then(|| asked_model.unwrap_or_else(|| self.settings.model.clone()));
+                let id =
+                    self.create_conversation(text, persona.name, req.setup.clone(), model.clone())?;
+                (id, req.setup.unwrap_or_default(), true, model)
             }
         };
         let user_id =
@@ -140,7 +170,7 @@ impl Service {
         }
 
         let request = ChatRequest {
-            model: self.model_for(backend),
+            model: self.model_for(backend, model.as_deref()),
             system_prompt: persona::system_prompt(persona, &setup),
             history: history_for_model(&self.store.messages(conversation_id)?),
             setup,
@@ -178,7 +208,7 @@ impl Service {
             find_persona(&conversation.persona).or_else(|_| find_persona(DEFAULT_PERSONA))?;
         let setup = conversation.setup.unwrap_or_default();
         let request = ChatRequest {
-            model: self.model_for(backend),
+            model: self.model_for(backend, conversation.model.as_deref()),
             system_prompt: persona::system_prompt(persona, &setup),
             history: history_for_model(&messages),
             setup,
@@ -188,10 +218,14 @@ impl Service {
             .await
     }
 
-    fn model_for(&self, backend: &Backend) -> String {
+    /// The model a request names: the question bank offline, else the
+    /// conversation's model (the configured one when it has none).
+    fn model_for(&self, backend: &Backend, conversation_model: Option<&str>) -> String {
         match backend {
             Backend::Offline => OFFLINE_MODEL.to_string(),
-            Backend::OpenAi(_) => self.settings.model.clone(),
+            Backend::OpenAi(_) => conversation_model
+                .unwrap_or(&self.settings.model)
+                .to_string(),
         }
     }
 

@@ -281,6 +281,7 @@ mod tests {
                     title: "Terraform later".into(),
                     persona: "career-interviewer".into(),
                     setup: None,
+                    model: None,
                 })
                 .expect("create");
             assert_eq!(

@@ -262,6 +262,7 @@ mod tests {
                 title: "Drill".into(),
                 persona: "career-interviewer".into(),
                 setup: None,
+                model: None,
             })
             .expect("create")
     }

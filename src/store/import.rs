@@ -18,6 +18,8 @@ pub struct ImportConversation {
     pub updated_at: i64,
     pub archived: bool,
     pub setup: Option<InterviewSetup>,
+    /// The conversation's model, when the export recorded one.
+    pub model: Option<String>,
     pub messages: Vec<ImportMessage>,
     pub report: Option<ImportReport>,
 }
@@ -114,8 +116,8 @@ impl ImportSink<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO conversations (uid, title, persona, created_at, updated_at,
-                                            archived, setup)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                            archived, setup, model)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(err)?
             .execute(params![
@@ -125,7 +127,8 @@ impl ImportSink<'_> {
                 c.created_at,
                 c.updated_at,
                 c.archived,
-                setup
+                setup,
+                c.model
             ])
             .map_err(err)?;
         let id = self.tx.last_insert_rowid();
@@ -286,6 +289,7 @@ mod tests {
                 valid: true,
                 created_at: 1_900,
             }),
+            model: None,
         }
     }
 

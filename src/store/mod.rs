@@ -57,6 +57,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     // The practice loop's own tables only (IF NOT EXISTS), so its place after
     // 0008 and 0009 does not matter to it.
     M::up(include_str!("migrations/0010_practice.sql")),
+    M::up(include_str!("migrations/0011_conversation_model.sql")),
 ];
 
 /// The schema version this build writes.
@@ -151,7 +152,7 @@ impl std::fmt::Debug for Store {
 }
 
 const CONVERSATION_COLUMNS: &str =
-    "id, uid, title, persona, created_at, updated_at, archived, setup";
+    "id, uid, title, persona, created_at, updated_at, archived, setup, model";
 /// A `streaming` reply's text is its row's content followed by the pieces appended
 /// to it so far (see [`Store::append_message_text`]).
 const MESSAGE_COLUMNS: &str = "id, conversation_id, role, \
@@ -296,14 +297,15 @@ impl Store {
             .map(|s| serde_json::to_string(s).unwrap_or_default());
         self.conn()
             .execute(
-                "INSERT INTO conversations (uid, title, persona, created_at, updated_at, setup)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                "INSERT INTO conversations (uid, title, persona, created_at, updated_at, setup, model)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
                 params![
                     uuid::Uuid::new_v4().to_string(),
                     new.title,
                     new.persona,
                     now,
-                    setup
+                    setup,
+                    new.model
                 ],
             )
             .map_err(|e| self.err(e))?;
@@ -346,7 +348,7 @@ impl Store {
     ) -> Result<Vec<ConversationSummary>> {
         self.all(
             "SELECT c.id, c.title, c.persona, c.created_at, c.updated_at, c.archived,
-                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+                    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.model
              FROM conversations c
              WHERE c.archived = ?1
              ORDER BY c.updated_at DESC, c.id DESC
@@ -361,6 +363,7 @@ impl Store {
                     updated_at: r.get(4)?,
                     archived: r.get(5)?,
                     message_count: r.get(6)?,
+                    model: r.get(7)?,
                 })
             },
         )
@@ -375,6 +378,19 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
+    }
+
+    /// Switches the model a conversation talks to (`None`: none recorded, as for
+    /// offline practice). The conversation's activity time is left alone: choosing a
+    /// model is not a turn.
+    pub fn set_conversation_model(&self, id: i64, model: Option<&str>) -> Result<()> {
+        self.expect_one(
+            self.conn().execute(
+                "UPDATE conversations SET model = ?2 WHERE id = ?1",
+                params![id, model],
+            ),
+            id,
+        )
     }
 
     /// Stores the offline question choice of a conversation (fixed at creation).
@@ -863,6 +879,7 @@ fn conversation_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Conversation
         updated_at: r.get(5)?,
         archived: r.get(6)?,
         setup: setup.and_then(|s| serde_json::from_str(&s).ok()),
+        model: r.get(8)?,
     })
 }
 

@@ -172,6 +172,7 @@ mod tests {
                     title: (*title).into(),
                     persona: "career-interviewer".into(),
                     setup: None,
+                    model: None,
                 })
                 .expect("create");
             ids.push(

@@ -82,6 +82,7 @@ mod tests {
                 title: "T".into(),
                 persona: "career-interviewer".into(),
                 setup: None,
+                model: None,
             })
             .expect("create");
         for role in roles {

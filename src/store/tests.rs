@@ -14,6 +14,7 @@ fn new_conv(store: &Store, title: &str) -> i64 {
             title: title.into(),
             persona: "career-interviewer".into(),
             setup: None,
+            model: None,
         })
         .expect("create")
 }
@@ -333,6 +334,7 @@ fn a_full_database_keeps_what_it_has_and_says_to_free_space() {
             title: "Full".to_string(),
             persona: "career-interviewer".to_string(),
             setup: None,
+            model: None,
         })
         .expect("create");
     store
@@ -422,6 +424,46 @@ fn recent_interviewer_turns_come_from_the_latest_conversations_only() {
             .expect("none")
             .is_empty()
     );
+}
+
+#[test]
+fn a_conversation_keeps_its_model_and_switching_it_leaves_its_activity_time() {
+    let (_dir, store) = temp_store();
+    let offline = new_conv(&store, "offline");
+    let online = store
+        .create_conversation(&NewConversation {
+            title: "online".into(),
+            persona: "career-interviewer".into(),
+            setup: None,
+            model: Some("llama3.1:8b".into()),
+        })
+        .expect("create");
+    let read = |id| store.require_conversation(id).expect("read").model;
+    assert_eq!(read(offline), None);
+    assert_eq!(read(online).as_deref(), Some("llama3.1:8b"));
+    let listed = |id| {
+        store
+            .list_conversations(false, 10, 0)
+            .expect("list")
+            .into_iter()
+            .find(|c| c.id == id)
+            .expect("listed")
+    };
+    assert_eq!(listed(online).model.as_deref(), Some("llama3.1:8b"));
+    assert_eq!(listed(offline).model, None);
+
+    let before = listed(online).updated_at;
+    store
+        .set_conversation_model(online, Some("qwen2.5:7b"))
+        .expect("switch");
+    assert_eq!(read(online).as_deref(), Some("qwen2.5:7b"));
+    assert_eq!(listed(online).updated_at, before);
+    store.set_conversation_model(online, None).expect("clear");
+    assert_eq!(read(online), None);
+    assert!(matches!(
+        store.set_conversation_model(999, Some("x")),
+        Err(StoreError::NoConversation(999))
+    ));
 }
 
 /// How many messages the full-text index finds for `word`.

@@ -29,6 +29,8 @@ pub enum Action {
     Help,
     Hint,
     Skip,
+    /// Open the model picker.
+    PickModel,
     Quit,
     /// Give the terminal back and stop (the shell's `fg` resumes), as vim does.
     Suspend,
@@ -220,6 +222,11 @@ pub const KEYMAP: &[Row] = &[
     },
     Row {
         scope: Anywhere,
+        keys: &[&[key(K::F(5), A::PickModel)]],
+        help: "pick the model (this conversation or new ones)",
+    },
+    Row {
+        scope: Anywhere,
         keys: &[&[ctrl(K::Char('c'), A::Quit)]],
         help: "quit (drafts are kept)",
     },
@@ -387,6 +394,11 @@ pub const KEYMAP: &[Row] = &[
         scope: Lists,
         keys: &[&[ch('h', A::Hint)], &[ch('s', A::Skip)]],
         help: "hint / skip the question",
+    },
+    Row {
+        scope: Lists,
+        keys: &[&[ch('m', A::PickModel)]],
+        help: "pick the model",
     },
     Row {
         scope: Lists,

@@ -84,7 +84,7 @@ struct Startup {
 }
 
 fn choose_backend(settings: &Settings) -> Startup {
-    let (choice, keyring_error) = backend::startup(settings, &Keys::platform());
+    let (choice, keyring_error) = backend::startup(settings, &Keys::for_settings(settings));
     startup_for(settings, choice, keyring_error)
 }
 
@@ -200,7 +200,7 @@ async fn event_loop(
     app.new_setup = service.settings.interview.complete(None, false);
     app.default_persona = service.settings.persona.clone();
     app.key_storage = startup.key_storage;
-    app.env_key_set = Keys::platform().env_key().is_some();
+    app.env_key_set = Keys::for_settings(&service.settings).env_key().is_some();
     if startup.welcome {
         // Once the user chose offline practice, do not ask again at every start.
         match service.ui_state(STATE_OFFLINE_CHOSEN) {
@@ -556,6 +556,28 @@ impl Runner {
                     let _ = tx.send(Event::ProgressReady(result));
                 });
             }
+            Effect::LoadModels => {
+                let backend = self.current_backend();
+                let tx = self.events.clone();
+                // A network call with its own time limit: on a task, never the loop.
+                tokio::spawn(async move {
+                    let result = match backend::models(&backend).await {
+                        Ok(Some(models)) => Ok(models.into_iter().map(|m| m.id).collect()),
+                        Ok(None) => Err(
+                            "Offline practice has no models: the built-in question bank plays the interviewer."
+                                .to_string(),
+                        ),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Event::ModelsLoaded(result));
+                });
+            }
+            Effect::SetConversationModel {
+                conversation_id,
+                model,
+            } => self.job_or_fail("switch the model", move |s| {
+                s.set_conversation_model(conversation_id, &model)
+            }),
             Effect::PlanDrill => self.job(|s, tx| {
                 let result = s.plan_drill(None, None).map_err(|e| e.to_string());
                 let _ = tx.send(Event::DrillPlanned(result));
@@ -720,12 +742,12 @@ async fn report(
 
 /// Stores a pasted key and switches to the online backend.
 fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event {
-    match backend::use_pasted_key(settings, &Keys::platform(), text) {
+    match backend::use_pasted_key(settings, &Keys::for_settings(settings), text) {
         Ok((online, mut note)) => {
             if let Ok(mut b) = backend.lock() {
                 *b = online;
             }
-            if Keys::platform().env_key().is_some() {
+            if Keys::for_settings(settings).env_key().is_some() {
                 note.push_str("; the next start uses OPENAI_API_KEY");
             }
             Event::KeyAccepted {

@@ -182,6 +182,7 @@ mod tests {
             updated_at,
             message_count: 2,
             archived: false,
+            model: None,
         }
     }
 

@@ -15,6 +15,9 @@ pub struct Transcript {
     pub setup: Option<InterviewSetup>,
     /// Persona for a new conversation (`None`: the configured one).
     pub persona: Option<String>,
+    /// The model the conversation talks to (`None`: none recorded, as offline, or
+    /// a new conversation, which takes the session's model when it starts).
+    pub model: Option<String>,
     pub messages: Vec<Message>,
     /// Older messages exist in the store that are not loaded.
     pub has_older: bool,

@@ -414,15 +414,26 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
         let s = ms / 1000;
         format!("answer {:02}:{:02}", s / 60, s % 60)
     });
-    let mut right = usage
+    let model = app.shown_model().map(sanitize::for_terminal_line);
+    let mut right = model
         .iter()
+        .chain(usage.iter())
         .chain(timer.iter())
         .cloned()
         .collect::<Vec<_>>()
         .join(" · ");
     if left.width() + right.width() + 1 > width {
-        // Short of room, what the interview is comes before what it costs.
-        right = timer.unwrap_or_default();
+        // Short of room, what the interview is comes before what it costs, and
+        // which model answers before that.
+        right = model
+            .iter()
+            .chain(timer.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        if left.width() + right.width() + 1 > width {
+            right = timer.unwrap_or_default();
+        }
     }
     let left = truncate(&left, width.saturating_sub(right.width() + 1));
     let gap = width.saturating_sub(left.width() + right.width());
@@ -589,8 +600,12 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     let theme = app.theme;
     let width = usize::from(area.width);
     let (mode_long, mode_short, mode_style) = match &app.mode {
+        // The model of the conversation shown (the session's for a new one).
         Mode::Online { model } => (
-            format!(" ● {} ", sanitize::for_terminal_line(model)),
+            format!(
+                " ● {} ",
+                sanitize::for_terminal_line(app.shown_model().unwrap_or(model))
+            ),
             " ● ".to_string(),
             theme.fg(theme.accent),
         ),
@@ -813,6 +828,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Report(r)) => draw_report(frame, area, app, r),
         Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         Some(Overlay::Progress(p)) => draw_progress(frame, area, app, p),
+        Some(Overlay::ModelPicker(p)) => p.render(area, frame.buffer_mut()),
         Some(Overlay::Drill(d)) => d.view.render(area, frame.buffer_mut()),
         None => {}
     }

@@ -23,6 +23,7 @@ pub const PROGRAM_ENV: &[&str] = &[
     "INTERVIEWER_DATA_DIR",
     "INTERVIEWER_MODEL",
     "INTERVIEWER_CONFIG",
+    "INTERVIEWER_PROFILE",
     "INTERVIEWER_LOG",
     "NO_COLOR",
     // Knobs and hooks for tests (docs/testing.md).

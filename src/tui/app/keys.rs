@@ -164,6 +164,7 @@ impl App {
                 self.welcome(WelcomeReason::ChangeKey);
                 vec![]
             }
+            Action::PickModel => self.open_model_picker(),
         }
     }
 
@@ -271,6 +272,10 @@ impl App {
             }
             Some(Overlay::Rename { text, .. }) => {
                 text.push_str(&sanitize::for_terminal_line(&clean));
+                return vec![];
+            }
+            Some(Overlay::ModelPicker(picker)) => {
+                picker.handle_paste(&clean);
                 return vec![];
             }
             Some(Overlay::Drill(d)) => {

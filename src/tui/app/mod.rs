@@ -38,6 +38,7 @@ use super::transcript::Transcript;
 use super::widgets::drill_view::{DrillOutcome, DrillView};
 use super::widgets::help::{HelpOutcome, HelpOverlay};
 use super::widgets::input::AnswerBox;
+use super::widgets::model_picker::{ModelPicker, PickerOutcome};
 use super::widgets::report_view::{ReportModel, ReportOutcome, ReportView};
 use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
 use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
@@ -106,6 +107,8 @@ pub enum Overlay {
     Setup(Box<SetupForm>),
     /// Progress across interviews (the text of `interviewer stats`).
     Progress(ProgressOverlay),
+    /// The server's models, to pick the one a conversation talks to.
+    ModelPicker(Box<ModelPicker>),
     /// A drill: one question, feedback on the answer, try again.
     Drill(Box<DrillOverlay>),
 }
@@ -229,6 +232,8 @@ pub enum Event {
     ProgressReady(Result<String, String>),
     /// Whether any conversation is archived (asked when the active list is empty).
     ArchivedExist(bool),
+    /// The server's model names (for the picker), or why they cannot be listed.
+    ModelsLoaded(Result<Vec<String>, String>),
     /// The drill's question was chosen, or why not.
     DrillPlanned(Result<DrillPlan, String>),
     /// An answer of the drill was judged (or not): the drill comes back with it.
@@ -292,6 +297,13 @@ pub enum Effect {
     /// Find out whether any conversation is archived (answered by
     /// [`Event::ArchivedExist`]), so an empty list can say so after a restart.
     CheckArchived,
+    /// Ask the server for its models (answered by [`Event::ModelsLoaded`]).
+    LoadModels,
+    /// Store the model a conversation talks to from its next turn on.
+    SetConversationModel {
+        conversation_id: i64,
+        model: String,
+    },
     /// Choose a drill's question (answered by [`Event::DrillPlanned`]).
     PlanDrill,
     /// Store and judge one answer of a drill (answered by [`Event::DrillJudged`]).
@@ -431,6 +443,19 @@ impl App {
         // The weak spots due, for the first screen.
         effects.push(Effect::LoadDue);
         effects
+    }
+
+    /// The model the open conversation talks to, for the header: its own, or for
+    /// a new one the session's (nothing offline, where the question bank answers).
+    pub fn shown_model(&self) -> Option<&str> {
+        match (&self.mode, &self.transcript.model) {
+            (Mode::Offline { .. }, _) => None,
+            (_, Some(model)) => Some(model),
+            (Mode::Online { model }, None) if self.transcript.conversation_id.is_none() => {
+                Some(model)
+            }
+            (Mode::Online { .. }, None) => None,
+        }
     }
 
     pub fn is_offline(&self) -> bool {

@@ -22,6 +22,14 @@ impl App {
                 self.overlay = Some(Overlay::Progress(p));
                 vec![]
             }
+            Overlay::ModelPicker(mut picker) => match picker.handle_key(key) {
+                PickerOutcome::Stay => {
+                    self.overlay = Some(Overlay::ModelPicker(picker));
+                    vec![]
+                }
+                PickerOutcome::Close => vec![],
+                PickerOutcome::Choose(model) => self.choose_model(picker.conversation_id, &model),
+            },
             Overlay::Drill(d) => self.on_drill_key(d, key),
             Overlay::Help(mut help) => {
                 if help.handle_key(key) != HelpOutcome::Close {
@@ -179,5 +187,62 @@ impl App {
             .with_env_key(self.env_key_set)
             .with_theme(self.render_theme.clone());
         self.overlay = Some(Overlay::Welcome(Box::new(screen)));
+    }
+
+    /// Opens the model picker for the open conversation (or, when it is new, for
+    /// new interviews) and asks for the server's models.
+    pub(super) fn open_model_picker(&mut self) -> Vec<Effect> {
+        let picker = ModelPicker::new(
+            self.transcript.conversation_id,
+            self.shown_model().map(str::to_string),
+            self.render_theme.clone(),
+        );
+        self.overlay = Some(Overlay::ModelPicker(Box::new(picker)));
+        vec![Effect::LoadModels]
+    }
+
+    /// The picker's choice: stored with the conversation (from its next turn on),
+    /// or the model new interviews start with in this session.
+    pub(super) fn choose_model(
+        &mut self,
+        conversation_id: Option<i64>,
+        model: &str,
+    ) -> Vec<Effect> {
+        if self.is_offline() {
+            self.error(
+                "offline practice uses the built-in question bank, not a model: add a key (K) or start with --api-base to pick one",
+            );
+            return vec![];
+        }
+        let model = match crate::service::validate_model(model) {
+            Ok(model) => model,
+            Err(e) => {
+                self.error(e.to_string());
+                return vec![];
+            }
+        };
+        match conversation_id {
+            Some(id) => {
+                if self.transcript.shows(Some(id)) {
+                    self.transcript.model = Some(model.clone());
+                }
+                self.info(format!(
+                    "{} answers in this conversation from the next turn",
+                    sanitize::for_terminal_line(&model)
+                ));
+                vec![Effect::SetConversationModel {
+                    conversation_id: id,
+                    model,
+                }]
+            }
+            None => {
+                self.info(format!(
+                    "new interviews start with {}",
+                    sanitize::for_terminal_line(&model)
+                ));
+                self.mode = Mode::Online { model };
+                vec![]
+            }
+        }
     }
 }

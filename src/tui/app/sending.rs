@@ -34,6 +34,15 @@ impl App {
         } else {
             (None, None)
         };
+        // A new conversation starts with the session's model (the configured one,
+        // or the one picked for it); an existing one keeps its own.
+        let model = match (&self.mode, conversation_id) {
+            (Mode::Online { model }, None) => {
+                self.transcript.model = Some(model.clone());
+                Some(model.clone())
+            }
+            _ => None,
+        };
         self.transcript.messages.push(Message {
             id: OPTIMISTIC_ID,
             conversation_id: conversation_id.unwrap_or(0),
@@ -76,6 +85,7 @@ impl App {
             text,
             persona,
             setup,
+            model,
         }));
         effects
     }
@@ -367,6 +377,7 @@ impl App {
                 updated_at: message.created_at,
                 message_count: 1,
                 archived: false,
+                model: self.transcript.model.clone(),
             },
         }
     }

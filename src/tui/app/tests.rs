@@ -47,6 +47,7 @@ fn summary(id: i64, title: &str) -> ConversationSummary {
         updated_at: NOW - id * 1000,
         message_count: 2,
         archived: false,
+        model: None,
     }
 }
 
@@ -75,6 +76,7 @@ fn conversation(id: i64, title: &str) -> Conversation {
         updated_at: NOW,
         archived: false,
         setup: None,
+        model: None,
     }
 }
 
@@ -1239,6 +1241,121 @@ fn p_shows_progress_across_interviews_and_scrolls_until_closed() {
     );
 }
 
+fn online_loaded() -> App {
+    let mut app = loaded();
+    app.mode = Mode::Online {
+        model: "gpt-4o-mini".into(),
+    };
+    app
+}
+
+fn picker(app: &App) -> &ModelPicker {
+    match &app.overlay {
+        Some(Overlay::ModelPicker(p)) => p,
+        other => panic!("no model picker: {other:?}"),
+    }
+}
+
+#[test]
+fn the_model_picker_lists_the_servers_models_and_stores_the_choice_with_the_conversation() {
+    let mut app = online_loaded();
+    app.transcript.model = Some("qwen2.5:7b".into());
+    app.focus = Focus::Messages;
+    let effects = app.update(key(KeyCode::Char('m')));
+    assert!(matches!(effects[..], [Effect::LoadModels]));
+    assert!(picker(&app).loading());
+    assert_eq!(picker(&app).current.as_deref(), Some("qwen2.5:7b"));
+    // Keys typed while the list is on its way filter it; nothing reaches the pane.
+    app.update(Event::ModelsLoaded(Ok(vec![
+        "gpt-4o-mini".into(),
+        "llama3.1:8b".into(),
+        "qwen2.5:7b".into(),
+    ])));
+    assert_eq!(
+        picker(&app).choice().as_deref(),
+        Some("qwen2.5:7b"),
+        "the current one"
+    );
+    type_text(&mut app, "llama");
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::SetConversationModel { conversation_id: 1, model }] if model == "llama3.1:8b"),
+        "{effects:?}"
+    );
+    assert!(app.overlay.is_none());
+    assert_eq!(app.transcript.model.as_deref(), Some("llama3.1:8b"));
+    assert_eq!(app.shown_model(), Some("llama3.1:8b"));
+    // The next turn names no model: the conversation's stored one answers.
+    app.focus = Focus::Input;
+    type_text(&mut app, "my answer");
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(matches!(effects.last(), Some(Effect::Send(r)) if r.model.is_none()));
+}
+
+#[test]
+fn for_a_new_interview_the_choice_is_the_model_it_starts_with() {
+    let mut app = online_loaded();
+    // A new interview: the setup form, filled in with its defaults (Esc would come
+    // back to the conversation shown).
+    app.update(ctrl('n'));
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadSetup(draft)) = effects.first() else {
+        panic!("no ReadSetup: {effects:?}");
+    };
+    app.update(Event::SetupRead {
+        persona: draft.persona.clone(),
+        result: Ok(InterviewSetup::default()),
+    });
+    assert_eq!(app.transcript.conversation_id, None);
+    app.update(key(KeyCode::F(5)));
+    app.update(Event::ModelsLoaded(Ok(vec![
+        "llama3.1:8b".into(),
+        "gpt-4o-mini".into(),
+    ])));
+    type_text(&mut app, "llama");
+    assert!(
+        app.update(key(KeyCode::Enter)).is_empty(),
+        "nothing to store yet"
+    );
+    assert_eq!(app.shown_model(), Some("llama3.1:8b"));
+    app.focus = Focus::Input;
+    type_text(&mut app, "Hello");
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(effects.last(), Some(Effect::Send(r)) if r.conversation_id.is_none() && r.model.as_deref() == Some("llama3.1:8b")),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn the_model_picker_says_why_there_is_no_list_and_esc_changes_nothing() {
+    let mut app = online_loaded();
+    app.update(key(KeyCode::F(5)));
+    app.update(Event::ModelsLoaded(Err(
+        "The server refused the API key (401).".into(),
+    )));
+    assert_eq!(
+        picker(&app).error.as_deref(),
+        Some("The server refused the API key (401).")
+    );
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.overlay.is_none());
+    assert_eq!(app.transcript.model, None);
+
+    // Offline, a typed name is refused in words: the question bank answers.
+    let mut offline = loaded();
+    offline.update(key(KeyCode::F(5)));
+    offline.update(Event::ModelsLoaded(Err(
+        "Offline practice has no models.".into()
+    )));
+    type_text(&mut offline, "llama3");
+    assert!(offline.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(&offline.status, Some((Tone::Error, s)) if s.contains("offline practice")));
+    // A result for a picker closed meanwhile is dropped.
+    offline.update(Event::ModelsLoaded(Ok(vec!["x".into()])));
+    assert!(offline.overlay.is_none());
+}
+
 // ----- every key the help lists for the answer box, against the real widget ----------
 //
 // Each key of the key map's Anywhere and Input rows is pressed with the focus in the
@@ -1508,6 +1625,13 @@ key_tests! {
         app.focus = Focus::Input;
         let effects = press(&mut app, code, mods);
         assert!(matches!(effects.last(), Some(Effect::Send(r)) if r.text == SKIP_OFFLINE));
+    };
+    anywhere_f5_opens_the_model_picker: (KeyCode::F(5), NONE) => |code, mods| {
+        let mut app = restored("draft");
+        let effects = press(&mut app, code, mods);
+        assert!(matches!(effects[..], [Effect::LoadModels]));
+        assert!(matches!(app.overlay, Some(Overlay::ModelPicker(_))));
+        assert_eq!(app.draft(), "draft");
     };
     anywhere_f4_opens_a_drill_keeping_the_draft: (KeyCode::F(4), NONE) => |code, mods| {
         let mut app = restored("draft");
@@ -1804,6 +1928,10 @@ fn every_list_key_does_what_the_help_says_and_never_types() {
                 A::Help => matches!(app.overlay, Some(Overlay::Help(_))),
                 A::Quit => effects.iter().any(|e| matches!(e, Effect::Quit)),
                 A::Suspend => matches!(&effects[..], [Effect::Suspend]),
+                A::PickModel => {
+                    matches!(app.overlay, Some(Overlay::ModelPicker(_)))
+                        && matches!(&effects[..], [Effect::LoadModels])
+                }
                 A::Drill => {
                     matches!(app.overlay, Some(Overlay::Drill(_)))
                         && matches!(&effects[..], [Effect::PlanDrill])

@@ -59,6 +59,7 @@ impl App {
                 let t = &mut self.transcript;
                 t.title = conversation.title;
                 t.setup = conversation.setup;
+                t.model = conversation.model;
                 t.messages = messages;
                 t.has_older = has_older;
                 t.loading = false;
@@ -161,6 +162,12 @@ impl App {
                     r.busy = false;
                     r.error = None;
                     self.status = None;
+                }
+                vec![]
+            }
+            Event::ModelsLoaded(result) => {
+                if let Some(Overlay::ModelPicker(p)) = self.overlay.as_mut() {
+                    p.loaded(result);
                 }
                 vec![]
             }
