@@ -213,7 +213,9 @@ pub struct SetupArgs {
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub interview_type: Option<TypeArg>,
     /// Number of main questions
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=30))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(
+        i64::from(crate::domain::MIN_QUESTIONS)..=i64::from(crate::domain::MAX_QUESTIONS)
+    ))]
     pub questions: Option<u32>,
     /// Job description file
     #[arg(long, value_name = "FILE")]

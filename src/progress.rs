@@ -259,10 +259,11 @@ impl Progress {
                 "\nNo feedback reports yet: after an interview, run `interviewer report ID` (or press F in the interface) to get one."
             )?;
         } else {
+            let n = self.sessions.len();
             writeln!(
                 out,
-                "\nCompetency scores across {} assessed interview(s), oldest to newest (1–5):",
-                self.sessions.len()
+                "\nCompetency scores across {n} assessed interview{}, oldest to newest (1–5):",
+                if n == 1 { "" } else { "s" }
             )?;
             let width = COMPETENCIES
                 .iter()

@@ -192,7 +192,7 @@ use interviewer::tui::widgets::help::HelpOverlay;
 use interviewer::tui::widgets::report_view::{
     CompetencyScore, QuestionFeedback, ReportModel, ReportSource, ReportView,
 };
-use interviewer::tui::widgets::setup_form::{Field, SetupFileError, SetupForm};
+use interviewer::tui::widgets::setup_form::{Field, SetupForm, SetupOutcome, read_setup_files};
 use interviewer::tui::widgets::welcome::{KeyStorage, WelcomeReason, WelcomeScreen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -210,7 +210,7 @@ fn draw(width: u16, height: u16, f: impl Fn(Rect, &mut Buffer)) -> Terminal<Test
     term
 }
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (50, 20)];
+const SIZES: [(u16, u16); 3] = [(80, 24), (50, 20), (120, 40)];
 
 /// Draws at every size including degenerate ones (which must not panic) and
 /// snapshots the two real sizes.
@@ -285,10 +285,15 @@ fn setup_form_snapshots() {
     filled.handle_paste("~/jobs/acme-backend.txt");
     filled.handle_key(key(KeyCode::Tab));
     filled.handle_paste("/home/me/a/very/long/path/to/my/documents/cv-2026-final-final.md");
-    filled.set_file_error(&SetupFileError {
-        field: Field::Cv,
-        message: "There is no file /home/me/a/very/long/path/to/my/documents/cv-2026-final-final.md: check the path.".into(),
-    });
+    // The error the form really gets for a path that does not exist.
+    let SetupOutcome::Submit(mut draft) = filled.clone().handle_key(key(KeyCode::Enter)) else {
+        panic!("the form submits");
+    };
+    // The job description is read first; this screen shows the CV's error.
+    draft.job_description = None;
+    let error = read_setup_files(&draft).expect_err("no such file");
+    assert_eq!(error.field, Field::Cv);
+    filled.set_file_error(&error);
     snapshot_sizes("setup_form_filled_with_error", |a, b| filled.render(a, b));
 }
 

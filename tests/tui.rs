@@ -22,7 +22,7 @@ const NOW: i64 = 1_750_000_000_000;
 const MIN: i64 = 60_000;
 const DAY: i64 = 86_400_000;
 
-const SIZES: [(u16, u16); 3] = [(80, 24), (50, 20), (200, 50)];
+const SIZES: [(u16, u16); 4] = [(80, 24), (50, 20), (120, 40), (200, 50)];
 
 fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -301,16 +301,34 @@ fn an_error() {
 
 #[test]
 fn an_interrupted_reply() {
+    // Reached as a user reaches it: an answer sent, the reply streaming, Esc.
     let mut app = with_conversation(online(), (80, 24));
+    app.update(Event::Paste("Leases.".into()));
+    app.update(key(KeyCode::Enter));
+    app.update(Event::Send(SendEvent::UserStored {
+        conversation_id: 1,
+        message: msg(14, Role::User, "Leases.", 0, Status::Complete),
+        created: false,
+    }));
+    app.update(Event::Send(SendEvent::ReplyStarted { message_id: 15 }));
+    app.update(Event::Send(SendEvent::Delta(
+        "Let me ask about caching. When".into(),
+    )));
+    let effects = app.update(key(KeyCode::Esc));
+    assert!(matches!(&effects[..], [Effect::Cancel]), "{effects:?}");
     let mut cut = msg(
-        14,
+        15,
         Role::Assistant,
         "Let me ask about caching. When",
         0,
         Status::Interrupted,
     );
     cut.error = Some("cancelled".into());
-    app.transcript.messages.push(cut);
+    app.update(Event::Send(SendEvent::Finished {
+        reply: Some(cut),
+        end: StreamEnd::Interrupted("cancelled".into()),
+    }));
+    app.update(Event::SendEnded(Ok(())));
     insta::assert_snapshot!("interrupted_80x24", render(&mut app));
 }
 

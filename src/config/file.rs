@@ -126,7 +126,7 @@ pub struct FileError {
 }
 
 /// The most questions an interview can be set up with (the same bound as `--questions`).
-pub const MAX_QUESTIONS: u32 = 30;
+pub use crate::domain::MAX_QUESTIONS;
 
 /// Parses and validates the text of a config file. `dir` is the file's directory, which
 /// a relative `data_dir` is taken from.
@@ -500,7 +500,7 @@ fn questions(value: &Spanned<DeValue<'_>>) -> Result<u32, Bad> {
         _ => None,
     };
     n.and_then(|n| u32::try_from(n).ok())
-        .filter(|n| (1..=MAX_QUESTIONS).contains(n))
+        .filter(|n| (crate::domain::MIN_QUESTIONS..=MAX_QUESTIONS).contains(n))
         .ok_or_else(|| {
             bad(
                 value,

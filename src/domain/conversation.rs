@@ -121,6 +121,12 @@ impl InterviewType {
     }
 }
 
+/// The fewest and the most main questions an interview can be set up with: the one
+/// bound of `--questions`, `interview.questions` in the config file and the TUI's
+/// new-interview form.
+pub const MIN_QUESTIONS: u32 = 1;
+pub const MAX_QUESTIONS: u32 = 30;
+
 /// What the user said they are preparing for. Stored as JSON with the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct InterviewSetup {

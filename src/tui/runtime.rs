@@ -200,6 +200,7 @@ async fn event_loop(
     app.new_setup = service.settings.interview.complete(None, false);
     app.default_persona = service.settings.persona.clone();
     app.key_storage = startup.key_storage;
+    app.env_key_set = Keys::for_settings(&service.settings).env_key().is_some();
     if startup.welcome {
         // Once the user chose offline practice, do not ask again at every start.
         match service.ui_state(STATE_OFFLINE_CHOSEN) {
@@ -443,6 +444,12 @@ impl Runner {
                     Err(e) => Event::Failed(format!("cannot read the conversation list: {e}")),
                 };
                 let _ = tx.send(event);
+            }),
+            Effect::CheckArchived => self.job(move |s, tx| {
+                // A failure here only leaves the empty list's wording as it was.
+                if let Ok(page) = s.list_conversations(true, 1, 0) {
+                    let _ = tx.send(Event::ArchivedExist(!page.is_empty()));
+                }
             }),
             Effect::OpenConversation { id, jump_to } => self.job(move |s, tx| {
                 let _ = tx.send(open_conversation(s, id, jump_to));
@@ -736,9 +743,12 @@ async fn report(
 /// Stores a pasted key and switches to the online backend.
 fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event {
     match backend::use_pasted_key(settings, &Keys::for_settings(settings), text) {
-        Ok((online, note)) => {
+        Ok((online, mut note)) => {
             if let Ok(mut b) = backend.lock() {
                 *b = online;
+            }
+            if Keys::for_settings(settings).env_key().is_some() {
+                note.push_str("; the next start uses OPENAI_API_KEY");
             }
             Event::KeyAccepted {
                 model: settings.model.clone(),

@@ -7,8 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, BorderType, Borders, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-    Wrap,
+    Block, BorderType, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Wrap,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -156,16 +155,27 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             "No interviews yet. Type in the box to start one."
         };
+        let padded = Rect {
+            width: inner.width.saturating_sub(1).max(1),
+            ..inner
+        };
         frame.render_widget(
             Paragraph::new(text)
                 .style(theme.fg(theme.muted))
                 .wrap(Wrap { trim: true }),
-            inner,
+            padded,
         );
         return;
     }
     // The rows were worked out by `App::prepare_frame`: a date heading before the
     // first conversation of each day group, then the conversations from `top`.
+    // A list longer than the pane has a scroll indicator in its last column, with a
+    // column of space before it.
+    let last_shown = app.sidebar_rows.1.iter().rev().find_map(|r| *r);
+    let scrolls =
+        !s.exhausted || s.top > 0 || last_shown.is_some_and(|last| last + 1 < s.items.len());
+    // A column of padding on the right too (the scrollbar's gap when it shows).
+    let width = width.saturating_sub(if scrolls { 2 } else { 1 });
     let now = app.now;
     let open = app.transcript.conversation_id;
     let mut next = s.top;
@@ -209,6 +219,27 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    if scrolls {
+        // Where the selection is in the whole list (more may be loaded on the way).
+        let total = if s.exhausted {
+            s.items.len()
+        } else {
+            s.items.len() + 1
+        };
+        let mut state = ScrollbarState::new(total.saturating_sub(1))
+            .position(s.selected)
+            .viewport_content_length(usize::from(inner.height));
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None)
+                .track_symbol(Some(" "))
+                .thumb_symbol("▐")
+                .thumb_style(theme.fg(theme.muted)),
+            inner,
+            &mut state,
+        );
+    }
 }
 
 /// A search snippet on one line, its matches highlighted, cut to `width`.
@@ -261,7 +292,8 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
     }
     let (header, body) = message_rows(area);
     frame.render_widget(
-        Paragraph::new(header_line(app, usize::from(inner.width))),
+        // As wide as the text below it (a column of padding on the right).
+        Paragraph::new(header_line(app, usize::from(inner.width.saturating_sub(1)))),
         header,
     );
     if body.height == 0 {
@@ -273,7 +305,11 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             empty_state(app)
         };
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), body);
+        let padded = Rect {
+            width: body.width.saturating_sub(1).max(1),
+            ..body
+        };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), padded);
         return;
     }
     let Some(view) = &app.message_view else {
@@ -357,7 +393,9 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     let mut parts: Vec<String> = Vec::new();
     let setup = app.transcript.setup.clone().unwrap_or_default();
     // Most useful first: what is cut at narrow widths is the end.
-    if let Some(n) = setup.questions {
+    if app.interview_finished() {
+        parts.push("finished".to_string());
+    } else if let Some(n) = setup.questions {
         parts.push(match current_question(&app.transcript.messages) {
             Some(q) => format!("Q {}/{n}", q.min(n)),
             None => plural(u64::from(n), "question"),
@@ -459,11 +497,40 @@ fn empty_state(app: &App) -> Vec<Line<'static>> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Line::default(),
-        Line::from("Say hello, or tell the interviewer the role you are preparing for."),
-        Line::from("The interviewer asks one question at a time and follows up on your answers."),
-        Line::from("Ctrl+N sets up an interview for a specific role, level and job description."),
-        Line::default(),
     ];
+    let new_key = keys::key_for(Scope::Anywhere, Action::NewInterview);
+    // Once the role is set (the form, the config file), it is not asked for again.
+    match app
+        .transcript
+        .setup
+        .as_ref()
+        .and_then(|s| s.role.as_deref())
+    {
+        Some(role) => {
+            lines.push(Line::from(format!(
+                "Say hello and the interviewer begins: questions for {}.",
+                sanitize::for_terminal_line(role)
+            )));
+            lines.push(Line::from(
+                "The interviewer asks one question at a time and follows up on your answers.",
+            ));
+            lines.push(Line::from(format!(
+                "{new_key} sets up a different interview."
+            )));
+        }
+        None => {
+            lines.push(Line::from(
+                "Say hello, or tell the interviewer the role you are preparing for.",
+            ));
+            lines.push(Line::from(
+                "The interviewer asks one question at a time and follows up on your answers.",
+            ));
+            lines.push(Line::from(format!(
+                "{new_key} sets up an interview for a specific role, level and job description."
+            )));
+        }
+    }
+    lines.push(Line::default());
     if let Some(first) = app.due.first() {
         let n = app.due.len();
         lines.push(Line::styled(
@@ -678,9 +745,10 @@ fn status_layout(
         action: action.map(str::to_string),
         hints: None,
     };
-    // Room a message needs to say anything: "│ " + a few words + " ".
+    // Room a message needs: "│ " + the message + " ". The mode gives way to the
+    // message (down to its symbol) before the message is cut.
     let message_room = |l: &StatusLayout| width.saturating_sub(l.mode.width() + l.keys_width() + 3);
-    if message_room(&layout) < message.width().min(24) + 1 {
+    if message_room(&layout) < message.width() + 1 {
         layout.mode = mode_short.to_string();
     }
     // The general hints only where the whole message still fits.
@@ -769,11 +837,14 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
 /// Progress across interviews: the text of `interviewer stats`, scrollable.
 fn draw_progress(frame: &mut Frame, area: Rect, app: &App, p: &super::app::ProgressOverlay) {
     let theme = app.theme;
+    let r = centered(area, 96, area.height.saturating_sub(2).max(3));
+    // Borders and a column of padding each side; a cut line ends in "…".
+    let text_width = usize::from(r.width.saturating_sub(4));
     let mut lines: Vec<Line> = match (&p.text, &p.error) {
         (Some(text), _) => text
             .lines()
             .skip(usize::from(p.scroll))
-            .map(|l| Line::from(sanitize::for_terminal_line(l)))
+            .map(|l| Line::from(truncate(&sanitize::for_terminal_line(l), text_width)))
             .collect(),
         (None, Some(e)) => vec![Line::styled(
             format!("✗ {}", sanitize::for_terminal_line(e)),
@@ -781,14 +852,13 @@ fn draw_progress(frame: &mut Frame, area: Rect, app: &App, p: &super::app::Progr
         )],
         (None, None) => vec![Line::from("Reading your reports…")],
     };
-    let r = centered(area, 96, area.height.saturating_sub(2).max(3));
     let body_rows = usize::from(r.height.saturating_sub(3));
     lines.truncate(body_rows);
     while lines.len() < body_rows {
         lines.push(Line::default());
     }
     lines.push(Line::styled(
-        "↑↓ PgUp PgDn scroll · Esc closes",
+        truncate("↑↓ PgUp PgDn scroll · Esc closes", text_width),
         theme.fg(theme.muted),
     ));
     frame.render_widget(Clear, r);
@@ -842,10 +912,8 @@ fn draw_report(frame: &mut Frame, area: Rect, app: &App, r: &super::app::ReportO
 }
 
 fn overlay_block(app: &App, title: &'static str) -> Block<'static> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(app.theme.fg(app.theme.accent))
+    super::widgets::dialog_block(&app.render_theme)
+        .padding(ratatui::widgets::Padding::horizontal(1))
         .title(Line::styled(
             title,
             Style::new().add_modifier(Modifier::BOLD),
@@ -948,7 +1016,8 @@ mod tests {
             "Enter send · Tab focus · ? help".to_string(),
             "? help".to_string(),
         ];
-        let long = "The server had a problem (500): try again in a moment. Details are in interviewer.log.";
+        let long =
+            "The server had a problem (500): try again in a moment. Details: interviewer.log.";
         for width in [30, 50, 80, 120] {
             let l = status_layout(
                 width,

@@ -125,7 +125,9 @@ impl App {
         effects
     }
 
-    /// Starts a new interview: an empty conversation, and the setup form over it.
+    /// Opens the setup form for a new interview over what is shown. The conversation
+    /// shown is left only when the form is filled in ([`App::start_new`]); Esc comes
+    /// back to it, focus where it was.
     pub(super) fn new_conversation(&mut self) -> Vec<Effect> {
         if self
             .pending
@@ -135,15 +137,8 @@ impl App {
             self.info("the new interview is starting; wait for the first reply");
             return vec![];
         }
-        let mut effects = Vec::new();
-        if self.transcript.conversation_id.is_some() || !self.transcript.messages.is_empty() {
-            effects = self.leave_current();
-            self.show(Transcript::new_conversation(self.new_setup.clone()));
-            effects.push(Effect::SaveOpen(None));
-            effects.push(Effect::LoadNewDraft);
-        }
         self.status = None;
-        self.focus = Focus::Input;
+        self.setup_return_focus = self.focus;
         let personas = crate::domain::persona::PERSONAS
             .iter()
             .map(|p| (p.name.to_string(), p.description.to_string()))
@@ -152,6 +147,20 @@ impl App {
             .with_persona(&self.default_persona)
             .with_theme(self.render_theme.clone());
         self.overlay = Some(Overlay::Setup(Box::new(form)));
+        vec![]
+    }
+
+    /// Shows an empty new interview, leaving the conversation shown (its draft is
+    /// saved) unless it is a new one already.
+    pub(super) fn start_new(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.transcript.conversation_id.is_some() || !self.transcript.messages.is_empty() {
+            effects = self.leave_current();
+            self.show(Transcript::new_conversation(self.new_setup.clone()));
+            effects.push(Effect::SaveOpen(None));
+            effects.push(Effect::LoadNewDraft);
+        }
+        self.focus = Focus::Input;
         effects
     }
 

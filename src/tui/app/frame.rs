@@ -27,9 +27,12 @@ pub struct Areas {
     pub status: Rect,
 }
 
-/// The block around a pane (its title aside): borders all round.
+/// The block around a pane (its title aside): borders all round, and a column of
+/// padding inside on the left (on the right, the scrollbar's gap is the padding).
 pub fn pane_frame() -> Block<'static> {
-    Block::default().borders(Borders::ALL)
+    Block::default()
+        .borders(Borders::ALL)
+        .padding(Padding::left(1))
 }
 
 /// The block around the answer box: a pane with a column of padding inside.
@@ -44,9 +47,10 @@ pub fn message_rows(messages: Rect) -> (Rect, Rect) {
     (header, body)
 }
 
-/// The width the message text is laid out at in `body` (one column is the scrollbar).
+/// The width the message text is laid out at in `body`: the last column is the
+/// scrollbar, with a column of space before it.
 pub fn text_width(body: Rect) -> u16 {
-    body.width.saturating_sub(1).max(1)
+    body.width.saturating_sub(2).max(1)
 }
 
 impl App {

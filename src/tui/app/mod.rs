@@ -230,6 +230,8 @@ pub enum Event {
     },
     /// Progress across interviews as text, or why it could not be read.
     ProgressReady(Result<String, String>),
+    /// Whether any conversation is archived (asked when the active list is empty).
+    ArchivedExist(bool),
     /// The server's model names (for the picker), or why they cannot be listed.
     ModelsLoaded(Result<Vec<String>, String>),
     /// The drill's question was chosen, or why not.
@@ -292,6 +294,9 @@ pub enum Effect {
     },
     /// Read progress across interviews (answered by [`Event::ProgressReady`]).
     LoadProgress,
+    /// Find out whether any conversation is archived (answered by
+    /// [`Event::ArchivedExist`]), so an empty list can say so after a restart.
+    CheckArchived,
     /// Ask the server for its models (answered by [`Event::ModelsLoaded`]).
     LoadModels,
     /// Store the model a conversation talks to from its next turn on.
@@ -366,10 +371,14 @@ pub struct App {
     pub default_persona: String,
     /// Where a key pasted on the welcome screen would be kept.
     pub key_storage: KeyStorage,
+    /// `OPENAI_API_KEY` is set (it wins over a stored key at the next start).
+    pub env_key_set: bool,
     /// Weak spots due for a drill, most overdue first (shown on the first screen).
     pub due: Vec<ReviewItem>,
     /// The draft changed since it was last saved.
     pub draft_dirty: bool,
+    /// Where the focus was when the setup form opened (Esc puts it back).
+    pub setup_return_focus: Focus,
     pub quitting: bool,
     /// Set by [`App::prepare_frame`]: the screen row of the sidebar's first line, and
     /// which conversation (index into the list) each line shows (`None`: a date heading).
@@ -404,8 +413,10 @@ impl App {
             new_setup: None,
             default_persona: crate::domain::persona::DEFAULT_PERSONA.to_string(),
             key_storage: KeyStorage::Keyring,
+            env_key_set: false,
             due: Vec::new(),
             draft_dirty: false,
+            setup_return_focus: Focus::Input,
             quitting: false,
             sidebar_rows: (0, Vec::new()),
             message_view: None,
@@ -498,9 +509,7 @@ impl App {
     /// The interview shown has been closed by the interviewer.
     pub fn interview_finished(&self) -> bool {
         self.transcript.last_message().is_some_and(|m| {
-            m.role == Role::Assistant
-                && m.status == Status::Complete
-                && crate::agent::offline::closes_interview(&m.content)
+            m.role == Role::Assistant && m.status == Status::Complete && closes(&m.content)
         })
     }
 
@@ -508,10 +517,14 @@ impl App {
     /// stop", "Ctrl+R retry", "F report", "K add key"); never cut from the line.
     pub fn next_key(&self) -> Option<String> {
         use crate::tui::keys::{Action, Scope, key_for};
+        // From the answer box a list key needs Tab first: said in words.
         let lists = |action: Action, what: &str| {
             let key = key_for(Scope::Lists, action);
             if self.focus == Focus::Input {
-                format!("Tab, {key} {what}")
+                format!(
+                    "{} then {key}: {what}",
+                    key_for(Scope::Anywhere, Action::FocusNext)
+                )
             } else {
                 format!("{key} {what}")
             }
@@ -542,7 +555,7 @@ impl App {
         // An old question in a past conversation is not being answered now.
         (last.role == Role::Assistant
             && last.status == Status::Complete
-            && !crate::agent::offline::closes_interview(&last.content)
+            && !closes(&last.content)
             && elapsed < ANSWER_TIMER_LIMIT_MS)
             .then_some(elapsed)
     }
@@ -584,6 +597,31 @@ fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
         completion_tokens: None,
         model: None,
     }
+}
+
+/// The interviewer's turn closes the interview: the offline engine's close, or a
+/// model's (the interview rules have it say the interview is over and the feedback
+/// report is ready, and ask nothing more).
+pub fn closes(text: &str) -> bool {
+    if crate::agent::offline::closes_interview(text) {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    let over = [
+        "interview is over",
+        "interview is now over",
+        "end of the interview",
+        "end of our interview",
+        "interview has ended",
+        "interview is complete",
+        "concludes the interview",
+        "concludes our interview",
+        "wraps up the interview",
+        "wraps up our interview",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    over && lower.contains("report") && !lower.trim_end().ends_with('?')
 }
 
 /// "a technical interview for a senior backend engineer, 5 questions".

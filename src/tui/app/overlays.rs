@@ -86,10 +86,24 @@ impl App {
                     vec![Effect::ReadSetup(draft)]
                 }
                 SetupOutcome::Cancel => {
-                    self.focus = Focus::Input;
-                    self.info(
-                        "quick start with the default setup: say hello to begin (n opens the form again)",
+                    let new_key = crate::tui::keys::key_for(
+                        crate::tui::keys::Scope::Anywhere,
+                        crate::tui::keys::Action::NewInterview,
                     );
+                    if self.transcript.conversation_id.is_some()
+                        || !self.transcript.messages.is_empty()
+                    {
+                        self.focus = self.setup_return_focus;
+                        self.info(format!(
+                            "no new interview: back to “{}” ({new_key} opens the form again)",
+                            sanitize::for_terminal_line(&self.transcript.title)
+                        ));
+                    } else {
+                        self.focus = Focus::Input;
+                        self.info(format!(
+                            "quick start with the default setup: say hello to begin ({new_key} opens the form again)"
+                        ));
+                    }
                     vec![]
                 }
                 SetupOutcome::None | SetupOutcome::Ignored => {
@@ -103,17 +117,27 @@ impl App {
                     None => match key.code {
                         KeyCode::Esc | KeyCode::Char('q') => ReportOutcome::Close,
                         KeyCode::Char('r') => ReportOutcome::Regenerate,
+                        KeyCode::Char('P') => ReportOutcome::Progress,
                         _ => ReportOutcome::Ignored,
                     },
                 };
                 match outcome {
                     ReportOutcome::Close => vec![],
+                    // One key from the report: progress across interviews (Esc there
+                    // comes back to the conversation; F opens the report again).
+                    ReportOutcome::Progress => {
+                        self.overlay = Some(Overlay::Progress(ProgressOverlay::default()));
+                        vec![Effect::LoadProgress]
+                    }
                     ReportOutcome::Regenerate if !r.busy => {
                         r.busy = true;
                         r.error = None;
+                        if let Some(view) = r.view.as_mut() {
+                            view.set_busy(true);
+                        }
                         let conversation_id = r.conversation_id;
                         self.overlay = Some(Overlay::Report(r));
-                        self.info("making a new report…");
+                        self.info("making a new report; the one shown stays until it is ready");
                         vec![Effect::Report {
                             conversation_id,
                             regenerate: true,
@@ -160,6 +184,7 @@ impl App {
     /// Shows the welcome screen: no key at start, a rejected key, or changing it.
     pub fn welcome(&mut self, reason: WelcomeReason) {
         let screen = WelcomeScreen::new(reason, self.key_storage.clone())
+            .with_env_key(self.env_key_set)
             .with_theme(self.render_theme.clone());
         self.overlay = Some(Overlay::Welcome(Box::new(screen)));
     }

@@ -306,7 +306,7 @@ impl App {
                     let secs = i64::try_from(secs).unwrap_or(i64::MAX / 2_000);
                     self.retry_at = Some((self.now.saturating_add(secs * 1000), id));
                 }
-                self.error(format!("{} Details are in interviewer.log.", e.summary()));
+                self.error(format!("{} Details: interviewer.log.", e.summary()));
             }
         }
         vec![]

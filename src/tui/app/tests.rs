@@ -488,18 +488,40 @@ fn home_end_and_paging_in_the_sidebar() {
 fn n_and_ctrl_n_open_the_setup_form_for_a_new_interview() {
     let mut app = loaded();
     app.focus = Focus::Messages;
-    let effects = app.update(key(KeyCode::Char('n')));
+    let shown = app.transcript.conversation_id;
+    assert!(shown.is_some());
+    // Issue 15: Esc returns to the conversation the form was opened from, focus and
+    // draft where they were.
+    assert!(app.update(key(KeyCode::Char('n'))).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.overlay.is_none());
+    assert_eq!(app.transcript.conversation_id, shown);
+    assert_eq!(app.focus, Focus::Messages);
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("back to")));
+    // Filled in, the form leaves the conversation for a new one.
+    app.update(key(KeyCode::Char('n')));
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadSetup(draft)) = effects.first() else {
+        panic!("no ReadSetup: {effects:?}");
+    };
+    let effects = app.update(Event::SetupRead {
+        persona: draft.persona.clone(),
+        result: Ok(InterviewSetup::default()),
+    });
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveOpen(None))));
     assert!(
         effects.iter().any(|e| matches!(e, Effect::LoadNewDraft)),
         "the new-interview draft comes back"
     );
     assert_eq!(app.transcript.conversation_id, None);
-    assert!(matches!(app.overlay, Some(Overlay::Setup(_))));
-    // Esc: quick start with the defaults.
+    assert_eq!(app.focus, Focus::Input);
+    // Esc on a new interview: quick start with the defaults.
+    app.update(ctrl('n'));
     assert!(app.update(key(KeyCode::Esc)).is_empty());
     assert!(app.overlay.is_none());
     assert_eq!(app.focus, Focus::Input);
+    assert!(matches!(&app.status, Some((Tone::Info, t)) if t.contains("quick start")));
     // Ctrl+N on a new interview opens the form again, nothing to save.
     assert!(app.update(ctrl('n')).is_empty());
     type_text(&mut app, "Backend engineer");
@@ -975,8 +997,32 @@ fn f_shows_the_report_and_r_makes_a_new_one() {
         },
     });
     assert!(matches!(&app.overlay, Some(Overlay::Report(r)) if r.view.is_some() && !r.busy));
+    // Issue 15: while r makes a new report, the view shown says so.
+    let effects = app.update(key(KeyCode::Char('r')));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Report {
+            regenerate: true,
+            ..
+        }]
+    ));
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r))
+        if r.busy && r.view.as_ref().is_some_and(|v| v.busy())));
+    app.update(Event::ReportFailed {
+        conversation_id: 1,
+        reason: "the server had a problem".into(),
+    });
+    assert!(matches!(&app.overlay, Some(Overlay::Report(r))
+        if !r.busy && r.view.as_ref().is_some_and(|v| !v.busy())));
     app.update(key(KeyCode::Char('j')));
     assert!(matches!(app.overlay, Some(Overlay::Report(_))), "j scrolls");
+    // Issue 15: progress is one key from the report.
+    let effects = app.update(key(KeyCode::Char('P')));
+    assert!(matches!(&effects[..], [Effect::LoadProgress]));
+    assert!(matches!(app.overlay, Some(Overlay::Progress(_))));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('F')));
+    assert!(matches!(app.overlay, Some(Overlay::Report(_))));
     app.update(key(KeyCode::Esc));
     assert!(app.overlay.is_none());
     // A late failure after closing goes to the status line.
@@ -1249,8 +1295,17 @@ fn the_model_picker_lists_the_servers_models_and_stores_the_choice_with_the_conv
 #[test]
 fn for_a_new_interview_the_choice_is_the_model_it_starts_with() {
     let mut app = online_loaded();
+    // A new interview: the setup form, filled in with its defaults (Esc would come
+    // back to the conversation shown).
     app.update(ctrl('n'));
-    app.update(key(KeyCode::Esc));
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadSetup(draft)) = effects.first() else {
+        panic!("no ReadSetup: {effects:?}");
+    };
+    app.update(Event::SetupRead {
+        persona: draft.persona.clone(),
+        result: Ok(InterviewSetup::default()),
+    });
     assert_eq!(app.transcript.conversation_id, None);
     app.update(key(KeyCode::F(5)));
     app.update(Event::ModelsLoaded(Ok(vec![
@@ -1747,6 +1802,156 @@ fn an_open_quote_is_still_being_typed_so_nothing_is_searched() {
             .any(|e| matches!(e, Effect::Search { query, .. } if query == "\"rate\"")),
         "the closed phrase is searched"
     );
+}
+
+/// Issue 15: a model's closing turn ends the interview as the offline engine's does
+/// (F for the report, no answer timer), and the status line says plainly that a list
+/// key needs Tab first.
+#[test]
+fn a_closing_turn_offers_the_report_in_plain_words() {
+    let model_close = "Thank you, that's all my questions. The interview is over: your feedback report is available now.";
+    assert!(closes(model_close));
+    assert!(closes(
+        "That's the end of the interview. Thank you for your time."
+    ));
+    assert!(!closes(
+        "Feedback comes in the report at the end of the interview. What did you do next?"
+    ));
+    assert!(!closes(
+        "Tell me about a time you disagreed with a colleague."
+    ));
+    let mut app = loaded();
+    app.transcript.messages.push(message(
+        99,
+        1,
+        Role::Assistant,
+        model_close,
+        Status::Complete,
+    ));
+    assert!(app.interview_finished());
+    assert!(app.answer_timer().is_none());
+    app.focus = Focus::Input;
+    assert_eq!(app.next_key().as_deref(), Some("Tab then F: report"));
+    app.focus = Focus::Messages;
+    assert_eq!(app.next_key().as_deref(), Some("F report"));
+}
+
+/// Issue 15: after a restart, an empty active list whose interviews are archived
+/// says so (it used to say "No interviews yet" once the app was restarted).
+#[test]
+fn an_empty_list_after_a_restart_asks_whether_interviews_are_archived() {
+    let mut app = app();
+    app.start(None);
+    let generation = app.sidebar.generation;
+    let effects = app.update(Event::ConversationsLoaded {
+        generation,
+        offset: 0,
+        page: vec![],
+    });
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::CheckArchived)),
+        "{effects:?}"
+    );
+    assert!(!app.sidebar.archived_some);
+    app.update(Event::ArchivedExist(true));
+    assert!(app.sidebar.archived_some);
+    // A list with conversations asks nothing.
+    let mut app = loaded();
+    let generation = app.sidebar.generation;
+    let effects = app.update(Event::ConversationsLoaded {
+        generation,
+        offset: app.sidebar.items.len(),
+        page: vec![],
+    });
+    assert!(!effects.iter().any(|e| matches!(e, Effect::CheckArchived)));
+}
+
+/// Every key of the key map's list rows (the help's "Conversations and messages"
+/// section), pressed in the messages with a draft in the answer box: it does what its
+/// row says, and the answer box never sees it (nothing is typed, nothing is sent as
+/// text). Keys the answer box's rows bind are tested one by one above.
+#[test]
+fn every_list_key_does_what_the_help_says_and_never_types() {
+    use crate::tui::keys::Action as A;
+    for row in KEYMAP.iter().filter(|r| r.scope == Scope::Lists) {
+        for binding in row.keys.iter().flat_map(|g| g.iter()) {
+            let Trigger::Key(code, mods) = binding.trigger else {
+                continue;
+            };
+            let mut app = loaded();
+            app.focus = Focus::Input;
+            type_text(&mut app, "draft");
+            app.focus = Focus::Messages;
+            let sidebar_was = app.sidebar_visible();
+            let effects = press(&mut app, code, mods);
+            let name = binding.trigger.name();
+            let status = app
+                .status
+                .as_ref()
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            let did = match binding.action {
+                A::Up | A::Down | A::First | A::Last => app.focus == Focus::Messages,
+                A::Open | A::FocusInput => app.focus == Focus::Input,
+                A::NewInterview => matches!(app.overlay, Some(Overlay::Setup(_))),
+                A::Search => app.sidebar.filter.is_some() && app.focus == Focus::Sidebar,
+                A::Rename => matches!(app.overlay, Some(Overlay::Rename { id: 1, .. })),
+                A::Delete => matches!(app.overlay, Some(Overlay::ConfirmDelete { id: 1, .. })),
+                A::Archive => effects.iter().any(|e| {
+                    matches!(
+                        e,
+                        Effect::SetArchived {
+                            id: 1,
+                            archived: true
+                        }
+                    )
+                }),
+                A::ShowArchived => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::LoadConversations { archived: true, .. })),
+                A::Retry => status.contains("nothing to retry"),
+                A::Report => matches!(app.overlay, Some(Overlay::Report(_))),
+                A::Progress => matches!(app.overlay, Some(Overlay::Progress(_))),
+                A::Export => matches!(&effects[..], [Effect::Export { conversation_id: 1 }]),
+                A::Copy => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Copy(t) if t == "Tell me about yourself.")),
+                A::Editor => matches!(&effects[..], [Effect::OpenEditor(t)] if t == "draft"),
+                A::ToggleSidebar => app.sidebar_visible() != sidebar_was,
+                A::Hint => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Send(r) if r.text == HINT_OFFLINE)),
+                A::Skip => effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Send(r) if r.text == SKIP_OFFLINE)),
+                A::ChangeKey => matches!(app.overlay, Some(Overlay::Welcome(_))),
+                A::Help => matches!(app.overlay, Some(Overlay::Help(_))),
+                A::Quit => effects.iter().any(|e| matches!(e, Effect::Quit)),
+                A::Suspend => matches!(&effects[..], [Effect::Suspend]),
+                A::PickModel => {
+                    matches!(app.overlay, Some(Overlay::ModelPicker(_)))
+                        && matches!(&effects[..], [Effect::LoadModels])
+                }
+                A::Drill => {
+                    matches!(app.overlay, Some(Overlay::Drill(_)))
+                        && matches!(&effects[..], [Effect::PlanDrill])
+                }
+                other => panic!("{name}: {other:?} is not a list action"),
+            };
+            assert!(
+                did,
+                "{name} ({:?}) did not {:?}: {effects:?} / {status}",
+                binding.action, row.help
+            );
+            assert_eq!(app.draft(), "draft", "{name} reached the answer box");
+            assert!(
+                !effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Send(r) if r.text.len() == 1)),
+                "{name} was sent as an answer"
+            );
+        }
+    }
 }
 
 // ----- the drill window ----------------------------------------------------------------

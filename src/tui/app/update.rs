@@ -27,14 +27,24 @@ impl App {
                 offset,
                 page,
             } => {
-                self.sidebar.page_loaded(generation, offset, page);
+                let fresh = self.sidebar.page_loaded(generation, offset, page);
                 if let (Some(id), None) = (self.transcript.conversation_id, self.pending.as_ref())
                     && offset == 0
                     && let Some(pos) = self.sidebar.position(id)
                 {
                     self.sidebar.selected = pos;
                 }
-                self.more_conversations()
+                let mut effects = self.more_conversations();
+                // An empty active list: "no interviews yet", or are they archived?
+                if fresh
+                    && offset == 0
+                    && self.sidebar.items.is_empty()
+                    && !self.sidebar.archived
+                    && !self.sidebar.archived_some
+                {
+                    effects.push(Effect::CheckArchived);
+                }
+                effects
             }
             Event::ConversationOpened {
                 conversation,
@@ -119,20 +129,19 @@ impl App {
             }
             Event::SetupRead { persona, result } => {
                 match (result, self.overlay.as_mut()) {
-                    (Ok(setup), _) => {
-                        if matches!(self.overlay, Some(Overlay::Setup(_))) {
-                            self.overlay = None;
-                        }
-                        if self.transcript.conversation_id.is_none() {
-                            let what = setup_summary(&setup);
-                            self.transcript.setup = Some(setup);
-                            self.transcript.persona = Some(persona);
-                            self.focus = Focus::Input;
-                            self.info(format!(
-                                "ready: {what}. Say hello (Enter sends) and the interviewer begins"
-                            ));
-                        }
+                    (Ok(setup), Some(Overlay::Setup(_))) => {
+                        self.overlay = None;
+                        let effects = self.start_new();
+                        let what = setup_summary(&setup);
+                        self.transcript.setup = Some(setup);
+                        self.transcript.persona = Some(persona);
+                        self.info(format!(
+                            "ready: {what}. Say hello (Enter sends) and the interviewer begins"
+                        ));
+                        return effects;
                     }
+                    // The form was closed meanwhile: nothing to start.
+                    (Ok(_), _) => {}
                     (Err(e), Some(Overlay::Setup(form))) => form.set_file_error(&e),
                     (Err(e), _) => self.error(e.to_string()),
                 }
@@ -191,6 +200,9 @@ impl App {
                     }
                     Some(Overlay::Report(r)) if r.conversation_id == conversation_id => {
                         r.busy = false;
+                        if let Some(view) = r.view.as_mut() {
+                            view.set_busy(false);
+                        }
                         self.error(reason);
                     }
                     _ => self.error(reason),
@@ -199,6 +211,8 @@ impl App {
             }
             Event::KeyAccepted { model, note } => {
                 self.mode = Mode::Online { model };
+                // The server's wait concerned the key before; the note says what now.
+                self.retry_at = None;
                 self.overlay = None;
                 self.info(note);
                 vec![]
@@ -214,6 +228,10 @@ impl App {
             Event::Failed(e) => {
                 self.transcript.loading = false;
                 self.error(e);
+                vec![]
+            }
+            Event::ArchivedExist(some) => {
+                self.sidebar.archived_some |= some;
                 vec![]
             }
             Event::Notice(text) => {

@@ -592,7 +592,7 @@ pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'stat
     }
 
     let note = match (msg.status, &msg.error) {
-        (Status::Error, Some(e)) => Some((format!("✗ {e}"), theme.error)),
+        (Status::Error, Some(e)) => Some((format!("✗ {}", stored_error(e)), theme.error)),
         (Status::Error, None) => Some(("✗ the request failed".to_string(), theme.error)),
         (Status::Interrupted, Some(e)) => Some((format!("⏸ stopped early: {e}"), theme.warn)),
         (Status::Interrupted, None) => Some(("⏸ stopped early".to_string(), theme.warn)),
@@ -603,6 +603,22 @@ pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'stat
     }
     lines.push(Line::default());
     lines
+}
+
+/// A stored failure as the message pane shows it, long after it happened: without
+/// the wait the server asked for then ("; retry after 5s" was stale a minute later;
+/// the status line counts a live wait down).
+fn stored_error(error: &str) -> String {
+    const WAIT: &str = "; retry after ";
+    let Some(at) = error.find(WAIT) else {
+        return error.to_string();
+    };
+    let rest = &error[at + WAIT.len()..];
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    match rest[digits..].strip_prefix('s') {
+        Some(after) if digits > 0 => format!("{}{after}", &error[..at]),
+        _ => error.to_string(),
+    }
 }
 
 /// An interviewer reply still arriving: laid out block by block as it grows.
@@ -669,6 +685,25 @@ fn streaming_lines(
 
 #[cfg(test)]
 mod tests {
+    /// Issue 15: a stored 429 row does not say "retry after 5s" forever.
+    #[test]
+    fn a_stored_error_drops_the_wait_it_asked_for_then() {
+        assert_eq!(
+            super::stored_error(
+                "rate limited by the server (429); retry after 5s (Rate limit reached)"
+            ),
+            "rate limited by the server (429) (Rate limit reached)"
+        );
+        assert_eq!(
+            super::stored_error("rate limited by the server (429); wait a little and retry"),
+            "rate limited by the server (429); wait a little and retry"
+        );
+        assert_eq!(
+            super::stored_error("odd; retry after soon"),
+            "odd; retry after soon"
+        );
+    }
+
     use super::*;
 
     fn msg(id: i64, role: Role, content: &str) -> Message {

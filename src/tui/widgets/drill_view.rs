@@ -229,9 +229,7 @@ impl DrillView {
             ],
             Stage::Planning | Stage::Judging => &[" Esc leaves ", ""],
         };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border_focused)
+        let block = super::dialog_block(t)
             .title(Span::styled(" Drill ", t.heading))
             .title_bottom(
                 Line::from(Span::styled(fitting(hints, popup.width), t.muted)).right_aligned(),

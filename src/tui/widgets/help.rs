@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::{centered, fitting};
 use crate::tui::render::Theme;
@@ -40,8 +40,15 @@ pub struct HelpOverlay {
 const KEY_COLUMN_MIN: usize = 18;
 /// Columns kept for the description beside the key column.
 const DESCRIPTION_MIN: usize = 50;
-/// Widest the overlay gets.
+/// Widest the overlay gets in one column.
 const BOX_MAX_WIDTH: u16 = 100;
+/// From this width on, the sections are laid out in two columns (the whole key map
+/// fits a 120x40 terminal without scrolling).
+const TWO_COLUMNS_FROM: u16 = 110;
+/// Widest the overlay gets in two columns.
+const BOX_MAX_WIDTH_TWO: u16 = 170;
+/// Columns between the two columns.
+const COLUMN_GAP: usize = 3;
 
 impl HelpOverlay {
     /// `keys` as `(key, description, section)`, e.g. `("Ctrl+C", "quit", "General")`;
@@ -125,6 +132,53 @@ impl HelpOverlay {
 
     /// The overlay's text at `width` columns.
     fn lines(&self, width: u16) -> Vec<Line<'static>> {
+        let all: Vec<usize> = (0..self.sections.len()).collect();
+        self.lines_of(&all, width)
+    }
+
+    /// The overlay's text in two columns of `column` width each: whole sections in
+    /// order, the first column taking sections until it holds about half the lines.
+    fn two_columns(&self, column: u16) -> Vec<Line<'static>> {
+        let sizes: Vec<usize> = (0..self.sections.len())
+            .map(|i| self.lines_of(&[i], column).len())
+            .collect();
+        let total: usize = sizes.iter().sum();
+        let mut split = 0;
+        let mut left_lines = 0;
+        while split < sizes.len() && left_lines < total / 2 {
+            left_lines += sizes[split];
+            split += 1;
+        }
+        // The first column takes the bigger share; never leave the second empty when
+        // there are two sections or more.
+        let split = split.clamp(1.min(sizes.len()), sizes.len().saturating_sub(1).max(1));
+        let left: Vec<usize> = (0..split).collect();
+        let right: Vec<usize> = (split..self.sections.len()).collect();
+        let left = self.lines_of(&left, column);
+        let right = self.lines_of(&right, column);
+        let rows = left.len().max(right.len());
+        let column = usize::from(column);
+        (0..rows)
+            .map(|i| {
+                let mut spans = Vec::new();
+                let mut used = 0;
+                if let Some(l) = left.get(i) {
+                    used = crate::tui::render::wrap::line_width(l);
+                    spans.extend(l.spans.iter().cloned());
+                }
+                if let Some(r) = right.get(i) {
+                    spans.push(Span::raw(
+                        " ".repeat(column.saturating_sub(used) + COLUMN_GAP),
+                    ));
+                    spans.extend(r.spans.iter().cloned());
+                }
+                Line::from(spans)
+            })
+            .collect()
+    }
+
+    /// The text of the sections `which` at `width` columns.
+    fn lines_of(&self, which: &[usize], width: u16) -> Vec<Line<'static>> {
         let t = &self.theme;
         let key_w = self
             .sections
@@ -137,8 +191,11 @@ impl HelpOverlay {
         // In a narrow box the description goes under the key instead of beside it.
         let side_by_side = usize::from(width) >= key_w + 2 + 16;
         let mut lines = Vec::new();
-        for (i, (section, rows)) in self.sections.iter().enumerate() {
-            if i > 0 {
+        for (n, &i) in which.iter().enumerate() {
+            let Some((section, rows)) = self.sections.get(i) else {
+                continue;
+            };
+            if n > 0 {
                 lines.push(Line::default());
             }
             lines.extend(wrap_spans(
@@ -182,25 +239,37 @@ impl HelpOverlay {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.theme;
-        let box_w = BOX_MAX_WIDTH.min(area.width);
+        let two = area.width >= TWO_COLUMNS_FROM && self.sections.len() > 1;
+        let box_w = if two {
+            BOX_MAX_WIDTH_TWO.min(area.width)
+        } else {
+            BOX_MAX_WIDTH.min(area.width)
+        };
         let inner_w = box_w.saturating_sub(4);
-        let lines = self.lines(inner_w.max(1));
+        let lines = if two {
+            let column = (usize::from(inner_w).saturating_sub(COLUMN_GAP) / 2).max(1);
+            self.two_columns(u16::try_from(column).unwrap_or(1))
+        } else {
+            self.lines(inner_w.max(1))
+        };
         let want_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_add(2);
-        let popup = centered(area, box_w, want_h);
+        let popup = super::fill_if_full_width(centered(area, box_w, want_h), area);
         Clear.render(popup, buf);
         let inner_h = usize::from(popup.height.saturating_sub(2));
         let max = lines.len().saturating_sub(inner_h);
         self.max_scroll.set(max);
         let scroll = self.scroll.min(max);
-        let hints = [" Esc close · ↑↓ scroll ", " Esc close "];
-        let mut block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border_focused)
+        let hints: &[&str] = if max > 0 {
+            &[" Esc close · ↑↓ scroll ", " Esc close "]
+        } else {
+            &[" Esc close "]
+        };
+        let mut block = super::dialog_block(t)
             .title(Span::styled(" Keys ", t.heading))
             .title_bottom(
-                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
+                Line::from(Span::styled(fitting(hints, popup.width), t.muted)).right_aligned(),
             );
         // Say there is more, so a cut-off list is not mistaken for the whole.
         if scroll < max && popup.width >= 34 {

@@ -320,24 +320,44 @@ impl LineInput {
         let cursor_style = style.add_modifier(Modifier::REVERSED);
         if shown.is_empty() {
             let dim = style.add_modifier(Modifier::DIM);
+            // The cursor sits on the placeholder's first character, so the text
+            // starts in the same column with and without focus.
             return if focused {
-                let hint = cut(placeholder, 0, width - 1);
+                let hint = cut(placeholder, 0, width);
+                let mut graphemes = hint.graphemes(true);
+                let first = graphemes.next().unwrap_or(" ").to_string();
+                let rest: String = graphemes.collect();
                 Line::from(vec![
-                    Span::styled(" ", cursor_style),
-                    Span::styled(hint, dim),
+                    Span::styled(first, cursor_style.add_modifier(Modifier::DIM)),
+                    Span::styled(rest, dim),
                 ])
             } else {
                 Line::from(Span::styled(cut(placeholder, 0, width), dim))
             };
         }
+        if !focused && shown.width() > width {
+            // A field without focus shows its beginning, and "…" where it is cut.
+            return Line::from(vec![
+                Span::styled(cut(&shown, 0, width - 1), style),
+                Span::styled("…", style),
+            ]);
+        }
         // Scroll so that the cursor cell is the last visible one at most; a field
         // without focus shows its beginning.
-        let start = if focused {
+        let mut start = if focused {
             (cursor_col + 1).saturating_sub(width)
         } else {
             0
         };
         let mut spans = Vec::new();
+        // Scrolled: "…" in the first column says the text goes on to the left.
+        let full_width = width;
+        let mut width = width;
+        if start > 0 && width >= 2 {
+            width -= 1;
+            start = (cursor_col + 1).saturating_sub(width);
+            spans.push(Span::styled("…", style));
+        }
         let mut col = 0;
         let mut before = String::new();
         let mut at: Option<String> = None;
@@ -370,7 +390,7 @@ impl LineInput {
         spans.push(Span::styled(after, style));
         let mut line = Line::from(spans);
         // The cursor cell past the end may push the line one column over: trim it.
-        while super::line_width(&line) > width {
+        while super::line_width(&line) > full_width {
             if line.spans.pop().is_none() {
                 break;
             }
@@ -453,7 +473,9 @@ mod tests {
     fn long_text_scrolls_to_keep_the_cursor_visible() {
         let i = LineInput::new("abcdefghijklmnopqrstuvwxyz");
         let l = i.line(10, Style::new(), true, "");
-        assert_eq!(shown(&l), "rstuvwxyz ");
+        assert_eq!(shown(&l), "…stuvwxyz ");
+        let l = i.line(10, Style::new(), false, "");
+        assert_eq!(shown(&l), "abcdefghi…");
         assert_eq!(super::super::line_width(&l), 10);
         assert_eq!(
             shown(&LineInput::new("日本語").line(1, Style::new(), true, "")),

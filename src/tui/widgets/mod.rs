@@ -15,6 +15,41 @@ pub mod setup_form;
 pub mod welcome;
 
 use ratatui::layout::Rect;
+use ratatui::widgets::{Block, BorderType, Borders};
+
+/// The frame of every window over the screen (forms, dialogs, help, the report): one
+/// border style for all of them, distinct from the panes' (rounded when idle, thick
+/// with focus).
+pub fn dialog_block(theme: &crate::tui::render::Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Plain)
+        .border_style(theme.border_focused)
+}
+
+/// `s` cut to `width` columns, with "…" where it is cut.
+pub fn ellipsis(s: &str, width: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let w = crate::tui::render::wrap::display_width;
+    if w(s) <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let gw = w(g);
+        if used + gw + 1 > width {
+            break;
+        }
+        out.push_str(g);
+        used += gw;
+    }
+    out.push('…');
+    out
+}
 
 pub(crate) use crate::tui::render::wrap::line_width;
 
@@ -33,6 +68,20 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+/// A window as wide as the screen is made as tall too, so no border of what is
+/// under it shows above or below as a second title.
+pub fn fill_if_full_width(popup: Rect, area: Rect) -> Rect {
+    if popup.width == area.width {
+        Rect {
+            y: area.y,
+            height: area.height,
+            ..popup
+        }
+    } else {
+        popup
     }
 }
 

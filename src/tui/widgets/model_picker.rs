@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::{centered, fitting};
 use crate::sanitize::for_terminal_line;
@@ -175,7 +175,10 @@ impl ModelPicker {
         // As tall as the whole list (so typing does not resize it), within the screen.
         let listed = self.models.as_ref().map_or(2, Vec::len).max(2);
         let want = u16::try_from(listed + 4).unwrap_or(u16::MAX).max(7);
-        let popup = centered(area, BOX_MAX_WIDTH, want.min(area.height.saturating_sub(2)));
+        let popup = super::fill_if_full_width(
+            centered(area, BOX_MAX_WIDTH, want.min(area.height.saturating_sub(2))),
+            area,
+        );
         Clear.render(popup, buf);
         let title = match self.conversation_id {
             Some(_) => " Model for this conversation ",
@@ -186,10 +189,7 @@ impl ModelPicker {
             " Enter picks · Esc closes ",
             " Esc ",
         ];
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_type(BorderType::Rounded)
-            .border_style(t.border_focused)
+        let block = super::dialog_block(t)
             .title(Span::styled(
                 fitting(&[title, " Model "], popup.width),
                 t.heading,

@@ -14,7 +14,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::fitting;
 use crate::domain::StoredReport;
@@ -154,6 +154,8 @@ pub enum ReportOutcome {
     Close,
     /// r: ask for a new report.
     Regenerate,
+    /// P: progress across interviews (one key from the report).
+    Progress,
     Ignored,
 }
 
@@ -163,6 +165,8 @@ pub struct ReportView {
     model: ReportModel,
     title: String,
     scroll: usize,
+    /// A new report is being made (`r`); this one shows until it is ready.
+    busy: bool,
     /// The largest useful scroll offset and the page size at the last draw.
     max_scroll: Cell<usize>,
     page: Cell<usize>,
@@ -179,6 +183,7 @@ impl ReportView {
             model,
             title: sanitize::for_terminal_line(title),
             scroll: 0,
+            busy: false,
             max_scroll: Cell::new(usize::MAX),
             page: Cell::new(10),
             theme: Theme::default(),
@@ -188,6 +193,15 @@ impl ReportView {
     pub fn with_theme(mut self, theme: Theme) -> ReportView {
         self.theme = theme;
         self
+    }
+
+    /// Says whether a new report is being made (the view says so until it is ready).
+    pub fn set_busy(&mut self, busy: bool) {
+        self.busy = busy;
+    }
+
+    pub fn busy(&self) -> bool {
+        self.busy
     }
 
     /// Scrolls by `delta` lines (negative is up), e.g. for the mouse wheel.
@@ -205,6 +219,7 @@ impl ReportView {
         let to = match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return ReportOutcome::Close,
             KeyCode::Char('r') => return ReportOutcome::Regenerate,
+            KeyCode::Char('P') => return ReportOutcome::Progress,
             KeyCode::Down | KeyCode::Char('j') => self.scroll.saturating_add(1),
             KeyCode::Up | KeyCode::Char('k') => self.scroll.saturating_sub(1),
             KeyCode::PageDown | KeyCode::Char(' ') => self.scroll.saturating_add(page),
@@ -219,22 +234,34 @@ impl ReportView {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.theme;
-        let title = format!(" Feedback · {} ", self.title);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border_focused)
+        // The conversation's title, cut with "…" to the border's room.
+        let room = usize::from(area.width).saturating_sub(4);
+        let title = super::ellipsis(
+            &format!(" Feedback · {}", self.title),
+            room.saturating_sub(1),
+        );
+        let title = format!("{title} ");
+        let hints: &[&str] = if self.busy {
+            &[
+                " making a new report (r)… · P progress · Esc close ",
+                " making a new report… · Esc close ",
+                " making a new report… ",
+                " making… ",
+            ]
+        } else {
+            &[
+                " ↑↓ scroll · r new report · P progress · Esc close ",
+                " r new report · P progress · Esc close ",
+                " r new report · Esc close ",
+                " Esc close ",
+            ]
+        };
+        let block = super::dialog_block(t)
             .title(Span::styled(title, t.heading))
             .title_bottom(
                 Line::from(Span::styled(
-                    fitting(
-                        &[
-                            " ↑↓ scroll · r regenerate · Esc close ",
-                            " r regenerate · Esc close ",
-                            " Esc close ",
-                        ],
-                        area.width.saturating_sub(6),
-                    ),
-                    t.muted,
+                    fitting(hints, area.width.saturating_sub(6)),
+                    if self.busy { t.accent } else { t.muted },
                 ))
                 .right_aligned(),
             );

@@ -1,10 +1,13 @@
 //! The new-interview form: role, seniority, interview type, number of questions, job
 //! description and CV files, interviewer persona, and whether to retry weak answers.
 //!
-//! Key handling is pure and returns a [`SetupDraft`] holding the file *paths*; the
-//! runtime then calls [`read_setup_files`] (the only I/O here) and, if a file is
-//! unusable, hands the error back with [`SetupForm::set_file_error`] so it shows under
-//! the field.
+//! The job description and the CV are each a file path, or text pasted into the
+//! field (a paste with a line break, or longer than a path, is the text itself).
+//!
+//! Key handling is pure and returns a [`SetupDraft`] holding the file *paths* (or the
+//! pasted texts); the runtime then calls [`read_setup_files`] (the only I/O here) and,
+//! if a file is unusable, hands the error back with [`SetupForm::set_file_error`] so it
+//! shows under the field.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::input::LineInput;
 use super::{centered, fitting};
@@ -31,11 +34,12 @@ pub const SENIORITIES: [&str; 7] = [
     "manager",
 ];
 
-pub const MIN_QUESTIONS: u32 = 1;
-pub const MAX_QUESTIONS: u32 = 15;
+pub use crate::domain::{MAX_QUESTIONS, MIN_QUESTIONS};
 pub const DEFAULT_QUESTIONS: u32 = 5;
 /// A job description or CV longer than this is not a CV (and would crowd the prompt).
 pub const MAX_FILE_BYTES: u64 = 200 * 1024;
+/// A single-line paste longer than this is text, not a path.
+const PATH_PASTE_MAX_CHARS: usize = 300;
 const MAX_ROLE_CHARS: usize = 120;
 /// The two values of the "Which questions" field.
 const RETRY_CHOICES: [&str; 2] = ["new to you", "retry weak answers"];
@@ -84,10 +88,12 @@ impl Field {
             Field::Role => "The job you are preparing for (optional)",
             Field::Seniority => "←/→ choose, or type your own",
             Field::Type => "←/→ choose",
-            Field::Questions => "←/→ or type 1–15: main questions, follow-ups come on top",
+            Field::Questions => "←/→ or type 1–30: main questions, follow-ups come on top",
             Field::Retry => "←/→ new to you, or ones you answered weakly before (offline)",
-            Field::JobDescription => "Path to a text file with the job ad (optional)",
-            Field::Cv => "Path to your CV as a text file (optional)",
+            Field::JobDescription => {
+                "Path to a text file with the job ad, or paste the ad itself (optional)"
+            }
+            Field::Cv => "Path to your CV as a text file, or paste it (optional)",
             Field::Persona => "←/→ choose who interviews you",
         }
     }
@@ -104,6 +110,10 @@ pub struct SetupDraft {
     pub retry_weak: bool,
     pub job_description: Option<PathBuf>,
     pub cv: Option<PathBuf>,
+    /// The job description pasted as text (instead of a path).
+    pub job_description_text: Option<String>,
+    /// The CV pasted as text (instead of a path).
+    pub cv_text: Option<String>,
     pub persona: String,
 }
 
@@ -130,10 +140,17 @@ pub struct SetupForm {
     seniority_text: LineInput,
     kind: usize,
     questions: u32,
+    /// The last key in the questions field was a digit: the next one may make a
+    /// two-digit number ("2" then "5" is 25).
+    questions_typing: bool,
     /// 0: questions new to the candidate; 1: retry weak answers.
     retry: usize,
     jd: LineInput,
     cv: LineInput,
+    /// Text pasted into the job description or CV field, kept whole (line breaks
+    /// and all); the field shows its size.
+    jd_text: Option<String>,
+    cv_text: Option<String>,
     /// `(name, description)` of the personas to choose from.
     personas: Vec<(String, String)>,
     persona: usize,
@@ -154,9 +171,12 @@ impl SetupForm {
                 .position(|t| *t == InterviewType::Behavioral)
                 .unwrap_or(0),
             questions: DEFAULT_QUESTIONS,
+            questions_typing: false,
             retry: 0,
             jd: LineInput::default(),
             cv: LineInput::default(),
+            jd_text: None,
+            cv_text: None,
             personas,
             persona: 0,
             focus: Field::Role,
@@ -189,12 +209,33 @@ impl SetupForm {
         self.focus = err.field;
     }
 
-    /// Bracketed paste into the focused text field (a path dragged into the terminal).
+    /// Bracketed paste into the focused text field: a path dragged into the terminal,
+    /// or, in the job description and CV fields, the text itself (a paste with a line
+    /// break, or longer than a path would be).
     pub fn handle_paste(&mut self, text: &str) {
+        let f = self.focus;
+        let trimmed = text.trim();
+        let is_text = trimmed.contains('\n') || trimmed.chars().count() > PATH_PASTE_MAX_CHARS;
+        if is_text && let Some(slot) = self.pasted_text(f) {
+            *slot = Some(trimmed.to_string());
+            self.errors.retain(|(e, _)| *e != f);
+            return;
+        }
+        if let Some(slot) = self.pasted_text(f) {
+            *slot = None;
+        }
         if let Some(input) = self.text_field() {
             input.insert_str(text);
-            let f = self.focus;
             self.errors.retain(|(e, _)| *e != f);
+        }
+    }
+
+    /// The pasted text of the job description or CV field.
+    fn pasted_text(&mut self, field: Field) -> Option<&mut Option<String>> {
+        match field {
+            Field::JobDescription => Some(&mut self.jd_text),
+            Field::Cv => Some(&mut self.cv_text),
+            _ => None,
         }
     }
 
@@ -214,6 +255,11 @@ impl SetupForm {
         {
             return SetupOutcome::Ignored;
         }
+        if self.focus != Field::Questions
+            || !matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit())
+        {
+            self.questions_typing = false;
+        }
         match key.code {
             KeyCode::Esc => return SetupOutcome::Cancel,
             KeyCode::Enter => return self.submit(),
@@ -228,6 +274,25 @@ impl SetupForm {
             _ => {}
         }
         let field = self.focus;
+        // Pasted text: any editing key takes it away (typing then starts a path).
+        if let Some(slot) = self.pasted_text(field)
+            && slot.is_some()
+        {
+            let edits = matches!(
+                key.code,
+                KeyCode::Backspace | KeyCode::Delete | KeyCode::Char(_)
+            );
+            if !edits {
+                return SetupOutcome::Ignored;
+            }
+            *slot = None;
+            self.errors.retain(|(f, _)| *f != field);
+            if !matches!(key.code, KeyCode::Char(_))
+                || key.modifiers.contains(KeyModifiers::CONTROL)
+            {
+                return SetupOutcome::None;
+            }
+        }
         let handled = match field {
             Field::Role | Field::JobDescription | Field::Cv => {
                 self.text_field().is_some_and(|i| i.handle_key(key))
@@ -284,13 +349,15 @@ impl SetupForm {
             }
             KeyCode::Char(c) if c.is_ascii_digit() => {
                 let d = c.to_digit(10).unwrap_or(0);
-                // "1" then "2" makes 12; any other digit starts over.
+                // "2" then "5" makes 25, when typed one after the other; a digit
+                // that would go past the limit starts over.
                 let two = self.questions * 10 + d;
-                if self.questions == 1 && two <= MAX_QUESTIONS {
+                if self.questions_typing && two <= MAX_QUESTIONS {
                     self.questions = two;
                 } else if d >= MIN_QUESTIONS {
                     self.questions = d;
                 }
+                self.questions_typing = true;
             }
             _ => return false,
         }
@@ -326,6 +393,28 @@ impl SetupForm {
                 format!("Keep the seniority under {MAX_SENIORITY_CHARS} characters."),
             ));
         }
+        for (field, text) in [
+            (Field::JobDescription, &self.jd_text),
+            (Field::Cv, &self.cv_text),
+        ] {
+            if text
+                .as_ref()
+                .is_some_and(|t| t.len() as u64 > MAX_FILE_BYTES)
+            {
+                let what = if field == Field::Cv {
+                    "CV"
+                } else {
+                    "job description"
+                };
+                self.errors.push((
+                    field,
+                    format!(
+                        "The pasted {what} is over {} KB: paste the part that matters.",
+                        MAX_FILE_BYTES / 1024
+                    ),
+                ));
+            }
+        }
         let persona = self.personas.get(self.persona).map(|(n, _)| n.clone());
         if persona.is_none() {
             self.errors
@@ -345,8 +434,10 @@ impl SetupForm {
             interview_type: InterviewType::ALL[self.kind.min(InterviewType::ALL.len() - 1)],
             questions: self.questions,
             retry_weak: self.retry == 1,
-            job_description: path(&self.jd),
-            cv: path(&self.cv),
+            job_description: path(&self.jd).filter(|_| self.jd_text.is_none()),
+            cv: path(&self.cv).filter(|_| self.cv_text.is_none()),
+            job_description_text: self.jd_text.clone(),
+            cv_text: self.cv_text.clone(),
             persona: persona.unwrap_or_default(),
         })
     }
@@ -355,23 +446,42 @@ impl SetupForm {
     fn value_line(&self, field: Field, width: u16) -> Line<'static> {
         let t = &self.theme;
         let focused = self.focus == field;
+        // The value stays in its column whether or not the field has focus (the
+        // text fields start there too): the arrows come after it.
         let choice = |text: String| {
             if focused {
                 Line::from(vec![
-                    Span::styled("‹ ", t.accent),
                     Span::styled(text, t.selected),
-                    Span::styled(" ›", t.accent),
+                    Span::styled(" ◂ ▸", t.accent),
                 ])
             } else {
                 Line::from(Span::styled(text, t.text))
             }
         };
+        let pasted = |text: &str| {
+            let chars = text.chars().count();
+            let lines = text.lines().count();
+            Line::from(Span::styled(
+                format!(
+                    "pasted text: {} · {} (Backspace clears)",
+                    crate::tui::view::plural(lines as u64, "line"),
+                    crate::tui::view::plural(chars as u64, "character")
+                ),
+                if focused { t.selected } else { t.text },
+            ))
+        };
         let line = match field {
             Field::Role => self
                 .role
                 .line(width, t.text, focused, "e.g. Backend engineer"),
-            Field::JobDescription => self.jd.line(width, t.text, focused, "none"),
-            Field::Cv => self.cv.line(width, t.text, focused, "none"),
+            Field::JobDescription => match &self.jd_text {
+                Some(text) => pasted(text),
+                None => self.jd.line(width, t.text, focused, "none"),
+            },
+            Field::Cv => match &self.cv_text {
+                Some(text) => pasted(text),
+                None => self.cv.line(width, t.text, focused, "none"),
+            },
             Field::Seniority => {
                 if self.seniority_text.is_empty() {
                     choice(
@@ -466,16 +576,14 @@ impl SetupForm {
         let want_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_add(3);
-        let popup = centered(area, box_w, want_h);
+        let popup = super::fill_if_full_width(centered(area, box_w, want_h), area);
         Clear.render(popup, buf);
         let hints = [
             " Enter start · Tab next · ←/→ choose · Esc cancel ",
             " Enter start · Tab next · Esc cancel ",
             " Enter · Tab · Esc ",
         ];
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border_focused)
+        let block = super::dialog_block(t)
             .title(Span::styled(" New interview ", t.heading))
             .title_bottom(
                 Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
@@ -520,9 +628,13 @@ fn cycle(index: &mut usize, len: usize, key: KeyEvent) -> bool {
     true
 }
 
-/// Cuts a line to `width` columns (spans dropped or shortened from the right).
+/// Cuts a line to `width` columns (spans dropped or shortened from the right), with
+/// "…" where it is cut.
 fn fit(line: Line<'static>, width: usize) -> Line<'static> {
-    let mut left = width;
+    if crate::tui::render::wrap::line_width(&line) <= width {
+        return line;
+    }
+    let mut left = width.saturating_sub(1);
     let mut spans = Vec::new();
     for span in line.spans {
         let w = display_width(&span.content);
@@ -543,6 +655,9 @@ fn fit(line: Line<'static>, width: usize) -> Line<'static> {
         spans.push(Span::styled(cut, span.style));
         break;
     }
+    if width > 0 {
+        spans.push(Span::raw("…"));
+    }
     Line::from(spans)
 }
 
@@ -556,8 +671,12 @@ pub struct SetupFileError {
 
 /// Reads the draft's files into the setup stored with the conversation. Each file must
 /// exist, be UTF-8 text, not be empty, and be under 200 KB. `~/` means the home folder.
+/// Pasted texts are taken as they are.
 pub fn read_setup_files(draft: &SetupDraft) -> Result<InterviewSetup, SetupFileError> {
-    let read = |path: &Option<PathBuf>, field: Field, what: &str| {
+    let read = |path: &Option<PathBuf>, pasted: &Option<String>, field: Field, what: &str| {
+        if let Some(text) = pasted {
+            return Ok(Some(text.clone()));
+        }
         path.as_deref()
             .map(|p| {
                 read_text(&expand_home(p), what)
@@ -572,10 +691,11 @@ pub fn read_setup_files(draft: &SetupDraft) -> Result<InterviewSetup, SetupFileE
         questions: Some(draft.questions),
         job_description: read(
             &draft.job_description,
+            &draft.job_description_text,
             Field::JobDescription,
             "job description",
         )?,
-        cv: read(&draft.cv, Field::Cv, "CV")?,
+        cv: read(&draft.cv, &draft.cv_text, Field::Cv, "CV")?,
         retry_weak: draft.retry_weak,
     })
 }
@@ -587,10 +707,19 @@ fn expand_home(path: &Path) -> PathBuf {
     }
 }
 
+/// The file's contents, or one sentence saying what is wrong with it. The sentence
+/// names the file, not its whole path: the path is in the field right above it, and a
+/// long one would wrap mid-word in a narrow form.
 fn read_text(path: &Path, what: &str) -> Result<String, String> {
-    let shown = path.display();
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let shown = format!("“{name}”");
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("There is no file {shown}: check the path."),
+        std::io::ErrorKind::NotFound => {
+            format!("There is no file {shown} there: check the path.")
+        }
         std::io::ErrorKind::PermissionDenied => {
             format!("{shown} cannot be read (permission denied).")
         }
@@ -659,8 +788,110 @@ mod tests {
                 retry_weak: false,
                 job_description: None,
                 cv: None,
+                job_description_text: None,
+                cv_text: None,
                 persona: "career-interviewer".into(),
             }
+        );
+    }
+
+    /// Issue 15: the job description can be pasted as text as well as given as a path.
+    #[test]
+    fn a_job_description_or_cv_can_be_pasted_as_text() {
+        let mut f = form();
+        while f.focus() != Field::JobDescription {
+            f.handle_key(key(KeyCode::Tab));
+        }
+        let ad = "Backend engineer\r\nWe run Postgres and Kafka.\nYou will own the payments API.";
+        f.handle_paste(&ad.replace("\r\n", "\n"));
+        let shown: String = f
+            .value_line(Field::JobDescription, 60)
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert!(shown.contains("pasted text: 3 lines"), "{shown}");
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_paste(&"x".repeat(PATH_PASTE_MAX_CHARS + 1));
+        let d = submit(&mut f);
+        assert_eq!(d.job_description, None);
+        assert_eq!(
+            d.job_description_text.as_deref(),
+            Some("Backend engineer\nWe run Postgres and Kafka.\nYou will own the payments API.")
+        );
+        assert_eq!(
+            d.cv_text.as_ref().map(|t| t.len()),
+            Some(PATH_PASTE_MAX_CHARS + 1)
+        );
+        let setup = read_setup_files(&d).expect("pasted texts need no file");
+        assert!(
+            setup
+                .job_description
+                .is_some_and(|j| j.contains("payments API"))
+        );
+        // Backspace takes the text away; a short one-line paste is a path again.
+        f.handle_key(key(KeyCode::Backspace));
+        f.handle_paste("~/cv.md");
+        let d = submit(&mut f);
+        assert_eq!(d.cv_text, None);
+        assert_eq!(d.cv, Some(PathBuf::from("~/cv.md")));
+        // Too big to be a job ad: said under the field, nothing submitted.
+        let mut f = form();
+        f.focus = Field::JobDescription;
+        f.handle_paste(&"word\n".repeat(MAX_FILE_BYTES as usize / 4));
+        assert_eq!(f.handle_key(key(KeyCode::Enter)), SetupOutcome::None);
+        assert_eq!(f.focus(), Field::JobDescription);
+    }
+
+    /// Issue 15: the selected field does not shift: its value starts in the same
+    /// column with and without focus.
+    #[test]
+    fn the_selected_field_stays_in_its_column() {
+        let column = |f: &SetupForm, field: Field| {
+            let (lines, _) = f.lines(70, false);
+            let line = lines
+                .iter()
+                .map(|l| {
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>()
+                })
+                .find(|l| l.contains(field.label()))
+                .expect("the field's line");
+            let after = line.find(field.label()).unwrap_or(0) + field.label().len();
+            display_width(&line[..after]) + line[after..].chars().take_while(|c| *c == ' ').count()
+        };
+        let mut f = form();
+        f.role = LineInput::new("Backend engineer");
+        for field in [Field::Role, Field::Type, Field::Questions, Field::Persona] {
+            f.focus = Field::Cv;
+            let unfocused = column(&f, field);
+            f.focus = field;
+            assert_eq!(column(&f, field), unfocused, "{field:?} moved");
+        }
+    }
+
+    /// Issue 15 and 19: what is cut ends in "…", and a missing file is named by its
+    /// name (the path is in the field; a long one wrapped mid-word).
+    #[test]
+    fn cut_values_end_in_an_ellipsis_and_file_errors_name_the_file() {
+        let mut f = form();
+        f.role = LineInput::new("Senior backend engineer, payments platform and ledgers");
+        f.focus = Field::Cv;
+        let shown: String = f
+            .value_line(Field::Role, 20)
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(shown, "Senior backend engi…");
+        let mut draft = submit(&mut form());
+        draft.cv = Some(PathBuf::from("/home/me/a/very/long/path/cv-final.md"));
+        let err = read_setup_files(&draft).expect_err("missing");
+        assert_eq!(
+            err.message,
+            "There is no file “cv-final.md” there: check the path."
         );
     }
 
@@ -719,18 +950,29 @@ mod tests {
     fn questions_stay_within_bounds() {
         let mut f = form();
         f.focus = Field::Questions;
-        for _ in 0..20 {
+        for _ in 0..40 {
             f.handle_key(key(KeyCode::Right));
         }
         assert_eq!(f.questions, MAX_QUESTIONS);
-        for _ in 0..20 {
+        for _ in 0..40 {
             f.handle_key(key(KeyCode::Left));
         }
         assert_eq!(f.questions, MIN_QUESTIONS);
         typ(&mut f, "9");
         assert_eq!(f.questions, 9);
         typ(&mut f, "0");
-        assert_eq!(f.questions, 9, "0 questions is not an interview");
+        assert_eq!(
+            f.questions, 9,
+            "0 questions is not an interview (90 is too many)"
+        );
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_key(key(KeyCode::BackTab));
+        typ(&mut f, "25");
+        assert_eq!(f.questions, 25, "two digits typed one after the other");
+        typ(&mut f, "3");
+        assert_eq!(f.questions, 3, "253 is too many: a new number starts");
+        typ(&mut f, "0");
+        assert_eq!(f.questions, MAX_QUESTIONS);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::input::LineInput;
 use super::{centered, fitting};
@@ -63,6 +63,8 @@ pub struct WelcomeScreen {
     key: LineInput,
     focus: Focus,
     error: Option<String>,
+    /// `OPENAI_API_KEY` is set: it wins over a stored key at the next start.
+    env_key: bool,
     theme: Theme,
     /// Weak spots due for a drill.
     due: usize,
@@ -83,9 +85,17 @@ impl WelcomeScreen {
             key: LineInput::masked(),
             focus: Focus::Key,
             error: None,
+            env_key: false,
             theme: Theme::default(),
             due: 0,
         }
+    }
+
+    /// Says that `OPENAI_API_KEY` is set, so the screen can tell the user that a
+    /// pasted key is used now but the environment's wins at the next start.
+    pub fn with_env_key(mut self, set: bool) -> WelcomeScreen {
+        self.env_key = set;
+        self
     }
 
     pub fn with_theme(mut self, theme: Theme) -> WelcomeScreen {
@@ -153,7 +163,12 @@ impl WelcomeScreen {
 
     fn choose(&mut self) -> WelcomeOutcome {
         if self.focus == Focus::Offline {
-            return WelcomeOutcome::Offline;
+            // Changing a key, the second choice keeps things as they are.
+            return if self.reason == WelcomeReason::ChangeKey {
+                WelcomeOutcome::Cancel
+            } else {
+                WelcomeOutcome::Offline
+            };
         }
         let key = self.key.text().trim();
         if key.is_empty() {
@@ -261,33 +276,55 @@ impl WelcomeScreen {
                 "It is stored in your OS keyring, never in a file; only its last 4 characters are shown."
                     .to_string()
             }
+            KeyStorage::SessionOnly(why) if self.env_key => format!(
+                "The key is used for this session only: {why} (details in interviewer.log). \
+                 The next start uses OPENAI_API_KEY again."
+            ),
             KeyStorage::SessionOnly(why) => format!(
                 "The key is kept for this session only: {why} (details in interviewer.log). \
                  To keep a key, set OPENAI_API_KEY."
             ),
         };
+        // The environment's key wins over a stored one at every start: say so.
+        let storage = match &self.storage {
+            KeyStorage::Keyring if self.env_key && compact => {
+                "Used now; OPENAI_API_KEY wins at the next start.".to_string()
+            }
+            KeyStorage::Keyring if self.env_key => {
+                "It is used from now on, and stored in your OS keyring if one is reachable \
+                 (the keyring is not read while OPENAI_API_KEY is set). OPENAI_API_KEY wins at \
+                 the next start: unset it to use this key."
+                    .to_string()
+            }
+            _ => storage,
+        };
         lines.extend(indented(&storage, t.muted));
         lines.push(Line::default());
 
         let off_focused = self.focus == Focus::Offline;
+        let (second, about) = match (&self.reason, compact) {
+            (WelcomeReason::ChangeKey, true) => ("2  Keep things as they are", "Same as Esc."),
+            (WelcomeReason::ChangeKey, false) => (
+                "2  Keep things as they are",
+                "Nothing changes: the key in use (or offline practice) stays. Esc does the same.",
+            ),
+            (_, true) => (
+                "2  Continue in offline practice mode",
+                "Built-in questions; no network.",
+            ),
+            (_, false) => (
+                "2  Continue in offline practice mode",
+                "Built-in question bank and heuristic feedback; no network. You can add a key later with K or `interviewer key set`.",
+            ),
+        };
         lines.extend(wrap_spans(
             &[
                 Span::styled(marker(off_focused), t.accent),
-                Span::styled(
-                    "2  Continue in offline practice mode",
-                    choice_style(off_focused),
-                ),
+                Span::styled(second, choice_style(off_focused)),
             ],
             &WrapOptions::new(width),
         ));
-        lines.extend(indented(
-            if compact {
-                "Built-in questions; no network."
-            } else {
-                "Built-in question bank and heuristic feedback; no network. You can add a key later with K or `interviewer key set`."
-            },
-            t.muted,
-        ));
+        lines.extend(indented(about, t.muted));
         if self.due > 0 {
             lines.push(Line::default());
             let text = format!(
@@ -321,7 +358,7 @@ impl WelcomeScreen {
         let want_h = u16::try_from(lines.len())
             .unwrap_or(u16::MAX)
             .saturating_add(3);
-        let popup = centered(area, box_w, want_h);
+        let popup = super::fill_if_full_width(centered(area, box_w, want_h), area);
         Clear.render(popup, buf);
         let hints: &[&str] = if self.reason == WelcomeReason::ChangeKey {
             &[
@@ -336,14 +373,12 @@ impl WelcomeScreen {
                 " Esc offline ",
             ]
         };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.border_focused)
+        let block = super::dialog_block(t)
             .title(Span::styled(
                 match self.reason {
                     WelcomeReason::NoKey => " Welcome to interviewer ",
                     WelcomeReason::Rejected(_) => " API key rejected ",
-                    WelcomeReason::ChangeKey => " API key ",
+                    WelcomeReason::ChangeKey => " Paste an API key ",
                 },
                 t.heading,
             ))
@@ -413,6 +448,47 @@ mod tests {
         );
         let mut change = WelcomeScreen::new(WelcomeReason::ChangeKey, KeyStorage::Keyring);
         assert_eq!(change.handle_key(key(KeyCode::Esc)), WelcomeOutcome::Cancel);
+        // Changing a key, the second choice keeps things as they are (it used to say
+        // "offline" while the key in use stayed).
+        change.handle_key(key(KeyCode::Tab));
+        assert_eq!(
+            change.handle_key(key(KeyCode::Enter)),
+            WelcomeOutcome::Cancel
+        );
+    }
+
+    fn text(s: &WelcomeScreen, compact: bool) -> String {
+        s.lines(70, compact)
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Issue 15: with OPENAI_API_KEY set, the K dialog says a pasted key is used now
+    /// and the environment's wins at the next start.
+    #[test]
+    fn the_key_dialog_tells_the_truth_when_openai_api_key_is_set() {
+        let plain = WelcomeScreen::new(WelcomeReason::ChangeKey, KeyStorage::Keyring);
+        assert!(text(&plain, false).contains("stored in your OS keyring"));
+        assert!(!text(&plain, false).contains("OPENAI_API_KEY"));
+        let env = plain.clone().with_env_key(true);
+        for compact in [false, true] {
+            let said = text(&env, compact);
+            assert!(said.contains("OPENAI_API_KEY"), "{said}");
+            assert!(said.contains("next start"), "{said}");
+        }
+        let session = WelcomeScreen::new(
+            WelcomeReason::ChangeKey,
+            KeyStorage::SessionOnly("no OS keyring is reachable".into()),
+        )
+        .with_env_key(true);
+        assert!(text(&session, false).contains("The next start uses OPENAI_API_KEY"));
     }
 
     #[test]
