@@ -278,22 +278,12 @@ async fn model_feedback(
     match report::complete(backend, model, &messages, asking).await {
         Ok((second, more)) => Ok((
             read_reply(&second, q, answer, heuristic, model),
-            add_usage(usage, more),
+            Usage::sum(usage, more),
         )),
         Err(e) => {
             tracing::warn!(error = %e, "the corrective request failed");
             Ok((fallback(heuristic, &why), usage))
         }
-    }
-}
-
-fn add_usage(a: Option<Usage>, b: Option<Usage>) -> Option<Usage> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(Usage {
-            prompt_tokens: a.prompt_tokens.saturating_add(b.prompt_tokens),
-            completion_tokens: a.completion_tokens.saturating_add(b.completion_tokens),
-        }),
-        (a, b) => a.or(b),
     }
 }
 

@@ -55,6 +55,19 @@ pub struct Usage {
     pub completion_tokens: u32,
 }
 
+impl Usage {
+    /// Two requests' usage together; `None` only when neither reported any.
+    pub fn sum(a: Option<Usage>, b: Option<Usage>) -> Option<Usage> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(Usage {
+                prompt_tokens: a.prompt_tokens.saturating_add(b.prompt_tokens),
+                completion_tokens: a.completion_tokens.saturating_add(b.completion_tokens),
+            }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 /// How a stream ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StreamEnd {

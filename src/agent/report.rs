@@ -424,7 +424,7 @@ pub async fn evaluate(
     messages.push(ChatCompletionRequestUserMessage::from(correction.as_str()).into());
     let second = match complete(backend, model, &messages, asking).await {
         Ok((reply, more)) => {
-            usage = add_usage(usage, more);
+            usage = Usage::sum(usage, more);
             Some(reply)
         }
         Err(e) => {
@@ -462,16 +462,6 @@ pub async fn evaluate(
         }
     };
     Ok(Evaluation { outcome, usage })
-}
-
-fn add_usage(a: Option<Usage>, b: Option<Usage>) -> Option<Usage> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(Usage {
-            prompt_tokens: a.prompt_tokens.saturating_add(b.prompt_tokens),
-            completion_tokens: a.completion_tokens.saturating_add(b.completion_tokens),
-        }),
-        (a, b) => a.or(b),
-    }
 }
 
 pub(super) fn mentions_response_format(message: &str) -> bool {

@@ -229,16 +229,7 @@ fn draw_sidebar(frame: &mut Frame, area: Rect, app: &App) {
         let mut state = ScrollbarState::new(total.saturating_sub(1))
             .position(s.selected)
             .viewport_content_length(usize::from(inner.height));
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                .begin_symbol(None)
-                .end_symbol(None)
-                .track_symbol(Some(" "))
-                .thumb_symbol("▐")
-                .thumb_style(theme.fg(theme.muted)),
-            inner,
-            &mut state,
-        );
+        draw_scrollbar(frame, inner, &mut state, &theme);
     }
 }
 
@@ -332,16 +323,7 @@ fn draw_messages(frame: &mut Frame, area: Rect, app: &App) {
             ScrollbarState::new(view.total_lines.saturating_sub(usize::from(body.height)))
                 .position(view.lines_above)
                 .viewport_content_length(usize::from(body.height));
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                .begin_symbol(None)
-                .end_symbol(None)
-                .track_symbol(Some(" "))
-                .thumb_symbol("▐")
-                .thumb_style(theme.fg(theme.muted)),
-            body,
-            &mut state,
-        );
+        draw_scrollbar(frame, body, &mut state, &theme);
     }
     if !view.following {
         // End follows the newest lines only from the messages: in the answer box it
@@ -987,6 +969,20 @@ fn tail_to_width(s: &str, width: usize) -> String {
 
 fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
+}
+
+/// The one scrollbar style: a thin thumb on a blank track, no arrows.
+fn draw_scrollbar(frame: &mut Frame, area: Rect, state: &mut ScrollbarState, theme: &Theme) {
+    frame.render_stateful_widget(
+        Scrollbar::new(ScrollbarOrientation::VerticalRight)
+            .begin_symbol(None)
+            .end_symbol(None)
+            .track_symbol(Some(" "))
+            .thumb_symbol("▐")
+            .thumb_style(theme.fg(theme.muted)),
+        area,
+        state,
+    );
 }
 
 #[cfg(test)]
