@@ -12,6 +12,7 @@ use super::bank::{self, BankQuestion, Seniority};
 use super::probe::Probe;
 use super::turns::{self, TurnKind};
 use super::{ChatRequest, ChatTurn};
+use crate::domain::drill::POOR_MAX;
 use crate::domain::report::Report;
 use crate::domain::{InterviewSetup, InterviewType, QuestionChoice, Role};
 
@@ -904,12 +905,10 @@ fn hash(text: &str) -> u64 {
 pub const RECENT_CONVERSATIONS: usize = 10;
 /// ... and how many days back.
 pub const RECENT_DAYS: i64 = 60;
-/// An answer scored this or lower (1 to 5) is worth another try.
-pub const WEAK_SCORE: u8 = 2;
 
 /// The question choice for a new interview: the bank questions found in the recent
 /// interviewer turns are avoided; with `retry_weak`, the bank questions whose
-/// answers scored [`WEAK_SCORE`] or lower in `reports` (newest report first) come
+/// answers scored [`POOR_MAX`] or lower (the drill schedule's weak answer) in `reports` (newest report first) come
 /// back, weakest first, and are not avoided.
 pub fn choose_questions(
     recent_interviewer_turns: &[String],
@@ -923,7 +922,7 @@ pub fn choose_questions(
             let (Some(score), Some(q)) = (feedback.score, bank::find_in(&feedback.question)) else {
                 continue;
             };
-            if score <= WEAK_SCORE && !retry.iter().any(|(_, _, id)| *id == q.id) {
+            if score <= POOR_MAX && !retry.iter().any(|(_, _, id)| *id == q.id) {
                 retry.push((score, order, q.id.clone()));
             }
         }

@@ -39,6 +39,8 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_MODEL_CHARS: usize = 200;
 /// Titles derived from the first message are cut to this many characters.
 pub const AUTO_TITLE_CHARS: usize = 60;
+/// How many of the newest reports a retry of weak answers looks back on.
+const RETRY_REPORTS: usize = 20;
 
 /// Input the service refuses, and store failures, in words for the user.
 #[derive(Debug, thiserror::Error)]
@@ -173,7 +175,7 @@ impl Service {
         &self,
         setup: Option<&InterviewSetup>,
     ) -> Result<QuestionChoice, ServiceError> {
-        let since = crate::timefmt::now_ms() - offline::RECENT_DAYS * 24 * 60 * 60 * 1000;
+        let since = crate::timefmt::now_ms() - offline::RECENT_DAYS * crate::domain::drill::DAY_MS;
         let turns = self
             .store
             .recent_interviewer_turns(offline::RECENT_CONVERSATIONS, since)?;
@@ -181,7 +183,7 @@ impl Service {
         let mut reports = Vec::new();
         if retry_weak {
             // Newest first.
-            for stored in self.store.latest_valid_reports()?.iter().rev().take(20) {
+            for stored in &self.store.newest_valid_reports(RETRY_REPORTS)? {
                 if let ParsedReport::Valid(report) = crate::domain::report::parse_stored(stored) {
                     reports.push(report);
                 }

@@ -761,6 +761,21 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The newest valid report of each of the `limit` conversations reported on
+    /// last, newest first (what a retry of weak answers looks back on).
+    pub fn newest_valid_reports(&self, limit: usize) -> Result<Vec<StoredReport>> {
+        self.all(
+            "SELECT r.id, r.conversation_id, r.kind, r.model, r.body, r.valid, r.created_at
+             FROM reports r
+             WHERE r.valid = 1 AND r.id = (SELECT r2.id FROM reports r2
+                    WHERE r2.conversation_id = r.conversation_id AND r2.valid = 1
+                    ORDER BY r2.created_at DESC, r2.id DESC LIMIT 1)
+             ORDER BY r.created_at DESC, r.id DESC LIMIT ?1",
+            [i64::try_from(limit).unwrap_or(i64::MAX)],
+            report_from_row,
+        )
+    }
+
     /// The newest valid report of every conversation that has one, oldest first
     /// (for progress over time).
     pub fn latest_valid_reports(&self) -> Result<Vec<StoredReport>> {

@@ -571,3 +571,28 @@ fn recovery_folds_appended_text_and_a_deleted_reply_is_no_message() {
         Err(StoreError::NoMessage(id)) if id == m
     ));
 }
+
+#[test]
+fn newest_valid_reports_take_each_conversations_latest_newest_first() {
+    let (_dir, store) = temp_store();
+    let ids: Vec<i64> = (0..3).map(|n| new_conv(&store, &format!("c{n}"))).collect();
+    for (n, id) in ids.iter().enumerate() {
+        store
+            .insert_report(*id, "heuristic", None, &format!("old {n}"), true)
+            .expect("report");
+        store
+            .insert_report(*id, "heuristic", None, &format!("new {n}"), true)
+            .expect("report");
+    }
+    // An invalid newer report does not hide the valid one.
+    store
+        .insert_report(ids[2], "model", None, "not json", false)
+        .expect("invalid");
+    let bodies: Vec<String> = store
+        .newest_valid_reports(2)
+        .expect("reports")
+        .into_iter()
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(bodies, ["new 2", "new 1"]);
+}
