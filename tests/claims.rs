@@ -145,10 +145,12 @@ fn an_export_killed_half_way_leaves_the_earlier_file_whole() {
                 && e.metadata().is_ok_and(|m| m.len() > 0)
         })
     };
-    // Kill it once the temporary file has some of the export in it.
+    // Kill it once the new export has begun: its temporary file has some of it in
+    // it or, were it written in place, FILE has changed already.
+    let file_changed = || std::fs::read_to_string(&out).map_or(true, |now| now != earlier);
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        if temp_written() {
+        if temp_written() || file_changed() {
             break;
         }
         if let Some(status) = child.try_wait().expect("try_wait") {
