@@ -334,7 +334,7 @@ fn per_answer_scores_rest_on_real_quotes_and_readiness_follows_the_rule() {
     let sb = Sandbox::new();
     model_interview(&sb, &[]);
     sb.mock.push(Reply::text(v2_report().to_string()));
-    let value: Value = serde_json::from_str(&sb.run_ok(&["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     assert_eq!(value["valid"], true);
     let report = &value["report"];
     let q1 = &report["questions"][0];
@@ -426,7 +426,7 @@ fn invented_quotes_are_repaired_once() {
     repaired["questions"][0]["scores"][1]["quote"] = "“crash  reports down 30%.”".into();
     sb.mock.push(Reply::text(repaired.to_string()));
 
-    let value: Value = serde_json::from_str(&sb.run_ok(&["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     let requests = sb.mock.chat_requests();
     let eval: Vec<_> = requests
         .iter()
@@ -469,7 +469,7 @@ fn quotes_still_invented_after_the_repair_are_kept_marked_unsupported() {
     sb.mock.push(Reply::text(invented.to_string()));
     sb.mock.push(Reply::text(invented.to_string()));
 
-    let value: Value = serde_json::from_str(&sb.run_ok(&["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     let eval = sb
         .mock
         .chat_requests()

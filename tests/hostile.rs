@@ -255,8 +255,12 @@ fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
             Some(format!("Bearer {KEYRING_KEY}").as_str()),
             "{what}: the TUI used the keyring's key"
         );
-        // Let the failure reach the screen, then quit.
-        std::thread::sleep(Duration::from_millis(300));
+        // The failure reaches the screen (the key would be drawn with it), then quit.
+        tui.wait_until(&format!("{what}: the failure on the screen"), |s| {
+            ["(400)", "(502)", "middle of the reply"]
+                .iter()
+                .any(|sign| s.contains(sign))
+        });
         tui.send("\x03");
         let (code, seen) = tui.finish();
         assert_eq!(code, 0, "{what}");

@@ -253,7 +253,7 @@ fn stats_show_interviews_and_competency_trends() {
     assert!(text.contains("→"), "{text}");
     assert!(text.contains("Readiness history"), "{text}");
 
-    let value: Value = serde_json::from_str(&sb.run_ok(&["stats", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["stats", "--json"]);
     assert_eq!(value["interviews"], 2);
     assert_eq!(value["reports"], 2);
     assert_eq!(value["assessed_interviews"], 2);
@@ -378,7 +378,7 @@ fn an_invalid_report_is_asked_for_once_more_with_the_error() {
     sb.mock
         .push(Reply::text(format!("```json\n{}\n```", model_report())));
 
-    let value: Value = serde_json::from_str(&sb.run_ok(&["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     assert_eq!(value["kind"], "model");
     assert_eq!(value["valid"], true);
     assert_eq!(value["report"]["competencies"][2]["score"], 3);
@@ -412,7 +412,7 @@ fn a_reply_that_stays_invalid_is_stored_raw_and_shown_as_it_came() {
         .expect("stored");
     assert!(!valid);
     // Invalid reports do not count towards progress.
-    let value: Value = serde_json::from_str(&sb.run_ok(&["stats", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["stats", "--json"]);
     assert_eq!(value["assessed_interviews"], 0);
     assert_eq!(value["reports"], 1);
 }
@@ -427,7 +427,7 @@ fn a_server_without_json_schema_is_asked_in_json_mode() {
     ));
     sb.mock.push(Reply::text(model_report().to_string()));
 
-    let value: Value = serde_json::from_str(&sb.run_ok(&["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     assert_eq!(value["valid"], true);
     let requests = sb.mock.chat_requests();
     assert_eq!(requests.len(), 2);
@@ -451,7 +451,7 @@ fn a_server_without_any_response_format_is_asked_with_the_prompt_alone() {
     ));
     sb.mock.push(Reply::text(model_report().to_string()));
 
-    let value: Value = serde_json::from_str(&sb.run_ok(&["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     assert_eq!(value["valid"], true);
     let requests = sb.mock.chat_requests();
     assert_eq!(requests.len(), 3);
@@ -582,8 +582,7 @@ fn start_behavioural(sb: &Sandbox, extra: &[&str]) -> String {
 }
 
 fn transcript(sb: &Sandbox, id: &str) -> Vec<String> {
-    let shown: Value =
-        serde_json::from_str(&sb.run_ok(&["show", id, "--format", "json"])).expect("show JSON");
+    let shown: Value = sb.run_json(&["show", id, "--format", "json"]);
     shown["messages"]
         .as_array()
         .expect("messages")
@@ -640,8 +639,7 @@ fn retry_weak_brings_back_the_question_answered_worst() {
             "No, thank you.",
         ],
     );
-    let report: Value = serde_json::from_str(&sb.run_ok(&["--offline", "report", "1", "--json"]))
-        .expect("report --json");
+    let report: Value = sb.run_json(&["--offline", "report", "1", "--json"]);
     let scored: Vec<(u64, String)> = report["report"]["questions"]
         .as_array()
         .expect("questions")
@@ -665,7 +663,6 @@ fn retry_weak_brings_back_the_question_answered_worst() {
     // ... and with --retry-weak it comes first.
     let retry = start_behavioural(&sb, &["--retry-weak"]);
     assert_eq!(question_in(&retry), weakest.1, "{scored:?}");
-    let shown: Value =
-        serde_json::from_str(&sb.run_ok(&["show", "3", "--format", "json"])).expect("show");
+    let shown: Value = sb.run_json(&["show", "3", "--format", "json"]);
     assert_eq!(shown["setup"]["retry_weak"], true, "{shown}");
 }
