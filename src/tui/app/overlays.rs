@@ -242,8 +242,8 @@ impl App {
                     && self.is_offline()
                 {
                     let text = format!(
-                        "{} found: {} to use it",
-                        capitalised(&server.describe()),
+                        "found {}: {} to use it",
+                        server.describe(),
                         crate::tui::keys::key_for(
                             crate::tui::keys::Scope::Lists,
                             crate::tui::keys::Action::ChangeKey
@@ -366,11 +366,3 @@ impl App {
     }
 }
 
-/// `text` with its first letter a capital ("a local server…" → "A local server…").
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
