@@ -487,3 +487,25 @@ fn the_evaluator_does_not_read_the_reasoning_as_the_interviewers_words() {
         );
     }
 }
+
+#[test]
+fn no_key_goes_to_a_plain_http_address_off_this_machine() {
+    let sb = Sandbox::new();
+    // TEST-NET-1 and a private address: not this machine, plain http.
+    for base in ["http://192.0.2.10:8000/v1", "http://10.1.2.3:11434/v1"] {
+        let output = sb
+            .bare_std_cmd()
+            .arg("--data-dir")
+            .arg(sb.data_dir())
+            .env("OPENAI_API_KEY", "sk-never-over-plain-http-123")
+            .args(["--api-base", base, "ask", "Hello"])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        let err = stderr_of(&output);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("not sending the API key"), "{err}");
+        assert!(!err.contains("sk-never"), "{err}");
+    }
+    assert!(sb.mock.requests().is_empty());
+}
