@@ -546,8 +546,7 @@ mod tests {
     #[test]
     fn reasoning_is_exported_apart_and_folded() {
         let mut v = view();
-        v.messages[1].reasoning =
-            Some("Ask about </details> trade-offs\u{1b}[2J next".into());
+        v.messages[1].reasoning = Some("Ask about </details> trade-offs\u{1b}[2J next".into());
         let value: serde_json::Value =
             serde_json::from_str(&to_json(&v).expect("json")).expect("parse");
         assert_eq!(
@@ -555,10 +554,12 @@ mod tests {
             "Ask about </details> trade-offs\u{1b}[2J next"
         );
         assert!(value["messages"][0].get("reasoning").is_none());
-        assert!(!value["messages"][1]["content"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("trade-offs"));
+        assert!(
+            !value["messages"][1]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("trade-offs")
+        );
         let md = to_markdown(&v);
         assert!(
             md.contains("<details><summary>The model's reasoning (5 words)</summary>"),
@@ -567,7 +568,10 @@ mod tests {
         assert!(md.contains("> Ask about &lt;/details> trade-offs"), "{md}");
         assert!(!md.contains('\u{1b}'));
         let text = to_text(&v);
-        assert!(text.contains("reasoning before this reply: 5 words"), "{text}");
+        assert!(
+            text.contains("reasoning before this reply: 5 words"),
+            "{text}"
+        );
         assert!(!text.contains("trade-offs"), "the text view leaves it out");
     }
 

@@ -14,7 +14,12 @@ use support::{PtyRun, Sandbox};
 /// (and given all the time it needs: the test decides when the mock answers), and
 /// a config file path of its own.
 fn tui(sb: &Sandbox, limit_ms: &str) -> (PtyRun, std::path::PathBuf) {
-    let config = sb.dir.path().join("config").join("interviewer").join("config.toml");
+    let config = sb
+        .dir
+        .path()
+        .join("config")
+        .join("interviewer")
+        .join("config.toml");
     let mut cmd = sb.bare_pty_cmd();
     cmd.arg("--data-dir");
     cmd.arg(sb.data_dir());
@@ -43,10 +48,13 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 #[test]
 fn a_local_server_is_found_after_the_first_frame_and_used_without_a_key() {
     let sb = Sandbox::new();
-    sb.mock
-        .set_models(Reply::models_owned_by(&["qwen2.5:7b", "llama3.1:8b"], "library"));
+    sb.mock.set_models(Reply::models_owned_by(
+        &["qwen2.5:7b", "llama3.1:8b"],
+        "library",
+    ));
     sb.mock.hold_models();
-    sb.mock.set_default(Reply::text("Question 1 of 5: tell me about yourself."));
+    sb.mock
+        .set_default(Reply::text("Question 1 of 5: tell me about yourself."));
     let (mut run, config) = tui(&sb, "60000");
 
     // The first frame is on screen while the mock has not answered `/models`.
@@ -74,7 +82,10 @@ fn a_local_server_is_found_after_the_first_frame_and_used_without_a_key() {
             && written.contains("model = \"qwen2.5:7b\""),
         "{written}"
     );
-    assert!(!written.to_lowercase().contains("key"), "never a key: {written}");
+    assert!(
+        !written.to_lowercase().contains("key"),
+        "never a key: {written}"
+    );
 
     run.send("Hello\r");
     run.wait_for_screen("tell me about yourself");
@@ -87,7 +98,9 @@ fn a_local_server_is_found_after_the_first_frame_and_used_without_a_key() {
     assert_eq!(code, 0);
     let model: String = sb
         .db()
-        .query_row("SELECT model FROM conversations WHERE id = 1", [], |r| r.get(0))
+        .query_row("SELECT model FROM conversations WHERE id = 1", [], |r| {
+            r.get(0)
+        })
         .expect("the conversation's model");
     assert_eq!(model, "qwen2.5:7b", "the picker's choice is stored");
 
@@ -111,7 +124,10 @@ fn a_server_that_never_answers_leaves_the_welcome_screen_as_it_was() {
     wait_until("discovery asks the mock", || models_requests(&sb) == 1);
     // Past the limit the search line goes; nothing is offered.
     wait_until("the search gives up", || {
-        !run.screen().screen().contents().contains("Looking for a local")
+        !run.screen()
+            .screen()
+            .contents()
+            .contains("Looking for a local")
     });
     let shown = run.screen().screen().contents();
     assert!(shown.contains("1  Paste an API key"), "{shown}");

@@ -406,12 +406,19 @@ fn reasoning_deltas_are_stored_apart_and_never_sent_back() {
         String::from_utf8_lossy(&output.stdout),
         "Which role are you preparing for?\n"
     );
-    assert_eq!(sb.messages(1)[1].content, "Which role are you preparing for?");
+    assert_eq!(
+        sb.messages(1)[1].content,
+        "Which role are you preparing for?"
+    );
     assert_eq!(
         stored_reasoning(&sb, 2).as_deref(),
         Some("Zanzibarian plan: greet, then ask about the role.")
     );
-    assert_eq!(stored_reasoning(&sb, 1), None, "the user's message has none");
+    assert_eq!(
+        stored_reasoning(&sb, 1),
+        None,
+        "the user's message has none"
+    );
 
     // A non-streamed answer's reasoning_content is kept apart the same way.
     sb.mock.push(

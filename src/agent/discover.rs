@@ -181,7 +181,9 @@ fn read_models(
         .filter(|id| {
             !id.trim().is_empty()
                 && id.chars().count() <= MAX_ID_CHARS
-                && !id.chars().any(|c| c.is_control() || is_invisible_or_bidi(c))
+                && !id
+                    .chars()
+                    .any(|c| c.is_control() || is_invisible_or_bidi(c))
         })
         .take(MAX_MODELS)
         .collect();
@@ -246,7 +248,11 @@ mod tests {
         let header = server(r#"{"data":[{"id":"m"}]}"#, Some("llama.cpp"), 9999);
         assert_eq!(header.describe(), "llama.cpp's server on 127.0.0.1:9999");
         let vllm = server(r#"{"data":[{"id":"m","owned_by":"vllm"}]}"#, None, 11434);
-        assert_eq!(vllm.describe(), "vLLM on 127.0.0.1:11434", "the answer beats the port");
+        assert_eq!(
+            vllm.describe(),
+            "vLLM on 127.0.0.1:11434",
+            "the answer beats the port"
+        );
         let odd = server(r#"{"data":[{"id":"m"}]}"#, None, 4321);
         assert_eq!(odd.describe(), "a local server on 127.0.0.1:4321");
     }
@@ -266,7 +272,10 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        assert_eq!(server(&many, None, 1).models_summary(), "m0, m1, m2 and 4 more");
+        assert_eq!(
+            server(&many, None, 1).models_summary(),
+            "m0, m1, m2 and 4 more"
+        );
         assert!(read_models("b", 1, None, b"<html>").is_err());
     }
 

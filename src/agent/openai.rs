@@ -1508,7 +1508,10 @@ mod tests {
         )
         .expect("parse");
         fresh.take(think_block, &tx).expect("take");
-        assert_eq!(rx.try_recv().ok(), Some(AgentEvent::Reasoning("plan".into())));
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(AgentEvent::Reasoning("plan".into()))
+        );
         assert_eq!(rx.try_recv().ok(), Some(AgentEvent::Delta("Hello".into())));
         let error: Chunk =
             serde_json::from_str(r#"{"error":{"message":"model crashed"}}"#).expect("parse");

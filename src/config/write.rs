@@ -39,9 +39,9 @@ impl From<fsutil::WriteError> for WriteError {
 /// The text of `current` (a config file's, possibly empty) with `api_base` and
 /// `model` set at its top level, everything else kept. `Err` says why not.
 pub fn with_endpoint(current: &str, api_base: &str, model: &str) -> Result<String, String> {
-    let mut doc: toml_edit::DocumentMut = current.parse().map_err(|e: toml_edit::TomlError| {
-        e.message().to_string()
-    })?;
+    let mut doc: toml_edit::DocumentMut = current
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.message().to_string())?;
     doc["api_base"] = toml_edit::value(api_base);
     doc["model"] = toml_edit::value(model);
     let text = doc.to_string();
@@ -66,12 +66,11 @@ pub fn remember_endpoint(path: &Path, api_base: &str, model: &str) -> Result<(),
             });
         }
     };
-    let text = with_endpoint(&current, api_base, model).map_err(|reason| {
-        WriteError::Malformed {
+    let text =
+        with_endpoint(&current, api_base, model).map_err(|reason| WriteError::Malformed {
             path: path.to_path_buf(),
             reason,
-        }
-    })?;
+        })?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fsutil::create_private_dir(dir).map_err(|source| WriteError::Write {
             path: path.to_path_buf(),
@@ -110,7 +109,10 @@ mod tests {
         let parsed = super::super::file::parse(&text, Path::new(".")).expect("valid");
         assert_eq!(parsed.model.as_deref(), Some("qwen\"3"));
         assert_eq!(parsed.api_base.as_deref(), Some("http://127.0.0.1:8080/v1"));
-        assert!(!text.contains("gpt-4o"), "the old model is replaced: {text}");
+        assert!(
+            !text.contains("gpt-4o"),
+            "the old model is replaced: {text}"
+        );
     }
 
     #[test]

@@ -292,7 +292,10 @@ pub fn remember_server(
 #[derive(Debug)]
 pub enum ProfileSwitch {
     /// Its backend is ready (a key found, or none needed).
-    Ready { settings: Settings, backend: Backend },
+    Ready {
+        settings: Settings,
+        backend: Backend,
+    },
     /// It needs a key and none is found: ask for one (kept under its name).
     NeedsKey { settings: Settings },
     /// It cannot be used (why, for the user); nothing changes.

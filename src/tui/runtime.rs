@@ -108,8 +108,7 @@ fn startup_for(
     let offline = |reason: &str| Mode::Offline {
         reason: reason.into(),
     };
-    let discover =
-        matches!(choice, StartupBackend::NoKey) && settings.discovery_applies();
+    let discover = matches!(choice, StartupBackend::NoKey) && settings.discovery_applies();
     let (backend, mode, welcome, problem) = match choice {
         StartupBackend::Offline => (Backend::Offline, offline("--offline"), false, None),
         StartupBackend::Online(backend) => (

@@ -2188,7 +2188,11 @@ fn welcome_text(app: &mut App) -> String {
         other => panic!("no welcome screen: {other:?}"),
     }
     (0..area.height)
-        .map(|y| (0..area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -2205,17 +2209,31 @@ fn a_local_server_found_is_offered_and_used_with_the_model_picked() {
     assert!(welcome_text(&mut app).contains("Looking for a local model server"));
     app.update(Event::Discovered(Some(found_server())));
     let shown = welcome_text(&mut app);
-    assert!(shown.contains("1  Use Ollama on 127.0.0.1:11434"), "{shown}");
-    assert!(shown.contains("With llama3.1:8b, qwen2.5:7b␛[2J"), "sanitised: {shown}");
+    assert!(
+        shown.contains("1  Use Ollama on 127.0.0.1:11434"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("With llama3.1:8b, qwen2.5:7b␛[2J"),
+        "sanitised: {shown}"
+    );
     assert!(shown.contains("2  Paste an API key"), "{shown}");
-    assert!(shown.contains("3  Continue in offline practice mode"), "{shown}");
+    assert!(
+        shown.contains("3  Continue in offline practice mode"),
+        "{shown}"
+    );
     // The found server took the focus (nothing was typed yet): Enter uses it.
     let effects = app.update(key(KeyCode::Enter));
     assert!(
         matches!(&effects[..], [Effect::UseLocalServer { api_base }] if api_base == "http://127.0.0.1:11434/v1"),
         "{effects:?}"
     );
-    assert_eq!(app.mode, Mode::Online { model: "llama3.1:8b".into() });
+    assert_eq!(
+        app.mode,
+        Mode::Online {
+            model: "llama3.1:8b".into()
+        }
+    );
     assert_eq!(app.endpoint_label().as_deref(), Some("127.0.0.1:11434"));
     assert_eq!(picker(&app).choice().as_deref(), Some("llama3.1:8b"));
     app.update(key(KeyCode::Down));
@@ -2244,7 +2262,12 @@ fn a_found_server_need_not_be_remembered_and_nothing_found_says_nothing() {
     app.update(key(KeyCode::Enter));
     // Esc in the picker keeps the first model and writes nothing.
     assert!(app.update(key(KeyCode::Esc)).is_empty());
-    assert_eq!(app.mode, Mode::Online { model: "llama3.1:8b".into() });
+    assert_eq!(
+        app.mode,
+        Mode::Online {
+            model: "llama3.1:8b".into()
+        }
+    );
 
     // Typing a key first: a server found later does not take the focus.
     let mut app = self::app();
@@ -2261,7 +2284,10 @@ fn a_found_server_need_not_be_remembered_and_nothing_found_says_nothing() {
     app.discover();
     app.update(Event::Discovered(None));
     let shown = welcome_text(&mut app);
-    assert!(!shown.contains("Looking for") && !shown.contains("Use "), "{shown}");
+    assert!(
+        !shown.contains("Looking for") && !shown.contains("Use "),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -2282,7 +2308,9 @@ fn a_local_server_that_fails_goes_back_to_offline_practice() {
     app.welcome(WelcomeReason::NoKey);
     app.update(Event::Discovered(Some(found_server())));
     app.update(key(KeyCode::Enter));
-    app.update(Event::LocalServerFailed("the API base is not usable".into()));
+    app.update(Event::LocalServerFailed(
+        "the API base is not usable".into(),
+    ));
     assert!(app.is_offline());
     assert_eq!(app.endpoint_label(), None);
 }
@@ -2322,7 +2350,12 @@ fn the_profile_key_lists_the_endpoints_and_switches() {
         profile: Some("work".into()),
         model: "gpt-4o".into(),
     });
-    assert_eq!(app.mode, Mode::Online { model: "gpt-4o".into() });
+    assert_eq!(
+        app.mode,
+        Mode::Online {
+            model: "gpt-4o".into()
+        }
+    );
     assert_eq!(app.endpoint_label().as_deref(), Some("work"));
     // A new interview starts with the profile's model.
     app.update(ctrl('n'));
@@ -2387,7 +2420,12 @@ fn reasoning_is_folded_under_the_reply_and_the_key_unfolds_it() {
             .map(|v| {
                 v.lines
                     .iter()
-                    .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>())
+                    .map(|l| {
+                        l.spans
+                            .iter()
+                            .map(|s| s.content.as_ref())
+                            .collect::<String>()
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             })

@@ -643,12 +643,7 @@ pub fn message_lines_with(
 /// A reply's reasoning: one dim folded line, or (unfolded) that line and the
 /// thinking itself, dim, made inert for the terminal like any reply. Nothing when
 /// the model sent none.
-fn reasoning_lines(
-    msg: &Message,
-    width: u16,
-    theme: &Theme,
-    show: bool,
-) -> Vec<Line<'static>> {
+fn reasoning_lines(msg: &Message, width: u16, theme: &Theme, show: bool) -> Vec<Line<'static>> {
     let Some(reasoning) = msg.reasoning.as_deref().filter(|r| !r.trim().is_empty()) else {
         return Vec::new();
     };

@@ -107,7 +107,10 @@ impl ProfilePicker {
             style = style.add_modifier(Modifier::REVERSED);
         }
         let marker = if current { "● " } else { "  " };
-        let title = ellipsis(&format!("{name}{}", if current { " (in use)" } else { "" }), width.saturating_sub(2));
+        let title = ellipsis(
+            &format!("{name}{}", if current { " (in use)" } else { "" }),
+            width.saturating_sub(2),
+        );
         let detail = ellipsis(
             &format!(
                 "{} · {}{key}",
@@ -117,7 +120,10 @@ impl ProfilePicker {
             width.saturating_sub(4),
         );
         [
-            Line::from(vec![Span::styled(marker, t.accent), Span::styled(title, style)]),
+            Line::from(vec![
+                Span::styled(marker, t.accent),
+                Span::styled(title, style),
+            ]),
             Line::from(vec![Span::raw("    "), Span::styled(detail, t.muted)]),
         ]
     }
@@ -139,7 +145,10 @@ impl ProfilePicker {
         ];
         let block = super::dialog_block(t)
             .title(Span::styled(
-                fitting(&[" Endpoint (profile) for new messages ", " Endpoint "], popup.width),
+                fitting(
+                    &[" Endpoint (profile) for new messages ", " Endpoint "],
+                    popup.width,
+                ),
                 t.heading,
             ))
             .title_bottom(
@@ -166,7 +175,13 @@ impl ProfilePicker {
         // Keep the highlighted entry in view (two lines each).
         let rows = usize::from(inner.height).saturating_sub(lines.len()) / 2;
         let first = self.selected.saturating_sub(rows.saturating_sub(1));
-        for (i, e) in self.endpoints.iter().enumerate().skip(first).take(rows.max(1)) {
+        for (i, e) in self
+            .endpoints
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(rows.max(1))
+        {
             lines.extend(self.entry_lines(i, e, width));
         }
         Paragraph::new(lines).render(inner, buf);
@@ -215,9 +230,15 @@ mod tests {
         assert_eq!(p.selected, 1);
         let shown = screen(&p, 80, 24);
         assert!(shown.contains("● local (in use)"), "{shown}");
-        assert!(shown.contains("http://127.0.0.1:11434/v1 · llama3.1:8b · no key"), "{shown}");
+        assert!(
+            shown.contains("http://127.0.0.1:11434/v1 · llama3.1:8b · no key"),
+            "{shown}"
+        );
         p.handle_key(key(KeyCode::Up));
-        assert_eq!(p.handle_key(key(KeyCode::Enter)), ProfileOutcome::Choose(None));
+        assert_eq!(
+            p.handle_key(key(KeyCode::Enter)),
+            ProfileOutcome::Choose(None)
+        );
         assert_eq!(p.handle_key(key(KeyCode::Esc)), ProfileOutcome::Close);
         // Small screens still show the names.
         assert!(screen(&p, 50, 20).contains("local"));
