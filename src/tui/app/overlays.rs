@@ -210,10 +210,14 @@ impl App {
             WelcomeReason::ProfileKey(profile) => profile.clone(),
             _ => self.profile.clone(),
         };
+        // Asked for a profile's key, the user chose that endpoint: no other offer.
+        let offer = !matches!(reason, WelcomeReason::ProfileKey(_));
         let mut screen = WelcomeScreen::new(reason, self.key_storage.clone())
             .with_env_key(self.env_key_set)
             .with_theme(self.render_theme.clone());
-        screen.set_discovery(self.discovery.clone());
+        if offer {
+            screen.set_discovery(self.discovery.clone());
+        }
         self.overlay = Some(Overlay::Welcome(Box::new(screen)));
     }
 

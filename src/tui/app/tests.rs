@@ -2380,8 +2380,14 @@ fn the_profile_key_lists_the_endpoints_and_switches() {
 fn a_profile_without_a_key_opens_the_key_dialog_for_it() {
     let mut app = online_loaded();
     app.endpoints = endpoints();
+    app.discovery = Discovery::Found(found_server());
     app.update(Event::ProfileNeedsKey(Some("work".into())));
-    assert!(welcome_text(&mut app).contains("The profile “work” needs an API key"));
+    let shown = welcome_text(&mut app);
+    assert!(
+        shown.contains("The profile “work” needs an API key"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Ollama"), "no other offer: {shown}");
     app.update(Event::Paste("sk-work-123456789".into()));
     let effects = app.update(key(KeyCode::Enter));
     assert!(

@@ -263,6 +263,13 @@ impl App {
                 vec![]
             }
             Event::ProfileNeedsKey(profile) => {
+                self.info(match &profile {
+                    Some(p) => format!(
+                        "the profile “{}” needs an API key",
+                        sanitize::for_terminal_line(p)
+                    ),
+                    None => "the default endpoint needs an API key".to_string(),
+                });
                 self.welcome(WelcomeReason::ProfileKey(profile));
                 vec![]
             }

@@ -168,7 +168,10 @@ impl ProfilePicker {
         let mut lines = Vec::new();
         if self.endpoints.len() < 2 {
             lines.push(Line::styled(
-                "No profiles in config.toml: add a [profiles.NAME] table (see docs/configuration.md).",
+                ellipsis(
+                    "No profiles yet: [profiles.NAME] in config.toml (docs/configuration.md)",
+                    width,
+                ),
                 t.muted,
             ));
         }
