@@ -34,6 +34,8 @@ pub const PROGRAM_ENV: &[&str] = &[
     "INTERVIEWER_KEYRING",
     "INTERVIEWER_REAL_KEYRING",
     "INTERVIEWER_NOW",
+    "INTERVIEWER_DISCOVER",
+    "INTERVIEWER_DISCOVER_TIMEOUT_MS",
     // The editor for Ctrl+E.
     "VISUAL",
     "EDITOR",
