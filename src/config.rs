@@ -9,6 +9,7 @@
 
 mod file;
 mod theme;
+mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 pub use file::{ConfigFile, FileError, KeyNeed, ProfileFile, UnknownKey, valid_profile_name};
 pub use theme::{Theme, color_name, parse_color};
+pub use write::{WriteError as ConfigWriteError, remember_endpoint};
 
 use crate::cli::GlobalArgs;
 use crate::domain::persona::DEFAULT_PERSONA;
@@ -184,6 +186,13 @@ pub struct Settings {
     pub key_need: KeyNeed,
     /// The profiles the config file defines, by name.
     pub profiles: Vec<String>,
+    /// Their tables, and the file's top-level `api_base` and `model` (the default
+    /// profile), so the interface can switch profiles ([`Settings::with_profile`]).
+    pub profile_defs: BTreeMap<String, ProfileFile>,
+    pub top_api_base: Option<String>,
+    pub top_model: Option<String>,
+    /// Looking for a local server when there is no key and no API base.
+    pub discovery: Discovery,
     pub offline: bool,
     /// Whether the API key may go to a plain `http://` address that is not on this
     /// machine (`allow_insecure_http_key` in the file; off by default).
@@ -397,7 +406,7 @@ impl Settings {
                 "OPENAI_BASE_URL",
                 non_empty(global.api_base.clone()),
             ),
-            from_file(chosen.api_base.clone(), file.api_base),
+            from_file(chosen.api_base.clone(), file.api_base.clone()),
             DEFAULT_API_BASE,
         );
         let model = pick(
@@ -407,7 +416,7 @@ impl Settings {
                 "INTERVIEWER_MODEL",
                 non_empty(global.model.clone()),
             ),
-            from_file(chosen.model.clone(), file.model),
+            from_file(chosen.model.clone(), file.model.clone()),
             DEFAULT_MODEL,
         );
         let persona = pick(
@@ -418,6 +427,7 @@ impl Settings {
         );
         let key_need = chosen.key.unwrap_or_default();
         let profiles: Vec<String> = file.profiles.keys().cloned().collect();
+        let discovery = Discovery::from_env(env);
 
         let data_dir = match (&global.data_dir, file.data_dir) {
             (Some(d), _) if !d.as_os_str().is_empty() => {
@@ -552,6 +562,10 @@ impl Settings {
             profile,
             key_need,
             profiles,
+            profile_defs: file.profiles.clone(),
+            top_api_base: file.api_base.clone(),
+            top_model: file.model.clone(),
+            discovery,
             offline,
             allow_insecure_http_key,
             persona,
@@ -565,6 +579,83 @@ impl Settings {
             warnings,
             sources,
         })
+    }
+
+    /// These settings with another profile active (`None`: the default one, the
+    /// file's top level), as `--profile` would have chosen it: the profile's
+    /// `api_base`, `model` and `key`, under the same precedence (a flag or variable
+    /// that set the API base or the model still wins).
+    pub fn with_profile(&self, name: Option<&str>) -> Result<Settings, ConfigError> {
+        let def = match name {
+            None => ProfileFile::default(),
+            Some(n) => match self.profile_defs.get(n) {
+                Some(def) => def.clone(),
+                None => {
+                    return Err(ConfigError::UnknownProfile {
+                        name: n.to_string(),
+                        known: self.profiles.clone(),
+                        path: self.config_path.clone(),
+                        from_command_line: false,
+                    });
+                }
+            },
+        };
+        let mut s = self.clone();
+        s.profile = name.map(str::to_string);
+        s.key_need = def.key.unwrap_or_default();
+        s.sources.insert(
+            "profile",
+            if name.is_some() {
+                Source::CommandLine
+            } else {
+                Source::Default
+            },
+        );
+        let given = |src: Source| matches!(src, Source::CommandLine | Source::Environment(_));
+        if !given(self.source_of("api_base")) {
+            let (value, source) = match (def.api_base, &self.top_api_base) {
+                (Some(v), _) => (v, Source::Profile),
+                (None, Some(v)) => (v.clone(), Source::File),
+                (None, None) => (DEFAULT_API_BASE.to_string(), Source::Default),
+            };
+            s.api_base = value;
+            s.sources.insert("api_base", source);
+        }
+        if !given(self.source_of("model")) {
+            let (value, source) = match (def.model, &self.top_model) {
+                (Some(v), _) => (v, Source::Profile),
+                (None, Some(v)) => (v.clone(), Source::File),
+                (None, None) => (DEFAULT_MODEL.to_string(), Source::Default),
+            };
+            s.model = value;
+            s.sources.insert("model", source);
+        }
+        Ok(s)
+    }
+
+    /// Every endpoint the interface can switch to: the default profile first,
+    /// then the file's profiles by name, each as [`Settings::with_profile`] makes it.
+    pub fn endpoints(&self) -> Vec<Endpoint> {
+        std::iter::once(None)
+            .chain(self.profiles.iter().map(|p| Some(p.as_str())))
+            .filter_map(|name| self.with_profile(name).ok())
+            .map(|s| Endpoint {
+                profile: s.profile.clone(),
+                api_base: s.api_base.clone(),
+                model: s.model.clone(),
+                key_need: s.key_need,
+            })
+            .collect()
+    }
+
+    /// Whether a local server is looked for at start: discovery is on, and
+    /// nothing chose an endpoint (no profile, no API base from a flag, the
+    /// environment or the file, not offline). The key is the caller's to check.
+    pub fn discovery_applies(&self) -> bool {
+        self.discovery.enabled
+            && !self.offline
+            && self.profile.is_none()
+            && self.source_of("api_base") == Source::Default
     }
 
     /// Where logs and crash reports go.
@@ -581,6 +672,69 @@ impl Settings {
     /// Where a setting (by its name in the file) came from.
     pub fn source_of(&self, name: &str) -> Source {
         self.sources.get(name).copied().unwrap_or(Source::Default)
+    }
+}
+
+/// One endpoint the interface can switch to (see [`Settings::endpoints`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `None`: the default profile (the file's top level).
+    pub profile: Option<String>,
+    pub api_base: String,
+    pub model: String,
+    pub key_need: KeyNeed,
+}
+
+/// Turns discovery off, or (a test hook) points it at other ports.
+pub const DISCOVER_ENV: &str = "INTERVIEWER_DISCOVER";
+/// The time discovery may take, in milliseconds (a test hook).
+pub const DISCOVER_TIMEOUT_ENV: &str = "INTERVIEWER_DISCOVER_TIMEOUT_MS";
+
+/// Looking for a local OpenAI-compatible server at start (the interface's welcome
+/// screen only): which ports of 127.0.0.1, and for how long in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovery {
+    pub enabled: bool,
+    pub ports: Vec<u16>,
+    /// For all ports together: connecting and `GET /v1/models`.
+    pub limit: Duration,
+}
+
+impl Discovery {
+    /// The usual ports: Ollama, llama.cpp's server, LM Studio, vLLM.
+    pub const PORTS: [u16; 4] = [11434, 8080, 1234, 8000];
+    pub const LIMIT: Duration = Duration::from_millis(500);
+
+    /// `INTERVIEWER_DISCOVER=off` (or `0`, `false`, `no`) turns discovery off; a
+    /// comma-separated list of ports replaces the usual ones.
+    /// `INTERVIEWER_DISCOVER_TIMEOUT_MS` sets the limit. Anything unreadable in
+    /// either keeps the default.
+    fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Discovery {
+        let mut d = Discovery {
+            enabled: true,
+            ports: Discovery::PORTS.to_vec(),
+            limit: Discovery::LIMIT,
+        };
+        if let Some(value) = env(DISCOVER_ENV).map(|v| v.trim().to_lowercase()) {
+            if matches!(value.as_str(), "off" | "0" | "false" | "no") {
+                d.enabled = false;
+            } else {
+                let ports: Option<Vec<u16>> = value
+                    .split(',')
+                    .map(|p| p.trim().parse::<u16>().ok().filter(|&p| p > 0))
+                    .collect();
+                if let Some(ports) = ports.filter(|p| !p.is_empty()) {
+                    d.ports = ports;
+                }
+            }
+        }
+        if let Some(ms) = env(DISCOVER_TIMEOUT_ENV)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|&ms| ms > 0 && ms <= 600_000)
+        {
+            d.limit = Duration::from_millis(ms);
+        }
+        d
     }
 }
 
@@ -749,6 +903,89 @@ mod tests {
         assert_eq!(
             s.source_of("profile"),
             Source::Environment("INTERVIEWER_PROFILE")
+        );
+    }
+
+    /// Switching profile in the interface resolves as `--profile` would have.
+    #[test]
+    fn switching_profile_resolves_as_the_flag_would() {
+        let start = merge(&GlobalArgs::default(), Some(file(PROFILES)), &no_env);
+        for name in [Some("local"), Some("work"), None] {
+            let switched = start.with_profile(name).expect("known profile");
+            let global = name.map_or_else(GlobalArgs::default, with_profile);
+            let direct = merge(&global, Some(file(PROFILES)), &no_env);
+            assert_eq!(switched.profile, direct.profile);
+            assert_eq!(switched.api_base, direct.api_base, "{name:?}");
+            assert_eq!(switched.model, direct.model, "{name:?}");
+            assert_eq!(switched.key_need, direct.key_need, "{name:?}");
+            assert_eq!(switched.source_of("api_base"), direct.source_of("api_base"));
+        }
+        // A flag still wins over the profile switched to.
+        let flagged = merge(
+            &GlobalArgs {
+                api_base: Some("https://flag/v1".into()),
+                ..GlobalArgs::default()
+            },
+            Some(file(PROFILES)),
+            &no_env,
+        );
+        let s = flagged.with_profile(Some("local")).expect("local");
+        assert_eq!(s.api_base, "https://flag/v1");
+        assert_eq!(s.model, "llama3.1:8b");
+        assert!(matches!(
+            start.with_profile(Some("nope")),
+            Err(ConfigError::UnknownProfile { .. })
+        ));
+        let endpoints = start.endpoints();
+        assert_eq!(
+            endpoints
+                .iter()
+                .map(|e| (e.profile.as_deref(), e.api_base.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (None, "https://top/v1"),
+                (Some("local"), "http://127.0.0.1:11434/v1"),
+                (Some("work"), "https://gateway.example/v1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn discovery_is_on_only_when_nothing_chose_an_endpoint() {
+        let s = merge(&GlobalArgs::default(), None, &no_env);
+        assert!(s.discovery_applies());
+        assert_eq!(s.discovery.ports, Discovery::PORTS);
+        let file_base = merge(
+            &GlobalArgs::default(),
+            Some(file("api_base = \"https://x/v1\"\n")),
+            &no_env,
+        );
+        assert!(!file_base.discovery_applies());
+        let profile = merge(&with_profile("local"), Some(file(PROFILES)), &no_env);
+        assert!(!profile.discovery_applies());
+        let offline = merge(
+            &GlobalArgs {
+                offline: true,
+                ..GlobalArgs::default()
+            },
+            None,
+            &no_env,
+        );
+        assert!(!offline.discovery_applies());
+        let off = |var: &str| (var == DISCOVER_ENV).then(|| "off".to_string());
+        assert!(!merge(&GlobalArgs::default(), None, &off).discovery_applies());
+        let test_ports = |var: &str| match var {
+            DISCOVER_ENV => Some("41234, 41235".to_string()),
+            DISCOVER_TIMEOUT_ENV => Some("20000".to_string()),
+            _ => None,
+        };
+        let s = merge(&GlobalArgs::default(), None, &test_ports);
+        assert_eq!(s.discovery.ports, [41234, 41235]);
+        assert_eq!(s.discovery.limit, Duration::from_secs(20));
+        let junk = |var: &str| (var == DISCOVER_ENV).then(|| "11434,x".to_string());
+        assert_eq!(
+            merge(&GlobalArgs::default(), None, &junk).discovery.ports,
+            Discovery::PORTS
         );
     }
 

@@ -73,6 +73,10 @@ pub struct MessageExport {
     pub completion_tokens: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// A reasoning model's thinking before this reply, kept apart from `content`
+    /// (absent when the model sent none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<String>,
 }
 
 /// A feedback report as exported.
@@ -129,6 +133,7 @@ impl MessageExport {
             prompt_tokens: m.prompt_tokens,
             completion_tokens: m.completion_tokens,
             model: m.model.clone(),
+            reasoning: m.reasoning.clone(),
         }
     }
 }
@@ -324,6 +329,18 @@ pub fn to_markdown(view: &ConversationView) -> String {
             out.push_str(&content);
             out.push('\n');
         }
+        if let Some(reasoning) = reasoning_of(m) {
+            // Folded, as in the interface; quoted, with `<` escaped, so nothing in
+            // it can close the block or become markup.
+            out.push_str(&format!(
+                "\n<details><summary>The model's reasoning ({})</summary>\n\n",
+                words(reasoning)
+            ));
+            for line in for_terminal(reasoning.trim()).lines() {
+                out.push_str(&format!("> {}\n", line.replace('<', "&lt;")));
+            }
+            out.push_str("\n</details>\n");
+        }
         if let Some(note) = status_note(m) {
             out.push_str(&format!("\n> **{note}**\n"));
         }
@@ -391,6 +408,12 @@ pub fn to_text(view: &ConversationView) -> String {
             out.push_str(&content);
             out.push('\n');
         }
+        if let Some(reasoning) = reasoning_of(m) {
+            out.push_str(&format!(
+                "[the model's reasoning before this reply: {}; in the Markdown and JSON exports]\n",
+                words(reasoning)
+            ));
+        }
     }
     if let Some(report) = &view.report {
         out.push_str(&format!(
@@ -401,6 +424,19 @@ pub fn to_text(view: &ConversationView) -> String {
         out.push_str(&format!("(full report: `interviewer report {}`)\n", c.id));
     }
     out
+}
+
+/// A reply's reasoning, when it has any worth showing.
+fn reasoning_of(m: &Message) -> Option<&str> {
+    m.reasoning.as_deref().filter(|r| !r.trim().is_empty())
+}
+
+/// "12 words".
+fn words(text: &str) -> String {
+    match text.split_whitespace().count() {
+        1 => "1 word".to_string(),
+        n => format!("{n} words"),
+    }
 }
 
 /// A file name for one exported conversation, e.g.
@@ -464,6 +500,7 @@ mod tests {
                     prompt_tokens: None,
                     completion_tokens: None,
                     model: None,
+                    reasoning: None,
                 },
                 Message {
                     id: 2,
@@ -476,6 +513,7 @@ mod tests {
                     prompt_tokens: Some(10),
                     completion_tokens: Some(3),
                     model: Some("gpt-4o-mini".into()),
+                    reasoning: None,
                 },
             ],
             report: Some(StoredReport {
@@ -503,6 +541,38 @@ mod tests {
         assert_eq!(value["messages"][1]["error"], "the connection dropped");
         assert!(value["messages"][0].get("error").is_none());
         assert_eq!(value["report"]["body"]["readiness"], "almost");
+    }
+
+    #[test]
+    fn reasoning_is_exported_apart_and_folded() {
+        let mut v = view();
+        v.messages[1].reasoning = Some("Ask about </details> trade-offs\u{1b}[2J next".into());
+        let value: serde_json::Value =
+            serde_json::from_str(&to_json(&v).expect("json")).expect("parse");
+        assert_eq!(
+            value["messages"][1]["reasoning"],
+            "Ask about </details> trade-offs\u{1b}[2J next"
+        );
+        assert!(value["messages"][0].get("reasoning").is_none());
+        assert!(
+            !value["messages"][1]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("trade-offs")
+        );
+        let md = to_markdown(&v);
+        assert!(
+            md.contains("<details><summary>The model's reasoning (5 words)</summary>"),
+            "{md}"
+        );
+        assert!(md.contains("> Ask about &lt;/details> trade-offs"), "{md}");
+        assert!(!md.contains('\u{1b}'));
+        let text = to_text(&v);
+        assert!(
+            text.contains("reasoning before this reply: 5 words"),
+            "{text}"
+        );
+        assert!(!text.contains("trade-offs"), "the text view leaves it out");
     }
 
     #[test]

@@ -185,6 +185,7 @@ fn load(loader: &mut BulkLoader<'_>, spec: &FixtureSpec) -> Result<FixtureSummar
                     prompt_tokens: prompt,
                     completion_tokens: completion,
                     model,
+                    reasoning: None,
                 })?;
                 summary.messages += 1;
                 summary.text_bytes += content.len();

@@ -253,6 +253,7 @@ fn to_import(e: ConversationExport) -> Result<ImportConversation, (String, Strin
                     &format!("messages[{i}].completion_tokens"),
                 )?,
                 model: m.model,
+                reasoning: m.reasoning.filter(|r| !r.is_empty()),
             })
         })
         .collect::<Result<Vec<_>, (String, String)>>()?;

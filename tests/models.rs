@@ -374,3 +374,137 @@ fn a_think_block_in_a_non_streamed_answer_is_kept_apart_too() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), "Hello there.\n");
     assert_eq!(sb.messages(1)[1].content, "Hello there.");
 }
+
+/// The reasoning column of a stored message (NULL: none).
+fn stored_reasoning(sb: &Sandbox, id: i64) -> Option<String> {
+    sb.db()
+        .query_row("SELECT reasoning FROM messages WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("the message")
+}
+
+#[test]
+fn reasoning_deltas_are_stored_apart_and_never_sent_back() {
+    let sb = Sandbox::new();
+    sb.mock.push(
+        Reply::text("Which role are you preparing for?")
+            .reasoning("Zanzibarian plan: greet, then ask about the role.")
+            .chunk_size(5),
+    );
+    let output = sb.cmd().args(["ask", "Hello"]).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "Which role are you preparing for?\n"
+    );
+    assert_eq!(
+        sb.messages(1)[1].content,
+        "Which role are you preparing for?"
+    );
+    assert_eq!(
+        stored_reasoning(&sb, 2).as_deref(),
+        Some("Zanzibarian plan: greet, then ask about the role.")
+    );
+    assert_eq!(
+        stored_reasoning(&sb, 1),
+        None,
+        "the user's message has none"
+    );
+
+    // A non-streamed answer's reasoning_content is kept apart the same way.
+    sb.mock.push(
+        Reply::text("Tell me more about it.")
+            .reasoning("They said backend; dig into scale.")
+            .not_streamed(),
+    );
+    ask(&sb, &["ask", "--conversation", "1", "A backend role"]);
+    assert_eq!(
+        stored_reasoning(&sb, 4).as_deref(),
+        Some("They said backend; dig into scale.")
+    );
+    // A think block too.
+    sb.mock
+        .push(Reply::text("<think>Third thought.</think>Last question.").chunk_size(3));
+    ask(&sb, &["ask", "--conversation", "1", "Payments"]);
+    assert_eq!(stored_reasoning(&sb, 6).as_deref(), Some("Third thought."));
+
+    // None of it went back to the model.
+    for request in sb.mock.chat_requests() {
+        for (_, content) in request.messages() {
+            assert!(
+                !content.contains("Zanzibarian")
+                    && !content.contains("dig into scale")
+                    && !content.contains("Third thought"),
+                "{content}"
+            );
+        }
+    }
+    // Exported apart; not found by search.
+    let shown = run_json(&sb, &["show", "1", "--format", "json"]);
+    assert_eq!(
+        shown["messages"][1]["reasoning"],
+        "Zanzibarian plan: greet, then ask about the role."
+    );
+    assert!(shown["messages"][0].get("reasoning").is_none());
+    let output = sb
+        .cmd()
+        .args(["search", "Zanzibarian"])
+        .output()
+        .expect("search");
+    let found = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(!found.contains("Zanzibarian"), "{found}");
+}
+
+#[test]
+fn the_evaluator_does_not_read_the_reasoning_as_the_interviewers_words() {
+    let sb = Sandbox::new();
+    sb.mock.push(
+        Reply::text("Question 1 of 1: tell me about a project.")
+            .reasoning("Secret-rubric-notes: be harsh."),
+    );
+    ask(&sb, &["ask", "Hello"]);
+    sb.mock.push(Reply::text("Thanks, the interview is over."));
+    ask(
+        &sb,
+        &[
+            "ask",
+            "--conversation",
+            "1",
+            "I led the billing migration and cut costs by 30%.",
+        ],
+    );
+    let before = sb.mock.chat_requests().len();
+    let _ = sb.cmd().args(["report", "1"]).output().expect("report");
+    let evaluator = &sb.mock.chat_requests()[before..];
+    assert!(!evaluator.is_empty());
+    for request in evaluator {
+        assert!(
+            !request.body.to_string().contains("Secret-rubric-notes"),
+            "{}",
+            request.body
+        );
+    }
+}
+
+#[test]
+fn no_key_goes_to_a_plain_http_address_off_this_machine() {
+    let sb = Sandbox::new();
+    // TEST-NET-1 and a private address: not this machine, plain http.
+    for base in ["http://192.0.2.10:8000/v1", "http://10.1.2.3:11434/v1"] {
+        let output = sb
+            .bare_std_cmd()
+            .arg("--data-dir")
+            .arg(sb.data_dir())
+            .env("OPENAI_API_KEY", "sk-never-over-plain-http-123")
+            .args(["--api-base", base, "ask", "Hello"])
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+        let err = stderr_of(&output);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("not sending the API key"), "{err}");
+        assert!(!err.contains("sk-never"), "{err}");
+    }
+    assert!(sb.mock.requests().is_empty());
+}

@@ -485,6 +485,7 @@ fn message(id: i64, role: Role, status: Status, content: &str) -> Message {
         prompt_tokens: None,
         completion_tokens: None,
         model: None,
+        reasoning: None,
     }
 }
 

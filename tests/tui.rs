@@ -69,6 +69,7 @@ fn msg(id: i64, role: Role, content: &str, ago: i64, status: Status) -> Message 
         prompt_tokens: None,
         completion_tokens: None,
         model: None,
+        reasoning: None,
     }
 }
 

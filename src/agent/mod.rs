@@ -11,6 +11,7 @@
 
 pub mod assess;
 pub mod bank;
+pub mod discover;
 pub mod drill;
 pub mod fence;
 pub mod heuristics;
@@ -85,6 +86,9 @@ pub enum StreamEnd {
 pub enum AgentEvent {
     /// More text of the reply.
     Delta(String),
+    /// More of a reasoning model's thinking (`reasoning_content` deltas, a leading
+    /// `<think>` block): kept apart from the reply, never the interviewer's words.
+    Reasoning(String),
     /// The stream is over; no more events follow.
     Done {
         end: StreamEnd,
@@ -514,6 +518,7 @@ mod tests {
         while let Some(event) = rx.recv().await {
             match event {
                 AgentEvent::Delta(d) => text.push_str(&d),
+                AgentEvent::Reasoning(_) => {}
                 AgentEvent::Done { end, .. } => dones.push(end),
             }
         }

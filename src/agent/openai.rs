@@ -389,7 +389,7 @@ struct ReplyReader {
     /// Keeps a leading `<think>` block out of the answer.
     think: super::think::ThinkSplitter,
     got_text: bool,
-    /// A reasoning model's thinking arrived (not shown, but proof of progress).
+    /// A reasoning model's thinking arrived (kept apart, and proof of progress).
     got_reasoning: bool,
     finish: Option<String>,
     usage: Option<Usage>,
@@ -400,10 +400,11 @@ impl ReplyReader {
         self.got_text || self.got_reasoning
     }
 
-    /// Sends the answer's text on; thinking only counts as progress.
+    /// Sends the answer's text and the thinking on, each as its own event.
     fn forward(&mut self, split: super::think::Split, events: &UnboundedSender<AgentEvent>) {
         if !split.reasoning.is_empty() {
             self.got_reasoning = true;
+            let _ = events.send(AgentEvent::Reasoning(split.reasoning));
         }
         if !split.answer.is_empty() {
             self.got_text = true;
@@ -438,12 +439,13 @@ impl ReplyReader {
         // Only one choice is asked for; some servers omit `index`, so take the first.
         if let Some(choice) = chunk.choices.into_iter().next() {
             let delta = choice.delta.unwrap_or_default();
-            if delta
+            if let Some(thinking) = delta
                 .reasoning_content
                 .or(delta.reasoning)
-                .is_some_and(|r| !r.is_empty())
+                .filter(|r| !r.is_empty())
             {
                 self.got_reasoning = true;
+                let _ = events.send(AgentEvent::Reasoning(thinking));
             }
             if let Some(text) = delta.content
                 && !text.is_empty()
@@ -642,7 +644,7 @@ struct ChunkDelta {
     #[serde(default)]
     content: Option<String>,
     /// Reasoning models' thinking (DeepSeek, vLLM: `reasoning_content`; Ollama,
-    /// OpenRouter: `reasoning`). Not shown; it only proves the server is working.
+    /// OpenRouter: `reasoning`). Kept apart from the answer (`AgentEvent::Reasoning`).
     #[serde(default)]
     reasoning_content: Option<String>,
     #[serde(default)]
@@ -1562,6 +1564,21 @@ mod tests {
         let mut fresh = ReplyReader::default();
         fresh.take(thinking, &tx).expect("take");
         assert!(fresh.alive() && !fresh.got_text);
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(AgentEvent::Reasoning("Hmm".into())),
+            "reasoning is passed on apart from the answer"
+        );
+        let think_block: Chunk = serde_json::from_str(
+            r#"{"choices":[{"delta":{"content":"<think>plan</think>\n\nHello"}}]}"#,
+        )
+        .expect("parse");
+        fresh.take(think_block, &tx).expect("take");
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(AgentEvent::Reasoning("plan".into()))
+        );
+        assert_eq!(rx.try_recv().ok(), Some(AgentEvent::Delta("Hello".into())));
         let error: Chunk =
             serde_json::from_str(r#"{"error":{"message":"model crashed"}}"#).expect("parse");
         let e = reader.take(error, &tx).expect_err("error chunk");

@@ -157,6 +157,7 @@ mod tests {
             prompt_tokens: prompt,
             completion_tokens: completion,
             model: Some(model.into()),
+            reasoning: None,
         }
     }
 

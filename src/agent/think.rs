@@ -1,8 +1,9 @@
 //! A reasoning model's `<think>…</think>` block at the start of a reply (DeepSeek
 //! R1, QwQ and others served by Ollama or llama.cpp put their thinking there, in the
 //! content itself), told apart from the answer while the reply streams: the
-//! thinking is not the interviewer's words, so it is neither shown nor stored as
-//! the reply, and so never sent back in the history.
+//! thinking is not the interviewer's words, so it is stored apart from the reply
+//! (`messages.reasoning`), hidden unless asked for, and never sent back in the
+//! history.
 //!
 //! Pure: text in, answer and reasoning out. A tag split across chunks is held back
 //! until it is whole.

@@ -209,6 +209,9 @@ pub struct Message {
     pub prompt_tokens: Option<i64>,
     pub completion_tokens: Option<i64>,
     pub model: Option<String>,
+    /// A reasoning model's thinking before this reply (`reasoning_content`, a
+    /// `<think>` block), kept apart: never the interviewer's words, never sent back.
+    pub reasoning: Option<String>,
 }
 
 /// Fields for a conversation about to be created.
@@ -280,6 +283,7 @@ mod tests {
             prompt_tokens: None,
             completion_tokens: None,
             model: None,
+            reasoning: None,
         }
     }
 

@@ -3,9 +3,12 @@
 //! Whatever the key's source (the environment, the OS keyring, a key pasted into
 //! the TUI), the moment the program holds it, it is registered to be scrubbed from
 //! crash reports. Both faces get their backend here: `ask` and `report` through
-//! [`backend`], the TUI through [`startup`] and [`use_pasted_key`]; `key` and
-//! `config show` read and change the keyring through [`Keys`].
+//! [`backend`], the TUI through [`startup`], [`use_pasted_key`], [`switch_profile`]
+//! and, for a local server found at start ([`discover`]), [`local_server`] and
+//! [`remember_server`]; `key` and `config show` read and change the keyring
+//! through [`Keys`].
 
+use crate::agent::discover::LocalServer;
 use crate::agent::openai::{OpenAiBackend, ServerModel, key_optional};
 use crate::agent::{AgentError, Backend};
 use crate::config::KeyNeed;
@@ -246,6 +249,85 @@ pub fn use_pasted_key(
     Ok((Backend::OpenAi(online), note))
 }
 
+/// A local OpenAI-compatible server on the usual ports, when nothing chose an
+/// endpoint ([`Settings::discovery_applies`]); `None` otherwise or when none
+/// answers within the limit. No key is read or sent. The caller checks there is
+/// no key (the TUI asks only when it starts without one).
+pub async fn discover(settings: &Settings) -> Option<LocalServer> {
+    if !settings.discovery_applies() {
+        return None;
+    }
+    let d = &settings.discovery;
+    crate::agent::discover::find(&d.ports, d.limit).await
+}
+
+/// The backend for a local server the user chose (found by [`discover`]), and the
+/// session's settings for it: its API base, never a key (`key = "none"`).
+pub fn local_server(settings: &Settings, api_base: &str) -> Result<(Backend, Settings), String> {
+    let mut s = settings.clone();
+    s.api_base = api_base.to_string();
+    s.profile = None;
+    s.key_need = KeyNeed::None;
+    let backend = OpenAiBackend::with_key(&s, None).map_err(|e| e.to_string())?;
+    Ok((Backend::OpenAi(backend), s))
+}
+
+/// Remembers a local server and model the user chose in the config file (the
+/// top-level `api_base` and `model`), so the next start uses them; the file's
+/// path. Never a key.
+pub fn remember_server(
+    settings: &Settings,
+    api_base: &str,
+    model: &str,
+) -> Result<std::path::PathBuf, String> {
+    let path = settings.config_path.clone().ok_or_else(|| {
+        "there is no configuration folder for this user, so it is used for this session only"
+            .to_string()
+    })?;
+    crate::config::remember_endpoint(&path, api_base, model).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// What switching to a profile in the interface comes to.
+#[derive(Debug)]
+pub enum ProfileSwitch {
+    /// Its backend is ready (a key found, or none needed).
+    Ready {
+        settings: Settings,
+        backend: Backend,
+    },
+    /// It needs a key and none is found: ask for one (kept under its name).
+    NeedsKey { settings: Settings },
+    /// It cannot be used (why, for the user); nothing changes.
+    Refused(String),
+}
+
+/// The profile `profile` (`None`: the default one) resolved over the settings the
+/// session started with, and its backend with the key found for it (`keys` at
+/// that profile's keyring entry).
+pub fn switch_profile(start: &Settings, profile: Option<&str>, keys: &Keys) -> ProfileSwitch {
+    let settings = match start.with_profile(profile) {
+        Ok(s) => s,
+        Err(e) => return ProfileSwitch::Refused(e.to_string()),
+    };
+    let keys = keys.clone().with_profile(profile);
+    let (choice, keyring_error) = startup(&settings, &keys);
+    if let Some(e) = keyring_error {
+        tracing::warn!(error = %e, "the OS keyring cannot be read for the profile");
+    }
+    match choice {
+        StartupBackend::Online(backend) => ProfileSwitch::Ready { settings, backend },
+        StartupBackend::NoKey => ProfileSwitch::NeedsKey { settings },
+        StartupBackend::Offline => ProfileSwitch::Refused(
+            "offline practice is on (offline = true in config.toml or --offline), so no endpoint is used"
+                .into(),
+        ),
+        StartupBackend::Unusable(why) | StartupBackend::UnusableKey(why) => {
+            ProfileSwitch::Refused(why)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +411,66 @@ mod tests {
         let found = work.lookup().key.expect("found").0;
         assert_eq!(found.expose(), "sk-work-0123456789");
         assert!(work.delete().expect("delete"));
+    }
+
+    #[test]
+    fn switching_profile_finds_its_own_key_or_asks_for_one() {
+        let text = "[profiles.local]\napi_base = \"http://127.0.0.1:11434/v1\"\nmodel = \"llama3.1:8b\"\nkey = \"none\"\n\
+                    [profiles.work]\napi_base = \"https://gateway.example/v1\"\nmodel = \"gpt-4o\"\n";
+        let file = crate::config::parse_text(text, std::path::Path::new("/cfg")).expect("file");
+        let start = Settings::merge(
+            &GlobalArgs {
+                data_dir: Some("/nonexistent/data".into()),
+                ..GlobalArgs::default()
+            },
+            None,
+            Some(file),
+            &|_| None,
+            || None,
+        )
+        .expect("settings");
+        let keys = no_key();
+        match switch_profile(&start, Some("local"), &keys) {
+            ProfileSwitch::Ready { settings, backend } => {
+                assert_eq!(settings.model, "llama3.1:8b");
+                assert!(matches!(backend, Backend::OpenAi(b) if !b.has_key()));
+            }
+            other => panic!("{other:?}"),
+        }
+        // No key for `work` yet: ask for one; once kept under its name, it is used.
+        match switch_profile(&start, Some("work"), &keys) {
+            ProfileSwitch::NeedsKey { settings } => {
+                assert_eq!(settings.profile.as_deref(), Some("work"))
+            }
+            other => panic!("{other:?}"),
+        }
+        keys.clone()
+            .with_profile(Some("work"))
+            .save(&ApiKey::new("sk-work-0123456789".into()))
+            .expect("save");
+        assert!(
+            keys.stored().expect("read").is_none(),
+            "not the default entry"
+        );
+        match switch_profile(&start, Some("work"), &keys) {
+            ProfileSwitch::Ready { backend, .. } => {
+                assert!(matches!(backend, Backend::OpenAi(b) if b.has_key()))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            switch_profile(&start, Some("gone"), &keys),
+            ProfileSwitch::Refused(_)
+        ));
+    }
+
+    #[test]
+    fn a_local_server_found_is_used_without_a_key() {
+        let s = settings("https://api.openai.com/v1");
+        let (backend, used) = local_server(&s, "http://127.0.0.1:11434/v1").expect("usable");
+        assert_eq!(used.api_base, "http://127.0.0.1:11434/v1");
+        assert_eq!(used.key_need, KeyNeed::None);
+        assert!(matches!(backend, Backend::OpenAi(b) if !b.has_key()));
     }
 
     #[test]

@@ -272,6 +272,7 @@ impl Service {
                             }
                             Err(e) => break Err(e),
                         },
+                        Some(AgentEvent::Reasoning(text)) => reply.push_reasoning(&text),
                         Some(AgentEvent::Done { end, usage }) => break Ok((end, usage)),
                         // The backend always ends with Done; if it vanished, say so.
                         None => break Ok((StreamEnd::Interrupted("the reply stopped unexpectedly".into()), None)),
@@ -331,6 +332,10 @@ struct ReplyWriter<'a> {
     max_bytes: usize,
     /// When the text last reached the database, if anything is waiting.
     dirty_since_flush: Option<Instant>,
+    /// A reasoning model's thinking not yet in the database (kept apart from the
+    /// reply's text, written with it), and its bytes so far.
+    reasoning: String,
+    reasoning_len: usize,
     data_dir: &'a Path,
     /// Tells other processes' start-up recovery that this row is live.
     _lock: Option<StreamLock>,
@@ -353,6 +358,8 @@ impl<'a> ReplyWriter<'a> {
             len: 0,
             max_bytes,
             dirty_since_flush: None,
+            reasoning: String::new(),
+            reasoning_len: 0,
             data_dir,
             _lock: None,
         }
@@ -397,6 +404,24 @@ impl<'a> ReplyWriter<'a> {
         })
     }
 
+    /// Adds thinking, up to the same byte limit as the reply (the rest is dropped:
+    /// it is not the answer); written with the reply's next flush.
+    fn push_reasoning(&mut self, text: &str) {
+        let room = self.max_bytes.saturating_sub(self.reasoning_len);
+        let mut cut = text.len().min(room);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if cut < text.len() {
+            tracing::info!("the model's reasoning passed max_reply_bytes; the rest is not kept");
+        }
+        self.reasoning.push_str(&text[..cut]);
+        self.reasoning_len += cut;
+        if cut > 0 && self.id.is_some() && self.dirty_since_flush.is_none() {
+            self.dirty_since_flush = Some(Instant::now());
+        }
+    }
+
     /// Why a reply that reached the byte limit was cut off.
     fn over_limit_reason(&self) -> String {
         format!(
@@ -419,7 +444,21 @@ impl<'a> ReplyWriter<'a> {
                 .map_err(|e| gone(e, self.conversation_id))?;
             self.pending.clear();
         }
+        self.flush_reasoning()?;
         self.dirty_since_flush = None;
+        Ok(())
+    }
+
+    /// Writes the thinking received since the last write, once the row exists.
+    fn flush_reasoning(&mut self) -> Result<(), ServiceError> {
+        if let Some(id) = self.id
+            && !self.reasoning.is_empty()
+        {
+            self.store
+                .append_message_reasoning(id, &self.reasoning)
+                .map_err(|e| gone(e, self.conversation_id))?;
+            self.reasoning.clear();
+        }
         Ok(())
     }
 
@@ -427,7 +466,7 @@ impl<'a> ReplyWriter<'a> {
     /// still leaves a row (status `error`, empty, with the reason), so the
     /// conversation shows what happened and can be retried.
     fn finish(
-        self,
+        mut self,
         end: &StreamEnd,
         usage: Option<Usage>,
         model: &str,
@@ -448,6 +487,8 @@ impl<'a> ReplyWriter<'a> {
                 .insert_message(self.conversation_id, Role::Assistant, "", Status::Streaming)
                 .map_err(|e| gone(e, self.conversation_id))?,
         };
+        self.id = Some(id);
+        self.flush_reasoning()?;
         self.store
             .finish_streamed(
                 id,

@@ -42,6 +42,8 @@ pub struct BulkMessage<'a> {
     pub prompt_tokens: Option<i64>,
     pub completion_tokens: Option<i64>,
     pub model: Option<&'a str>,
+    /// A reasoning model's thinking, kept apart from the content (not indexed).
+    pub reasoning: Option<&'a str>,
 }
 
 /// Writes one message row exactly as given, time and outcome included (the bulk
@@ -49,8 +51,8 @@ pub struct BulkMessage<'a> {
 pub(super) fn insert_message_row(conn: &Connection, m: &BulkMessage<'_>) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO messages (conversation_id, role, content, status, created_at, error,
-                               prompt_tokens, completion_tokens, model)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                               prompt_tokens, completion_tokens, model, reasoning)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )
     .and_then(|mut stmt| {
         stmt.execute(params![
@@ -63,6 +65,7 @@ pub(super) fn insert_message_row(conn: &Connection, m: &BulkMessage<'_>) -> rusq
             m.prompt_tokens,
             m.completion_tokens,
             m.model,
+            m.reasoning,
         ])
     })
     .map(|_| ())
@@ -234,6 +237,7 @@ mod tests {
                     prompt_tokens: Some(10),
                     completion_tokens: Some(4),
                     model: Some("gpt-4o-mini"),
+                    reasoning: None,
                 })?;
                 load.set_updated_at(7, 2_000)?;
                 load.report(7, "heuristic", None, "{}", 3_000)

@@ -34,6 +34,8 @@ pub struct ImportMessage {
     pub prompt_tokens: Option<i64>,
     pub completion_tokens: Option<i64>,
     pub model: Option<String>,
+    /// A reasoning model's thinking, kept apart from the content.
+    pub reasoning: Option<String>,
 }
 
 impl ImportMessage {
@@ -49,6 +51,7 @@ impl ImportMessage {
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,
             model: self.model.as_deref(),
+            reasoning: self.reasoning.as_deref(),
         }
     }
 }
@@ -281,6 +284,7 @@ mod tests {
                 prompt_tokens: Some(3),
                 completion_tokens: None,
                 model: None,
+                reasoning: Some("thinking about the answer".into()),
             }],
             report: Some(ImportReport {
                 kind: report_kind.into(),
@@ -325,6 +329,7 @@ mod tests {
         let m = &store.messages(id).expect("messages")[0];
         assert_eq!((m.created_at, m.status), (1_500, Status::Interrupted));
         assert_eq!(m.error.as_deref(), Some("cut off"));
+        assert_eq!(m.reasoning.as_deref(), Some("thinking about the answer"));
         let r = store.latest_report(id).expect("query").expect("report");
         assert_eq!(r.created_at, 1_900);
     }
@@ -347,6 +352,7 @@ mod tests {
             prompt_tokens: None,
             completion_tokens: None,
             model: None,
+            reasoning: None,
         });
         let counts = store
             .import_conversations(std::slice::from_ref(&newer))

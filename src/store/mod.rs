@@ -58,6 +58,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     // 0008 and 0009 does not matter to it.
     M::up(include_str!("migrations/0010_practice.sql")),
     M::up(include_str!("migrations/0011_conversation_model.sql")),
+    M::up(include_str!("migrations/0012_message_reasoning.sql")),
 ];
 
 /// The schema version this build writes.
@@ -158,7 +159,7 @@ const CONVERSATION_COLUMNS: &str =
 const MESSAGE_COLUMNS: &str = "id, conversation_id, role, \
      CASE WHEN status = 'streaming' THEN content || coalesce((SELECT group_concat(c.text, '' ORDER BY c.seq) \
      FROM message_chunks c WHERE c.message_id = messages.id), '') ELSE content END AS content, \
-     status, created_at, error, prompt_tokens, completion_tokens, model";
+     status, created_at, error, prompt_tokens, completion_tokens, model, reasoning";
 
 /// The text appended to a streaming reply, in order (for folding into `content`).
 const CHUNKS_OF_1: &str = "coalesce((SELECT group_concat(text, '' ORDER BY seq) FROM message_chunks WHERE message_id = ?1), '')";
@@ -590,6 +591,23 @@ impl Store {
         tx.commit().map_err(|e| self.err(e))
     }
 
+    /// Appends a reasoning model's thinking to a reply's `reasoning` (kept apart
+    /// from its content: not indexed, never sent back). [`StoreError::NoMessage`]
+    /// when the row is gone.
+    pub fn append_message_reasoning(&self, id: i64, text: &str) -> Result<()> {
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE messages SET reasoning = coalesce(reasoning, '') || ?2 WHERE id = ?1",
+                params![id, text],
+            )
+            .map_err(|e| self.err(e))?;
+        if changed == 0 {
+            return Err(StoreError::NoMessage(id));
+        }
+        Ok(())
+    }
+
     /// Ends a reply written with [`Store::append_message_text`]: its pieces and
     /// `finish.content` (the text not appended yet) become its content, indexed for
     /// search once, with the final status, reason, usage and model.
@@ -912,6 +930,7 @@ fn message_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
         prompt_tokens: r.get(7)?,
         completion_tokens: r.get(8)?,
         model: r.get(9)?,
+        reasoning: r.get(10)?,
     })
 }
 

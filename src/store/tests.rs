@@ -528,6 +528,49 @@ fn appended_text_is_read_back_and_indexed_once_when_the_reply_ends() {
 }
 
 #[test]
+fn reasoning_is_kept_apart_from_the_content_and_not_indexed() {
+    let (_dir, store) = temp_store();
+    let c = new_conv(&store, "thinking");
+    let m = store
+        .insert_message(c, Role::Assistant, "", Status::Streaming)
+        .expect("insert");
+    assert_eq!(store.message(m).expect("get").expect("row").reasoning, None);
+    store
+        .append_message_reasoning(m, "Quixotic plan: ")
+        .expect("append");
+    store
+        .append_message_reasoning(m, "ask about trade-offs.")
+        .expect("append");
+    store.append_message_text(m, "Tell me more.").expect("text");
+    let msg = store.message(m).expect("get").expect("row");
+    assert_eq!(
+        msg.reasoning.as_deref(),
+        Some("Quixotic plan: ask about trade-offs.")
+    );
+    assert_eq!(msg.content, "Tell me more.");
+    let finish = MessageFinish {
+        content: String::new(),
+        status: Status::Complete,
+        error: None,
+        prompt_tokens: None,
+        completion_tokens: None,
+        model: None,
+    };
+    store.finish_streamed(m, &finish).expect("finish");
+    assert_eq!(indexed(&store, "quixotic"), 0, "reasoning is not searched");
+    assert_eq!(indexed(&store, "tell"), 1);
+    assert_eq!(
+        store.messages(c).expect("all")[0].reasoning.as_deref(),
+        Some("Quixotic plan: ask about trade-offs.")
+    );
+    store.delete_conversation(c).expect("delete");
+    assert!(matches!(
+        store.append_message_reasoning(m, "x"),
+        Err(StoreError::NoMessage(id)) if id == m
+    ));
+}
+
+#[test]
 fn recovery_folds_appended_text_and_a_deleted_reply_is_no_message() {
     let (_dir, store) = temp_store();
     let c = new_conv(&store, "crash");

@@ -31,6 +31,10 @@ pub enum Action {
     Skip,
     /// Open the model picker.
     PickModel,
+    /// Open the list of endpoints (profiles) to switch to.
+    PickProfile,
+    /// Show replies' reasoning unfolded, or fold it again.
+    ToggleReasoning,
     Quit,
     /// Give the terminal back and stop (the shell's `fg` resumes), as vim does.
     Suspend,
@@ -227,6 +231,16 @@ pub const KEYMAP: &[Row] = &[
     },
     Row {
         scope: Anywhere,
+        keys: &[&[key(K::F(6), A::PickProfile)]],
+        help: "switch the endpoint (profile) for new messages",
+    },
+    Row {
+        scope: Anywhere,
+        keys: &[&[key(K::F(7), A::ToggleReasoning)]],
+        help: "show or fold the model's reasoning under replies",
+    },
+    Row {
+        scope: Anywhere,
         keys: &[&[ctrl(K::Char('c'), A::Quit)]],
         help: "quit (drafts are kept)",
     },
@@ -399,6 +413,16 @@ pub const KEYMAP: &[Row] = &[
         scope: Lists,
         keys: &[&[ch('m', A::PickModel)]],
         help: "pick the model",
+    },
+    Row {
+        scope: Lists,
+        keys: &[&[ch('p', A::PickProfile)]],
+        help: "switch the endpoint (profile)",
+    },
+    Row {
+        scope: Lists,
+        keys: &[&[ch('t', A::ToggleReasoning)]],
+        help: "show or fold the model's reasoning",
     },
     Row {
         scope: Lists,

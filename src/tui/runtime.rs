@@ -3,6 +3,8 @@
 //! [`Effect`]s of [`App::update`], each in a few lines over the service: reads and
 //! writes on one worker thread (in order, never on the drawing path), sends and
 //! reports on tokio tasks, the keyring off the loop; clipboard and editor here.
+//! Looking for a local server at start is a task too: the first frame never waits
+//! for it, its answer comes back as an event.
 //!
 //! It holds no logic of its own about conversations, keys, reports or files: those
 //! are the service's, shared with the CLI. It never touches the store or secrets.
@@ -79,6 +81,8 @@ struct Startup {
     mode: Mode,
     /// No key: show the welcome screen.
     welcome: bool,
+    /// No key and no endpoint configured: look for a local server.
+    discover: bool,
     key_storage: KeyStorage,
     problem: Option<String>,
 }
@@ -104,6 +108,7 @@ fn startup_for(
     let offline = |reason: &str| Mode::Offline {
         reason: reason.into(),
     };
+    let discover = matches!(choice, StartupBackend::NoKey) && settings.discovery_applies();
     let (backend, mode, welcome, problem) = match choice {
         StartupBackend::Offline => (Backend::Offline, offline("--offline"), false, None),
         StartupBackend::Online(backend) => (
@@ -132,6 +137,7 @@ fn startup_for(
         backend,
         mode,
         welcome,
+        discover,
         key_storage,
         problem,
     }
@@ -201,6 +207,8 @@ async fn event_loop(
     app.default_persona = service.settings.persona.clone();
     app.key_storage = startup.key_storage;
     app.env_key_set = Keys::for_settings(&service.settings).env_key().is_some();
+    app.endpoints = service.settings.endpoints();
+    app.profile = service.settings.profile.clone();
     if startup.welcome {
         // Once the user chose offline practice, do not ask again at every start.
         match service.ui_state(STATE_OFFLINE_CHOSEN) {
@@ -211,7 +219,11 @@ async fn event_loop(
     if let Some(problem) = startup.problem {
         app.update(Event::Failed(problem));
     }
-    let effects = app.start(reopen);
+    let mut effects = app.start(reopen);
+    if startup.discover {
+        // A task: the first frame is drawn before any port answers.
+        effects.extend(app.discover());
+    }
     if reopen.is_none() {
         runner.perform_background(Effect::LoadNewDraft);
     }
@@ -524,13 +536,83 @@ impl Runner {
                     result,
                 });
             }),
-            Effect::StoreKey(text) => {
+            Effect::StoreKey { text, profile } => {
                 let backend = self.backend.clone();
                 let settings = self.service.settings.clone();
                 let tx = self.events.clone();
                 // The keyring can wait (an unlock prompt): off the loop.
                 tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(store_key(&settings, &backend, &text));
+                    let _ = tx.send(store_key(&settings, profile, &backend, &text));
+                });
+            }
+            Effect::Discover => {
+                let settings = self.service.settings.clone();
+                let tx = self.events.clone();
+                // Bounded by the discovery limit, and never on the loop.
+                tokio::spawn(async move {
+                    let found = backend::discover(&settings).await;
+                    let _ = tx.send(Event::Discovered(found));
+                });
+            }
+            Effect::UseLocalServer { api_base } => {
+                match backend::local_server(&self.service.settings, &api_base) {
+                    Ok((online, _)) => {
+                        if let Ok(mut b) = self.backend.lock() {
+                            *b = online;
+                        }
+                    }
+                    Err(why) => {
+                        let _ = self.events.send(Event::LocalServerFailed(why));
+                    }
+                }
+            }
+            Effect::RememberLocalServer { api_base, model } => {
+                let settings = self.service.settings.clone();
+                let tx = self.events.clone();
+                tokio::task::spawn_blocking(move || {
+                    let event = match backend::remember_server(&settings, &api_base, &model) {
+                        Ok(path) => Event::Notice(format!(
+                            "saved in {}: the next start uses {} at {}",
+                            home_short(&path),
+                            crate::sanitize::for_terminal_line(&model),
+                            backend::display_url(&api_base)
+                        )),
+                        Err(why) => Event::Failed(format!(
+                            "cannot remember the local server for the next start: {why}"
+                        )),
+                    };
+                    let _ = tx.send(event);
+                });
+            }
+            Effect::SwitchProfile(profile) => {
+                let backend = self.backend.clone();
+                let settings = self.service.settings.clone();
+                let tx = self.events.clone();
+                // The profile's key may come from the keyring: off the loop.
+                tokio::task::spawn_blocking(move || {
+                    let event = match backend::switch_profile(
+                        &settings,
+                        profile.as_deref(),
+                        &Keys::platform(),
+                    ) {
+                        backend::ProfileSwitch::Ready {
+                            settings,
+                            backend: online,
+                        } => {
+                            if let Ok(mut b) = backend.lock() {
+                                *b = online;
+                            }
+                            Event::ProfileSwitched {
+                                profile,
+                                model: settings.model,
+                            }
+                        }
+                        backend::ProfileSwitch::NeedsKey { .. } => Event::ProfileNeedsKey(profile),
+                        backend::ProfileSwitch::Refused(why) => {
+                            Event::Failed(format!("cannot switch the endpoint: {why}"))
+                        }
+                    };
+                    let _ = tx.send(event);
                 });
             }
             Effect::Report {
@@ -740,19 +822,30 @@ async fn report(
     }
 }
 
-/// Stores a pasted key and switches to the online backend.
-fn store_key(settings: &Settings, backend: &Mutex<Backend>, text: &str) -> Event {
-    match backend::use_pasted_key(settings, &Keys::for_settings(settings), text) {
+/// Stores a pasted key for `profile`'s endpoint (`None`: the default one, under
+/// the keyring entry of that profile) and switches to it.
+fn store_key(
+    start: &Settings,
+    profile: Option<String>,
+    backend: &Mutex<Backend>,
+    text: &str,
+) -> Event {
+    let settings = match start.with_profile(profile.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return Event::KeyRejected(e.to_string()),
+    };
+    match backend::use_pasted_key(&settings, &Keys::for_settings(&settings), text) {
         Ok((online, mut note)) => {
             if let Ok(mut b) = backend.lock() {
                 *b = online;
             }
-            if Keys::for_settings(settings).env_key().is_some() {
+            if Keys::for_settings(&settings).env_key().is_some() {
                 note.push_str("; the next start uses OPENAI_API_KEY");
             }
             Event::KeyAccepted {
                 model: settings.model.clone(),
                 note,
+                profile,
             }
         }
         Err(reason) => Event::KeyRejected(reason),
@@ -812,6 +905,28 @@ mod tests {
         );
         assert_eq!(unusable.problem.as_deref(), Some("bad base URL"));
         assert!(!unusable.welcome);
+    }
+
+    #[test]
+    fn a_local_server_is_looked_for_only_without_a_key_or_an_endpoint() {
+        // `settings()` names a model but no endpoint.
+        let s = settings();
+        assert!(startup_for(&s, StartupBackend::NoKey, None).discover);
+        for choice in [
+            StartupBackend::Online(Backend::Offline),
+            StartupBackend::Offline,
+            StartupBackend::Unusable("x".into()),
+            StartupBackend::UnusableKey("x".into()),
+        ] {
+            assert!(!startup_for(&s, choice, None).discover);
+        }
+        let with_base = Settings::from_args(&GlobalArgs {
+            data_dir: Some("/nonexistent/data".into()),
+            api_base: Some("https://gateway.example/v1".into()),
+            ..GlobalArgs::default()
+        })
+        .expect("settings");
+        assert!(!startup_for(&with_base, StartupBackend::NoKey, None).discover);
     }
 
     #[test]

@@ -105,6 +105,7 @@ mod tests {
             prompt_tokens: None,
             completion_tokens: None,
             model: None,
+            reasoning: None,
         }
     }
 

@@ -584,10 +584,17 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     let (mode_long, mode_short, mode_style) = match &app.mode {
         // The model of the conversation shown (the session's for a new one).
         Mode::Online { model } => (
-            format!(
-                " ● {} ",
-                sanitize::for_terminal_line(app.shown_model().unwrap_or(model))
-            ),
+            match app.endpoint_label() {
+                // Which endpoint answers when it is not the default one.
+                Some(endpoint) => format!(
+                    " ● {} @{endpoint} ",
+                    sanitize::for_terminal_line(app.shown_model().unwrap_or(model))
+                ),
+                None => format!(
+                    " ● {} ",
+                    sanitize::for_terminal_line(app.shown_model().unwrap_or(model))
+                ),
+            },
             " ● ".to_string(),
             theme.fg(theme.accent),
         ),
@@ -811,6 +818,7 @@ fn draw_overlay(frame: &mut Frame, area: Rect, app: &App) {
         Some(Overlay::Setup(form)) => form.render(area, frame.buffer_mut()),
         Some(Overlay::Progress(p)) => draw_progress(frame, area, app, p),
         Some(Overlay::ModelPicker(p)) => p.render(area, frame.buffer_mut()),
+        Some(Overlay::ProfilePicker(p)) => p.render(area, frame.buffer_mut()),
         Some(Overlay::Drill(d)) => d.view.render(area, frame.buffer_mut()),
         None => {}
     }
@@ -1070,6 +1078,7 @@ mod tests {
             prompt_tokens: None,
             completion_tokens: None,
             model: None,
+            reasoning: None,
         };
         assert_eq!(current_question(&[]), None);
         let messages = [

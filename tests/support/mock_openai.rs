@@ -60,6 +60,17 @@
 //!   request asked for a stream;
 //! - [`Reply::invalid_utf8_after`]: bytes that are not UTF-8 inside a chunk, and a
 //!   multi-byte character split across two HTTP chunks.
+//!
+//! # Local servers (issue 16)
+//!
+//! It also plays the local servers people run (Ollama, llama.cpp's server, LM
+//! Studio, vLLM): [`Reply::models_owned_by`] lists models the way each one does
+//! (`owned_by` `library`, `llamacpp`, `organization_owner`, `vllm`);
+//! [`MockOpenAi::hold_models`] keeps `GET /models` unanswered until
+//! [`MockOpenAi::release_models`], so a test can see what happens before it
+//! answers; [`Reply::reasoning`] sends a reasoning model's thinking first, as
+//! `reasoning_content` deltas (or in the message, for a non-streamed answer);
+//! a `<think>…</think>` block is just [`Reply::text`] starting with one.
 
 #![allow(dead_code)] // Each test binary uses a different part of the mock.
 
@@ -88,6 +99,8 @@ pub struct Reply {
     kind: Kind,
     /// Answer a streaming request with one JSON body.
     not_streamed: bool,
+    /// A reasoning model's thinking, sent before the text.
+    reasoning: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +152,7 @@ impl Reply {
             finish_reason: Some("stop".into()),
             kind: Kind::Answer(StreamFault::None),
             not_streamed: false,
+            reasoning: None,
         }
     }
 
@@ -248,6 +262,24 @@ impl Reply {
     pub fn not_streamed(mut self) -> Reply {
         self.not_streamed = true;
         self
+    }
+
+    /// Thinking sent before the text: `reasoning_content` deltas in a stream (in
+    /// `chunk_size` pieces), `message.reasoning_content` in one JSON body.
+    pub fn reasoning(mut self, text: &str) -> Reply {
+        self.reasoning = Some(text.to_string());
+        self
+    }
+
+    /// A `GET /models` answer listing these ids with this `owned_by`, as a given
+    /// local server does (`library`: Ollama, `llamacpp`, `organization_owner`: LM
+    /// Studio, `vllm`).
+    pub fn models_owned_by(ids: &[&str], owner: &str) -> Reply {
+        let data: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": id, "object": "model", "created": 0, "owned_by": owner}))
+            .collect();
+        Reply::json(json!({"object": "list", "data": data}))
     }
 
     /// A `GET /models` answer listing these model ids, in OpenAI's shape.
@@ -398,6 +430,8 @@ struct State {
     default: Reply,
     /// The answer to `GET …/models`.
     models: Reply,
+    /// `GET …/models` waits while this is set.
+    models_held: bool,
     requests: Vec<RecordedRequest>,
 }
 
@@ -427,6 +461,7 @@ impl MockOpenAi {
             queue: VecDeque::new(),
             default: Reply::text("Tell me about a project you are proud of."),
             models: Reply::models(&["mock-model", "gpt-4o-mini"]),
+            models_held: false,
             requests: Vec::new(),
         }));
         let accept_state = state.clone();
@@ -462,6 +497,16 @@ impl MockOpenAi {
     /// What `GET …/models` answers (by default: mock-model and gpt-4o-mini).
     pub fn set_models(&self, reply: Reply) {
         self.lock().models = reply;
+    }
+
+    /// `GET …/models` is received (and recorded) but not answered until
+    /// [`MockOpenAi::release_models`].
+    pub fn hold_models(&self) {
+        self.lock().models_held = true;
+    }
+
+    pub fn release_models(&self) {
+        self.lock().models_held = false;
     }
 
     /// The reply used when the queue is empty.
@@ -527,6 +572,11 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
             None
         }
     };
+    if is_models {
+        while state.lock().unwrap_or_else(|e| e.into_inner()).models_held {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
     let Some(reply) = reply else {
         let body = json!({"error": {"message": format!("no route {} {}", request.method, request.path), "type": "invalid_request_error", "param": null, "code": null}});
         let _ = write_whole(
@@ -621,6 +671,9 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
                     "finish_reason": reply.finish_reason,
                 }],
             });
+            if let Some(thinking) = &reply.reasoning {
+                body["choices"][0]["message"]["reasoning_content"] = json!(thinking);
+            }
             if let Some((p, c)) = reply.usage {
                 body["usage"] =
                     json!({"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c});
@@ -660,6 +713,17 @@ async fn stream_answer(
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
         })
     };
+    if let Some(thinking) = &reply.reasoning {
+        let chars: Vec<char> = thinking.chars().collect();
+        for piece in chars.chunks(reply.chunk_chars.max(1)) {
+            let piece: String = piece.iter().collect();
+            send_event(
+                socket,
+                &chunk(json!({"reasoning_content": piece, "content": null}), None).to_string(),
+            )
+            .await?;
+        }
+    }
     for (i, piece) in reply.chunks().iter().enumerate() {
         match fault {
             StreamFault::DisconnectAfter(n) if i == n => {

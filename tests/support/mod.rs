@@ -34,6 +34,8 @@ pub const PROGRAM_ENV: &[&str] = &[
     "INTERVIEWER_KEYRING",
     "INTERVIEWER_REAL_KEYRING",
     "INTERVIEWER_NOW",
+    "INTERVIEWER_DISCOVER",
+    "INTERVIEWER_DISCOVER_TIMEOUT_MS",
     // The editor for Ctrl+E.
     "VISUAL",
     "EDITOR",
@@ -98,7 +100,9 @@ pub fn prerequisite_missing(test: &str, why: &str) {
 /// The environment every command of a sandbox starts from, `(name, value)`: no key,
 /// no endpoint, HOME and the XDG directories inside `root`, and the keyring
 /// replaced by a file store in `<root>/keyring` (`INTERVIEWER_KEYRING`, see
-/// docs/testing.md), so that no test can read or write the real one.
+/// docs/testing.md), so that no test can read or write the real one. Looking for a
+/// local server is off (`INTERVIEWER_DISCOVER=off`), so no test finds whatever
+/// listens on the machine's usual ports; the discovery tests aim it at the mock.
 pub fn isolated_env(root: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
     let mut env: Vec<(&'static str, std::ffi::OsString)> = PASS_THROUGH
         .iter()
@@ -115,6 +119,7 @@ pub fn isolated_env(root: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
             "INTERVIEWER_KEYRING",
             format!("file:{}", keyring_dir(root).display()).into(),
         ),
+        ("INTERVIEWER_DISCOVER", "off".into()),
         // A second guard on Linux: even the OS store would find no session bus.
         (
             "DBUS_SESSION_BUS_ADDRESS",

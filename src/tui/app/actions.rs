@@ -234,6 +234,30 @@ impl App {
         }]
     }
 
+    /// Shows replies' reasoning unfolded, or folds it again; says so, and says
+    /// when the conversation shown has none.
+    pub(super) fn toggle_reasoning(&mut self) -> Vec<Effect> {
+        let show = !self.layout.shows_reasoning();
+        self.layout.set_show_reasoning(show);
+        let any = self
+            .transcript
+            .messages
+            .iter()
+            .any(|m| m.reasoning.as_deref().is_some_and(|r| !r.trim().is_empty()));
+        let key = crate::tui::keys::key_for(
+            crate::tui::keys::Scope::Anywhere,
+            crate::tui::keys::Action::ToggleReasoning,
+        );
+        self.info(match (show, any) {
+            (true, true) => format!("showing the model's reasoning under replies ({key} folds it)"),
+            (true, false) => format!(
+                "reasoning will show under replies of reasoning models; this conversation has none ({key} folds it)"
+            ),
+            (false, _) => format!("reasoning folded ({key} shows it)"),
+        });
+        vec![]
+    }
+
     pub(super) fn toggle_archived(&mut self) -> Vec<Effect> {
         self.sidebar.archived = !self.sidebar.archived;
         self.sidebar.filter = None;

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Padding};
 use unicode_width::UnicodeWidthStr;
 
 use super::{App, Focus};
-use crate::tui::render::message_lines;
+use crate::tui::render::message_lines_with;
 use crate::tui::sidebar::DateGroup;
 
 /// Most rows the input box grows to before it scrolls.
@@ -192,11 +192,12 @@ impl App {
             return;
         };
         let rt = &self.render_theme;
+        let unfolded = self.layout.shows_reasoning();
         let above: usize = messages[..index]
             .iter()
-            .map(|m| message_lines(m, width, rt).len())
+            .map(|m| message_lines_with(m, width, rt, unfolded).len())
             .sum();
-        let own = message_lines(&messages[index], width, rt).len();
+        let own = message_lines_with(&messages[index], width, rt, unfolded).len();
         // A first view sets the pane's height, which scrolling needs.
         let _ = self.layout.view(messages, width, height);
         self.layout.scroll_to_top(messages);

@@ -165,6 +165,8 @@ impl App {
                 vec![]
             }
             Action::PickModel => self.open_model_picker(),
+            Action::PickProfile => self.open_profile_picker(),
+            Action::ToggleReasoning => self.toggle_reasoning(),
         }
     }
 

@@ -24,8 +24,9 @@ use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
+use crate::agent::discover::LocalServer;
 use crate::agent::{AgentError, StreamEnd};
-use crate::config::Theme;
+use crate::config::{Endpoint, Theme};
 use crate::domain::drill::{DrillFeedback, ReviewItem};
 use crate::domain::{Conversation, ConversationSummary, InterviewSetup, Message, Role, Status};
 use crate::sanitize;
@@ -39,9 +40,12 @@ use super::widgets::drill_view::{DrillOutcome, DrillView};
 use super::widgets::help::{HelpOutcome, HelpOverlay};
 use super::widgets::input::AnswerBox;
 use super::widgets::model_picker::{ModelPicker, PickerOutcome};
+use super::widgets::profile_picker::{ProfileOutcome, ProfilePicker};
 use super::widgets::report_view::{ReportModel, ReportOutcome, ReportView};
 use super::widgets::setup_form::{SetupDraft, SetupFileError, SetupForm, SetupOutcome};
-use super::widgets::welcome::{KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen};
+use super::widgets::welcome::{
+    Discovery, KeyStorage, WelcomeOutcome, WelcomeReason, WelcomeScreen,
+};
 
 mod actions;
 mod drill;
@@ -109,6 +113,8 @@ pub enum Overlay {
     Progress(ProgressOverlay),
     /// The server's models, to pick the one a conversation talks to.
     ModelPicker(Box<ModelPicker>),
+    /// The endpoints (profiles) to switch to.
+    ProfilePicker(Box<ProfilePicker>),
     /// A drill: one question, feedback on the answer, try again.
     Drill(Box<DrillOverlay>),
 }
@@ -245,10 +251,23 @@ pub enum Event {
     /// The weak spots due now, most overdue first.
     DueLoaded(Vec<ReviewItem>),
     /// The API key was stored (or kept for this session); `note` says where.
+    /// `profile`: the endpoint it is for, now in use.
     KeyAccepted {
         model: String,
         note: String,
+        profile: Option<String>,
     },
+    /// What looking for a local server found (`None`: nothing answered).
+    Discovered(Option<LocalServer>),
+    /// The local server chosen cannot be used after all: why.
+    LocalServerFailed(String),
+    /// The endpoint switched to is in use for new messages.
+    ProfileSwitched {
+        profile: Option<String>,
+        model: String,
+    },
+    /// The endpoint switched to needs a key and none is found.
+    ProfileNeedsKey(Option<String>),
     KeyRejected(String),
     /// A store action (rename, delete, archive, load) failed.
     Failed(String),
@@ -326,7 +345,27 @@ pub enum Effect {
     },
     Copy(String),
     OpenEditor(String),
-    StoreKey(String),
+    /// Check and keep a pasted key for `profile`'s endpoint (`None`: the default
+    /// one), then use it (answered by [`Event::KeyAccepted`] or
+    /// [`Event::KeyRejected`]).
+    StoreKey {
+        text: String,
+        profile: Option<String>,
+    },
+    /// Look for a local server (answered by [`Event::Discovered`]).
+    Discover,
+    /// Use the local server at `api_base`, with no key, for this session.
+    UseLocalServer {
+        api_base: String,
+    },
+    /// Keep a chosen local server and model in config.toml for the next start.
+    RememberLocalServer {
+        api_base: String,
+        model: String,
+    },
+    /// Switch to a profile's endpoint (`None`: the default one) for new messages
+    /// (answered by [`Event::ProfileSwitched`] or [`Event::ProfileNeedsKey`]).
+    SwitchProfile(Option<String>),
     /// Write the conversation as Markdown to a file and say where.
     Export {
         conversation_id: i64,
@@ -373,6 +412,19 @@ pub struct App {
     pub key_storage: KeyStorage,
     /// `OPENAI_API_KEY` is set (it wins over a stored key at the next start).
     pub env_key_set: bool,
+    /// The endpoints the interface can switch to (the default profile first).
+    pub endpoints: Vec<Endpoint>,
+    /// The profile in use (`None`: the default endpoint, or a local server found).
+    pub profile: Option<String>,
+    /// A local server found at start and in use (as the status line names it,
+    /// e.g. "127.0.0.1:11434"); `None` when a profile's endpoint is in use.
+    pub local_server: Option<String>,
+    /// Looking for a local server at start, and what was found.
+    pub discovery: Discovery,
+    /// A local server just chosen, to keep in config.toml with the model picked.
+    pub remember_server: Option<String>,
+    /// The profile a key pasted in the key dialog is kept for.
+    pub key_profile: Option<String>,
     /// Weak spots due for a drill, most overdue first (shown on the first screen).
     pub due: Vec<ReviewItem>,
     /// The draft changed since it was last saved.
@@ -414,6 +466,12 @@ impl App {
             default_persona: crate::domain::persona::DEFAULT_PERSONA.to_string(),
             key_storage: KeyStorage::Keyring,
             env_key_set: false,
+            endpoints: Vec::new(),
+            profile: None,
+            local_server: None,
+            discovery: Discovery::Off,
+            remember_server: None,
+            key_profile: None,
             due: Vec::new(),
             draft_dirty: false,
             setup_return_focus: Focus::Input,
@@ -455,6 +513,19 @@ impl App {
                 Some(model)
             }
             (Mode::Online { .. }, None) => None,
+        }
+    }
+
+    /// Which endpoint answers, for the status line beside the model: the profile's
+    /// name, or the local server found; `None` for the default endpoint.
+    pub fn endpoint_label(&self) -> Option<String> {
+        if self.is_offline() {
+            return None;
+        }
+        match (&self.local_server, &self.profile) {
+            (Some(server), _) => Some(server.clone()),
+            (None, Some(profile)) => Some(sanitize::for_terminal_line(profile)),
+            (None, None) => None,
         }
     }
 
@@ -596,6 +667,7 @@ fn placeholder(conversation_id: Option<i64>, now: i64) -> Message {
         prompt_tokens: None,
         completion_tokens: None,
         model: None,
+        reasoning: None,
     }
 }
 

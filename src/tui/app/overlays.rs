@@ -1,4 +1,5 @@
-//! The windows over the main screen: their keys, and opening help and the welcome screen.
+//! The windows over the main screen: their keys, and opening help, the welcome
+//! screen (with a local server found), the model picker and the endpoint picker.
 
 use super::*;
 
@@ -27,8 +28,25 @@ impl App {
                     self.overlay = Some(Overlay::ModelPicker(picker));
                     vec![]
                 }
-                PickerOutcome::Close => vec![],
+                PickerOutcome::Close => self.remember_chosen_server(),
                 PickerOutcome::Choose(model) => self.choose_model(picker.conversation_id, &model),
+            },
+            Overlay::ProfilePicker(mut picker) => match picker.handle_key(key) {
+                ProfileOutcome::Stay => {
+                    self.overlay = Some(Overlay::ProfilePicker(picker));
+                    vec![]
+                }
+                ProfileOutcome::Close => vec![],
+                ProfileOutcome::Choose(profile) => {
+                    self.info(match &profile {
+                        Some(p) => format!(
+                            "switching to the profile “{}”…",
+                            sanitize::for_terminal_line(p)
+                        ),
+                        None => "switching to the default endpoint…".to_string(),
+                    });
+                    vec![Effect::SwitchProfile(profile)]
+                }
             },
             Overlay::Drill(d) => self.on_drill_key(d, key),
             Overlay::Help(mut help) => {
@@ -153,8 +171,12 @@ impl App {
                 WelcomeOutcome::SaveKey(text) => {
                     self.overlay = Some(Overlay::Welcome(w));
                     self.info("checking and saving the key…");
-                    vec![Effect::StoreKey(text)]
+                    vec![Effect::StoreKey {
+                        text,
+                        profile: self.key_profile.clone(),
+                    }]
                 }
+                WelcomeOutcome::UseLocal { remember } => self.use_local_server(remember),
                 WelcomeOutcome::Offline => {
                     self.info(offline_hint());
                     vec![Effect::RememberOffline]
@@ -181,12 +203,113 @@ impl App {
         self.info(offline_hint());
     }
 
-    /// Shows the welcome screen: no key at start, a rejected key, or changing it.
+    /// Shows the welcome screen: no key at start, a rejected key, or changing it
+    /// (for the profile in use); a local server found is offered there too.
     pub fn welcome(&mut self, reason: WelcomeReason) {
-        let screen = WelcomeScreen::new(reason, self.key_storage.clone())
+        self.key_profile = match &reason {
+            WelcomeReason::ProfileKey(profile) => profile.clone(),
+            _ => self.profile.clone(),
+        };
+        // Asked for a profile's key, the user chose that endpoint: no other offer.
+        let offer = !matches!(reason, WelcomeReason::ProfileKey(_));
+        let mut screen = WelcomeScreen::new(reason, self.key_storage.clone())
             .with_env_key(self.env_key_set)
             .with_theme(self.render_theme.clone());
+        if offer {
+            screen.set_discovery(self.discovery.clone());
+        }
         self.overlay = Some(Overlay::Welcome(Box::new(screen)));
+    }
+
+    /// Starts looking for a local server (the welcome screen at start, with no key
+    /// and no endpoint configured); the first frame does not wait for it.
+    pub fn discover(&mut self) -> Vec<Effect> {
+        self.discovery = Discovery::Looking;
+        if let Some(Overlay::Welcome(w)) = self.overlay.as_mut() {
+            w.set_discovery(Discovery::Looking);
+        }
+        vec![Effect::Discover]
+    }
+
+    /// What looking for a local server found: offered on the welcome screen (or,
+    /// once offline practice was chosen at an earlier start, said in the status
+    /// line, K opening the offer).
+    pub(super) fn discovered(&mut self, found: Option<LocalServer>) {
+        self.discovery = match found {
+            Some(server) => Discovery::Found(server),
+            None => Discovery::NotFound,
+        };
+        match self.overlay.as_mut() {
+            Some(Overlay::Welcome(w)) => w.set_discovery(self.discovery.clone()),
+            _ => {
+                if let Discovery::Found(server) = &self.discovery
+                    && self.is_offline()
+                {
+                    let text = format!(
+                        "found {}: {} to use it",
+                        server.describe(),
+                        crate::tui::keys::key_for(
+                            crate::tui::keys::Scope::Lists,
+                            crate::tui::keys::Action::ChangeKey
+                        )
+                    );
+                    self.info(text);
+                }
+            }
+        }
+    }
+
+    /// The user chose the local server found: it answers from now on (no key),
+    /// and the model picker opens with its models, the first one in use until
+    /// another is picked.
+    fn use_local_server(&mut self, remember: bool) -> Vec<Effect> {
+        let Discovery::Found(server) = self.discovery.clone() else {
+            return vec![];
+        };
+        let Some(model) = server.models.first().cloned() else {
+            return vec![];
+        };
+        self.mode = Mode::Online {
+            model: model.clone(),
+        };
+        self.profile = None;
+        self.local_server = Some(format!("127.0.0.1:{}", server.port));
+        self.retry_at = None;
+        self.remember_server = remember.then(|| server.api_base.clone());
+        let mut picker = ModelPicker::new(None, Some(model), self.render_theme.clone());
+        picker.loaded(Ok(server.models.clone()));
+        self.overlay = Some(Overlay::ModelPicker(Box::new(picker)));
+        self.info(format!(
+            "using {}: pick a model (Enter), Esc keeps the highlighted one",
+            server.describe()
+        ));
+        vec![Effect::UseLocalServer {
+            api_base: server.api_base,
+        }]
+    }
+
+    /// After choosing a local server to remember: keep it with the model in use.
+    fn remember_chosen_server(&mut self) -> Vec<Effect> {
+        match (self.remember_server.take(), &self.mode) {
+            (Some(api_base), Mode::Online { model }) => vec![Effect::RememberLocalServer {
+                api_base,
+                model: model.clone(),
+            }],
+            _ => vec![],
+        }
+    }
+
+    /// Opens the list of endpoints (the default one and the profiles).
+    pub(super) fn open_profile_picker(&mut self) -> Vec<Effect> {
+        let in_use = self.local_server.is_none() && !self.is_offline();
+        let picker = ProfilePicker::new(
+            self.endpoints.clone(),
+            self.profile.clone(),
+            in_use,
+            self.render_theme.clone(),
+        );
+        self.overlay = Some(Overlay::ProfilePicker(Box::new(picker)));
+        vec![]
     }
 
     /// Opens the model picker for the open conversation (or, when it is new, for
@@ -241,7 +364,7 @@ impl App {
                     sanitize::for_terminal_line(&model)
                 ));
                 self.mode = Mode::Online { model };
-                vec![]
+                self.remember_chosen_server()
             }
         }
     }

@@ -54,6 +54,7 @@ impl App {
             prompt_tokens: None,
             completion_tokens: None,
             model: None,
+            reasoning: None,
         });
         self.transcript
             .messages

@@ -63,6 +63,7 @@ fn message(id: i64, conversation_id: i64, role: Role, content: &str, status: Sta
         prompt_tokens: None,
         completion_tokens: None,
         model: None,
+        reasoning: None,
     }
 }
 
@@ -350,7 +351,7 @@ fn the_welcome_screen_takes_a_key_or_goes_offline() {
     app.update(Event::Paste("-1234\n".into()));
     let effects = app.update(key(KeyCode::Enter));
     assert!(
-        matches!(&effects[..], [Effect::StoreKey(k)] if k == "sk-test-1234"),
+        matches!(&effects[..], [Effect::StoreKey { text, profile: None }] if text == "sk-test-1234"),
         "{effects:?}"
     );
     app.update(Event::KeyRejected("the keyring refused it".into()));
@@ -358,6 +359,7 @@ fn the_welcome_screen_takes_a_key_or_goes_offline() {
     app.update(Event::KeyAccepted {
         model: "gpt-4o-mini".into(),
         note: "saved".into(),
+        profile: None,
     });
     assert!(app.overlay.is_none());
     assert_eq!(
@@ -1633,6 +1635,20 @@ key_tests! {
         assert!(matches!(app.overlay, Some(Overlay::ModelPicker(_))));
         assert_eq!(app.draft(), "draft");
     };
+    anywhere_f6_opens_the_endpoint_list_keeping_the_draft: (KeyCode::F(6), NONE) => |code, mods| {
+        let mut app = restored("draft");
+        assert!(press(&mut app, code, mods).is_empty());
+        assert!(matches!(app.overlay, Some(Overlay::ProfilePicker(_))));
+        assert_eq!(app.draft(), "draft");
+    };
+    anywhere_f7_unfolds_reasoning_keeping_the_draft: (KeyCode::F(7), NONE) => |code, mods| {
+        let mut app = restored("draft");
+        assert!(press(&mut app, code, mods).is_empty());
+        assert!(app.layout.shows_reasoning());
+        assert_eq!(app.draft(), "draft");
+        press(&mut app, code, mods);
+        assert!(!app.layout.shows_reasoning());
+    };
     anywhere_f4_opens_a_drill_keeping_the_draft: (KeyCode::F(4), NONE) => |code, mods| {
         let mut app = restored("draft");
         let effects = press(&mut app, code, mods);
@@ -1932,6 +1948,8 @@ fn every_list_key_does_what_the_help_says_and_never_types() {
                     matches!(app.overlay, Some(Overlay::ModelPicker(_)))
                         && matches!(&effects[..], [Effect::LoadModels])
                 }
+                A::PickProfile => matches!(app.overlay, Some(Overlay::ProfilePicker(_))),
+                A::ToggleReasoning => app.layout.shows_reasoning(),
                 A::Drill => {
                     matches!(app.overlay, Some(Overlay::Drill(_)))
                         && matches!(&effects[..], [Effect::PlanDrill])
@@ -2148,4 +2166,286 @@ fn due_weak_spots_are_read_at_start_and_offered_on_the_first_screen() {
         "{screen}"
     );
     assert!(screen.contains("F4"), "{screen}");
+}
+
+// ----- issue 16: discovery, profiles, reasoning ------------------------------------
+
+fn found_server() -> crate::agent::discover::LocalServer {
+    crate::agent::discover::LocalServer {
+        api_base: "http://127.0.0.1:11434/v1".into(),
+        port: 11434,
+        kind: Some("Ollama"),
+        models: vec!["llama3.1:8b".into(), "qwen2.5:7b\u{1b}[2J".into()],
+    }
+}
+
+fn welcome_text(app: &mut App) -> String {
+    app.prepare_frame();
+    let area = ratatui::layout::Rect::new(0, 0, 100, 30);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    match &app.overlay {
+        Some(Overlay::Welcome(w)) => w.render(area, &mut buf),
+        other => panic!("no welcome screen: {other:?}"),
+    }
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Discovery starts with the welcome screen, arrives as an event, and is offered
+/// first; choosing it uses the server with no key, the picker shows its models and
+/// the model picked is remembered in config.toml.
+#[test]
+fn a_local_server_found_is_offered_and_used_with_the_model_picked() {
+    let mut app = app();
+    app.welcome(WelcomeReason::NoKey);
+    let effects = app.discover();
+    assert!(matches!(effects[..], [Effect::Discover]));
+    assert!(welcome_text(&mut app).contains("Looking for a local model server"));
+    app.update(Event::Discovered(Some(found_server())));
+    let shown = welcome_text(&mut app);
+    assert!(
+        shown.contains("1  Use Ollama on 127.0.0.1:11434"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("With llama3.1:8b, qwen2.5:7b␛[2J"),
+        "sanitised: {shown}"
+    );
+    assert!(shown.contains("2  Paste an API key"), "{shown}");
+    assert!(
+        shown.contains("3  Continue in offline practice mode"),
+        "{shown}"
+    );
+    // The found server took the focus (nothing was typed yet): Enter uses it.
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::UseLocalServer { api_base }] if api_base == "http://127.0.0.1:11434/v1"),
+        "{effects:?}"
+    );
+    assert_eq!(
+        app.mode,
+        Mode::Online {
+            model: "llama3.1:8b".into()
+        }
+    );
+    assert_eq!(app.endpoint_label().as_deref(), Some("127.0.0.1:11434"));
+    assert_eq!(picker(&app).choice().as_deref(), Some("llama3.1:8b"));
+    app.update(key(KeyCode::Down));
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::RememberLocalServer { api_base, model }]
+            if api_base == "http://127.0.0.1:11434/v1" && model.starts_with("qwen2.5:7b") && !model.contains('\u{1b}')),
+        "{effects:?}"
+    );
+    assert!(app.overlay.is_none());
+    // Remembered once only.
+    app.update(key(KeyCode::F(5)));
+    app.update(Event::ModelsLoaded(Ok(vec!["llama3.1:8b".into()])));
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(effects.is_empty(), "{effects:?}");
+}
+
+#[test]
+fn a_found_server_need_not_be_remembered_and_nothing_found_says_nothing() {
+    let mut app = app();
+    app.welcome(WelcomeReason::NoKey);
+    app.discover();
+    app.update(Event::Discovered(Some(found_server())));
+    app.update(key(KeyCode::Char(' ')));
+    assert!(welcome_text(&mut app).contains("[ ] remember it"));
+    app.update(key(KeyCode::Enter));
+    // Esc in the picker keeps the first model and writes nothing.
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert_eq!(
+        app.mode,
+        Mode::Online {
+            model: "llama3.1:8b".into()
+        }
+    );
+
+    // Typing a key first: a server found later does not take the focus.
+    let mut app = self::app();
+    app.welcome(WelcomeReason::NoKey);
+    app.discover();
+    type_text(&mut app, "sk-");
+    app.update(Event::Discovered(Some(found_server())));
+    type_text(&mut app, "test-1234");
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(matches!(&effects[..], [Effect::StoreKey { text, .. }] if text == "sk-test-1234"));
+
+    let mut app = self::app();
+    app.welcome(WelcomeReason::NoKey);
+    app.discover();
+    app.update(Event::Discovered(None));
+    let shown = welcome_text(&mut app);
+    assert!(
+        !shown.contains("Looking for") && !shown.contains("Use "),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_server_found_after_offline_was_chosen_is_said_in_the_status_line() {
+    let mut app = app();
+    app.discover();
+    app.update(Event::Discovered(Some(found_server())));
+    let (_, said) = app.status.clone().expect("status");
+    assert_eq!(said, "found Ollama on 127.0.0.1:11434: K to use it");
+    app.focus = Focus::Messages;
+    app.update(key(KeyCode::Char('K')));
+    assert!(welcome_text(&mut app).contains("Use Ollama on 127.0.0.1:11434"));
+}
+
+#[test]
+fn a_local_server_that_fails_goes_back_to_offline_practice() {
+    let mut app = app();
+    app.welcome(WelcomeReason::NoKey);
+    app.update(Event::Discovered(Some(found_server())));
+    app.update(key(KeyCode::Enter));
+    app.update(Event::LocalServerFailed(
+        "the API base is not usable".into(),
+    ));
+    assert!(app.is_offline());
+    assert_eq!(app.endpoint_label(), None);
+}
+
+fn endpoints() -> Vec<crate::config::Endpoint> {
+    use crate::config::{Endpoint, KeyNeed};
+    vec![
+        Endpoint {
+            profile: None,
+            api_base: "https://api.openai.com/v1".into(),
+            model: "gpt-4o-mini".into(),
+            key_need: KeyNeed::Auto,
+        },
+        Endpoint {
+            profile: Some("work".into()),
+            api_base: "https://gateway.example/v1".into(),
+            model: "gpt-4o".into(),
+            key_need: KeyNeed::Required,
+        },
+    ]
+}
+
+#[test]
+fn the_profile_key_lists_the_endpoints_and_switches() {
+    let mut app = online_loaded();
+    app.endpoints = endpoints();
+    let effects = app.update(key(KeyCode::F(6)));
+    assert!(effects.is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ProfilePicker(_))));
+    app.update(key(KeyCode::Down));
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::SwitchProfile(Some(p))] if p == "work"),
+        "{effects:?}"
+    );
+    app.update(Event::ProfileSwitched {
+        profile: Some("work".into()),
+        model: "gpt-4o".into(),
+    });
+    assert_eq!(
+        app.mode,
+        Mode::Online {
+            model: "gpt-4o".into()
+        }
+    );
+    assert_eq!(app.endpoint_label().as_deref(), Some("work"));
+    // A new interview starts with the profile's model.
+    app.update(ctrl('n'));
+    let effects = app.update(key(KeyCode::Enter));
+    let Some(Effect::ReadSetup(draft)) = effects.first() else {
+        panic!("no ReadSetup: {effects:?}");
+    };
+    app.update(Event::SetupRead {
+        persona: draft.persona.clone(),
+        result: Ok(InterviewSetup::default()),
+    });
+    app.focus = Focus::Input;
+    type_text(&mut app, "hello");
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(effects.last(), Some(Effect::Send(r)) if r.model.as_deref() == Some("gpt-4o")),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_profile_without_a_key_opens_the_key_dialog_for_it() {
+    let mut app = online_loaded();
+    app.endpoints = endpoints();
+    app.discovery = Discovery::Found(found_server());
+    app.update(Event::ProfileNeedsKey(Some("work".into())));
+    let shown = welcome_text(&mut app);
+    assert!(
+        shown.contains("The profile “work” needs an API key"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Ollama"), "no other offer: {shown}");
+    app.update(Event::Paste("sk-work-123456789".into()));
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::StoreKey { text, profile: Some(p) }] if text == "sk-work-123456789" && p == "work"),
+        "{effects:?}"
+    );
+    app.update(Event::KeyAccepted {
+        model: "gpt-4o".into(),
+        note: "key saved".into(),
+        profile: Some("work".into()),
+    });
+    assert_eq!(app.profile.as_deref(), Some("work"));
+    // Esc in that dialog keeps things as they were (not offline).
+    let mut app = online_loaded();
+    app.update(Event::ProfileNeedsKey(Some("work".into())));
+    app.update(key(KeyCode::Esc));
+    assert!(!app.is_offline());
+    assert_eq!(app.profile, None);
+}
+
+#[test]
+fn reasoning_is_folded_under_the_reply_and_the_key_unfolds_it() {
+    let mut app = loaded();
+    let reply = app
+        .transcript
+        .messages
+        .iter_mut()
+        .find(|m| m.id == 11)
+        .expect("the reply");
+    reply.reasoning = Some("The candidate\u{1b}]52;c;aGk=\u{7} seems nervous; start easy.".into());
+    app.layout.invalidate(11);
+    let text = |app: &mut App| {
+        app.prepare_frame();
+        app.message_view
+            .as_ref()
+            .map(|v| {
+                v.lines
+                    .iter()
+                    .map(|l| {
+                        l.spans
+                            .iter()
+                            .map(|s| s.content.as_ref())
+                            .collect::<String>()
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default()
+    };
+    let folded = text(&mut app);
+    assert!(folded.contains("▸ reasoning (6 words)"), "{folded}");
+    assert!(!folded.contains("nervous"), "{folded}");
+    app.update(key(KeyCode::F(7)));
+    let open = text(&mut app);
+    assert!(open.contains("▾ reasoning (6 words)"), "{open}");
+    assert!(open.contains("nervous"), "{open}");
+    assert!(!open.contains('\u{1b}'), "sanitised: {open}");
+    app.focus = Focus::Messages;
+    app.update(key(KeyCode::Char('t')));
+    assert!(!text(&mut app).contains("nervous"));
 }

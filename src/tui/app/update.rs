@@ -209,12 +209,68 @@ impl App {
                 }
                 vec![]
             }
-            Event::KeyAccepted { model, note } => {
+            Event::KeyAccepted {
+                model,
+                note,
+                profile,
+            } => {
                 self.mode = Mode::Online { model };
+                self.profile = profile;
+                self.local_server = None;
                 // The server's wait concerned the key before; the note says what now.
                 self.retry_at = None;
                 self.overlay = None;
                 self.info(note);
+                vec![]
+            }
+            Event::Discovered(found) => {
+                self.discovered(found);
+                vec![]
+            }
+            Event::LocalServerFailed(reason) => {
+                self.local_server = None;
+                self.remember_server = None;
+                self.mode = Mode::Offline {
+                    reason: "the local server is not usable".into(),
+                };
+                self.error(reason);
+                vec![]
+            }
+            Event::ProfileSwitched { profile, model } => {
+                let said = match &profile {
+                    Some(p) => format!("profile “{}”", sanitize::for_terminal_line(p)),
+                    None => "the default endpoint".to_string(),
+                };
+                let keeps = match (&self.transcript.conversation_id, &self.transcript.model) {
+                    (Some(_), Some(own)) if *own != model => format!(
+                        "; this conversation keeps {} ({} picks another)",
+                        sanitize::for_terminal_line(own),
+                        crate::tui::keys::key_for(
+                            crate::tui::keys::Scope::Anywhere,
+                            crate::tui::keys::Action::PickModel
+                        )
+                    ),
+                    _ => String::new(),
+                };
+                self.info(format!(
+                    "{said}: new messages go there, new interviews start with {}{keeps}",
+                    sanitize::for_terminal_line(&model)
+                ));
+                self.mode = Mode::Online { model };
+                self.profile = profile;
+                self.local_server = None;
+                self.retry_at = None;
+                vec![]
+            }
+            Event::ProfileNeedsKey(profile) => {
+                self.info(match &profile {
+                    Some(p) => format!(
+                        "the profile “{}” needs an API key",
+                        sanitize::for_terminal_line(p)
+                    ),
+                    None => "the default endpoint needs an API key".to_string(),
+                });
+                self.welcome(WelcomeReason::ProfileKey(profile));
                 vec![]
             }
             Event::KeyRejected(reason) => {

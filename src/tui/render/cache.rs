@@ -22,6 +22,7 @@
 //! let msg = |id, role, text: &str| Message {
 //!     id, conversation_id: 1, role, content: text.into(), status: Status::Complete,
 //!     created_at: 0, error: None, prompt_tokens: None, completion_tokens: None, model: None,
+//!     reasoning: None,
 //! };
 //! let messages = vec![msg(1, Role::Assistant, "Tell me about **yourself**."), msg(2, Role::User, "I build things.")];
 //!
@@ -79,6 +80,8 @@ struct Key {
     len: usize,
     status: Status,
     error_len: usize,
+    /// The reasoning's length (it may arrive with the end of the reply).
+    reasoning_len: usize,
     width: u16,
 }
 
@@ -88,6 +91,7 @@ impl Key {
             len: m.content.len(),
             status: m.status,
             error_len: m.error.as_ref().map_or(0, String::len),
+            reasoning_len: m.reasoning.as_ref().map_or(0, String::len),
             width,
         }
     }
@@ -114,6 +118,8 @@ pub struct MessageLayout {
     anchor: Anchor,
     invalid: HashSet<i64>,
     layout_calls: u64,
+    /// Replies' reasoning shown unfolded (else one folded line under each).
+    show_reasoning: bool,
 }
 
 impl MessageLayout {
@@ -127,7 +133,24 @@ impl MessageLayout {
             anchor: Anchor::Follow,
             invalid: HashSet::new(),
             layout_calls: 0,
+            show_reasoning: false,
         }
+    }
+
+    /// Shows replies' reasoning unfolded (`true`) or as one folded line: every
+    /// message is laid out again when next shown.
+    pub fn set_show_reasoning(&mut self, show: bool) {
+        if self.show_reasoning != show {
+            self.show_reasoning = show;
+            for e in &mut self.entries {
+                e.layout = None;
+            }
+        }
+    }
+
+    /// Whether replies' reasoning is shown unfolded.
+    pub fn shows_reasoning(&self) -> bool {
+        self.show_reasoning
     }
 
     /// New colours: every message is laid out again when next shown.
@@ -366,7 +389,7 @@ impl MessageLayout {
             lines
         } else {
             entry.stream = None;
-            message_lines(msg, self.width, &self.theme)
+            message_lines_with(msg, self.width, &self.theme, self.show_reasoning)
         };
         self.layout_calls += 1;
         self.heights.set(index, lines.len());
@@ -568,6 +591,17 @@ fn not_shown_note(msg: &Message, hidden: usize, width: u16, theme: &Theme) -> Ve
 /// for the interviewer, plain text as typed for the user; at most
 /// [`MAX_SHOWN_BYTES`] of it), any error, a blank line.
 pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    message_lines_with(msg, width, theme, false)
+}
+
+/// [`message_lines`] with a reply's reasoning unfolded (`show_reasoning`) or
+/// folded into one dim line under it ("▸ reasoning (N words)").
+pub fn message_lines_with(
+    msg: &Message,
+    width: u16,
+    theme: &Theme,
+    show_reasoning: bool,
+) -> Vec<Line<'static>> {
     if width == 0 {
         return Vec::new();
     }
@@ -590,6 +624,7 @@ pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'stat
     if hidden > 0 {
         lines.extend(not_shown_note(msg, hidden, width, theme));
     }
+    lines.extend(reasoning_lines(msg, width, theme, show_reasoning));
 
     let note = match (msg.status, &msg.error) {
         (Status::Error, Some(e)) => Some((format!("✗ {}", stored_error(e)), theme.error)),
@@ -602,6 +637,43 @@ pub fn message_lines(msg: &Message, width: u16, theme: &Theme) -> Vec<Line<'stat
         lines.extend(wrap_text(&sanitize::for_terminal_line(&text), style, width));
     }
     lines.push(Line::default());
+    lines
+}
+
+/// A reply's reasoning: one dim folded line, or (unfolded) that line and the
+/// thinking itself, dim, made inert for the terminal like any reply. Nothing when
+/// the model sent none.
+fn reasoning_lines(msg: &Message, width: u16, theme: &Theme, show: bool) -> Vec<Line<'static>> {
+    let Some(reasoning) = msg.reasoning.as_deref().filter(|r| !r.trim().is_empty()) else {
+        return Vec::new();
+    };
+    let words = reasoning.split_whitespace().count();
+    let marker = if show { "▾" } else { "▸" };
+    let mut lines = wrap_text(
+        &format!(
+            "{marker} reasoning ({words} word{})",
+            if words == 1 { "" } else { "s" }
+        ),
+        theme.muted,
+        width,
+    );
+    if show {
+        let (text, hidden) = shown_part(reasoning);
+        let indent = vec![Span::styled("│ ", theme.muted)];
+        for paragraph in sanitize::for_terminal(text.trim()).lines() {
+            lines.extend(wrap_spans(
+                &[Span::styled(paragraph.to_string(), theme.muted)],
+                &WrapOptions::new(width).prefixes(indent.clone(), indent.clone()),
+            ));
+        }
+        if hidden > 0 {
+            lines.extend(wrap_text(
+                &format!("… {hidden} more bytes of reasoning are not shown here"),
+                theme.muted,
+                width,
+            ));
+        }
+    }
     lines
 }
 
@@ -718,6 +790,7 @@ mod tests {
             prompt_tokens: None,
             completion_tokens: None,
             model: None,
+            reasoning: None,
         }
     }
 

@@ -5,6 +5,8 @@ pub mod markdown;
 pub mod theme;
 pub mod wrap;
 
-pub use cache::{MAX_SHOWN_BYTES, MessageLayout, View, message_lines, shown_part};
+pub use cache::{
+    MAX_SHOWN_BYTES, MessageLayout, View, message_lines, message_lines_with, shown_part,
+};
 pub use markdown::{markdown_lines, markdown_lines_partial};
 pub use theme::Theme;

@@ -10,6 +10,7 @@ pub mod drill_view;
 pub mod help;
 pub mod input;
 pub mod model_picker;
+pub mod profile_picker;
 pub mod report_view;
 pub mod setup_form;
 pub mod welcome;

@@ -1,5 +1,7 @@
 //! The welcome screen shown when no API key is found (or the server rejected the key):
-//! paste a key, or carry on in offline practice mode.
+//! use a local server found on this machine, paste a key, or carry on in offline
+//! practice mode. The local server is looked for in the background while the screen
+//! shows ([`Discovery`]); it is offered first when it answers.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -10,6 +12,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use super::input::LineInput;
 use super::{centered, fitting};
+use crate::agent::discover::LocalServer;
 use crate::tui::render::Theme;
 use crate::tui::render::wrap::{WrapOptions, wrap_spans};
 
@@ -32,6 +35,23 @@ pub enum WelcomeReason {
     Rejected(String),
     /// The user asked to change the key.
     ChangeKey,
+    /// The profile switched to needs a key and none is found (its name; `None`:
+    /// the default profile).
+    ProfileKey(Option<String>),
+}
+
+/// Looking for a local server (Ollama, llama.cpp, LM Studio, vLLM) at start.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Discovery {
+    /// Not looked for (a key or an endpoint is configured, or it is turned off).
+    #[default]
+    Off,
+    /// The ports are being asked.
+    Looking,
+    /// This server answered with its models.
+    Found(LocalServer),
+    /// Nothing answered.
+    NotFound,
 }
 
 /// What the user chose.
@@ -43,6 +63,9 @@ pub enum WelcomeOutcome {
     SaveKey(String),
     /// Go on without a key: built-in question bank, heuristic feedback.
     Offline,
+    /// Use the local server found; `remember`: keep it in config.toml for the
+    /// next start.
+    UseLocal { remember: bool },
     /// Leave this screen and keep things as they were (only when changing a key).
     Cancel,
     /// Quit the program (Ctrl+C).
@@ -51,6 +74,7 @@ pub enum WelcomeOutcome {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Focus {
+    Local,
     Key,
     Offline,
 }
@@ -68,6 +92,12 @@ pub struct WelcomeScreen {
     theme: Theme,
     /// Weak spots due for a drill.
     due: usize,
+    /// A local server, looked for or found.
+    discovery: Discovery,
+    /// Keep the local server in config.toml when it is chosen (Space toggles).
+    remember: bool,
+    /// The user moved or typed: a server found later does not take the focus.
+    touched: bool,
 }
 
 /// Indent of the text under a choice, lined up with the choice's words.
@@ -88,7 +118,32 @@ impl WelcomeScreen {
             env_key: false,
             theme: Theme::default(),
             due: 0,
+            discovery: Discovery::Off,
+            remember: true,
+            touched: false,
         }
+    }
+
+    /// What is known of a local server. A server found is offered first, and
+    /// takes the focus unless the user already moved or typed.
+    pub fn set_discovery(&mut self, discovery: Discovery) {
+        let found = matches!(discovery, Discovery::Found(_));
+        self.discovery = discovery;
+        if found && !self.touched {
+            self.focus = Focus::Local;
+        } else if !found && self.focus == Focus::Local {
+            self.focus = Focus::Key;
+        }
+    }
+
+    /// The choices in their order on screen.
+    fn choices(&self) -> Vec<Focus> {
+        let mut choices = Vec::new();
+        if matches!(self.discovery, Discovery::Found(_)) {
+            choices.push(Focus::Local);
+        }
+        choices.extend([Focus::Key, Focus::Offline]);
+        choices
     }
 
     /// Says that `OPENAI_API_KEY` is set, so the screen can tell the user that a
@@ -116,6 +171,7 @@ impl WelcomeScreen {
 
     /// Bracketed paste: goes into the key field, whatever has focus.
     pub fn handle_paste(&mut self, text: &str) {
+        self.touched = true;
         self.focus = Focus::Key;
         self.error = None;
         self.key.insert_str(text);
@@ -125,25 +181,43 @@ impl WelcomeScreen {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return WelcomeOutcome::Quit;
         }
+        self.touched = true;
         match key.code {
             KeyCode::Esc => {
-                return if self.reason == WelcomeReason::ChangeKey {
+                return if self.keeps_things() {
                     WelcomeOutcome::Cancel
                 } else {
                     WelcomeOutcome::Offline
                 };
             }
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-                self.focus = match self.focus {
-                    Focus::Key => Focus::Offline,
-                    Focus::Offline => Focus::Key,
+                let choices = self.choices();
+                let at = choices.iter().position(|c| *c == self.focus).unwrap_or(0);
+                let back = matches!(key.code, KeyCode::BackTab | KeyCode::Up);
+                let next = if back {
+                    (at + choices.len() - 1) % choices.len()
+                } else {
+                    (at + 1) % choices.len()
                 };
+                self.focus = choices[next];
                 return WelcomeOutcome::None;
             }
             KeyCode::Enter => return self.choose(),
+            KeyCode::Char(' ') if self.focus == Focus::Local => {
+                self.remember = !self.remember;
+                return WelcomeOutcome::None;
+            }
             _ => {}
         }
         match self.focus {
+            Focus::Local => {
+                // Typing on the local choice means the user wants to paste a key.
+                if let KeyCode::Char(_) = key.code {
+                    self.focus = Focus::Key;
+                    self.key.handle_key(key);
+                    self.error = None;
+                }
+            }
             Focus::Key => {
                 if self.key.handle_key(key) {
                     self.error = None;
@@ -161,10 +235,24 @@ impl WelcomeScreen {
         WelcomeOutcome::None
     }
 
+    /// Changing a key (or asked for a profile's), Esc and the last choice keep
+    /// things as they are rather than going offline.
+    fn keeps_things(&self) -> bool {
+        matches!(
+            self.reason,
+            WelcomeReason::ChangeKey | WelcomeReason::ProfileKey(_)
+        )
+    }
+
     fn choose(&mut self) -> WelcomeOutcome {
+        if self.focus == Focus::Local {
+            return WelcomeOutcome::UseLocal {
+                remember: self.remember,
+            };
+        }
         if self.focus == Focus::Offline {
-            // Changing a key, the second choice keeps things as they are.
-            return if self.reason == WelcomeReason::ChangeKey {
+            // Changing a key, the last choice keeps things as they are.
+            return if self.keeps_things() {
                 WelcomeOutcome::Cancel
             } else {
                 WelcomeOutcome::Offline
@@ -236,16 +324,61 @@ impl WelcomeScreen {
                     t.text,
                 ));
             }
+            WelcomeReason::ProfileKey(profile) => {
+                let text = match profile {
+                    Some(name) => format!(
+                        "The profile “{}” needs an API key and none was found (OPENAI_API_KEY or its keyring entry). Paste its key; it is kept under the profile's name.",
+                        crate::sanitize::for_terminal_line(name)
+                    ),
+                    None => "The default endpoint needs an API key and none was found. Paste one."
+                        .to_string(),
+                };
+                lines.extend(para(&text, t.text));
+            }
         }
         lines.push(Line::default());
 
         let marker = |focused: bool| if focused { "▸ " } else { "  " };
         let choice_style = |focused: bool| if focused { t.selected } else { t.text };
+        let mut number = 0;
+        let mut next_number = || {
+            number += 1;
+            number
+        };
+        if let Discovery::Found(server) = &self.discovery {
+            let focused = self.focus == Focus::Local;
+            let title = format!("{}  Use {}", next_number(), server.describe());
+            lines.extend(wrap_spans(
+                &[
+                    Span::styled(marker(focused), t.accent),
+                    Span::styled(title, choice_style(focused)),
+                ],
+                &WrapOptions::new(width),
+            ));
+            let models = format!(
+                "With {}. No key needed; you pick the model next.",
+                server.models_summary()
+            );
+            lines.extend(indented(&models, t.muted));
+            let check = if self.remember { "[x]" } else { "[ ]" };
+            let remember = if compact {
+                format!("{check} remember it (Space)")
+            } else {
+                format!(
+                    "{check} remember it for the next start (api_base and model in config.toml; Space toggles)"
+                )
+            };
+            lines.extend(indented(&remember, t.muted));
+            lines.push(Line::default());
+        }
         let key_focused = self.focus == Focus::Key;
         lines.extend(wrap_spans(
             &[
                 Span::styled(marker(key_focused), t.accent),
-                Span::styled("1  Paste an API key", choice_style(key_focused)),
+                Span::styled(
+                    format!("{}  Paste an API key", next_number()),
+                    choice_style(key_focused),
+                ),
             ],
             &WrapOptions::new(width),
         ));
@@ -305,29 +438,40 @@ impl WelcomeScreen {
         lines.push(Line::default());
 
         let off_focused = self.focus == Focus::Offline;
-        let (second, about) = match (&self.reason, compact) {
-            (WelcomeReason::ChangeKey, true) => ("2  Keep things as they are", "Same as Esc."),
-            (WelcomeReason::ChangeKey, false) => (
-                "2  Keep things as they are",
-                "Nothing changes: the key in use (or offline practice) stays. Esc does the same.",
+        let keeps = self.keeps_things();
+        let (second, about) = match (keeps, compact) {
+            (true, true) => ("Keep things as they are", "Same as Esc."),
+            (true, false) => (
+                "Keep things as they are",
+                "Nothing changes: the endpoint and key in use (or offline practice) stay. Esc does the same.",
             ),
-            (_, true) => (
-                "2  Continue in offline practice mode",
+            (false, true) => (
+                "Continue in offline practice mode",
                 "Built-in questions; no network.",
             ),
-            (_, false) => (
-                "2  Continue in offline practice mode",
+            (false, false) => (
+                "Continue in offline practice mode",
                 "Built-in question bank and heuristic feedback; no network. You can add a key later with K or `interviewer key set`.",
             ),
         };
         lines.extend(wrap_spans(
             &[
                 Span::styled(marker(off_focused), t.accent),
-                Span::styled(second, choice_style(off_focused)),
+                Span::styled(
+                    format!("{}  {second}", next_number()),
+                    choice_style(off_focused),
+                ),
             ],
             &WrapOptions::new(width),
         ));
         lines.extend(indented(about, t.muted));
+        if self.discovery == Discovery::Looking && !compact {
+            lines.push(Line::default());
+            lines.extend(para(
+                "Looking for a local model server on this machine (Ollama, llama.cpp, LM Studio, vLLM)…",
+                t.muted,
+            ));
+        }
         if self.due > 0 {
             lines.push(Line::default());
             let text = format!(
@@ -363,7 +507,13 @@ impl WelcomeScreen {
             .saturating_add(3);
         let popup = super::fill_if_full_width(centered(area, box_w, want_h), area);
         Clear.render(popup, buf);
-        let hints: &[&str] = if self.reason == WelcomeReason::ChangeKey {
+        let hints: &[&str] = if self.focus == Focus::Local {
+            &[
+                " Enter use it · Space remember · Tab switch · Ctrl+C quit ",
+                " Enter · Space · Tab ",
+                " Enter use it ",
+            ]
+        } else if self.keeps_things() {
             &[
                 " Enter choose · Tab switch · Esc back · Ctrl+C quit ",
                 " Enter · Tab · Esc back ",
@@ -382,6 +532,7 @@ impl WelcomeScreen {
                     WelcomeReason::NoKey => " Welcome to interviewer ",
                     WelcomeReason::Rejected(_) => " API key rejected ",
                     WelcomeReason::ChangeKey => " Paste an API key ",
+                    WelcomeReason::ProfileKey(_) => " This profile needs a key ",
                 },
                 t.heading,
             ))
