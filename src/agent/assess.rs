@@ -316,7 +316,12 @@ pub fn assess(
     let asks_about = bank
         .and_then(|q| q.core.as_ref())
         .filter(|core| {
+            let about_someone = core.people
+                && ["he", "she", "him", "her", "his"]
+                    .iter()
+                    .any(|p| text.find(p).is_some());
             text.word_count() >= 25
+                && !about_someone
                 && !core
                     .cues
                     .iter()
