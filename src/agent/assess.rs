@@ -466,7 +466,7 @@ fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<S
     }
     p.cues
         .iter()
-        .find_map(|c| text.find(&format!("{}*", c.to_lowercase())))
+        .find_map(|c| text.find_kept(&format!("{}*", c.to_lowercase())))
 }
 
 /// Whether the answer misses the question's subject: it uses almost none of the

@@ -479,6 +479,15 @@ pub fn follow_up(
         if sd && p == Probe::Scale && assumptions_given {
             return Some(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS);
         }
+        // Outside system design, the engine's own follow-up for a probe that is
+        // neither among the type's first four concerns nor part of this question's
+        // checklist would be off the point (sizing a CI pipeline, say).
+        let relevant = sd
+            || Probe::priorities(kind).iter().take(4).any(|x| *x == p)
+            || current.checklist.iter().any(|c| c.probe == Some(p));
+        if !relevant {
+            return None;
+        }
         GENERIC_FOLLOW_UPS
             .iter()
             .find(|(g, _)| *g == p)

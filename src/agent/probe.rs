@@ -202,6 +202,52 @@ impl<'a> Text<'a> {
             .map(|i| self.quote(i, i + parts.len()))
     }
 
+    /// Finds `cue` (as [`Text::find`]) where it is not dismissed: "you don't need
+    /// staging or rollbacks", "no need for tests", "skip the tests", "feature
+    /// flags are overkill" show the candidate rejecting the practice, not
+    /// covering it. Plain negations are left alone, since good answers often
+    /// make their point with one ("never charge twice", "no data loss").
+    pub fn find_kept(&self, cue: &str) -> Option<String> {
+        let parts: Vec<&str> = cue.split_whitespace().collect();
+        if parts.is_empty() || parts.len() > self.words.len() {
+            return None;
+        }
+        let matches = |word: &str, part: &str| match part.strip_suffix('*') {
+            Some(prefix) => word.starts_with(prefix),
+            None => word == part,
+        };
+        let negated = |w: &str| matches!(w, "no" | "not" | "never") || w.ends_with("n't");
+        (0..=self.words.len() - parts.len())
+            .filter(|&i| {
+                parts
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| matches(&self.words[i + k].0, p))
+            })
+            .find(|&i| {
+                let before: Vec<&str> = self.words[i.saturating_sub(4)..i]
+                    .iter()
+                    .map(|(w, _, _)| w.as_str())
+                    .collect();
+                let end = i + parts.len();
+                let after: Vec<&str> = self.words[end..(end + 3).min(self.words.len())]
+                    .iter()
+                    .map(|(w, _, _)| w.as_str())
+                    .collect();
+                let need_denied = before
+                    .windows(2)
+                    .any(|w| negated(w[0]) && matches!(w[1], "need" | "needed" | "bother"));
+                let skipped = before
+                    .iter()
+                    .any(|w| matches!(*w, "skip" | "skipping" | "skipped" | "ditch" | "drop"));
+                let waved_off = after
+                    .iter()
+                    .any(|w| matches!(*w, "overkill" | "unnecessary" | "pointless" | "optional"));
+                !(need_denied || skipped || waved_off)
+            })
+            .map(|i| self.quote(i, i + parts.len()))
+    }
+
     /// The first of `cues` found, quoted.
     pub fn find_any(&self, cues: &[&str]) -> Option<String> {
         cues.iter().find_map(|c| self.find(c))
@@ -1241,6 +1287,28 @@ mod tests {
                 "I'd add a retry with a key; that way a timeout cannot double the charge.",
             ],
         );
+    }
+
+    #[test]
+    fn a_dismissed_practice_is_not_kept() {
+        for dismissed in [
+            "You don't need staging or rollbacks if people are careful.",
+            "There's no need for rollbacks here.",
+            "I'd skip the rollbacks to save time.",
+            "Rollbacks are overkill for a team this size.",
+        ] {
+            assert_eq!(
+                Text::new(dismissed).find_kept("rollback*"),
+                None,
+                "{dismissed}"
+            );
+        }
+        for kept in [
+            "A rollback is one click, and we rehearse it.",
+            "We never lose a rollback window: every deploy keeps the last build.",
+        ] {
+            assert!(Text::new(kept).find_kept("rollback*").is_some(), "{kept}");
+        }
     }
 
     #[test]
