@@ -1,9 +1,10 @@
 //! Prints the coaching evaluation's figures as markdown (for COACHING.md, written
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
-//! `--set tuning` (the default) or `--set heldout` picks the set; `--gap` prints
-//! instead the comparison of the two; `--details` also lists every answer's score
-//! and reply; `--manifest-dir` prints the checkout it was built from.
+//! `--set tuning` (the default), `--set heldout` or `--set heldout2` picks the
+//! set; `--gap` prints instead the comparison of the three; `--details` also lists
+//! every answer's score and reply; `--manifest-dir` prints the checkout it was
+//! built from.
 
 #[path = "../tests/coaching/eval.rs"]
 mod eval;
@@ -26,13 +27,20 @@ fn main() {
     {
         None | Some("tuning") => Set::Tuning,
         Some("heldout") => Set::Heldout,
+        Some("heldout2") => Set::Heldout2,
         Some(other) => {
-            eprintln!("Unknown set {other:?}: use --set tuning or --set heldout.");
+            eprintln!("Unknown set {other:?}: use --set tuning, --set heldout or --set heldout2.");
             std::process::exit(2);
         }
     };
     if args.iter().any(|a| a == "--gap") {
-        gap(&eval::run(Set::Tuning), &eval::run(Set::Heldout));
+        gap(
+            &eval::run(Set::Tuning),
+            &[
+                ("held-out set", &eval::run(Set::Heldout)),
+                ("held-out set 2", &eval::run(Set::Heldout2)),
+            ],
+        );
         return;
     }
     let f = eval::run(set);
@@ -77,11 +85,11 @@ fn right_turns(f: &Figures) -> usize {
 }
 
 fn table(f: &Figures) {
-    // The targets are asserted on the tuning set only; on the held-out set they
+    // The targets are asserted on the tuning set only; on the held-out sets they
     // are shown for comparison and never asserted.
     let target = match f.set {
         Set::Tuning => "target",
-        Set::Heldout => "tuning-set target (not asserted here)",
+        Set::Heldout | Set::Heldout2 => "tuning-set target (not asserted here)",
     };
     let ordered = f.questions - f.order_failures.len();
     let praised = f.turns.iter().filter(|t| t.praised).count();
@@ -159,77 +167,60 @@ fn table(f: &Figures) {
     }
 }
 
-/// The held-out figures beside the tuning set's, and the answers the coach
-/// misjudges most on the held-out set (a strong answer scored 1 or 2, a weak one
+/// The held-out sets' figures beside the tuning set's, and the answers the coach
+/// misjudges most on each held-out set (a strong answer scored 1 or 2, a weak one
 /// scored 4 or 5).
-fn gap(tuning: &Figures, heldout: &Figures) {
-    let row = |name: &str, t: String, h: String| println!("| {name} | {t} | {h} |");
-    println!("| figure | tuning set | held-out set |");
-    println!("|---|---|---|");
-    row(
-        "Spearman rank agreement",
-        format!("{:.3}", tuning.spearman),
-        format!("{:.3}", heldout.spearman),
-    );
-    let (tl, th) = interval(tuning);
-    let (hl, hh) = interval(heldout);
-    row(
-        "Spearman, 95% bootstrap interval over answers",
-        format!("{tl:.2} to {th:.2}"),
-        format!("{hl:.2} to {hh:.2}"),
-    );
+fn gap(tuning: &Figures, heldout: &[(&str, &Figures)]) {
+    let mut columns: Vec<(&str, &Figures)> = vec![("tuning set", tuning)];
+    columns.extend_from_slice(heldout);
+    let row = |name: &str, cell: &dyn Fn(&Figures) -> String| {
+        let cells: Vec<String> = columns.iter().map(|(_, f)| cell(f)).collect();
+        println!("| {name} | {} |", cells.join(" | "));
+    };
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+    println!("| figure | {} |", names.join(" | "));
+    println!("|---|{}", "---|".repeat(columns.len()));
+    row("Spearman rank agreement", &|f| format!("{:.3}", f.spearman));
+    row("Spearman, 95% bootstrap interval over answers", &|f| {
+        let (lo, hi) = interval(f);
+        format!("{lo:.2} to {hi:.2}")
+    });
     for label in ["strong", "adequate", "weak"] {
-        row(
-            &format!("mean score of {label} answers"),
-            format!("{:.2}", mean(tuning, label)),
-            format!("{:.2}", mean(heldout, label)),
-        );
+        row(&format!("mean score of {label} answers"), &|f| {
+            format!("{:.2}", mean(f, label))
+        });
     }
-    row(
-        "questions with every strong above every weak",
+    row("questions with every strong above every weak", &|f| {
         format!(
             "{} of {}",
-            tuning.questions - tuning.order_failures.len(),
-            tuning.questions
-        ),
-        format!(
-            "{} of {}",
-            heldout.questions - heldout.order_failures.len(),
-            heldout.questions
-        ),
-    );
-    row(
-        "follow-ups asking for a covered probe",
-        format!(
-            "{} of {}",
-            tuning.covered_asked.len(),
-            tuning.follow_ups_checked
-        ),
-        format!(
-            "{} of {}",
-            heldout.covered_asked.len(),
-            heldout.follow_ups_checked
-        ),
-    );
-    row(
-        "turns given the right kind of reply",
-        format!("{} of {}", right_turns(tuning), tuning.turns.len()),
-        format!("{} of {}", right_turns(heldout), heldout.turns.len()),
-    );
-    let far: Vec<String> = heldout
-        .answers
-        .iter()
-        .filter(|a| (a.label == "strong" && a.score <= 2) || (a.label == "weak" && a.score >= 4))
-        .map(|a| format!("`{}` ({})", a.id, a.score))
-        .collect();
-    println!();
-    if far.is_empty() {
-        println!("No held-out answer is two or more bands from its label.");
-    } else {
-        println!(
-            "Held-out answers scored furthest from their label (strong scored 1 or 2, weak scored 4 or 5): {}.",
-            far.join(", ")
-        );
+            f.questions - f.order_failures.len(),
+            f.questions
+        )
+    });
+    row("follow-ups asking for a covered probe", &|f| {
+        format!("{} of {}", f.covered_asked.len(), f.follow_ups_checked)
+    });
+    row("turns given the right kind of reply", &|f| {
+        format!("{} of {}", right_turns(f), f.turns.len())
+    });
+    for (name, f) in heldout {
+        let far: Vec<String> = f
+            .answers
+            .iter()
+            .filter(|a| {
+                (a.label == "strong" && a.score <= 2) || (a.label == "weak" && a.score >= 4)
+            })
+            .map(|a| format!("`{}` ({})", a.id, a.score))
+            .collect();
+        println!();
+        if far.is_empty() {
+            println!("No answer of the {name} is two or more bands from its label.");
+        } else {
+            println!(
+                "Answers of the {name} scored furthest from their label (strong scored 1 or 2, weak scored 4 or 5): {}.",
+                far.join(", ")
+            );
+        }
     }
 }
 

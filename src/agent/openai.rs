@@ -55,7 +55,7 @@ const MAX_QUOTED_CHARS: usize = 300;
 /// A configured OpenAI-compatible endpoint. Cheap to clone (the HTTP client is shared).
 #[derive(Clone)]
 pub struct OpenAiBackend {
-    http: reqwest::Client,
+    http: LazyHttp,
     api_base: String,
     /// `None` for a server on this machine or the local network that needs none:
     /// requests then go without an `Authorization` header.
@@ -136,16 +136,10 @@ impl OpenAiBackend {
                 url: display_url(&api_base),
             });
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(settings.timeouts.connect)
-            .build()
-            .map_err(|e| {
-                AgentError::Connect {
-                    url: display_url(&api_base),
-                    reason: source_chain(&e),
-                }
-                .redacted(&redactor)
-            })?;
+        let http = LazyHttp::new(&api_base, settings.timeouts.connect);
+        // Built on a thread of its own while the caller goes on (the first frame,
+        // the database), so neither waits for the root certificates.
+        http.prewarm();
         Ok(OpenAiBackend {
             http,
             api_base,
@@ -168,13 +162,20 @@ impl OpenAiBackend {
 
     /// A fresh client for one request. Each request gets its own probe, so two
     /// requests in flight never see each other's response headers.
-    pub fn call(&self) -> OpenAiCall {
+    pub fn call(&self) -> Result<OpenAiCall, AgentError> {
         self.call_with(false)
     }
 
     /// [`OpenAiBackend::call`] for a streamed request: a 200 answer that is one
     /// JSON body instead of a stream is turned into a stream of one chunk.
-    fn call_with(&self, streaming: bool) -> OpenAiCall {
+    fn call_with(&self, streaming: bool) -> Result<OpenAiCall, AgentError> {
+        let http = self.http.get().map_err(|reason| {
+            AgentError::Connect {
+                url: display_url(&self.api_base),
+                reason: reason.to_string(),
+            }
+            .redacted(&self.redactor)
+        })?;
         let probe = ResponseProbe::default();
         let config = OpenAIConfig::new()
             .with_api_base(self.api_base.clone())
@@ -183,27 +184,27 @@ impl OpenAiBackend {
         // `reqwest::Client`, which reads every system root certificate (~300 files,
         // 4-8 ms) only to be replaced. `with_http_service` must come last: it replaces
         // the default executor, which carries the retry layer.
-        let client = Client::build(self.http.clone(), config).with_http_service(ProbedService {
-            inner: ReqwestService::new(self.http.clone()),
-            http: self.http.clone(),
+        let client = Client::build(http.clone(), config).with_http_service(ProbedService {
+            inner: ReqwestService::new(http.clone()),
+            http: http.clone(),
             keyless: self.api_key.is_none(),
             probe: probe.clone(),
             streaming,
         });
-        OpenAiCall {
+        Ok(OpenAiCall {
             client,
             probe,
             shown_base: display_url(&self.api_base),
             connect_timeout: self.timeouts.connect,
             redactor: self.redactor.clone(),
-        }
+        })
     }
 
     /// The models the server offers (`GET …/models`), sorted by id. Waits at most
     /// the first-token bound: a server that lists nothing in that time is reported
     /// like one that does not answer a chat request.
     pub async fn list_models(&self) -> Result<Vec<ServerModel>, AgentError> {
-        let call = self.call();
+        let call = self.call()?;
         let limit = self.timeouts.first_token;
         let listed = tokio::time::timeout(limit, call.client.models().list_byot::<ModelList>())
             .await
@@ -329,7 +330,7 @@ impl OpenAiBackend {
         };
         // At most one probe for each of the two parameters.
         for _ in 0..3 {
-            let call = self.call_with(true);
+            let call = self.call_with(true)?;
             let body = build_request_shaped(request, shape);
             let err = match call
                 .client
@@ -697,6 +698,71 @@ impl ResponseProbe {
 /// [`ReqwestService`] plus a note of each response's status and `Retry-After`.
 /// For a streamed request it also mends what servers get wrong in a successful
 /// response before async-openai's SSE reader sees it (see [`mend_stream`]).
+/// The HTTP client, built once on first use (or by [`LazyHttp::prewarm`] on a
+/// thread of its own), so that nothing waits for it before it is needed. An
+/// `https://` base gets the platform's root certificates (reading them all takes
+/// several milliseconds); a plain `http://` base (a local server) gets none, so it
+/// never reads them, and a redirect from it to `https://` is refused with a
+/// sentence saying which address to configure instead.
+#[derive(Clone)]
+struct LazyHttp {
+    cell: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
+    connect: Duration,
+    plain: bool,
+}
+
+impl LazyHttp {
+    fn new(api_base: &str, connect: Duration) -> LazyHttp {
+        let plain = reqwest::Url::parse(api_base).is_ok_and(|u| u.scheme() == "http");
+        LazyHttp {
+            cell: Arc::default(),
+            connect,
+            plain,
+        }
+    }
+
+    /// Builds the client now on another thread; [`LazyHttp::get`] then waits for
+    /// that build instead of starting its own.
+    fn prewarm(&self) {
+        let me = self.clone();
+        let _ = std::thread::Builder::new()
+            .name("http-client".into())
+            .spawn(move || {
+                let _ = me.get();
+            });
+    }
+
+    /// The client, or why it cannot be built (for example no root certificates
+    /// on this system for an `https://` base).
+    fn get(&self) -> Result<&reqwest::Client, &str> {
+        self.cell
+            .get_or_init(|| {
+                let builder = reqwest::Client::builder().connect_timeout(self.connect);
+                let builder = if self.plain {
+                    builder.tls_certs_only(std::iter::empty()).redirect(
+                        reqwest::redirect::Policy::custom(|attempt| {
+                            if attempt.url().scheme() == "https" {
+                                let to = display_url(attempt.url().as_str());
+                                attempt.error(format!(
+                                    "the server redirects to {to}: set api_base to that address"
+                                ))
+                            } else if attempt.previous().len() >= 10 {
+                                attempt.error("too many redirects")
+                            } else {
+                                attempt.follow()
+                            }
+                        }),
+                    )
+                } else {
+                    builder
+                };
+                builder.build().map_err(|e| source_chain(&e))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
 #[derive(Clone)]
 struct ProbedService {
     inner: ReqwestService,
@@ -1632,5 +1698,39 @@ mod tests {
     fn quoting_flattens_and_shortens() {
         assert_eq!(quote("a\n\tb\u{1b}[2J"), "a b [2J");
         assert!(quote(&"y".repeat(1000)).ends_with('…'));
+    }
+
+    /// A plain `http://` base builds its client without the system's root
+    /// certificates, so a redirect to `https://` is refused with the address to
+    /// configure instead (a sentence, not a certificate error).
+    #[tokio::test]
+    async fn a_plain_http_base_refuses_a_redirect_to_https_and_names_the_address() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut buf = vec![0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let reply = "HTTP/1.1 308 Permanent Redirect\r\nLocation: https://api.example.test/v1/models\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            socket.write_all(reply.as_bytes()).await.expect("write");
+        });
+        let base = format!("http://127.0.0.1:{port}/v1");
+        let backend = OpenAiBackend::with_key(&settings_for(&base, false), None).expect("backend");
+        assert!(backend.http.plain);
+        let err = backend.list_models().await.expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("https://api.example.test/v1/models")
+                && text.contains("set api_base to that address"),
+            "{text}"
+        );
+        server.await.expect("server");
+        let https =
+            OpenAiBackend::with_key(&settings_for("https://api.example.test/v1", false), None)
+                .expect("backend");
+        assert!(!https.http.plain);
     }
 }

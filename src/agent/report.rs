@@ -482,7 +482,7 @@ pub(super) async fn complete(
         temperature: asking.temperature.then_some(EVALUATOR_TEMPERATURE),
         response_format: asking.format.wire(),
     };
-    let call = backend.call();
+    let call = backend.call()?;
     let limit = report_timeout(backend);
     let response = tokio::time::timeout(
         limit,

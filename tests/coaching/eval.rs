@@ -1,12 +1,13 @@
 //! The coaching evaluation: runs a labelled set in `tests/coaching/` through
 //! the public offline engine (`agent::offline::next_turn`) and the heuristic
 //! report (`agent::report::heuristic_report`), and measures how well they agree
-//! with the labels. Two sets: the tuning set (`answers.toml`, `turns.toml`), which
-//! the scorer was tuned on, and the held-out set (`heldout.toml`,
-//! `heldout_turns.toml`), written blind and never tuned on. Shared by
-//! `tests/coaching.rs` (which asserts the targets on the tuning set and only the
-//! held-out set's integrity) and `examples/coaching_eval.rs` (which prints the
-//! figures of both for COACHING.md).
+//! with the labels. Three sets: the tuning set (`answers.toml`, `turns.toml`),
+//! which the scorer was tuned on, and two held-out sets (`heldout.toml` and
+//! `heldout_turns.toml`, written 2026-11-29; `heldout2.toml` and
+//! `heldout2_turns.toml`, written 2026-11-30), each written blind and never tuned
+//! on. Shared by `tests/coaching.rs` (which asserts the targets on the tuning set
+//! and only the held-out sets' integrity) and `examples/coaching_eval.rs` (which
+//! prints the figures of all three for COACHING.md).
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,9 @@ pub enum Set {
     Tuning,
     /// `heldout.toml` and `heldout_turns.toml`: written blind, never tuned on.
     Heldout,
+    /// `heldout2.toml` and `heldout2_turns.toml`: a second held-out set, written
+    /// blind on 2026-11-30 after the scorer had been tuned, never tuned on.
+    Heldout2,
 }
 
 impl Set {
@@ -38,6 +42,10 @@ impl Set {
             Set::Heldout => [
                 ("heldout.toml", include_str!("heldout.toml")),
                 ("heldout_turns.toml", include_str!("heldout_turns.toml")),
+            ],
+            Set::Heldout2 => [
+                ("heldout2.toml", include_str!("heldout2.toml")),
+                ("heldout2_turns.toml", include_str!("heldout2_turns.toml")),
             ],
         }
     }
