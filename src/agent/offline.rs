@@ -603,7 +603,7 @@ fn close(last_message: &str) -> String {
         ""
     };
     format!(
-        "{answer}{CLOSE_MARK} Thank you for your time. {REPORT_HOW} Offline, the report is heuristic: it measures the length, structure, numbers and filler words of each answer and shows what a good answer to each question contains."
+        "{answer}{CLOSE_MARK} Thank you for your time. {REPORT_HOW} Offline, the report is heuristic: it checks each answer against what a good answer to its question contains (and whether it answers the question at all), and measures its structure, numbers and filler words."
     )
 }
 
