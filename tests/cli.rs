@@ -3,18 +3,12 @@
 
 mod support;
 
+use support::{stderr_of, stdout_of};
+
 use predicates::prelude::*;
 use serde_json::Value;
 use support::Sandbox;
 use support::mock_openai::Reply;
-
-fn stdout_of(output: &std::process::Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
-}
 
 /// Asks `message` in a new conversation and expects success.
 fn ask_new(sb: &Sandbox, message: &str) {
@@ -400,18 +394,21 @@ fn bad_messages_are_refused_and_nothing_is_written() {
 #[test]
 fn bad_flags_are_usage_errors() {
     let sb = Sandbox::new();
-    for args in [
-        vec!["ask"],
-        vec!["ask", "--bogus", "hi"],
-        vec!["ask", "--type", "nope", "hi"],
-        vec!["ask", "--questions", "0", "hi"],
-        vec!["ask", "--conversation", "abc", "hi"],
-        vec!["list", "--jsn"],
-        vec!["show", "abc"],
-        vec!["no-such-command"],
-    ] {
-        sb.cmd().args(&args).assert().code(2);
-    }
+    support::each_case(
+        [
+            vec!["ask"],
+            vec!["ask", "--bogus", "hi"],
+            vec!["ask", "--type", "nope", "hi"],
+            vec!["ask", "--questions", "0", "hi"],
+            vec!["ask", "--conversation", "abc", "hi"],
+            vec!["list", "--jsn"],
+            vec!["show", "abc"],
+            vec!["no-such-command"],
+        ],
+        |args| {
+            sb.cmd().args(args).assert().code(2);
+        },
+    );
     assert!(sb.mock.requests().is_empty());
 }
 

@@ -6,6 +6,8 @@
 
 mod support;
 
+use support::{stderr_of, stdout_of};
+
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -25,14 +27,6 @@ use tokio_util::sync::CancellationToken;
 
 const QUESTION: &str = "How should I answer a question about weaknesses?";
 const REPLY: &str = "Pick a real weakness, and show what you do about it.";
-
-fn stderr_of(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout_of(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// Runs `ask QUESTION` in a new conversation, with `env` extra variables.
 fn ask(sb: &Sandbox, env: &[(&str, &str)]) -> Output {

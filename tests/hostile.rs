@@ -9,6 +9,8 @@
 
 mod support;
 
+use support::{kill, output_within, stderr_of, stdout_of};
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
@@ -19,14 +21,6 @@ use support::mock_openai::{HOSTILE_TEXT, MockOpenAi, Reply};
 
 /// A key that must never be found anywhere but in the request's header.
 const KEY: &str = "sk-hostile-SECRET-4f1c9b7e2d8a0c6eWXYZ";
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// `interviewer ask` in the sandbox with [`KEY`] in the environment.
 fn ask(sb: &Sandbox, args: &[&str]) -> Output {
@@ -73,7 +67,7 @@ fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
 fn assert_secrets_nowhere(sb: &Sandbox, outputs: &[Output], secrets: &[&str]) {
     let mut outputs: Vec<String> = outputs
         .iter()
-        .map(|o| format!("{}{}", stdout(o), stderr(o)))
+        .map(|o| format!("{}{}", stdout_of(o), stderr_of(o)))
         .collect();
     let export_file = sb.dir.path().join("export.md");
     for args in [
@@ -90,8 +84,8 @@ fn assert_secrets_nowhere(sb: &Sandbox, outputs: &[Output], secrets: &[&str]) {
         ],
     ] {
         let o = run(sb, &args);
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-        outputs.push(format!("{}{}", stdout(&o), stderr(&o)));
+        assert!(o.status.success(), "{args:?}: {}", stderr_of(&o));
+        outputs.push(format!("{}{}", stdout_of(&o), stderr_of(&o)));
     }
     for secret in secrets {
         for text in &outputs {
@@ -117,22 +111,23 @@ fn log_text(sb: &Sandbox) -> String {
 /// a bounded excerpt.
 #[test]
 fn a_server_echoing_the_key_leaks_it_nowhere() {
-    let cases: Vec<(&str, Reply, bool)> = vec![
-        ("400 JSON", Reply::echo_headers(400), true),
-        ("502 HTML", Reply::echo_headers_html(502), true),
+    type MakeReply = fn() -> Reply;
+    let cases: Vec<(&str, MakeReply, bool)> = vec![
+        ("400 JSON", || Reply::echo_headers(400), true),
+        ("502 HTML", || Reply::echo_headers_html(502), true),
         (
             "error event mid-stream",
-            Reply::text("A partial answer that stops").echo_headers_event_after(2),
+            || Reply::text("A partial answer that stops").echo_headers_event_after(2),
             true,
         ),
-        ("8 MB HTML 500", Reply::huge_html(500, 8 << 20), false),
+        ("8 MB HTML 500", || Reply::huge_html(500, 8 << 20), false),
     ];
-    for (what, reply, quoted) in cases {
+    support::each_case(cases, |&(what, reply, quoted)| {
         let sb = Sandbox::new();
-        sb.mock.push(reply);
+        sb.mock.push(reply());
         let o = ask(&sb, &["Hello"]);
-        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
-        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr_of(&o));
+        let err = stderr_of(&o);
         assert_eq!(
             err.lines().count(),
             2,
@@ -170,7 +165,7 @@ fn a_server_echoing_the_key_leaks_it_nowhere() {
             log.len()
         );
         assert_secrets_nowhere(&sb, &[o], &[KEY]);
-    }
+    });
 }
 
 /// FAILURES.md "A server echoes the key", with the key from the keyring (the
@@ -189,11 +184,12 @@ fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
             Reply::text("A partial answer that stops").echo_headers_event_after(2)
         }),
     ];
-    for (what, reply) in cases {
+    support::each_case(cases, |&(what, reply)| {
         let sb = Sandbox::new();
         // The sandbox's isolated environment and the mock, but no OPENAI_API_KEY.
         let keyring_cmd = || {
             let mut cmd = assert_cmd::Command::from_std(sb.bare_std_cmd());
+            cmd.timeout(support::RUN_DEADLINE);
             cmd.arg("--data-dir")
                 .arg(sb.data_dir())
                 .env("OPENAI_BASE_URL", sb.mock.base_url());
@@ -204,7 +200,7 @@ fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
             .write_stdin(format!("{KEYRING_KEY}\n"))
             .output()
             .expect("key set");
-        assert!(set.status.success(), "{what}: {}", stderr(&set));
+        assert!(set.status.success(), "{what}: {}", stderr_of(&set));
         assert!(
             sb.stored_key_file().exists(),
             "{what}: stored in the keyring"
@@ -212,16 +208,16 @@ fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
 
         sb.mock.push(reply());
         let o = keyring_cmd().args(["ask", "Hello"]).output().expect("ask");
-        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", stderr_of(&o));
         assert_eq!(
             sb.mock.chat_requests()[0].header("authorization"),
             Some(format!("Bearer {KEYRING_KEY}").as_str()),
             "{what}: the request carried the keyring's key, so the echo does"
         );
         assert!(
-            stderr(&o).contains("Authorization: Bearer <redacted>"),
+            stderr_of(&o).contains("Authorization: Bearer <redacted>"),
             "{what}: the server's words are shown, without the key:\n{}",
-            stderr(&o)
+            stderr_of(&o)
         );
 
         // The same through the TUI, whose key comes from the keyring at start-up.
@@ -259,8 +255,12 @@ fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
             Some(format!("Bearer {KEYRING_KEY}").as_str()),
             "{what}: the TUI used the keyring's key"
         );
-        // Let the failure reach the screen, then quit.
-        std::thread::sleep(Duration::from_millis(300));
+        // The failure reaches the screen (the key would be drawn with it), then quit.
+        tui.wait_until(&format!("{what}: the failure on the screen"), |s| {
+            ["(400)", "(502)", "middle of the reply"]
+                .iter()
+                .any(|sign| s.contains(sign))
+        });
         tui.send("\x03");
         let (code, seen) = tui.finish();
         assert_eq!(code, 0, "{what}");
@@ -273,7 +273,7 @@ fn a_key_from_the_keyring_echoed_by_the_server_leaks_nowhere() {
         assert_secrets_nowhere(&sb, &[set, o], &[KEYRING_KEY]);
         let log = log_text(&sb);
         assert!(!log.is_empty(), "{what}: the log was written (and checked)");
-    }
+    });
 }
 
 /// FAILURES.md "Credentials in the API base": `http://user:pass@host/v1?api-key=…`
@@ -293,8 +293,8 @@ fn url_credentials_are_shown_and_stored_nowhere() {
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     sb.mock.push(Reply::echo_headers(400));
     let o = ask(&sb, &["--api-base", &base, "Hello"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr_of(&o));
+    let err = stderr_of(&o);
     assert!(err.contains("Invalid header:"), "the echo is shown: {err}");
     let path = &sb.mock.chat_requests()[0].path;
     assert!(
@@ -303,23 +303,23 @@ fn url_credentials_are_shown_and_stored_nowhere() {
     );
 
     let shown = run(&sb, &["--api-base", &base, "config", "show"]);
-    assert!(shown.status.success(), "{}", stderr(&shown));
+    assert!(shown.status.success(), "{}", stderr_of(&shown));
     assert!(
-        stdout(&shown).contains(&format!(
+        stdout_of(&shown).contains(&format!(
             "api_base = \"http://***@{}/v1?api-key=***\"",
             sb.mock.addr()
         )),
         "{}",
-        stdout(&shown)
+        stdout_of(&shown)
     );
 
     let refused = format!("http://{user}:{password}@127.0.0.1:1/v1");
     let unreachable = ask(&sb, &["--api-base", &refused, "Hello again"]);
     assert_eq!(unreachable.status.code(), Some(1));
     assert!(
-        stderr(&unreachable).contains("cannot reach http://***@127.0.0.1:1/v1"),
+        stderr_of(&unreachable).contains("cannot reach http://***@127.0.0.1:1/v1"),
         "{}",
-        stderr(&unreachable)
+        stderr_of(&unreachable)
     );
     assert_secrets_nowhere(
         &sb,
@@ -341,7 +341,7 @@ fn a_key_with_a_control_character_is_refused_in_one_line() {
             .args(["ask", "Hello"])
             .output()
             .expect("run");
-        let err = stderr(&o);
+        let err = stderr_of(&o);
         assert_eq!(o.status.code(), Some(1), "{bad:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{bad:?}: {err}");
         assert!(
@@ -364,9 +364,9 @@ fn a_key_with_a_control_character_is_refused_in_one_line() {
             .expect("run");
         assert!(status.status.success());
         assert!(
-            stdout(&status).contains("not usable"),
+            stdout_of(&status).contains("not usable"),
             "{}",
-            stdout(&status)
+            stdout_of(&status)
         );
     }
 }
@@ -459,19 +459,19 @@ fn ask_sanitises_output_into_a_pipe_unless_raw() {
     let sb = Sandbox::new();
     sb.mock.push(Reply::text(HOSTILE_TEXT).chunk_size(3));
     let o = ask(&sb, &["Hello"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert_inert("ask stdout", &o.stdout);
     assert!(
-        stdout(&o).contains("␛]52;c;") && stdout(&o).contains("touch /tmp/pwned"),
+        stdout_of(&o).contains("␛]52;c;") && stdout_of(&o).contains("touch /tmp/pwned"),
         "the text is there, disarmed: {}",
-        stdout(&o)
+        stdout_of(&o)
     );
     assert_eq!(sb.messages(1)[1].content, HOSTILE_TEXT, "stored exactly");
 
     sb.mock.push(Reply::text(HOSTILE_TEXT).chunk_size(3));
     let raw = ask(&sb, &["--raw", "Hello"]);
-    assert!(raw.status.success(), "{}", stderr(&raw));
-    assert_eq!(stdout(&raw), format!("{HOSTILE_TEXT}\n"));
+    assert!(raw.status.success(), "{}", stderr_of(&raw));
+    assert_eq!(stdout_of(&raw), format!("{HOSTILE_TEXT}\n"));
 }
 
 /// FAILURES.md "Escapes in file names and JSON": a file name with an escape
@@ -491,7 +491,7 @@ fn file_names_and_json_outputs_carry_no_raw_controls() {
         .expect("run");
     assert_eq!(o.status.code(), Some(1));
     assert_inert("the error line", &o.stderr);
-    assert!(stderr(&o).contains("jd␛]0;PWNED"), "{}", stderr(&o));
+    assert!(stderr_of(&o).contains("jd␛]0;PWNED"), "{}", stderr_of(&o));
 
     sb.mock.push(Reply::text(HOSTILE_TEXT));
     assert!(ask(&sb, &["Hello"]).status.success());
@@ -501,7 +501,7 @@ fn file_names_and_json_outputs_carry_no_raw_controls() {
         vec!["search", "--json", "touch"],
     ] {
         let o = run(&sb, &args);
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(o.status.success(), "{args:?}: {}", stderr_of(&o));
         assert_inert(&format!("{args:?}"), &o.stdout);
         let value: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
         if args[0] != "search" {
@@ -521,7 +521,7 @@ fn invalid_utf8_in_a_stream_becomes_replacement_characters() {
             .invalid_utf8_after(2),
     );
     let o = ask(&sb, &["Hello"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     let reply = &sb.messages(1)[1];
     assert_eq!(reply.status, "complete");
     assert_eq!(
@@ -538,8 +538,8 @@ fn a_json_reply_to_a_streaming_request_is_the_reply() {
     sb.mock
         .push(Reply::text("The whole answer at once.").not_streamed());
     let o = ask(&sb, &["Hello"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "The whole answer at once.\n");
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    assert_eq!(stdout_of(&o), "The whole answer at once.\n");
     let reply = &sb.messages(1)[1];
     assert_eq!(reply.status, "complete");
     let tokens: (i64, i64) = sb
@@ -578,11 +578,11 @@ fn imports_refuse_out_of_range_numbers() {
         let file = sb.dir.path().join("hostile.json");
         std::fs::write(&file, json.to_string()).expect("write");
         let o = run(&sb, &["import", file.to_str().expect("utf-8")]);
-        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{}", stderr_of(&o));
         assert!(
-            stderr(&o).contains(field) && stderr(&o).contains("nothing was imported"),
+            stderr_of(&o).contains(field) && stderr_of(&o).contains("nothing was imported"),
             "{}",
-            stderr(&o)
+            stderr_of(&o)
         );
     }
 }
@@ -608,114 +608,22 @@ fn token_sums_past_the_largest_integer_never_break_stats() {
     }
     for args in [vec!["stats"], vec!["stats", "--json"]] {
         let o = run(&sb, &args);
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-        assert!(!stderr(&o).contains("overflow"));
+        assert!(o.status.success(), "{args:?}: {}", stderr_of(&o));
+        assert!(!stderr_of(&o).contains("overflow"));
     }
 }
-
-#[allow(dead_code)]
-const PTY_DEADLINE: Duration = Duration::from_secs(30);
 
 #[cfg(unix)]
 mod pty {
     //! The TUI under a pseudo-terminal, recording the raw bytes it writes.
 
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
     use std::time::Instant;
 
     use base64::Engine;
-    use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-    use super::support::Sandbox;
+    use super::KEY;
     use super::support::mock_openai::{HOSTILE_TEXT, Reply};
-    use super::{KEY, PTY_DEADLINE};
-
-    struct Tui {
-        child: Box<dyn Child + Send + Sync>,
-        writer: Box<dyn Write + Send>,
-        _master: Box<dyn MasterPty + Send>,
-        screen: Arc<Mutex<vt100::Parser>>,
-        raw: Arc<Mutex<Vec<u8>>>,
-    }
-
-    impl Tui {
-        fn start(cmd: CommandBuilder) -> Tui {
-            let pair = native_pty_system()
-                .openpty(PtySize {
-                    rows: 30,
-                    cols: 100,
-                    pixel_width: 0,
-                    pixel_height: 0,
-                })
-                .expect("open a pty");
-            let child = pair.slave.spawn_command(cmd).expect("spawn");
-            drop(pair.slave);
-            let size = |n: u16| std::num::NonZeroU16::new(n).expect("size");
-            let screen = Arc::new(Mutex::new(vt100::Parser::new(size(30), size(100), 0)));
-            let raw = Arc::new(Mutex::new(Vec::new()));
-            let mut reader = pair.master.try_clone_reader().expect("reader");
-            let (sink, raw_sink) = (screen.clone(), raw.clone());
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                while let Ok(n) = reader.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    raw_sink.lock().expect("lock").extend_from_slice(&buf[..n]);
-                    sink.lock().expect("lock").process(&buf[..n]);
-                }
-            });
-            let writer = pair.master.take_writer().expect("writer");
-            Tui {
-                child,
-                writer,
-                _master: pair.master,
-                screen,
-                raw,
-            }
-        }
-
-        fn contents(&self) -> String {
-            self.screen.lock().expect("lock").screen().contents()
-        }
-
-        fn raw(&self) -> Vec<u8> {
-            self.raw.lock().expect("lock").clone()
-        }
-
-        fn send(&mut self, keys: &str) {
-            self.writer.write_all(keys.as_bytes()).expect("type");
-            self.writer.flush().expect("flush");
-        }
-
-        fn type_text(&mut self, text: &str) {
-            for c in text.chars() {
-                self.send(&c.to_string());
-            }
-        }
-
-        fn wait_for(&self, needle: &str) {
-            let deadline = Instant::now() + PTY_DEADLINE;
-            loop {
-                let screen = self.contents();
-                if screen.contains(needle) {
-                    return;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "the screen never showed {needle:?}; it shows:\n{screen}"
-                );
-                std::thread::sleep(std::time::Duration::from_millis(25));
-            }
-        }
-    }
-
-    impl Drop for Tui {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-        }
-    }
+    use super::support::{PTY_DEADLINE, PtyRun, Sandbox};
 
     /// The payloads of every OSC 52 clipboard write in `raw`, decoded.
     fn clipboard_writes(raw: &[u8]) -> Vec<Vec<u8>> {
@@ -746,15 +654,15 @@ mod pty {
         sb.mock.set_default(Reply::text(HOSTILE_TEXT).chunk_size(7));
         let mut cmd = sb.pty_cmd();
         cmd.env("OPENAI_API_KEY", KEY);
-        let mut tui = Tui::start(cmd);
-        tui.wait_for("Interviews");
+        let mut tui = PtyRun::start(cmd, 100, 30);
+        tui.wait_for_screen("Interviews");
         tui.type_text("Hello");
         tui.send("\r");
-        tui.wait_for("done.");
+        tui.wait_for_screen("done.");
         // Shift+Tab: from the input box to the messages.
         tui.send("\x1b[Z");
         tui.send("y");
-        tui.wait_for("copied");
+        tui.wait_for_screen("copied");
         let raw = tui.raw();
         let copies = clipboard_writes(&raw);
         assert_eq!(copies.len(), 1, "one clipboard write, ours");
@@ -785,11 +693,11 @@ mod pty {
         let sb = Sandbox::new();
         let mut cmd = sb.pty_cmd();
         cmd.env("OPENAI_API_KEY", "sk-abc\u{1}def");
-        let mut tui = Tui::start(cmd);
-        tui.wait_for("not usable");
+        let mut tui = PtyRun::start(cmd, 100, 30);
+        tui.wait_for_screen("not usable");
         tui.type_text("Hello");
         tui.send("\r");
-        tui.wait_for("Hello");
+        tui.wait_for_screen("Hello");
         let deadline = Instant::now() + PTY_DEADLINE;
         while !sb.db_path().exists()
             || sb.messages(1).len() < 2
@@ -847,27 +755,6 @@ fn wait_for_count(sb: &Sandbox, query: &str, at_least: i64) {
     }
 }
 
-/// The child's output once it ends (with a generous deadline: a hang fails).
-fn finish(mut child: std::process::Child) -> Output {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while child.try_wait().expect("try_wait").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the process never ended");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
-}
-
-fn kill(pid: u32, signal: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-}
-
 /// FAILURES.md "A reply that never ends": the reply is cut at `max_reply_bytes`,
 /// kept as `interrupted` with a reason naming the limit, and every request carries
 /// `max_tokens` (was: an endless stream was never cut, and memory grew with it).
@@ -887,17 +774,17 @@ fn an_endless_reply_is_cut_at_the_byte_limit_and_max_tokens_is_sent() {
         .timeout(Duration::from_secs(120))
         .output()
         .expect("ask");
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr_of(&o));
     assert!(
-        stderr(&o).contains("limit of 20000 bytes (max_reply_bytes"),
+        stderr_of(&o).contains("limit of 20000 bytes (max_reply_bytes"),
         "{}",
-        stderr(&o)
+        stderr_of(&o)
     );
     let reply = &sb.messages(1)[1];
     assert_eq!(reply.status, "interrupted");
     assert_eq!(reply.content.len(), 20000);
     assert!(reply.content.starts_with("All work and no play."));
-    assert_eq!(stdout(&o).trim_end_matches('\n').len(), 20000);
+    assert_eq!(stdout_of(&o).trim_end_matches('\n').len(), 20000);
     let body = &sb.mock.chat_requests()[0].body;
     assert_eq!(body["max_tokens"], 321, "{body}");
 }
@@ -917,9 +804,9 @@ fn an_endless_line_is_cut_with_a_clear_reason() {
         .expect("ask");
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("one line of the stream passed 1 MB without ending"),
+        stderr_of(&o).contains("one line of the stream passed 1 MB without ending"),
         "{}",
-        stderr(&o)
+        stderr_of(&o)
     );
     assert_eq!(sb.messages(1)[1].status, "error");
 }
@@ -958,10 +845,10 @@ fn a_streaming_reply_is_appended_and_indexed_once_at_its_end() {
     assert_eq!(indexed, 0, "a streaming reply is not indexed yet");
     // Readers see the text so far.
     let shown = run(&sb, &["show", "1"]);
-    assert!(stdout(&shown).contains("Zanz"), "{}", stdout(&shown));
+    assert!(stdout_of(&shown).contains("Zanz"), "{}", stdout_of(&shown));
 
-    let o = finish(child);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = output_within(child, "the command");
+    assert!(o.status.success(), "{}", stderr_of(&o));
     let (content, pieces, indexed): (String, i64, i64) = sb
         .db()
         .query_row(
@@ -984,27 +871,30 @@ fn a_streaming_reply_is_appended_and_indexed_once_at_its_end() {
 /// reply was left `streaming`).
 #[test]
 fn ask_keeps_the_partial_reply_on_term_and_hup_and_exits_128_plus_signal() {
-    for (signal, code) in [("TERM", 143), ("HUP", 129), ("QUIT", 131)] {
-        let sb = Sandbox::new();
-        sb.mock.push(
-            Reply::text("A long answer that will not finish before the signal arrives.")
-                .chunk_size(3)
-                .delay(Duration::from_millis(150)),
-        );
-        let child = spawn_ask(&sb, &["Hello"]);
-        wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 2);
-        kill(child.id(), signal);
-        let o = finish(child);
-        assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr(&o));
-        assert!(
-            stderr(&o).contains("interrupted: what arrived"),
-            "{}",
-            stderr(&o)
-        );
-        let reply = &sb.messages(1)[1];
-        assert_eq!(reply.status, "interrupted", "{signal}");
-        assert!(reply.content.starts_with("A l"), "{signal}: {reply:?}");
-    }
+    support::each_case(
+        [("TERM", 143), ("HUP", 129), ("QUIT", 131)],
+        |&(signal, code)| {
+            let sb = Sandbox::new();
+            sb.mock.push(
+                Reply::text("A long answer that will not finish before the signal arrives.")
+                    .chunk_size(3)
+                    .delay(Duration::from_millis(150)),
+            );
+            let child = spawn_ask(&sb, &["Hello"]);
+            wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 2);
+            kill(child.id(), signal);
+            let o = output_within(child, "the command");
+            assert_eq!(o.status.code(), Some(code), "{signal}: {}", stderr_of(&o));
+            assert!(
+                stderr_of(&o).contains("interrupted: what arrived"),
+                "{}",
+                stderr_of(&o)
+            );
+            let reply = &sb.messages(1)[1];
+            assert_eq!(reply.status, "interrupted", "{signal}");
+            assert!(reply.content.starts_with("A l"), "{signal}: {reply:?}");
+        },
+    );
 }
 
 /// FAILURES.md "A conversation deleted while its reply streams": `ask` says so in
@@ -1020,15 +910,15 @@ fn a_conversation_deleted_while_its_reply_streams_is_reported() {
     let child = spawn_ask(&sb, &["Hello"]);
     wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 2);
     let deleted = run(&sb, &["delete", "1", "--yes"]);
-    assert!(deleted.status.success(), "{}", stderr(&deleted));
-    let o = finish(child);
+    assert!(deleted.status.success(), "{}", stderr_of(&deleted));
+    let o = output_within(child, "the command");
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains(
+        stderr_of(&o).contains(
             "conversation 1 was deleted (in another window or process) while its reply was arriving"
         ),
         "{}",
-        stderr(&o)
+        stderr_of(&o)
     );
     let left: i64 = sb
         .db()
@@ -1051,7 +941,7 @@ fn a_reply_streaming_in_another_process_is_not_sent_as_history() {
     wait_for_count(&sb, "SELECT count(*) FROM message_chunks", 1);
     sb.mock.push(Reply::text("Second answer."));
     let o = ask(&sb, &["--conversation", "1", "Another question"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     let turns = sb.mock.chat_requests()[1].messages();
     let roles: Vec<&str> = turns
         .iter()
@@ -1060,7 +950,7 @@ fn a_reply_streaming_in_another_process_is_not_sent_as_history() {
         .collect();
     assert_eq!(roles, ["user", "user"], "{turns:?}");
     kill(first.id(), "TERM");
-    let _ = finish(first);
+    let _ = output_within(first, "the first command");
 }
 
 /// FAILURES.md "`export -o` and its files": a new export is 0600, an existing file
@@ -1108,11 +998,11 @@ fn exports_are_private_keep_modes_follow_links_and_write_devices() {
     );
 
     let o = export(Path::new("/dev/stdout"));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert!(
-        stdout(&o).contains("An answer to export."),
+        stdout_of(&o).contains("An answer to export."),
         "{}",
-        stdout(&o)
+        stdout_of(&o)
     );
 
     let leftovers: Vec<_> = std::fs::read_dir(sb.dir.path())
@@ -1133,15 +1023,15 @@ fn searches_drop_repeated_words_and_refuse_too_many() {
     assert!(ask(&sb, &["Tell me about kubernetes"]).status.success());
     let repeated = "kubernetes ".repeat(1000);
     let o = run(&sb, &["search", repeated.trim()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("kubernetes") || stdout(&o).contains("Kubernetes"));
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    assert!(stdout_of(&o).contains("kubernetes") || stdout_of(&o).contains("Kubernetes"));
     let many: String = (0..2000).map(|i| format!("word{i} ")).collect();
     let o = run(&sb, &["search", many.trim()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("the search has 2000 different words; at most 32"),
+        stderr_of(&o).contains("the search has 2000 different words; at most 32"),
         "{}",
-        stderr(&o)
+        stderr_of(&o)
     );
 }
 
@@ -1201,13 +1091,13 @@ fn a_newer_export_adds_its_new_messages_and_a_different_one_is_reported() {
     );
     assert_eq!(other.messages(1).len(), 2);
     let o = run(&other, &["import", new.to_str().expect("utf-8")]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert!(
-        stderr(&o).contains(
+        stderr_of(&o).contains(
             "skipped 0 already here; added 2 new messages to 1 conversation already here"
         ),
         "{}",
-        stderr(&o)
+        stderr_of(&o)
     );
     let contents: Vec<String> = other.messages(1).into_iter().map(|m| m.content).collect();
     assert_eq!(
@@ -1222,11 +1112,11 @@ fn a_newer_export_adds_its_new_messages_and_a_different_one_is_reported() {
     // Again: nothing new (import stays idempotent).
     let o = run(&other, &["import", new.to_str().expect("utf-8")]);
     assert!(
-        stderr(&o).contains("skipped 1 already here"),
+        stderr_of(&o).contains("skipped 1 already here"),
         "{}",
-        stderr(&o)
+        stderr_of(&o)
     );
-    assert!(!stderr(&o).contains("added"), "{}", stderr(&o));
+    assert!(!stderr_of(&o).contains("added"), "{}", stderr_of(&o));
 
     // A version that differs other than by new messages at the end is reported.
     let mut doc: serde_json::Value =
@@ -1240,12 +1130,12 @@ fn a_newer_export_adds_its_new_messages_and_a_different_one_is_reported() {
     let edited = sb.dir.path().join("edited.json");
     std::fs::write(&edited, doc.to_string()).expect("write");
     let o = run(&other, &["import", edited.to_str().expect("utf-8")]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert!(
-        stderr(&o)
+        stderr_of(&o)
             .contains("1 conversation already here differs from the file's and was left as it is"),
         "{}",
-        stderr(&o)
+        stderr_of(&o)
     );
     assert_eq!(other.messages(1)[1].content, "First answer.");
 }

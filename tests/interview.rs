@@ -4,28 +4,11 @@
 
 mod support;
 
+use support::{stderr_of, stdout_of};
+
 use serde_json::{Value, json};
 use support::Sandbox;
 use support::mock_openai::Reply;
-
-fn stdout_of(output: &std::process::Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
-}
-
-/// Runs the binary with `args` and expects success; returns stdout.
-fn run_ok(sb: &Sandbox, args: &[&str]) -> String {
-    let output = sb.cmd().args(args).output().expect("run");
-    assert!(
-        output.status.success(),
-        "{args:?} failed: {}",
-        stderr_of(&output)
-    );
-    stdout_of(&output)
-}
 
 const STORY: &str = "At my last company I was responsible for the release of our mobile app. \
     My goal was to ship before a partner launch. I underestimated the review time, so the \
@@ -56,7 +39,7 @@ fn offline_interview(sb: &Sandbox, id: i64, answers: [&str; 4]) {
     assert_eq!(stderr_of(&output), format!("conversation {id}\n"));
     let id = id.to_string();
     for answer in answers {
-        run_ok(sb, &["--offline", "ask", "--conversation", &id, answer]);
+        sb.run_ok(&["--offline", "ask", "--conversation", &id, answer]);
     }
 }
 
@@ -84,7 +67,7 @@ fn an_offline_interview_runs_over_several_turns_in_one_conversation() {
     assert!(greeting.contains("Backend engineer"), "{greeting}");
     assert!(greeting.contains("Question 1 of 2:"), "{greeting}");
 
-    let say = |text: &str| run_ok(&sb, &["--offline", "ask", "--conversation", "1", text]);
+    let say = |text: &str| sb.run_ok(&["--offline", "ask", "--conversation", "1", text]);
     // An evasive non-answer is not accepted: the question comes again, unthanked.
     let nudge = say("We just fixed it together.");
     assert!(!nudge.contains("Question 2 of 2:"), "{nudge}");
@@ -138,7 +121,7 @@ fn the_offline_report_is_heuristic_stored_once_and_regenerable() {
         ],
     );
 
-    let text = run_ok(&sb, &["--offline", "report", "1"]);
+    let text = sb.run_ok(&["--offline", "report", "1"]);
     assert!(text.starts_with("Feedback report (heuristic"), "{text}");
     assert!(text.contains("Scores (1–5)"), "{text}");
     assert!(text.contains("What a good answer contains:"), "{text}");
@@ -155,7 +138,7 @@ fn the_offline_report_is_heuristic_stored_once_and_regenerable() {
         .expect("run");
     assert!(again.status.success(), "{}", stderr_of(&again));
     assert_eq!(stdout_of(&again), text);
-    let json_out = run_ok(&sb, &["--offline", "report", "1", "--json"]);
+    let json_out = sb.run_ok(&["--offline", "report", "1", "--json"]);
     let value: Value = serde_json::from_str(&json_out).expect("report --json is JSON");
     assert_eq!(value["kind"], "heuristic");
     assert_eq!(value["valid"], true);
@@ -174,7 +157,7 @@ fn the_offline_report_is_heuristic_stored_once_and_regenerable() {
     };
     assert_eq!(count(&sb), 1);
 
-    run_ok(&sb, &["--offline", "report", "1", "--regenerate"]);
+    sb.run_ok(&["--offline", "report", "1", "--regenerate"]);
     assert_eq!(count(&sb), 2);
     let (kind, valid, body): (String, bool, String) = sb
         .db()
@@ -217,7 +200,7 @@ fn without_a_key_the_report_is_heuristic_and_says_why() {
 #[test]
 fn a_conversation_without_answers_gets_no_report() {
     let sb = Sandbox::new();
-    run_ok(&sb, &["--offline", "ask", "Hello"]);
+    sb.run_ok(&["--offline", "ask", "Hello"]);
     let output = sb
         .cmd()
         .args(["--offline", "report", "1"])
@@ -241,7 +224,7 @@ fn a_conversation_without_answers_gets_no_report() {
 #[test]
 fn stats_show_interviews_and_competency_trends() {
     let sb = Sandbox::new();
-    let empty = run_ok(&sb, &["stats"]);
+    let empty = sb.run_ok(&["stats"]);
     assert!(empty.contains("Interviews held: 0"), "{empty}");
     assert!(empty.contains("No feedback reports yet"), "{empty}");
 
@@ -256,12 +239,12 @@ fn stats_show_interviews_and_competency_trends() {
         ],
     );
     offline_interview(&sb, 2, [STORY, STORY, STORY, "No."]);
-    run_ok(&sb, &["--offline", "report", "1"]);
-    run_ok(&sb, &["--offline", "report", "2"]);
+    sb.run_ok(&["--offline", "report", "1"]);
+    sb.run_ok(&["--offline", "report", "2"]);
     // A greeting with no answer is not an interview held.
-    run_ok(&sb, &["--offline", "ask", "Hello"]);
+    sb.run_ok(&["--offline", "ask", "Hello"]);
 
-    let text = run_ok(&sb, &["stats"]);
+    let text = sb.run_ok(&["stats"]);
     assert!(
         text.contains("Interviews held: 2 (2 with a feedback report)"),
         "{text}"
@@ -270,7 +253,7 @@ fn stats_show_interviews_and_competency_trends() {
     assert!(text.contains("→"), "{text}");
     assert!(text.contains("Readiness history"), "{text}");
 
-    let value: Value = serde_json::from_str(&run_ok(&sb, &["stats", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["stats", "--json"]);
     assert_eq!(value["interviews"], 2);
     assert_eq!(value["reports"], 2);
     assert_eq!(value["assessed_interviews"], 2);
@@ -395,8 +378,7 @@ fn an_invalid_report_is_asked_for_once_more_with_the_error() {
     sb.mock
         .push(Reply::text(format!("```json\n{}\n```", model_report())));
 
-    let value: Value =
-        serde_json::from_str(&run_ok(&sb, &["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     assert_eq!(value["kind"], "model");
     assert_eq!(value["valid"], true);
     assert_eq!(value["report"]["competencies"][2]["score"], 3);
@@ -417,7 +399,7 @@ fn a_reply_that_stays_invalid_is_stored_raw_and_shown_as_it_came() {
     sb.mock
         .push(Reply::text("Really, you did well. Keep practising."));
 
-    let text = run_ok(&sb, &["report", "1"]);
+    let text = sb.run_ok(&["report", "1"]);
     assert!(text.contains("not a valid report"), "{text}");
     assert!(
         text.contains("Really, you did well. Keep practising."),
@@ -430,7 +412,7 @@ fn a_reply_that_stays_invalid_is_stored_raw_and_shown_as_it_came() {
         .expect("stored");
     assert!(!valid);
     // Invalid reports do not count towards progress.
-    let value: Value = serde_json::from_str(&run_ok(&sb, &["stats", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["stats", "--json"]);
     assert_eq!(value["assessed_interviews"], 0);
     assert_eq!(value["reports"], 1);
 }
@@ -445,8 +427,7 @@ fn a_server_without_json_schema_is_asked_in_json_mode() {
     ));
     sb.mock.push(Reply::text(model_report().to_string()));
 
-    let value: Value =
-        serde_json::from_str(&run_ok(&sb, &["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     assert_eq!(value["valid"], true);
     let requests = sb.mock.chat_requests();
     assert_eq!(requests.len(), 2);
@@ -470,8 +451,7 @@ fn a_server_without_any_response_format_is_asked_with_the_prompt_alone() {
     ));
     sb.mock.push(Reply::text(model_report().to_string()));
 
-    let value: Value =
-        serde_json::from_str(&run_ok(&sb, &["report", "1", "--json"])).expect("JSON");
+    let value: Value = sb.run_json(&["report", "1", "--json"]);
     assert_eq!(value["valid"], true);
     let requests = sb.mock.chat_requests();
     assert_eq!(requests.len(), 3);
@@ -598,12 +578,11 @@ fn start_behavioural(sb: &Sandbox, extra: &[&str]) -> String {
     ];
     args.extend_from_slice(extra);
     args.push("Hello, I'm ready.");
-    run_ok(sb, &args)
+    sb.run_ok(&args)
 }
 
 fn transcript(sb: &Sandbox, id: &str) -> Vec<String> {
-    let shown: Value =
-        serde_json::from_str(&run_ok(sb, &["show", id, "--format", "json"])).expect("show JSON");
+    let shown: Value = sb.run_json(&["show", id, "--format", "json"]);
     shown["messages"]
         .as_array()
         .expect("messages")
@@ -619,7 +598,7 @@ fn a_new_offline_interview_asks_new_questions_and_an_old_one_keeps_its_own() {
     let alone = Sandbox::new();
     let first = start_behavioural(&alone, &[]);
     for a in answers {
-        run_ok(&alone, &["--offline", "ask", "--conversation", "1", a]);
+        alone.run_ok(&["--offline", "ask", "--conversation", "1", a]);
     }
 
     // ... the other the same one, with a second interview started in between.
@@ -632,7 +611,7 @@ fn a_new_offline_interview_asks_new_questions_and_an_old_one_keeps_its_own() {
         "the second interview repeats the first one's question"
     );
     for a in answers {
-        run_ok(&sb, &["--offline", "ask", "--conversation", "1", a]);
+        sb.run_ok(&["--offline", "ask", "--conversation", "1", a]);
     }
     // The first interview went on exactly as it would have alone.
     assert_eq!(transcript(&sb, "1"), transcript(&alone, "1"));
@@ -660,8 +639,7 @@ fn retry_weak_brings_back_the_question_answered_worst() {
             "No, thank you.",
         ],
     );
-    let report: Value = serde_json::from_str(&run_ok(&sb, &["--offline", "report", "1", "--json"]))
-        .expect("report --json");
+    let report: Value = sb.run_json(&["--offline", "report", "1", "--json"]);
     let scored: Vec<(u64, String)> = report["report"]["questions"]
         .as_array()
         .expect("questions")
@@ -685,7 +663,6 @@ fn retry_weak_brings_back_the_question_answered_worst() {
     // ... and with --retry-weak it comes first.
     let retry = start_behavioural(&sb, &["--retry-weak"]);
     assert_eq!(question_in(&retry), weakest.1, "{scored:?}");
-    let shown: Value =
-        serde_json::from_str(&run_ok(&sb, &["show", "3", "--format", "json"])).expect("show");
+    let shown: Value = sb.run_json(&["show", "3", "--format", "json"]);
     assert_eq!(shown["setup"]["retry_weak"], true, "{shown}");
 }

@@ -11,6 +11,8 @@
 
 mod support;
 
+use support::{stderr_of, stdout_of};
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -38,6 +40,7 @@ enum Keyring {
 /// `<tmp>/data` via the environment.
 fn bin(sb: &Sandbox, keyring: Keyring) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::from_std(sb.bare_std_cmd());
+    cmd.timeout(support::RUN_DEADLINE);
     cmd.env("INTERVIEWER_CONFIG", config_file(sb))
         .env("INTERVIEWER_DATA_DIR", sb.data_dir())
         .env("XDG_CONFIG_HOME", sb.dir.path().join("xdg-config"))
@@ -85,14 +88,6 @@ fn run(cmd: &mut assert_cmd::Command) -> Output {
     cmd.output().expect("run the binary")
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// Every file under `dir` that contains `needle`.
 fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -118,7 +113,7 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
 
 fn assert_key_nowhere(sb: &Sandbox, outputs: &[Output]) {
     for o in outputs {
-        let text = format!("{}{}", stdout(o), stderr(o));
+        let text = format!("{}{}", stdout_of(o), stderr_of(o));
         assert!(!text.contains(KEY), "the key was printed:\n{text}");
         assert!(
             !text.contains("4f1c9b7e2d8a"),
@@ -134,12 +129,11 @@ fn assert_key_nowhere(sb: &Sandbox, outputs: &[Output]) {
 }
 
 #[test]
-fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works() {
+fn without_a_keyring_key_status_names_the_keyring_problem() {
     let sb = Sandbox::new();
-
     let o = run(bin(&sb, Keyring::None).args(["key", "status"]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    let out = stdout_of(&o);
     assert_eq!(out.lines().count(), 2, "{out}");
     let keyring_line = out.lines().nth(1).expect("two lines");
     assert!(
@@ -147,59 +141,79 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
             && keyring_line.ends_with("set OPENAI_API_KEY instead"),
         "{out}"
     );
+}
 
+#[test]
+fn without_a_keyring_key_set_fails_in_one_line_and_stores_nothing() {
+    let sb = Sandbox::new();
     let o = run(bin(&sb, Keyring::None)
         .args(["key", "set"])
         .write_stdin(format!("{KEY}\n")));
     assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
+    let err = stderr_of(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.starts_with("error: the key was not stored: no OS keyring is reachable")
             && err.contains("OPENAI_API_KEY"),
         "{err}"
     );
-    let set_output = o;
+    assert_key_nowhere(&sb, &[o]);
+}
 
+#[test]
+fn without_a_keyring_key_delete_fails_in_one_line() {
+    let sb = Sandbox::new();
     let o = run(bin(&sb, Keyring::None).args(["key", "delete"]));
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
-    assert!(stderr(&o).contains("no OS keyring is reachable"));
+    assert_eq!(stderr_of(&o).lines().count(), 1, "{}", stderr_of(&o));
+    assert!(stderr_of(&o).contains("no OS keyring is reachable"));
+}
 
-    // `ask` with no key names the keyring's problem, in one line.
+/// `ask` with no key names the keyring's problem, in one line.
+#[test]
+fn without_a_keyring_or_a_key_ask_names_both_in_one_line() {
+    let sb = Sandbox::new();
     let o = run(bin(&sb, Keyring::None)
         .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hello"]));
     assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
+    let err = stderr_of(&o);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.contains("no API key") && err.contains("no OS keyring is reachable"),
         "{err}"
     );
     assert!(sb.mock.requests().is_empty());
+}
 
-    // A server on this machine is asked without a key, keyring or not (Ollama).
+/// A server on this machine is asked without a key, keyring or not (Ollama).
+#[test]
+fn without_a_keyring_a_local_server_is_asked_without_a_key() {
+    let sb = Sandbox::new();
     sb.mock.push(Reply::text("Hello from a local model."));
     let o = run(bin(&sb, Keyring::None)
         .env("OPENAI_BASE_URL", sb.mock.base_url())
         .args(["ask", "Hello"]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("Hello from a local model."));
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    assert!(stdout_of(&o).contains("Hello from a local model."));
     let chats = sb.mock.chat_requests();
     assert_eq!(chats.last().and_then(|r| r.header("authorization")), None);
+}
 
-    // With the key in the environment everything works and the keyring is not even
-    // mentioned.
+/// With the key in the environment everything works and the keyring is not even
+/// mentioned.
+#[test]
+fn without_a_keyring_the_environment_key_works_and_the_keyring_is_not_mentioned() {
+    let sb = Sandbox::new();
     sb.mock
         .push(Reply::text("Welcome. Tell me about yourself."));
     let o = run(bin(&sb, Keyring::None)
         .env("OPENAI_BASE_URL", sb.mock.base_url())
         .env("OPENAI_API_KEY", KEY)
         .args(["ask", "Hello"]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "Welcome. Tell me about yourself.\n");
-    assert!(!stderr(&o).contains("keyring"), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    assert_eq!(stdout_of(&o), "Welcome. Tell me about yourself.\n");
+    assert!(!stderr_of(&o).contains("keyring"), "{}", stderr_of(&o));
     let auth = format!("Bearer {KEY}");
     assert_eq!(
         sb.mock
@@ -208,28 +222,35 @@ fn without_a_keyring_key_commands_say_so_in_one_line_and_the_environment_works()
             .and_then(|r| r.header("authorization")),
         Some(auth.as_str())
     );
-    let ask_output = o;
-
-    let o = run(bin(&sb, Keyring::None)
+    let status = run(bin(&sb, Keyring::None)
         .env("OPENAI_API_KEY", KEY)
         .args(["key", "status"]));
-    assert!(stdout(&o).starts_with("key:     …WXYZ from the environment (OPENAI_API_KEY)\n"));
+    assert!(
+        stdout_of(&status).starts_with("key:     …WXYZ from the environment (OPENAI_API_KEY)\n"),
+        "{}",
+        stdout_of(&status)
+    );
+    assert_key_nowhere(&sb, &[o, status]);
+}
 
+/// Offline practice, the list and the config need no keyring; `config show` says
+/// why there is none.
+#[test]
+fn without_a_keyring_offline_list_and_config_show_work() {
+    let sb = Sandbox::new();
     let o = run(bin(&sb, Keyring::None).args(["--offline", "ask", "Hi"]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
 
     let o = run(bin(&sb, Keyring::None).args(["list"]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
 
     let o = run(bin(&sb, Keyring::None).args(["config", "show"]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert!(
-        stdout(&o).contains("# keyring: no OS keyring is reachable"),
+        stdout_of(&o).contains("# keyring: no OS keyring is reachable"),
         "{}",
-        stdout(&o)
+        stdout_of(&o)
     );
-
-    assert_key_nowhere(&sb, &[set_output, ask_output]);
 }
 
 #[test]
@@ -245,7 +266,7 @@ fn key_set_checks_the_shape_before_storing_and_never_takes_an_argument() {
             .args(["key", "set"])
             .write_stdin(input));
         assert_eq!(o.status.code(), Some(1), "{input:?}");
-        let err = stderr(&o);
+        let err = stderr_of(&o);
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(
             err.contains(expected) && err.contains("nothing was stored"),
@@ -268,7 +289,7 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
             cmd.env("INTERVIEWER_MODEL", m);
         }
         let o = run(cmd.arg("ask").args(extra).arg("Hi"));
-        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(o.status.success(), "{}", stderr_of(&o));
         let requests = sb.mock.chat_requests();
         let last = requests.last().expect("a request");
         last.body["model"].as_str().expect("model").to_string()
@@ -277,7 +298,7 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
     // No file: the default model, and the default endpoint (so point at the mock
     // with the environment).
     let o = run(bin(&sb, Keyring::None).args(["config", "show"]));
-    let out = stdout(&o);
+    let out = stdout_of(&o);
     assert!(out.contains("model = \"gpt-4o-mini\""), "{out}");
     assert!(out.contains("(not present)"), "{out}");
 
@@ -322,7 +343,7 @@ fn flags_beat_environment_beat_the_file_beat_defaults() {
     let o = run(bin(&sb, Keyring::None)
         .env("INTERVIEWER_MODEL", "env-model")
         .args(["config", "show"]));
-    let out = stdout(&o);
+    let out = stdout_of(&o);
     assert!(
         out.lines().any(|l| l.starts_with("model = \"env-model\"")
             && l.ends_with("# environment INTERVIEWER_MODEL")),
@@ -358,7 +379,7 @@ fn a_data_dir_in_the_file_is_where_the_database_goes() {
     assert!(
         o.status.success(),
         "offline = true needs no key: {}",
-        stderr(&o)
+        stderr_of(&o)
     );
     assert!(dir.join("interviewer.db").is_file());
     assert!(!sb.data_dir().join("interviewer.db").exists());
@@ -380,7 +401,7 @@ fn a_malformed_file_stops_every_command_with_its_path_and_line() {
     ] {
         let o = run(bin(&sb, Keyring::None).args(args));
         assert_eq!(o.status.code(), Some(1), "{args:?}");
-        let err = stderr(&o);
+        let err = stderr_of(&o);
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(
             err.contains(&path) && err.contains("line 4") && err.contains("interview.questions"),
@@ -391,12 +412,12 @@ fn a_malformed_file_stops_every_command_with_its_path_and_line() {
     write_config(&sb, "model = \"unterminated\n");
     let o = run(bin(&sb, Keyring::None).arg("list"));
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+    assert!(stderr_of(&o).contains("line 1"), "{}", stderr_of(&o));
 
     // `config path` still answers, so the user can find the file.
     let o = run(bin(&sb, Keyring::None).args(["config", "path"]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), format!("{path}\n"));
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    assert_eq!(stdout_of(&o), format!("{path}\n"));
 }
 
 #[test]
@@ -407,8 +428,8 @@ fn unknown_keys_are_a_warning_naming_the_key() {
         "model = \"m\"\nmodle = \"typo\"\n[theme]\nacent = \"red\"\n",
     );
     let o = run(bin(&sb, Keyring::None).arg("list"));
-    assert!(o.status.success(), "{}", stderr(&o));
-    let err = stderr(&o);
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    let err = stderr_of(&o);
     let path = config_file(&sb).display().to_string();
     assert_eq!(
         err,
@@ -424,13 +445,13 @@ fn no_color_and_the_theme_show_in_config_show() {
     let sb = Sandbox::new();
     write_config(&sb, "[theme]\naccent = \"#ff8800\"\n");
     let o = run(bin(&sb, Keyring::None).args(["config", "show"]));
-    let out = stdout(&o);
+    let out = stdout_of(&o);
     assert!(out.contains("accent = \"#ff8800\""), "{out}");
     assert!(out.contains("color = true"), "{out}");
     let o = run(bin(&sb, Keyring::None)
         .env("NO_COLOR", "1")
         .args(["config", "show"]));
-    let out = stdout(&o);
+    let out = stdout_of(&o);
     assert!(out.contains("color = false"), "{out}");
     assert!(
         out.lines()
@@ -447,7 +468,7 @@ fn the_config_file_defaults_to_the_os_config_dir() {
         .env_remove("INTERVIEWER_CONFIG")
         .args(["config", "path"]));
     assert_eq!(
-        stdout(&o),
+        stdout_of(&o),
         format!(
             "{}\n",
             sb.dir
@@ -505,8 +526,8 @@ fn the_key_appears_nowhere_after_a_session() {
     ] {
         outputs.push(run(with_key().args(args)));
     }
-    assert!(outputs[0].status.success(), "{}", stderr(&outputs[0]));
-    assert!(outputs[1].status.success(), "{}", stderr(&outputs[1]));
+    assert!(outputs[0].status.success(), "{}", stderr_of(&outputs[0]));
+    assert!(outputs[1].status.success(), "{}", stderr_of(&outputs[1]));
     // The key did go where it belongs.
     let auth = format!("Bearer {KEY}");
     assert!(
@@ -552,7 +573,7 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     let name = keyring_name();
 
     let o = run(real().args(["key", "status"]));
-    let out = stdout(&o);
+    let out = stdout_of(&o);
     assert!(
         o.status.success() && out.contains(" reachable, "),
         "no keyring answers:\n{out}\n\
@@ -568,9 +589,9 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     let o = run(real()
         .args(["key", "set"])
         .write_stdin(format!("  {KEY}\n")));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert_eq!(
-        stdout(&o),
+        stdout_of(&o),
         format!(
             "API key …WXYZ stored in the OS keyring ({name}, service \"interviewer\", user \"openai\")\n"
         )
@@ -586,7 +607,7 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
 
     let o = run(real().args(["key", "status"]));
     assert_eq!(
-        stdout(&o),
+        stdout_of(&o),
         format!(
             "key:     …WXYZ from the OS keyring ({name})\nkeyring: {name} reachable, key stored\n"
         )
@@ -598,7 +619,7 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     let o = run(real()
         .env("OPENAI_BASE_URL", sb.mock.base_url())
         .args(["ask", "Hi"]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     let auth = format!("Bearer {KEY}");
     assert_eq!(
         sb.mock.chat_requests()[0].header("authorization"),
@@ -612,7 +633,7 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
         .env("OPENAI_BASE_URL", sb.mock.base_url())
         .env("OPENAI_API_KEY", "sk-from-the-environment-0000")
         .args(["ask", "--conversation", "1", "Hi again"]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert_eq!(
         sb.mock.chat_requests()[1].header("authorization"),
         Some("Bearer sk-from-the-environment-0000")
@@ -621,9 +642,9 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
         .env("OPENAI_API_KEY", "sk-from-the-environment-0000")
         .args(["key", "status"]));
     assert!(
-        stdout(&o).contains("…WXYZ stored (unused while OPENAI_API_KEY is set)"),
+        stdout_of(&o).contains("…WXYZ stored (unused while OPENAI_API_KEY is set)"),
         "{}",
-        stdout(&o)
+        stdout_of(&o)
     );
     outputs.push(o);
     outputs.push(run(real().args(["config", "show"])));
@@ -631,9 +652,9 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     assert_key_nowhere(sb, &outputs);
 
     let o = run(real().args(["key", "delete"]));
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.status.success(), "{}", stderr_of(&o));
     assert_eq!(
-        stdout(&o),
+        stdout_of(&o),
         format!("API key removed from the OS keyring ({name})\n")
     );
     if keyring == Keyring::File {
@@ -641,12 +662,12 @@ fn round_trip(sb: &Sandbox, keyring: Keyring) {
     }
     let o = run(real().args(["key", "delete"]));
     assert!(o.status.success(), "deleting nothing exits 0");
-    assert!(stdout(&o).contains("nothing to remove"));
+    assert!(stdout_of(&o).contains("nothing to remove"));
     let o = run(real()
         .env("OPENAI_BASE_URL", support::REMOTE_API_BASE)
         .args(["ask", "Hi"]));
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("no API key"), "{}", stderr(&o));
+    assert!(stderr_of(&o).contains("no API key"), "{}", stderr_of(&o));
 }
 
 /// `key set` at a terminal: a prompt that does not echo what is typed, and Esc

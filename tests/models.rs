@@ -3,19 +3,11 @@
 
 mod support;
 
+use support::stderr_of;
+
 use serde_json::Value;
 use support::Sandbox;
 use support::mock_openai::Reply;
-
-fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn run_json(sb: &Sandbox, args: &[&str]) -> Value {
-    let output = sb.cmd().args(args).output().expect("run");
-    assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
-    serde_json::from_slice(&output.stdout).expect("JSON")
-}
 
 fn ask(sb: &Sandbox, args: &[&str]) {
     let output = sb.cmd().args(args).output().expect("run ask");
@@ -64,7 +56,7 @@ fn a_conversation_keeps_the_model_it_started_with_until_switched() {
         ]
     );
 
-    let list = run_json(&sb, &["list", "--json"]);
+    let list = sb.run_json(&["list", "--json"]);
     let model_of = |id: i64| {
         list.as_array()
             .expect("array")
@@ -75,7 +67,7 @@ fn a_conversation_keeps_the_model_it_started_with_until_switched() {
     };
     assert_eq!(model_of(1), "qwen2.5:7b");
     assert_eq!(model_of(2), "gpt-4o-mini");
-    let shown = run_json(&sb, &["show", "1", "--format", "json"]);
+    let shown = sb.run_json(&["show", "1", "--format", "json"]);
     assert_eq!(shown["model"], "qwen2.5:7b");
     // The contract's fields are all still there.
     for field in [
@@ -94,15 +86,15 @@ fn a_conversation_keeps_the_model_it_started_with_until_switched() {
 fn offline_practice_records_no_model_and_a_server_later_gives_it_one() {
     let sb = Sandbox::new();
     ask(&sb, &["--offline", "ask", "Hello"]);
-    let list = run_json(&sb, &["list", "--json"]);
+    let list = sb.run_json(&["list", "--json"]);
     assert_eq!(list[0]["model"], Value::Null, "{list}");
-    let shown = run_json(&sb, &["show", "1", "--format", "json"]);
+    let shown = sb.run_json(&["show", "1", "--format", "json"]);
     assert!(shown.get("model").is_some_and(Value::is_null), "{shown}");
 
     sb.mock.set_default(Reply::text("Go on."));
     ask(&sb, &["ask", "--conversation", "1", "My answer"]);
     assert_eq!(requested_models(&sb), ["gpt-4o-mini"]);
-    let list = run_json(&sb, &["list", "--json"]);
+    let list = sb.run_json(&["list", "--json"]);
     assert_eq!(list[0]["model"], "gpt-4o-mini", "{list}");
 }
 
@@ -129,7 +121,7 @@ fn an_export_carries_the_model_and_import_restores_it() {
         .output()
         .expect("import");
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let list = run_json(&other, &["list", "--json"]);
+    let list = other.run_json(&["list", "--json"]);
     assert_eq!(list[0]["model"], "mistral:7b", "{list}");
 }
 

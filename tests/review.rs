@@ -3,20 +3,14 @@
 
 mod support;
 
+use support::stderr_of;
+
 use std::path::Path;
 
 use interviewer::domain::{InterviewSetup, InterviewType, NewConversation, Role, Status};
 use interviewer::store::{MessageFinish, Store};
 use serde_json::Value;
 use support::Sandbox;
-
-fn stdout_of(output: &std::process::Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("utf-8 stderr")
-}
 
 fn store(sb: &Sandbox) -> Store {
     Store::open_in(&sb.data_dir()).expect("open store")
@@ -40,21 +34,6 @@ fn conversation(store: &Store, title: &str, messages: &[(Role, &str)]) -> (i64, 
         })
         .collect();
     (id, ids)
-}
-
-/// Runs the binary and expects success; returns stdout.
-fn run_ok(sb: &Sandbox, args: &[&str]) -> String {
-    let output = sb.cmd().args(args).output().expect("run");
-    assert!(
-        output.status.success(),
-        "{args:?} failed: {}",
-        stderr_of(&output)
-    );
-    stdout_of(&output)
-}
-
-fn run_json(sb: &Sandbox, args: &[&str]) -> Value {
-    serde_json::from_str(&run_ok(sb, args)).expect("valid JSON")
 }
 
 /// Runs the binary and expects exit 1 with one line on stderr; returns that line.
@@ -141,8 +120,8 @@ fn rich_conversation(store: &Store) -> i64 {
 fn show_and_export_json_follow_the_contract() {
     let sb = Sandbox::new();
     let id = rich_conversation(&store(&sb));
-    let shown = run_json(&sb, &["show", &id.to_string(), "--format", "json"]);
-    let exported = run_json(&sb, &["export", &id.to_string(), "--format", "json"]);
+    let shown = sb.run_json(&["show", &id.to_string(), "--format", "json"]);
+    let exported = sb.run_json(&["export", &id.to_string(), "--format", "json"]);
     assert_eq!(shown, exported);
 
     let object = shown.as_object().expect("an object");
@@ -202,7 +181,7 @@ fn show_and_export_json_follow_the_contract() {
     assert!(is_rfc3339_utc(&report["created_at"]));
     assert_eq!(report["body"]["readiness"], "almost");
 
-    let all = run_json(&sb, &["export", "--all", "--format", "json"]);
+    let all = sb.run_json(&["export", "--all", "--format", "json"]);
     assert_eq!(all.as_array().expect("array"), &vec![shown]);
 }
 
@@ -210,7 +189,7 @@ fn show_and_export_json_follow_the_contract() {
 fn show_text_is_a_sanitised_transcript() {
     let sb = Sandbox::new();
     let id = rich_conversation(&store(&sb));
-    let text = run_ok(&sb, &["show", &id.to_string()]);
+    let text = sb.run_ok(&["show", &id.to_string()]);
     assert!(!text.contains('\u{1b}'), "escape reached stdout: {text:?}");
     assert!(!text.contains('\u{7}'), "bell reached stdout: {text:?}");
     assert!(
@@ -236,7 +215,7 @@ fn show_text_is_a_sanitised_transcript() {
     );
     assert_eq!(
         text,
-        run_ok(&sb, &["show", &id.to_string(), "--format", "text"])
+        sb.run_ok(&["show", &id.to_string(), "--format", "text"])
     );
 }
 
@@ -244,7 +223,7 @@ fn show_text_is_a_sanitised_transcript() {
 fn markdown_export_to_stdout_and_to_a_file() {
     let sb = Sandbox::new();
     let id = rich_conversation(&store(&sb));
-    let md = run_ok(&sb, &["export", &id.to_string()]);
+    let md = sb.run_ok(&["export", &id.to_string()]);
     assert!(md.starts_with("# Backend engineer — Technical\n"), "{md}");
     assert!(md.contains("- **Role:** Backend engineer\n"), "{md}");
     assert!(md.contains("- **Seniority:** senior\n"), "{md}");
@@ -259,10 +238,7 @@ fn markdown_export_to_stdout_and_to_a_file() {
     assert!(md.contains("## Feedback report"), "{md}");
     assert!(md.contains("Clear ownership, thin on metrics."), "{md}");
     assert!(!md.contains('\u{1b}'));
-    assert_eq!(
-        md,
-        run_ok(&sb, &["show", &id.to_string(), "--format", "md"])
-    );
+    assert_eq!(md, sb.run_ok(&["show", &id.to_string(), "--format", "md"]));
 
     let out_dir = sb.dir.path().join("exports");
     std::fs::create_dir(&out_dir).expect("mkdir");
@@ -303,7 +279,7 @@ fn export_all_markdown_separates_conversations() {
         let (archived, _) = conversation(&store, "Archived one", &[(Role::User, "three")]);
         store.set_archived(archived, true).expect("archive");
     }
-    let md = run_ok(&sb, &["export", "--all"]);
+    let md = sb.run_ok(&["export", "--all"]);
     let parts: Vec<&str> = md.split("\n---\n\n").collect();
     assert_eq!(parts.len(), 3, "{md}");
     assert!(parts[0].starts_with("# First interview\n"));
@@ -338,7 +314,7 @@ fn unknown_ids_fail_with_one_line_and_write_nothing() {
     // An empty database exports an empty array, not an error.
     let empty = Sandbox::new();
     assert_eq!(
-        run_json(&empty, &["export", "--all", "--format", "json"]),
+        empty.run_json(&["export", "--all", "--format", "json"]),
         Value::Array(vec![])
     );
 }
@@ -346,7 +322,7 @@ fn unknown_ids_fail_with_one_line_and_write_nothing() {
 // ----- search ----------------------------------------------------------------------
 
 fn search_json(sb: &Sandbox, query: &str) -> Vec<Value> {
-    run_json(sb, &["search", query, "--json"])
+    sb.run_json(&["search", query, "--json"])
         .as_array()
         .expect("array")
         .clone()
@@ -415,7 +391,7 @@ fn search_ranks_snippets_and_json() {
     }
 
     // Not a terminal: matches in brackets, with id, date and title.
-    let text = run_ok(&sb, &["search", "terraform"]);
+    let text = sb.run_ok(&["search", "terraform"]);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with(&format!("{thrice}  ")), "{text}");
     assert!(lines[0].ends_with("Tuesday practice"), "{text}");
@@ -498,7 +474,7 @@ fn search_follows_edits_and_deletes() {
         .rename_conversation(id, "Puppet practice")
         .expect("rename");
     assert_eq!(search_json(&sb, "practice")[0]["title"], "Puppet practice");
-    run_ok(&sb, &["delete", &id.to_string(), "--yes"]);
+    sb.run_ok(&["delete", &id.to_string(), "--yes"]);
     assert!(search_json(&sb, "puppet").is_empty());
 }
 
@@ -633,7 +609,7 @@ fn all_ids(sb: &Sandbox) -> Vec<i64> {
         if archived {
             args.push("--archived");
         }
-        for c in run_json(sb, &args).as_array().expect("array") {
+        for c in sb.run_json(&args).as_array().expect("array") {
             ids.push(c["id"].as_i64().expect("id"));
         }
     }
@@ -645,17 +621,14 @@ fn export_import_round_trip_on_hundreds_of_conversations() {
     let source = Sandbox::new();
     generate_history(&store(&source), 300);
     let file = source.dir.path().join("everything.json");
-    run_ok(
-        &source,
-        &[
-            "export",
-            "--all",
-            "--format",
-            "json",
-            "-o",
-            file.to_str().expect("utf-8"),
-        ],
-    );
+    source.run_ok(&[
+        "export",
+        "--all",
+        "--format",
+        "json",
+        "-o",
+        file.to_str().expect("utf-8"),
+    ]);
 
     let target = Sandbox::new();
     let output = target.cmd().arg("import").arg(&file).output().expect("run");
@@ -670,15 +643,15 @@ fn export_import_round_trip_on_hundreds_of_conversations() {
         &["list", "--json"][..],
         &["list", "--json", "--archived"][..],
     ] {
-        let before = without_ids(run_json(&source, archived));
-        let after = without_ids(run_json(&target, archived));
+        let before = without_ids(source.run_json(archived));
+        let after = without_ids(target.run_json(archived));
         assert_eq!(before, after);
     }
     // Every conversation's JSON at once (`export --all` renders each conversation
     // exactly as `show --format json` does), then `show` itself on a sample, since
     // 600 more processes would only repeat the same rendering.
-    let before = without_ids(run_json(&source, &["export", "--all", "--format", "json"]));
-    let after = without_ids(run_json(&target, &["export", "--all", "--format", "json"]));
+    let before = without_ids(source.run_json(&["export", "--all", "--format", "json"]));
+    let after = without_ids(target.run_json(&["export", "--all", "--format", "json"]));
     assert_eq!(before.as_array().map(Vec::len), Some(300));
     assert!(before == after, "export --all differs after the round trip");
     let source_ids = all_ids(&source);
@@ -686,8 +659,8 @@ fn export_import_round_trip_on_hundreds_of_conversations() {
     assert_eq!(source_ids.len(), 300);
     assert_eq!(target_ids.len(), 300);
     for (a, b) in source_ids.iter().zip(&target_ids).step_by(15) {
-        let before = run_json(&source, &["show", &a.to_string(), "--format", "json"]);
-        let after = run_json(&target, &["show", &b.to_string(), "--format", "json"]);
+        let before = source.run_json(&["show", &a.to_string(), "--format", "json"]);
+        let after = target.run_json(&["show", &b.to_string(), "--format", "json"]);
         assert_eq!(without_ids(before), without_ids(after), "conversation {a}");
     }
     // Search works on imported text.
@@ -722,11 +695,11 @@ fn handwritten_exports_import_once() {
               {"role": "user", "content": "I build things.", "status": "complete",
                "created_at": "2026-01-31T09:31:00Z"}]}"#,
     );
-    run_ok(&sb, &["import", file.to_str().expect("utf-8")]);
-    run_ok(&sb, &["import", file.to_str().expect("utf-8")]);
-    let list = run_json(&sb, &["list", "--json"]);
+    sb.run_ok(&["import", file.to_str().expect("utf-8")]);
+    sb.run_ok(&["import", file.to_str().expect("utf-8")]);
+    let list = sb.run_json(&["list", "--json"]);
     assert_eq!(list.as_array().map(Vec::len), Some(1));
-    let shown = run_json(&sb, &["show", "1", "--format", "json"]);
+    let shown = sb.run_json(&["show", "1", "--format", "json"]);
     assert_eq!(shown["created_at"], "2026-01-31T09:30:00Z");
     assert_eq!(shown["updated_at"], "2026-01-31T09:40:00Z");
     assert_eq!(shown["messages"][1]["content"], "I build things.");
@@ -741,9 +714,9 @@ fn assert_nothing_imported(sb: &Sandbox, file: &Path, expect_in_error: &str) {
     );
     assert!(err.contains(expect_in_error), "{err}");
     assert!(err.contains("nothing was imported"), "{err}");
-    assert_eq!(run_json(sb, &["list", "--json"]), Value::Array(vec![]));
+    assert_eq!(sb.run_json(&["list", "--json"]), Value::Array(vec![]));
     assert_eq!(
-        run_json(sb, &["list", "--json", "--archived"]),
+        sb.run_json(&["list", "--json", "--archived"]),
         Value::Array(vec![])
     );
 }
@@ -752,7 +725,7 @@ fn assert_nothing_imported(sb: &Sandbox, file: &Path, expect_in_error: &str) {
 fn corrupt_imports_are_refused_whole() {
     let source = Sandbox::new();
     generate_history(&store(&source), 5);
-    let good = run_ok(&source, &["export", "--all", "--format", "json"]);
+    let good = source.run_ok(&["export", "--all", "--format", "json"]);
 
     let sb = Sandbox::new();
     // Cut in the middle.

@@ -4,15 +4,15 @@
 
 mod support;
 
+use support::OutputWithin;
+
+use support::stderr_of;
+
 use std::path::{Path, PathBuf};
 
 use interviewer::domain::{NewConversation, Role, Status};
 use interviewer::store::Store;
 use support::Sandbox;
-
-fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn crash_reports(logs: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(logs) else {
@@ -42,8 +42,7 @@ fn a_panic_writes_a_redacted_crash_report_and_says_where() {
             format!("failed with key {key} on `my secret interview answer`"),
         )
         .arg("list")
-        .output()
-        .expect("run");
+        .output_within();
     assert_eq!(output.status.code(), Some(101), "{output:?}");
     let stderr = stderr_of(&output);
     let logs = sb.data_dir().join("logs");
@@ -105,8 +104,7 @@ fn without_a_writable_logs_directory_a_crash_still_reports_somewhere() {
         .env("TMPDIR", &tmp)
         .env("INTERVIEWER_TEST_PANIC", "boom")
         .arg("list")
-        .output()
-        .expect("run");
+        .output_within();
     assert_eq!(output.status.code(), Some(101), "{output:?}");
     let stderr = stderr_of(&output);
     let lines: Vec<&str> = stderr.lines().collect();
@@ -131,7 +129,7 @@ fn a_cli_command_without_a_log_warns_once_and_still_works() {
     let sb = Sandbox::new();
     std::fs::create_dir_all(sb.data_dir()).expect("data dir");
     std::fs::write(sb.data_dir().join("logs"), "in the way").expect("blocker");
-    let output = sb.std_cmd().arg("list").output().expect("run");
+    let output = sb.std_cmd().arg("list").output_within();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let stderr = stderr_of(&output);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -230,7 +228,7 @@ fn garbage_over_data_pages_fails_clearly_or_works_and_changes_nothing() {
     }
     std::fs::write(sb.db_path(), &bytes).expect("corrupt");
     for args in [&["list"][..], &["list", "--json"], &["list", "--archived"]] {
-        let output = sb.std_cmd().args(args).output().expect("run");
+        let output = sb.std_cmd().args(args).output_within();
         let stderr = stderr_of(&output);
         match output.status.code() {
             Some(0) => assert!(stderr.is_empty(), "{stderr}"),
@@ -356,7 +354,7 @@ fn a_read_only_database_can_be_read_but_saving_fails_by_name() {
         return;
     };
     // Reading old interviews still works.
-    let output = sb.std_cmd().args(["list"]).output().expect("run");
+    let output = sb.std_cmd().args(["list"]).output_within();
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("Interview 1"));
     // Saving says what is wrong and where.
@@ -448,7 +446,7 @@ fn a_full_disk_is_named_nothing_is_lost_and_a_retry_works() {
         panic!("cannot mount a small tmpfs here ({e}): this test needs root and mount")
     });
     let data = sb.data_dir();
-    let run = |args: &[&str]| sb.std_cmd().args(args).output().expect("run");
+    let run = |args: &[&str]| sb.std_cmd().args(args).output_within();
     let first = run(&["--offline", "ask", "Hello"]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));
     let filler = disk.fill();
@@ -613,8 +611,7 @@ fn a_panic_on_a_background_thread_is_reported_but_contained() {
             "thread: worker failed on `an answer`",
         )
         .arg("list")
-        .output()
-        .expect("run");
+        .output_within();
     // The command carries on as if nothing happened on screen…
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_eq!(stderr_of(&output), "");
@@ -646,8 +643,7 @@ fn generate_fixture_writes_a_consistent_searchable_database_once() {
             "--messages",
             "12",
         ])
-        .output()
-        .expect("run");
+        .output_within();
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -724,25 +720,19 @@ fn generate_fixture_writes_a_consistent_searchable_database_once() {
     }
 
     // The app sees it, and new messages are indexed again.
-    let list = sb
-        .std_cmd()
-        .args(["list", "--json"])
-        .output()
-        .expect("list");
+    let list = sb.std_cmd().args(["list", "--json"]).output_within();
     let listed: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).expect("json");
     let archived = sb
         .std_cmd()
         .args(["list", "--json", "--archived"])
-        .output()
-        .expect("list");
+        .output_within();
     let archived: Vec<serde_json::Value> = serde_json::from_slice(&archived.stdout).expect("json");
     assert_eq!((listed.len() + archived.len()) as i64, CONVERSATIONS);
     assert!(listed.iter().all(|c| c["message_count"] == MESSAGES));
     let ask = sb
         .std_cmd()
         .args(["--offline", "ask", "--conversation", "1", "zyzzyvaword"])
-        .output()
-        .expect("ask");
+        .output_within();
     assert_eq!(ask.status.code(), Some(0), "{}", stderr_of(&ask));
     let found: i64 = sb
         .db()
@@ -765,8 +755,7 @@ fn generate_fixture_writes_a_consistent_searchable_database_once() {
             "--messages",
             "2",
         ])
-        .output()
-        .expect("run");
+        .output_within();
     let stderr = stderr_of(&again);
     assert_eq!(again.status.code(), Some(1), "{stderr}");
     assert!(
@@ -835,8 +824,7 @@ fn logs_never_hold_the_key_or_message_text_even_at_trace_level() {
             .env("OPENAI_API_KEY", key)
             .env("INTERVIEWER_LOG", level)
             .args(["ask", question])
-            .output()
-            .expect("run");
+            .output_within();
         assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
         let log = std::fs::read_to_string(sb.data_dir().join("logs/interviewer.log"))
             .expect("a log file");

@@ -441,9 +441,11 @@ fn only_visible_messages_are_laid_out() {
         "laid out {}",
         app.layout.layout_calls()
     );
-    // Scrolling up a long way lays out only what it passes.
-    let messages = app.transcript.messages.clone();
-    app.layout.scroll_up(&messages, 3_000);
+    // Scrolling up a long way (PgUp in the transcript) lays out only what it passes.
+    focus(&mut app, Focus::Messages);
+    for _ in 0..150 {
+        app.update(key(KeyCode::PageUp));
+    }
     let screen = render(&mut app);
     assert!(!screen.contains("message number 9999"));
     assert!(
@@ -453,7 +455,7 @@ fn only_visible_messages_are_laid_out() {
     );
     assert!(!app.transcript.showing_top);
     assert!(screen.contains("more below"), "{screen}");
-    app.layout.scroll_to_top(&messages);
+    app.update(key(KeyCode::Home));
     let screen = render(&mut app);
     assert!(screen.contains("message number 0"), "{screen}");
     assert!(app.transcript.showing_top);

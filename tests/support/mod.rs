@@ -157,8 +157,11 @@ impl Sandbox {
     }
 
     /// `interviewer --data-dir <tmp>` with the mock as endpoint and a test key.
+    /// It is killed, failing the test, if it has not ended by [`RUN_DEADLINE`].
     pub fn cmd(&self) -> assert_cmd::Command {
-        assert_cmd::Command::from_std(self.std_cmd())
+        let mut cmd = assert_cmd::Command::from_std(self.std_cmd());
+        cmd.timeout(RUN_DEADLINE);
+        cmd
     }
 
     /// The binary in the sandbox's isolated environment ([`isolated_env`]) with no
@@ -331,16 +334,19 @@ pub fn path_str(p: &Path) -> &str {
 /// because the machine is shared and debug builds are slow, but a hang still fails.
 pub const PTY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// A command on a pseudo-terminal, with everything it writes collected and a
-/// deadline on every wait: a program that hangs fails the test, it does not hang it.
+/// A command on a pseudo-terminal, with everything it writes collected (raw, and
+/// through a `vt100` terminal emulator) and a deadline on every wait: a program that
+/// hangs fails the test, it does not hang it. The one terminal harness of the tests.
 pub struct PtyRun {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Option<Box<dyn std::io::Write + Send>>,
     master: Option<Box<dyn portable_pty::MasterPty + Send>>,
     seen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    live: std::sync::Arc<std::sync::Mutex<vt100::Parser>>,
     /// Closed by the reader thread at end of output.
     done: std::sync::mpsc::Receiver<()>,
     size: (u16, u16),
+    exit: Option<u32>,
 }
 
 impl PtyRun {
@@ -359,17 +365,19 @@ impl PtyRun {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let sink = seen.clone();
+        let live = std::sync::Arc::new(std::sync::Mutex::new(parser(cols, rows)));
+        let (sink, screen) = (seen.clone(), live.clone());
         let (done_tx, done) = std::sync::mpsc::channel::<()>();
         std::thread::spawn(move || {
             let _done = done_tx;
-            let mut buf = [0u8; 4096];
+            let mut buf = [0u8; 8192];
             // Until the child is gone (EOF, or EIO on Linux).
             while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
                 if n == 0 {
                     break;
                 }
                 sink.lock().expect("lock").extend_from_slice(&buf[..n]);
+                screen.lock().expect("lock").process(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().expect("writer");
@@ -378,34 +386,77 @@ impl PtyRun {
             writer: Some(writer),
             master: Some(pair.master),
             seen,
+            live,
             done,
             size: (cols, rows),
+            exit: None,
         }
     }
 
-    /// The screen as a terminal shows it after everything written so far.
+    /// The screen as a terminal shows it after everything written so far (a fresh
+    /// emulator fed all of it, to inspect cells and colours).
     pub fn screen(&self) -> vt100::Parser {
         let (cols, rows) = self.size;
-        let mut parser = vt100::Parser::new(
-            std::num::NonZeroU16::new(rows).expect("rows"),
-            std::num::NonZeroU16::new(cols).expect("cols"),
-            0,
-        );
+        let mut parser = parser(cols, rows);
         parser.process(&self.seen.lock().expect("lock"));
         parser
     }
 
+    /// The text on the screen now.
+    pub fn contents(&self) -> String {
+        self.live.lock().expect("lock").screen().contents()
+    }
+
+    /// `(alternate screen, cursor hidden)` as the terminal sees them now.
+    pub fn terminal_modes(&self) -> (bool, bool) {
+        let parser = self.live.lock().expect("lock");
+        let screen = parser.screen();
+        (screen.alternate_screen(), screen.hide_cursor())
+    }
+
     /// Waits until the screen (not the raw output) shows `needle`.
     pub fn wait_for_screen(&self, needle: &str) {
+        self.wait_until(needle, |s| s.contains(needle));
+    }
+
+    /// Waits until `ok` holds for the text on the screen; fails with the screen,
+    /// saying `what` it waited for, at the deadline.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
         let deadline = std::time::Instant::now() + PTY_DEADLINE;
         loop {
-            let contents = self.screen().screen().contents();
-            if contents.contains(needle) {
+            let contents = self.contents();
+            if ok(&contents) {
                 return;
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "the screen never showed {needle:?}; it shows:\n{contents}"
+                "the screen never showed {what:?}; it shows:\n{contents}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Whether the terminal is as the program found it: main screen, cursor shown,
+    /// no mouse reporting, no bracketed paste.
+    pub fn restored(&self) -> bool {
+        let parser = self.live.lock().expect("lock");
+        let screen = parser.screen();
+        !screen.alternate_screen()
+            && !screen.hide_cursor()
+            && screen.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+            && !screen.bracketed_paste()
+    }
+
+    /// Waits until the terminal is restored ([`PtyRun::restored`]); output is read on
+    /// a thread, so the last bytes may land after the process ended.
+    pub fn wait_restored(&self, what: &str) {
+        let deadline = std::time::Instant::now() + PTY_DEADLINE;
+        while !self.restored() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the terminal was not restored ({what}): (alternate screen, cursor hidden) = {:?}; it shows:\n{}",
+                self.terminal_modes(),
+                self.contents()
             );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
@@ -421,6 +472,11 @@ impl PtyRun {
         String::from_utf8_lossy(&self.seen.lock().expect("lock")).into_owned()
     }
 
+    /// Everything written so far, as bytes.
+    pub fn raw(&self) -> Vec<u8> {
+        self.seen.lock().expect("lock").clone()
+    }
+
     /// Waits until the output contains `needle`; fails with the output otherwise.
     pub fn wait_for(&self, needle: &str) {
         let deadline = std::time::Instant::now() + PTY_DEADLINE;
@@ -434,16 +490,26 @@ impl PtyRun {
         }
     }
 
-    /// Types `input`.
+    /// Types `input` at once (as a paste would arrive).
     pub fn send(&mut self, input: &str) {
         let writer = self.writer.as_mut().expect("the terminal is open");
         writer.write_all(input.as_bytes()).expect("type");
         writer.flush().expect("flush");
     }
 
-    /// Waits (with the deadline) for the program to exit and for its last output;
-    /// returns its exit code and everything it wrote.
-    pub fn finish(mut self) -> (u32, Vec<u8>) {
+    /// Types text one key at a time, as a person does (no paste).
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(&c.to_string());
+        }
+    }
+
+    /// Waits (with the deadline) for the program to exit; its exit code. The screen
+    /// stays readable afterwards.
+    pub fn wait_exit(&mut self) -> u32 {
+        if let Some(code) = self.exit {
+            return code;
+        }
         let deadline = std::time::Instant::now() + PTY_DEADLINE;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
@@ -452,19 +518,32 @@ impl PtyRun {
             if std::time::Instant::now() >= deadline {
                 let _ = self.child.kill();
                 panic!(
-                    "the program did not exit within {PTY_DEADLINE:?}; it showed:\n{:?}",
-                    self.text()
+                    "the program did not exit within {PTY_DEADLINE:?}; the screen shows:\n{}",
+                    self.contents()
                 );
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         };
+        self.exit = Some(status.exit_code());
+        status.exit_code()
+    }
+
+    /// Waits (with the deadline) for the program to exit and for its last output;
+    /// returns its exit code and everything it wrote.
+    pub fn finish(mut self) -> (u32, Vec<u8>) {
+        let code = self.wait_exit();
         self.writer = None;
         // The reader ends once the child's side is closed; bounded all the same.
         let _ = self.done.recv_timeout(PTY_DEADLINE);
         self.master = None;
         let seen = self.seen.lock().expect("lock").clone();
-        (status.exit_code(), seen)
+        (code, seen)
     }
+}
+
+fn parser(cols: u16, rows: u16) -> vt100::Parser {
+    let size = |n: u16| std::num::NonZeroU16::new(n).expect("a terminal size above zero");
+    vt100::Parser::new(size(rows), size(cols), 0)
 }
 
 impl Drop for PtyRun {
@@ -503,14 +582,33 @@ impl Sandbox {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        let output = cmd
-            .output()
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd
+            .spawn()
             .unwrap_or_else(|e| panic!("cannot run {command}: {e}"));
+        let output = output_within(child, &command);
         Ran {
             output,
             command,
             data_dir: self.data_dir(),
         }
+    }
+}
+
+impl Sandbox {
+    /// Runs `interviewer --data-dir <tmp> ARGS`, expects success; its stdout.
+    pub fn run_ok(&self, args: &[&str]) -> String {
+        self.run(args).success().stdout()
+    }
+
+    /// [`Sandbox::run_ok`] for a command that prints JSON.
+    pub fn run_json(&self, args: &[&str]) -> serde_json::Value {
+        let ran = self.run(args);
+        ran.success();
+        serde_json::from_slice(&ran.output.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n{}", ran.explain()))
     }
 }
 
@@ -614,5 +712,115 @@ pub fn listing(dir: &Path) -> String {
         "(empty)".into()
     } else {
         out.join("\n")
+    }
+}
+
+/// How long a test waits for a command that runs to its end (not on a terminal):
+/// generous, for a shared machine and debug builds, but a hang fails the test.
+pub const RUN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// A program's standard output as text (lossy: a failure message must still show it).
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A program's standard error as text (lossy).
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Waits for a spawned child to end, with [`RUN_DEADLINE`], collecting whatever
+/// of its stdout and stderr is piped (read on threads, so a full pipe cannot stall
+/// it). A child still running at the deadline is killed and the test fails, naming
+/// `what`. The `wait_with_output` of the standard library, bounded.
+pub fn output_within(mut child: std::process::Child, what: &str) -> std::process::Output {
+    fn drain<R: std::io::Read + Send + 'static>(
+        pipe: Option<R>,
+    ) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            buf
+        })
+    }
+    drop(child.stdin.take());
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = std::time::Instant::now() + RUN_DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{what} did not end within {RUN_DEADLINE:?}; its stderr:\n{}",
+                String::from_utf8_lossy(&stderr.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+/// Sends `signal` (a name such as `TERM`, `INT`, `TSTP`) to process `pid`.
+#[cfg(unix)]
+pub fn kill(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{signal} {pid}");
+}
+
+/// Checks every case, even after one has failed, then fails naming each failing
+/// case with its message: in a test that walks through several scenarios, the
+/// first failure does not hide the others.
+pub fn each_case<T: std::fmt::Debug>(cases: impl IntoIterator<Item = T>, check: impl Fn(&T)) {
+    let mut failed = Vec::new();
+    let mut count = 0;
+    for case in cases {
+        count += 1;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&case)));
+        if let Err(panic) = outcome {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "(a panic without a message)".into());
+            failed.push(format!("--- case {case:?} ---\n{message}"));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// `Command::output` with a deadline ([`output_within`]), for commands built from
+/// [`Sandbox::std_cmd`] or [`Sandbox::bare_std_cmd`].
+pub trait OutputWithin {
+    fn output_within(&mut self) -> std::process::Output;
+}
+
+impl OutputWithin for std::process::Command {
+    fn output_within(&mut self) -> std::process::Output {
+        let what = format!("{:?}", self.get_args().collect::<Vec<_>>());
+        let child = self
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+        output_within(child, &what)
     }
 }

@@ -250,15 +250,18 @@ impl WelcomeScreen {
             &WrapOptions::new(width),
         ));
         let field_w = width.saturating_sub(INDENT.len() as u16);
+        // The placeholder is never cut mid-word: a narrow field gets the short one.
+        let placeholder = [
+            "paste with Ctrl+Shift+V or your terminal's paste",
+            "paste the key here",
+        ]
+        .into_iter()
+        .find(|p| p.chars().count() < usize::from(field_w))
+        .unwrap_or("");
         let mut field = vec![Span::raw(INDENT)];
         field.extend(
             self.key
-                .line(
-                    field_w,
-                    t.text,
-                    key_focused,
-                    "paste with Ctrl+Shift+V or your terminal's paste",
-                )
+                .line(field_w, t.text, key_focused, placeholder)
                 .spans,
         );
         if usize::from(width) > INDENT.len() {
