@@ -29,6 +29,15 @@ impl PointCheck {
     }
 }
 
+/// A wrong claim found in an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongClaim {
+    pub claim: String,
+    pub correction: String,
+    /// The candidate's words that state it.
+    pub quote: String,
+}
+
 /// An answer judged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
@@ -40,8 +49,14 @@ pub struct Assessment {
     pub score: u8,
     /// The quoted words that earned the score, best first.
     pub evidence: Vec<String>,
-    /// The answer shares almost nothing with the question's subject.
+    /// The answer shares almost nothing with the question's subject, or (a
+    /// behavioural story) never gets to what the question asks about.
     pub off_topic: bool,
+    /// A behavioural story that never gets to what its question asks about: what
+    /// the question asks about ("a disagreement with a colleague").
+    pub asks_about: Option<String>,
+    /// Well-known wrong claims the answer makes.
+    pub wrong: Vec<WrongClaim>,
     /// The one change that would improve this answer most.
     pub next_step: String,
 }
@@ -296,7 +311,39 @@ pub fn assess(
         })
         .collect();
 
-    let off_topic = off_topic(bank, question, &checklist, &text);
+    // A story that never gets to what its question asks about answers another
+    // question, however well it is told (too short an answer is judged short).
+    let asks_about = bank
+        .and_then(|q| q.core.as_ref())
+        .filter(|core| {
+            let about_someone = core.people
+                && ["he", "she", "him", "her", "his"]
+                    .iter()
+                    .any(|p| text.find(p).is_some());
+            text.word_count() >= 25
+                && !about_someone
+                && !core
+                    .cues
+                    .iter()
+                    .any(|c| text.find(&format!("{c}*")).is_some())
+        })
+        .map(|core| core.about.clone());
+    let off_topic = asks_about.is_some() || off_topic(bank, question, &checklist, &text);
+    let wrong: Vec<WrongClaim> = bank
+        .map(|q| q.red_flags.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| {
+            f.cues
+                .iter()
+                .find_map(|c| text.find_affirmed(&format!("{c}*")))
+                .map(|quote| WrongClaim {
+                    claim: f.claim.clone(),
+                    correction: f.correction.clone(),
+                    quote,
+                })
+        })
+        .collect();
     let covered = points.iter().filter(|p| p.covered()).count();
     let share = covered as f64 / points.len().max(1) as f64;
     let keys = key_probes(kind);
@@ -307,7 +354,7 @@ pub fn assess(
     let cliches = CLICHES.iter().filter(|c| lower.contains(*c)).count();
     if kind == InterviewType::Hr {
         // Specific (numbers, names, places, examples), honest (no stock phrases),
-        // brief (40 to 220 words).
+        // brief (12 to 220 words: a short direct answer is not punished).
         let names_a_date = answer.split_whitespace().any(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric());
             w.starts_with(char::is_uppercase)
@@ -330,7 +377,7 @@ pub fn assess(
             || asks_about_role
             || heuristics::time_or_place(answer).is_some()
             || coverage.covers(Probe::Example);
-        let brief = (25..=220).contains(&words);
+        let brief = heuristics::brief_hr(words);
         quality = (f64::from(u8::from(specific))
             + f64::from(u8::from(brief))
             + f64::from(u8::from(cliches == 0))
@@ -356,12 +403,13 @@ pub fn assess(
     let mut score = (1.0 + (raw.clamp(0.0, 1.0) * 4.0)).round() as u8;
     let non_answer = turns::classify(answer, kind) == TurnKind::NonAnswer;
     let thin = match kind {
-        InterviewType::Hr => 20,
+        InterviewType::Hr => heuristics::TOO_SHORT_WORDS_HR,
         _ => heuristics::TOO_SHORT_WORDS,
     };
     if non_answer || words < 10 {
         score = 1;
-    } else if words < thin || off_topic {
+    } else if words < thin || off_topic || !wrong.is_empty() {
+        // Off the question, or confidently wrong: weak whatever the polish.
         score = score.min(2);
     } else if words < 2 * thin && kind != InterviewType::Hr {
         score = score.min(3);
@@ -378,7 +426,17 @@ pub fn assess(
         }
     }
     evidence.truncate(3);
-    let next_step = next_step(kind, &points, &coverage, &signals, off_topic, score);
+    let next_step = match (&asks_about, wrong.first()) {
+        (_, Some(w)) => format!(
+            "Check your facts: you said \"{}\", but {}",
+            w.quote,
+            lower_first(&w.correction)
+        ),
+        (Some(about), None) => format!(
+            "Answer the question that was asked: it asks about {about}. Choose a story that is about that, and say so in your first sentence."
+        ),
+        (None, None) => next_step(kind, &points, &coverage, &signals, off_topic, score),
+    };
     Assessment {
         kind,
         signals,
@@ -387,6 +445,8 @@ pub fn assess(
         score,
         evidence,
         off_topic,
+        asks_about,
+        wrong,
         next_step,
     }
 }
@@ -406,7 +466,7 @@ fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<S
     }
     p.cues
         .iter()
-        .find_map(|c| text.find(&format!("{}*", c.to_lowercase())))
+        .find_map(|c| text.find_kept(&format!("{}*", c.to_lowercase())))
 }
 
 /// Whether the answer misses the question's subject: it uses almost none of the
@@ -524,7 +584,7 @@ fn next_step(
             return probe_step(*probe).to_string();
         }
     }
-    if kind == InterviewType::Hr && signals.words > 220 {
+    if kind == InterviewType::Hr && signals.words > heuristics::BRIEF_MAX_WORDS_HR {
         return "Keep it brief: two or three sentences, then stop and let the interviewer ask."
             .into();
     }
@@ -642,6 +702,81 @@ mod tests {
             a.next_step,
             "Add the missing point: PCI scope kept small by tokenising card details."
         );
+    }
+
+    #[test]
+    fn a_polished_story_about_something_else_is_capped() {
+        let q = bank::by_id("beh-team-conflict-manager").expect("bank question");
+        // STAR-shaped, first person, numbers and a lesson: but no conflict.
+        let story = "Last year at a retail company I owned the checkout service. Page loads \
+            had crept up to three seconds, so I profiled the service, found an unindexed \
+            query and rewrote it with a covering index. I shipped it behind a flag and load \
+            times fell to 800 milliseconds, and conversion rose by 4 percent. I learned to \
+            measure before optimising.";
+        let a = assess(Some(q), q.interview_type, &q.question, story, &[]);
+        assert!(a.off_topic, "{a:#?}");
+        assert!(a.score <= 2, "{a:#?}");
+        assert_eq!(
+            a.asks_about.as_deref(),
+            Some("two people on your team in conflict")
+        );
+        assert!(
+            a.next_step.contains("it asks about two people"),
+            "{}",
+            a.next_step
+        );
+        // The same shape about the question's subject, in plain words, is not.
+        let on = "Last year two engineers on my team fell out over code reviews: one \
+            rejected most of the other's changes. I met each of them separately to hear \
+            their side, then sat them down together and we agreed review rules: two days \
+            at most, comments on substance only. Within a month review times halved and \
+            they paired on the next feature. I learned to act on friction early.";
+        let b = assess(Some(q), q.interview_type, &q.question, on, &[]);
+        assert!(!b.off_topic, "{b:#?}");
+        assert!(b.score > a.score, "{b:#?}");
+    }
+
+    #[test]
+    fn a_confidently_wrong_claim_is_capped_and_corrected() {
+        let q = bank::by_id("tech-sw-sql-index").expect("bank question");
+        let wrong = "An index is a B-tree over the column, so the database can find the \
+            matching rows in O(log n) instead of scanning the table, because it walks the \
+            tree. Indexes also make writes faster, since the database knows where each row \
+            goes, so I would index every column that any query filters on and check the plan \
+            with EXPLAIN to confirm the index is used.";
+        let a = assess(Some(q), q.interview_type, &q.question, wrong, &[]);
+        assert!(a.score <= 2, "{a:#?}");
+        assert_eq!(a.wrong.len(), 2, "{a:#?}");
+        assert!(
+            a.next_step
+                .starts_with("Check your facts: you said \"also make writes faster"),
+            "{}",
+            a.next_step
+        );
+        // Saying the claim is wrong is right.
+        let right = "An index is a B-tree over the column, so the database finds the \
+            matching rows in O(log n) instead of scanning the table. Indexes do not make \
+            writes faster: every insert and update must change each index too, and they \
+            take space, so I'd index what frequent queries filter or join on, check the \
+            plan with EXPLAIN, and drop indexes nothing uses.";
+        let b = assess(Some(q), q.interview_type, &q.question, right, &[]);
+        assert!(b.wrong.is_empty(), "{b:#?}");
+    }
+
+    #[test]
+    fn a_short_honest_hr_answer_beats_long_generic_enthusiasm() {
+        let q = bank::by_id("hr-notice-period").expect("bank question");
+        let short = "One month's notice, so I could start on 3 June; I have no holidays booked.";
+        let a = assess(Some(q), q.interview_type, &q.question, short, &[]);
+        assert!(a.score >= 3, "{a:#?}");
+        let q = bank::by_id("hr-why-role").expect("bank question");
+        let generic = "I'm really passionate about your mission and I think this is a great \
+            opportunity. You're an innovative company with a great culture, and I'm looking \
+            for new challenges where I can grow and develop my skills. I'm a hard worker and \
+            a team player, and I'd bring a lot of energy and enthusiasm to the team, so I \
+            really believe this role is the perfect next step for me and my career.";
+        let b = assess(Some(q), q.interview_type, &q.question, generic, &[]);
+        assert!(b.score <= 2, "{b:#?}");
     }
 
     #[test]

@@ -62,6 +62,47 @@ pub struct BankQuestion {
     /// quality, data), so asking clarifying questions gets real answers.
     #[serde(default)]
     pub assumptions: Vec<Assumption>,
+    /// Behavioural: what the question asks about (a disagreement, a failure…) and
+    /// the words that show a story is about it. A story showing none of them,
+    /// however well told, answers another question.
+    #[serde(default)]
+    pub core: Option<Core>,
+    /// Technical and system design: well-known wrong claims about the subject,
+    /// each with the words that state it.
+    #[serde(default)]
+    pub red_flags: Vec<RedFlag>,
+}
+
+/// What a behavioural question asks about.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Core {
+    /// A noun phrase that follows "it asks about", e.g. "a disagreement with a
+    /// colleague".
+    pub about: String,
+    /// Words or stems that show the story is about it (matched as checklist cues
+    /// are: a word in the answer starting with a cue's last word matches; a `*`
+    /// standing alone matches any one word).
+    pub cues: Vec<String>,
+    /// The question is about another person (a colleague, a stakeholder, a
+    /// customer): a story that speaks of someone as "he" or "she" is about them
+    /// too, whatever other words it uses.
+    #[serde(default)]
+    pub people: bool,
+}
+
+/// A claim an expert would call wrong without needing any context.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedFlag {
+    /// The wrong claim, as the report names it: "Indexes make writes faster".
+    pub claim: String,
+    /// The correction, one sentence: "Every index must be updated on each write,
+    /// so indexes make writes slower."
+    pub correction: String,
+    /// Phrases that state the claim (several words each, matched as cues; a
+    /// phrase just after a negation such as "not" or "never" does not count).
+    pub cues: Vec<String>,
 }
 
 /// A follow-up question and what it probes.
@@ -388,16 +429,8 @@ fn checklist_problems(q: &BankQuestion) -> Vec<String> {
             problems.push(format!("{point:?} has only {} cue(s)", p.cues.len()));
         }
         for cue in &p.cues {
-            if cue.trim().is_empty() || cue.contains('*') || cue.to_lowercase() != *cue {
-                problems.push(format!("cue {cue:?}: lower case, no '*'"));
-                continue;
-            }
-            // An answer's words are letters, digits and ' - % $ (see `probe::Text`).
-            if cue
-                .chars()
-                .any(|c| !(c.is_alphanumeric() || " '-%$".contains(c)))
-            {
-                problems.push(format!("cue {cue:?} can never match an answer's words"));
+            if let Some(p) = cue_spelling(cue) {
+                problems.push(p);
                 continue;
             }
             let all = words(cue);
@@ -414,6 +447,118 @@ fn checklist_problems(q: &BankQuestion) -> Vec<String> {
                 .all(|(w, last)| of_question(w) || generic(w, *last))
             {
                 problems.push(format!("cue {cue:?} is a word of the question"));
+            }
+        }
+    }
+    problems
+}
+
+/// What is wrong with a cue's spelling: not lower case, a `*`, or characters an
+/// answer's words never contain.
+#[cfg(test)]
+fn cue_spelling(cue: &str) -> Option<String> {
+    cue_spelling_with(cue, false)
+}
+
+/// As [`cue_spelling`]; with `wildcards`, a `*` standing alone for any one word
+/// inside the phrase ("in * days") is allowed.
+#[cfg(test)]
+fn cue_spelling_with(cue: &str, wildcards: bool) -> Option<String> {
+    let words: Vec<&str> = cue.split_whitespace().collect();
+    let wild_ok = wildcards
+        && words.len() > 1
+        && words.last() != Some(&"*")
+        && words.iter().all(|w| *w == "*" || !w.contains('*'));
+    let cue_plain = if wild_ok {
+        cue.replace('*', "")
+    } else {
+        cue.to_string()
+    };
+    let cue = cue_plain.as_str();
+    if cue.trim().is_empty() || cue.contains('*') || cue.to_lowercase() != *cue {
+        return Some(format!("cue {cue:?}: lower case, no '*'"));
+    }
+    // An answer's words are letters, digits and ' - % $ (see `probe::Text`).
+    if cue
+        .chars()
+        .any(|c| !(c.is_alphanumeric() || " '-%$".contains(c)))
+    {
+        return Some(format!("cue {cue:?} can never match an answer's words"));
+    }
+    None
+}
+
+/// What is wrong with a question's `core` and `red_flags`: a core only on a
+/// behavioural question, saying what it asks about, with at least 8 cues, no
+/// single generic word (the cues may be the question's own words: a story about
+/// a disagreement says so); red flags only on technical and design questions,
+/// each a claim, its correction and cues of at least two meaningful words (one
+/// word cannot state a claim).
+#[cfg(test)]
+fn core_and_flag_problems(q: &BankQuestion) -> Vec<String> {
+    let mut problems = Vec::new();
+    match (&q.core, q.interview_type) {
+        (Some(_), t) if t != InterviewType::Behavioral => {
+            problems.push("a core on a question that is not behavioural".into());
+        }
+        (Some(core), _) => {
+            if core.about.trim().is_empty() || core.about.ends_with('.') {
+                problems.push(format!("core about {:?}: a noun phrase", core.about));
+            }
+            if core.cues.len() < 8 {
+                problems.push(format!("core has only {} cues, not 8", core.cues.len()));
+            }
+            for cue in &core.cues {
+                if let Some(p) = cue_spelling_with(cue, true) {
+                    problems.push(p);
+                    continue;
+                }
+                // A phrase ("on time", "did not work") says more than its words;
+                // a single generic word shows nothing.
+                if !cue.contains(' ') && GENERIC_CUES.iter().any(|g| g.starts_with(cue.as_str())) {
+                    problems.push(format!("core cue {cue:?} is too generic"));
+                }
+            }
+        }
+        (None, _) => {}
+    }
+    if !q.red_flags.is_empty()
+        && !matches!(
+            q.interview_type,
+            InterviewType::Technical | InterviewType::SystemDesign
+        )
+    {
+        problems.push("red flags on a question that is not technical or design".into());
+    }
+    for f in &q.red_flags {
+        if f.claim.trim().is_empty() || f.claim.ends_with('.') {
+            problems.push(format!(
+                "red flag claim {:?}: a claim, no full stop",
+                f.claim
+            ));
+        }
+        if !f.correction.trim().ends_with('.') {
+            problems.push(format!(
+                "red flag correction {:?}: a sentence",
+                f.correction
+            ));
+        }
+        if f.cues.is_empty() {
+            problems.push(format!("red flag {:?} has no cues", f.claim));
+        }
+        for cue in &f.cues {
+            if let Some(p) = cue_spelling_with(cue, true) {
+                problems.push(p);
+                continue;
+            }
+            let meaningful = cue
+                .split_whitespace()
+                .filter(|w| *w != "*" && !STOP_WORDS.contains(w))
+                .count();
+            if meaningful < 2 {
+                problems.push(format!(
+                    "red flag cue {cue:?}: one word cannot state a claim"
+                ));
             }
         }
     }
@@ -617,6 +762,7 @@ mod tests {
             lint.extend(
                 checklist_problems(q)
                     .into_iter()
+                    .chain(core_and_flag_problems(q))
                     .map(|p| format!("{}: {p}", q.id)),
             );
             if q.interview_type == InterviewType::SystemDesign {
@@ -644,6 +790,22 @@ mod tests {
             }
         }
         assert!(lint.is_empty(), "{lint:#?}");
+        // Questions about a kind of event (a conflict, a failure, a mistake…) say
+        // what it is; broad ones ("a time you learned fast") need not.
+        for q in bank
+            .iter()
+            .filter(|q| q.interview_type == InterviewType::Behavioral)
+        {
+            let specific = ["conflict", "failure", "mistake", "influence", "ambiguity"]
+                .iter()
+                .any(|t| q.tags.iter().any(|g| g == t));
+            assert!(!specific || q.core.is_some(), "{}: no core", q.id);
+        }
+        let cores = bank.iter().filter(|q| q.core.is_some()).count();
+        assert!(
+            cores >= 20,
+            "only {cores} questions say what they ask about"
+        );
         for t in InterviewType::ALL {
             let n = bank.iter().filter(|q| q.interview_type == t).count();
             assert!(n >= 15, "{} has only {n} questions", t.as_str());
@@ -702,6 +864,48 @@ mod tests {
         assert!(
             problems.contains("3 checklist points, not 4 to 8"),
             "{problems}"
+        );
+    }
+
+    #[test]
+    fn the_core_and_red_flag_lint_catches_what_would_misjudge() {
+        let mut q = by_id("beh-failure").expect("bank question").clone();
+        q.core = Some(Core {
+            about: "A failure.".into(),
+            cues: vec!["team".into(), "went wrong".into(), "Slipped".into()],
+            people: false,
+        });
+        q.red_flags = vec![RedFlag {
+            claim: "Failing is fine".into(),
+            correction: "no".into(),
+            cues: vec!["fine".into()],
+        }];
+        let problems = core_and_flag_problems(&q).join("\n");
+        for expected in [
+            "core about \"A failure.\": a noun phrase",
+            "core has only 3 cues",
+            "core cue \"team\" is too generic",
+            "cue \"Slipped\": lower case",
+            "red flags on a question that is not technical",
+            "red flag correction \"no\": a sentence",
+            "red flag cue \"fine\": one word cannot state a claim",
+        ] {
+            assert!(problems.contains(expected), "{expected} not in\n{problems}");
+        }
+        assert!(!problems.contains("went wrong"), "{problems}");
+        q.core = None;
+        q.red_flags.clear();
+        assert_eq!(core_and_flag_problems(&q), Vec::<String>::new());
+        let mut t = by_id("tech-sw-sql-index").expect("bank question").clone();
+        assert_eq!(core_and_flag_problems(&t), Vec::<String>::new());
+        t.core = q.core.clone().or(Some(Core {
+            about: "indexes".into(),
+            cues: vec!["index".into(); 8],
+            people: false,
+        }));
+        assert_eq!(
+            core_and_flag_problems(&t),
+            ["a core on a question that is not behavioural"]
         );
     }
 

@@ -7,6 +7,17 @@ use crate::domain::InterviewType;
 
 /// Fewer words than this is too short to carry substance.
 pub const TOO_SHORT_WORDS: usize = 40;
+/// HR answers are judged on brevity: a direct answer this long can be complete
+/// ("One month's notice, so I could start on 3 June; no holidays booked.").
+pub const TOO_SHORT_WORDS_HR: usize = 12;
+/// An HR answer longer than this is no longer brief.
+pub const BRIEF_MAX_WORDS_HR: usize = 220;
+
+/// Whether an HR answer is direct and brief.
+pub fn brief_hr(words: usize) -> bool {
+    (TOO_SHORT_WORDS_HR..=BRIEF_MAX_WORDS_HR).contains(&words)
+}
+
 /// Behavioural, HR and general answers longer than this tend to ramble.
 pub const RAMBLING_WORDS: usize = 350;
 /// Technical and design answers legitimately run longer.
@@ -431,7 +442,11 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
     };
     AnswerSignals {
         words,
-        too_short: words < TOO_SHORT_WORDS,
+        too_short: words
+            < match kind {
+                InterviewType::Hr => TOO_SHORT_WORDS_HR,
+                _ => TOO_SHORT_WORDS,
+            },
         rambling: words > limit,
         star,
         quantities,

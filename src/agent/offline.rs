@@ -12,7 +12,7 @@ use super::bank::{self, BankQuestion, Seniority};
 use super::probe::Probe;
 use super::turns::{self, TurnKind};
 use super::{ChatRequest, ChatTurn};
-use crate::domain::drill::POOR_MAX;
+use crate::domain::drill::weak_answers;
 use crate::domain::report::Report;
 use crate::domain::{InterviewSetup, InterviewType, QuestionChoice, Role};
 
@@ -92,6 +92,13 @@ const FOLLOW_UP_SIZE_FROM_ASSUMPTIONS: &str = "Given those numbers, what do they
 
 /// The system design phase after requirements and sizing: the design itself.
 const FOLLOW_UP_HIGH_LEVEL: &str = "Sketch the high-level design for me: the main components, and how a request flows through them.";
+
+/// Opens the follow-up that questions a well-known wrong claim in the answer
+/// (it probes correctness).
+pub const CHALLENGE_MARK: &str = "Let me stop you on one thing you said:";
+/// Opens the follow-up that brings a behavioural story that answers another
+/// question back to this one (it asks for an example that fits).
+pub const REFOCUS_MARK: &str = "Let me bring us back to the question:";
 
 /// Follow-ups of earlier versions, still recognised in old conversations.
 const LEGACY_FOLLOW_UPS: &[&str] = &[
@@ -446,6 +453,23 @@ pub fn follow_up(
     if asked.len() >= max {
         return None;
     }
+    // A wrong claim is questioned first, as an interviewer would; a story about
+    // something else is brought back to the question.
+    if let Some(w) = a.wrong.first()
+        && !asked.contains(&Probe::Correctness)
+    {
+        return Some(format!(
+            "{CHALLENGE_MARK} \"{}\". Is that right? Talk me through how it actually works.",
+            w.quote
+        ));
+    }
+    if let Some(about) = &a.asks_about
+        && !asked.contains(&Probe::Example)
+    {
+        return Some(format!(
+            "{REFOCUS_MARK} it asks about {about}. Can you think of a time like that, and walk me through it?"
+        ));
+    }
     let open = |p: Probe| !a.coverage.covers(p) && !asked.contains(&p);
     let bank_for = |p: Probe| current.follow_ups.iter().find(|f| f.probe == p);
     let generic_for = |p: Probe| {
@@ -454,6 +478,15 @@ pub fn follow_up(
         }
         if sd && p == Probe::Scale && assumptions_given {
             return Some(FOLLOW_UP_SIZE_FROM_ASSUMPTIONS);
+        }
+        // Outside system design, the engine's own follow-up for a probe that is
+        // neither among the type's first four concerns nor part of this question's
+        // checklist would be off the point (sizing a CI pipeline, say).
+        let relevant = sd
+            || Probe::priorities(kind).iter().take(4).any(|x| *x == p)
+            || current.checklist.iter().any(|c| c.probe == Some(p));
+        if !relevant {
+            return None;
         }
         GENERIC_FOLLOW_UPS
             .iter()
@@ -570,7 +603,7 @@ fn close(last_message: &str) -> String {
         ""
     };
     format!(
-        "{answer}{CLOSE_MARK} Thank you for your time. {REPORT_HOW} Offline, the report is heuristic: it measures the length, structure, numbers and filler words of each answer and shows what a good answer to each question contains."
+        "{answer}{CLOSE_MARK} Thank you for your time. {REPORT_HOW} Offline, the report is heuristic: it checks each answer against what a good answer to its question contains (and whether it answers the question at all), and measures its structure, numbers and filler words."
     )
 }
 
@@ -652,6 +685,12 @@ fn follow_up_in(current: Option<&BankQuestion>, text: &str) -> Option<(Probe, St
         current.and_then(|q| q.follow_ups.iter().find(|f| text.contains(f.ask.as_str())))
     {
         return Some((f.probe, f.ask.clone()));
+    }
+    if let Some(at) = text.find(CHALLENGE_MARK) {
+        return Some((Probe::Correctness, text[at..].to_string()));
+    }
+    if let Some(at) = text.find(REFOCUS_MARK) {
+        return Some((Probe::Example, text[at..].to_string()));
     }
     if text.contains(FOLLOW_UP_HIGH_LEVEL) {
         return Some((Probe::Action, FOLLOW_UP_HIGH_LEVEL.to_string()));
@@ -908,7 +947,8 @@ pub const RECENT_DAYS: i64 = 60;
 
 /// The question choice for a new interview: the bank questions found in the recent
 /// interviewer turns are avoided; with `retry_weak`, the bank questions whose
-/// answers scored [`POOR_MAX`] or lower (the drill schedule's weak answer) in `reports` (newest report first) come
+/// answers are weak ([`weak_answers`]: scored [`crate::domain::drill::POOR_MAX`] or lower, the drill
+/// schedule's own definition) in `reports` (newest report first) come
 /// back, weakest first, and are not avoided.
 pub fn choose_questions(
     recent_interviewer_turns: &[String],
@@ -917,12 +957,13 @@ pub fn choose_questions(
 ) -> QuestionChoice {
     let mut retry: Vec<(u8, usize, String)> = Vec::new();
     if retry_weak {
-        let answers = reports.iter().flat_map(|r| r.questions.iter());
-        for (order, feedback) in answers.enumerate() {
-            let (Some(score), Some(q)) = (feedback.score, bank::find_in(&feedback.question)) else {
+        // The drill schedule's definition of a weak answer, newest report first.
+        let weak = reports.iter().flat_map(weak_answers);
+        for (order, (feedback, score)) in weak.enumerate() {
+            let Some(q) = bank::find_in(&feedback.question) else {
                 continue;
             };
-            if score <= POOR_MAX && !retry.iter().any(|(_, _, id)| *id == q.id) {
+            if !retry.iter().any(|(_, _, id)| *id == q.id) {
                 retry.push((score, order, q.id.clone()));
             }
         }
@@ -1078,7 +1119,8 @@ mod tests {
     const GOOD: &str = "At my last company I led the migration of our billing service. My goal \
         was to cut invoice errors before the annual renewal cycle. I analysed a month of failed \
         invoices, found that 70% came from one currency-rounding bug, and I wrote a fix with \
-        property tests, then I rolled it out behind a flag. As a result, invoice errors dropped \
+        property tests, then I rolled it out behind a flag, a decision the team disagreed with at \
+        first because it delayed their renewal work. As a result, invoice errors dropped \
         from 2% to 0.1% and support tickets about billing fell by 40 tickets a week. I learned \
         to look at the data before guessing.";
 
@@ -1316,6 +1358,38 @@ mod tests {
             a buffer for the security review.";
         let a = assess::assess(Some(q), q.interview_type, &q.question, complete, &[]);
         assert_eq!(follow_up(q, &a, &[], false), None, "{a:#?}");
+    }
+
+    #[test]
+    fn a_wrong_claim_is_questioned_and_a_story_about_something_else_brought_back() {
+        let q = bank::by_id("tech-sw-idempotency").expect("bank question");
+        let answer = "Idempotent means the operation gives the same result when repeated. \
+            For payments that is easy, because POST is idempotent already, so a retried \
+            request just charges the same amount again and the client sees the same result.";
+        let a = assess::assess(Some(q), q.interview_type, &q.question, answer, &[]);
+        let f = follow_up(q, &a, &[], false).expect("a follow-up");
+        assert!(f.starts_with(CHALLENGE_MARK), "{f}");
+        assert!(f.contains("POST is idempotent"), "{f}");
+        assert_eq!(probe_of(q, &f), Some(Probe::Correctness));
+        // Once asked, it is not asked again.
+        let again = follow_up(q, &a, &[Probe::Correctness], false);
+        assert!(
+            again
+                .as_deref()
+                .is_none_or(|t| !t.starts_with(CHALLENGE_MARK)),
+            "{again:?}"
+        );
+
+        let q = bank::by_id("beh-disagreement-colleague").expect("bank question");
+        let story = "Last spring I owned the search service at a travel start-up. Latency \
+            had crept up to two seconds, so I profiled it, batched the pricing calls and \
+            cached prices for a minute. Within two weeks latency fell to 400 milliseconds \
+            and bookings rose 6 percent. I learned to measure before optimising.";
+        let a = assess::assess(Some(q), q.interview_type, &q.question, story, &[]);
+        let f = follow_up(q, &a, &[], false).expect("a follow-up");
+        assert!(f.starts_with(REFOCUS_MARK), "{f}");
+        assert!(f.contains("a disagreement with a colleague"), "{f}");
+        assert_eq!(probe_of(q, &f), Some(Probe::Example));
     }
 
     #[test]

@@ -169,6 +169,85 @@ impl<'a> Text<'a> {
             .map(|i| self.quote(i, i + parts.len()))
     }
 
+    /// Finds `cue` (as [`Text::find`]) where it is stated, not denied: a match
+    /// with a negation in the four words before it ("not", "never", "isn't", "a
+    /// myth that"…) or a dismissal just after it ("… is a myth", "… is false")
+    /// does not count.
+    pub fn find_affirmed(&self, cue: &str) -> Option<String> {
+        let parts: Vec<&str> = cue.split_whitespace().collect();
+        if parts.is_empty() || parts.len() > self.words.len() {
+            return None;
+        }
+        let matches = |word: &str, part: &str| match part.strip_suffix('*') {
+            Some(prefix) => word.starts_with(prefix),
+            None => word == part,
+        };
+        let denies = |w: &str| DENIALS.contains(&w) || w.ends_with("n't");
+        (0..=self.words.len() - parts.len())
+            .filter(|&i| {
+                parts
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| matches(&self.words[i + k].0, p))
+            })
+            .find(|&i| {
+                let before = &self.words[i.saturating_sub(4)..i];
+                let after =
+                    &self.words[i + parts.len()..(i + parts.len() + 3).min(self.words.len())];
+                !before.iter().any(|(w, _, _)| denies(w))
+                    && !after
+                        .iter()
+                        .any(|(w, _, _)| DISMISSALS.contains(&w.as_str()))
+            })
+            .map(|i| self.quote(i, i + parts.len()))
+    }
+
+    /// Finds `cue` (as [`Text::find`]) where it is not dismissed: "you don't need
+    /// staging or rollbacks", "no need for tests", "skip the tests", "feature
+    /// flags are overkill" show the candidate rejecting the practice, not
+    /// covering it. Plain negations are left alone, since good answers often
+    /// make their point with one ("never charge twice", "no data loss").
+    pub fn find_kept(&self, cue: &str) -> Option<String> {
+        let parts: Vec<&str> = cue.split_whitespace().collect();
+        if parts.is_empty() || parts.len() > self.words.len() {
+            return None;
+        }
+        let matches = |word: &str, part: &str| match part.strip_suffix('*') {
+            Some(prefix) => word.starts_with(prefix),
+            None => word == part,
+        };
+        let negated = |w: &str| matches!(w, "no" | "not" | "never") || w.ends_with("n't");
+        (0..=self.words.len() - parts.len())
+            .filter(|&i| {
+                parts
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| matches(&self.words[i + k].0, p))
+            })
+            .find(|&i| {
+                let before: Vec<&str> = self.words[i.saturating_sub(4)..i]
+                    .iter()
+                    .map(|(w, _, _)| w.as_str())
+                    .collect();
+                let end = i + parts.len();
+                let after: Vec<&str> = self.words[end..(end + 3).min(self.words.len())]
+                    .iter()
+                    .map(|(w, _, _)| w.as_str())
+                    .collect();
+                let need_denied = before
+                    .windows(2)
+                    .any(|w| negated(w[0]) && matches!(w[1], "need" | "needed" | "bother"));
+                let skipped = before
+                    .iter()
+                    .any(|w| matches!(*w, "skip" | "skipping" | "skipped" | "ditch" | "drop"));
+                let waved_off = after
+                    .iter()
+                    .any(|w| matches!(*w, "overkill" | "unnecessary" | "pointless" | "optional"));
+                !(need_denied || skipped || waved_off)
+            })
+            .map(|i| self.quote(i, i + parts.len()))
+    }
+
     /// The first of `cues` found, quoted.
     pub fn find_any(&self, cues: &[&str]) -> Option<String> {
         cues.iter().find_map(|c| self.find(c))
@@ -190,6 +269,41 @@ impl<'a> Text<'a> {
         self.original
     }
 }
+
+/// Words that deny what follows them.
+const DENIALS: &[&str] = &[
+    "not",
+    "never",
+    "no",
+    "nor",
+    "myth",
+    "misconception",
+    "wrongly",
+    "mistakenly",
+    "falsely",
+    "contrary",
+    "believe",
+    "believes",
+    "assume",
+    "assumes",
+    "claim",
+    "claims",
+    "think",
+    "thinks",
+    "naive",
+    "naively",
+    "unlike",
+];
+
+/// Words that dismiss what was just said ("… is a myth").
+const DISMISSALS: &[&str] = &[
+    "myth",
+    "misconception",
+    "false",
+    "wrong",
+    "untrue",
+    "incorrect",
+];
 
 fn word_at(original: &str, start: usize, end: usize) -> (String, usize, usize) {
     let raw = &original[start..end];
@@ -298,6 +412,29 @@ const OWN_ROLE: &[&str] = &[
     "i got it wrong",
     "i was wrong",
     "on me",
+    "it was on me",
+    "i was the one",
+    "it fell to me",
+    "i volunteered",
+    "i stepped in",
+    "i took over",
+    "i took on",
+    "i took ownership",
+    "owner of",
+    "i was the lead",
+    "i was the owner",
+    "i was the * lead",
+    "i was the * owner",
+    "i was the * manager",
+    "as the lead",
+    "as the owner",
+    "as the * lead",
+    "as the * owner",
+    "as the * manager",
+    "as tech lead",
+    "as team lead",
+    "my task",
+    "my goal",
 ];
 
 const RESULT: &[&str] = &[
@@ -363,6 +500,35 @@ const RESULT: &[&str] = &[
     "happier",
     "easier",
     "fewer",
+    "down to",
+    "down from",
+    "up from",
+    "by half",
+    "in half",
+    "twice as",
+    "times faster",
+    "times fewer",
+    "back to normal",
+    "now takes",
+    "now runs",
+    "now run",
+    "brought * down",
+    "brought * * down",
+    "brought * * * down",
+    "got * down",
+    "got * * down",
+    "cut * by",
+    "which meant",
+    "the effect",
+    "hit the",
+    "met the",
+    "made the deadline",
+    "beat",
+    "exceeded",
+    "rolled out",
+    "released",
+    "passed",
+    "approved",
 ];
 
 const REASONING: &[&str] = &[
@@ -410,6 +576,17 @@ const REASONING: &[&str] = &[
     "to see whether",
     "to see if",
     "to check",
+    "the idea was",
+    "the goal was",
+    "the point was",
+    "the aim was",
+    "the thinking was",
+    "to avoid",
+    "to keep",
+    "to make sure",
+    "that way",
+    "this way",
+    "which lets",
 ];
 
 const TRADEOFFS: &[&str] = &[
@@ -460,6 +637,28 @@ const TRADEOFFS: &[&str] = &[
     "accepting",
     "extra cost",
     "cost*",
+    "the price of",
+    "at the price",
+    "in exchange",
+    "the risk is",
+    "the risk being",
+    "the cost of",
+    "more complex",
+    "adds complexity",
+    "added complexity",
+    "extra complexity",
+    "more expensive",
+    "less flexible",
+    "harder to",
+    "slower but",
+    "faster but",
+    "but slower",
+    "but harder",
+    "but more",
+    "but less",
+    "upside*",
+    "the benefit",
+    "benefits",
 ];
 
 const STAKEHOLDERS: &[&str] = &[
@@ -547,6 +746,23 @@ const LESSON: &[&str] = &[
     "going forward",
     "i changed how",
     "i've changed",
+    "do it again",
+    "did it again",
+    "do it over",
+    "i try to",
+    "i make sure",
+    "i now make sure",
+    "i've started",
+    "took away",
+    "stuck with me",
+    "habit*",
+    "rule of thumb",
+    "i'd * earlier",
+    "i'd * * earlier",
+    "i would * earlier",
+    "i'd * sooner",
+    "i'd * * sooner",
+    "i would * sooner",
 ];
 
 const EXAMPLE: &[&str] = &[
@@ -988,6 +1204,129 @@ mod tests {
     fn a_bare_answer_covers_little() {
         let names = covers("Not really.", InterviewType::Behavioral);
         assert!(names.is_empty(), "{names:?}");
+    }
+
+    /// Each family of wordings that shows a probe, in sentences of its own (not
+    /// taken from the evaluation set).
+    fn assert_covers(probe: Probe, kind: InterviewType, sentences: &[&str]) {
+        for s in sentences {
+            let c = detect(s, kind);
+            assert!(c.covers(probe), "{} not covered by {s:?}", probe.name());
+        }
+    }
+
+    #[test]
+    fn results_spelled_out_are_covered() {
+        assert_covers(
+            Probe::Result,
+            InterviewType::Behavioral,
+            &[
+                "The build went down to nine minutes.",
+                "Support tickets were cut by half within a month.",
+                "Checkout is twice as fast for new customers.",
+                "We brought the error rate down over the quarter.",
+                "Onboarding now takes an afternoon instead of a week.",
+                "The regulator approved the filing on the first try.",
+            ],
+        );
+    }
+
+    #[test]
+    fn roles_named_by_title_are_covered() {
+        assert_covers(
+            Probe::OwnRole,
+            InterviewType::Behavioral,
+            &[
+                "I was the release lead that quarter.",
+                "As the incident owner, the rollback call was mine to make.",
+                "As tech lead for the migration, the plan came from me.",
+                "It fell to me to tell the customer.",
+                "I stepped in when the contractor left.",
+            ],
+        );
+    }
+
+    #[test]
+    fn trade_offs_said_with_but_or_a_cost_are_covered() {
+        assert_covers(
+            Probe::Tradeoffs,
+            InterviewType::Technical,
+            &[
+                "A queue decouples them, at the cost of a few seconds of delay.",
+                "Polling is simple but slower to notice changes.",
+                "Sharding spreads the load but adds complexity to every query.",
+                "It is cheaper to run, in exchange for weaker ordering.",
+                "The risk is that a stale read reaches the user.",
+            ],
+        );
+    }
+
+    #[test]
+    fn lessons_said_as_next_time_are_covered() {
+        assert_covers(
+            Probe::Lesson,
+            InterviewType::Behavioral,
+            &[
+                "Next time I'd involve support before the launch.",
+                "If I did it again, I'd write the runbook first.",
+                "I'd raise it earlier, before the plan is fixed.",
+                "These days I make sure every migration has a dry run.",
+                "Writing the risks down first has become a habit.",
+            ],
+        );
+    }
+
+    #[test]
+    fn reasons_said_as_goals_are_covered() {
+        assert_covers(
+            Probe::Reasoning,
+            InterviewType::Technical,
+            &[
+                "I'd put it behind a flag to avoid a big-bang release.",
+                "The idea was to keep the old path as a fallback.",
+                "I'd add a retry with a key; that way a timeout cannot double the charge.",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_dismissed_practice_is_not_kept() {
+        for dismissed in [
+            "You don't need staging or rollbacks if people are careful.",
+            "There's no need for rollbacks here.",
+            "I'd skip the rollbacks to save time.",
+            "Rollbacks are overkill for a team this size.",
+        ] {
+            assert_eq!(
+                Text::new(dismissed).find_kept("rollback*"),
+                None,
+                "{dismissed}"
+            );
+        }
+        for kept in [
+            "A rollback is one click, and we rehearse it.",
+            "We never lose a rollback window: every deploy keeps the last build.",
+        ] {
+            assert!(Text::new(kept).find_kept("rollback*").is_some(), "{kept}");
+        }
+    }
+
+    #[test]
+    fn a_denied_claim_is_not_affirmed() {
+        let cue = "make* writes faster";
+        for denied in [
+            "Indexes do not make writes faster; every write updates them.",
+            "People think indexes make writes faster, but they slow them down.",
+            "That indexes make writes faster is a myth.",
+            "Indexes never make writes faster.",
+        ] {
+            assert_eq!(Text::new(denied).find_affirmed(cue), None, "{denied}");
+        }
+        let said = Text::new("An index makes writes faster and reads faster too.");
+        assert_eq!(
+            said.find_affirmed(cue).as_deref(),
+            Some("index makes writes faster and")
+        );
     }
 
     #[test]

@@ -1050,7 +1050,7 @@ pub(super) fn score(kind: InterviewType, s: &AnswerSignals, judged: &Judged) -> 
         }
         InterviewType::Hr => {
             // Direct and brief: an answer, a reason, and a stop.
-            1 + 2 * u8::from((25..=220).contains(&s.words))
+            1 + 2 * u8::from(heuristics::brief_hr(s.words))
                 + has(Probe::Reasoning)
                 + u8::from(!s.rambling)
         }
@@ -1163,9 +1163,11 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
             }
             if hr > 0 {
                 parts.push(format!(
-                    "{} of {} direct and brief (25 to 220 words)",
-                    count(&|a| a.kind == InterviewType::Hr && (25..=220).contains(&a.signals.words)),
-                    count_of(hr, "screening answer", "screening answers")
+                    "{} of {} direct and brief ({} to {} words)",
+                    count(&|a| a.kind == InterviewType::Hr && heuristics::brief_hr(a.signals.words)),
+                    count_of(hr, "screening answer", "screening answers"),
+                    heuristics::TOO_SHORT_WORDS_HR,
+                    heuristics::BRIEF_MAX_WORDS_HR
                 ));
             }
             parts.join("; ") + "."
@@ -1281,7 +1283,17 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
             quoted.join(", ")
         ));
     }
-    if j.off_topic {
+    for w in &j.wrong {
+        improvements.push(format!(
+            "A known mistake ({}): you said \"{}\". {}",
+            w.claim, w.quote, w.correction
+        ));
+    }
+    if let Some(about) = &j.asks_about {
+        improvements.push(format!(
+            "The story answers another question: this one asks about {about}, and the story never gets to it."
+        ));
+    } else if j.off_topic {
         improvements.push(
             "The answer stays away from what was asked: almost none of the question's subject appears in it.".into(),
         );

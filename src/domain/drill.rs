@@ -3,12 +3,17 @@
 //! that says when ([`after_review`]): a weak spot is offered again after 1, 3 and 7
 //! days; a good answer moves it on, a poor one starts it again.
 //!
+//! What a *weak* answer is lives here once ([`is_weak`], [`weak_answers`]): the
+//! schedule, the drill and `ask --retry-weak` (the offline question plan) all
+//! use it.
+//!
 //! Pure: no clock (the caller passes `now`), no I/O. Imports nothing of ours but
-//! its sibling [`super::conversation`].
+//! its siblings [`super::conversation`] and [`super::report`].
 
 use serde::{Deserialize, Serialize};
 
 use super::conversation::InterviewType;
+use super::report::{QuestionFeedback, Report};
 
 /// The question a drill asks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +37,21 @@ pub const INTERVALS_DAYS: [i64; 3] = [1, 3, 7];
 
 /// An answer scoring this or less is weak: it is scheduled, or its review resets.
 pub const POOR_MAX: u8 = 2;
+
+/// Whether a 1–5 score (an answer's, a competency's, a drill's first attempt)
+/// is weak.
+pub fn is_weak(score: u8) -> bool {
+    score <= POOR_MAX
+}
+
+/// The weak answers of a report, in its order, each with its score: the
+/// questions the schedule brings back and `--retry-weak` asks again.
+pub fn weak_answers(report: &Report) -> impl Iterator<Item = (&QuestionFeedback, u8)> {
+    report
+        .questions
+        .iter()
+        .filter_map(|q| q.score.filter(|s| is_weak(*s)).map(|s| (q, s)))
+}
 
 /// A review scoring this or more is good: the item moves to the next wait.
 pub const GOOD_MIN: u8 = 4;
@@ -156,7 +176,7 @@ pub fn after_review(step: u8, score: u8, now: i64) -> Schedule {
             done: false,
         };
     }
-    if score > POOR_MAX {
+    if !is_weak(score) {
         return Schedule {
             step,
             due_at: now + INTERVALS_DAYS[usize::from(step)] * DAY_MS,

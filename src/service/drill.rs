@@ -9,8 +9,8 @@ use super::{Service, ServiceError, truncate_words, validate_message};
 use crate::agent::drill as coach;
 use crate::agent::{AgentError, Backend, bank};
 use crate::domain::drill::{
-    DrillFeedback, DrillQuestion, NewReviewItem, POOR_MAX, ReviewItem, ReviewKind, after_review,
-    first_schedule,
+    DrillFeedback, DrillQuestion, NewReviewItem, ReviewItem, ReviewKind, after_review,
+    first_schedule, is_weak, weak_answers,
 };
 use crate::domain::report::Report;
 use crate::domain::{InterviewSetup, InterviewType, NewConversation, Role, Status};
@@ -259,7 +259,7 @@ impl Service {
                 )?;
                 item.id
             }
-            None if score <= POOR_MAX => {
+            None if is_weak(score) => {
                 let (kind, subject) = match (&q.competency, feedback.competency_score) {
                     (Some(c), Some(_)) => (ReviewKind::Competency, c.clone()),
                     _ => (
@@ -297,10 +297,7 @@ impl Service {
     ) -> Result<usize, StoreError> {
         let now = self.now_ms();
         let mut scheduled = 0;
-        for q in &report.questions {
-            let Some(score) = q.score.filter(|s| *s <= POOR_MAX) else {
-                continue;
-            };
+        for (q, score) in weak_answers(report) {
             let from_bank = bank::find_in(&q.question);
             let kind = from_bank.map_or(setup.interview_type, |b| b.interview_type);
             self.store.schedule_review_item(
@@ -320,7 +317,7 @@ impl Service {
             )?;
             scheduled += 1;
         }
-        for c in report.competencies.iter().filter(|c| c.score <= POOR_MAX) {
+        for c in report.competencies.iter().filter(|c| is_weak(c.score)) {
             self.store.schedule_review_item(
                 &NewReviewItem {
                     kind: ReviewKind::Competency,
