@@ -441,7 +441,7 @@ fn reasoning_deltas_are_stored_apart_and_never_sent_back() {
         }
     }
     // Exported apart; not found by search.
-    let shown = run_json(&sb, &["show", "1", "--format", "json"]);
+    let shown = sb.run_json(&["show", "1", "--format", "json"]);
     assert_eq!(
         shown["messages"][1]["reasoning"],
         "Zanzibarian plan: greet, then ask about the role."

@@ -147,26 +147,34 @@ impl<'a> Text<'a> {
         self.words.len()
     }
 
+    /// Where `cue` occurs: (first word, one past the last), in order. Words are
+    /// matched whole, or as a prefix when the cue's word ends with `*`.
+    fn matches<'s>(&'s self, cue: &'s str) -> impl Iterator<Item = (usize, usize)> + 's {
+        let parts: Vec<&str> = cue.split_whitespace().collect();
+        let n = parts.len();
+        let last = if n == 0 {
+            0
+        } else {
+            (self.words.len() + 1).saturating_sub(n)
+        };
+        (0..last)
+            .filter(move |&i| {
+                parts.iter().enumerate().all(|(k, p)| {
+                    let word = &self.words[i + k].0;
+                    match p.strip_suffix('*') {
+                        Some(prefix) => word.starts_with(prefix),
+                        None => word == p,
+                    }
+                })
+            })
+            .map(move |i| (i, i + n))
+    }
+
     /// Finds `cue`: words separated by spaces, each matched whole, or as a prefix
     /// when it ends with `*` ("reduc*" matches "reduced"). Returns the matched
     /// words as written, with a little context either side.
     pub fn find(&self, cue: &str) -> Option<String> {
-        let parts: Vec<&str> = cue.split_whitespace().collect();
-        if parts.is_empty() || parts.len() > self.words.len() {
-            return None;
-        }
-        let matches = |word: &str, part: &str| match part.strip_suffix('*') {
-            Some(prefix) => word.starts_with(prefix),
-            None => word == part,
-        };
-        (0..=self.words.len() - parts.len())
-            .find(|&i| {
-                parts
-                    .iter()
-                    .enumerate()
-                    .all(|(k, p)| matches(&self.words[i + k].0, p))
-            })
-            .map(|i| self.quote(i, i + parts.len()))
+        self.matches(cue).next().map(|(i, end)| self.quote(i, end))
     }
 
     /// Finds `cue` (as [`Text::find`]) where it is stated, not denied: a match
@@ -174,32 +182,17 @@ impl<'a> Text<'a> {
     /// myth that"…) or a dismissal just after it ("… is a myth", "… is false")
     /// does not count.
     pub fn find_affirmed(&self, cue: &str) -> Option<String> {
-        let parts: Vec<&str> = cue.split_whitespace().collect();
-        if parts.is_empty() || parts.len() > self.words.len() {
-            return None;
-        }
-        let matches = |word: &str, part: &str| match part.strip_suffix('*') {
-            Some(prefix) => word.starts_with(prefix),
-            None => word == part,
-        };
         let denies = |w: &str| DENIALS.contains(&w) || w.ends_with("n't");
-        (0..=self.words.len() - parts.len())
-            .filter(|&i| {
-                parts
-                    .iter()
-                    .enumerate()
-                    .all(|(k, p)| matches(&self.words[i + k].0, p))
-            })
-            .find(|&i| {
+        self.matches(cue)
+            .find(|&(i, end)| {
                 let before = &self.words[i.saturating_sub(4)..i];
-                let after =
-                    &self.words[i + parts.len()..(i + parts.len() + 3).min(self.words.len())];
+                let after = &self.words[end..(end + 3).min(self.words.len())];
                 !before.iter().any(|(w, _, _)| denies(w))
                     && !after
                         .iter()
                         .any(|(w, _, _)| DISMISSALS.contains(&w.as_str()))
             })
-            .map(|i| self.quote(i, i + parts.len()))
+            .map(|(i, end)| self.quote(i, end))
     }
 
     /// Finds `cue` (as [`Text::find`]) where it is not dismissed: "you don't need
@@ -208,28 +201,13 @@ impl<'a> Text<'a> {
     /// covering it. Plain negations are left alone, since good answers often
     /// make their point with one ("never charge twice", "no data loss").
     pub fn find_kept(&self, cue: &str) -> Option<String> {
-        let parts: Vec<&str> = cue.split_whitespace().collect();
-        if parts.is_empty() || parts.len() > self.words.len() {
-            return None;
-        }
-        let matches = |word: &str, part: &str| match part.strip_suffix('*') {
-            Some(prefix) => word.starts_with(prefix),
-            None => word == part,
-        };
         let negated = |w: &str| matches!(w, "no" | "not" | "never") || w.ends_with("n't");
-        (0..=self.words.len() - parts.len())
-            .filter(|&i| {
-                parts
-                    .iter()
-                    .enumerate()
-                    .all(|(k, p)| matches(&self.words[i + k].0, p))
-            })
-            .find(|&i| {
+        self.matches(cue)
+            .find(|&(i, end)| {
                 let before: Vec<&str> = self.words[i.saturating_sub(4)..i]
                     .iter()
                     .map(|(w, _, _)| w.as_str())
                     .collect();
-                let end = i + parts.len();
                 let after: Vec<&str> = self.words[end..(end + 3).min(self.words.len())]
                     .iter()
                     .map(|(w, _, _)| w.as_str())
@@ -245,7 +223,7 @@ impl<'a> Text<'a> {
                     .any(|w| matches!(*w, "overkill" | "unnecessary" | "pointless" | "optional"));
                 !(need_denied || skipped || waved_off)
             })
-            .map(|i| self.quote(i, i + parts.len()))
+            .map(|(i, end)| self.quote(i, end))
     }
 
     /// The first of `cues` found, quoted.

@@ -236,11 +236,7 @@ impl DrillView {
             );
         let inner = block.inner(popup);
         block.render(popup, buf);
-        let inner = Rect {
-            x: inner.x.saturating_add(1).min(inner.right()),
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let inner = super::padded(inner);
         let box_h = if self.stage == Stage::Answering {
             (inner.height / 3).clamp(3.min(inner.height), 8)
         } else {

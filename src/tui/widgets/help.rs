@@ -278,11 +278,7 @@ impl HelpOverlay {
         }
         let inner = block.inner(popup);
         block.render(popup, buf);
-        let text_area = Rect {
-            x: inner.x.saturating_add(1).min(inner.right()),
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let text_area = super::padded(inner);
         let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).collect();
         Paragraph::new(shown).render(text_area, buf);
     }

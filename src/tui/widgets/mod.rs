@@ -28,6 +28,15 @@ pub fn dialog_block(theme: &crate::tui::render::Theme) -> Block<'static> {
         .border_style(theme.border_focused)
 }
 
+/// `inner` (a window's inside) less a column of padding on either side.
+pub fn padded(inner: Rect) -> Rect {
+    Rect {
+        x: inner.x.saturating_add(1).min(inner.right()),
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
+}
+
 /// `s` cut to `width` columns, with "…" where it is cut.
 pub fn ellipsis(s: &str, width: usize) -> String {
     use unicode_segmentation::UnicodeSegmentation;

@@ -156,11 +156,7 @@ impl ProfilePicker {
             );
         let inner = block.inner(popup);
         block.render(popup, buf);
-        let inner = Rect {
-            x: inner.x.saturating_add(1).min(inner.right()),
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let inner = super::padded(inner);
         if inner.width == 0 || inner.height == 0 {
             return;
         }

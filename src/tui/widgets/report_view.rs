@@ -266,11 +266,7 @@ impl ReportView {
                 .right_aligned(),
             );
         let inner = block.inner(area);
-        let text_area = Rect {
-            x: inner.x.saturating_add(1).min(inner.right()),
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let text_area = super::padded(inner);
         let lines = report_lines(&self.model, text_area.width, t);
         let h = usize::from(text_area.height);
         let max = lines.len().saturating_sub(h);
