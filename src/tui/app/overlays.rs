@@ -302,12 +302,20 @@ impl App {
     /// Opens the list of endpoints (the default one and the profiles).
     pub(super) fn open_profile_picker(&mut self) -> Vec<Effect> {
         let in_use = self.local_server.is_none() && !self.is_offline();
-        let picker = ProfilePicker::new(
+        let mut picker = ProfilePicker::new(
             self.endpoints.clone(),
             self.profile.clone(),
             in_use,
             self.render_theme.clone(),
         );
+        if let Some(server) = &self.local_server {
+            picker = picker.answering_now(format!(
+                "the local server on {}",
+                sanitize::for_terminal_line(server)
+            ));
+        } else if self.is_offline() {
+            picker = picker.answering_now("offline practice".into());
+        }
         self.overlay = Some(Overlay::ProfilePicker(Box::new(picker)));
         vec![]
     }

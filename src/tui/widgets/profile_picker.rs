@@ -39,6 +39,8 @@ pub struct ProfilePicker {
     in_use: bool,
     pub selected: usize,
     theme: Theme,
+    /// What answers instead, when none of the list does.
+    now: Option<String>,
 }
 
 impl ProfilePicker {
@@ -58,7 +60,15 @@ impl ProfilePicker {
             in_use,
             selected,
             theme,
+            now: None,
         }
+    }
+
+    /// What answers now when it is none of the listed endpoints (a local server
+    /// found at start, offline practice), shown above the list.
+    pub fn answering_now(mut self, what: String) -> ProfilePicker {
+        self.now = Some(what);
+        self
     }
 
     fn is_current(&self, e: &Endpoint) -> bool {
@@ -162,6 +172,12 @@ impl ProfilePicker {
         }
         let width = usize::from(inner.width);
         let mut lines = Vec::new();
+        if let Some(now) = &self.now {
+            lines.push(Line::styled(
+                ellipsis(&format!("Now: {now} (not in this list)"), width),
+                t.muted,
+            ));
+        }
         if self.endpoints.len() < 2 {
             lines.push(Line::styled(
                 ellipsis(
@@ -247,5 +263,13 @@ mod tests {
     fn nothing_is_marked_while_a_found_server_is_in_use() {
         let p = ProfilePicker::new(endpoints(), None, false, Theme::default());
         assert!(!screen(&p, 80, 24).contains("in use"));
+        // ... but the list says what answers instead, at every size.
+        let p = p.answering_now("the local server on 127.0.0.1:11434".into());
+        let shown = screen(&p, 80, 24);
+        assert!(
+            shown.contains("Now: the local server on 127.0.0.1:11434 (not in this list)"),
+            "{shown}"
+        );
+        assert!(screen(&p, 50, 20).contains("Now: the local server"));
     }
 }
