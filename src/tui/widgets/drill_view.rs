@@ -9,8 +9,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
+use super::centered;
 use super::input::AnswerBox;
-use super::{centered, fitting};
 use crate::agent::drill as coach;
 use crate::domain::drill::DrillFeedback;
 use crate::sanitize;
@@ -229,11 +229,7 @@ impl DrillView {
             ],
             Stage::Planning | Stage::Judging => &[" Esc leaves ", ""],
         };
-        let block = super::dialog_block(t)
-            .title(Span::styled(" Drill ", t.heading))
-            .title_bottom(
-                Line::from(Span::styled(fitting(hints, popup.width), t.muted)).right_aligned(),
-            );
+        let block = super::window_block(t, &[" Drill "], hints, popup.width);
         let inner = block.inner(popup);
         block.render(popup, buf);
         let inner = super::padded(inner);

@@ -28,6 +28,29 @@ pub fn dialog_block(theme: &crate::tui::render::Theme) -> Block<'static> {
         .border_style(theme.border_focused)
 }
 
+/// A window's frame ([`dialog_block`]) with the first of `titles` that fits on top
+/// and the first of `hints` that fits at the bottom right, for a window `width`
+/// columns wide.
+pub fn window_block(
+    theme: &crate::tui::render::Theme,
+    titles: &[&str],
+    hints: &[&str],
+    width: u16,
+) -> Block<'static> {
+    dialog_block(theme)
+        .title(ratatui::text::Span::styled(
+            fitting(titles, width).to_string(),
+            theme.heading,
+        ))
+        .title_bottom(
+            ratatui::text::Line::from(ratatui::text::Span::styled(
+                fitting(hints, width).to_string(),
+                theme.muted,
+            ))
+            .right_aligned(),
+        )
+}
+
 /// `inner` (a window's inside) less a column of padding on either side.
 pub fn padded(inner: Rect) -> Rect {
     Rect {

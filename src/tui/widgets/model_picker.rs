@@ -14,7 +14,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
-use super::{centered, fitting};
+use super::centered;
 use crate::sanitize::for_terminal_line;
 use crate::tui::render::Theme;
 use crate::tui::render::wrap::display_width;
@@ -189,14 +189,7 @@ impl ModelPicker {
             " Enter picks · Esc closes ",
             " Esc ",
         ];
-        let block = super::dialog_block(t)
-            .title(Span::styled(
-                fitting(&[title, " Model "], popup.width),
-                t.heading,
-            ))
-            .title_bottom(
-                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
-            );
+        let block = super::window_block(t, &[title, " Model "], &hints, popup.width);
         let inner = block.inner(popup);
         block.render(popup, buf);
         let inner = super::padded(inner);

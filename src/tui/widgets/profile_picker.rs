@@ -11,7 +11,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use super::{centered, ellipsis, fitting};
+use super::{centered, ellipsis};
 use crate::config::{Endpoint, KeyNeed};
 use crate::redact::display_url;
 use crate::sanitize::for_terminal_line;
@@ -153,17 +153,12 @@ impl ProfilePicker {
             " Enter switches · Esc ",
             " Esc ",
         ];
-        let block = super::dialog_block(t)
-            .title(Span::styled(
-                fitting(
-                    &[" Endpoint (profile) for new messages ", " Endpoint "],
-                    popup.width,
-                ),
-                t.heading,
-            ))
-            .title_bottom(
-                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
-            );
+        let block = super::window_block(
+            t,
+            &[" Endpoint (profile) for new messages ", " Endpoint "],
+            &hints,
+            popup.width,
+        );
         let inner = block.inner(popup);
         block.render(popup, buf);
         let inner = super::padded(inner);

@@ -17,8 +17,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
+use super::centered;
 use super::input::LineInput;
-use super::{centered, fitting};
 use crate::domain::{InterviewSetup, InterviewType};
 use crate::tui::render::Theme;
 use crate::tui::render::wrap::{WrapOptions, display_width, wrap_spans};
@@ -583,11 +583,7 @@ impl SetupForm {
             " Enter start · Tab next · Esc cancel ",
             " Enter · Tab · Esc ",
         ];
-        let block = super::dialog_block(t)
-            .title(Span::styled(" New interview ", t.heading))
-            .title_bottom(
-                Line::from(Span::styled(fitting(&hints, popup.width), t.muted)).right_aligned(),
-            );
+        let block = super::window_block(t, &[" New interview "], &hints, popup.width);
         let inner = block.inner(popup);
         block.render(popup, buf);
         let text_area = Rect {
