@@ -94,9 +94,13 @@ pub fn usual_user(port: u16) -> Option<&'static str> {
 /// first port in the list's order that answered with at least one model.
 pub async fn find(ports: &[u16], limit: Duration) -> Option<LocalServer> {
     let deadline = Instant::now() + limit;
+    // Plain http to this machine only: no root certificates to read (several
+    // milliseconds at start), and a redirect elsewhere is not followed.
     let http = reqwest::Client::builder()
         .connect_timeout(limit)
         .no_proxy()
+        .tls_certs_only(std::iter::empty())
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .ok()?;
     let probes = ports.iter().map(|&port| {
