@@ -2423,18 +2423,7 @@ fn reasoning_is_folded_under_the_reply_and_the_key_unfolds_it() {
         app.prepare_frame();
         app.message_view
             .as_ref()
-            .map(|v| {
-                v.lines
-                    .iter()
-                    .map(|l| {
-                        l.spans
-                            .iter()
-                            .map(|s| s.content.as_ref())
-                            .collect::<String>()
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
+            .map(|v| crate::tui::render::plain(&v.lines).join("\n"))
             .unwrap_or_default()
     };
     let folded = text(&mut app);

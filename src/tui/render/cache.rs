@@ -879,10 +879,7 @@ mod tests {
     }
 
     fn texts(view: &View) -> Vec<String> {
-        view.lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
+        crate::tui::render::plain(&view.lines)
     }
 
     #[test]

@@ -10,3 +10,12 @@ pub use cache::{
 };
 pub use markdown::{markdown_lines, markdown_lines_partial};
 pub use theme::Theme;
+
+/// The text of each line, styles dropped (for tests that read what a screen says).
+#[cfg(test)]
+pub(crate) fn plain(lines: &[ratatui::text::Line<'_>]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
+}

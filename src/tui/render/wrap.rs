@@ -330,13 +330,7 @@ impl LineBuilder<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn plain(lines: &[Line<'_>]) -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
-    }
+    use crate::tui::render::plain;
 
     fn wrap(s: &str, w: u16) -> Vec<String> {
         plain(&wrap_spans(

@@ -612,16 +612,7 @@ mod tests {
     }
 
     fn text(s: &WelcomeScreen, compact: bool) -> String {
-        s.lines(70, compact)
-            .iter()
-            .map(|l| {
-                l.spans
-                    .iter()
-                    .map(|s| s.content.as_ref())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        crate::tui::render::plain(&s.lines(70, compact)).join(" ")
     }
 
     /// Issue 15: with OPENAI_API_KEY set, the K dialog says a pasted key is used now
@@ -657,18 +648,7 @@ mod tests {
     #[test]
     fn due_weak_spots_are_offered() {
         let mut s = screen();
-        let text = |s: &WelcomeScreen| {
-            s.lines(70, false)
-                .iter()
-                .map(|l| {
-                    l.spans
-                        .iter()
-                        .map(|s| s.content.as_ref())
-                        .collect::<String>()
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let text = |s: &WelcomeScreen| crate::tui::render::plain(&s.lines(70, false)).join("\n");
         assert!(!text(&s).contains("weak spot"));
         s.set_due(2);
         assert!(
