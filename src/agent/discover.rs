@@ -10,7 +10,6 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
 use serde::Deserialize;
 use tokio::time::{Instant, timeout_at};
 
@@ -151,15 +150,9 @@ async fn probe(http: &reqwest::Client, port: u16) -> Result<LocalServer, String>
         .get(reqwest::header::SERVER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_lowercase);
-    let mut body = Vec::new();
-    let mut stream = response.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| e.to_string())?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err("the model list is too large".into());
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = super::openai::read_bounded(response, MAX_BODY, "the model list is too large")
+        .await
+        .map_err(|e| e.to_string())?;
     read_models(&api_base, port, server_header.as_deref(), &body)
 }
 

@@ -845,7 +845,11 @@ async fn mend_stream(
             reqwest::header::CONTENT_TYPE,
             reqwest::header::HeaderValue::from_static("text/event-stream"),
         );
-        match read_bounded(response, MAX_JSON_REPLY_BYTES).await {
+        let too_large = format!(
+            "the server answered with one JSON body instead of a stream, over {} MB",
+            MAX_JSON_REPLY_BYTES / (1024 * 1024)
+        );
+        match read_bounded(response, MAX_JSON_REPLY_BYTES, &too_large).await {
             Ok(bytes) => reqwest::Body::from(json_reply_as_events(&bytes)),
             Err(e) => reqwest::Body::wrap_stream(futures::stream::once(async move {
                 Err::<Vec<u8>, std::io::Error>(e)
@@ -860,17 +864,19 @@ async fn mend_stream(
     reqwest::Response::from(mended)
 }
 
-/// The whole body, or an error once it passes `limit` bytes.
-async fn read_bounded(response: reqwest::Response, limit: usize) -> std::io::Result<Vec<u8>> {
+/// The whole body, or an error once it passes `limit` bytes (`too_large` says
+/// what that means to the user).
+pub(super) async fn read_bounded(
+    response: reqwest::Response,
+    limit: usize,
+    too_large: &str,
+) -> std::io::Result<Vec<u8>> {
     let mut stream = response.bytes_stream();
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(std::io::Error::other)?;
         if body.len() + chunk.len() > limit {
-            return Err(std::io::Error::other(format!(
-                "the server answered with one JSON body instead of a stream, over {} MB",
-                limit / (1024 * 1024)
-            )));
+            return Err(std::io::Error::other(too_large.to_string()));
         }
         body.extend_from_slice(&chunk);
     }
