@@ -338,8 +338,16 @@ impl WelcomeScreen {
         }
         lines.push(Line::default());
 
-        let marker = |focused: bool| if focused { "▸ " } else { "  " };
-        let choice_style = |focused: bool| if focused { t.selected } else { t.text };
+        // A choice: its marker and title, a wrapped title hanging under its text.
+        let choice = |focused: bool, title: String| {
+            wrap_spans(
+                &[
+                    Span::styled(if focused { "▸ " } else { "  " }, t.accent),
+                    Span::styled(title, if focused { t.selected } else { t.text }),
+                ],
+                &WrapOptions::new(width).prefixes(vec![], vec![Span::raw(INDENT)]),
+            )
+        };
         let mut number = 0;
         let mut next_number = || {
             number += 1;
@@ -348,13 +356,7 @@ impl WelcomeScreen {
         if let Discovery::Found(server) = &self.discovery {
             let focused = self.focus == Focus::Local;
             let title = format!("{}  Use {}", next_number(), server.describe());
-            lines.extend(wrap_spans(
-                &[
-                    Span::styled(marker(focused), t.accent),
-                    Span::styled(title, choice_style(focused)),
-                ],
-                &WrapOptions::new(width),
-            ));
+            lines.extend(choice(focused, title));
             let models = format!(
                 "With {}. No key needed; you pick the model next.",
                 server.models_summary()
@@ -372,15 +374,9 @@ impl WelcomeScreen {
             lines.push(Line::default());
         }
         let key_focused = self.focus == Focus::Key;
-        lines.extend(wrap_spans(
-            &[
-                Span::styled(marker(key_focused), t.accent),
-                Span::styled(
-                    format!("{}  Paste an API key", next_number()),
-                    choice_style(key_focused),
-                ),
-            ],
-            &WrapOptions::new(width),
+        lines.extend(choice(
+            key_focused,
+            format!("{}  Paste an API key", next_number()),
         ));
         let field_w = width.saturating_sub(INDENT.len() as u16);
         // The placeholder is never cut mid-word: a narrow field gets the short one.
@@ -454,16 +450,7 @@ impl WelcomeScreen {
                 "Built-in question bank and heuristic feedback; no network. You can add a key later with K or `interviewer key set`.",
             ),
         };
-        lines.extend(wrap_spans(
-            &[
-                Span::styled(marker(off_focused), t.accent),
-                Span::styled(
-                    format!("{}  {second}", next_number()),
-                    choice_style(off_focused),
-                ),
-            ],
-            &WrapOptions::new(width),
-        ));
+        lines.extend(choice(off_focused, format!("{}  {second}", next_number())));
         lines.extend(indented(about, t.muted));
         if self.discovery == Discovery::Looking && !compact {
             lines.push(Line::default());
@@ -657,6 +644,28 @@ mod tests {
             text(&s)
         );
         assert!(text(&s).contains("press F4"), "{}", text(&s));
+    }
+
+    /// A choice's title too long for the line wraps under its own text, not under
+    /// the marker (seen at 50x20 with "a local server on … (Ollama's usual port)").
+    #[test]
+    fn a_long_choice_title_hangs_under_its_text() {
+        let mut s = screen();
+        s.set_discovery(Discovery::Found(crate::agent::discover::LocalServer {
+            api_base: "http://127.0.0.1:11434/v1".into(),
+            port: 11434,
+            kind: None,
+            models: vec!["llama3.1:8b".into()],
+        }));
+        let lines = crate::tui::render::plain(&s.lines(44, true));
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("▸ 1  Use a local server"))
+            .unwrap_or_else(|| panic!("{lines:#?}"));
+        assert!(
+            lines[at + 1].starts_with(INDENT) && lines[at + 1].contains("usual port"),
+            "{lines:#?}"
+        );
     }
 
     #[test]
