@@ -18,6 +18,14 @@ fn main() {
         println!("{}", env!("CARGO_MANIFEST_DIR"));
         return;
     }
+    if let Some(prefix) = args
+        .iter()
+        .position(|a| a == "--explain")
+        .and_then(|i| args.get(i + 1))
+    {
+        explain(prefix);
+        return;
+    }
     let details = args.iter().any(|a| a == "--details");
     let set = match args
         .iter()
@@ -62,6 +70,40 @@ fn main() {
                 "{:<40} {:<16} right {} praised {} scored {}  {}",
                 t.id, t.kind, t.right_kind, t.praised, t.scored_as_answer, t.reply
             );
+        }
+    }
+}
+
+/// Prints how the coach judged every answer whose id starts with `prefix`, in
+/// the tuning set and the first two held-out sets: the checklist points with the
+/// words that covered them, the probes found, the score and the next step.
+fn explain(prefix: &str) {
+    use interviewer::agent::{assess, bank};
+    for set in [Set::Tuning, Set::Heldout, Set::Heldout2] {
+        let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        for a in answers.iter().filter(|a| a.id.starts_with(prefix)) {
+            let q = bank::by_id(&a.question).expect("a bank question");
+            let j = assess::assess(Some(q), q.interview_type, &q.question, &a.text, &[]);
+            println!("== {} ({}) score {}: {}", a.id, a.label, j.score, a.note);
+            println!("{}", a.text.trim());
+            for p in &j.points {
+                println!("  [{}] {}", p.quote.as_deref().unwrap_or(" "), p.point);
+            }
+            let probes: Vec<String> = j
+                .coverage
+                .probes()
+                .map(|p| format!("{}={:?}", p.name(), j.coverage.quote(p).unwrap_or("")))
+                .collect();
+            println!("  probes: {}", probes.join(", "));
+            println!(
+                "  words {} quantities {:?} off_topic {} asks_about {:?} wrong {}",
+                j.signals.words,
+                j.signals.quantities,
+                j.off_topic,
+                j.asks_about,
+                j.wrong.len()
+            );
+            println!("  next: {}\n", j.next_step);
         }
     }
 }

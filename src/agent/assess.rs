@@ -283,6 +283,24 @@ const RED_FLAGS: &[&str] = &[
     "web scale",
     "never fails",
     "can't fail",
+    // Leverage and ultimatums at a screen: a competing offer used as a threat
+    // rather than disclosed as a fact.
+    "beat that",
+    "beat it",
+    "beat their",
+    "match that",
+    "match their offer",
+    "best offer",
+    "highest bidder",
+    "move quickly",
+    "move fast or",
+    "if you want me",
+    "i'm worth more",
+    "worth more than",
+    "consider anything below",
+    "accept anything below",
+    "take it or leave it",
+    "non-negotiable",
 ];
 
 /// Judges `answer` (all the candidate said to one question, follow-ups included)
@@ -385,6 +403,13 @@ pub fn assess(
             / 4.0;
     }
     let mut raw = 0.5 * share + 0.5 * quality;
+    // Depth: a full answer of this type needs room to hold its example, its
+    // reasons and its outcome; a full one is marked up by more than a thin one
+    // is marked down (thin answers are capped below as well).
+    raw += 0.5 * (heuristics::depth(words, kind) - 0.3);
+    // An answer made of general words ("always", "everything", "very") says
+    // little about this candidate, whatever its length.
+    raw -= 0.05 * (signals.vague_rate() - 2.0).max(0.0);
     let rate = signals.filler_rate();
     if rate > 6.0 {
         raw -= 0.2;
