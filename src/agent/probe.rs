@@ -565,6 +565,18 @@ const REASONING: &[&str] = &[
     "that way",
     "this way",
     "which lets",
+    "which is when",
+    "which is where",
+    "that's where",
+    "that's when",
+    "so people",
+    "so they",
+    "so you",
+    "so it",
+    "so nobody",
+    "so no one",
+    "the risk is",
+    "what helps",
 ];
 
 const TRADEOFFS: &[&str] = &[

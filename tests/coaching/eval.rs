@@ -4,7 +4,8 @@
 //! with the labels. Three sets: the tuning set (`answers.toml`, `turns.toml`),
 //! which the scorer was tuned on, and two held-out sets (`heldout.toml` and
 //! `heldout_turns.toml`, written 2026-11-29; `heldout2.toml` and
-//! `heldout2_turns.toml`, written 2026-11-30), each written blind and never tuned
+//! `heldout2_turns.toml`, then `heldout3.toml` and `heldout3_turns.toml`, both
+//! written 2026-11-30), each written blind and never tuned
 //! on. Shared by `tests/coaching.rs` (which asserts the targets on the tuning set
 //! and only the held-out sets' integrity) and `examples/coaching_eval.rs` (which
 //! prints the figures of all three for COACHING.md).
@@ -29,6 +30,9 @@ pub enum Set {
     /// `heldout2.toml` and `heldout2_turns.toml`: a second held-out set, written
     /// blind on 2026-11-30 after the scorer had been tuned, never tuned on.
     Heldout2,
+    /// `heldout3.toml` and `heldout3_turns.toml`: a third held-out set, written
+    /// blind on 2026-11-30 while the scorer's third pass was built, never tuned on.
+    Heldout3,
 }
 
 impl Set {
@@ -46,6 +50,10 @@ impl Set {
             Set::Heldout2 => [
                 ("heldout2.toml", include_str!("heldout2.toml")),
                 ("heldout2_turns.toml", include_str!("heldout2_turns.toml")),
+            ],
+            Set::Heldout3 => [
+                ("heldout3.toml", include_str!("heldout3.toml")),
+                ("heldout3_turns.toml", include_str!("heldout3_turns.toml")),
             ],
         }
     }
