@@ -12,7 +12,7 @@ use super::bank::{self, BankQuestion, Seniority};
 use super::probe::Probe;
 use super::turns::{self, TurnKind};
 use super::{ChatRequest, ChatTurn};
-use crate::domain::drill::weak_answers;
+use crate::domain::drill::is_weak;
 use crate::domain::report::Report;
 use crate::domain::{InterviewSetup, InterviewType, QuestionChoice, Role};
 
@@ -947,9 +947,10 @@ pub const RECENT_DAYS: i64 = 60;
 
 /// The question choice for a new interview: the bank questions found in the recent
 /// interviewer turns are avoided; with `retry_weak`, the bank questions whose
-/// answers are weak ([`weak_answers`]: scored [`crate::domain::drill::POOR_MAX`] or lower, the drill
-/// schedule's own definition) in `reports` (newest report first) come
-/// back, weakest first, and are not avoided.
+/// newest answer in `reports` (newest report first) is weak ([`is_weak`]:
+/// scored [`crate::domain::drill::POOR_MAX`] or lower, the drill schedule's own
+/// definition) come back, weakest first, and are not avoided; a question
+/// answered well since does not.
 pub fn choose_questions(
     recent_interviewer_turns: &[String],
     reports: &[Report],
@@ -957,13 +958,20 @@ pub fn choose_questions(
 ) -> QuestionChoice {
     let mut retry: Vec<(u8, usize, String)> = Vec::new();
     if retry_weak {
-        // The drill schedule's definition of a weak answer, newest report first.
-        let weak = reports.iter().flat_map(weak_answers);
-        for (order, (feedback, score)) in weak.enumerate() {
-            let Some(q) = bank::find_in(&feedback.question) else {
+        // Each question's newest answer decides, newest report first: one answered
+        // well since it was weak does not come back (the drill schedule's
+        // definition of weak, `is_weak`).
+        let mut judged: Vec<&str> = Vec::new();
+        let answers = reports.iter().flat_map(|r| &r.questions);
+        for (order, feedback) in answers.enumerate() {
+            let (Some(q), Some(score)) = (bank::find_in(&feedback.question), feedback.score) else {
                 continue;
             };
-            if !retry.iter().any(|(_, _, id)| *id == q.id) {
+            if judged.contains(&q.id.as_str()) {
+                continue;
+            }
+            judged.push(q.id.as_str());
+            if is_weak(score) {
                 retry.push((score, order, q.id.clone()));
             }
         }
@@ -1509,6 +1517,15 @@ mod tests {
         let again = plan(&s, &retry, "Hi");
         assert_eq!(ids(&again[..2]), retry.retry);
         assert!(!ids(&again).contains(&asked[0].id));
+
+        // Answered well since: the newer 5 outranks the older 1, so it stays away.
+        let mended = [
+            report(vec![feedback(asked[2], 5)]),
+            report(vec![feedback(asked[0], 4), feedback(asked[2], 1)]),
+            report(vec![feedback(asked[1], 2)]),
+        ];
+        let retry = choose_questions(&turns, &mended, true);
+        assert_eq!(retry.retry, vec![asked[1].id.clone()]);
     }
 
     #[test]
