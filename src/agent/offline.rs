@@ -224,7 +224,7 @@ fn respond(
 ) -> String {
     let kind = current.interview_type;
     let prompt = position.prompt.as_deref().unwrap_or(&current.question);
-    match turns::classify(last, kind) {
+    match turns::classify_after(last, kind, &current.question) {
         TurnKind::Repeat => format!("{REPEAT_MARK} {prompt}"),
         TurnKind::FeedbackRequest => format!(
             "{FEEDBACK_MARK}, so it doesn't steer your answers: when we finish, the report covers every answer with a score and a next step. Back to where we were: {prompt}"
@@ -725,7 +725,7 @@ fn answers_since_question(history: &[ChatTurn], question: &BankQuestion) -> (Str
         .iter()
         .filter(|t| t.role == Role::User && command(&t.content).is_none())
     {
-        match turns::classify(&t.content, question.interview_type) {
+        match turns::classify_after(&t.content, question.interview_type, &question.question) {
             TurnKind::Answer => answers.push(t.content.as_str()),
             TurnKind::Clarifying => clarifying.push(t.content.clone()),
             _ => {}
@@ -823,7 +823,11 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
                             .bank
                             .map_or(InterviewType::General, |b| b.interview_type);
                         let content = turn.content.clone();
-                        let turn_kind = match turns::classify(&content, kind) {
+                        let classified = match item.bank {
+                            Some(b) => turns::classify_after(&content, kind, &b.question),
+                            None => turns::classify(&content, kind),
+                        };
+                        let turn_kind = match classified {
                             // A model interviewer judges short answers itself.
                             TurnKind::NonAnswer if item.bank.is_none() => TurnKind::Answer,
                             k => k,
