@@ -258,6 +258,50 @@ fn the_held_out_set_3_is_well_formed_and_big_enough() {
 }
 
 #[test]
+fn the_held_out_set_4_is_well_formed_and_big_enough() {
+    let (answers, _) = eval::load(Set::Heldout4).unwrap_or_else(|e| panic!("{e}"));
+    let (labels, types, turns) = well_formed(
+        Set::Heldout4,
+        &[Set::Tuning, Set::Heldout, Set::Heldout2, Set::Heldout3],
+    );
+    assert!(
+        answers.len() >= 100,
+        "{} answers in held-out set 4",
+        answers.len()
+    );
+    assert!(
+        labels.len() >= 25,
+        "{} questions in held-out set 4",
+        labels.len()
+    );
+    assert!(turns >= 30, "{turns} turns in held-out set 4");
+    for (q, l) in &labels {
+        for label in ["strong", "adequate", "weak"] {
+            assert!(
+                l.contains(label),
+                "{q}: no {label} answer in held-out set 4"
+            );
+        }
+    }
+    for t in ["behavioral", "technical", "system-design", "hr"] {
+        assert!(types.contains(t), "no answer of type {t} in held-out set 4");
+    }
+    // None of its questions is in another set: it measures questions the coach
+    // was never tuned on.
+    let mut seen: HashSet<String> = HashSet::new();
+    for set in [Set::Tuning, Set::Heldout, Set::Heldout2, Set::Heldout3] {
+        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        seen.extend(other.into_iter().map(|a| a.question));
+    }
+    for q in labels.keys() {
+        assert!(
+            !seen.contains(q),
+            "{q} is in held-out set 4 and another set"
+        );
+    }
+}
+
+#[test]
 fn the_held_out_set_runs_through_the_coach() {
     runs_through_the_coach(Set::Heldout);
 }
@@ -270,6 +314,11 @@ fn the_held_out_set_2_runs_through_the_coach() {
 #[test]
 fn the_held_out_set_3_runs_through_the_coach() {
     runs_through_the_coach(Set::Heldout3);
+}
+
+#[test]
+fn the_held_out_set_4_runs_through_the_coach() {
+    runs_through_the_coach(Set::Heldout4);
 }
 
 fn runs_through_the_coach(set: Set) {

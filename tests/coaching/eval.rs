@@ -4,8 +4,9 @@
 //! with the labels. Three sets: the tuning set (`answers.toml`, `turns.toml`),
 //! which the scorer was tuned on, and two held-out sets (`heldout.toml` and
 //! `heldout_turns.toml`, written 2026-11-29; `heldout2.toml` and
-//! `heldout2_turns.toml`, then `heldout3.toml` and `heldout3_turns.toml`, both
-//! written 2026-11-30), each written blind and never tuned
+//! `heldout2_turns.toml`, `heldout3.toml` and `heldout3_turns.toml`,
+//! `heldout4.toml` and `heldout4_turns.toml`, all written 2026-11-30), each
+//! written blind and never tuned
 //! on. Shared by `tests/coaching.rs` (which asserts the targets on the tuning set
 //! and only the held-out sets' integrity) and `examples/coaching_eval.rs` (which
 //! prints the figures of all three for COACHING.md).
@@ -33,6 +34,9 @@ pub enum Set {
     /// `heldout3.toml` and `heldout3_turns.toml`: a third held-out set, written
     /// blind on 2026-11-30 while the scorer's third pass was built, never tuned on.
     Heldout3,
+    /// `heldout4.toml` and `heldout4_turns.toml`: a fourth held-out set, written
+    /// blind on 2026-11-30 after held-out set 3 had been read, never tuned on.
+    Heldout4,
 }
 
 impl Set {
@@ -54,6 +58,10 @@ impl Set {
             Set::Heldout3 => [
                 ("heldout3.toml", include_str!("heldout3.toml")),
                 ("heldout3_turns.toml", include_str!("heldout3_turns.toml")),
+            ],
+            Set::Heldout4 => [
+                ("heldout4.toml", include_str!("heldout4.toml")),
+                ("heldout4_turns.toml", include_str!("heldout4_turns.toml")),
             ],
         }
     }
