@@ -283,6 +283,23 @@ const RED_FLAGS: &[&str] = &[
     "web scale",
     "never fails",
     "can't fail",
+    // Bitterness and blame: a grievance told instead of an answer.
+    "political",
+    "passed me over",
+    "passed over for",
+    "didn't value",
+    "doesn't value",
+    "never valued",
+    "did my hours",
+    "stopped going above",
+    "meant nothing",
+    "favouritism",
+    "favoritism",
+    "nobody listened",
+    "no one listened",
+    "nobody listens",
+    "wasn't fair",
+    "so unfair",
     // Leverage and ultimatums at a screen: a competing offer used as a threat
     // rather than disclosed as a fact.
     "beat that",
@@ -408,8 +425,11 @@ pub fn assess(
     // is marked down (thin answers are capped below as well).
     raw += 0.5 * (heuristics::depth(words, kind) - 0.3);
     // An answer made of general words ("always", "everything", "very") says
-    // little about this candidate, whatever its length.
-    raw -= 0.05 * (signals.vague_rate() - 2.0).max(0.0);
+    // little about this candidate, whatever its length: up to two points off.
+    raw -= (0.12 * (signals.vague_rate() - 1.0).max(0.0)).min(0.5);
+    // Specifics: figures (a scale, a result, a duration) make an answer
+    // checkable; a little up for three or more, a little down for none.
+    raw += 0.1 * (signals.quantities.len().min(3) as f64 / 3.0 - 0.5);
     let rate = signals.filler_rate();
     if rate > 6.0 {
         raw -= 0.2;
@@ -489,9 +509,10 @@ fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<S
     if p.cues.is_empty() {
         return None;
     }
-    p.cues
-        .iter()
-        .find_map(|c| text.find_kept(&format!("{}*", c.to_lowercase())))
+    p.cues.iter().find_map(|c| {
+        let cue = format!("{}*", c.to_lowercase());
+        text.find_kept(&cue).and(text.find_affirmed(&cue))
+    })
 }
 
 /// Whether the answer misses the question's subject: it uses almost none of the
@@ -786,6 +807,28 @@ mod tests {
             plan with EXPLAIN, and drop indexes nothing uses.";
         let b = assess(Some(q), q.interview_type, &q.question, right, &[]);
         assert!(b.wrong.is_empty(), "{b:#?}");
+    }
+
+    #[test]
+    fn general_words_and_grievances_cost_points_that_specifics_do_not() {
+        let q = bank::by_id("hr-work-style").expect("bank question");
+        let specific = "Hybrid. I'm in the office on Tuesdays and Thursdays for planning and \
+            pairing, and at home the rest for focused work; a shared written plan and a \
+            fifteen-minute check-in keep everyone in step, and I'm happy to match the team's days.";
+        let general = "Honestly I'm really flexible, I can work anywhere and with anyone. I always \
+            give my best, whatever the setup, and I really love all kinds of teams. Everything \
+            works for me as long as everyone is motivated and we all do great work.";
+        let a = assess(Some(q), q.interview_type, &q.question, specific, &[]);
+        let b = assess(Some(q), q.interview_type, &q.question, general, &[]);
+        assert!(a.score > b.score, "{a:#?}\n{b:#?}");
+        assert!(b.signals.vague_rate() > 10.0, "{:?}", b.signals);
+
+        let q = bank::by_id("hr-why-leaving").expect("bank question");
+        let bitter = "My manager passed me over for promotion; it was completely political and \
+            favouritism, so I stopped going above and beyond and did my hours until I could leave. \
+            They never valued real work there.";
+        let c = assess(Some(q), q.interview_type, &q.question, bitter, &[]);
+        assert!(c.score <= 2, "{c:#?}");
     }
 
     #[test]
