@@ -1,7 +1,7 @@
 //! Prints the coaching evaluation's figures as markdown (for COACHING.md, written
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
-//! `--set tuning` (the default), `--set heldout`, `--set heldout2`, `--set heldout3` or `--set heldout4` picks the
+//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout5` picks the
 //! set; `--gap` prints instead the comparison of the three; `--details` also lists
 //! every answer's score and reply; `--manifest-dir` prints the checkout it was
 //! built from.
@@ -38,9 +38,10 @@ fn main() {
         Some("heldout2") => Set::Heldout2,
         Some("heldout3") => Set::Heldout3,
         Some("heldout4") => Set::Heldout4,
+        Some("heldout5") => Set::Heldout5,
         Some(other) => {
             eprintln!(
-                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2, heldout3, heldout4."
+                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2, heldout3, heldout4, heldout5."
             );
             std::process::exit(2);
         }
@@ -53,6 +54,7 @@ fn main() {
                 ("held-out set 2", &eval::run(Set::Heldout2)),
                 ("held-out set 3", &eval::run(Set::Heldout3)),
                 ("held-out set 4", &eval::run(Set::Heldout4)),
+                ("held-out set 5", &eval::run(Set::Heldout5)),
             ],
         );
         return;
@@ -138,7 +140,7 @@ fn table(f: &Figures) {
     // are shown for comparison and never asserted.
     let target = match f.set {
         Set::Tuning => "target",
-        Set::Heldout | Set::Heldout2 | Set::Heldout3 | Set::Heldout4 => {
+        Set::Heldout | Set::Heldout2 | Set::Heldout3 | Set::Heldout4 | Set::Heldout5 => {
             "tuning-set target (not asserted here)"
         }
     };

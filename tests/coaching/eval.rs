@@ -5,7 +5,8 @@
 //! which the scorer was tuned on, and two held-out sets (`heldout.toml` and
 //! `heldout_turns.toml`, written 2026-11-29; `heldout2.toml` and
 //! `heldout2_turns.toml`, `heldout3.toml` and `heldout3_turns.toml`,
-//! `heldout4.toml` and `heldout4_turns.toml`, all written 2026-11-30), each
+//! `heldout4.toml` and `heldout4_turns.toml`, `heldout5.toml` and
+//! `heldout5_turns.toml`, all written 2026-11-30), each
 //! written blind and never tuned
 //! on. Shared by `tests/coaching.rs` (which asserts the targets on the tuning set
 //! and only the held-out sets' integrity) and `examples/coaching_eval.rs` (which
@@ -37,6 +38,9 @@ pub enum Set {
     /// `heldout4.toml` and `heldout4_turns.toml`: a fourth held-out set, written
     /// blind on 2026-11-30 after held-out set 3 had been read, never tuned on.
     Heldout4,
+    /// `heldout5.toml` and `heldout5_turns.toml`: a fifth held-out set, written
+    /// blind on 2026-11-30 after held-out set 4 had been read, never tuned on.
+    Heldout5,
 }
 
 impl Set {
@@ -62,6 +66,10 @@ impl Set {
             Set::Heldout4 => [
                 ("heldout4.toml", include_str!("heldout4.toml")),
                 ("heldout4_turns.toml", include_str!("heldout4_turns.toml")),
+            ],
+            Set::Heldout5 => [
+                ("heldout5.toml", include_str!("heldout5.toml")),
+                ("heldout5_turns.toml", include_str!("heldout5_turns.toml")),
             ],
         }
     }
