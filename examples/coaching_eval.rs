@@ -2,8 +2,10 @@
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
 //! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout5` picks the
-//! set; `--gap` prints instead the comparison of the three; `--details` also lists
-//! every answer's score and reply; `--manifest-dir` prints the checkout it was
+//! set; `--gap` prints instead the comparison of all the sets; `--details` also lists
+//! every answer's score and reply; `--explain ID` how one answer was judged;
+//! `--features` the parts of every answer's score, for `scripts/coaching-fit`;
+//! `--manifest-dir` prints the checkout it was
 //! built from.
 
 #[path = "../tests/coaching/eval.rs"]
@@ -16,6 +18,10 @@ fn main() {
     if args.iter().any(|a| a == "--manifest-dir") {
         // Lets scripts/coaching-eval check which checkout this binary was built from.
         println!("{}", env!("CARGO_MANIFEST_DIR"));
+        return;
+    }
+    if args.iter().any(|a| a == "--features") {
+        features();
         return;
     }
     if let Some(prefix) = args
@@ -113,6 +119,47 @@ fn explain(prefix: &str) {
                 j.wrong.len()
             );
             println!("  next: {}\n", j.next_step);
+        }
+    }
+}
+
+/// Prints, as tab-separated lines, the parts of every answer's score in the
+/// tuning set and held-out sets 2 to 5 (never the first held-out set), with its
+/// set, label and ceiling: what `scripts/coaching-fit` fits the weights of
+/// `assess::ScoreParts` to.
+fn features() {
+    use interviewer::agent::{assess, bank};
+    println!(
+        "set\tid\ttype\tlabel\tceiling\tscore\tshare\tdepth\tvague\tfigures\tfillers\twe_heavy\tcliches\tred_flags"
+    );
+    for (name, set) in [
+        ("tuning", Set::Tuning),
+        ("heldout2", Set::Heldout2),
+        ("heldout3", Set::Heldout3),
+        ("heldout4", Set::Heldout4),
+        ("heldout5", Set::Heldout5),
+    ] {
+        let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        for a in &answers {
+            let q = bank::by_id(&a.question).expect("a bank question");
+            let j = assess::assess(Some(q), q.interview_type, &q.question, &a.text, &[]);
+            let p = j.parts;
+            println!(
+                "{name}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{:.4}\t{:.4}",
+                a.id,
+                q.interview_type.as_str(),
+                a.label,
+                j.ceiling,
+                j.score,
+                p.share,
+                p.depth,
+                p.vague,
+                p.figures,
+                p.fillers,
+                u8::from(p.we_heavy),
+                p.cliches,
+                p.red_flags
+            );
         }
     }
 }
