@@ -358,6 +358,66 @@ fn the_held_out_set_5_is_well_formed_and_big_enough() {
 }
 
 #[test]
+fn the_held_out_set_6_is_well_formed_and_big_enough() {
+    let (answers, _) = eval::load(Set::Heldout6).unwrap_or_else(|e| panic!("{e}"));
+    let (labels, types, turns) = well_formed(
+        Set::Heldout6,
+        &[
+            Set::Tuning,
+            Set::Heldout,
+            Set::Heldout2,
+            Set::Heldout3,
+            Set::Heldout4,
+            Set::Heldout5,
+        ],
+    );
+    assert!(
+        answers.len() >= 100,
+        "{} answers in held-out set 6",
+        answers.len()
+    );
+    assert!(
+        labels.len() >= 25,
+        "{} questions in held-out set 6",
+        labels.len()
+    );
+    assert!(turns >= 25, "{turns} turns in held-out set 6");
+    for (q, l) in &labels {
+        for label in ["strong", "adequate", "weak"] {
+            assert!(
+                l.contains(label),
+                "{q}: no {label} answer in held-out set 6"
+            );
+        }
+    }
+    // Its questions were the last in no other set: general career,
+    // behavioural and technical ones.
+    for t in ["behavioral", "technical", "general"] {
+        assert!(types.contains(t), "no answer of type {t} in held-out set 6");
+    }
+    // None of its questions is in another set: it measures questions the coach
+    // was never tuned on.
+    let mut seen: HashSet<String> = HashSet::new();
+    for set in [
+        Set::Tuning,
+        Set::Heldout,
+        Set::Heldout2,
+        Set::Heldout3,
+        Set::Heldout4,
+        Set::Heldout5,
+    ] {
+        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        seen.extend(other.into_iter().map(|a| a.question));
+    }
+    for q in labels.keys() {
+        assert!(
+            !seen.contains(q),
+            "{q} is in held-out set 6 and another set"
+        );
+    }
+}
+
+#[test]
 fn the_held_out_set_runs_through_the_coach() {
     runs_through_the_coach(Set::Heldout);
 }
@@ -380,6 +440,11 @@ fn the_held_out_set_4_runs_through_the_coach() {
 #[test]
 fn the_held_out_set_5_runs_through_the_coach() {
     runs_through_the_coach(Set::Heldout5);
+}
+
+#[test]
+fn the_held_out_set_6_runs_through_the_coach() {
+    runs_through_the_coach(Set::Heldout6);
 }
 
 fn runs_through_the_coach(set: Set) {
