@@ -91,12 +91,18 @@ fn main() {
 }
 
 /// Prints how the coach judged every answer whose id starts with `prefix`, in
-/// the sets the scorer has been developed on (the tuning set, held-out sets 2,
-/// 3 and 4; never the first held-out set, which stays unread): the checklist points with the
+/// the sets the scorer has been developed on (the tuning set, held-out sets 2
+/// to 5; never the first held-out set, which stays unread): the checklist points with the
 /// words that covered them, the probes found, the score and the next step.
 fn explain(prefix: &str) {
     use interviewer::agent::{assess, bank};
-    for set in [Set::Tuning, Set::Heldout2, Set::Heldout3, Set::Heldout4] {
+    for set in [
+        Set::Tuning,
+        Set::Heldout2,
+        Set::Heldout3,
+        Set::Heldout4,
+        Set::Heldout5,
+    ] {
         let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
         for a in answers.iter().filter(|a| a.id.starts_with(prefix)) {
             let q = bank::by_id(&a.question).expect("a bank question");
