@@ -601,7 +601,7 @@ fn next_step(
         let quoted: Vec<String> = heuristics::vague_words_in(answer)
             .iter()
             .take(3)
-            .map(|w| format!("\"{w}\""))
+            .map(|(w, _)| format!("\"{w}\""))
             .collect();
         return format!(
             "Swap the general words ({}) for specifics: one real example, who was involved, what you did and what changed.",

@@ -154,9 +154,9 @@ const VAGUE_WORDS: &[&str] = &[
     "all",
 ];
 
-/// The general words an answer uses, most used first (ties in list order), each
-/// once: what the report quotes when an answer is made of them.
-pub fn vague_words_in(answer: &str) -> Vec<&'static str> {
+/// The general words an answer uses with how often, most used first (ties in
+/// list order): what the report quotes when an answer is made of them.
+pub fn vague_words_in(answer: &str) -> Vec<(&'static str, usize)> {
     let lower = answer.to_lowercase().replace(['’', '‘'], "'");
     let tokens = tokens(&lower);
     let mut found: Vec<(&'static str, usize)> = VAGUE_WORDS
@@ -165,7 +165,7 @@ pub fn vague_words_in(answer: &str) -> Vec<&'static str> {
         .filter(|(_, n)| *n > 0)
         .collect();
     found.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-    found.into_iter().map(|(w, _)| w).collect()
+    found
 }
 
 /// How far an answer's length goes towards the depth a full answer of its type
