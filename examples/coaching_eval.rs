@@ -92,7 +92,7 @@ fn main() {
 
 /// Prints how the coach judged every answer whose id starts with `prefix`, in
 /// the sets the scorer has been developed on (the tuning set, held-out sets 2
-/// to 5; never the first held-out set, which stays unread): the checklist points with the
+/// to 6; never the first held-out set, which stays unread): the checklist points with the
 /// words that covered them, the probes found, the score and the next step.
 fn explain(prefix: &str) {
     use interviewer::agent::{assess, bank};
@@ -102,6 +102,7 @@ fn explain(prefix: &str) {
         Set::Heldout3,
         Set::Heldout4,
         Set::Heldout5,
+        Set::Heldout6,
     ] {
         let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
         for a in answers.iter().filter(|a| a.id.starts_with(prefix)) {

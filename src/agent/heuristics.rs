@@ -560,6 +560,11 @@ pub fn time_or_place(answer: &str) -> Option<String> {
                     || ["year", "quarter", "spring", "summer", "autumn", "winter"]
                         .contains(&b_lower.as_str())
             }
+            // "this year", "this spring": the present period, still a time.
+            "this" => [
+                "year", "quarter", "spring", "summer", "autumn", "winter", "month",
+            ]
+            .contains(&b_lower.as_str()),
             "in" | "during" | "since" => {
                 // "in 2023", "in March" (capitalised: "in may" is usually the verb).
                 (b.len() == 4 && matches!(b.parse::<u32>(), Ok(1970..=2099)))

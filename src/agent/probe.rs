@@ -575,6 +575,13 @@ const REASONING: &[&str] = &[
     "so it",
     "so nobody",
     "so no one",
+    "so i'm not",
+    "so i don't",
+    "so we don't",
+    "what changed my mind",
+    "more out of",
+    "what matters",
+    "matters more",
     "the risk is",
     "what helps",
 ];
@@ -809,6 +816,12 @@ const EXAMPLE: &[&str] = &[
     "my current",
     "my last",
     "my previous",
+    "my internship",
+    "my first job",
+    "my first role",
+    "weeks later",
+    "months later",
+    "days later",
     "at my first",
     "in my first",
     "my first job",
@@ -1098,7 +1111,8 @@ pub fn detect_with(answer: &str, s: &AnswerSignals) -> Coverage {
     add(
         Probe::Example,
         text.find_any(EXAMPLE)
-            .or_else(|| heuristics::time_or_place(answer)),
+            .or_else(|| heuristics::time_or_place(answer))
+            .or_else(|| in_the_middle_of(&text)),
     );
     add(Probe::Scale, text.find_any(SCALE));
     add(Probe::FailureModes, text.find_any(FAILURE_MODES));
@@ -1111,6 +1125,21 @@ pub fn detect_with(answer: &str, s: &AnswerSignals) -> Coverage {
     });
     add(Probe::Requirements, text.find_any(REQUIREMENTS).or(asks));
     c
+}
+
+/// A story told from inside it: "I was building", "we were migrating" (the past
+/// progressive sets a scene the answer then tells).
+fn in_the_middle_of(text: &Text<'_>) -> Option<String> {
+    text.words
+        .windows(3)
+        .position(|w| {
+            matches!(
+                (w[0].0.as_str(), w[1].0.as_str()),
+                ("i", "was") | ("we", "were")
+            ) && w[2].0.len() > 5
+                && w[2].0.ends_with("ing")
+        })
+        .map(|i| text.quote(i, i + 3))
 }
 
 /// An action told with a subject: "I profiled", "I'd add", "we rolled back", or a
@@ -1179,6 +1208,26 @@ mod tests {
         let mut names: Vec<&str> = c.probes().map(Probe::name).collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn an_example_told_from_inside_or_dated_this_year_is_an_example() {
+        let g = InterviewType::General;
+        for answer in [
+            "I was migrating our billing jobs when the vendor changed its API, and I learned to read changelogs.",
+            "The best week I had this year was the one I spent pairing on the search rewrite.",
+            "My internship taught me to write things down: two weeks later nobody remembered the decision.",
+        ] {
+            assert!(covers(answer, g).contains(&"example"), "{answer}");
+        }
+        // A habit in the present is not an instance.
+        assert!(
+            !covers(
+                "I usually plan my week on Mondays and review it on Fridays.",
+                g
+            )
+            .contains(&"example")
+        );
     }
 
     #[test]
