@@ -112,6 +112,13 @@ const INJECTION: &[&str] = &[
     // Giving the interviewer another role, or asking it to answer for the
     // candidate.
     "forget the interview",
+    "interviewer act",
+    "drop the act",
+    "you're my friend",
+    "you are my friend",
+    "what the ideal answer",
+    "the ideal answer is",
+    "tell me what the ideal",
     "forget this interview",
     "you're my coach",
     "you are my coach",
@@ -286,6 +293,10 @@ const FEEDBACK: &[&str] = &[
     "thoughts on my",
     "next round",
     "last answer",
+    "tips on",
+    "some tips",
+    "what i did wrong",
+    "did i do wrong",
     "i should improve",
     "answers i've given",
     "answers i gave",
@@ -373,6 +384,9 @@ const PREMISE_DENIAL: &[&str] = &[
     "never come up",
     "never came up",
     "never been in that situation",
+    "don't really do",
+    "i don't do any",
+    "nothing outside",
     "never been in a situation",
     "can't say i have",
     "cannot say i have",
@@ -466,6 +480,7 @@ const FEEDBACK_OTHER_LANGUAGES: &[&str] = &[
     "cómo lo estoy haciendo",
     "como lo estoy haciendo",
     "qué tal lo hago",
+    "lo estoy haciendo",
     "mi puntuación",
     "mi nota",
     "comment je m'en sors",
@@ -532,6 +547,8 @@ const NON_ANSWER_OTHER_LANGUAGES: &[&str] = &[
     "paso",
     "siguiente pregunta",
     "je ne sais pas",
+    "je sais pas",
+    "sais pas trop",
     "aucune idée",
     "je passe",
     "question suivante",
@@ -568,6 +585,9 @@ const DEFLECTION: &[&str] = &[
     "move on",
     "let's go on",
     "i'll pass",
+    "pass on that",
+    "pass on this",
+    "rather pass",
     "i pass",
     "what would you do",
     "what would you say",
@@ -802,6 +822,15 @@ pub fn classify(message: &str, kind: InterviewType) -> TurnKind {
         })
         .count();
     if evasions >= 2 && !numbers && !concrete(message) {
+        return TurnKind::NonAnswer;
+    }
+    // A few words of hedging and nothing else: "Hmm. Depends, I suppose."
+    let hedged = [
+        "depends", "suppose", "i guess", "maybe", "probably", "hmm", "dunno",
+    ]
+    .iter()
+    .any(|h| contains_phrase(&lower, h));
+    if words < 12 && hedged && !numbers && !concrete(message) && !asks {
         return TurnKind::NonAnswer;
     }
     // Nothing but symbols and emoji.
