@@ -22,6 +22,7 @@ pub mod pricing;
 pub mod probe;
 pub mod report;
 pub mod schema;
+pub mod sse;
 pub mod think;
 pub mod turns;
 

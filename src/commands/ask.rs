@@ -66,7 +66,15 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(send(&service, &backend, request, args.raw))
+    // On a task of its own, not as the future `block_on` drives: the HTTP
+    // connection's task then hands each piece of the reply to it directly, instead
+    // of waking the runtime's thread through the I/O driver every time.
+    let raw = args.raw;
+    runtime.block_on(async move {
+        tokio::spawn(async move { send(&service, &backend, request, raw).await })
+            .await
+            .context("the request stopped unexpectedly")?
+    })
 }
 
 /// Sends and prints, turning Ctrl+C into a cancel so the partial reply is stored.
