@@ -251,6 +251,8 @@ impl OpenAiBackend {
         events: &UnboundedSender<AgentEvent>,
         cancel: &CancellationToken,
     ) -> (StreamEnd, Option<Usage>) {
+        // Tests only (debug builds): a panic in the request, inside the backend's catch.
+        crate::crash::panic_in_request_if_requested();
         let first_deadline = Instant::now() + self.timeouts.first_token;
         let first_secs = self.timeouts.first_token.as_secs().max(1);
 

@@ -71,9 +71,14 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
     // of waking the runtime's thread through the I/O driver every time.
     let raw = args.raw;
     runtime.block_on(async move {
-        tokio::spawn(async move { send(&service, &backend, request, raw).await })
-            .await
-            .context("the request stopped unexpectedly")?
+        match tokio::spawn(async move { send(&service, &backend, request, raw).await }).await {
+            Ok(result) => result,
+            // A panic goes on as if the send had run here (the crash report).
+            Err(e) => match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(e) => Err(anyhow::anyhow!("the request stopped unexpectedly ({e})")),
+            },
+        }
     })
 }
 
