@@ -73,17 +73,7 @@ fn main() -> Result<()> {
         "  {:<34} {:>10} {:>10} {:>10}",
         "", "median", "fastest", "CPU"
     );
-    let bare = Summary::of(&bare);
-    let ask = Summary::of(&ask);
-    println!("  {:<34} {bare}", "bare HTTP read (no UI)");
-    println!("  {:<34} {ask}", "ask (shown on stdout + stored)");
-    println!(
-        "  {:<34} {:>9.2}x {:>9.2}x {:>9.2}x  (target <= 1.1x)",
-        "ratio ask / bare",
-        ask.median / bare.median,
-        ask.fastest / bare.fastest,
-        ask.cpu / bare.cpu
-    );
+    compare(("bare HTTP read (no UI)", &bare), &ask, "bare", 1.1);
 
     // Whole processes, the reply sent in one write.
     server.set_default(
@@ -99,19 +89,24 @@ fn main() -> Result<()> {
         curl.push(run_curl(&server)?);
         ask.push(run_ask(&bin, &server, dir.path(), &text)?);
     }
-    let curl = Summary::of(&curl);
-    let ask = Summary::of(&ask);
     println!("the same chunks sent in one write, whole processes, {runs} runs each:");
-    println!("  {:<34} {curl}", "curl (read to /dev/null)");
+    compare(("curl (read to /dev/null)", &curl), &ask, "curl", 1.5);
+    Ok(())
+}
+
+/// Prints both sides' figures and their ratio against the target.
+fn compare(base: (&str, &[Sample]), ask: &[Sample], short: &str, target: f64) {
+    let (name, base) = (base.0, Summary::of(base.1));
+    let ask = Summary::of(ask);
+    println!("  {name:<34} {base}");
     println!("  {:<34} {ask}", "ask (shown on stdout + stored)");
     println!(
-        "  {:<34} {:>9.2}x {:>9.2}x {:>9.2}x  (target <= 1.5x)",
-        "ratio ask / curl",
-        ask.median / curl.median,
-        ask.fastest / curl.fastest,
-        ask.cpu / curl.cpu
+        "  {:<34} {:>9.2}x {:>9.2}x {:>9.2}x  (target <= {target}x)",
+        format!("ratio ask / {short}"),
+        ask.median / base.median,
+        ask.fastest / base.fastest,
+        ask.cpu / base.cpu
     );
-    Ok(())
 }
 
 /// `curl` posting the same request as `ask` and reading the body to the end.

@@ -194,6 +194,20 @@ pub fn panic_if_requested() {
     panic!("{message}");
 }
 
+/// Panics with the rest of [`TEST_PANIC_ENV`] when it starts with `prefix`, in
+/// debug builds only.
+fn panic_if_prefixed(prefix: &str) {
+    #[cfg(debug_assertions)]
+    if let Some(message) = std::env::var(TEST_PANIC_ENV)
+        .ok()
+        .and_then(|v| v.strip_prefix(prefix).map(str::to_string))
+    {
+        panic!("{message}");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = prefix;
+}
+
 /// The [`TEST_PANIC_ENV`] prefix that makes a send panic.
 const SEND_PREFIX: &str = "send:";
 /// The [`TEST_PANIC_ENV`] prefix that makes the interface's main loop panic.
@@ -206,26 +220,14 @@ const REQUEST_PREFIX: &str = "request:";
 /// starts, inside the backend's own catch, standing for a panic anywhere in the
 /// HTTP stack.
 pub fn panic_in_request_if_requested() {
-    #[cfg(debug_assertions)]
-    if let Some(message) = std::env::var(TEST_PANIC_ENV)
-        .ok()
-        .and_then(|v| v.strip_prefix(REQUEST_PREFIX).map(str::to_string))
-    {
-        panic!("{message}");
-    }
+    panic_if_prefixed(REQUEST_PREFIX);
 }
 
 /// Panics when [`TEST_PANIC_ENV`] is `tui:<message>`, in debug builds only (tests;
 /// see the module docs): the interface calls it after drawing its first frame, on
 /// the main thread, in raw mode on the alternate screen.
 pub fn panic_in_tui_if_requested() {
-    #[cfg(debug_assertions)]
-    if let Some(message) = std::env::var(TEST_PANIC_ENV)
-        .ok()
-        .and_then(|v| v.strip_prefix(TUI_PREFIX).map(str::to_string))
-    {
-        panic!("{message}");
-    }
+    panic_if_prefixed(TUI_PREFIX);
 }
 
 /// Panics when [`TEST_PANIC_ENV`] is `send:<message>`, in debug builds only (tests;
@@ -233,13 +235,7 @@ pub fn panic_in_tui_if_requested() {
 /// requested, so the panic happens inside whatever runs the send (the TUI's send
 /// task, `ask`'s main thread) and outside the backend's own catch.
 pub fn panic_in_send_if_requested() {
-    #[cfg(debug_assertions)]
-    if let Some(message) = std::env::var(TEST_PANIC_ENV)
-        .ok()
-        .and_then(|v| v.strip_prefix(SEND_PREFIX).map(str::to_string))
-    {
-        panic!("{message}");
-    }
+    panic_if_prefixed(SEND_PREFIX);
 }
 
 fn hook(info: &PanicHookInfo<'_>) {
