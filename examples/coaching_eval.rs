@@ -1,9 +1,11 @@
 //! Prints the coaching evaluation's figures as markdown (for COACHING.md, written
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
-//! `--set tuning` (the default), `--set heldout` or `--set heldout2` picks the
-//! set; `--gap` prints instead the comparison of the three; `--details` also lists
-//! every answer's score and reply; `--manifest-dir` prints the checkout it was
+//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout5` picks the
+//! set; `--gap` prints instead the comparison of all the sets; `--details` also lists
+//! every answer's score and reply; `--explain ID` how one answer was judged;
+//! `--features` the parts of every answer's score, for `scripts/coaching-fit`;
+//! `--manifest-dir` prints the checkout it was
 //! built from.
 
 #[path = "../tests/coaching/eval.rs"]
@@ -18,6 +20,18 @@ fn main() {
         println!("{}", env!("CARGO_MANIFEST_DIR"));
         return;
     }
+    if args.iter().any(|a| a == "--features") {
+        features();
+        return;
+    }
+    if let Some(prefix) = args
+        .iter()
+        .position(|a| a == "--explain")
+        .and_then(|i| args.get(i + 1))
+    {
+        explain(prefix);
+        return;
+    }
     let details = args.iter().any(|a| a == "--details");
     let set = match args
         .iter()
@@ -28,8 +42,13 @@ fn main() {
         None | Some("tuning") => Set::Tuning,
         Some("heldout") => Set::Heldout,
         Some("heldout2") => Set::Heldout2,
+        Some("heldout3") => Set::Heldout3,
+        Some("heldout4") => Set::Heldout4,
+        Some("heldout5") => Set::Heldout5,
         Some(other) => {
-            eprintln!("Unknown set {other:?}: use --set tuning, --set heldout or --set heldout2.");
+            eprintln!(
+                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2, heldout3, heldout4, heldout5."
+            );
             std::process::exit(2);
         }
     };
@@ -39,6 +58,9 @@ fn main() {
             &[
                 ("held-out set", &eval::run(Set::Heldout)),
                 ("held-out set 2", &eval::run(Set::Heldout2)),
+                ("held-out set 3", &eval::run(Set::Heldout3)),
+                ("held-out set 4", &eval::run(Set::Heldout4)),
+                ("held-out set 5", &eval::run(Set::Heldout5)),
             ],
         );
         return;
@@ -61,6 +83,82 @@ fn main() {
             println!(
                 "{:<40} {:<16} right {} praised {} scored {}  {}",
                 t.id, t.kind, t.right_kind, t.praised, t.scored_as_answer, t.reply
+            );
+        }
+    }
+}
+
+/// Prints how the coach judged every answer whose id starts with `prefix`, in
+/// the sets the scorer has been developed on (the tuning set, held-out sets 2,
+/// 3 and 4; never the first held-out set, which stays unread): the checklist points with the
+/// words that covered them, the probes found, the score and the next step.
+fn explain(prefix: &str) {
+    use interviewer::agent::{assess, bank};
+    for set in [Set::Tuning, Set::Heldout2, Set::Heldout3, Set::Heldout4] {
+        let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        for a in answers.iter().filter(|a| a.id.starts_with(prefix)) {
+            let q = bank::by_id(&a.question).expect("a bank question");
+            let j = assess::assess(Some(q), q.interview_type, &q.question, &a.text, &[]);
+            println!("== {} ({}) score {}: {}", a.id, a.label, j.score, a.note);
+            println!("{}", a.text.trim());
+            for p in &j.points {
+                println!("  [{}] {}", p.quote.as_deref().unwrap_or(" "), p.point);
+            }
+            let probes: Vec<String> = j
+                .coverage
+                .probes()
+                .map(|p| format!("{}={:?}", p.name(), j.coverage.quote(p).unwrap_or("")))
+                .collect();
+            println!("  probes: {}", probes.join(", "));
+            println!(
+                "  words {} quantities {:?} off_topic {} asks_about {:?} wrong {}",
+                j.signals.words,
+                j.signals.quantities,
+                j.off_topic,
+                j.asks_about,
+                j.wrong.len()
+            );
+            println!("  next: {}\n", j.next_step);
+        }
+    }
+}
+
+/// Prints, as tab-separated lines, the parts of every answer's score in the
+/// tuning set and held-out sets 2 to 5 (never the first held-out set), with its
+/// set, label and ceiling: what `scripts/coaching-fit` fits the weights of
+/// `assess::ScoreParts` to.
+fn features() {
+    use interviewer::agent::{assess, bank};
+    println!(
+        "set\tid\ttype\tlabel\tceiling\tscore\tshare\tdepth\tvague\tfigures\tfillers\twe_heavy\tcliches\tred_flags"
+    );
+    for (name, set) in [
+        ("tuning", Set::Tuning),
+        ("heldout2", Set::Heldout2),
+        ("heldout3", Set::Heldout3),
+        ("heldout4", Set::Heldout4),
+        ("heldout5", Set::Heldout5),
+    ] {
+        let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        for a in &answers {
+            let q = bank::by_id(&a.question).expect("a bank question");
+            let j = assess::assess(Some(q), q.interview_type, &q.question, &a.text, &[]);
+            let p = j.parts;
+            println!(
+                "{name}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{:.4}\t{:.4}",
+                a.id,
+                q.interview_type.as_str(),
+                a.label,
+                j.ceiling,
+                j.score,
+                p.share,
+                p.depth,
+                p.vague,
+                p.figures,
+                p.fillers,
+                u8::from(p.we_heavy),
+                p.cliches,
+                p.red_flags
             );
         }
     }
@@ -89,7 +187,9 @@ fn table(f: &Figures) {
     // are shown for comparison and never asserted.
     let target = match f.set {
         Set::Tuning => "target",
-        Set::Heldout | Set::Heldout2 => "tuning-set target (not asserted here)",
+        Set::Heldout | Set::Heldout2 | Set::Heldout3 | Set::Heldout4 | Set::Heldout5 => {
+            "tuning-set target (not asserted here)"
+        }
     };
     let ordered = f.questions - f.order_failures.len();
     let praised = f.turns.iter().filter(|t| t.praised).count();
@@ -203,7 +303,9 @@ fn gap(tuning: &Figures, heldout: &[(&str, &Figures)]) {
     row("turns given the right kind of reply", &|f| {
         format!("{} of {}", right_turns(f), f.turns.len())
     });
-    for (name, f) in heldout {
+    second_rater(heldout);
+    // The first held-out set's answers stay unread: no list of its misses.
+    for (name, f) in heldout.iter().filter(|(_, f)| f.set != Set::Heldout) {
         let far: Vec<String> = f
             .answers
             .iter()
@@ -222,6 +324,53 @@ fn gap(tuning: &Figures, heldout: &[(&str, &Figures)]) {
             );
         }
     }
+}
+
+/// How far a second interviewer, labelling held-out set 5 blind, agrees with its
+/// labels, beside how far the coach agrees with each: the ceiling a scorer can
+/// be expected to reach.
+fn second_rater(heldout: &[(&str, &Figures)]) {
+    #[derive(serde::Deserialize)]
+    struct Labels {
+        label: Vec<Label>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Label {
+        id: String,
+        label: String,
+    }
+    let Some((_, f)) = heldout.iter().find(|(_, f)| f.set == Set::Heldout5) else {
+        return;
+    };
+    let second: Labels =
+        toml::from_str(include_str!("../tests/coaching/heldout5_second_rater.toml"))
+            .unwrap_or_else(|e| panic!("heldout5_second_rater.toml: {e}"));
+    let rank = |l: &str| match l {
+        "strong" => 2.0,
+        "adequate" => 1.0,
+        _ => 0.0,
+    };
+    let (mut first, mut other, mut coach) = (Vec::new(), Vec::new(), Vec::new());
+    for a in &f.answers {
+        let l = second
+            .label
+            .iter()
+            .find(|l| l.id == a.id)
+            .unwrap_or_else(|| panic!("{}: no second label", a.id));
+        first.push(rank(&a.label));
+        other.push(rank(&l.label));
+        coach.push(f64::from(a.score));
+    }
+    let same = first.iter().zip(&other).filter(|(a, b)| a == b).count();
+    println!();
+    println!(
+        "A second interviewer labelled held-out set 5 blind ({} answers): Spearman {:.3} with the first labels ({same} of {} the same label); the coach's scores agree {:.3} with the first labels and {:.3} with the second.",
+        first.len(),
+        eval::spearman(&first, &other),
+        first.len(),
+        eval::spearman(&coach, &first),
+        eval::spearman(&coach, &other)
+    );
 }
 
 /// A 95% percentile bootstrap interval for the Spearman correlation, resampling

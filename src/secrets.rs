@@ -110,6 +110,29 @@ impl SecretsError {
             }
         }
     }
+
+    /// The problem and what to do, in one sentence for the command line, without
+    /// the platform's error chain (a D-Bus address, an OS error code): that goes
+    /// to the log, where [`SecretsError::log`] writes it.
+    pub fn sentence(&self) -> String {
+        match self {
+            SecretsError::Unavailable(_) => {
+                format!("no OS keyring is reachable; set {KEY_ENV} instead")
+            }
+            SecretsError::Locked(_) => {
+                format!("the OS keyring is locked; unlock it, or set {KEY_ENV} instead")
+            }
+            SecretsError::Failed(_) => {
+                format!("the OS keyring failed (details in the log); set {KEY_ENV} instead")
+            }
+            SecretsError::TimedOut(_) | SecretsError::Unusable { .. } => self.to_string(),
+        }
+    }
+
+    /// Writes the whole problem, the platform's detail included, to the log.
+    pub fn log(&self, doing: &str) {
+        tracing::warn!("{doing}: {self}");
+    }
 }
 
 /// What the platform keyring is called in messages.

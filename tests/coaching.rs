@@ -216,6 +216,148 @@ fn the_held_out_set_2_is_well_formed_and_big_enough() {
 }
 
 #[test]
+fn the_held_out_set_3_is_well_formed_and_big_enough() {
+    let (answers, _) = eval::load(Set::Heldout3).unwrap_or_else(|e| panic!("{e}"));
+    let (labels, types, turns) =
+        well_formed(Set::Heldout3, &[Set::Tuning, Set::Heldout, Set::Heldout2]);
+    assert!(
+        answers.len() >= 90,
+        "{} answers in held-out set 3",
+        answers.len()
+    );
+    assert!(
+        labels.len() >= 22,
+        "{} questions in held-out set 3",
+        labels.len()
+    );
+    assert!(turns >= 30, "{turns} turns in held-out set 3");
+    for (q, l) in &labels {
+        for label in ["strong", "adequate", "weak"] {
+            assert!(
+                l.contains(label),
+                "{q}: no {label} answer in held-out set 3"
+            );
+        }
+    }
+    for t in ["behavioral", "technical", "system-design", "hr"] {
+        assert!(types.contains(t), "no answer of type {t} in held-out set 3");
+    }
+    // None of its questions is in another set: it measures questions the coach
+    // was never tuned on.
+    let mut seen: HashSet<String> = HashSet::new();
+    for set in [Set::Tuning, Set::Heldout, Set::Heldout2] {
+        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        seen.extend(other.into_iter().map(|a| a.question));
+    }
+    for q in labels.keys() {
+        assert!(
+            !seen.contains(q),
+            "{q} is in held-out set 3 and another set"
+        );
+    }
+}
+
+#[test]
+fn the_held_out_set_4_is_well_formed_and_big_enough() {
+    let (answers, _) = eval::load(Set::Heldout4).unwrap_or_else(|e| panic!("{e}"));
+    let (labels, types, turns) = well_formed(
+        Set::Heldout4,
+        &[Set::Tuning, Set::Heldout, Set::Heldout2, Set::Heldout3],
+    );
+    assert!(
+        answers.len() >= 100,
+        "{} answers in held-out set 4",
+        answers.len()
+    );
+    assert!(
+        labels.len() >= 25,
+        "{} questions in held-out set 4",
+        labels.len()
+    );
+    assert!(turns >= 30, "{turns} turns in held-out set 4");
+    for (q, l) in &labels {
+        for label in ["strong", "adequate", "weak"] {
+            assert!(
+                l.contains(label),
+                "{q}: no {label} answer in held-out set 4"
+            );
+        }
+    }
+    for t in ["behavioral", "technical", "system-design", "hr"] {
+        assert!(types.contains(t), "no answer of type {t} in held-out set 4");
+    }
+    // None of its questions is in another set: it measures questions the coach
+    // was never tuned on.
+    let mut seen: HashSet<String> = HashSet::new();
+    for set in [Set::Tuning, Set::Heldout, Set::Heldout2, Set::Heldout3] {
+        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        seen.extend(other.into_iter().map(|a| a.question));
+    }
+    for q in labels.keys() {
+        assert!(
+            !seen.contains(q),
+            "{q} is in held-out set 4 and another set"
+        );
+    }
+}
+
+#[test]
+fn the_held_out_set_5_is_well_formed_and_big_enough() {
+    let (answers, _) = eval::load(Set::Heldout5).unwrap_or_else(|e| panic!("{e}"));
+    let (labels, types, turns) = well_formed(
+        Set::Heldout5,
+        &[
+            Set::Tuning,
+            Set::Heldout,
+            Set::Heldout2,
+            Set::Heldout3,
+            Set::Heldout4,
+        ],
+    );
+    assert!(
+        answers.len() >= 100,
+        "{} answers in held-out set 5",
+        answers.len()
+    );
+    assert!(
+        labels.len() >= 22,
+        "{} questions in held-out set 5",
+        labels.len()
+    );
+    assert!(turns >= 30, "{turns} turns in held-out set 5");
+    for (q, l) in &labels {
+        for label in ["strong", "adequate", "weak"] {
+            assert!(
+                l.contains(label),
+                "{q}: no {label} answer in held-out set 5"
+            );
+        }
+    }
+    for t in ["behavioral", "technical", "system-design", "hr"] {
+        assert!(types.contains(t), "no answer of type {t} in held-out set 5");
+    }
+    // None of its questions is in another set: it measures questions the coach
+    // was never tuned on.
+    let mut seen: HashSet<String> = HashSet::new();
+    for set in [
+        Set::Tuning,
+        Set::Heldout,
+        Set::Heldout2,
+        Set::Heldout3,
+        Set::Heldout4,
+    ] {
+        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+        seen.extend(other.into_iter().map(|a| a.question));
+    }
+    for q in labels.keys() {
+        assert!(
+            !seen.contains(q),
+            "{q} is in held-out set 5 and another set"
+        );
+    }
+}
+
+#[test]
 fn the_held_out_set_runs_through_the_coach() {
     runs_through_the_coach(Set::Heldout);
 }
@@ -223,6 +365,21 @@ fn the_held_out_set_runs_through_the_coach() {
 #[test]
 fn the_held_out_set_2_runs_through_the_coach() {
     runs_through_the_coach(Set::Heldout2);
+}
+
+#[test]
+fn the_held_out_set_3_runs_through_the_coach() {
+    runs_through_the_coach(Set::Heldout3);
+}
+
+#[test]
+fn the_held_out_set_4_runs_through_the_coach() {
+    runs_through_the_coach(Set::Heldout4);
+}
+
+#[test]
+fn the_held_out_set_5_runs_through_the_coach() {
+    runs_through_the_coach(Set::Heldout5);
 }
 
 fn runs_through_the_coach(set: Set) {

@@ -183,6 +183,15 @@ fn without_a_keyring_or_a_key_ask_names_both_in_one_line() {
         err.contains("no API key") && err.contains("no OS keyring is reachable"),
         "{err}"
     );
+    // The platform's own detail (here the test switch; on a real machine a D-Bus
+    // address and an OS error) goes to the log, not to the user's line.
+    assert!(!err.contains("INTERVIEWER_KEYRING=none"), "{err}");
+    let log =
+        std::fs::read_to_string(sb.data_dir().join("logs/interviewer.log")).unwrap_or_default();
+    assert!(
+        log.contains("reading the API key") && log.contains("INTERVIEWER_KEYRING=none"),
+        "{log}"
+    );
     assert!(sb.mock.requests().is_empty());
 }
 

@@ -38,6 +38,61 @@ pub struct WrongClaim {
     pub quote: String,
 }
 
+/// The measured parts an answer's score is made of, each from 0 to 1, before
+/// its ceiling (a non-answer, a thin, off-topic or confidently wrong answer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreParts {
+    /// Share of the question's checklist points the answer covers.
+    pub share: f64,
+    /// Room for a full answer of its type ([`heuristics::depth`]).
+    pub depth: f64,
+    /// General words per hundred ("very", "always", "everything"), over 10.
+    pub vague: f64,
+    /// Figures (a scale, a result, a duration), up to three.
+    pub figures: f64,
+    /// Filler words per hundred, over 10.
+    pub fillers: f64,
+    /// A behavioural or career story told as "we" with no "I".
+    pub we_heavy: bool,
+    /// Stock phrases ("team player", "passionate"), up to two.
+    pub cliches: f64,
+    /// Red flags (contempt, blame, evasion, promises, ultimatums), up to three.
+    pub red_flags: f64,
+}
+
+impl ScoreParts {
+    /// The weights of each part, fitted by least squares (ridge 1) to the label
+    /// ranks (weak 0, adequate 1, strong 2) of the 559 answers of the tuning set
+    /// and held-out sets 2 to 5, with `scripts/coaching-fit`. Leaving each of
+    /// those sets out of the fit in turn, weights fitted on the other four rank
+    /// it at 0.63 to 0.87 (COACHING.md); the hand-set weights they replace ranked
+    /// held-out sets 4 and 5 at 0.55 and 0.66 when first run on them.
+    pub const BIAS: f64 = 0.240;
+    pub const SHARE: f64 = 1.330;
+    pub const DEPTH: f64 = 0.552;
+    pub const VAGUE: f64 = -0.740;
+    pub const FIGURES: f64 = 0.139;
+    pub const FILLERS: f64 = -0.364;
+    pub const WE_HEAVY: f64 = -0.447;
+    pub const CLICHES: f64 = -0.058;
+    pub const RED_FLAGS: f64 = -0.512;
+
+    /// The score before its ceiling, on the 1–5 scale (the weighted sum is a label
+    /// rank from 0 to 2).
+    pub fn score(&self) -> f64 {
+        let rank = Self::BIAS
+            + Self::SHARE * self.share
+            + Self::DEPTH * self.depth
+            + Self::VAGUE * self.vague
+            + Self::FIGURES * self.figures
+            + Self::FILLERS * self.fillers
+            + Self::WE_HEAVY * f64::from(u8::from(self.we_heavy))
+            + Self::CLICHES * self.cliches
+            + Self::RED_FLAGS * self.red_flags;
+        1.0 + 2.0 * rank
+    }
+}
+
 /// An answer judged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
@@ -47,6 +102,12 @@ pub struct Assessment {
     pub points: Vec<PointCheck>,
     /// 1 to 5.
     pub score: u8,
+    /// What the score is made of, before its ceiling.
+    pub parts: ScoreParts,
+    /// The highest score the answer can get whatever its parts: 1 for a
+    /// non-answer, 2 for a thin, off-topic or confidently wrong one, 3 for a
+    /// short one (not in HR), else 5.
+    pub ceiling: u8,
     /// The quoted words that earned the score, best first.
     pub evidence: Vec<String>,
     /// The answer shares almost nothing with the question's subject, or (a
@@ -150,40 +211,6 @@ fn generic_checklist(kind: InterviewType) -> Vec<CheckPoint> {
         .collect()
 }
 
-/// The probes each type is judged on, besides its checklist.
-fn key_probes(kind: InterviewType) -> &'static [Probe] {
-    match kind {
-        InterviewType::Behavioral => &[
-            Probe::Situation,
-            Probe::OwnRole,
-            Probe::Action,
-            Probe::Result,
-            Probe::Numbers,
-            Probe::Lesson,
-        ],
-        InterviewType::Technical => &[
-            Probe::Reasoning,
-            Probe::Tradeoffs,
-            Probe::Correctness,
-            Probe::Action,
-        ],
-        InterviewType::SystemDesign => &[
-            Probe::Requirements,
-            Probe::Scale,
-            Probe::Tradeoffs,
-            Probe::FailureModes,
-            Probe::Reasoning,
-        ],
-        InterviewType::Hr => &[Probe::Example, Probe::Reasoning],
-        InterviewType::General => &[
-            Probe::Example,
-            Probe::Result,
-            Probe::Reasoning,
-            Probe::Lesson,
-        ],
-    }
-}
-
 /// Stock phrases that say nothing about this candidate.
 const CLICHES: &[&str] = &[
     "perfectionist",
@@ -283,6 +310,41 @@ const RED_FLAGS: &[&str] = &[
     "web scale",
     "never fails",
     "can't fail",
+    // Bitterness and blame: a grievance told instead of an answer.
+    "political",
+    "passed me over",
+    "passed over for",
+    "didn't value",
+    "doesn't value",
+    "never valued",
+    "did my hours",
+    "stopped going above",
+    "meant nothing",
+    "favouritism",
+    "favoritism",
+    "nobody listened",
+    "no one listened",
+    "nobody listens",
+    "wasn't fair",
+    "so unfair",
+    // Leverage and ultimatums at a screen: a competing offer used as a threat
+    // rather than disclosed as a fact.
+    "beat that",
+    "beat it",
+    "beat their",
+    "match that",
+    "match their offer",
+    "best offer",
+    "highest bidder",
+    "move quickly",
+    "move fast or",
+    "if you want me",
+    "i'm worth more",
+    "worth more than",
+    "consider anything below",
+    "accept anything below",
+    "take it or leave it",
+    "non-negotiable",
 ];
 
 /// Judges `answer` (all the candidate said to one question, follow-ups included)
@@ -344,77 +406,40 @@ pub fn assess(
                 })
         })
         .collect();
-    let covered = points.iter().filter(|p| p.covered()).count();
-    let share = covered as f64 / points.len().max(1) as f64;
-    let keys = key_probes(kind);
-    let mut quality =
-        keys.iter().filter(|p| coverage.covers(**p)).count() as f64 / keys.len() as f64;
-    let words = signals.words;
     let lower = answer.to_lowercase();
-    let cliches = CLICHES.iter().filter(|c| lower.contains(*c)).count();
-    if kind == InterviewType::Hr {
-        // Specific (numbers, names, places, examples), honest (no stock phrases),
-        // brief (12 to 220 words: a short direct answer is not punished).
-        let names_a_date = answer.split_whitespace().any(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-            w.starts_with(char::is_uppercase)
-                && super::heuristics::MONTHS.contains(&w.to_lowercase().as_str())
-                && w != "May"
-        });
-        // Asking about this team's reality is specific to this role.
-        let asks_about_role = [
-            "could you tell me",
-            "can i ask",
-            "can you tell me",
-            "i'd want to understand",
-            "i'd like to understand",
-            "how often",
-        ]
-        .iter()
-        .any(|p| lower.contains(p));
-        let specific = signals.quantified()
-            || names_a_date
-            || asks_about_role
-            || heuristics::time_or_place(answer).is_some()
-            || coverage.covers(Probe::Example);
-        let brief = heuristics::brief_hr(words);
-        quality = (f64::from(u8::from(specific))
-            + f64::from(u8::from(brief))
-            + f64::from(u8::from(cliches == 0))
-            + f64::from(u8::from(coverage.covers(Probe::Reasoning))))
-            / 4.0;
-    }
-    let mut raw = 0.5 * share + 0.5 * quality;
-    let rate = signals.filler_rate();
-    if rate > 6.0 {
-        raw -= 0.2;
-    } else if rate > 3.0 {
-        raw -= 0.1;
-    }
-    if signals.rambling {
-        raw -= 0.1;
-    }
-    if kind == InterviewType::Behavioral && signals.we_heavy() {
-        raw -= 0.1;
-    }
-    raw -= 0.1 * cliches.min(2) as f64;
-    let flags = RED_FLAGS.iter().filter(|f| lower.contains(*f)).count();
-    raw -= 0.2 * flags.min(3) as f64;
-    let mut score = (1.0 + (raw.clamp(0.0, 1.0) * 4.0)).round() as u8;
+    let words = signals.words;
+    let parts = ScoreParts {
+        share: points.iter().filter(|p| p.covered()).count() as f64 / points.len().max(1) as f64,
+        depth: heuristics::depth(words, kind),
+        vague: signals.vague_rate().min(12.0) / 10.0,
+        figures: signals.quantities.len().min(3) as f64 / 3.0,
+        fillers: signals.filler_rate().min(10.0) / 10.0,
+        we_heavy: matches!(kind, InterviewType::Behavioral | InterviewType::General)
+            && signals.we_heavy(),
+        cliches: CLICHES.iter().filter(|c| lower.contains(*c)).count().min(2) as f64 / 2.0,
+        red_flags: RED_FLAGS
+            .iter()
+            .filter(|f| lower.contains(*f))
+            .count()
+            .min(3) as f64
+            / 3.0,
+    };
     let non_answer = turns::classify(answer, kind) == TurnKind::NonAnswer;
     let thin = match kind {
         InterviewType::Hr => heuristics::TOO_SHORT_WORDS_HR,
         _ => heuristics::TOO_SHORT_WORDS,
     };
-    if non_answer || words < 10 {
-        score = 1;
+    let ceiling = if non_answer || words < 10 {
+        1
     } else if words < thin || off_topic || !wrong.is_empty() {
         // Off the question, or confidently wrong: weak whatever the polish.
-        score = score.min(2);
+        2
     } else if words < 2 * thin && kind != InterviewType::Hr {
-        score = score.min(3);
-    }
-    let score = score.clamp(1, 5);
+        3
+    } else {
+        5
+    };
+    let score = (parts.score().round().clamp(1.0, 5.0) as u8).min(ceiling);
 
     let mut evidence: Vec<String> = Vec::new();
     for p in &points {
@@ -443,6 +468,8 @@ pub fn assess(
         coverage,
         points,
         score,
+        parts,
+        ceiling,
         evidence,
         off_topic,
         asks_about,
@@ -464,9 +491,10 @@ fn point_quote(p: &CheckPoint, coverage: &Coverage, text: &Text<'_>) -> Option<S
     if p.cues.is_empty() {
         return None;
     }
-    p.cues
-        .iter()
-        .find_map(|c| text.find_kept(&format!("{}*", c.to_lowercase())))
+    p.cues.iter().find_map(|c| {
+        let cue = format!("{}*", c.to_lowercase());
+        text.find_kept(&cue).and(text.find_affirmed(&cue))
+    })
 }
 
 /// Whether the answer misses the question's subject: it uses almost none of the
@@ -761,6 +789,28 @@ mod tests {
             plan with EXPLAIN, and drop indexes nothing uses.";
         let b = assess(Some(q), q.interview_type, &q.question, right, &[]);
         assert!(b.wrong.is_empty(), "{b:#?}");
+    }
+
+    #[test]
+    fn general_words_and_grievances_cost_points_that_specifics_do_not() {
+        let q = bank::by_id("hr-work-style").expect("bank question");
+        let specific = "Hybrid. I'm in the office on Tuesdays and Thursdays for planning and \
+            pairing, and at home the rest for focused work; a shared written plan and a \
+            fifteen-minute check-in keep everyone in step, and I'm happy to match the team's days.";
+        let general = "Honestly I'm really flexible, I can work anywhere and with anyone. I always \
+            give my best, whatever the setup, and I really love all kinds of teams. Everything \
+            works for me as long as everyone is motivated and we all do great work.";
+        let a = assess(Some(q), q.interview_type, &q.question, specific, &[]);
+        let b = assess(Some(q), q.interview_type, &q.question, general, &[]);
+        assert!(a.score > b.score, "{a:#?}\n{b:#?}");
+        assert!(b.signals.vague_rate() > 10.0, "{:?}", b.signals);
+
+        let q = bank::by_id("hr-why-leaving").expect("bank question");
+        let bitter = "My manager passed me over for promotion; it was completely political and \
+            favouritism, so I stopped going above and beyond and did my hours until I could leave. \
+            They never valued real work there.";
+        let c = assess(Some(q), q.interview_type, &q.question, bitter, &[]);
+        assert!(c.score <= 2, "{c:#?}");
     }
 
     #[test]

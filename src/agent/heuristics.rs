@@ -76,6 +76,9 @@ pub struct AnswerSignals {
     pub reasoning_cues: usize,
     /// Cues of an ordered walk-through: first, then, next, finally…
     pub sequence_cues: usize,
+    /// Words that say nothing specific: intensifiers, universal quantifiers and
+    /// placeholders ("very", "always", "everything", "stuff").
+    pub vague_words: usize,
 }
 
 impl AnswerSignals {
@@ -111,6 +114,60 @@ impl AnswerSignals {
     pub fn reasons(&self) -> bool {
         self.reasoning_cues > 0
     }
+
+    /// Vague words per hundred words.
+    pub fn vague_rate(&self) -> f64 {
+        if self.words == 0 {
+            0.0
+        } else {
+            self.vague_words as f64 * 100.0 / self.words as f64
+        }
+    }
+}
+
+/// Words that say nothing specific about the candidate's own experience:
+/// intensifiers, universal quantifiers, placeholders and stock enthusiasm. A
+/// few in an answer are normal; an answer made of them is generic.
+const VAGUE_WORDS: &[&str] = &[
+    "anything",
+    "everything",
+    "whatever",
+    "anywhere",
+    "always",
+    "very",
+    "passionate",
+    "best",
+    "love",
+    "great",
+    "amazing",
+    "really",
+    "stuff",
+    "things",
+    "lots",
+    "etc",
+    "generally",
+    "usually",
+    "somehow",
+    "basically",
+    "anyone",
+    "everyone",
+    "all",
+];
+
+/// How far an answer's length goes towards the depth a full answer of its type
+/// needs, from 0 (too short to hold one concrete example) to 1 (room for the
+/// whole story or walk-through). Length is not quality, but an interviewer
+/// cannot hear a situation, actions, a result and a lesson in thirty words;
+/// rambling past the limit is judged apart.
+pub fn depth(words: usize, kind: InterviewType) -> f64 {
+    let (shallow, full) = match kind {
+        InterviewType::Hr => (30.0, 100.0),
+        InterviewType::SystemDesign => (100.0, 240.0),
+        InterviewType::Behavioral | InterviewType::Technical | InterviewType::General => {
+            (80.0, 200.0)
+        }
+    };
+    ((words as f64 - shallow) / (full - shallow)).clamp(0.0, 1.0)
 }
 
 /// First-person words that claim ownership. "me" is left out: it is what happens
@@ -455,6 +512,7 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
         fillers,
         reasoning_cues,
         sequence_cues,
+        vague_words: count_in(VAGUE_WORDS),
     }
 }
 

@@ -12,7 +12,7 @@ use super::bank::{self, BankQuestion, Seniority};
 use super::probe::Probe;
 use super::turns::{self, TurnKind};
 use super::{ChatRequest, ChatTurn};
-use crate::domain::drill::weak_answers;
+use crate::domain::drill::is_weak;
 use crate::domain::report::Report;
 use crate::domain::{InterviewSetup, InterviewType, QuestionChoice, Role};
 
@@ -224,7 +224,7 @@ fn respond(
 ) -> String {
     let kind = current.interview_type;
     let prompt = position.prompt.as_deref().unwrap_or(&current.question);
-    match turns::classify(last, kind) {
+    match turns::classify_after(last, kind, &current.question) {
         TurnKind::Repeat => format!("{REPEAT_MARK} {prompt}"),
         TurnKind::FeedbackRequest => format!(
             "{FEEDBACK_MARK}, so it doesn't steer your answers: when we finish, the report covers every answer with a score and a next step. Back to where we were: {prompt}"
@@ -725,7 +725,7 @@ fn answers_since_question(history: &[ChatTurn], question: &BankQuestion) -> (Str
         .iter()
         .filter(|t| t.role == Role::User && command(&t.content).is_none())
     {
-        match turns::classify(&t.content, question.interview_type) {
+        match turns::classify_after(&t.content, question.interview_type, &question.question) {
             TurnKind::Answer => answers.push(t.content.as_str()),
             TurnKind::Clarifying => clarifying.push(t.content.clone()),
             _ => {}
@@ -823,7 +823,11 @@ pub fn outline(history: &[ChatTurn]) -> Vec<AskedQuestion> {
                             .bank
                             .map_or(InterviewType::General, |b| b.interview_type);
                         let content = turn.content.clone();
-                        let turn_kind = match turns::classify(&content, kind) {
+                        let classified = match item.bank {
+                            Some(b) => turns::classify_after(&content, kind, &b.question),
+                            None => turns::classify(&content, kind),
+                        };
+                        let turn_kind = match classified {
                             // A model interviewer judges short answers itself.
                             TurnKind::NonAnswer if item.bank.is_none() => TurnKind::Answer,
                             k => k,
@@ -947,9 +951,10 @@ pub const RECENT_DAYS: i64 = 60;
 
 /// The question choice for a new interview: the bank questions found in the recent
 /// interviewer turns are avoided; with `retry_weak`, the bank questions whose
-/// answers are weak ([`weak_answers`]: scored [`crate::domain::drill::POOR_MAX`] or lower, the drill
-/// schedule's own definition) in `reports` (newest report first) come
-/// back, weakest first, and are not avoided.
+/// newest answer in `reports` (newest report first) is weak ([`is_weak`]:
+/// scored [`crate::domain::drill::POOR_MAX`] or lower, the drill schedule's own
+/// definition) come back, weakest first, and are not avoided; a question
+/// answered well since does not.
 pub fn choose_questions(
     recent_interviewer_turns: &[String],
     reports: &[Report],
@@ -957,13 +962,20 @@ pub fn choose_questions(
 ) -> QuestionChoice {
     let mut retry: Vec<(u8, usize, String)> = Vec::new();
     if retry_weak {
-        // The drill schedule's definition of a weak answer, newest report first.
-        let weak = reports.iter().flat_map(weak_answers);
-        for (order, (feedback, score)) in weak.enumerate() {
-            let Some(q) = bank::find_in(&feedback.question) else {
+        // Each question's newest answer decides, newest report first: one answered
+        // well since it was weak does not come back (the drill schedule's
+        // definition of weak, `is_weak`).
+        let mut judged: Vec<&str> = Vec::new();
+        let answers = reports.iter().flat_map(|r| &r.questions);
+        for (order, feedback) in answers.enumerate() {
+            let (Some(q), Some(score)) = (bank::find_in(&feedback.question), feedback.score) else {
                 continue;
             };
-            if !retry.iter().any(|(_, _, id)| *id == q.id) {
+            if judged.contains(&q.id.as_str()) {
+                continue;
+            }
+            judged.push(q.id.as_str());
+            if is_weak(score) {
                 retry.push((score, order, q.id.clone()));
             }
         }
@@ -1509,6 +1521,15 @@ mod tests {
         let again = plan(&s, &retry, "Hi");
         assert_eq!(ids(&again[..2]), retry.retry);
         assert!(!ids(&again).contains(&asked[0].id));
+
+        // Answered well since: the newer 5 outranks the older 1, so it stays away.
+        let mended = [
+            report(vec![feedback(asked[2], 5)]),
+            report(vec![feedback(asked[0], 4), feedback(asked[2], 1)]),
+            report(vec![feedback(asked[1], 2)]),
+        ];
+        let retry = choose_questions(&turns, &mended, true);
+        assert_eq!(retry.retry, vec![asked[1].id.clone()]);
     }
 
     #[test]

@@ -565,6 +565,18 @@ const REASONING: &[&str] = &[
     "that way",
     "this way",
     "which lets",
+    "which is when",
+    "which is where",
+    "that's where",
+    "that's when",
+    "so people",
+    "so they",
+    "so you",
+    "so it",
+    "so nobody",
+    "so no one",
+    "the risk is",
+    "what helps",
 ];
 
 const TRADEOFFS: &[&str] = &[
@@ -741,6 +753,15 @@ const LESSON: &[&str] = &[
     "i'd * sooner",
     "i'd * * sooner",
     "i would * sooner",
+    "showed me",
+    "do the same",
+    "i've adopted",
+    "adopted",
+    "stayed with me",
+    "i borrowed",
+    "i copied",
+    "made me realise",
+    "made me realize",
 ];
 
 const EXAMPLE: &[&str] = &[
@@ -788,6 +809,17 @@ const EXAMPLE: &[&str] = &[
     "my current",
     "my last",
     "my previous",
+    "at my first",
+    "in my first",
+    "my first job",
+    "the time i",
+    "the day i",
+    "there was a time",
+    "when i made",
+    "when i had",
+    "when i got",
+    "when i joined",
+    "when i started",
 ];
 
 const SCALE: &[&str] = &[

@@ -51,8 +51,10 @@ pub fn set(settings: &Settings) -> Result<ExitCode> {
     })?;
     drop(input);
     let keys = Keys::for_settings(settings);
-    keys.save(&key)
-        .map_err(|e| anyhow!("the key was not stored: {e}"))?;
+    keys.save(&key).map_err(|e| {
+        e.log("storing the API key");
+        anyhow!("the key was not stored: {}", e.sentence())
+    })?;
     println!(
         "API key{} {} stored in the OS keyring ({}, service \"{}\", user \"{}\")",
         whose(settings),
@@ -127,9 +129,10 @@ pub(crate) fn status_report(
 /// `key delete`.
 pub fn delete(settings: &Settings) -> Result<ExitCode> {
     let keys = Keys::for_settings(settings);
-    let removed = keys
-        .delete()
-        .map_err(|e| anyhow!("the key was not removed: {e}"))?;
+    let removed = keys.delete().map_err(|e| {
+        e.log("removing the API key");
+        anyhow!("the key was not removed: {}", e.sentence())
+    })?;
     if removed {
         println!(
             "API key{} removed from the OS keyring ({})",

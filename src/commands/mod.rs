@@ -121,9 +121,13 @@ fn check_keyring_when_no_env_key(settings: &Settings) -> Result<()> {
         anyhow::bail!("{unusable}");
     }
     match (lookup.key, lookup.keyring_error) {
-        (None, Some(problem)) => anyhow::bail!(
-            "no API key: OPENAI_API_KEY is not set and {problem} (or use --offline; `interviewer key set` works once a keyring is reachable)"
-        ),
+        (None, Some(problem)) => {
+            problem.log("reading the API key");
+            anyhow::bail!(
+                "no API key: OPENAI_API_KEY is not set and {} (or use --offline; `interviewer key set` works once a keyring is reachable)",
+                problem.sentence()
+            )
+        }
         _ => Ok(()),
     }
 }

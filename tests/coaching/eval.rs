@@ -4,7 +4,10 @@
 //! with the labels. Three sets: the tuning set (`answers.toml`, `turns.toml`),
 //! which the scorer was tuned on, and two held-out sets (`heldout.toml` and
 //! `heldout_turns.toml`, written 2026-11-29; `heldout2.toml` and
-//! `heldout2_turns.toml`, written 2026-11-30), each written blind and never tuned
+//! `heldout2_turns.toml`, `heldout3.toml` and `heldout3_turns.toml`,
+//! `heldout4.toml` and `heldout4_turns.toml`, `heldout5.toml` and
+//! `heldout5_turns.toml`, all written 2026-11-30), each
+//! written blind and never tuned
 //! on. Shared by `tests/coaching.rs` (which asserts the targets on the tuning set
 //! and only the held-out sets' integrity) and `examples/coaching_eval.rs` (which
 //! prints the figures of all three for COACHING.md).
@@ -29,6 +32,15 @@ pub enum Set {
     /// `heldout2.toml` and `heldout2_turns.toml`: a second held-out set, written
     /// blind on 2026-11-30 after the scorer had been tuned, never tuned on.
     Heldout2,
+    /// `heldout3.toml` and `heldout3_turns.toml`: a third held-out set, written
+    /// blind on 2026-11-30 while the scorer's third pass was built, never tuned on.
+    Heldout3,
+    /// `heldout4.toml` and `heldout4_turns.toml`: a fourth held-out set, written
+    /// blind on 2026-11-30 after held-out set 3 had been read, never tuned on.
+    Heldout4,
+    /// `heldout5.toml` and `heldout5_turns.toml`: a fifth held-out set, written
+    /// blind on 2026-11-30 after held-out set 4 had been read, never tuned on.
+    Heldout5,
 }
 
 impl Set {
@@ -46,6 +58,18 @@ impl Set {
             Set::Heldout2 => [
                 ("heldout2.toml", include_str!("heldout2.toml")),
                 ("heldout2_turns.toml", include_str!("heldout2_turns.toml")),
+            ],
+            Set::Heldout3 => [
+                ("heldout3.toml", include_str!("heldout3.toml")),
+                ("heldout3_turns.toml", include_str!("heldout3_turns.toml")),
+            ],
+            Set::Heldout4 => [
+                ("heldout4.toml", include_str!("heldout4.toml")),
+                ("heldout4_turns.toml", include_str!("heldout4_turns.toml")),
+            ],
+            Set::Heldout5 => [
+                ("heldout5.toml", include_str!("heldout5.toml")),
+                ("heldout5_turns.toml", include_str!("heldout5_turns.toml")),
             ],
         }
     }
