@@ -232,20 +232,28 @@ async fn event_loop(
     }
     let mut quit = runner.perform(effects, term, &mut app);
     // The first frame shows the conversation list, the draft and what is due:
-    // the store thread's first answers are waited for (a little), rather than a
-    // skeleton drawn and filled in a frame later. Jobs run in order, so when this
-    // marker runs every answer before it is queued.
-    let (loaded_tx, loaded_rx) = tokio::sync::oneshot::channel();
-    runner.job(move |_, _| {
-        let _ = loaded_tx.send(());
-    });
-    if tokio::time::timeout(FIRST_FRAME_WAIT, loaded_rx)
-        .await
-        .is_ok()
-    {
+    // the store thread's answers (and the answers to what they ask for next) are
+    // waited for, a little, rather than a skeleton drawn and filled in a frame
+    // later. Jobs run in order, so when a marker runs every answer before it is
+    // queued.
+    let first_frame_by = tokio::time::Instant::now() + FIRST_FRAME_WAIT;
+    loop {
+        let (loaded_tx, loaded_rx) = tokio::sync::oneshot::channel();
+        runner.job(move |_, _| {
+            let _ = loaded_tx.send(());
+        });
+        if tokio::time::timeout_at(first_frame_by, loaded_rx)
+            .await
+            .is_err()
+        {
+            break;
+        }
         let mut effects = Vec::new();
         while let Ok(event) = events_rx.try_recv() {
             effects.extend(app.update(event));
+        }
+        if effects.is_empty() {
+            break;
         }
         quit |= runner.perform(effects, term, &mut app);
     }
