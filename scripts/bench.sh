@@ -21,8 +21,9 @@ RUNS=${RUNS:-9}
 ROUNDS=${ROUNDS:-5}
 PEER=${PEER:-$(command -v aichat || true)}
 [ "$PEER" = none ] && PEER=
-OUT=target/release
-BIN=$PWD/$OUT/interviewer
+# Where cargo puts the build (CARGO_TARGET_DIR when set).
+OUT=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
+BIN=$OUT/interviewer
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/interviewer-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
