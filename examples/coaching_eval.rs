@@ -1,7 +1,7 @@
 //! Prints the coaching evaluation's figures as markdown (for COACHING.md, written
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
-//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout5` picks the
+//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout6` picks the
 //! set; `--gap` prints instead the comparison of all the sets; `--details` also lists
 //! every answer's score and reply; `--explain ID` how one answer was judged;
 //! `--features` the parts of every answer's score, for `scripts/coaching-fit`;
@@ -45,9 +45,10 @@ fn main() {
         Some("heldout3") => Set::Heldout3,
         Some("heldout4") => Set::Heldout4,
         Some("heldout5") => Set::Heldout5,
+        Some("heldout6") => Set::Heldout6,
         Some(other) => {
             eprintln!(
-                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2, heldout3, heldout4, heldout5."
+                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2 … heldout6."
             );
             std::process::exit(2);
         }
@@ -61,6 +62,7 @@ fn main() {
                 ("held-out set 3", &eval::run(Set::Heldout3)),
                 ("held-out set 4", &eval::run(Set::Heldout4)),
                 ("held-out set 5", &eval::run(Set::Heldout5)),
+                ("held-out set 6", &eval::run(Set::Heldout6)),
             ],
         );
         return;
@@ -89,12 +91,18 @@ fn main() {
 }
 
 /// Prints how the coach judged every answer whose id starts with `prefix`, in
-/// the sets the scorer has been developed on (the tuning set, held-out sets 2,
-/// 3 and 4; never the first held-out set, which stays unread): the checklist points with the
+/// the sets the scorer has been developed on (the tuning set, held-out sets 2
+/// to 5; never the first held-out set, which stays unread): the checklist points with the
 /// words that covered them, the probes found, the score and the next step.
 fn explain(prefix: &str) {
     use interviewer::agent::{assess, bank};
-    for set in [Set::Tuning, Set::Heldout2, Set::Heldout3, Set::Heldout4] {
+    for set in [
+        Set::Tuning,
+        Set::Heldout2,
+        Set::Heldout3,
+        Set::Heldout4,
+        Set::Heldout5,
+    ] {
         let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
         for a in answers.iter().filter(|a| a.id.starts_with(prefix)) {
             let q = bank::by_id(&a.question).expect("a bank question");
@@ -187,9 +195,12 @@ fn table(f: &Figures) {
     // are shown for comparison and never asserted.
     let target = match f.set {
         Set::Tuning => "target",
-        Set::Heldout | Set::Heldout2 | Set::Heldout3 | Set::Heldout4 | Set::Heldout5 => {
-            "tuning-set target (not asserted here)"
-        }
+        Set::Heldout
+        | Set::Heldout2
+        | Set::Heldout3
+        | Set::Heldout4
+        | Set::Heldout5
+        | Set::Heldout6 => "tuning-set target (not asserted here)",
     };
     let ordered = f.questions - f.order_failures.len();
     let praised = f.turns.iter().filter(|t| t.praised).count();

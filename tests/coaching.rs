@@ -215,146 +215,75 @@ fn the_held_out_set_2_is_well_formed_and_big_enough() {
     );
 }
 
-#[test]
-fn the_held_out_set_3_is_well_formed_and_big_enough() {
-    let (answers, _) = eval::load(Set::Heldout3).unwrap_or_else(|e| panic!("{e}"));
-    let (labels, types, turns) =
-        well_formed(Set::Heldout3, &[Set::Tuning, Set::Heldout, Set::Heldout2]);
+/// Held-out sets 3 to 6 were written on questions in no earlier set. Each is
+/// well formed, big enough, has a strong, an adequate and a weak answer per
+/// question, and answers of each of `types`.
+fn new_questions_set(set: Set, earlier: &[Set], min: (usize, usize, usize), types_wanted: &[&str]) {
+    let name = format!("{set:?}");
+    let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+    let (labels, types, turns) = well_formed(set, earlier);
+    let (min_answers, min_questions, min_turns) = min;
     assert!(
-        answers.len() >= 90,
-        "{} answers in held-out set 3",
+        answers.len() >= min_answers,
+        "{} answers in {name}",
         answers.len()
     );
     assert!(
-        labels.len() >= 22,
-        "{} questions in held-out set 3",
+        labels.len() >= min_questions,
+        "{} questions in {name}",
         labels.len()
     );
-    assert!(turns >= 30, "{turns} turns in held-out set 3");
+    assert!(turns >= min_turns, "{turns} turns in {name}");
     for (q, l) in &labels {
         for label in ["strong", "adequate", "weak"] {
-            assert!(
-                l.contains(label),
-                "{q}: no {label} answer in held-out set 3"
-            );
+            assert!(l.contains(label), "{q}: no {label} answer in {name}");
         }
     }
-    for t in ["behavioral", "technical", "system-design", "hr"] {
-        assert!(types.contains(t), "no answer of type {t} in held-out set 3");
+    for t in types_wanted {
+        assert!(types.contains(t), "no answer of type {t} in {name}");
     }
-    // None of its questions is in another set: it measures questions the coach
-    // was never tuned on.
+    // None of its questions is in an earlier set: it measures questions the
+    // coach was never tuned on.
     let mut seen: HashSet<String> = HashSet::new();
-    for set in [Set::Tuning, Set::Heldout, Set::Heldout2] {
-        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
+    for other in earlier {
+        let (other, _) = eval::load(*other).unwrap_or_else(|e| panic!("{e}"));
         seen.extend(other.into_iter().map(|a| a.question));
     }
     for q in labels.keys() {
-        assert!(
-            !seen.contains(q),
-            "{q} is in held-out set 3 and another set"
-        );
+        assert!(!seen.contains(q), "{q} is in {name} and an earlier set");
     }
 }
 
-#[test]
-fn the_held_out_set_4_is_well_formed_and_big_enough() {
-    let (answers, _) = eval::load(Set::Heldout4).unwrap_or_else(|e| panic!("{e}"));
-    let (labels, types, turns) = well_formed(
-        Set::Heldout4,
-        &[Set::Tuning, Set::Heldout, Set::Heldout2, Set::Heldout3],
-    );
-    assert!(
-        answers.len() >= 100,
-        "{} answers in held-out set 4",
-        answers.len()
-    );
-    assert!(
-        labels.len() >= 25,
-        "{} questions in held-out set 4",
-        labels.len()
-    );
-    assert!(turns >= 30, "{turns} turns in held-out set 4");
-    for (q, l) in &labels {
-        for label in ["strong", "adequate", "weak"] {
-            assert!(
-                l.contains(label),
-                "{q}: no {label} answer in held-out set 4"
-            );
-        }
-    }
-    for t in ["behavioral", "technical", "system-design", "hr"] {
-        assert!(types.contains(t), "no answer of type {t} in held-out set 4");
-    }
-    // None of its questions is in another set: it measures questions the coach
-    // was never tuned on.
-    let mut seen: HashSet<String> = HashSet::new();
-    for set in [Set::Tuning, Set::Heldout, Set::Heldout2, Set::Heldout3] {
-        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
-        seen.extend(other.into_iter().map(|a| a.question));
-    }
-    for q in labels.keys() {
-        assert!(
-            !seen.contains(q),
-            "{q} is in held-out set 4 and another set"
-        );
-    }
-}
+const ALL_TYPES: [&str; 4] = ["behavioral", "technical", "system-design", "hr"];
 
 #[test]
-fn the_held_out_set_5_is_well_formed_and_big_enough() {
-    let (answers, _) = eval::load(Set::Heldout5).unwrap_or_else(|e| panic!("{e}"));
-    let (labels, types, turns) = well_formed(
-        Set::Heldout5,
-        &[
-            Set::Tuning,
-            Set::Heldout,
-            Set::Heldout2,
-            Set::Heldout3,
-            Set::Heldout4,
-        ],
+fn held_out_sets_3_to_6_are_well_formed_big_enough_and_on_new_questions() {
+    use Set::*;
+    new_questions_set(
+        Heldout3,
+        &[Tuning, Heldout, Heldout2],
+        (90, 22, 30),
+        &ALL_TYPES,
     );
-    assert!(
-        answers.len() >= 100,
-        "{} answers in held-out set 5",
-        answers.len()
+    new_questions_set(
+        Heldout4,
+        &[Tuning, Heldout, Heldout2, Heldout3],
+        (100, 25, 30),
+        &ALL_TYPES,
     );
-    assert!(
-        labels.len() >= 22,
-        "{} questions in held-out set 5",
-        labels.len()
+    new_questions_set(
+        Heldout5,
+        &[Tuning, Heldout, Heldout2, Heldout3, Heldout4],
+        (100, 22, 30),
+        &ALL_TYPES,
     );
-    assert!(turns >= 30, "{turns} turns in held-out set 5");
-    for (q, l) in &labels {
-        for label in ["strong", "adequate", "weak"] {
-            assert!(
-                l.contains(label),
-                "{q}: no {label} answer in held-out set 5"
-            );
-        }
-    }
-    for t in ["behavioral", "technical", "system-design", "hr"] {
-        assert!(types.contains(t), "no answer of type {t} in held-out set 5");
-    }
-    // None of its questions is in another set: it measures questions the coach
-    // was never tuned on.
-    let mut seen: HashSet<String> = HashSet::new();
-    for set in [
-        Set::Tuning,
-        Set::Heldout,
-        Set::Heldout2,
-        Set::Heldout3,
-        Set::Heldout4,
-    ] {
-        let (other, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
-        seen.extend(other.into_iter().map(|a| a.question));
-    }
-    for q in labels.keys() {
-        assert!(
-            !seen.contains(q),
-            "{q} is in held-out set 5 and another set"
-        );
-    }
+    // The last questions in no other set: general career, behavioural, technical.
+    new_questions_set(
+        Heldout6,
+        &[Tuning, Heldout, Heldout2, Heldout3, Heldout4, Heldout5],
+        (100, 25, 25),
+        &["behavioral", "technical", "general"],
+    );
 }
 
 #[test]
@@ -380,6 +309,11 @@ fn the_held_out_set_4_runs_through_the_coach() {
 #[test]
 fn the_held_out_set_5_runs_through_the_coach() {
     runs_through_the_coach(Set::Heldout5);
+}
+
+#[test]
+fn the_held_out_set_6_runs_through_the_coach() {
+    runs_through_the_coach(Set::Heldout6);
 }
 
 fn runs_through_the_coach(set: Set) {

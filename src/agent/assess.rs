@@ -460,7 +460,7 @@ pub fn assess(
         (Some(about), None) => format!(
             "Answer the question that was asked: it asks about {about}. Choose a story that is about that, and say so in your first sentence."
         ),
-        (None, None) => next_step(kind, &points, &coverage, &signals, off_topic, score),
+        (None, None) => next_step(kind, answer, &points, &coverage, &signals, off_topic, score),
     };
     Assessment {
         kind,
@@ -578,6 +578,7 @@ const QUESTION_WORDS: &[&str] = &[
 /// The one change that would improve the answer most.
 fn next_step(
     kind: InterviewType,
+    answer: &str,
     points: &[PointCheck],
     coverage: &Coverage,
     signals: &AnswerSignals,
@@ -594,6 +595,18 @@ fn next_step(
             }
             _ => "Think aloud: say what you would do first, why, and how you would check it.".into(),
         };
+    }
+    // Made of general words: the specifics matter more than any missing point.
+    if signals.vague_rate() >= 5.0 && score <= 3 {
+        let quoted: Vec<String> = heuristics::vague_words_in(answer)
+            .iter()
+            .take(3)
+            .map(|(w, _)| format!("\"{w}\""))
+            .collect();
+        return format!(
+            "Swap the general words ({}) for specifics: one real example, who was involved, what you did and what changed.",
+            quoted.join(", ")
+        );
     }
     for probe in Probe::priorities(kind) {
         if !coverage.covers(*probe)
@@ -811,6 +824,15 @@ mod tests {
             They never valued real work there.";
         let c = assess(Some(q), q.interview_type, &q.question, bitter, &[]);
         assert!(c.score <= 2, "{c:#?}");
+        // The next step quotes the general words to swap for specifics.
+        assert!(
+            b.next_step
+                .starts_with("Swap the general words (\"really\"")
+                && b.next_step.contains("\"everything\"")
+                || b.next_step.contains("\"all\""),
+            "{}",
+            b.next_step
+        );
     }
 
     #[test]

@@ -154,6 +154,20 @@ const VAGUE_WORDS: &[&str] = &[
     "all",
 ];
 
+/// The general words an answer uses with how often, most used first (ties in
+/// list order): what the report quotes when an answer is made of them.
+pub fn vague_words_in(answer: &str) -> Vec<(&'static str, usize)> {
+    let lower = answer.to_lowercase().replace(['’', '‘'], "'");
+    let tokens = tokens(&lower);
+    let mut found: Vec<(&'static str, usize)> = VAGUE_WORDS
+        .iter()
+        .map(|w| (*w, tokens.iter().filter(|t| t.as_str() == *w).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    found.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    found
+}
+
 /// How far an answer's length goes towards the depth a full answer of its type
 /// needs, from 0 (too short to hold one concrete example) to 1 (room for the
 /// whole story or walk-through). Length is not quality, but an interviewer

@@ -1088,8 +1088,16 @@ pub(super) fn score(kind: InterviewType, s: &AnswerSignals, judged: &Judged) -> 
         r if r > 1.0 => 1,
         _ => 0,
     };
+    // Made of general words ("really", "always", "everything"): said without
+    // filler, but saying little.
+    let vague_penalty = match s.vague_rate() {
+        r if r > 8.0 => 2,
+        r if r > 5.0 => 1,
+        _ => 0,
+    };
     let communication = 5u8
         .saturating_sub(filler_penalty)
+        .saturating_sub(vague_penalty)
         .saturating_sub(u8::from(s.rambling))
         .saturating_sub(u8::from(s.too_short))
         .max(1);
@@ -1245,7 +1253,7 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                 .take(4)
                 .map(|(w, k)| format!("\"{w}\" ×{k}"))
                 .collect();
-            if fillers == 0 {
+            let mut note = if fillers == 0 {
                 format!("No filler or hedge words in {words} words.")
             } else {
                 format!(
@@ -1253,7 +1261,31 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
                     count_of(fillers, "filler or hedge word", "filler or hedge words"),
                     listed.join(", ")
                 )
+            };
+            let mut general: Vec<(&str, usize)> = Vec::new();
+            for a in assessed {
+                for (word, k) in heuristics::vague_words_in(&a.item.answer_text()) {
+                    match general.iter_mut().find(|(w, _)| *w == word) {
+                        Some((_, total)) => *total += k,
+                        None => general.push((word, k)),
+                    }
+                }
             }
+            general.sort_by_key(|g| std::cmp::Reverse(g.1));
+            let vague: usize = general.iter().map(|(_, k)| k).sum();
+            if words > 0 && vague * 100 >= 5 * words {
+                let listed: Vec<String> = general
+                    .iter()
+                    .take(4)
+                    .map(|(w, k)| format!("\"{w}\" ×{k}"))
+                    .collect();
+                note.push_str(&format!(
+                    " {} that say little ({}): swap them for specifics.",
+                    count_of(vague, "general word", "general words"),
+                    listed.join(", ")
+                ));
+            }
+            note
         }
     }
 }

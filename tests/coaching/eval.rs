@@ -6,7 +6,8 @@
 //! `heldout_turns.toml`, written 2026-11-29; `heldout2.toml` and
 //! `heldout2_turns.toml`, `heldout3.toml` and `heldout3_turns.toml`,
 //! `heldout4.toml` and `heldout4_turns.toml`, `heldout5.toml` and
-//! `heldout5_turns.toml`, all written 2026-11-30), each
+//! `heldout5_turns.toml`, `heldout6.toml` and `heldout6_turns.toml`, all written
+//! 2026-11-30), each
 //! written blind and never tuned
 //! on. Shared by `tests/coaching.rs` (which asserts the targets on the tuning set
 //! and only the held-out sets' integrity) and `examples/coaching_eval.rs` (which
@@ -41,6 +42,10 @@ pub enum Set {
     /// `heldout5.toml` and `heldout5_turns.toml`: a fifth held-out set, written
     /// blind on 2026-11-30 after held-out set 4 had been read, never tuned on.
     Heldout5,
+    /// `heldout6.toml` and `heldout6_turns.toml`: a sixth held-out set (general
+    /// career, behavioural and technical questions only), written blind on
+    /// 2026-11-30 after held-out set 5 had been read, never tuned on.
+    Heldout6,
 }
 
 impl Set {
@@ -70,6 +75,10 @@ impl Set {
             Set::Heldout5 => [
                 ("heldout5.toml", include_str!("heldout5.toml")),
                 ("heldout5_turns.toml", include_str!("heldout5_turns.toml")),
+            ],
+            Set::Heldout6 => [
+                ("heldout6.toml", include_str!("heldout6.toml")),
+                ("heldout6_turns.toml", include_str!("heldout6_turns.toml")),
             ],
         }
     }
