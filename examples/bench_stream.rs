@@ -10,6 +10,11 @@
 //! With `--serve SECONDS` it only serves that reply (printing the API base), for
 //! profiling a client by hand (`perf record`, `valgrind --tool=callgrind`).
 //!
+//! Then the whole-process comparison: the same chunks sent by the server in one
+//! write (as a fast server with the reply ready at once would), read by a whole
+//! `ask` process and by a whole `curl` process (`curl -sN -o /dev/null`, the same
+//! request), wall time from spawn to exit.
+//!
 //! Both sides run as child processes (the bare reader is this program re-run with
 //! `--bare-read URL`), so process start-up is on both sides of the ratio and the
 //! server's thread is never starved by the reader in its own process. Every `ask`
@@ -68,18 +73,63 @@ fn main() -> Result<()> {
         "  {:<34} {:>10} {:>10} {:>10}",
         "", "median", "fastest", "CPU"
     );
-    let bare = Summary::of(&bare);
-    let ask = Summary::of(&ask);
-    println!("  {:<34} {bare}", "bare HTTP read (no UI)");
+    compare(("bare HTTP read (no UI)", &bare), &ask, "bare", 1.1);
+
+    // Whole processes, the reply sent in one write.
+    server.set_default(
+        Reply::text(text.clone())
+            .chunk_size(CHARS_PER_TOKEN)
+            .one_write(),
+    );
+    run_curl(&server)?;
+    run_ask(&bin, &server, dir.path(), &text)?;
+    let mut curl = Vec::new();
+    let mut ask = Vec::new();
+    for _ in 0..runs {
+        curl.push(run_curl(&server)?);
+        ask.push(run_ask(&bin, &server, dir.path(), &text)?);
+    }
+    println!("the same chunks sent in one write, whole processes, {runs} runs each:");
+    compare(("curl (read to /dev/null)", &curl), &ask, "curl", 1.5);
+    Ok(())
+}
+
+/// Prints both sides' figures and their ratio against the target.
+fn compare(base: (&str, &[Sample]), ask: &[Sample], short: &str, target: f64) {
+    let (name, base) = (base.0, Summary::of(base.1));
+    let ask = Summary::of(ask);
+    println!("  {name:<34} {base}");
     println!("  {:<34} {ask}", "ask (shown on stdout + stored)");
     println!(
-        "  {:<34} {:>9.2}x {:>9.2}x {:>9.2}x  (target <= 1.2x)",
-        "ratio ask / bare",
-        ask.median / bare.median,
-        ask.fastest / bare.fastest,
-        ask.cpu / bare.cpu
+        "  {:<34} {:>9.2}x {:>9.2}x {:>9.2}x  (target <= {target}x)",
+        format!("ratio ask / {short}"),
+        ask.median / base.median,
+        ask.fastest / base.fastest,
+        ask.cpu / base.cpu
     );
-    Ok(())
+}
+
+/// `curl` posting the same request as `ask` and reading the body to the end.
+fn run_curl(server: &MockOpenAi) -> Result<Sample> {
+    let body = serde_json::json!({
+        "model": "gpt-4o-mini",
+        "stream": true,
+        "stream_options": {"include_usage": true},
+        "messages": [{"role": "user", "content": "Ask me a question, at length."}],
+    })
+    .to_string();
+    let mut cmd = Command::new("curl");
+    cmd.args(["-sSN", "-o", "/dev/null"])
+        .args(["-H", "Content-Type: application/json"])
+        .args(["-H", "Authorization: Bearer bench-key", "-d", &body])
+        .arg(format!("{}/chat/completions", server.base_url()));
+    let (sample, out) = run_timed(cmd).context("curl")?;
+    ensure!(
+        out.status.success(),
+        "curl failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(sample)
 }
 
 /// Wall time of one child process, and the CPU time (user + system) it used.

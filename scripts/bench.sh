@@ -21,8 +21,9 @@ RUNS=${RUNS:-9}
 ROUNDS=${ROUNDS:-5}
 PEER=${PEER:-$(command -v aichat || true)}
 [ "$PEER" = none ] && PEER=
-OUT=target/release
-BIN=$PWD/$OUT/interviewer
+# Where cargo puts the build (CARGO_TARGET_DIR when set).
+OUT=$(realpath -m "${CARGO_TARGET_DIR:-target}")/release
+BIN=$OUT/interviewer
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/interviewer-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -72,7 +73,7 @@ rm -rf "$WORK/imported" "$WORK/all.json"
 section "side by side: the TUI${PEER:+ and $(basename "$PEER")} streaming a reply in a 120x40 pty"
 "$OUT/examples/bench_peer" --bin "$BIN" ${PEER:+--peer "$PEER"} --rounds "$ROUNDS"
 
-section "streamed reply: ask vs the bare HTTP read"
+section "streamed reply: ask vs the bare HTTP read; whole ask vs whole curl, the reply in one write"
 "$OUT/examples/bench_stream" --bin "$BIN" --tokens 5000 --runs "$RUNS"
 
 section "full-text search"

@@ -59,6 +59,9 @@
 //! the TUI's send task ends the wait with a message. With a `tui:` prefix, also in
 //! debug builds only, [`panic_in_tui_if_requested`] panics on the main thread right
 //! after the interface's first frame, so tests can check the terminal is given back.
+//! With a `request:` prefix, also in debug builds only,
+//! [`panic_in_request_if_requested`] panics inside a streamed request to a server,
+//! so tests can check the backend's own catch turns it into a stored error.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -168,9 +171,13 @@ pub fn panic_if_requested() {
         return;
     };
     let message = value.to_string_lossy().into_owned();
-    if message.starts_with(SEND_PREFIX) || message.starts_with(TUI_PREFIX) {
-        // Not now: inside a send or the interface ([`panic_in_send_if_requested`],
-        // [`panic_in_tui_if_requested`]).
+    if [SEND_PREFIX, TUI_PREFIX, REQUEST_PREFIX]
+        .iter()
+        .any(|p| message.starts_with(p))
+    {
+        // Not now: inside a send, the interface or a request
+        // ([`panic_in_send_if_requested`], [`panic_in_tui_if_requested`],
+        // [`panic_in_request_if_requested`]).
         return;
     }
     if message.starts_with("thread:") {
@@ -187,22 +194,40 @@ pub fn panic_if_requested() {
     panic!("{message}");
 }
 
+/// Panics with the rest of [`TEST_PANIC_ENV`] when it starts with `prefix`, in
+/// debug builds only.
+fn panic_if_prefixed(prefix: &str) {
+    #[cfg(debug_assertions)]
+    if let Some(message) = std::env::var(TEST_PANIC_ENV)
+        .ok()
+        .and_then(|v| v.strip_prefix(prefix).map(str::to_string))
+    {
+        panic!("{message}");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = prefix;
+}
+
 /// The [`TEST_PANIC_ENV`] prefix that makes a send panic.
 const SEND_PREFIX: &str = "send:";
 /// The [`TEST_PANIC_ENV`] prefix that makes the interface's main loop panic.
 const TUI_PREFIX: &str = "tui:";
+/// The [`TEST_PANIC_ENV`] prefix that makes a streamed request panic.
+const REQUEST_PREFIX: &str = "request:";
+
+/// Panics when [`TEST_PANIC_ENV`] is `request:<message>`, in debug builds only
+/// (tests; see the module docs): the OpenAI backend calls it as a streamed request
+/// starts, inside the backend's own catch, standing for a panic anywhere in the
+/// HTTP stack.
+pub fn panic_in_request_if_requested() {
+    panic_if_prefixed(REQUEST_PREFIX);
+}
 
 /// Panics when [`TEST_PANIC_ENV`] is `tui:<message>`, in debug builds only (tests;
 /// see the module docs): the interface calls it after drawing its first frame, on
 /// the main thread, in raw mode on the alternate screen.
 pub fn panic_in_tui_if_requested() {
-    #[cfg(debug_assertions)]
-    if let Some(message) = std::env::var(TEST_PANIC_ENV)
-        .ok()
-        .and_then(|v| v.strip_prefix(TUI_PREFIX).map(str::to_string))
-    {
-        panic!("{message}");
-    }
+    panic_if_prefixed(TUI_PREFIX);
 }
 
 /// Panics when [`TEST_PANIC_ENV`] is `send:<message>`, in debug builds only (tests;
@@ -210,13 +235,7 @@ pub fn panic_in_tui_if_requested() {
 /// requested, so the panic happens inside whatever runs the send (the TUI's send
 /// task, `ask`'s main thread) and outside the backend's own catch.
 pub fn panic_in_send_if_requested() {
-    #[cfg(debug_assertions)]
-    if let Some(message) = std::env::var(TEST_PANIC_ENV)
-        .ok()
-        .and_then(|v| v.strip_prefix(SEND_PREFIX).map(str::to_string))
-    {
-        panic!("{message}");
-    }
+    panic_if_prefixed(SEND_PREFIX);
 }
 
 fn hook(info: &PanicHookInfo<'_>) {

@@ -449,6 +449,41 @@ fn a_panic_in_the_send_task_ends_the_wait_with_a_message() {
     tui.wait_restored("quit after the panics");
 }
 
+/// FAILURES.md "A panic inside a request": whatever panics in the HTTP stack (here
+/// `INTERVIEWER_TEST_PANIC=request:…`, debug builds only, inside the backend's own
+/// catch) ends the reply as a stored `error` row with one sentence, instead of
+/// taking the TUI down; the TUI carries on.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_in_the_request_ends_the_reply_as_a_stored_error() {
+    let sb = Sandbox::new();
+    let mut cmd = sb.pty_cmd();
+    cmd.env("INTERVIEWER_TEST_PANIC", "request:the HTTP stack fell over");
+    let mut tui = PtyRun::start(cmd, 120, 30);
+    tui.wait_for_screen("Interviews");
+    tui.type_text("First try.");
+    tui.send(ENTER);
+    tui.wait_for_screen("The request failed unexpectedly");
+    let deadline = Instant::now() + DEADLINE;
+    while sb.messages(1).len() < 2 {
+        assert!(Instant::now() < deadline, "no reply row was stored");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let stored = sb.messages(1);
+    assert_eq!(stored[1].role, "assistant");
+    assert_eq!(stored[1].status, "error");
+    assert!(
+        stored[1].error.as_deref().is_some_and(
+            |e| e.starts_with("the request failed unexpectedly (the HTTP stack fell over)")
+        ),
+        "{:?}",
+        stored[1].error
+    );
+    tui.send(CTRL_C);
+    assert_eq!(tui.wait_exit(), 0);
+    tui.wait_restored("quit after the panic");
+}
+
 /// FAILURES.md "A panic on the main thread": a panic inside the interface (injected
 /// after the first frame by `INTERVIEWER_TEST_PANIC=tui:…`, debug builds only)
 /// gives the terminal back (main screen, cursor, no mouse reporting, no bracketed

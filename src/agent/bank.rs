@@ -179,9 +179,80 @@ pub fn by_id(id: &str) -> Option<&'static BankQuestion> {
     all().iter().find(|q| q.id == id)
 }
 
-/// The bank question whose text appears in `text` (an interviewer turn), if any.
+/// The bank question whose text appears in `text` (an interviewer turn), if any:
+/// the first in file order when several do.
 pub fn find_in(text: &str) -> Option<&'static BankQuestion> {
-    all().iter().find(|q| text.contains(q.question.as_str()))
+    find_id_in(text).and_then(by_id)
+}
+
+/// The id of the bank question whose text appears in `text`, as [`find_in`], without
+/// parsing the bank: the questions a new interview avoids are looked for in every
+/// recent interviewer turn, and parsing the 300 KB of TOML took longer than all the
+/// rest of starting a conversation.
+pub fn find_id_in(text: &str) -> Option<&'static str> {
+    let index = index();
+    index
+        .texts
+        .as_ref()?
+        .find_overlapping_iter(text)
+        .map(|m| m.pattern().as_usize())
+        .min()
+        .and_then(|i| index.ids.get(i).copied())
+}
+
+/// Every question's id and text, in file order, and one automaton finding any of
+/// the texts in a single pass over a turn (instead of one search per question).
+struct Index {
+    ids: Vec<&'static str>,
+    /// `None` only if the automaton could not be built (see [`index`]).
+    texts: Option<aho_corasick::AhoCorasick>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let (ids, texts): (Vec<&str>, Vec<&str>) = SOURCES
+            .iter()
+            .flat_map(|&(_, text)| ids_and_questions(text))
+            .unzip();
+        // A contiguous NFA: built in well under a millisecond, where the default
+        // (a DFA for a set this small) takes longer to build than to search
+        // every turn with. Only a pattern set too large for it fails: not 164
+        // sentences.
+        let texts = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(texts)
+            .inspect_err(|e| tracing::error!("cannot index the question bank: {e}"))
+            .ok();
+        Index { ids, texts }
+    })
+}
+
+/// The `id` and `question` of each `[[question]]` of a bank file, in order, read
+/// from their own lines (`id = "…"`, `question = "…"`, plain strings) rather than
+/// by parsing the file; a unit test checks that this gives what the parser does.
+fn ids_and_questions(file: &'static str) -> Vec<(&'static str, &'static str)> {
+    let value = |line: &'static str, key: &str| {
+        line.strip_prefix(key)?
+            .trim_start()
+            .strip_prefix('=')?
+            .trim()
+            .strip_prefix('"')?
+            .strip_suffix('"')
+            .filter(|v| !v.contains(['"', '\\']))
+    };
+    let mut pairs = Vec::new();
+    let mut id = None;
+    for line in file.lines() {
+        if line.starts_with("[[question]]") {
+            id = None;
+        } else if let Some(v) = value(line, "id") {
+            id = Some(v);
+        } else if let (Some(v), Some(i)) = (value(line, "question"), id) {
+            pairs.push((i, v));
+        }
+    }
+    pairs
 }
 
 /// Role families named by a free-text role such as "Senior backend engineer" or
@@ -722,6 +793,38 @@ mod tests {
             let questions = parse(file, text).unwrap_or_else(|e| panic!("{e}"));
             assert!(!questions.is_empty(), "{file} is empty");
         }
+    }
+
+    /// The index `find_id_in` searches is read from the files' lines, not parsed:
+    /// it must hold exactly what the parser reads, in the same order.
+    #[test]
+    fn the_index_holds_every_question_as_parsed() {
+        let parsed: Vec<(&str, &str)> = all()
+            .iter()
+            .map(|q| (q.id.as_str(), q.question.as_str()))
+            .collect();
+        let read: Vec<(&str, &str)> = SOURCES
+            .iter()
+            .flat_map(|&(_, text)| ids_and_questions(text))
+            .collect();
+        assert_eq!(read, parsed);
+    }
+
+    #[test]
+    fn a_question_is_found_in_a_turn_and_the_first_in_file_order_wins() {
+        let bank = all();
+        let (a, b) = (&bank[3], &bank[40]);
+        let turn = format!("Thanks. {} And then: {}", b.question, a.question);
+        assert_eq!(find_id_in(&turn), Some(a.id.as_str()));
+        assert_eq!(find_in(&turn).map(|q| q.id.as_str()), Some(a.id.as_str()));
+        assert_eq!(find_id_in(&b.question), Some(b.id.as_str()));
+        assert_eq!(
+            find_id_in("Tell me about yourself, in your own words."),
+            None
+        );
+        // A question cut short is not that question.
+        let cut = &a.question[..a.question.len() - 2];
+        assert_ne!(find_id_in(cut), Some(a.id.as_str()));
     }
 
     #[test]

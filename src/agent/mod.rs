@@ -22,6 +22,7 @@ pub mod pricing;
 pub mod probe;
 pub mod report;
 pub mod schema;
+pub mod sse;
 pub mod think;
 pub mod turns;
 
@@ -365,8 +366,8 @@ impl Backend {
                 Backend::Offline => offline_stream(&request, &events, &cancel),
             }
         };
-        // A panic inside the HTTP stack (async-openai builds headers with `unwrap`)
-        // must end the reply as a failure the user sees and the store keeps, not
+        // A panic inside the HTTP stack (async-openai builds headers with `unwrap`
+        // for the requests it sends) must end the reply as a failure the user sees and the store keeps, not
         // take the caller down or leave it waiting for a `Done` that never comes.
         let (end, usage) = match AssertUnwindSafe(answer).catch_unwind().await {
             Ok(answered) => answered,

@@ -984,11 +984,11 @@ pub fn choose_questions(
     let retry: Vec<String> = retry.into_iter().map(|(_, _, id)| id).collect();
     let mut avoid: Vec<String> = Vec::new();
     for turn in recent_interviewer_turns {
-        if let Some(q) = bank::find_in(turn)
-            && !avoid.contains(&q.id)
-            && !retry.contains(&q.id)
+        if let Some(id) = bank::find_id_in(turn)
+            && !avoid.iter().any(|a| a == id)
+            && !retry.iter().any(|r| r == id)
         {
-            avoid.push(q.id.clone());
+            avoid.push(id.to_string());
         }
     }
     QuestionChoice { avoid, retry }

@@ -2,14 +2,19 @@
 //! proxies, Ollama, llama.cpp, vLLM) through async-openai, with bounded waits, no
 //! hidden retries, and every failure turned into an [`AgentError`] the user can act on.
 //!
-//! Three deliberate departures from async-openai's defaults:
+//! Deliberate departures from async-openai's defaults:
 //! - Its retry layer is replaced by a bare [`ReqwestService`]: a 429 with
 //!   `Retry-After: 60` must reach the user at once, not block for minutes.
 //! - That service is wrapped by a probe that remembers the status and `Retry-After`
 //!   header of the response, which `ApiErrorResponse` does not carry.
-//! - Stream chunks are read into lenient local types (`byot`), not the strict
-//!   generated ones: servers that omit `created`/`object` or send finish reasons
-//!   outside OpenAI's list still work, and an `{"error": …}` chunk is recognised.
+//! - The streamed request is sent with reqwest directly (async-openai's request
+//!   types, our own event-stream reader `agent::sse`): its reader parses a stream a
+//!   character at a time and hands each event to a task of its own. Each read of
+//!   the body is taken whole, and its text goes on as one [`AgentEvent`].
+//! - Stream chunks are read into lenient local types, not the strict generated
+//!   ones: servers that omit `created`/`object` or send finish reasons outside
+//!   OpenAI's list still work, and an `{"error": …}` chunk is recognised. Their
+//!   text borrows from the event where it can.
 //!
 //! Every error is redacted where it is made (a [`Redactor`] built from the key and
 //! the API base, see `secrets`): a server that quotes the request headers, or a
@@ -17,8 +22,10 @@
 //! what is shown, stored or logged. URLs in messages are shown by
 //! [`display_url`], without credentials.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::net::IpAddr;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -33,12 +40,13 @@ use async_openai::types::chat::{
     ChatCompletionRequestSystemMessage, ChatCompletionRequestUserMessage,
     ChatCompletionStreamOptions, CreateChatCompletionRequest,
 };
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::{Instant, timeout_at};
 use tokio_util::sync::CancellationToken;
 
+use super::sse::{self, SseReader};
 use super::{AgentError, AgentEvent, ChatRequest, StreamEnd, Usage};
 use crate::config::{Settings, Timeouts};
 use crate::domain::Role;
@@ -163,19 +171,7 @@ impl OpenAiBackend {
     /// A fresh client for one request. Each request gets its own probe, so two
     /// requests in flight never see each other's response headers.
     pub fn call(&self) -> Result<OpenAiCall, AgentError> {
-        self.call_with(false)
-    }
-
-    /// [`OpenAiBackend::call`] for a streamed request: a 200 answer that is one
-    /// JSON body instead of a stream is turned into a stream of one chunk.
-    fn call_with(&self, streaming: bool) -> Result<OpenAiCall, AgentError> {
-        let http = self.http.get().map_err(|reason| {
-            AgentError::Connect {
-                url: display_url(&self.api_base),
-                reason: reason.to_string(),
-            }
-            .redacted(&self.redactor)
-        })?;
+        let http = self.http()?;
         let probe = ResponseProbe::default();
         let config = OpenAIConfig::new()
             .with_api_base(self.api_base.clone())
@@ -189,7 +185,6 @@ impl OpenAiBackend {
             http: http.clone(),
             keyless: self.api_key.is_none(),
             probe: probe.clone(),
-            streaming,
         });
         Ok(OpenAiCall {
             client,
@@ -197,6 +192,17 @@ impl OpenAiBackend {
             shown_base: display_url(&self.api_base),
             connect_timeout: self.timeouts.connect,
             redactor: self.redactor.clone(),
+        })
+    }
+
+    /// The shared HTTP client, or why it cannot be built.
+    fn http(&self) -> Result<&reqwest::Client, AgentError> {
+        self.http.get().map_err(|reason| {
+            AgentError::Connect {
+                url: display_url(&self.api_base),
+                reason: reason.to_string(),
+            }
+            .redacted(&self.redactor)
         })
     }
 
@@ -245,6 +251,8 @@ impl OpenAiBackend {
         events: &UnboundedSender<AgentEvent>,
         cancel: &CancellationToken,
     ) -> (StreamEnd, Option<Usage>) {
+        // Tests only (debug builds): a panic in the request, inside the backend's catch.
+        crate::crash::panic_in_request_if_requested();
         let first_deadline = Instant::now() + self.timeouts.first_token;
         let first_secs = self.timeouts.first_token.as_secs().max(1);
 
@@ -253,7 +261,7 @@ impl OpenAiBackend {
             _ = cancel.cancelled() => return (StreamEnd::Interrupted("cancelled".into()), None),
             opened = timeout_at(first_deadline, self.open(request)) => opened,
         };
-        let (mut chunks, call) = match opened {
+        let mut body = match opened {
             Err(_elapsed) => {
                 return (
                     StreamEnd::Failed(AgentError::Timeout { secs: first_secs }),
@@ -261,25 +269,47 @@ impl OpenAiBackend {
                 );
             }
             Ok(Err(err)) => return (StreamEnd::Failed(err), None),
-            Ok(Ok(opened)) => opened,
+            Ok(Ok(body)) => body,
         };
 
+        let mut sse = SseReader::new(MAX_SSE_LINE_BYTES);
         let mut reader = ReplyReader::default();
         loop {
-            // Until the first text (or reasoning), the first-token bound holds even if
-            // the server sends empty chunks (a role, keep-alives) while it reads a long
-            // prompt; after that, the idle bound between chunks.
-            let deadline = match (&reader.finish, reader.alive()) {
-                (Some(_), _) => Instant::now() + AFTER_FINISH_GRACE.min(self.timeouts.idle),
-                (None, true) => Instant::now() + self.timeouts.idle,
-                (None, false) => first_deadline,
-            };
-            let next = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => {
-                    return (StreamEnd::Interrupted("cancelled".into()), reader.usage);
+            // What has already arrived is read without waiting (no timer, no
+            // wake-up), and its text goes on as one event; only when nothing is
+            // left is the batch sent and the next read awaited, within its bound.
+            // The connection's own task decodes the body one piece at a time, so
+            // it is let run once before deciding that nothing is left.
+            let mut ready = body.chunk().now_or_never();
+            if ready.is_none() {
+                let_others_run().await;
+                ready = body.chunk().now_or_never();
+            }
+            if ready.is_none() || reader.batch_len() >= MAX_BATCH_BYTES || cancel.is_cancelled() {
+                reader.send(events);
+            }
+            if cancel.is_cancelled() {
+                return (StreamEnd::Interrupted("cancelled".into()), reader.usage);
+            }
+            let next = match ready {
+                Some(next) => Ok(next),
+                None => {
+                    // Until the first text (or reasoning), the first-token bound holds
+                    // even if the server sends empty chunks (a role, keep-alives) while
+                    // it reads a long prompt; after that, the idle bound between reads.
+                    let deadline = match (&reader.finish, reader.alive()) {
+                        (Some(_), _) => Instant::now() + AFTER_FINISH_GRACE.min(self.timeouts.idle),
+                        (None, true) => Instant::now() + self.timeouts.idle,
+                        (None, false) => first_deadline,
+                    };
+                    tokio::select! {
+                        biased;
+                        _ = cancel.cancelled() => {
+                            return (StreamEnd::Interrupted("cancelled".into()), reader.usage);
+                        }
+                        next = timeout_at(deadline, body.chunk()) => next,
+                    }
                 }
-                next = timeout_at(deadline, chunks.next()) => next,
             };
             let outcome = match next {
                 Err(_elapsed) => match reader.finish.take() {
@@ -289,19 +319,20 @@ impl OpenAiBackend {
                     }),
                     None => Outcome::Cut(AgentError::Timeout { secs: first_secs }),
                 },
-                Ok(None) => match reader.finish.take() {
-                    Some(reason) => Outcome::Finished(reason),
-                    None => Outcome::Cut(AgentError::CutOff),
+                Ok(Ok(Some(bytes))) => match reader.read(&mut sse, &bytes, events) {
+                    Read::More => continue,
+                    Read::Done => reader.finished_or_cut_off(),
+                    Read::Failed(err) => Outcome::Cut(err),
                 },
-                Ok(Some(Err(err))) => match reader.finish.take() {
+                // The body ended without `[DONE]`: what was read decides.
+                Ok(Ok(None)) => reader.finished_or_cut_off(),
+                Ok(Err(err)) => match reader.finish.take() {
                     // Trouble after the finish reason (a dropped connection before
                     // `[DONE]`) costs nothing: the reply is whole.
                     Some(reason) => Outcome::Finished(reason),
-                    None => Outcome::Cut(map_stream_error(err, &call, &request.model)),
-                },
-                Ok(Some(Ok(chunk))) => match reader.take(chunk, events) {
-                    Ok(()) => continue,
-                    Err(err) => Outcome::Cut(err),
+                    None => Outcome::Cut(AgentError::Dropped {
+                        reason: source_chain(&err),
+                    }),
                 },
             };
             reader.end(events);
@@ -318,28 +349,55 @@ impl OpenAiBackend {
         }
     }
 
-    /// Sends the request and waits for the response head. Asks for usage in the
-    /// stream and bounds the reply with `max_tokens`. A server that rejects
-    /// `stream_options` (400 naming it) is asked once more without it, and one that
-    /// rejects `max_tokens` in favour of `max_completion_tokens` (OpenAI's reasoning
-    /// models) once more with that: capability probes, not retries.
-    async fn open(&self, request: &ChatRequest) -> Result<(ChunkStream, OpenAiCall), AgentError> {
+    /// Sends the request and waits for the response head; returns the response
+    /// whose body is the event stream. Asks for usage in the stream and bounds the
+    /// reply with `max_tokens`. A server that rejects `stream_options` (400 naming
+    /// it) is asked once more without it, and one that rejects `max_tokens` in favour
+    /// of `max_completion_tokens` (OpenAI's reasoning models) once more with that:
+    /// capability probes, not retries.
+    ///
+    /// Sent with reqwest itself rather than through async-openai's client (whose
+    /// request types it uses): its stream reader parses events a character at a
+    /// time and hands each to a task of its own, which cost a streamed reply more
+    /// than everything else together. Failures are read as async-openai reads them
+    /// and mapped by the same [`map_error`] as every other request.
+    async fn open(&self, request: &ChatRequest) -> Result<reqwest::Response, AgentError> {
+        let http = self.http()?;
+        let url = format!("{}/chat/completions", self.api_base);
+        let authorization = match &self.api_key {
+            Some(key) => Some(bearer(key)?),
+            None => None,
+        };
+        let shown_base = display_url(&self.api_base);
+        let cx = ErrorContext {
+            model: &request.model,
+            api_base: &shown_base,
+            connect_timeout: self.timeouts.connect,
+        };
         let mut shape = RequestShape {
             include_usage: true,
             max_tokens: Some(TokenBound::MaxTokens(self.max_tokens)),
         };
         // At most one probe for each of the two parameters.
         for _ in 0..3 {
-            let call = self.call_with(true)?;
-            let body = build_request_shaped(request, shape);
-            let err = match call
-                .client
-                .chat()
-                .create_stream_byot::<_, Chunk>(body)
-                .await
-            {
-                Ok(stream) => return Ok((stream, call)),
-                Err(err) => call.error(err, &request.model),
+            let body = serde_json::to_vec(&build_request_shaped(request, shape))
+                .map_err(|e| AgentError::Internal(format!("cannot write the request: {e}")))?;
+            let mut post = http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
+            if let Some(value) = &authorization {
+                post = post.header(reqwest::header::AUTHORIZATION, value.clone());
+            }
+            let err = match post.send().await {
+                Ok(response) if response.status().is_success() => {
+                    return readable_stream(response).await;
+                }
+                Ok(response) => {
+                    let meta = response_meta(&response);
+                    map_error(error_response(response).await, Some(meta), &cx)
+                }
+                Err(e) => map_error(OpenAIError::Reqwest(e), None, &cx),
             };
             let AgentError::BadRequest { message } = &err else {
                 return Err(err);
@@ -362,6 +420,87 @@ impl OpenAiBackend {
     }
 }
 
+/// Lets the runtime's other ready tasks run once before going on, without the
+/// round through the I/O driver that `tokio::task::yield_now` makes.
+async fn let_others_run() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+    .await;
+}
+
+/// `Authorization: Bearer <key>`, marked sensitive (never shown in debug output).
+fn bearer(key: &ApiKey) -> Result<reqwest::header::HeaderValue, AgentError> {
+    let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+        .map_err(|_| {
+            AgentError::UnusableKey(
+                "the API key holds characters a request header cannot carry: set it again with `interviewer key set`"
+                    .into(),
+            )
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Status and `Retry-After` of a response.
+fn response_meta(response: &reqwest::Response) -> ResponseMeta {
+    ResponseMeta {
+        status: response.status().as_u16(),
+        retry_after_secs: response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after),
+    }
+}
+
+/// The most of an error body read: enough for any server's message or an HTML
+/// page's title; a server sending megabytes is not waited for.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// A failure status's body as async-openai reads it for its other requests
+/// (`map_error` then takes it the same way): a 5xx body as it is, OpenAI's error
+/// JSON as an API error, any other body as text that did not parse. Only its
+/// first [`MAX_ERROR_BODY_BYTES`] are read.
+async fn error_response(mut response: reqwest::Response) -> OpenAIError {
+    let status = response.status();
+    let mut body = Vec::new();
+    while body.len() < MAX_ERROR_BODY_BYTES {
+        match response.chunk().await {
+            Ok(Some(bytes)) => body.extend_from_slice(&bytes),
+            Ok(None) => break,
+            Err(e) => return OpenAIError::Reqwest(e),
+        }
+    }
+    body.truncate(MAX_ERROR_BODY_BYTES);
+    let text = String::from_utf8_lossy(&body).into_owned();
+    if status.is_server_error() {
+        // The log's writer keeps a bounded excerpt of this.
+        tracing::warn!("Server error: {status} - {text}");
+        return OpenAIError::ApiError(async_openai::error::ApiErrorResponse {
+            status_code: status,
+            api_error: ApiError {
+                message: text,
+                ..Default::default()
+            },
+        });
+    }
+    match serde_json::from_str::<WrappedError>(&text) {
+        Ok(wrapped) => OpenAIError::ApiError(async_openai::error::ApiErrorResponse {
+            status_code: status,
+            api_error: wrapped.error,
+        }),
+        Err(e) => OpenAIError::JSONDeserialize(e, text),
+    }
+}
+
 /// Which optional parameters a streamed request carries.
 #[derive(Debug, Clone, Copy)]
 struct RequestShape {
@@ -376,14 +515,26 @@ enum TokenBound {
     MaxCompletionTokens(u32),
 }
 
-type ChunkStream = async_openai::types::stream::StreamResponse<Chunk>;
+/// The most text gathered from reads already waiting before it is sent on.
+const MAX_BATCH_BYTES: usize = 64 * 1024;
 
 enum Outcome {
     Finished(String),
     Cut(AgentError),
 }
 
-/// What has been read of one streamed reply so far.
+/// What one read of the body led to.
+enum Read {
+    /// Keep reading.
+    More,
+    /// `[DONE]`, or trouble after the finish reason: the stream is over.
+    Done,
+    /// The stream cannot go on.
+    Failed(AgentError),
+}
+
+/// What has been read of one streamed reply so far, and the text read but not yet
+/// sent on: the events of one batch of reads go as one event, not one per chunk.
 #[derive(Default)]
 struct ReplyReader {
     /// Keeps a leading `<think>` block out of the answer.
@@ -393,6 +544,10 @@ struct ReplyReader {
     got_reasoning: bool,
     finish: Option<String>,
     usage: Option<Usage>,
+    /// Read, not yet sent: the answer's text, or the thinking when
+    /// `batch_is_reasoning`. One kind at a time, so their order is kept.
+    batch: String,
+    batch_is_reasoning: bool,
 }
 
 impl ReplyReader {
@@ -400,29 +555,112 @@ impl ReplyReader {
         self.got_text || self.got_reasoning
     }
 
-    /// Sends the answer's text and the thinking on, each as its own event.
-    fn forward(&mut self, split: super::think::Split, events: &UnboundedSender<AgentEvent>) {
-        if !split.reasoning.is_empty() {
-            self.got_reasoning = true;
-            let _ = events.send(AgentEvent::Reasoning(split.reasoning));
-        }
-        if !split.answer.is_empty() {
-            self.got_text = true;
-            // The receiver going away must not stop the reply being read.
-            let _ = events.send(AgentEvent::Delta(split.answer));
-        }
+    fn batch_len(&self) -> usize {
+        self.batch.len()
     }
 
-    /// The stream is over: sends what the think splitter held back.
+    /// Sends the text read so far on as one event.
+    fn send(&mut self, events: &UnboundedSender<AgentEvent>) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let text = std::mem::take(&mut self.batch);
+        // The receiver going away must not stop the reply being read.
+        let _ = events.send(if self.batch_is_reasoning {
+            AgentEvent::Reasoning(text)
+        } else {
+            AgentEvent::Delta(text)
+        });
+    }
+
+    fn answer(&mut self, text: &str, events: &UnboundedSender<AgentEvent>) {
+        if text.is_empty() {
+            return;
+        }
+        if self.batch_is_reasoning {
+            self.send(events);
+            self.batch_is_reasoning = false;
+        }
+        self.got_text = true;
+        self.batch.push_str(text);
+    }
+
+    fn reasoning(&mut self, text: &str, events: &UnboundedSender<AgentEvent>) {
+        if text.is_empty() {
+            return;
+        }
+        if !self.batch_is_reasoning {
+            self.send(events);
+            self.batch_is_reasoning = true;
+        }
+        self.got_reasoning = true;
+        self.batch.push_str(text);
+    }
+
+    /// The answer's text and the thinking of one piece of content, in that order.
+    fn forward(&mut self, split: super::think::Split, events: &UnboundedSender<AgentEvent>) {
+        self.reasoning(&split.reasoning, events);
+        self.answer(&split.answer, events);
+    }
+
+    /// The stream is over: sends what the think splitter held back, and the batch.
     fn end(&mut self, events: &UnboundedSender<AgentEvent>) {
         let split = self.think.finish();
         self.forward(split, events);
+        self.send(events);
     }
 
-    /// Takes one chunk: forwards its text, remembers its finish reason and usage.
+    /// The stream ended cleanly: finished if the finish reason came.
+    fn finished_or_cut_off(&mut self) -> Outcome {
+        match self.finish.take() {
+            Some(reason) => Outcome::Finished(reason),
+            None => Outcome::Cut(AgentError::CutOff),
+        }
+    }
+
+    /// Takes one read of the body: every event it completes, up to `[DONE]`.
+    fn read(
+        &mut self,
+        sse: &mut SseReader,
+        bytes: &[u8],
+        events: &UnboundedSender<AgentEvent>,
+    ) -> Read {
+        let mut read = Read::More;
+        let fed = sse.feed(bytes, |event| {
+            if event.data == "[DONE]" {
+                read = Read::Done;
+                return ControlFlow::Break(());
+            }
+            if event.event == "keepalive" {
+                return ControlFlow::Continue(());
+            }
+            read = match serde_json::from_str::<Chunk<'_>>(event.data) {
+                Ok(chunk) => match self.take(chunk, events) {
+                    Ok(()) => return ControlFlow::Continue(()),
+                    // An error chunk ends the reply, even after a finish reason.
+                    Err(err) => Read::Failed(err),
+                },
+                // Trouble after the finish reason costs nothing: the reply is whole.
+                Err(_) if self.finish.is_some() => Read::Done,
+                Err(e) => Read::Failed(unreadable_chunk(event.data, &e)),
+            };
+            ControlFlow::Break(())
+        });
+        match fed {
+            Ok(_) => read,
+            Err(_) if self.finish.is_some() => Read::Done,
+            Err(sse::TooLong::Line) => Read::Failed(overlong_line()),
+            Err(sse::TooLong::Event) => Read::Failed(AgentError::Protocol(format!(
+                "one event of the stream passed {} MB without ending, so the reply was cut off there",
+                MAX_SSE_LINE_BYTES >> 20
+            ))),
+        }
+    }
+
+    /// Takes one chunk: gathers its text, remembers its finish reason and usage.
     fn take(
         &mut self,
-        chunk: Chunk,
+        chunk: Chunk<'_>,
         events: &UnboundedSender<AgentEvent>,
     ) -> Result<(), AgentError> {
         if let Some(error) = chunk.error {
@@ -439,25 +677,41 @@ impl ReplyReader {
         // Only one choice is asked for; some servers omit `index`, so take the first.
         if let Some(choice) = chunk.choices.into_iter().next() {
             let delta = choice.delta.unwrap_or_default();
-            if let Some(thinking) = delta
-                .reasoning_content
-                .or(delta.reasoning)
-                .filter(|r| !r.is_empty())
-            {
-                self.got_reasoning = true;
-                let _ = events.send(AgentEvent::Reasoning(thinking));
+            if let Some(thinking) = delta.reasoning_content.or(delta.reasoning) {
+                self.reasoning(&thinking, events);
             }
             if let Some(text) = delta.content
                 && !text.is_empty()
             {
-                let split = self.think.push(&text);
-                self.forward(split, events);
+                if self.think.passes_through() {
+                    self.answer(&text, events);
+                } else {
+                    let split = self.think.push(&text);
+                    self.forward(split, events);
+                }
             }
             if let Some(reason) = choice.finish_reason.filter(|r| !r.is_empty()) {
-                self.finish = Some(reason);
+                self.finish = Some(reason.into_owned());
             }
         }
         Ok(())
+    }
+}
+
+/// What is wrong with an event's data that is not a chunk: a server's error in
+/// OpenAI's shape, or text that is not JSON.
+fn unreadable_chunk(data: &str, e: &serde_json::Error) -> AgentError {
+    match serde_json::from_str::<WrappedError>(data) {
+        Ok(wrapped) => AgentError::ServerStream {
+            message: quote(&wrapped.error.message),
+        },
+        Err(_) => {
+            tracing::debug!(error = %e, "a chunk that is not JSON");
+            AgentError::Protocol(format!(
+                "a reply chunk was not valid JSON: {:?}",
+                quote(data)
+            ))
+        }
     }
 }
 
@@ -619,11 +873,12 @@ fn validate_api_base(api_base: &str) -> Result<(), AgentError> {
 // ----- lenient stream chunk types -------------------------------------------------
 
 /// One `chat.completion.chunk`, reading only what is used and tolerating what
-/// OpenAI-compatible servers leave out.
+/// OpenAI-compatible servers leave out. Its text borrows from the event's data
+/// when it holds no escapes.
 #[derive(Debug, Deserialize)]
-pub(crate) struct Chunk {
-    #[serde(default)]
-    choices: Vec<ChunkChoice>,
+pub(crate) struct Chunk<'a> {
+    #[serde(default, borrow)]
+    choices: Vec<ChunkChoice<'a>>,
     #[serde(default)]
     usage: Option<ChunkUsage>,
     /// Some servers report a failure mid-stream as `data: {"error": {...}}`.
@@ -632,23 +887,23 @@ pub(crate) struct Chunk {
 }
 
 #[derive(Debug, Deserialize)]
-struct ChunkChoice {
-    #[serde(default)]
-    delta: Option<ChunkDelta>,
-    #[serde(default)]
-    finish_reason: Option<String>,
+struct ChunkChoice<'a> {
+    #[serde(default, borrow)]
+    delta: Option<ChunkDelta<'a>>,
+    #[serde(default, borrow)]
+    finish_reason: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct ChunkDelta {
-    #[serde(default)]
-    content: Option<String>,
+struct ChunkDelta<'a> {
+    #[serde(default, borrow)]
+    content: Option<Cow<'a, str>>,
     /// Reasoning models' thinking (DeepSeek, vLLM: `reasoning_content`; Ollama,
     /// OpenRouter: `reasoning`). Kept apart from the answer (`AgentEvent::Reasoning`).
-    #[serde(default)]
-    reasoning_content: Option<String>,
-    #[serde(default)]
-    reasoning: Option<String>,
+    #[serde(default, borrow)]
+    reasoning_content: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    reasoning: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -677,9 +932,6 @@ pub(crate) struct ResponseMeta {
 #[derive(Debug, Clone, Default)]
 struct ResponseProbe {
     meta: Arc<Mutex<Option<ResponseMeta>>>,
-    /// Set when the stream was ended for a line past [`MAX_SSE_LINE_BYTES`] (the
-    /// SSE reader passes on only a generic body error).
-    overlong_line: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl ResponseProbe {
@@ -690,16 +942,8 @@ impl ResponseProbe {
     fn get(&self) -> Option<ResponseMeta> {
         *self.meta.lock().unwrap_or_else(|e| e.into_inner())
     }
-
-    fn saw_overlong_line(&self) -> bool {
-        self.overlong_line
-            .load(std::sync::atomic::Ordering::Relaxed)
-    }
 }
 
-/// [`ReqwestService`] plus a note of each response's status and `Retry-After`.
-/// For a streamed request it also mends what servers get wrong in a successful
-/// response before async-openai's SSE reader sees it (see [`mend_stream`]).
 /// The HTTP client, built once on first use (or by [`LazyHttp::prewarm`] on a
 /// thread of its own), so that nothing waits for it before it is needed. An
 /// `https://` base gets the platform's root certificates (reading them all takes
@@ -765,6 +1009,7 @@ impl LazyHttp {
     }
 }
 
+/// [`ReqwestService`] plus a note of each response's status and `Retry-After`.
 #[derive(Clone)]
 struct ProbedService {
     inner: ReqwestService,
@@ -773,7 +1018,6 @@ struct ProbedService {
     /// No key: the `Authorization` header async-openai always adds is taken off.
     keyless: bool,
     probe: ResponseProbe,
-    streaming: bool,
 }
 
 type ProbedFuture =
@@ -800,20 +1044,9 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
             self.inner.call(request)
         };
         let probe = self.probe.clone();
-        let streaming = self.streaming;
         Box::pin(async move {
             let response = response.await?;
-            probe.record(ResponseMeta {
-                status: response.status().as_u16(),
-                retry_after_secs: response
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after),
-            });
-            if streaming && response.status().is_success() {
-                return Ok(mend_stream(response, probe.overlong_line.clone()).await);
-            }
+            probe.record(response_meta(&response));
             Ok(response)
         })
     }
@@ -822,46 +1055,39 @@ impl tower_service::Service<HttpRequestFactory> for ProbedService {
 /// The largest JSON body accepted in place of a stream.
 const MAX_JSON_REPLY_BYTES: usize = 16 * 1024 * 1024;
 
-/// A successful answer to a streamed request, made readable by the SSE reader:
-/// - a server that answers with one `chat.completion` JSON body (it ignored
-///   `"stream": true`) gets that body turned into one chunk event and `[DONE]`;
-/// - bytes that are not UTF-8 become U+FFFD (the SSE reader would otherwise end
-///   the whole reply at the first bad byte), and a character split across network
-///   packets is put back together.
-async fn mend_stream(
-    response: reqwest::Response,
-    overlong_line: Arc<std::sync::atomic::AtomicBool>,
-) -> reqwest::Response {
+/// A successful answer to a streamed request, as the event stream to read: a
+/// server that answers with one `chat.completion` JSON body (it ignored `"stream":
+/// true`) gets that body turned into one chunk event and `[DONE]`.
+async fn readable_stream(response: reqwest::Response) -> Result<reqwest::Response, AgentError> {
     let is_json = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+    if !is_json {
+        return Ok(response);
+    }
     let status = response.status();
-    let mut headers = response.headers().clone();
-    headers.remove(reqwest::header::CONTENT_LENGTH);
-    let body = if is_json {
-        headers.insert(
-            reqwest::header::CONTENT_TYPE,
-            reqwest::header::HeaderValue::from_static("text/event-stream"),
-        );
-        let too_large = format!(
-            "the server answered with one JSON body instead of a stream, over {} MB",
-            MAX_JSON_REPLY_BYTES / (1024 * 1024)
-        );
-        match read_bounded(response, MAX_JSON_REPLY_BYTES, &too_large).await {
-            Ok(bytes) => reqwest::Body::from(json_reply_as_events(&bytes)),
-            Err(e) => reqwest::Body::wrap_stream(futures::stream::once(async move {
-                Err::<Vec<u8>, std::io::Error>(e)
-            })),
-        }
-    } else {
-        reqwest::Body::wrap_stream(repair_utf8(response.bytes_stream(), overlong_line))
-    };
-    let mut mended = http::Response::new(body);
-    *mended.status_mut() = status;
-    *mended.headers_mut() = headers;
-    reqwest::Response::from(mended)
+    let too_large = format!(
+        "the server answered with one JSON body instead of a stream, over {} MB",
+        MAX_JSON_REPLY_BYTES / (1024 * 1024)
+    );
+    let body = read_bounded(response, MAX_JSON_REPLY_BYTES, &too_large)
+        .await
+        .map_err(|e| {
+            match e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+            {
+                Some(transport) => AgentError::Dropped {
+                    reason: source_chain(transport),
+                },
+                None => AgentError::Protocol(e.to_string()),
+            }
+        })?;
+    let mut events = http::Response::new(reqwest::Body::from(json_reply_as_events(&body)));
+    *events.status_mut() = status;
+    Ok(reqwest::Response::from(events))
 }
 
 /// The whole body, or an error once it passes `limit` bytes (`too_large` says
@@ -916,125 +1142,6 @@ fn json_reply_as_events(body: &[u8]) -> Vec<u8> {
 /// looking for its end.
 pub const MAX_SSE_LINE_BYTES: usize = 1024 * 1024;
 
-/// What [`repair_utf8`]'s stream fails with when a line passes [`MAX_SSE_LINE_BYTES`];
-/// [`stream_failure`] recognises it.
-const LINE_TOO_LONG: &str = "one line of the event stream passed";
-
-/// `bytes` with invalid UTF-8 replaced by U+FFFD, as [`String::from_utf8_lossy`]
-/// does, across chunk boundaries; an error (and the end of the body) once a line
-/// passes [`MAX_SSE_LINE_BYTES`].
-fn repair_utf8<S, B, E>(
-    bytes: S,
-    overlong_line: Arc<std::sync::atomic::AtomicBool>,
-) -> impl futures::Stream<Item = Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>>
-+ Send
-+ 'static
-where
-    S: futures::Stream<Item = Result<B, E>> + Send + 'static,
-    B: AsRef<[u8]>,
-    E: Into<Box<dyn std::error::Error + Send + Sync>> + Send + 'static,
-{
-    let bytes = Box::pin(bytes);
-    futures::stream::unfold(
-        (bytes, Utf8Repair::default(), LineBound::default(), false),
-        move |(mut bytes, mut repair, mut line, done)| {
-            let overlong_line = overlong_line.clone();
-            async move {
-                if done {
-                    return None;
-                }
-                match bytes.next().await {
-                    Some(Ok(chunk)) => {
-                        let out = repair.push(chunk.as_ref());
-                        if line.take(&out) {
-                            Some((Ok(out), (bytes, repair, line, false)))
-                        } else {
-                            overlong_line.store(true, std::sync::atomic::Ordering::Relaxed);
-                            let e = format!("{LINE_TOO_LONG} {} MB", MAX_SSE_LINE_BYTES >> 20);
-                            Some((Err(e.into()), (bytes, repair, line, true)))
-                        }
-                    }
-                    Some(Err(e)) => Some((Err(e.into()), (bytes, repair, line, true))),
-                    None => {
-                        let tail = repair.finish();
-                        (!tail.is_empty()).then(|| (Ok(tail), (bytes, repair, line, true)))
-                    }
-                }
-            }
-        },
-    )
-}
-
-/// The length of the line being read, across chunks.
-#[derive(Debug, Default)]
-struct LineBound {
-    current: usize,
-}
-
-impl LineBound {
-    /// Counts `bytes`; false once the current line is longer than allowed.
-    fn take(&mut self, bytes: &[u8]) -> bool {
-        match bytes.iter().rposition(|&b| b == b'\n' || b == b'\r') {
-            Some(end) => self.current = bytes.len() - end - 1,
-            None => self.current += bytes.len(),
-        }
-        self.current <= MAX_SSE_LINE_BYTES
-    }
-}
-
-/// Incremental lossy UTF-8 decoding: what [`repair_utf8`] keeps between chunks.
-#[derive(Debug, Default)]
-struct Utf8Repair {
-    /// The start of a character whose other bytes are in the next chunk.
-    carry: Vec<u8>,
-}
-
-impl Utf8Repair {
-    /// Valid UTF-8 for `chunk`, holding back an incomplete character at its end.
-    fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
-        if self.carry.is_empty() && std::str::from_utf8(chunk).is_ok() {
-            return chunk.to_vec();
-        }
-        let mut input = std::mem::take(&mut self.carry);
-        input.extend_from_slice(chunk);
-        let mut out = Vec::with_capacity(input.len() + 3);
-        let mut rest = input.as_slice();
-        loop {
-            match std::str::from_utf8(rest) {
-                Ok(_) => {
-                    out.extend_from_slice(rest);
-                    break;
-                }
-                Err(e) => {
-                    let (valid, after) = rest.split_at(e.valid_up_to());
-                    out.extend_from_slice(valid);
-                    match e.error_len() {
-                        Some(bad) => {
-                            out.extend_from_slice("\u{FFFD}".as_bytes());
-                            rest = &after[bad..];
-                        }
-                        None => {
-                            self.carry = after.to_vec();
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// What is left at the end of the body: an incomplete character is U+FFFD.
-    fn finish(&mut self) -> Vec<u8> {
-        if self.carry.is_empty() {
-            Vec::new()
-        } else {
-            self.carry.clear();
-            "\u{FFFD}".as_bytes().to_vec()
-        }
-    }
-}
-
 /// `Retry-After` in seconds (fractions round up). The HTTP-date form is rare on
 /// API servers and ignored.
 fn parse_retry_after(value: &str) -> Option<u64> {
@@ -1082,31 +1189,6 @@ fn map_error(err: OpenAIError, meta: Option<ResponseMeta>, cx: &ErrorContext<'_>
     }
 }
 
-/// Maps an error that arrived inside an open stream.
-fn map_stream_error(err: OpenAIError, call: &OpenAiCall, model: &str) -> AgentError {
-    match err {
-        OpenAIError::JSONDeserialize(_, body) => {
-            if let Ok(wrapped) = serde_json::from_str::<WrappedError>(&body) {
-                AgentError::ServerStream {
-                    message: quote(&wrapped.error.message),
-                }
-            } else {
-                AgentError::Protocol(format!(
-                    "a reply chunk was not valid JSON: {:?}",
-                    quote(&body)
-                ))
-            }
-        }
-        OpenAIError::StreamError(_) if call.probe.saw_overlong_line() => overlong_line(),
-        OpenAIError::StreamError(e) => stream_failure(&e),
-        other if call.probe.saw_overlong_line() => {
-            tracing::debug!(error = %other, "stream ended for an overlong line");
-            overlong_line()
-        }
-        other => call.error(other, model),
-    }
-}
-
 fn overlong_line() -> AgentError {
     AgentError::Protocol(format!(
         "one line of the stream passed {} MB without ending, so the reply was cut off there",
@@ -1116,7 +1198,6 @@ fn overlong_line() -> AgentError {
 
 fn stream_failure(e: &StreamError) -> AgentError {
     match e {
-        StreamError::EventStream(reason) if reason.contains(LINE_TOO_LONG) => overlong_line(),
         StreamError::EventStream(reason) => AgentError::Dropped {
             reason: quote(reason),
         },
@@ -1549,6 +1630,7 @@ mod tests {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut reader = ReplyReader::default();
         reader.take(minimal, &tx).expect("take");
+        reader.send(&tx);
         assert_eq!(rx.try_recv().ok(), Some(AgentEvent::Delta("Hi".into())));
         let odd: Chunk = serde_json::from_str(
             r#"{"id":"x","choices":[{"index":0,"delta":{},"finish_reason":"end_turn"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}"#,
@@ -1570,6 +1652,7 @@ mod tests {
         let mut fresh = ReplyReader::default();
         fresh.take(thinking, &tx).expect("take");
         assert!(fresh.alive() && !fresh.got_text);
+        fresh.send(&tx);
         assert_eq!(
             rx.try_recv().ok(),
             Some(AgentEvent::Reasoning("Hmm".into())),
@@ -1580,6 +1663,7 @@ mod tests {
         )
         .expect("parse");
         fresh.take(think_block, &tx).expect("take");
+        fresh.send(&tx);
         assert_eq!(
             rx.try_recv().ok(),
             Some(AgentEvent::Reasoning("plan".into()))
@@ -1591,6 +1675,63 @@ mod tests {
         assert!(e.to_string().contains("model crashed"));
     }
 
+    /// Every event of one read (and of reads already waiting) goes on as one
+    /// event; the thinking and the answer keep their order; `[DONE]` ends the
+    /// stream, and what is unreadable after the finish reason is not held against
+    /// a whole reply, while an error chunk is.
+    #[test]
+    fn the_events_of_a_read_go_on_together_in_order() {
+        let event = |delta: &str| format!("data: {{\"choices\":[{{\"delta\":{delta}}}]}}\n\n");
+        let mut bytes = String::new();
+        bytes.push_str(&event(r#"{"reasoning_content":"Let me "}"#));
+        bytes.push_str(&event(r#"{"reasoning_content":"think."}"#));
+        for word in ["Tell ", "me ", "about ", "caf\\u00e9s."] {
+            bytes.push_str(&event(&format!(r#"{{"content":"{word}"}}"#)));
+        }
+        bytes.push_str(": keep-alive comment\n\nevent: keepalive\ndata: {}\n\n");
+        bytes.push_str(r#"data: {"choices":[{"delta":{},"finish_reason":"stop"}]}"#);
+        bytes.push_str("\n\ndata: [DONE]\n\ndata: never read\n\n");
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut sse = SseReader::new(MAX_SSE_LINE_BYTES);
+        let mut reader = ReplyReader::default();
+        let (a, b) = bytes.as_bytes().split_at(100);
+        assert!(matches!(reader.read(&mut sse, a, &tx), Read::More));
+        assert!(matches!(reader.read(&mut sse, b, &tx), Read::Done));
+        reader.end(&tx);
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(AgentEvent::Reasoning("Let me think.".into()))
+        );
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(AgentEvent::Delta("Tell me about caf\u{e9}s.".into()))
+        );
+        assert!(rx.try_recv().is_err());
+        assert!(matches!(reader.finished_or_cut_off(), Outcome::Finished(r) if r == "stop"));
+
+        let finished = r#"data: {"choices":[{"delta":{},"finish_reason":"stop"}]}"#;
+        let mut sse = SseReader::new(MAX_SSE_LINE_BYTES);
+        let mut reader = ReplyReader::default();
+        let after = format!("{finished}\n\ndata: {{not json\n\n");
+        assert!(matches!(
+            reader.read(&mut sse, after.as_bytes(), &tx),
+            Read::Done
+        ));
+        let mut sse = SseReader::new(MAX_SSE_LINE_BYTES);
+        let mut reader = ReplyReader::default();
+        let after = format!("{finished}\n\ndata: {{\"error\":{{\"message\":\"boom\"}}}}\n\n");
+        assert!(matches!(
+            reader.read(&mut sse, after.as_bytes(), &tx),
+            Read::Failed(AgentError::ServerStream { .. })
+        ));
+        let mut sse = SseReader::new(MAX_SSE_LINE_BYTES);
+        let mut reader = ReplyReader::default();
+        assert!(matches!(
+            reader.read(&mut sse, b"data: {not json\n\n", &tx),
+            Read::Failed(AgentError::Protocol(m)) if m.contains("not valid JSON")
+        ));
+    }
+
     #[test]
     fn base_urls_are_checked_before_use() {
         assert!(validate_api_base("http://localhost:11434/v1").is_ok());
@@ -1599,35 +1740,6 @@ mod tests {
             Err(AgentError::InvalidApiBase { .. })
         ));
         assert!(validate_api_base("ftp://example.com").is_err());
-    }
-
-    #[test]
-    fn invalid_utf8_becomes_replacement_characters_across_chunks() {
-        let mut r = Utf8Repair::default();
-        let mut out = r.push(b"ab\xFF");
-        out.extend(r.push(b"c\xC3"));
-        out.extend(r.push(b"\xA9d\xE2\x82"));
-        out.extend(r.finish());
-        assert_eq!(
-            String::from_utf8(out).expect("utf-8"),
-            "ab\u{FFFD}c\u{e9}d\u{FFFD}"
-        );
-        let mut r = Utf8Repair::default();
-        assert_eq!(r.push("plain é".as_bytes()), "plain é".as_bytes());
-        assert!(r.finish().is_empty());
-    }
-
-    #[test]
-    fn lines_are_bounded_across_chunks() {
-        let mut line = LineBound::default();
-        assert!(line.take(&vec![b'a'; MAX_SSE_LINE_BYTES - 1]));
-        assert!(line.take(b"a\n"));
-        assert!(line.take(&vec![b'b'; MAX_SSE_LINE_BYTES]));
-        assert!(!line.take(b"b"));
-        let mut line = LineBound::default();
-        assert!(line.take(&vec![b'c'; MAX_SSE_LINE_BYTES]));
-        assert!(line.take(b"\r\ndata: x"));
-        assert_eq!(line.current, 7);
     }
 
     #[test]
@@ -1711,6 +1823,7 @@ mod tests {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut reader = ReplyReader::default();
         reader.take(chunk, &tx).expect("take");
+        reader.send(&tx);
         assert_eq!(rx.try_recv().ok(), Some(AgentEvent::Delta("Hello".into())));
         assert_eq!(reader.finish.as_deref(), Some("stop"));
         assert_eq!(reader.usage.map(|u| u.completion_tokens), Some(2));

@@ -42,6 +42,12 @@ pub struct ThinkSplitter {
 }
 
 impl ThinkSplitter {
+    /// Whether content now passes through untouched (the answer has begun and
+    /// nothing is held back), so [`ThinkSplitter::push`] can be skipped.
+    pub fn passes_through(&self) -> bool {
+        self.state == State::Answer && self.pending.is_empty()
+    }
+
     /// Takes the next piece of content.
     pub fn push(&mut self, text: &str) -> Split {
         let mut out = Split::default();

@@ -66,7 +66,20 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(send(&service, &backend, request, args.raw))
+    // On a task of its own, not as the future `block_on` drives: the HTTP
+    // connection's task then hands each piece of the reply to it directly, instead
+    // of waking the runtime's thread through the I/O driver every time.
+    let raw = args.raw;
+    runtime.block_on(async move {
+        match tokio::spawn(async move { send(&service, &backend, request, raw).await }).await {
+            Ok(result) => result,
+            // A panic goes on as if the send had run here (the crash report).
+            Err(e) => match e.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(e) => Err(anyhow::anyhow!("the request stopped unexpectedly ({e})")),
+            },
+        }
+    })
 }
 
 /// Sends and prints, turning Ctrl+C into a cancel so the partial reply is stored.

@@ -38,6 +38,9 @@ use super::{terminal, view};
 
 /// At most this many frames per second while a reply streams in.
 const FRAME: Duration = Duration::from_millis(16);
+/// The longest the first frame waits for the store's first answers (the list,
+/// the draft); past it, it is drawn without them and they fill in when they come.
+const FIRST_FRAME_WAIT: Duration = Duration::from_millis(30);
 /// Spinner speed.
 const SPIN: Duration = Duration::from_millis(100);
 /// The answer timer only changes once a second.
@@ -228,6 +231,32 @@ async fn event_loop(
         runner.perform_background(Effect::LoadNewDraft);
     }
     let mut quit = runner.perform(effects, term, &mut app);
+    // The first frame shows the conversation list, the draft and what is due:
+    // the store thread's answers (and the answers to what they ask for next) are
+    // waited for, a little, rather than a skeleton drawn and filled in a frame
+    // later. Jobs run in order, so when a marker runs every answer before it is
+    // queued.
+    let first_frame_by = tokio::time::Instant::now() + FIRST_FRAME_WAIT;
+    loop {
+        let (loaded_tx, loaded_rx) = tokio::sync::oneshot::channel();
+        runner.job(move |_, _| {
+            let _ = loaded_tx.send(());
+        });
+        if tokio::time::timeout_at(first_frame_by, loaded_rx)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        let mut effects = Vec::new();
+        while let Ok(event) = events_rx.try_recv() {
+            effects.extend(app.update(event));
+        }
+        if effects.is_empty() {
+            break;
+        }
+        quit |= runner.perform(effects, term, &mut app);
+    }
 
     let mut quit_signal = None;
     let result = run_loop(

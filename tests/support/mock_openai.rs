@@ -80,8 +80,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+/// What an answer is written to: the connection, or (for [`Reply::one_write`]) the
+/// connection's reading half joined to a buffer.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// Text a hostile model sends: a clipboard write (OSC 52), a window title (OSC 0),
 /// a clear screen (CSI), the end of a bracketed paste followed by a command and a
@@ -99,6 +104,8 @@ pub struct Reply {
     kind: Kind,
     /// Answer a streaming request with one JSON body.
     not_streamed: bool,
+    /// Send the whole streamed answer with one write.
+    one_write: bool,
     /// A reasoning model's thinking, sent before the text.
     reasoning: Option<String>,
 }
@@ -152,6 +159,7 @@ impl Reply {
             finish_reason: Some("stop".into()),
             kind: Kind::Answer(StreamFault::None),
             not_streamed: false,
+            one_write: false,
             reasoning: None,
         }
     }
@@ -323,6 +331,14 @@ impl Reply {
     /// Characters of text per streamed chunk.
     pub fn chunk_size(mut self, chars: usize) -> Reply {
         self.chunk_chars = chars.max(1);
+        self
+    }
+
+    /// Send the whole streamed answer (every event, then the end of the body) with
+    /// one write, as a fast server whose reply is ready at once would: the client
+    /// reads it in a few large pieces instead of one event at a time.
+    pub fn one_write(mut self) -> Reply {
+        self.one_write = true;
         self
     }
 
@@ -656,6 +672,16 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
             )
             .await;
         }
+        Kind::Answer(fault) if wants_stream && reply.one_write => {
+            // The whole response gathered first, then sent with one write.
+            let mut gathered = Vec::new();
+            let (read, _) = socket.split();
+            let mut io = tokio::io::join(read, &mut gathered);
+            let _ = stream_answer(&mut io, &reply, *fault, &model, wants_usage, &request).await;
+            if socket.write_all(&gathered).await.is_ok() {
+                let _ = socket.shutdown().await;
+            }
+        }
         Kind::Answer(fault) if wants_stream && !reply.not_streamed => {
             let _ = stream_answer(&mut socket, &reply, *fault, &model, wants_usage, &request).await;
         }
@@ -690,8 +716,8 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
     }
 }
 
-async fn stream_answer(
-    socket: &mut TcpStream,
+async fn stream_answer<S: Io>(
+    socket: &mut S,
     reply: &Reply,
     fault: StreamFault,
     model: &str,
@@ -802,7 +828,7 @@ async fn stream_answer(
     end_body(socket).await
 }
 
-async fn error_event(socket: &mut TcpStream) -> std::io::Result<()> {
+async fn error_event<S: Io>(socket: &mut S) -> std::io::Result<()> {
     let error = json!({"error": {"message": "The model crashed", "type": "server_error", "param": null, "code": null}});
     send_event(socket, &error.to_string()).await?;
     end_body(socket).await
@@ -831,7 +857,7 @@ fn echo(request: &RecordedRequest) -> String {
     )
 }
 
-async fn echo_event(socket: &mut TcpStream, request: &RecordedRequest) -> std::io::Result<()> {
+async fn echo_event<S: Io>(socket: &mut S, request: &RecordedRequest) -> std::io::Result<()> {
     let message = format!("upstream rejected the request {}", echo(request));
     let error =
         json!({"error": {"message": message, "type": "server_error", "param": null, "code": null}});
@@ -841,8 +867,8 @@ async fn echo_event(socket: &mut TcpStream, request: &RecordedRequest) -> std::i
 
 /// One chunk event whose content is `\xFF\xFE` + `piece` + `é`, the event cut across
 /// two HTTP chunks between the two bytes of `é`.
-async fn send_invalid_utf8_event(
-    socket: &mut TcpStream,
+async fn send_invalid_utf8_event<S: Io>(
+    socket: &mut S,
     template: &Value,
     piece: &str,
 ) -> std::io::Result<()> {
@@ -893,21 +919,21 @@ async fn endless_line(socket: &mut TcpStream) -> std::io::Result<()> {
 }
 
 /// One SSE event as one HTTP chunk, flushed.
-async fn send_event(socket: &mut TcpStream, data: &str) -> std::io::Result<()> {
+async fn send_event<S: Io>(socket: &mut S, data: &str) -> std::io::Result<()> {
     let event = format!("data: {data}\n\n");
     let framed = format!("{:x}\r\n{event}\r\n", event.len());
     socket.write_all(framed.as_bytes()).await?;
     socket.flush().await
 }
 
-async fn end_body(socket: &mut TcpStream) -> std::io::Result<()> {
+async fn end_body<S: Io>(socket: &mut S) -> std::io::Result<()> {
     socket.write_all(b"0\r\n\r\n").await?;
     socket.flush().await?;
     socket.shutdown().await
 }
 
 /// Holds the connection open, silent, until the client goes away.
-async fn stall(socket: &mut TcpStream) -> std::io::Result<()> {
+async fn stall<S: Io>(socket: &mut S) -> std::io::Result<()> {
     let mut buf = [0u8; 1024];
     loop {
         if socket.read(&mut buf).await? == 0 {
