@@ -191,9 +191,12 @@ impl Store {
             conn: Mutex::new(conn),
             path,
         };
-        store.check_version()?;
-        store.configure()?;
+        let empty = store.check_version()?;
+        store.configure(empty)?;
         store.migrate()?;
+        if empty {
+            store.set_synchronous("NORMAL")?;
+        }
         Ok(store)
     }
 
@@ -206,13 +209,16 @@ impl Store {
         classify(&self.path, source)
     }
 
-    fn check_version(&self) -> Result<()> {
+    /// Refuses a file that is not a database or one from a newer version;
+    /// returns whether the database is empty (new: no schema, nothing to lose).
+    fn check_version(&self) -> Result<bool> {
         let found: i64 = self
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         // Reading the schema forces SQLite to parse the header: garbage fails here.
-        self.conn()
+        let objects = self
+            .conn()
             .query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
                 r.get::<_, i64>(0)
             })
@@ -225,13 +231,21 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        Ok(())
+        Ok(found == 0 && objects == 0)
     }
 
-    fn configure(&self) -> Result<()> {
+    /// `empty`: a new database, with nothing in it to lose, is switched to WAL and
+    /// given its schema without waiting for the disk (`synchronous = OFF`, set
+    /// back to `NORMAL` once migrated): a first start then costs no fsync before
+    /// the first frame. An OS crash in those milliseconds leaves at worst an
+    /// empty or half-migrated file, which the next start migrates again.
+    fn configure(&self, empty: bool) -> Result<()> {
         self.conn()
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| self.err(e))?;
+        if empty {
+            self.set_synchronous("OFF")?;
+        }
         let mode: String = self
             .conn()
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -241,10 +255,16 @@ impl Store {
         }
         // NORMAL is durable across application crashes in WAL mode; only an OS crash
         // can lose the last transactions.
-        self.conn()
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| self.err(e))?;
+        if !empty {
+            self.set_synchronous("NORMAL")?;
+        }
         Ok(())
+    }
+
+    fn set_synchronous(&self, level: &str) -> Result<()> {
+        self.conn()
+            .pragma_update(None, "synchronous", level)
+            .map_err(|e| self.err(e))
     }
 
     /// Brings the schema up to date. Several processes may start on a new file at

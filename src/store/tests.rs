@@ -38,6 +38,33 @@ fn opening_twice_is_idempotent_and_sets_the_schema_version() {
     drop(dir);
 }
 
+/// A new database is created without waiting for the disk, then every write
+/// after it is as durable as on an existing one (WAL, `synchronous = NORMAL`).
+#[test]
+fn a_new_database_is_left_durable_like_an_old_one() {
+    let (_dir, store) = temp_store();
+    let pragma = |name: &str| -> String {
+        store
+            .conn()
+            .query_row(&format!("PRAGMA {name}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| format!("{v:?}"))
+            .expect("pragma")
+    };
+    // NORMAL is 1.
+    assert_eq!(pragma("synchronous"), "Integer(1)");
+    assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
+    let path = store.path().to_path_buf();
+    drop(store);
+    let store = Store::open(&path).expect("reopen");
+    let level: i64 = store
+        .conn()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("synchronous");
+    assert_eq!(level, 1);
+}
+
 #[cfg(unix)]
 #[test]
 fn data_dir_and_file_are_private() {
