@@ -237,8 +237,9 @@ impl Store {
     /// `empty`: a new database, with nothing in it to lose, is switched to WAL and
     /// given its schema without waiting for the disk (`synchronous = OFF`, set
     /// back to `NORMAL` once migrated): a first start then costs no fsync before
-    /// the first frame. An OS crash in those milliseconds leaves at worst an
-    /// empty or half-migrated file, which the next start migrates again.
+    /// the first frame. The migrations commit as one WAL transaction, so an OS
+    /// crash in those milliseconds leaves at worst an empty database, which the
+    /// next start migrates again.
     fn configure(&self, empty: bool) -> Result<()> {
         self.conn()
             .pragma_update(None, "foreign_keys", "ON")
