@@ -1769,6 +1769,33 @@ mod tests {
     }
 
     #[test]
+    fn communication_names_the_general_words_an_answer_is_made_of() {
+        let q = crate::agent::bank::by_id("hr-work-style").expect("bank question");
+        let answer = "Honestly I'm really flexible, I can work anywhere and with anyone. I \
+            always give my best, whatever the setup, and I really love all kinds of teams. \
+            Everything works for me as long as everyone is motivated and we all do great work.";
+        let history = vec![
+            turn(Role::User, "Hi"),
+            turn(Role::Assistant, &format!("Question 1 of 1: {}", q.question)),
+            turn(Role::User, answer),
+        ];
+        let report = heuristic_report(&InterviewSetup::default(), &history);
+        let communication = report
+            .competencies
+            .iter()
+            .find(|c| c.name == "communication")
+            .expect("communication");
+        assert!(communication.score <= 3, "{communication:?}");
+        assert!(
+            communication
+                .evidence
+                .contains("general words that say little")
+                && communication.evidence.contains("\"really\" ×2"),
+            "{communication:?}"
+        );
+    }
+
+    #[test]
     fn a_skipped_question_is_listed_with_its_notes() {
         let q = crate::agent::bank::by_id("hr-salary").expect("bank question");
         let history = vec![
