@@ -274,6 +274,28 @@ fn waiting_for_the_first_token() {
     insta::assert_snapshot!("waiting_80x24", render(&mut app));
 }
 
+/// A reasoning model thinks before it answers: the status line counts its words,
+/// then says it is streaming once the answer starts.
+#[test]
+fn a_thinking_model_is_shown_thinking() {
+    let mut app = with_conversation(online(), (80, 24));
+    app.update(Event::Paste("Leases.".into()));
+    app.update(key(KeyCode::Enter));
+    app.update(Event::Send(SendEvent::Thinking { words: 12 }));
+    let screen = render(&mut app);
+    assert!(
+        screen.contains("the model is thinking… (12 words)"),
+        "{screen}"
+    );
+    app.update(Event::Send(SendEvent::ReplyStarted { message_id: 15 }));
+    app.update(Event::Send(SendEvent::Delta("Tell me more.".into())));
+    let screen = render(&mut app);
+    assert!(
+        screen.contains("streaming…") && !screen.contains("thinking"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn an_error() {
     snapshot_at_sizes("error", |size| {

@@ -55,6 +55,9 @@ pub enum SendEvent {
     ReplyStarted { message_id: i64 },
     /// More text of the reply.
     Delta(String),
+    /// A reasoning model is thinking: how many words of its reasoning have come
+    /// so far (the text itself is stored apart and shown once the reply ends).
+    Thinking { words: usize },
     /// The reply as finally stored (an `error` row when the request failed).
     Finished {
         reply: Option<Message>,
@@ -272,7 +275,10 @@ impl Service {
                             }
                             Err(e) => break Err(e),
                         },
-                        Some(AgentEvent::Reasoning(text)) => reply.push_reasoning(&text),
+                        Some(AgentEvent::Reasoning(text)) => {
+                            let words = reply.push_reasoning(&text);
+                            let _ = events.send(SendEvent::Thinking { words });
+                        }
                         Some(AgentEvent::Done { end, usage }) => break Ok((end, usage)),
                         // The backend always ends with Done; if it vanished, say so.
                         None => break Ok((StreamEnd::Interrupted("the reply stopped unexpectedly".into()), None)),
@@ -336,6 +342,9 @@ struct ReplyWriter<'a> {
     /// reply's text, written with it), and its bytes so far.
     reasoning: String,
     reasoning_len: usize,
+    /// Words of reasoning so far, and whether the last piece ended inside one.
+    reasoning_words: usize,
+    reasoning_mid_word: bool,
     data_dir: &'a Path,
     /// Tells other processes' start-up recovery that this row is live.
     _lock: Option<StreamLock>,
@@ -360,6 +369,8 @@ impl<'a> ReplyWriter<'a> {
             dirty_since_flush: None,
             reasoning: String::new(),
             reasoning_len: 0,
+            reasoning_words: 0,
+            reasoning_mid_word: false,
             data_dir,
             _lock: None,
         }
@@ -405,8 +416,12 @@ impl<'a> ReplyWriter<'a> {
     }
 
     /// Adds thinking, up to the same byte limit as the reply (the rest is dropped:
-    /// it is not the answer); written with the reply's next flush.
-    fn push_reasoning(&mut self, text: &str) {
+    /// it is not the answer); written with the reply's next flush. Returns the
+    /// words of reasoning received so far (a word split across pieces counts once).
+    fn push_reasoning(&mut self, text: &str) -> usize {
+        let (words, mid_word) = new_words(self.reasoning_mid_word, text);
+        self.reasoning_words += words;
+        self.reasoning_mid_word = mid_word;
         let room = self.max_bytes.saturating_sub(self.reasoning_len);
         let mut cut = text.len().min(room);
         while !text.is_char_boundary(cut) {
@@ -420,6 +435,7 @@ impl<'a> ReplyWriter<'a> {
         if cut > 0 && self.id.is_some() && self.dirty_since_flush.is_none() {
             self.dirty_since_flush = Some(Instant::now());
         }
+        self.reasoning_words
     }
 
     /// Why a reply that reached the byte limit was cut off.
@@ -516,9 +532,43 @@ fn gone(e: StoreError, conversation_id: i64) -> ServiceError {
     }
 }
 
+/// The words `text` adds to a stream of pieces, and whether it ends inside a word:
+/// a word split across pieces ("reaso" + "ning") counts once. `mid_word`: the
+/// previous piece ended inside a word.
+fn new_words(mid_word: bool, text: &str) -> (usize, bool) {
+    if text.is_empty() {
+        return (0, mid_word);
+    }
+    let continues = mid_word && !text.starts_with(char::is_whitespace);
+    let words = text.split_whitespace().count() - usize::from(continues);
+    (words, !text.ends_with(char::is_whitespace))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_split_across_pieces_count_once() {
+        let mut mid = false;
+        let mut total = 0;
+        for piece in [
+            "Let me th",
+            "ink about",
+            " the candidate",
+            "'s ",
+            "answer.",
+            "",
+            " Ok",
+        ] {
+            let (words, now_mid) = new_words(mid, piece);
+            total += words;
+            mid = now_mid;
+        }
+        // Let me think about the candidate's answer. Ok
+        assert_eq!(total, 8);
+        assert_eq!(new_words(true, "   "), (0, false));
+    }
 
     /// The TUI runs sends on spawned tasks: the futures must be `Send`.
     #[allow(dead_code)]

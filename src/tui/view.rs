@@ -606,6 +606,14 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
     };
     let (message, style) = match (&app.pending, app.status_message()) {
         (Some(p), _) if p.cancelling => ("stopping…".to_string(), theme.fg(theme.muted)),
+        (Some(p), _) if !p.started && p.thinking_words > 0 => (
+            format!(
+                "{} the model is thinking… ({} words)",
+                SPINNER[app.spinner % SPINNER.len()],
+                p.thinking_words
+            ),
+            theme.fg(theme.accent),
+        ),
         (Some(p), _) if !p.started => (
             format!(
                 "{} waiting for the interviewer…",

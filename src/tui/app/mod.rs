@@ -178,6 +178,8 @@ pub struct Pending {
     pub reply_id: Option<i64>,
     /// The first text arrived.
     pub started: bool,
+    /// Words of a reasoning model's thinking so far, while it thinks.
+    pub thinking_words: usize,
     /// Esc was pressed; waiting for the stream to wind down.
     pub cancelling: bool,
 }

@@ -69,6 +69,7 @@ impl App {
             reply: String::new(),
             reply_id: None,
             started: false,
+            thinking_words: 0,
             cancelling: false,
         });
         self.status = None;
@@ -144,6 +145,7 @@ impl App {
             reply: String::new(),
             reply_id: None,
             started: false,
+            thinking_words: 0,
             cancelling: false,
         });
         self.status = None;
@@ -215,6 +217,10 @@ impl App {
                 {
                     m.id = message_id;
                 }
+                vec![]
+            }
+            SendEvent::Thinking { words } => {
+                pending.thinking_words = words;
                 vec![]
             }
             SendEvent::Delta(text) => {
