@@ -608,7 +608,7 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         (Some(p), _) if p.cancelling => ("stopping…".to_string(), theme.fg(theme.muted)),
         (Some(p), _) if !p.started && p.thinking_words > 0 => (
             format!(
-                "{} the model is thinking… ({} words)",
+                "{} thinking… ({} words)",
                 SPINNER[app.spinner % SPINNER.len()],
                 p.thinking_words
             ),
