@@ -821,7 +821,20 @@ pub fn classify(message: &str, kind: InterviewType) -> TurnKind {
             None => contains_phrase(&lower, p),
         })
         .count();
-    if evasions >= 2 && !numbers && !concrete(message) {
+    // A stated preference or choice is a position, however hedged around it.
+    let takes_a_position = [
+        "i prefer",
+        "i'd prefer",
+        "i'd choose",
+        "i would choose",
+        "i'd pick",
+        "i want",
+        "i'm looking for",
+        "my preference",
+    ]
+    .iter()
+    .any(|p| contains_phrase(&lower, p));
+    if evasions >= 2 && !numbers && !concrete(message) && !takes_a_position {
         return TurnKind::NonAnswer;
     }
     // A few words of hedging and nothing else: "Hmm. Depends, I suppose."
@@ -1223,6 +1236,10 @@ mod tests {
             (
                 "I told them we would move on to the next release and fixed the bug first.",
                 b,
+            ),
+            (
+                "In general I prefer hybrid; at the end of the day what matters is the team's rhythm.",
+                hr,
             ),
         ] {
             assert_ne!(classify(text, kind), TurnKind::Injection, "{text}");
