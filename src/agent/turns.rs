@@ -843,7 +843,17 @@ pub fn classify(message: &str, kind: InterviewType) -> TurnKind {
     ]
     .iter()
     .any(|h| contains_phrase(&lower, h));
-    if words < 12 && hedged && !numbers && !concrete(message) && !asks {
+    let gives_a_reason = ["because", "since", "so that", "as long as"]
+        .iter()
+        .any(|p| contains_phrase(&lower, p));
+    if words < 12
+        && hedged
+        && !numbers
+        && !concrete(message)
+        && !asks
+        && !takes_a_position
+        && !gives_a_reason
+    {
         return TurnKind::NonAnswer;
     }
     // Nothing but symbols and emoji.
@@ -1241,6 +1251,7 @@ mod tests {
                 "In general I prefer hybrid; at the end of the day what matters is the team's rhythm.",
                 hr,
             ),
+            ("Probably remote, since my team is in Berlin.", hr),
         ] {
             assert_ne!(classify(text, kind), TurnKind::Injection, "{text}");
             assert_ne!(classify(text, kind), TurnKind::NonAnswer, "{text}");
