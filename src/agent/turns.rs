@@ -606,15 +606,11 @@ const DEFLECTION: &[&str] = &[
 const SUBJECT_CHANGE: &[&str] = &[
     "can i tell you about",
     "could i tell you about",
-    "can i talk about",
-    "could i talk about",
-    "can we talk about",
-    "could we talk about",
+    "let me tell you about my",
     "rather talk about",
     "rather tell you about",
-    "before that, can i",
-    "before that, could i",
-    "before we do that",
+    "talk about something else",
+    "talk about my",
 ];
 
 /// Phrases that talk around a question without committing to anything; two or
@@ -1252,6 +1248,14 @@ mod tests {
                 hr,
             ),
             ("Probably remote, since my team is in Berlin.", hr),
+            (
+                "Before that, can I ask how many daily users we expect?",
+                InterviewType::SystemDesign,
+            ),
+            (
+                "Can we talk about the read to write ratio first?",
+                InterviewType::SystemDesign,
+            ),
         ] {
             assert_ne!(classify(text, kind), TurnKind::Injection, "{text}");
             assert_ne!(classify(text, kind), TurnKind::NonAnswer, "{text}");
