@@ -892,8 +892,8 @@ const ROLES: &[&str] = &[
 ];
 
 /// Speakers a line may start with (`assistant: …`): the ones no answer starts a
-/// line with ("Model: logistic regression" can be an answer).
-const LINE_ROLES: &[&str] = &["system", "assistant", "user", "interviewer", "candidate"];
+/// line with ("Model: logistic regression" or "User: uploads a photo" can be an answer).
+const LINE_ROLES: &[&str] = &["system", "assistant", "interviewer", "candidate"];
 
 /// Text dressed as a message of another role: a chat-format object
 /// (`{"role": "system", …}`), a `system:` or `[assistant]` line, a fake
@@ -1248,6 +1248,10 @@ mod tests {
                 hr,
             ),
             ("Probably remote, since my team is in Berlin.", hr),
+            (
+                "User: uploads a photo to the API.\nAPI: stores it in S3 and queues a resize job.",
+                InterviewType::SystemDesign,
+            ),
             (
                 "Before that, can I ask how many daily users we expect?",
                 InterviewType::SystemDesign,
