@@ -1309,11 +1309,16 @@ fn question_feedback(a: &Assessed<'_>) -> QuestionFeedback {
 
     if !j.evidence.is_empty() {
         let quoted: Vec<String> = j.evidence.iter().map(|q| format!("\"{q}\"")).collect();
-        strengths.push(format!(
-            "{}/5, earned by your words {}.",
-            j.score,
-            quoted.join(", ")
-        ));
+        // A weak answer's covered points are a start, not what earned its score.
+        strengths.push(if j.score >= 3 {
+            format!("{}/5, earned by your words {}.", j.score, quoted.join(", "))
+        } else {
+            format!(
+                "A start to build on: your words {} touch {} of what a good answer contains.",
+                quoted.join(", "),
+                count_of(quoted.len(), "point", "points")
+            )
+        });
     }
     for w in &j.wrong {
         improvements.push(format!(
@@ -1786,6 +1791,15 @@ mod tests {
             .find(|c| c.name == "communication")
             .expect("communication");
         assert!(communication.score <= 3, "{communication:?}");
+        // The answer scores low: what it covers is a start, not what earned it.
+        let strengths = &report.questions[0].strengths;
+        assert!(
+            strengths.iter().all(|s| !s.contains("earned by"))
+                && strengths
+                    .iter()
+                    .any(|s| s.starts_with("A start to build on")),
+            "{strengths:?}"
+        );
         assert!(
             communication
                 .evidence
