@@ -51,6 +51,24 @@ pub fn window_block(
         )
 }
 
+/// The start of a picker's row: a "●" marker for the one in use, and the title's
+/// style (the accent for the one in use, reversed for the highlighted row).
+pub fn picker_row(
+    accent: ratatui::style::Style,
+    in_use: bool,
+    highlighted: bool,
+) -> (&'static str, ratatui::style::Style) {
+    let mut style = if in_use {
+        accent
+    } else {
+        ratatui::style::Style::new()
+    };
+    if highlighted {
+        style = style.add_modifier(ratatui::style::Modifier::REVERSED);
+    }
+    (if in_use { "● " } else { "  " }, style)
+}
+
 /// `inner` (a window's inside) less a column of padding on either side.
 pub fn padded(inner: Rect) -> Rect {
     Rect {

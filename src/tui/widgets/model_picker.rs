@@ -10,7 +10,6 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
@@ -235,16 +234,8 @@ impl ModelPicker {
             let first = self.selected.saturating_sub(rows.saturating_sub(1));
             for (i, model) in visible.iter().enumerate().skip(first).take(rows) {
                 let is_current = self.current.as_deref() == Some(*model);
-                let marker = if is_current { "● " } else { "  " };
+                let (marker, style) = super::picker_row(t.accent, is_current, i == self.selected);
                 let name = truncate_to_width(&for_terminal_line(model), width.saturating_sub(4));
-                let mut style = if is_current {
-                    t.accent
-                } else {
-                    ratatui::style::Style::new()
-                };
-                if i == self.selected {
-                    style = style.add_modifier(Modifier::REVERSED);
-                }
                 lines.push(Line::from(vec![
                     Span::styled(marker, t.accent),
                     Span::styled(name, style),

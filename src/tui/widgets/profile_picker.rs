@@ -7,7 +7,6 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 
@@ -108,15 +107,7 @@ impl ProfilePicker {
             KeyNeed::Required => " · key required",
             KeyNeed::Auto => "",
         };
-        let mut style = if current {
-            t.accent
-        } else {
-            ratatui::style::Style::new()
-        };
-        if i == self.selected {
-            style = style.add_modifier(Modifier::REVERSED);
-        }
-        let marker = if current { "● " } else { "  " };
+        let (marker, style) = super::picker_row(t.accent, current, i == self.selected);
         let title = ellipsis(
             &format!("{name}{}", if current { " (in use)" } else { "" }),
             width.saturating_sub(2),
