@@ -24,17 +24,24 @@ fn migrations_are_valid() {
     migrations().validate().expect("migrations validate");
 }
 
+/// A pragma's value, as SQLite reports it.
+fn pragma(store: &Store, name: &str) -> rusqlite::types::Value {
+    store
+        .conn()
+        .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+        .expect("pragma")
+}
+
 #[test]
 fn opening_twice_is_idempotent_and_sets_the_schema_version() {
     let (dir, store) = temp_store();
     let path = store.path().to_path_buf();
     drop(store);
     let store = Store::open(&path).expect("reopen");
-    let v: i64 = store
-        .conn()
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .expect("version");
-    assert_eq!(v as usize, SCHEMA_VERSION);
+    assert_eq!(
+        pragma(&store, "user_version"),
+        rusqlite::types::Value::Integer(SCHEMA_VERSION as i64)
+    );
     drop(dir);
 }
 
@@ -42,27 +49,15 @@ fn opening_twice_is_idempotent_and_sets_the_schema_version() {
 /// after it is as durable as on an existing one (WAL, `synchronous = NORMAL`).
 #[test]
 fn a_new_database_is_left_durable_like_an_old_one() {
+    use rusqlite::types::Value;
     let (_dir, store) = temp_store();
-    let pragma = |name: &str| -> String {
-        store
-            .conn()
-            .query_row(&format!("PRAGMA {name}"), [], |r| {
-                r.get::<_, rusqlite::types::Value>(0)
-            })
-            .map(|v| format!("{v:?}"))
-            .expect("pragma")
-    };
     // NORMAL is 1.
-    assert_eq!(pragma("synchronous"), "Integer(1)");
-    assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
+    assert_eq!(pragma(&store, "synchronous"), Value::Integer(1));
+    assert_eq!(pragma(&store, "journal_mode"), Value::Text("wal".into()));
     let path = store.path().to_path_buf();
     drop(store);
     let store = Store::open(&path).expect("reopen");
-    let level: i64 = store
-        .conn()
-        .query_row("PRAGMA synchronous", [], |r| r.get(0))
-        .expect("synchronous");
-    assert_eq!(level, 1);
+    assert_eq!(pragma(&store, "synchronous"), Value::Integer(1));
 }
 
 #[cfg(unix)]
