@@ -480,12 +480,7 @@ pub fn analyse(answer: &str, kind: InterviewType) -> AnswerSignals {
     let hedged: usize = I_HEDGES.iter().map(|h| phrase_count(h)).sum();
     let i_count = count_in(I_WORDS).saturating_sub(hedged);
 
-    let action = tokens.windows(2).any(|w| {
-        (w[0] == "i" || w[0] == "we")
-            && (IRREGULAR_ACTIONS.contains(&w[1].as_str())
-                || (w[1].len() > 4 && w[1].ends_with("ed") && w[1] != "needed"))
-    }) || phrase("i decided")
-        || phrase("i would");
+    let action = acts(&tokens) || phrase("i decided") || phrase("i would");
     let quantities = quantities(answer);
     let star = StarCoverage {
         situation: SITUATION_CUES.iter().any(|c| phrase(c)) || time_or_place(answer).is_some(),
@@ -608,7 +603,18 @@ fn like_fillers(lower: &str) -> usize {
 }
 
 /// Lower-case words, keeping inner apostrophes and hyphens ("i'm", "trade-off").
-fn tokens(lower: &str) -> Vec<String> {
+/// Whether the words tell something the speaker did: "I rolled back", "we
+/// shipped" (a past action after "I" or "we"; "needed" is not one).
+pub(super) fn acts(tokens: &[String]) -> bool {
+    tokens.windows(2).any(|w| {
+        (w[0] == "i" || w[0] == "we")
+            && (IRREGULAR_ACTIONS.contains(&w[1].as_str())
+                || (w[1].len() > 4 && w[1].ends_with("ed") && w[1] != "needed"))
+    })
+}
+
+/// The words of a lower-cased text: letters, digits and inner ' or -.
+pub(super) fn tokens(lower: &str) -> Vec<String> {
     lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
         .map(|t| t.trim_matches(|c| c == '\'' || c == '-'))

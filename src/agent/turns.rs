@@ -789,11 +789,12 @@ pub fn classify(message: &str, kind: InterviewType) -> TurnKind {
         return TurnKind::Repeat;
     }
     let numbers = message.chars().any(|c| c.is_ascii_digit());
+    let concrete = concrete(message, &lower);
     let substance = content_words(&lower);
     if (has(DONT_KNOW) || has(NON_ANSWER_OTHER_LANGUAGES)) && (words < 15 || substance < 4) {
         return TurnKind::NonAnswer;
     }
-    if has(DEFLECTION) && words < 20 && !numbers && !concrete(message) {
+    if has(DEFLECTION) && words < 20 && !numbers && !concrete {
         return TurnKind::NonAnswer;
     }
     if has(SUBJECT_CHANGE) && words < 30 {
@@ -801,20 +802,16 @@ pub fn classify(message: &str, kind: InterviewType) -> TurnKind {
     }
     // Talking around the question: evasive phrases and nothing concrete (no
     // figure, no date or place, nothing the candidate did).
+    // "every * is different": `Text`'s one-word wildcard.
+    let text = super::probe::Text::new(message);
     let evasions = EVASIONS
         .iter()
-        .filter(|p| match p.split_once(" * ") {
-            // "every deal is different": one word between the two halves.
-            Some((head, tail)) => lower.match_indices(&format!(" {head} ")).any(|(at, m)| {
-                lower[at + m.len()..]
-                    .split_once(' ')
-                    .is_some_and(|(_, after)| {
-                        after.strip_prefix(tail).is_some_and(|end| {
-                            end.chars().next().is_none_or(|c| !c.is_alphanumeric())
-                        })
-                    })
-            }),
-            None => contains_phrase(&lower, p),
+        .filter(|p| {
+            if p.contains('*') {
+                text.find(p).is_some()
+            } else {
+                contains_phrase(&lower, p)
+            }
         })
         .count();
     // A stated preference or choice is a position, however hedged around it.
@@ -830,7 +827,7 @@ pub fn classify(message: &str, kind: InterviewType) -> TurnKind {
     ]
     .iter()
     .any(|p| contains_phrase(&lower, p));
-    if evasions >= 2 && !numbers && !concrete(message) && !takes_a_position {
+    if evasions >= 2 && !numbers && !concrete && !takes_a_position {
         return TurnKind::NonAnswer;
     }
     // A few words of hedging and nothing else: "Hmm. Depends, I suppose."
@@ -845,7 +842,7 @@ pub fn classify(message: &str, kind: InterviewType) -> TurnKind {
     if words < 12
         && hedged
         && !numbers
-        && !concrete(message)
+        && !concrete
         && !asks
         && !takes_a_position
         && !gives_a_reason
@@ -932,20 +929,9 @@ fn role_tagged(message: &str) -> bool {
 
 /// Whether a turn holds anything concrete about the candidate: a date or a
 /// place, or something they did ("I moved", "we shipped").
-fn concrete(message: &str) -> bool {
-    if super::heuristics::time_or_place(message).is_some() {
-        return true;
-    }
-    let lower = message.to_lowercase().replace(['’', '‘'], "'");
-    let words: Vec<&str> = lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.windows(2).any(|w| {
-        (w[0] == "i" || w[0] == "we")
-            && (super::heuristics::IRREGULAR_ACTIONS.contains(&w[1])
-                || (w[1].len() > 4 && w[1].ends_with("ed")))
-    })
+fn concrete(message: &str, lower: &str) -> bool {
+    use super::heuristics;
+    heuristics::time_or_place(message).is_some() || heuristics::acts(&heuristics::tokens(lower))
 }
 
 /// Whether `phrase` occurs in `text` (which is padded with spaces) at word
