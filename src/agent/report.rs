@@ -1236,58 +1236,65 @@ fn competency_evidence(index: usize, assessed: &[Assessed<'_>]) -> String {
             text
         }
         _ => {
-            let mut totals: Vec<(String, usize)> = Vec::new();
-            for a in assessed {
-                for (word, k) in &a.signals.fillers {
-                    match totals.iter_mut().find(|(w, _)| w == word) {
-                        Some((_, total)) => *total += k,
-                        None => totals.push((word.clone(), *k)),
-                    }
-                }
-            }
-            totals.sort_by_key(|t| std::cmp::Reverse(t.1));
             let words: usize = assessed.iter().map(|a| a.signals.words).sum();
-            let fillers: usize = totals.iter().map(|(_, k)| k).sum();
-            let listed: Vec<String> = totals
-                .iter()
-                .take(4)
-                .map(|(w, k)| format!("\"{w}\" ×{k}"))
-                .collect();
-            let mut note = if fillers == 0 {
+            let (fillers, filler_count) = tally(
+                assessed
+                    .iter()
+                    .flat_map(|a| a.signals.fillers.iter().map(|(w, k)| (w.as_str(), *k))),
+            );
+            let mut note = if filler_count == 0 {
                 format!("No filler or hedge words in {words} words.")
             } else {
                 format!(
                     "{} in {words} words ({}).",
-                    count_of(fillers, "filler or hedge word", "filler or hedge words"),
-                    listed.join(", ")
+                    count_of(
+                        filler_count,
+                        "filler or hedge word",
+                        "filler or hedge words"
+                    ),
+                    most_used(&fillers)
                 )
             };
-            let mut general: Vec<(&str, usize)> = Vec::new();
-            for a in assessed {
-                for (word, k) in heuristics::vague_words_in(&a.item.answer_text()) {
-                    match general.iter_mut().find(|(w, _)| *w == word) {
-                        Some((_, total)) => *total += k,
-                        None => general.push((word, k)),
-                    }
-                }
-            }
-            general.sort_by_key(|g| std::cmp::Reverse(g.1));
-            let vague: usize = general.iter().map(|(_, k)| k).sum();
-            if words > 0 && vague * 100 >= 5 * words {
-                let listed: Vec<String> = general
+            let (general, vague) = tally(
+                assessed
                     .iter()
-                    .take(4)
-                    .map(|(w, k)| format!("\"{w}\" ×{k}"))
-                    .collect();
+                    .flat_map(|a| heuristics::vague_words_in(&a.item.answer_text())),
+            );
+            if words > 0 && vague * 100 >= 5 * words {
                 note.push_str(&format!(
                     " {} that say little ({}): swap them for specifics.",
                     count_of(vague, "general word", "general words"),
-                    listed.join(", ")
+                    most_used(&general)
                 ));
             }
             note
         }
     }
+}
+
+/// Words counted across answers: each word's total, most used first (ties in
+/// the order first seen), and the sum of all.
+fn tally<'w>(counts: impl IntoIterator<Item = (&'w str, usize)>) -> (Vec<(&'w str, usize)>, usize) {
+    let mut totals: Vec<(&str, usize)> = Vec::new();
+    for (word, k) in counts {
+        match totals.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, total)) => *total += k,
+            None => totals.push((word, k)),
+        }
+    }
+    totals.sort_by_key(|t| std::cmp::Reverse(t.1));
+    let sum = totals.iter().map(|(_, k)| k).sum();
+    (totals, sum)
+}
+
+/// The four most used words of a [`tally`]: "\"um\" ×3, \"like\" ×2".
+fn most_used(totals: &[(&str, usize)]) -> String {
+    totals
+        .iter()
+        .take(4)
+        .map(|(w, k)| format!("\"{w}\" ×{k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The first `n` words of `text`, with an ellipsis when cut.
