@@ -133,13 +133,18 @@ fn explain(prefix: &str) {
 }
 
 /// Prints, as tab-separated lines, the parts of every answer's score in the
-/// tuning set and held-out sets 2 to 5 (never the first held-out set), with its
-/// set, label and ceiling: what `scripts/coaching-fit` fits the weights of
-/// `assess::ScoreParts` to.
+/// tuning set and held-out sets 2 to 6 (never the first held-out set), with its
+/// set, label, ceiling and the answer's vector (`embed::embed`): what
+/// `scripts/coaching-fit` fits the weights of `assess::ScoreParts` and the
+/// direction of `embed::meaning` to.
 fn features() {
-    use interviewer::agent::{assess, bank};
+    use interviewer::agent::{assess, bank, embed};
     println!(
-        "set\tid\ttype\tlabel\tceiling\tscore\tshare\tdepth\tvague\tfigures\tfillers\twe_heavy\tcliches\tred_flags"
+        "set\tid\ttype\tlabel\tceiling\tscore\tshare\tdepth\tvague\tfigures\tfillers\twe_heavy\tcliches\tred_flags\t{}",
+        (0..embed::DIMS)
+            .map(|i| format!("e{i}"))
+            .collect::<Vec<_>>()
+            .join("\t")
     );
     for (name, set) in [
         ("tuning", Set::Tuning),
@@ -147,6 +152,7 @@ fn features() {
         ("heldout3", Set::Heldout3),
         ("heldout4", Set::Heldout4),
         ("heldout5", Set::Heldout5),
+        ("heldout6", Set::Heldout6),
     ] {
         let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
         for a in &answers {
@@ -154,7 +160,7 @@ fn features() {
             let j = assess::assess(Some(q), q.interview_type, &q.question, &a.text, &[]);
             let p = j.parts;
             println!(
-                "{name}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{:.4}\t{:.4}",
+                "{name}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{:.4}\t{:.4}\t{}",
                 a.id,
                 q.interview_type.as_str(),
                 a.label,
@@ -167,7 +173,12 @@ fn features() {
                 p.fillers,
                 u8::from(p.we_heavy),
                 p.cliches,
-                p.red_flags
+                p.red_flags,
+                embed::embed(&a.text)
+                    .iter()
+                    .map(|v| format!("{v:.5}"))
+                    .collect::<Vec<_>>()
+                    .join("\t")
             );
         }
     }
