@@ -110,8 +110,8 @@ pub struct Assessment {
     /// What the score is made of, before its ceiling.
     pub parts: ScoreParts,
     /// The highest score the answer can get whatever its parts: 1 for a
-    /// non-answer, 2 for a thin, off-topic or confidently wrong one, 3 for a
-    /// short one (not in HR), else 5.
+    /// non-answer, 2 for a thin, off-topic or confidently wrong one, else 5 (a
+    /// short answer is weighed by the `depth` part, not capped).
     pub ceiling: u8,
     /// The quoted words that earned the score, best first.
     pub evidence: Vec<String>,
@@ -440,8 +440,6 @@ pub fn assess(
     } else if words < thin || off_topic || !wrong.is_empty() {
         // Off the question, or confidently wrong: weak whatever the polish.
         2
-    } else if words < 2 * thin && kind != InterviewType::Hr {
-        3
     } else {
         5
     };
