@@ -1478,8 +1478,8 @@ fn summary(assessed: &[Assessed<'_>], competencies: &[CompetencyScore], asked: u
         / assessed.len() as f64;
     let mut text = format!(
         "Heuristic report (offline): {} answered of {asked} asked, {words} words in all; the answers average {mean:.1}/5 against each question's checklist. \
-         The scores come from matching your words with the points a good answer contains and from countable signals (numbers, \"I\" versus \"we\", filler words), \
-         not from understanding what you said, so read them as pointers.",
+         The scores come from matching your words with the points a good answer contains, from countable signals (numbers, \"I\" versus \"we\", filler words) \
+         and from how close your wording is to answers interviewers rated strong rather than weak, not from understanding what you said, so read them as pointers.",
         count_of(assessed.len(), "question", "questions")
     );
     if let (Some(best), Some(worst)) = (best, worst)
