@@ -441,8 +441,8 @@ pub fn setup_from_message(message: &str) -> Option<InterviewSetup> {
         .collect();
     // The type: one followed by "interview" (or alike) wins over a passing mention;
     // among equals, the first.
-    let mut kind: Option<(bool, usize, InterviewType)> = None;
-    for (at, _) in words.iter().enumerate() {
+    let mut kind: Option<(bool, InterviewType)> = None;
+    for at in 0..words.len() {
         for (phrase, t, needs_noun) in TYPE_WORDS {
             let parts: Vec<&str> = phrase.split(' ').collect();
             if words.len() >= at + parts.len() && words[at..at + parts.len()] == parts[..] {
@@ -452,14 +452,14 @@ pub fn setup_from_message(message: &str) -> Option<InterviewSetup> {
                 if *needs_noun && !strong {
                     break;
                 }
-                if kind.is_none_or(|(s, _, _)| strong && !s) {
-                    kind = Some((strong, at, *t));
+                if kind.is_none_or(|(s, _)| strong && !s) {
+                    kind = Some((strong, *t));
                 }
                 break;
             }
         }
     }
-    let kind = kind.map(|(_, _, t)| t);
+    let kind = kind.map(|(_, t)| t);
     // The role: the words after "for a", "as a" (or "an", "the") up to where a role
     // phrase ends, without type words, when they name a known role.
     let mut role: Option<String> = None;
