@@ -387,13 +387,7 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     if let Some(role) = &setup.role {
         parts.push(sanitize::for_terminal_line(role));
     }
-    if let Some(s) = &setup.seniority
-        // "senior backend engineer", not "senior backend engineer · senior".
-        && !setup
-            .role
-            .as_deref()
-            .is_some_and(|r| r.to_lowercase().contains(&s.to_lowercase()))
-    {
+    if let Some(s) = setup.level_beyond_role() {
         parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");
