@@ -1,7 +1,7 @@
 //! Prints the coaching evaluation's figures as markdown (for COACHING.md, written
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
-//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout6` picks the
+//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout7` picks the
 //! set; `--gap` prints instead the comparison of all the sets; `--details` also lists
 //! every answer's score and reply; `--explain ID` how one answer was judged;
 //! `--features` the parts of every answer's score, for `scripts/coaching-fit`;
@@ -46,9 +46,10 @@ fn main() {
         Some("heldout4") => Set::Heldout4,
         Some("heldout5") => Set::Heldout5,
         Some("heldout6") => Set::Heldout6,
+        Some("heldout7") => Set::Heldout7,
         Some(other) => {
             eprintln!(
-                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2 … heldout6."
+                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2 … heldout7."
             );
             std::process::exit(2);
         }
@@ -63,6 +64,7 @@ fn main() {
                 ("held-out set 4", &eval::run(Set::Heldout4)),
                 ("held-out set 5", &eval::run(Set::Heldout5)),
                 ("held-out set 6", &eval::run(Set::Heldout6)),
+                ("held-out set 7", &eval::run(Set::Heldout7)),
             ],
         );
         return;
@@ -212,7 +214,8 @@ fn table(f: &Figures) {
         | Set::Heldout3
         | Set::Heldout4
         | Set::Heldout5
-        | Set::Heldout6 => "tuning-set target (not asserted here)",
+        | Set::Heldout6
+        | Set::Heldout7 => "tuning-set target (not asserted here)",
     };
     let ordered = f.questions - f.order_failures.len();
     let praised = f.turns.iter().filter(|t| t.praised).count();
