@@ -1,5 +1,5 @@
-//! What an answer is about, as one vector of 128 numbers: the normalised mean of
-//! its word pieces' vectors, distilled from the sentence-embedding model
+//! An answer as one vector of 128 numbers: the normalised mean of its word
+//! pieces' vectors, distilled from the sentence-embedding model
 //! all-MiniLM-L6-v2 (`scripts/embed-distill`, assets/embed/README.md). No model
 //! runs: a text is split into the model's word pieces (BERT's uncased
 //! tokenizer: lower case, accents off, punctuation apart, then the longest
@@ -9,8 +9,10 @@
 //! The offline coach reads one number from it ([`meaning`]): how far an answer
 //! lies along the direction in this space that separated strong from weak
 //! answers in the labelled evaluation sets (fitted by `scripts/coaching-fit`,
-//! `assets/embed/direction.txt`). Pure functions; the table is parsed once, on
-//! first use.
+//! `assets/embed/direction.txt`). Averaged word vectors carry an answer's
+//! manner (concrete or general, owned or vague) better than its topic: they are
+//! not used to tell which question an answer is about. Pure functions; the table
+//! is parsed once, on first use.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
