@@ -9,9 +9,9 @@
 //! The offline coach reads one number from it ([`meaning`]): how far an answer
 //! lies along the direction in this space that separated strong from weak
 //! answers in the labelled evaluation sets (fitted by `scripts/coaching-fit`,
-//! `assets/embed/direction.txt`). Averaged word vectors carry an answer's
-//! manner (concrete or general, owned or vague) better than its topic: they are
-//! not used to tell which question an answer is about. Pure functions; the table
+//! `assets/embed/direction.txt`). Measured on the labelled sets, these averaged
+//! vectors tell strong from weak answers well and which question an answer is
+//! about poorly, so they are used only for the former. Pure functions; the table
 //! is parsed once, on first use.
 
 use std::collections::HashMap;
