@@ -1,7 +1,7 @@
 //! Prints the coaching evaluation's figures as markdown (for COACHING.md, written
 //! by `scripts/coaching-eval`): the set's size, rank agreement with the labels,
 //! strong-above-weak per question, follow-ups and non-answer turns.
-//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout6` picks the
+//! `--set tuning` (the default), `--set heldout`, `--set heldout2` … `--set heldout7` picks the
 //! set; `--gap` prints instead the comparison of all the sets; `--details` also lists
 //! every answer's score and reply; `--explain ID` how one answer was judged;
 //! `--features` the parts of every answer's score, for `scripts/coaching-fit`;
@@ -46,9 +46,10 @@ fn main() {
         Some("heldout4") => Set::Heldout4,
         Some("heldout5") => Set::Heldout5,
         Some("heldout6") => Set::Heldout6,
+        Some("heldout7") => Set::Heldout7,
         Some(other) => {
             eprintln!(
-                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2 … heldout6."
+                "Unknown set {other:?}: use --set tuning or --set heldout, heldout2 … heldout7."
             );
             std::process::exit(2);
         }
@@ -63,6 +64,7 @@ fn main() {
                 ("held-out set 4", &eval::run(Set::Heldout4)),
                 ("held-out set 5", &eval::run(Set::Heldout5)),
                 ("held-out set 6", &eval::run(Set::Heldout6)),
+                ("held-out set 7", &eval::run(Set::Heldout7)),
             ],
         );
         return;
@@ -133,13 +135,18 @@ fn explain(prefix: &str) {
 }
 
 /// Prints, as tab-separated lines, the parts of every answer's score in the
-/// tuning set and held-out sets 2 to 5 (never the first held-out set), with its
-/// set, label and ceiling: what `scripts/coaching-fit` fits the weights of
-/// `assess::ScoreParts` to.
+/// tuning set and held-out sets 2 to 6 (never the first held-out set), with its
+/// set, label, ceiling and the answer's vector (`embed::embed`): what
+/// `scripts/coaching-fit` fits the weights of `assess::ScoreParts` and the
+/// direction of `embed::meaning` to.
 fn features() {
-    use interviewer::agent::{assess, bank};
+    use interviewer::agent::{assess, bank, embed};
     println!(
-        "set\tid\ttype\tlabel\tceiling\tscore\tshare\tdepth\tvague\tfigures\tfillers\twe_heavy\tcliches\tred_flags"
+        "set\tid\ttype\tlabel\tceiling\tscore\tshare\tdepth\tvague\tfigures\tfillers\twe_heavy\tcliches\tred_flags\t{}",
+        (0..embed::DIMS)
+            .map(|i| format!("e{i}"))
+            .collect::<Vec<_>>()
+            .join("\t")
     );
     for (name, set) in [
         ("tuning", Set::Tuning),
@@ -147,6 +154,7 @@ fn features() {
         ("heldout3", Set::Heldout3),
         ("heldout4", Set::Heldout4),
         ("heldout5", Set::Heldout5),
+        ("heldout6", Set::Heldout6),
     ] {
         let (answers, _) = eval::load(set).unwrap_or_else(|e| panic!("{e}"));
         for a in &answers {
@@ -154,7 +162,7 @@ fn features() {
             let j = assess::assess(Some(q), q.interview_type, &q.question, &a.text, &[]);
             let p = j.parts;
             println!(
-                "{name}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{:.4}\t{:.4}",
+                "{name}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{:.4}\t{:.4}\t{}",
                 a.id,
                 q.interview_type.as_str(),
                 a.label,
@@ -167,7 +175,12 @@ fn features() {
                 p.fillers,
                 u8::from(p.we_heavy),
                 p.cliches,
-                p.red_flags
+                p.red_flags,
+                embed::embed(&a.text)
+                    .iter()
+                    .map(|v| format!("{v:.5}"))
+                    .collect::<Vec<_>>()
+                    .join("\t")
             );
         }
     }
@@ -201,7 +214,8 @@ fn table(f: &Figures) {
         | Set::Heldout3
         | Set::Heldout4
         | Set::Heldout5
-        | Set::Heldout6 => "tuning-set target (not asserted here)",
+        | Set::Heldout6
+        | Set::Heldout7 => "tuning-set target (not asserted here)",
     };
     let ordered = f.questions - f.order_failures.len();
     let praised = f.turns.iter().filter(|t| t.praised).count();

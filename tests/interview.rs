@@ -108,6 +108,38 @@ fn an_offline_interview_runs_over_several_turns_in_one_conversation() {
 }
 
 #[test]
+fn a_first_message_that_names_the_interview_sets_it_up() {
+    // No flags: the candidate says what they are preparing for, as the TUI's
+    // welcome asks them to.
+    let sb = Sandbox::new();
+    let greeting = sb.run_ok(&[
+        "--offline",
+        "ask",
+        "Hi, I'm preparing for a behavioural interview for a senior backend engineer role.",
+    ]);
+    assert!(
+        greeting.contains("for the senior backend engineer role."),
+        "{greeting}"
+    );
+    assert!(greeting.contains("5 behavioural questions"), "{greeting}");
+    let (title, setup): (String, String) = sb
+        .db()
+        .query_row("SELECT title, setup FROM conversations", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the conversation");
+    assert_eq!(title, "senior backend engineer — Behavioural");
+    let setup: Value = serde_json::from_str(&setup).expect("setup JSON");
+    assert_eq!(setup["type"], "behavioral");
+    assert_eq!(setup["role"], "senior backend engineer");
+    assert_eq!(setup["seniority"], "senior");
+
+    // A plain hello stays a general conversation with no setup.
+    let hello = sb.run_ok(&["--offline", "ask", "Hello"]);
+    assert!(hello.contains("career conversation questions"), "{hello}");
+}
+
+#[test]
 fn the_offline_report_is_heuristic_stored_once_and_regenerable() {
     let sb = Sandbox::new();
     offline_interview(

@@ -257,6 +257,7 @@ fn streaming_in_progress() {
                 Status::Complete,
             ),
             created: false,
+            setup: None,
         }));
         app.update(Event::Send(SendEvent::ReplyStarted { message_id: 15 }));
         app.update(Event::Send(SendEvent::Delta(
@@ -303,6 +304,7 @@ fn an_error() {
             conversation_id: 1,
             message: msg(14, Role::User, "Leases.", 0, Status::Complete),
             created: false,
+            setup: None,
         }));
         let mut failed = msg(15, Role::Assistant, "", 0, Status::Error);
         failed.error = Some("rate limited by the server (429); retry after 7s".into());
@@ -329,6 +331,7 @@ fn an_interrupted_reply() {
         conversation_id: 1,
         message: msg(14, Role::User, "Leases.", 0, Status::Complete),
         created: false,
+        setup: None,
     }));
     app.update(Event::Send(SendEvent::ReplyStarted { message_id: 15 }));
     app.update(Event::Send(SendEvent::Delta(
@@ -574,6 +577,7 @@ fn the_status_line_keeps_the_next_key_and_shortens_the_message() {
                 conversation_id: 1,
                 message: msg(14, Role::User, "Leases.", 0, Status::Complete),
                 created: false,
+                setup: None,
             }));
             app.update(Event::Send(SendEvent::Finished {
                 reply: Some(msg(15, Role::Assistant, "", 0, Status::Error)),

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::probe::Probe;
-use crate::domain::InterviewType;
+use crate::domain::{InterviewSetup, InterviewType};
 
 /// The TOML files, shipped inside the binary.
 const SOURCES: &[(&str, &str)] = &[
@@ -419,6 +419,144 @@ pub fn seniority_band(level: &str) -> Option<Seniority> {
     } else {
         None
     }
+}
+
+/// Words that name an interview type in a candidate's own message, most specific
+/// first ("system design" before "design"), and whether they name it only when
+/// followed by "interview" or alike ("a tech lead" is a role, "a tech interview"
+/// a type).
+const TYPE_WORDS: &[(&str, InterviewType, bool)] = &[
+    ("system design", InterviewType::SystemDesign, false),
+    ("systems design", InterviewType::SystemDesign, false),
+    ("system-design", InterviewType::SystemDesign, false),
+    ("behavioural", InterviewType::Behavioral, false),
+    ("behavioral", InterviewType::Behavioral, false),
+    ("competency-based", InterviewType::Behavioral, false),
+    ("competency based", InterviewType::Behavioral, false),
+    ("technical", InterviewType::Technical, false),
+    ("coding", InterviewType::Technical, true),
+    ("tech", InterviewType::Technical, true),
+    ("hr", InterviewType::Hr, true),
+    ("recruiter", InterviewType::Hr, true),
+    ("phone screen", InterviewType::Hr, false),
+    ("screening", InterviewType::Hr, true),
+];
+
+/// Words after a type that make it the interview wanted ("a technical
+/// interview", "behavioural questions") rather than a passing mention.
+const TYPE_NOUNS: &[&str] = &[
+    "interview",
+    "interviews",
+    "questions",
+    "round",
+    "screen",
+    "practice",
+];
+
+/// Where a role phrase ends ("a senior backend engineer role at Acme").
+const ROLE_ENDS: &[&str] = &[
+    "role",
+    "roles",
+    "position",
+    "job",
+    "interview",
+    "interviews",
+    "opening",
+    "at",
+    "with",
+    "in",
+    "on",
+    "and",
+    "but",
+    "next",
+    "tomorrow",
+    "this",
+    "soon",
+    "please",
+    "so",
+];
+
+/// Level words that may open a role phrase ("senior backend engineer").
+const LEVEL_WORDS: &[&str] = &[
+    "junior",
+    "graduate",
+    "entry-level",
+    "intern",
+    "mid-level",
+    "senior",
+    "staff",
+    "principal",
+    "lead",
+];
+
+/// What a first message says about the interview wanted, for a conversation
+/// started without a setup ("Hi, I'm preparing for a behavioural interview for a
+/// senior backend engineer role"): the interview type it names, the role it names
+/// (when the role words of [`role_families`] know it) and that role's level word.
+/// `None` when it names neither a type nor a known role.
+pub fn setup_from_message(message: &str) -> Option<InterviewSetup> {
+    let lower = message.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // The type: one followed by "interview" (or alike) wins over a passing mention;
+    // among equals, the first.
+    let mut kind: Option<(bool, InterviewType)> = None;
+    for at in 0..words.len() {
+        for (phrase, t, needs_noun) in TYPE_WORDS {
+            let parts: Vec<&str> = phrase.split(' ').collect();
+            if words.len() >= at + parts.len() && words[at..at + parts.len()] == parts[..] {
+                let strong = words
+                    .get(at + parts.len())
+                    .is_some_and(|next| TYPE_NOUNS.contains(next));
+                if *needs_noun && !strong {
+                    break;
+                }
+                if kind.is_none_or(|(s, _)| strong && !s) {
+                    kind = Some((strong, *t));
+                }
+                break;
+            }
+        }
+    }
+    let kind = kind.map(|(_, t)| t);
+    // The role: the words after "for a", "as a" (or "an", "the") up to where a role
+    // phrase ends, without type words, when they name a known role.
+    let mut role: Option<String> = None;
+    for at in 0..words.len().saturating_sub(2) {
+        if !matches!(words[at], "for" | "as") || !matches!(words[at + 1], "a" | "an" | "the") {
+            continue;
+        }
+        let phrase: Vec<&str> = words[at + 2..]
+            .iter()
+            .take_while(|w| !ROLE_ENDS.contains(w))
+            .take(6)
+            .copied()
+            .filter(|w| {
+                !TYPE_WORDS.iter().any(|(p, _, noun)| !noun && p == w) && !TYPE_NOUNS.contains(w)
+            })
+            .collect();
+        let phrase = phrase.join(" ");
+        if !phrase.is_empty() && !role_families(&phrase).is_empty() {
+            role = Some(phrase);
+            break;
+        }
+    }
+    let seniority = role.as_deref().and_then(|r| {
+        r.split(' ')
+            .find(|w| LEVEL_WORDS.contains(w))
+            .map(str::to_string)
+    });
+    if kind.is_none() && role.is_none() {
+        return None;
+    }
+    Some(InterviewSetup {
+        role,
+        seniority,
+        interview_type: kind.unwrap_or_default(),
+        ..InterviewSetup::default()
+    })
 }
 
 /// Whether `word` (or phrase) occurs in `text` at word boundaries.
@@ -845,6 +983,61 @@ fn probe_mismatches(f: &FollowUp) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
+
+    #[test]
+    fn a_first_message_names_the_interview_type_role_and_level() {
+        let s = setup_from_message(
+            "Hi, I am preparing for a behavioural interview for a senior backend engineer role.",
+        )
+        .expect("a setup");
+        assert_eq!(s.interview_type, InterviewType::Behavioral);
+        assert_eq!(s.role.as_deref(), Some("senior backend engineer"));
+        assert_eq!(s.seniority.as_deref(), Some("senior"));
+
+        let s = setup_from_message(
+            "Can we do a system design round? I'm interviewing as a staff engineer at Stripe.",
+        )
+        .expect("a setup");
+        assert_eq!(s.interview_type, InterviewType::SystemDesign);
+        assert_eq!(s.role.as_deref(), Some("staff engineer"));
+
+        let s = setup_from_message("I have an HR screen on Monday").expect("a setup");
+        assert_eq!(s.interview_type, InterviewType::Hr);
+        assert_eq!(s.role, None);
+
+        let s = setup_from_message("Preparing for a product manager position").expect("a setup");
+        assert_eq!(s.interview_type, InterviewType::General);
+        assert_eq!(s.role.as_deref(), Some("product manager"));
+        assert_eq!(s.seniority, None);
+    }
+
+    #[test]
+    fn a_type_followed_by_interview_wins_over_a_passing_mention() {
+        let s = setup_from_message(
+            "I'm strong on technical stuff but want to practise a behavioural interview.",
+        )
+        .expect("a setup");
+        assert_eq!(s.interview_type, InterviewType::Behavioral);
+        // "tech" and "HR" name a type only before "interview" or alike.
+        let s = setup_from_message("I'm going for a tech lead job").expect("a role");
+        assert_eq!(s.interview_type, InterviewType::General);
+        assert_eq!(s.role.as_deref(), Some("tech lead"));
+        assert_eq!(s.seniority.as_deref(), Some("lead"));
+        assert_eq!(setup_from_message("HR told me to prepare"), None);
+    }
+
+    #[test]
+    fn a_message_naming_nothing_gives_no_setup() {
+        for m in [
+            "hello",
+            "Hi!",
+            "Let's start",
+            "I'm preparing for the interview",
+            "for a while now",
+        ] {
+            assert_eq!(setup_from_message(m), None, "{m}");
+        }
+    }
 
     use super::*;
 

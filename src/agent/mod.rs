@@ -13,6 +13,7 @@ pub mod assess;
 pub mod bank;
 pub mod discover;
 pub mod drill;
+pub mod embed;
 pub mod fence;
 pub mod heuristics;
 pub mod offline;

@@ -532,12 +532,7 @@ fn greeting(setup: &InterviewSetup, total: usize, first: &BankQuestion) -> Strin
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
-    let level = setup
-        .seniority
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    let target = match (role, level) {
+    let target = match (role, setup.level_beyond_role()) {
         (Some(r), Some(l)) => format!(" for the {r} role ({l})"),
         (Some(r), None) => format!(" for the {r} role"),
         (None, Some(l)) => format!(" at {l} level"),

@@ -231,10 +231,20 @@ impl<'a> Text<'a> {
         cues.iter().find_map(|c| self.find(c))
     }
 
-    /// Words `from..to` quoted with one word of context either side.
+    /// Words `from..to` quoted with one word of context either side, within
+    /// their sentence ("I owned the", not "deploy. I owned the").
     fn quote(&self, from: usize, to: usize) -> String {
-        let a = from.saturating_sub(1);
-        let b = (to + 1).min(self.words.len());
+        // A full stop (or alike) then a space between two words; "3.5" is one.
+        let ends_sentence =
+            |gap: &str| gap.contains(['.', '!', '?', ';']) && gap.contains(char::is_whitespace);
+        let a = match from.checked_sub(1) {
+            Some(a) if !ends_sentence(&self.original[self.words[a].2..self.words[from].1]) => a,
+            _ => from,
+        };
+        let b = match self.words.get(to) {
+            Some(next) if !ends_sentence(&self.original[self.words[to - 1].2..next.1]) => to + 1,
+            _ => to,
+        };
         let start = self.words[a].1;
         let end = self.words[b - 1].2;
         self.original[start..end]
@@ -1202,6 +1212,17 @@ const NOT_ACTIONS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_keeps_to_its_sentence() {
+        let t = Text::new(
+            "It broke after a deploy. I owned the response; I rolled it back in 3.5 min.",
+        );
+        assert_eq!(t.find("i owned").as_deref(), Some("I owned the"));
+        assert_eq!(t.find("rolled").as_deref(), Some("I rolled it"));
+        assert_eq!(t.find("5 min").as_deref(), Some("3.5 min"));
+        assert_eq!(t.find("deploy").as_deref(), Some("a deploy"));
+    }
 
     fn covers(answer: &str, kind: InterviewType) -> Vec<&'static str> {
         let c = detect(answer, kind);

@@ -650,11 +650,11 @@ fn mean(scores: &[u8]) -> Option<u8> {
 /// docs/practice-and-feedback.md: ready when the average is at least 4 and no
 /// competency is below 3; almost when the average is at least 3 and none is below
 /// 2; otherwise not yet. No answered question, or more than half of them skipped
-/// or unscored, is always not yet; fewer than [`MIN_ANSWERS_FOR_READY`] answered
-/// questions are at most almost (too little evidence to call anyone ready), and so
-/// is an interview whose answers' own 1-5 scores (`answer_scores`, where answers
-/// are scored) average under [`READY_ANSWER_MEAN`]. Both the model's and the
-/// offline report use it.
+/// or unscored, is always not yet; an interview with a skipped question, fewer
+/// than [`MIN_ANSWERS_FOR_READY`] answered questions (too little evidence to call
+/// anyone ready), or answers whose own 1-5 scores (`answer_scores`, where answers
+/// are scored) average under [`READY_ANSWER_MEAN`] is at most almost. Both the
+/// model's and the offline report use it.
 pub fn readiness_rule(
     scores: &[u8],
     answer_scores: &[u8],
@@ -669,7 +669,8 @@ pub fn readiness_rule(
     let answers_hold = answer_scores.is_empty()
         || answer_scores.iter().map(|s| f64::from(*s)).sum::<f64>() / answer_scores.len() as f64
             >= READY_ANSWER_MEAN;
-    if avg >= 4.0 && min >= 3 && asked - skipped >= MIN_ANSWERS_FOR_READY && answers_hold {
+    // A skipped question is a miss in a real interview: ready means all answered.
+    if avg >= 4.0 && min >= 3 && skipped == 0 && asked >= MIN_ANSWERS_FOR_READY && answers_hold {
         Readiness::Ready
     } else if avg >= 3.0 && min >= 2 {
         Readiness::Almost
@@ -1478,8 +1479,8 @@ fn summary(assessed: &[Assessed<'_>], competencies: &[CompetencyScore], asked: u
         / assessed.len() as f64;
     let mut text = format!(
         "Heuristic report (offline): {} answered of {asked} asked, {words} words in all; the answers average {mean:.1}/5 against each question's checklist. \
-         The scores come from matching your words with the points a good answer contains and from countable signals (numbers, \"I\" versus \"we\", filler words), \
-         not from understanding what you said, so read them as pointers.",
+         The scores come from matching your words with the points a good answer contains, from countable signals (numbers, \"I\" versus \"we\", filler words) \
+         and from how close your wording is to answers interviewers rated strong rather than weak, not from understanding what you said, so read them as pointers.",
         count_of(assessed.len(), "question", "questions")
     );
     if let (Some(best), Some(worst)) = (best, worst)
@@ -1918,7 +1919,13 @@ mod tests {
         );
         assert_eq!(
             readiness_rule(&[5, 5, 5, 5, 5], &[], 3, 1),
-            Readiness::Ready
+            Readiness::Almost,
+            "a skipped question is a miss"
+        );
+        assert_eq!(
+            readiness_rule(&[5, 5, 5, 5, 5], &[4, 4, 3], 5, 2),
+            Readiness::Almost,
+            "two of five skipped, the rest strong"
         );
         assert_eq!(
             readiness_rule(&[5, 4, 4, 4, 4], &[3, 4, 3], 3, 0),

@@ -349,6 +349,16 @@ const REPEAT: &[&str] = &[
     "missed the question",
     "lost track",
     "didn't understand the question",
+    "say it in another way",
+    "say that in another way",
+    "in another way",
+    "simpler words",
+    "simpler terms",
+    "more simply",
+    "not sure i understood",
+    "not sure i understand",
+    "i didn't understand",
+    "i don't understand",
     "don't understand the question",
     "did not understand the question",
     "do not understand the question",
@@ -396,6 +406,11 @@ const PREMISE_DENIAL: &[&str] = &[
     "that's an interesting question",
     "that's a good question",
     "what a great question",
+    "not much to say",
+    "nothing much to say",
+    "not much to tell",
+    "nothing much to tell",
+    "nothing to tell",
     "every team has to deal with",
     "everyone has to deal with",
     "it's different for everyone",
@@ -1064,6 +1079,20 @@ mod tests {
         assert_eq!(
             classify("Could you read the question once more, please?", b),
             TurnKind::Repeat
+        );
+        assert_eq!(
+            classify(
+                "I'm not sure I understood. Can you say it in another way, with simpler words please?",
+                b
+            ),
+            TurnKind::Repeat
+        );
+        assert_eq!(
+            classify(
+                "Honestly I don't really lose deals I expect to win, so there's not much to say there.",
+                b
+            ),
+            TurnKind::NonAnswer
         );
         // A story that starts by saying it has few conflicts is still an answer.
         assert_eq!(

@@ -150,6 +150,23 @@ pub struct InterviewSetup {
     pub retry_weak: bool,
 }
 
+impl InterviewSetup {
+    /// The level to show beside the role: `None` when unset, blank, or already
+    /// in the role ("senior" for "Senior backend engineer").
+    pub fn level_beyond_role(&self) -> Option<&str> {
+        let level = self
+            .seniority
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())?;
+        let said = self
+            .role
+            .as_deref()
+            .is_some_and(|r| r.to_lowercase().contains(&level.to_lowercase()));
+        (!said).then_some(level)
+    }
+}
+
 /// Which bank questions an offline interview steers away from and which it brings
 /// back, fixed when the conversation is created (and stored with it), so the
 /// question plan of a conversation never changes, whatever happens later.
@@ -270,6 +287,32 @@ pub fn history_for_model(messages: &[Message]) -> Vec<ChatTurn> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_level_is_shown_beside_the_role_only_when_the_role_does_not_say_it() {
+        let setup = |role: Option<&str>, level: Option<&str>| InterviewSetup {
+            role: role.map(String::from),
+            seniority: level.map(String::from),
+            ..InterviewSetup::default()
+        };
+        assert_eq!(
+            setup(Some("Backend engineer"), Some("senior")).level_beyond_role(),
+            Some("senior")
+        );
+        assert_eq!(
+            setup(Some("Senior backend engineer"), Some("senior")).level_beyond_role(),
+            None
+        );
+        assert_eq!(
+            setup(None, Some(" staff ")).level_beyond_role(),
+            Some("staff")
+        );
+        assert_eq!(
+            setup(Some("Designer"), Some("  ")).level_beyond_role(),
+            None
+        );
+        assert_eq!(setup(Some("Designer"), None).level_beyond_role(), None);
+    }
 
     fn message(id: i64, role: Role, content: &str, status: Status) -> Message {
         Message {

@@ -50,6 +50,9 @@ pub enum SendEvent {
         conversation_id: i64,
         message: Message,
         created: bool,
+        /// A new conversation's setup: the one asked for, or what its first
+        /// message said it wants (`None` when neither says anything).
+        setup: Option<InterviewSetup>,
     },
     /// The first text arrived; the assistant row exists with status `streaming`.
     ReplyStarted { message_id: i64 },
@@ -145,9 +148,15 @@ impl Service {
             None => {
                 let model =
                     online.then(|| asked_model.unwrap_or_else(|| self.settings.model.clone()));
+                // Started without a setup: what the first message says it wants
+                // ("a behavioural interview for a senior backend role") is the setup.
+                let setup = req
+                    .setup
+                    .clone()
+                    .or_else(|| crate::agent::bank::setup_from_message(text));
                 let id =
-                    self.create_conversation(text, persona.name, req.setup.clone(), model.clone())?;
-                (id, req.setup.unwrap_or_default(), true, model)
+                    self.create_conversation(text, persona.name, setup.clone(), model.clone())?;
+                (id, setup.unwrap_or_default(), true, model)
             }
         };
         let user_id =
@@ -169,6 +178,7 @@ impl Service {
                 conversation_id,
                 message,
                 created,
+                setup: (created && setup != InterviewSetup::default()).then(|| setup.clone()),
             });
         }
 

@@ -387,7 +387,7 @@ fn header_line(app: &App, width: usize) -> Line<'static> {
     if let Some(role) = &setup.role {
         parts.push(sanitize::for_terminal_line(role));
     }
-    if let Some(s) = &setup.seniority {
+    if let Some(s) = setup.level_beyond_role() {
         parts.push(sanitize::for_terminal_line(s));
     }
     let left = parts.join(" · ");

@@ -6,8 +6,8 @@
 //! `heldout_turns.toml`, written 2026-11-29; `heldout2.toml` and
 //! `heldout2_turns.toml`, `heldout3.toml` and `heldout3_turns.toml`,
 //! `heldout4.toml` and `heldout4_turns.toml`, `heldout5.toml` and
-//! `heldout5_turns.toml`, `heldout6.toml` and `heldout6_turns.toml`, all written
-//! 2026-11-30), each
+//! `heldout5_turns.toml`, `heldout6.toml` and `heldout6_turns.toml`,
+//! `heldout7.toml` and `heldout7_turns.toml`, all written 2026-11-30), each
 //! written blind and never tuned
 //! on. Shared by `tests/coaching.rs` (which asserts the targets on the tuning set
 //! and only the held-out sets' integrity) and `examples/coaching_eval.rs` (which
@@ -46,6 +46,11 @@ pub enum Set {
     /// career, behavioural and technical questions only), written blind on
     /// 2026-11-30 after held-out set 5 had been read, never tuned on.
     Heldout6,
+    /// `heldout7.toml` and `heldout7_turns.toml`: a seventh held-out set, new
+    /// answers on 29 bank questions sampled across the five types (28 of them in
+    /// earlier sets, as a user's questions are), written blind on 2026-11-30
+    /// after the fitted scorer with its meaning part, never tuned on.
+    Heldout7,
 }
 
 impl Set {
@@ -79,6 +84,10 @@ impl Set {
             Set::Heldout6 => [
                 ("heldout6.toml", include_str!("heldout6.toml")),
                 ("heldout6_turns.toml", include_str!("heldout6_turns.toml")),
+            ],
+            Set::Heldout7 => [
+                ("heldout7.toml", include_str!("heldout7.toml")),
+                ("heldout7_turns.toml", include_str!("heldout7_turns.toml")),
             ],
         }
     }

@@ -172,6 +172,7 @@ impl App {
                 conversation_id,
                 message,
                 created,
+                setup,
             } => {
                 pending.user_stored = true;
                 let was = pending.conversation_id;
@@ -184,6 +185,11 @@ impl App {
                         *m = message.clone();
                     }
                     if created {
+                        if t.setup.is_none() {
+                            // What the first message asked for ("a behavioural
+                            // interview for a senior backend role").
+                            t.setup = setup;
+                        }
                         t.title =
                             crate::service::title_from_message(&message.content, t.setup.as_ref());
                         effects.push(Effect::SaveOpen(Some(conversation_id)));

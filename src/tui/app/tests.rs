@@ -186,6 +186,28 @@ fn an_oversized_message_stays_in_the_box_with_a_reason() {
 }
 
 #[test]
+fn a_new_conversations_setup_from_its_first_message_reaches_the_header_and_title() {
+    let mut app = app();
+    let text = "Hi, I am preparing for a behavioural interview for a senior backend engineer role.";
+    type_text(&mut app, text);
+    app.update(key(KeyCode::Enter));
+    let setup = crate::agent::bank::setup_from_message(text);
+    assert!(setup.is_some());
+    app.update(Event::Send(SendEvent::UserStored {
+        conversation_id: 5,
+        message: message(50, 5, Role::User, text, Status::Complete),
+        created: true,
+        setup: setup.clone(),
+    }));
+    assert_eq!(app.transcript.setup, setup);
+    assert_eq!(
+        app.transcript.title,
+        "senior backend engineer — Behavioural"
+    );
+    assert_eq!(app.sidebar.items[0].title, app.transcript.title);
+}
+
+#[test]
 fn a_stream_shows_and_completes() {
     let mut app = app();
     type_text(&mut app, "hello");
@@ -195,6 +217,7 @@ fn a_stream_shows_and_completes() {
         conversation_id: 5,
         message: message(50, 5, Role::User, "hello", Status::Complete),
         created: true,
+        setup: None,
     }));
     assert_eq!(app.transcript.conversation_id, Some(5));
     assert_eq!(app.transcript.messages[0].id, 50);
@@ -305,6 +328,7 @@ fn a_failed_request_keeps_the_message_and_says_what_to_do() {
         conversation_id: 1,
         message: message(12, 1, Role::User, "answer", Status::Complete),
         created: false,
+        setup: None,
     }));
     app.update(Event::Send(SendEvent::Finished {
         reply: Some(message(13, 1, Role::Assistant, "", Status::Error)),
@@ -1144,6 +1168,7 @@ fn a_conversation_reopened_mid_stream_shows_all_of_the_reply_so_far() {
         conversation_id: 1,
         message: message(12, 1, Role::User, "answer", Status::Complete),
         created: false,
+        setup: None,
     }));
     app.update(Event::Send(SendEvent::ReplyStarted { message_id: 13 }));
     app.update(Event::Send(SendEvent::Delta("Partial ".into())));
