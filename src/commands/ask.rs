@@ -55,9 +55,6 @@ pub fn run(settings: Settings, args: AskArgs) -> Result<ExitCode> {
     // one to it; otherwise a conversation keeps the model it has.
     let model = settings.model_given().then(|| settings.model.clone());
     let service = super::open(settings)?;
-    // One message and out: leave the log for the next process rather than wait for
-    // the disk twice more at exit (a checkpoint happens anyway as the log grows).
-    service.keep_wal_on_close()?;
     let request = SendRequest {
         conversation_id: args.conversation,
         text,

@@ -116,14 +116,6 @@ impl Service {
         })
     }
 
-    /// For a process that sends one message and exits (`ask`): its writes stay in
-    /// the database's write-ahead log when it closes, for the next process to read,
-    /// instead of being copied into the file at two `fsync`s on the way out (see
-    /// `Store::keep_wal_on_close`; as durable as `synchronous = NORMAL` always is).
-    pub fn keep_wal_on_close(&self) -> Result<(), ServiceError> {
-        Ok(self.store.keep_wal_on_close()?)
-    }
-
     /// The same service going by `clock` (tests pin the time with it).
     pub fn with_clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> Service {
         self.clock = clock;

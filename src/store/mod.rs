@@ -262,28 +262,6 @@ impl Store {
         Ok(())
     }
 
-    /// Leaves the write-ahead log as it is when this connection closes, instead of
-    /// copying it into the database file first (`SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`).
-    ///
-    /// For a short-lived process (`ask`): the checkpoint at close costs two
-    /// `fsync`s, and removing the log makes the next process create it again, at
-    /// two more `fsync`s (the new log's header and its folder). Durability stays
-    /// what `synchronous = NORMAL` promises anyway: every commit is in the log, which
-    /// survives the process; only an OS crash or power cut before the kernel writes
-    /// the log out can lose the last transactions, exactly as while the TUI runs.
-    /// The next connection reads the log (rebuilding its index costs about 1.6 ms
-    /// at its largest), and the log is folded into the file when it grows past
-    /// SQLite's 1,000 pages or when any connection not told this closes last.
-    pub fn keep_wal_on_close(&self) -> Result<()> {
-        self.conn()
-            .set_db_config(
-                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-                true,
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
-    }
-
     fn set_synchronous(&self, level: &str) -> Result<()> {
         self.conn()
             .pragma_update(None, "synchronous", level)

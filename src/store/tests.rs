@@ -60,38 +60,6 @@ fn a_new_database_is_left_durable_like_an_old_one() {
     assert_eq!(pragma(&store, "synchronous"), Value::Integer(1));
 }
 
-/// `keep_wal_on_close` (for `ask`): the writes stay in the log when the connection
-/// closes, the next connection reads them there, and a normal close then folds
-/// the log into the file and removes it.
-#[test]
-fn a_connection_keeping_the_wal_leaves_its_writes_for_the_next_one() {
-    let (_dir, store) = temp_store();
-    store.keep_wal_on_close().expect("keep the log");
-    let id = new_conv(&store, "kept in the log");
-    let path = store.path().to_path_buf();
-    let wal = path.with_file_name(format!("{DB_FILE}-wal"));
-    drop(store);
-    let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-    assert!(left > 0, "the log is left with the writes in it");
-    let store = Store::open(&path).expect("reopen");
-    assert_eq!(
-        store.conversation(id).expect("read").map(|c| c.title),
-        Some("kept in the log".to_string())
-    );
-    assert_eq!(
-        pragma(&store, "synchronous"),
-        rusqlite::types::Value::Integer(1),
-        "as durable as ever: NORMAL"
-    );
-    drop(store);
-    assert!(
-        !wal.exists(),
-        "a normal close checkpoints and removes the log"
-    );
-    let store = Store::open(&path).expect("reopen");
-    assert!(store.conversation(id).expect("read").is_some());
-}
-
 #[cfg(unix)]
 #[test]
 fn data_dir_and_file_are_private() {
