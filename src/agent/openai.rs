@@ -649,11 +649,8 @@ impl ReplyReader {
         match fed {
             Ok(_) => read,
             Err(_) if self.finish.is_some() => Read::Done,
-            Err(sse::TooLong::Line) => Read::Failed(overlong_line()),
-            Err(sse::TooLong::Event) => Read::Failed(AgentError::Protocol(format!(
-                "one event of the stream passed {} MB without ending, so the reply was cut off there",
-                MAX_SSE_LINE_BYTES >> 20
-            ))),
+            Err(sse::TooLong::Line) => Read::Failed(overlong("line")),
+            Err(sse::TooLong::Event) => Read::Failed(overlong("event")),
         }
     }
 
@@ -1189,9 +1186,10 @@ fn map_error(err: OpenAIError, meta: Option<ResponseMeta>, cx: &ErrorContext<'_>
     }
 }
 
-fn overlong_line() -> AgentError {
+/// A line or an event of the stream (`what`) passed [`MAX_SSE_LINE_BYTES`].
+fn overlong(what: &str) -> AgentError {
     AgentError::Protocol(format!(
-        "one line of the stream passed {} MB without ending, so the reply was cut off there",
+        "one {what} of the stream passed {} MB without ending, so the reply was cut off there",
         MAX_SSE_LINE_BYTES >> 20
     ))
 }
