@@ -602,7 +602,6 @@ fn like_fillers(lower: &str) -> usize {
         .count()
 }
 
-/// Lower-case words, keeping inner apostrophes and hyphens ("i'm", "trade-off").
 /// Whether the words tell something the speaker did: "I rolled back", "we
 /// shipped" (a past action after "I" or "we"; "needed" is not one).
 pub(super) fn acts(tokens: &[String]) -> bool {
@@ -613,7 +612,8 @@ pub(super) fn acts(tokens: &[String]) -> bool {
     })
 }
 
-/// The words of a lower-cased text: letters, digits and inner ' or -.
+/// The words of a lower-cased text, keeping inner apostrophes and hyphens ("i'm",
+/// "trade-off").
 pub(super) fn tokens(lower: &str) -> Vec<String> {
     lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
