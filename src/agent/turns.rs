@@ -349,8 +349,6 @@ const REPEAT: &[&str] = &[
     "missed the question",
     "lost track",
     "didn't understand the question",
-    "say it in another way",
-    "say that in another way",
     "in another way",
     "simpler words",
     "simpler terms",
@@ -1010,7 +1008,6 @@ fn content_words(lower: &str) -> usize {
         "email",
         "whatever",
         "honestly",
-        "really",
     ];
     lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
