@@ -567,11 +567,7 @@ fn kill_9_mid_stream_loses_at_most_the_last_flush() {
 fn a_second_process_leaves_a_live_stream_alone() {
     let sb = Sandbox::new();
     let (mut child, _) = start_slow_ask(&sb);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while sb.messages(1).len() < 2 {
-        assert!(Instant::now() < deadline, "the reply never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    sb.wait_for_messages(1, 2, Duration::from_secs(60), "the reply never started");
     // Another process starts (and runs start-up recovery) while the reply streams.
     sb.cmd().args(["list"]).assert().success();
     let stored = sb.messages(1);

@@ -423,14 +423,7 @@ fn a_panic_in_the_send_task_ends_the_wait_with_a_message() {
     tui.wait_until("the second message sent and failed", |s| {
         s.contains("You · ") && s.contains("Second try.") && s.contains("sending failed")
     });
-    let deadline = Instant::now() + DEADLINE;
-    while sb.messages(1).len() < 2 {
-        assert!(
-            Instant::now() < deadline,
-            "the second message was not stored"
-        );
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    sb.wait_for_messages(1, 2, DEADLINE, "the second message was not stored");
     let stored: Vec<(String, String)> = sb
         .messages(1)
         .into_iter()
@@ -464,12 +457,7 @@ fn a_panic_in_the_request_ends_the_reply_as_a_stored_error() {
     tui.type_text("First try.");
     tui.send(ENTER);
     tui.wait_for_screen("The request failed unexpectedly");
-    let deadline = Instant::now() + DEADLINE;
-    while sb.messages(1).len() < 2 {
-        assert!(Instant::now() < deadline, "no reply row was stored");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    let stored = sb.messages(1);
+    let stored = sb.wait_for_messages(1, 2, DEADLINE, "no reply row was stored");
     assert_eq!(stored[1].role, "assistant");
     assert_eq!(stored[1].status, "error");
     assert!(

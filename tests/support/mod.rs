@@ -229,6 +229,27 @@ impl Sandbox {
         db
     }
 
+    /// The messages of `conversation` once it holds at least `count` (as
+    /// [`Sandbox::messages`] reads them), polling until `within` has passed;
+    /// `what` names the wait in the failure.
+    pub fn wait_for_messages(
+        &self,
+        conversation: i64,
+        count: usize,
+        within: std::time::Duration,
+        what: &str,
+    ) -> Vec<StoredMessage> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let messages = self.messages(conversation);
+            if messages.len() >= count {
+                return messages;
+            }
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// `(role, content, status, error)` of every message of a conversation, in order.
     /// A `streaming` reply's content is its row's text plus the pieces appended so
     /// far (`message_chunks`), as the program reads it.
